@@ -1,0 +1,388 @@
+"""Sans-I/O client side of the Realtime protocol.
+
+`ClientProtocol` holds everything the client must remember between events: which response is
+active, whether a ``response.create`` waits its turn, what audio was received and played. It does
+no I/O: feed it server events with `receive` and session requests with `send`, then drain
+`events_to_emit` (for listeners) and `events_to_send` (for the socket). Time comes from the
+playback tracker's clock, so tests can drive it with plain calls.
+
+Rules it enforces (from the Realtime API's behaviour):
+
+- never two responses at once: a ``response.create`` asked for while one is active (or while a
+  create is in flight) is queued and sent after ``response.done``; several queued asks merge
+  into one, since one response answers everything said so far;
+- a ``conversation_already_has_active_response`` error for our own create re-queues it instead
+  of surfacing, since the race (server VAD started a response first) is expected;
+- on barge-in, the assistant item is truncated where playback really stopped, never past the
+  audio received, and the interrupted response's late audio is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..audio.playback import RealtimePlaybackTracker, WallClockPlaybackTracker
+from ..exceptions import ProtocolError
+from ..items import RealtimeToolCallItem
+from ..protocol import (
+    AUDIO_DELTA,
+    KNOWN_SERVER_EVENTS,
+    audio_delta_fields,
+    parse_server_event,
+    validate_client_event,
+)
+from ..settings import session_payload
+from ._conversion import b64, item_to_history, usage_event, user_input_item
+from .model_events import (
+    RealtimeModelAudioDoneEvent,
+    RealtimeModelAudioEvent,
+    RealtimeModelAudioInterruptedEvent,
+    RealtimeModelErrorEvent,
+    RealtimeModelEvent,
+    RealtimeModelInputAudioTimeoutTriggeredEvent,
+    RealtimeModelInputAudioTranscriptionCompletedEvent,
+    RealtimeModelItemDeletedEvent,
+    RealtimeModelItemUpdatedEvent,
+    RealtimeModelOutputTextDeltaEvent,
+    RealtimeModelRawServerEvent,
+    RealtimeModelToolCallEvent,
+    RealtimeModelTranscriptDeltaEvent,
+    RealtimeModelTurnEndedEvent,
+    RealtimeModelTurnStartedEvent,
+)
+from .model_inputs import (
+    RealtimeModelSendAudio,
+    RealtimeModelSendEvent,
+    RealtimeModelSendInterrupt,
+    RealtimeModelSendRawMessage,
+    RealtimeModelSendSessionUpdate,
+    RealtimeModelSendToolOutput,
+    RealtimeModelSendUserInput,
+)
+
+__all__ = ["ClientProtocol"]
+
+logger = logging.getLogger("kaiwa.models")
+
+ACTIVE_RESPONSE_ERROR = "conversation_already_has_active_response"
+
+
+class ClientProtocol:
+    """The client's protocol state machine; see the module docstring.
+
+    Args:
+        model: the default model name for ``session.update``.
+        playback_tracker: where playback is; default assumes real-time playback from first byte.
+    """
+
+    def __init__(
+        self, model: str, playback_tracker: RealtimePlaybackTracker | None = None
+    ) -> None:
+        self.model = model
+        self._received = WallClockPlaybackTracker()
+        self._playback = playback_tracker or self._received
+        self._out: list[dict[str, Any]] = []
+        self._emit: list[RealtimeModelEvent] = []
+        self.session: dict[str, Any] = {}
+        self.active_response_id: str | None = None
+        self._create_in_flight = False
+        self._create_pending = False
+        self._dropped_responses: set[str] = set()
+        self._last_audio: tuple[str, int, str] | None = None  # item, content index, response
+        self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
+            "error": self._on_error,
+            "session.created": self._on_session,
+            "session.updated": self._on_session,
+            "response.created": self._on_response_created,
+            "response.done": self._on_response_done,
+            "response.output_audio.done": self._on_audio_done,
+            "response.output_audio_transcript.delta": self._on_transcript_delta,
+            "response.output_text.delta": self._on_text_delta,
+            "response.output_item.added": self._on_output_item,
+            "response.output_item.done": self._on_output_item,
+            "conversation.item.added": self._on_item,
+            "conversation.item.created": self._on_item,
+            "conversation.item.done": self._on_item,
+            "conversation.item.retrieved": self._on_item,
+            "conversation.item.deleted": self._on_item_deleted,
+            "conversation.item.truncated": self._on_item_truncated,
+            "conversation.item.input_audio_transcription.completed": self._on_transcription,
+            "input_audio_buffer.speech_started": self._on_speech_started,
+            "input_audio_buffer.timeout_triggered": self._on_timeout,
+        }
+
+    # -- draining ------------------------------------------------------------------------------
+
+    def events_to_send(self) -> list[dict[str, Any]]:
+        """Client events to write to the socket, in order. Call after `receive` / `send`."""
+        out, self._out = self._out, []
+        return out
+
+    def events_to_emit(self) -> list[RealtimeModelEvent]:
+        """Model events for the listeners, in order. Call after `receive` / `send`."""
+        out, self._emit = self._emit, []
+        return out
+
+    # -- server events in ----------------------------------------------------------------------
+
+    def receive(self, data: dict[str, Any]) -> None:
+        """Take one server event (a decoded frame); then drain both queues.
+
+        A malformed event becomes a `RealtimeModelErrorEvent` holding a `ProtocolError`.
+        """
+        kind = data["type"]
+        self._emit.append(RealtimeModelRawServerEvent(data=data))
+        try:
+            if kind == AUDIO_DELTA:
+                self._on_audio_delta(data)
+                return
+            if kind not in KNOWN_SERVER_EVENTS:
+                logger.debug("ignoring unknown server event %r", kind)
+                return
+            parse_server_event(data)
+            handler = self._handlers.get(kind)
+            if handler is not None:
+                handler(data)
+        except ProtocolError as exc:
+            self._emit.append(RealtimeModelErrorEvent(error=exc))
+
+    def _on_audio_delta(self, data: dict[str, Any]) -> None:
+        audio, response_id, item_id, index = audio_delta_fields(data)
+        if response_id in self._dropped_responses:
+            return
+        self._last_audio = (item_id, index, response_id)
+        self._received.on_audio_received(item_id, index, audio)
+        self._emit.append(RealtimeModelAudioEvent(audio, response_id, item_id, index))
+
+    def _on_error(self, data: dict[str, Any]) -> None:
+        error = data["error"]
+        if error.get("code") == ACTIVE_RESPONSE_ERROR and self._create_in_flight:
+            # Our create lost a race with a server-started response: wait for that one to end.
+            self._create_in_flight = False
+            self._create_pending = True
+            return
+        self._emit.append(RealtimeModelErrorEvent(error=error))
+
+    def _on_session(self, data: dict[str, Any]) -> None:
+        self.session = data["session"]
+        fmt = self.session.get("audio", {}).get("output", {}).get("format")
+        if fmt:
+            self._received.set_audio_format(fmt)
+            self._playback.set_audio_format(fmt)
+
+    def _on_response_created(self, data: dict[str, Any]) -> None:
+        response_id = data["response"]["id"]
+        self.active_response_id = response_id
+        self._create_in_flight = False
+        self._emit.append(RealtimeModelTurnStartedEvent(response_id=response_id))
+
+    def _on_response_done(self, data: dict[str, Any]) -> None:
+        response = data["response"]
+        response_id = response.get("id")
+        self._dropped_responses.discard(response_id)
+        if response_id == self.active_response_id or response_id is None:
+            self.active_response_id = None
+        if response.get("usage"):
+            self._emit.append(usage_event(response["usage"]))
+        self._emit.append(RealtimeModelTurnEndedEvent(response_id=response_id))
+        if self._create_pending and self.active_response_id is None:
+            self._create_pending = False
+            self._send_response_create()
+
+    def _on_audio_done(self, data: dict[str, Any]) -> None:
+        self._emit.append(RealtimeModelAudioDoneEvent(data["item_id"], data["content_index"]))
+
+    def _on_transcript_delta(self, data: dict[str, Any]) -> None:
+        self._emit.append(
+            RealtimeModelTranscriptDeltaEvent(data["item_id"], data["delta"], data["response_id"])
+        )
+
+    def _on_text_delta(self, data: dict[str, Any]) -> None:
+        self._emit.append(
+            RealtimeModelOutputTextDeltaEvent(data["item_id"], data["delta"], data["response_id"])
+        )
+
+    def _on_output_item(self, data: dict[str, Any]) -> None:
+        item = data["item"]
+        if item.get("type") == "function_call":
+            # Run a tool only once its arguments are complete.
+            if item.get("status") != "completed" or data["type"] != "response.output_item.done":
+                return
+            history = item_to_history(item)
+            assert history is not None
+            self._emit.append(RealtimeModelItemUpdatedEvent(item=history))
+            self._emit.append(
+                RealtimeModelToolCallEvent(
+                    name=item.get("name") or "",
+                    call_id=item.get("call_id") or "",
+                    arguments=item.get("arguments") or "",
+                    id=item.get("id"),
+                )
+            )
+        elif item.get("type") == "message":
+            history = item_to_history(item)
+            if history is not None:
+                self._emit.append(RealtimeModelItemUpdatedEvent(item=history))
+
+    def _on_item(self, data: dict[str, Any]) -> None:
+        item = data["item"]
+        if item.get("type") != "message":
+            return  # function calls come through output_item.done, outputs through send()
+        history = item_to_history(item, data.get("previous_item_id"))
+        if history is not None:
+            self._emit.append(RealtimeModelItemUpdatedEvent(item=history))
+
+    def _on_item_deleted(self, data: dict[str, Any]) -> None:
+        self._emit.append(RealtimeModelItemDeletedEvent(item_id=data["item_id"]))
+
+    def _on_item_truncated(self, data: dict[str, Any]) -> None:
+        # The server cut the transcript to what was heard: fetch the item to update history.
+        self._queue({"type": "conversation.item.retrieve", "item_id": data["item_id"]})
+
+    def _on_transcription(self, data: dict[str, Any]) -> None:
+        self._emit.append(
+            RealtimeModelInputAudioTranscriptionCompletedEvent(data["item_id"], data["transcript"])
+        )
+
+    def _on_timeout(self, data: dict[str, Any]) -> None:
+        self._emit.append(
+            RealtimeModelInputAudioTimeoutTriggeredEvent(
+                data["item_id"], data["audio_start_ms"], data["audio_end_ms"]
+            )
+        )
+
+    def _on_speech_started(self, data: dict[str, Any]) -> None:
+        # Barge-in. With interrupt_response the server cancels the response itself; either way
+        # the audio already received must stop and the item be cut where playback stopped.
+        cancel = not self._server_cancels_on_speech()
+        if self.active_response_id is not None:
+            self._dropped_responses.add(self.active_response_id)
+        self._interrupt_playback(response_id=None)
+        if cancel and self.active_response_id is not None:
+            self._queue({"type": "response.cancel", "response_id": self.active_response_id})
+
+    def _server_cancels_on_speech(self) -> bool:
+        td = self.session.get("audio", {}).get("input", {}).get("turn_detection") or {}
+        return bool(td.get("interrupt_response", False))
+
+    # -- session requests in -------------------------------------------------------------------
+
+    def send(self, event: RealtimeModelSendEvent) -> None:
+        """Take one request from the session; then drain both queues.
+
+        Raises:
+            ProtocolError: a raw message is not a valid client event.
+            UserError: a session update has a wrong setting.
+        """
+        match event:
+            case RealtimeModelSendAudio(audio=audio, commit=commit):
+                # Hot path while a microphone streams: built by hand, checked by the tests.
+                self._out.append({"type": "input_audio_buffer.append", "audio": b64(audio)})
+                if commit:
+                    self._queue({"type": "input_audio_buffer.commit"})
+            case RealtimeModelSendUserInput(user_input=user_input):
+                self._queue({"type": "conversation.item.create", "item": user_input_item(user_input)})
+                self.request_response()
+            case RealtimeModelSendToolOutput():
+                self._send_tool_output(event)
+            case RealtimeModelSendInterrupt():
+                self._send_interrupt(event)
+            case RealtimeModelSendSessionUpdate(session_settings=settings):
+                self.update_session(settings)
+            case RealtimeModelSendRawMessage(message=message):
+                raw = {"type": message["type"], **message.get("other_data", {})}
+                if raw["type"] == "response.create":
+                    self.request_response(raw.get("response"))
+                else:
+                    self._queue(raw)
+
+    def update_session(self, settings: Mapping[str, Any]) -> None:
+        """Queue a ``session.update`` for ``settings`` (validated; `UserError` if wrong)."""
+        payload = session_payload(settings, default_model=self.model)
+        self.model = payload["model"]
+        out_format = payload["audio"]["output"]["format"]
+        self._received.set_audio_format(out_format)
+        self._playback.set_audio_format(out_format)
+        self._queue({"type": "session.update", "session": payload})
+
+    def request_response(self, options: dict[str, Any] | None = None) -> None:
+        """Ask for a response now, or as soon as the active one is done."""
+        if self.active_response_id is not None or self._create_in_flight:
+            self._create_pending = True
+            return
+        self._send_response_create(options)
+
+    def _send_response_create(self, options: dict[str, Any] | None = None) -> None:
+        self._create_in_flight = True
+        event: dict[str, Any] = {"type": "response.create"}
+        if options:
+            event["response"] = options
+        self._queue(event)
+
+    def _send_tool_output(self, event: RealtimeModelSendToolOutput) -> None:
+        call = event.tool_call
+        self._queue(
+            {
+                "type": "conversation.item.create",
+                "item": {"type": "function_call_output", "call_id": call.call_id, "output": event.output},
+            }
+        )
+        self._emit.append(
+            RealtimeModelItemUpdatedEvent(
+                item=RealtimeToolCallItem(
+                    item_id=call.id or "",
+                    previous_item_id=call.previous_item_id,
+                    call_id=call.call_id,
+                    status="completed",
+                    arguments=call.arguments,
+                    name=call.name,
+                    output=event.output,
+                )
+            )
+        )
+        if event.start_response:
+            self.request_response()
+
+    def _send_interrupt(self, event: RealtimeModelSendInterrupt) -> None:
+        target = event.response_id or self.active_response_id
+        if not event.cancel_response_only:
+            if target is not None:
+                self._dropped_responses.add(target)
+            self._interrupt_playback(response_id=event.response_id)
+        if event.playback_only or target is None:
+            return
+        if target == self.active_response_id or self._create_in_flight:
+            self._queue({"type": "response.cancel", "response_id": target})
+
+    def _interrupt_playback(self, response_id: str | None) -> None:
+        """Stop the current audio item: tell listeners, truncate it where playback stopped."""
+        if self._last_audio is None:
+            return
+        item_id, index, last_response = self._last_audio
+        if response_id is not None and response_id != last_response:
+            return
+        self._last_audio = None
+        state = self._playback.get_state()
+        self._emit.append(RealtimeModelAudioInterruptedEvent(item_id=item_id, content_index=index))
+        received = self._received.received_ms()
+        played = state["elapsed_ms"]
+        if state["current_item_id"] != item_id or played is None:
+            played = 0.0  # nothing of this item was reported played
+        if played < received:
+            self._queue(
+                {
+                    "type": "conversation.item.truncate",
+                    "item_id": item_id,
+                    "content_index": index,
+                    "audio_end_ms": int(max(played, 0.0)),
+                }
+            )
+        self._playback.on_interrupted()
+        if self._playback is not self._received:
+            self._received.on_interrupted()
+
+    def _queue(self, event: dict[str, Any]) -> None:
+        self._out.append(validate_client_event(event))
+

@@ -1,0 +1,240 @@
+"""`OpenAIRealtimeWebSocketModel`: a `RealtimeModel` over the OpenAI Realtime WebSocket protocol.
+
+It talks to OpenAI, Azure OpenAI, ``kaiwa serve``, or any server that speaks the GA protocol.
+All protocol decisions live in `ClientProtocol`; this module only moves frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import websockets
+from typing_extensions import TypedDict
+from websockets.asyncio.client import ClientConnection
+
+from .._util import maybe_await
+from ..exceptions import InvalidState, ModelConnectionError, ProtocolError, UserError
+from ..protocol import dump_event, load_frame
+from ..settings import DEFAULT_MODEL_NAME
+from ._client_protocol import ClientProtocol
+from .interface import RealtimeModel, RealtimeModelConfig, RealtimeModelListener
+from .model_events import (
+    RealtimeModelConnectionStatusEvent,
+    RealtimeModelEndOfStreamEvent,
+    RealtimeModelErrorEvent,
+    RealtimeModelEvent,
+    RealtimeModelExceptionEvent,
+)
+from .model_inputs import RealtimeModelSendEvent
+
+__all__ = ["OpenAIRealtimeWebSocketModel", "TransportConfig", "get_api_key"]
+
+logger = logging.getLogger("kaiwa.models")
+
+OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime"
+MAX_FRAME_BYTES = 8 * 1024 * 1024  # what openai-agents accepts; a bigger frame is refused
+
+
+class TransportConfig(TypedDict, total=False):
+    """Low-level WebSocket settings."""
+
+    ping_interval: float | None
+    ping_timeout: float | None
+    handshake_timeout: float
+    max_size: int
+    compression: bool
+    """Offer permessage-deflate (default False: base64 audio barely compresses, and inflating
+    every audio delta costs more CPU than the bytes it saves on a fast link)."""
+
+
+async def get_api_key(key: str | Callable[[], Any] | None) -> str | None:
+    """The key given (or returned by a sync/async function), else ``OPENAI_API_KEY``."""
+    if isinstance(key, str):
+        return key
+    if callable(key):
+        return await maybe_await(key())  # type: ignore[no-any-return]
+    return os.environ.get("OPENAI_API_KEY")
+
+
+class OpenAIRealtimeWebSocketModel(RealtimeModel):
+    """A realtime model reached over WebSocket with the OpenAI Realtime (GA) protocol.
+
+    The URL is ``model_config["url"]``, else ``$KAIWA_REALTIME_URL?model=<model_name>``, else
+    OpenAI's. The key is ``model_config["api_key"]``, else ``OPENAI_API_KEY``.
+    """
+
+    def __init__(self, *, transport_config: TransportConfig | None = None) -> None:
+        self.model = DEFAULT_MODEL_NAME
+        self._transport = transport_config or {}
+        self._listeners: list[RealtimeModelListener] = []
+        self._ws: ClientConnection | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._protocol: ClientProtocol | None = None
+        self._send_lock = asyncio.Lock()
+        self._closing = False
+
+    # -- listeners ---------------------------------------------------------------------------
+
+    def add_listener(self, listener: RealtimeModelListener) -> None:
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: RealtimeModelListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    async def _emit(self, events: list[RealtimeModelEvent]) -> None:
+        for event in events:
+            for listener in list(self._listeners):
+                await listener.on_event(event)
+
+    # -- connecting --------------------------------------------------------------------------
+
+    async def connect(self, options: RealtimeModelConfig) -> None:
+        """Open the WebSocket and send the session settings.
+
+        Raises:
+            ModelConnectionError: refused (``status`` holds the HTTP status) or unreachable.
+            UserError: no API key and no headers, or a bad setting.
+        """
+        if self._ws is not None:
+            raise InvalidState("already connected; close() first")
+        settings = dict(options.get("initial_model_settings") or {})
+        if options.get("call_id") and settings.get("model_name"):
+            raise UserError("give call_id or model_name, not both")
+        self.model = settings.get("model_name") or self.model
+        protocol = ClientProtocol(self.model, options.get("playback_tracker"))
+        protocol.update_session(settings)  # validates settings before any I/O
+        base = os.environ.get("KAIWA_REALTIME_URL") or OPENAI_REALTIME_URL
+        url = options.get("url") or (
+            f"{base}?call_id={quote(options['call_id'])}"
+            if options.get("call_id")
+            else f"{base}?model={quote(self.model)}"
+        )
+        headers = dict(options.get("headers") or {})
+        if not headers:
+            api_key = await get_api_key(options.get("api_key"))
+            if not api_key:
+                raise UserError(
+                    "no API key: pass model_config={'api_key': ...} or set OPENAI_API_KEY "
+                    "(for Azure, pass headers={'api-key': ...})"
+                )
+            headers["Authorization"] = f"Bearer {api_key}"
+        await self._emit([RealtimeModelConnectionStatusEvent("connecting")])
+        self._ws = await self._open(url, headers)
+        self._protocol = protocol
+        self._closing = False
+        self._reader = asyncio.create_task(self._read_loop(), name="kaiwa-realtime-reader")
+        await self._emit([RealtimeModelConnectionStatusEvent("connected")])
+        await self._flush()
+
+    async def _open(self, url: str, headers: dict[str, str]) -> ClientConnection:
+        t = self._transport
+        try:
+            return await websockets.connect(
+                url,
+                additional_headers=headers,
+                max_size=t.get("max_size", MAX_FRAME_BYTES),
+                ping_interval=t.get("ping_interval", 20),
+                ping_timeout=t.get("ping_timeout", 20),
+                open_timeout=t.get("handshake_timeout", 10),
+                compression="deflate" if t.get("compression", False) else None,
+                user_agent_header="kaiwa",
+            )
+        except websockets.InvalidStatus as exc:
+            status = exc.response.status_code
+            body = exc.response.body.decode("utf-8", "replace")[:300] if exc.response.body else ""
+            hint = " (check the API key)" if status in (401, 403) else ""
+            raise ModelConnectionError(
+                f"{url} refused the connection: HTTP {status}{hint} {body}".strip(), status=status
+            ) from exc
+        except (OSError, asyncio.TimeoutError, websockets.InvalidHandshake) as exc:
+            raise ModelConnectionError(f"cannot connect to {url}: {exc}") from exc
+
+    # -- reading -----------------------------------------------------------------------------
+
+    async def _read_loop(self) -> None:
+        assert self._ws is not None and self._protocol is not None
+        ws, protocol = self._ws, self._protocol
+        try:
+            async for frame in ws:
+                try:
+                    data = load_frame(frame)
+                except ProtocolError as exc:
+                    await self._emit([RealtimeModelErrorEvent(error=exc)])
+                    continue
+                protocol.receive(data)
+                await self._emit(protocol.events_to_emit())
+                if protocol._out:
+                    await self._flush()
+        except websockets.ConnectionClosed as exc:
+            if not self._closing:
+                await self._emit(
+                    [
+                        RealtimeModelConnectionStatusEvent("disconnected"),
+                        RealtimeModelExceptionEvent(
+                            ModelConnectionError(f"connection dropped: {exc}"),
+                            context="the model's WebSocket closed",
+                        ),
+                    ]
+                )
+                return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a listener failed: report it, the session decides
+            logger.exception("realtime reader failed")
+            await self._emit([RealtimeModelExceptionEvent(exc, context="reading events")])
+            return
+        if not self._closing:
+            # The server closed cleanly (code 1000): no more events will come.
+            await self._emit(
+                [RealtimeModelConnectionStatusEvent("disconnected"), RealtimeModelEndOfStreamEvent()]
+            )
+
+    # -- sending -----------------------------------------------------------------------------
+
+    async def send_event(self, event: RealtimeModelSendEvent) -> None:
+        """Send a session request (audio, a message, a tool output, an interrupt...).
+
+        Raises:
+            InvalidState: not connected.
+            ModelConnectionError: the connection is gone.
+        """
+        if self._protocol is None or self._ws is None:
+            raise InvalidState("not connected: use the session as `async with session:` first")
+        self._protocol.send(event)
+        await self._emit(self._protocol.events_to_emit())
+        await self._flush()
+
+    async def _flush(self) -> None:
+        assert self._protocol is not None and self._ws is not None
+        ws = self._ws
+        async with self._send_lock:
+            for event in self._protocol.events_to_send():
+                try:
+                    await ws.send(dump_event(event), text=True)
+                except websockets.ConnectionClosed as exc:
+                    raise ModelConnectionError(f"connection closed: {exc}") from exc
+
+    # -- closing -----------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self._closing = True
+        ws, reader = self._ws, self._reader
+        self._ws = None
+        self._reader = None
+        if ws is not None:
+            with contextlib.suppress(Exception):
+                await ws.close()
+        if reader is not None and reader is not asyncio.current_task():
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reader
+        self._protocol = None

@@ -1,0 +1,62 @@
+"""`RealtimeRunner`: starts sessions for an agent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .agent import RealtimeAgent
+from .config import RealtimeRunConfig
+from .models.interface import RealtimeModel, RealtimeModelConfig
+from .session import RealtimeSession
+
+__all__ = ["RealtimeRunner"]
+
+
+def default_model() -> RealtimeModel:
+    """The model used when the runner is given none.
+
+    Today this is OpenAI's Realtime API over WebSocket (it needs ``OPENAI_API_KEY``, or a
+    ``url`` in ``model_config`` pointing at ``kaiwa serve`` or another compatible server).
+    """
+    from .models.openai_ws import OpenAIRealtimeWebSocketModel
+
+    return OpenAIRealtimeWebSocketModel()
+
+
+class RealtimeRunner:
+    """Runs realtime sessions, starting with ``starting_agent``.
+
+    Args:
+        starting_agent: the agent that speaks first.
+        model: the model to use; default `OpenAIRealtimeWebSocketModel`.
+        config: settings for every session this runner starts.
+    """
+
+    def __init__(
+        self,
+        starting_agent: RealtimeAgent[Any],
+        *,
+        model: RealtimeModel | None = None,
+        config: RealtimeRunConfig | None = None,
+    ) -> None:
+        self._starting_agent = starting_agent
+        self._config = config
+        self._model = model
+
+    async def run(
+        self, *, context: Any | None = None, model_config: RealtimeModelConfig | None = None
+    ) -> RealtimeSession:
+        """A new session (not yet connected: use it with ``async with``).
+
+        Args:
+            context: your object, handed to tools, guardrails and instructions functions.
+            model_config: connection settings (url, api_key, headers, initial_model_settings,
+                playback_tracker) for this session.
+        """
+        return RealtimeSession(
+            model=self._model if self._model is not None else default_model(),
+            agent=self._starting_agent,
+            context=context,
+            model_config=model_config,
+            run_config=self._config,
+        )
