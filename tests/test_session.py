@@ -132,7 +132,7 @@ async def test_slow_tool_times_out_and_audio_keeps_flowing(
 ) -> None:
     release = asyncio.Event()
 
-    @function_tool(timeout_seconds=0.3)
+    @function_tool(timeout=0.3)
     async def slow() -> str:
         await release.wait()
         return "never"

@@ -68,6 +68,9 @@ class RealtimeInputAudioTranscriptionConfig(TypedDict):
     language: NotRequired[str]
     model: NotRequired[str]
     prompt: NotRequired[str]
+    keywords: NotRequired[list[str]]
+    languages: NotRequired[list[str]]
+    delay: NotRequired[Literal["minimal", "low", "medium", "high", "xhigh"]]
 
 
 class RealtimeInputAudioNoiseReductionConfig(TypedDict):
@@ -87,6 +90,7 @@ class RealtimeTurnDetectionConfig(TypedDict):
     silence_duration_ms: NotRequired[int]
     threshold: NotRequired[float]
     idle_timeout_ms: NotRequired[int]
+    model_version: NotRequired[str]
 
 
 class RealtimeAudioInputConfig(TypedDict, total=False):

@@ -7,10 +7,10 @@ instead of building a pydantic model.
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any
 
 import orjson
+import pybase64
 import pydantic
 from openai.types.realtime import RealtimeClientEvent, RealtimeServerEvent
 
@@ -81,8 +81,8 @@ def audio_delta_fields(data: dict[str, Any]) -> tuple[bytes, str, str, int]:
         )
         if not (isinstance(response_id, str) and isinstance(item_id, str) and type(index) is int):
             raise TypeError("wrong field types")
-        return base64.b64decode(delta, validate=True), response_id, item_id, index
-    except (KeyError, TypeError, ValueError) as exc:
+        return pybase64.b64decode(delta, validate=True), response_id, item_id, index
+    except (KeyError, TypeError, ValueError) as exc:  # binascii.Error is a ValueError
         raise ProtocolError(f"invalid {AUDIO_DELTA!r} event: {exc!r}") from exc
 
 

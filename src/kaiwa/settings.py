@@ -44,9 +44,9 @@ SETTING_NAMES = frozenset(RealtimeSessionModelSettings.__annotations__)
 _TURN_DETECTION_KEYS = {
     "server_vad": {
         "type", "threshold", "prefix_padding_ms", "silence_duration_ms", "create_response",
-        "interrupt_response", "idle_timeout_ms",
+        "interrupt_response", "idle_timeout_ms", "model_version",
     },
-    "semantic_vad": {"type", "eagerness", "create_response", "interrupt_response"},
+    "semantic_vad": {"type", "eagerness", "create_response", "interrupt_response", "model_version"},
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias, get_type_hints, overload
@@ -95,6 +96,16 @@ Tool: TypeAlias = FunctionTool
 """The tools a realtime agent can have: function tools."""
 
 
+def _hints(func: Callable[..., Any], localns: dict[str, Any] | None) -> dict[str, Any]:
+    try:
+        return get_type_hints(func, localns=localns, include_extras=True)
+    except NameError as exc:
+        raise UserError(
+            f"tool {func.__name__!r}: cannot resolve a type hint ({exc}); define the type at "
+            "module level"
+        ) from exc
+
+
 def _takes_context(func: Callable[..., Any], hints: dict[str, Any]) -> bool:
     params = list(inspect.signature(func).parameters.values())
     if not params:
@@ -109,8 +120,8 @@ def _schema_model(
     name: str,
     skip_first: bool,
     descriptions: dict[str, str],
+    hints: dict[str, Any],
 ) -> type[pydantic.BaseModel]:
-    hints = get_type_hints(func, include_extras=True)
     fields: dict[str, Any] = {}
     params = list(inspect.signature(func).parameters.values())[1 if skip_first else 0 :]
     for param in params:
@@ -146,6 +157,7 @@ def _build(
     is_enabled: bool | Callable[[RunContextWrapper[Any], Any], Any],
     needs_approval: bool | ApprovalFunction,
     timeout_seconds: float | None,
+    localns: dict[str, Any] | None = None,
 ) -> FunctionTool:
     name = name_override or func.__name__
     description = description_override or ""
@@ -157,9 +169,9 @@ def _build(
         if not description:
             parts = [doc.short_description or "", doc.long_description or ""]
             description = "\n\n".join(p for p in parts if p)
-    hints = get_type_hints(func, include_extras=True)
+    hints = _hints(func, localns)
     wants_context = _takes_context(func, hints)
-    model = _schema_model(func, name, wants_context, param_docs)
+    model = _schema_model(func, name, wants_context, param_docs, hints)
     schema = model.model_json_schema()
     schema.pop("title", None)
     for prop in schema.get("properties", {}).values():
@@ -213,7 +225,7 @@ def function_tool(
     strict_mode: bool = True,
     is_enabled: bool | Callable[[RunContextWrapper[Any], Any], Any] = True,
     needs_approval: bool | ApprovalFunction = False,
-    timeout_seconds: float | None = None,
+    timeout: float | None = None,
 ) -> Callable[[Callable[..., Any]], FunctionTool]: ...
 
 
@@ -229,16 +241,19 @@ def function_tool(
     strict_mode: bool = True,
     is_enabled: bool | Callable[[RunContextWrapper[Any], Any], Any] = True,
     needs_approval: bool | ApprovalFunction = False,
-    timeout_seconds: float | None = None,
+    timeout: float | None = None,
 ) -> FunctionTool | Callable[[Callable[..., Any]], FunctionTool]:
     """Turn a function (sync or async) into a `FunctionTool`.
 
-    Use bare (``@function_tool``) or with options (``@function_tool(timeout_seconds=5)``).
+    Use bare (``@function_tool``) or with options (``@function_tool(timeout=5)``): a call
+    running longer than ``timeout`` seconds is cancelled and the model told so.
     The JSON schema comes from the type hints; descriptions come from the docstring (Google,
     NumPy or Sphinx style, detected unless ``docstring_style`` says). A first parameter typed
     ``RunContextWrapper`` or ``ToolContext`` receives the context and is hidden from the model.
     Sync functions run in a worker thread so a slow tool never stalls the audio.
     """
+    # Types defined inside a function are found in the frame that applies the decorator.
+    caller_locals = dict(sys._getframe(1).f_locals)
 
     def wrap(f: Callable[..., Any]) -> FunctionTool:
         return _build(
@@ -251,7 +266,8 @@ def function_tool(
             strict_mode=strict_mode,
             is_enabled=is_enabled,
             needs_approval=needs_approval,
-            timeout_seconds=timeout_seconds,
+            timeout_seconds=timeout,
+            localns=caller_locals,
         )
 
     return wrap(func) if func is not None else wrap

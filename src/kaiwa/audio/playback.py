@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from typing_extensions import TypedDict
 
-from .formats import audio_duration_ms
+from .formats import bytes_per_ms
 
 __all__ = ["RealtimePlaybackState", "RealtimePlaybackTracker", "WallClockPlaybackTracker"]
 
@@ -37,17 +37,17 @@ class RealtimePlaybackTracker:
     yourself, and call `on_play_bytes` or `on_play_ms` as audio is really played."""
 
     def __init__(self) -> None:
-        self._format: object | None = None
+        self._bytes_per_ms = 48.0  # pcm16 at 24 kHz until told otherwise
         self._current: tuple[str, int] | None = None
         self._elapsed_ms = 0.0
 
     def set_audio_format(self, format: object) -> None:
         """Called by the model with the session's output format."""
-        self._format = format
+        self._bytes_per_ms = bytes_per_ms(format)
 
     def on_play_bytes(self, item_id: str, item_content_index: int, bytes: bytes) -> None:
         """``bytes`` of the item's audio were played."""
-        self.on_play_ms(item_id, item_content_index, audio_duration_ms(self._format, bytes))
+        self.on_play_ms(item_id, item_content_index, len(bytes) / self._bytes_per_ms)
 
     def on_play_ms(self, item_id: str, item_content_index: int, ms: float) -> None:
         """``ms`` milliseconds of the item's audio were played."""
@@ -92,7 +92,7 @@ class WallClockPlaybackTracker(RealtimePlaybackTracker):
             self._current = key
             self._started = self._clock()
             self._received_ms = 0.0
-        self._received_ms += audio_duration_ms(self._format, data)
+        self._received_ms += len(data) / self._bytes_per_ms
 
     def get_state(self) -> RealtimePlaybackState:
         if self._current is None:

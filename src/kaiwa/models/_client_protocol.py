@@ -120,6 +120,11 @@ class ClientProtocol:
         out, self._out = self._out, []
         return out
 
+    @property
+    def wants_to_send(self) -> bool:
+        """Whether `events_to_send` has something."""
+        return bool(self._out)
+
     def events_to_emit(self) -> list[RealtimeModelEvent]:
         """Model events for the listeners, in order. Call after `receive` / `send`."""
         out, self._emit = self._emit, []

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
+import pybase64
 import pydantic
 
 from ..context import Usage
@@ -98,4 +98,4 @@ def usage_event(usage: dict[str, Any]) -> RealtimeModelUsageEvent:
 
 def b64(data: bytes) -> str:
     """Base64 text of ``data``."""
-    return base64.b64encode(data).decode("ascii")
+    return pybase64.b64encode_as_string(data)

@@ -163,7 +163,9 @@ class OpenAIRealtimeWebSocketModel(RealtimeModel):
         assert self._ws is not None and self._protocol is not None
         ws, protocol = self._ws, self._protocol
         try:
-            async for frame in ws:
+            while True:
+                # Bytes, not str: orjson parses UTF-8 directly, so decoding first is wasted work.
+                frame = await ws.recv(decode=False)
                 try:
                     data = load_frame(frame)
                 except ProtocolError as exc:
@@ -171,8 +173,14 @@ class OpenAIRealtimeWebSocketModel(RealtimeModel):
                     continue
                 protocol.receive(data)
                 await self._emit(protocol.events_to_emit())
-                if protocol._out:
+                if protocol.wants_to_send:
                     await self._flush()
+        except websockets.ConnectionClosedOK:
+            if not self._closing:
+                # The server closed cleanly: no more events will come.
+                await self._emit(
+                    [RealtimeModelConnectionStatusEvent("disconnected"), RealtimeModelEndOfStreamEvent()]
+                )
         except websockets.ConnectionClosed as exc:
             if not self._closing:
                 await self._emit(
@@ -184,18 +192,11 @@ class OpenAIRealtimeWebSocketModel(RealtimeModel):
                         ),
                     ]
                 )
-                return
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a listener failed: report it, the session decides
             logger.exception("realtime reader failed")
             await self._emit([RealtimeModelExceptionEvent(exc, context="reading events")])
-            return
-        if not self._closing:
-            # The server closed cleanly (code 1000): no more events will come.
-            await self._emit(
-                [RealtimeModelConnectionStatusEvent("disconnected"), RealtimeModelEndOfStreamEvent()]
-            )
 
     # -- sending -----------------------------------------------------------------------------
 

@@ -491,8 +491,8 @@ class ScriptedRealtimeServer:
         await self.close()
 
 
-async def _main(port: int, validate: bool) -> None:
-    server = ScriptedRealtimeServer(validate=validate)
+async def _main(port: int, validate: bool, chunk_ms: int) -> None:
+    server = ScriptedRealtimeServer(validate=validate, chunk_ms=chunk_ms)
     url = await server.start(port)
     print(url, flush=True)
     await asyncio.Future()
@@ -502,6 +502,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Run the scripted Realtime test double.")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--no-validate", action="store_true", help="skip validating sent events")
+    parser.add_argument("--chunk-ms", type=int, default=100, help="audio per delta (ms)")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_main(args.port, not args.no_validate))
+        asyncio.run(_main(args.port, not args.no_validate, args.chunk_ms))

@@ -1,0 +1,127 @@
+"""The ``kaiwa`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from typing import Any
+
+from . import __version__
+
+EPILOG = """\
+examples:
+  kaiwa chat                                   chat with OpenAI (needs OPENAI_API_KEY)
+  kaiwa chat --url ws://127.0.0.1:8000/v1/realtime --api-key k
+                                               chat with any OpenAI Realtime server
+
+environment:
+  OPENAI_API_KEY       key for OpenAI's Realtime API (or any server that checks it)
+  KAIWA_REALTIME_URL   Realtime WebSocket URL to use instead of OpenAI's
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kaiwa",
+        description="kaiwa: realtime voice agents, with the openai-agents realtime API.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kaiwa {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chat = commands.add_parser(
+        "chat",
+        help="text chat in the terminal with a realtime model",
+        description="Chat in the terminal: type a line, read the agent's answer as it streams. "
+        "Ctrl-D or an empty line quits.",
+    )
+    chat.add_argument("--url", default=os.environ.get("KAIWA_REALTIME_URL"),
+                      help="Realtime WebSocket URL, e.g. ws://127.0.0.1:8000/v1/realtime "
+                      "(default: $KAIWA_REALTIME_URL, else OpenAI's)")
+    chat.add_argument("--api-key", default=None,
+                      help="API key (default: $OPENAI_API_KEY)")
+    chat.add_argument("--model", default="gpt-realtime", help="model name (default: %(default)s)")
+    chat.add_argument("--instructions", default="You are a helpful assistant. Answer briefly.",
+                      help="the agent's instructions")
+    chat.add_argument("--audio", action="store_true",
+                      help="ask for spoken answers and print their transcript (default: text)")
+    return parser
+
+
+async def _chat(args: argparse.Namespace) -> int:
+    from .agent import RealtimeAgent
+    from .exceptions import KaiwaError
+    from .runner import RealtimeRunner
+
+    api_key = args.api_key or os.environ.get("OPENAI_API_KEY")
+    if not api_key and not args.url:
+        print(
+            "kaiwa chat: no model configured.\n"
+            "  Set OPENAI_API_KEY to use OpenAI's Realtime API, or pass --url (and --api-key)\n"
+            "  to use any OpenAI Realtime compatible server, such as `kaiwa serve`.\n"
+            "  The offline engine that needs neither is not built yet.",
+            file=sys.stderr,
+        )
+        return 2
+    agent = RealtimeAgent(name="Assistant", instructions=args.instructions)
+    runner = RealtimeRunner(agent, config={"model_settings": {
+        "model_name": args.model,
+        "modalities": ["audio"] if args.audio else ["text"],
+        "turn_detection": None,
+    }})
+    config: dict[str, Any] = {"api_key": api_key or "none"}
+    if args.url:
+        config["url"] = args.url if "?" in args.url else f"{args.url}?model={args.model}"
+    try:
+        async with await runner.run(model_config=config) as session:  # type: ignore[arg-type]
+            return await _chat_loop(session)
+    except KaiwaError as exc:
+        print(f"kaiwa chat: {exc}", file=sys.stderr)
+        return 1
+
+
+async def _chat_loop(session: Any) -> int:
+    loop = asyncio.get_running_loop()
+    while True:
+        print("you> ", end="", flush=True)
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line.strip():
+            print()
+            return 0
+        await session.send_message(line.strip())
+        print("agent> ", end="", flush=True)
+        async for event in session:
+            if event.type == "raw_model_event" and event.data.type in (
+                "transcript_delta", "output_text_delta"
+            ):
+                print(event.data.delta, end="", flush=True)
+            elif event.type == "error":
+                print(f"\n[error] {event.error}", flush=True)
+            elif event.type == "agent_end":
+                print(flush=True)
+                break
+        else:
+            print("\n[the server closed the session]")
+            return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kaiwa`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command == "chat":
+        try:
+            return asyncio.run(_chat(args))
+        except KeyboardInterrupt:
+            return 130
+    parser.error(f"unknown command {args.command!r}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

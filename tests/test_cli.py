@@ -1,0 +1,50 @@
+"""The ``kaiwa`` command, run as a real subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from kaiwa.testing import ScriptedRealtimeServer
+
+
+async def run_kaiwa(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "kaiwa.cli", *args,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, env={**os.environ, **(env or {})},
+    )
+    out, err = await asyncio.wait_for(proc.communicate(stdin.encode()), 60)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_help_lists_commands_and_environment() -> None:
+    code, out, _ = await run_kaiwa("--help")
+    assert code == 0 and "chat" in out and "OPENAI_API_KEY" in out
+
+
+async def test_chat_without_a_model_says_what_to_configure() -> None:
+    env = {"OPENAI_API_KEY": "", "KAIWA_REALTIME_URL": ""}
+    code, _, err = await run_kaiwa("chat", env=env)
+    assert code == 2
+    assert "OPENAI_API_KEY" in err and "--url" in err
+
+
+async def test_chat_talks_to_a_realtime_server() -> None:
+    async with ScriptedRealtimeServer(api_key="k") as server:
+        code, out, err = await run_kaiwa(
+            "chat", "--url", server.url, "--api-key", "k", stdin="hello kaiwa\nsecond line\n\n"
+        )
+    assert code == 0, err
+    assert "agent> You said: hello kaiwa" in out
+    assert "agent> You said: second line" in out
+    update = server.received[0]["session"]
+    assert update["output_modalities"] == ["text"]
+
+
+async def test_chat_with_a_wrong_key_fails_clearly() -> None:
+    async with ScriptedRealtimeServer(api_key="right") as server:
+        code, _, err = await run_kaiwa("chat", "--url", server.url, "--api-key", "wrong")
+    assert code == 1 and "401" in err

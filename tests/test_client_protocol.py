@@ -1,0 +1,170 @@
+"""ClientProtocol, driven with plain calls: no sockets, no event loop."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from kaiwa import (
+    ProtocolError,
+    RealtimeModelSendAudio,
+    RealtimeModelSendInterrupt,
+    RealtimeModelSendUserInput,
+    RealtimePlaybackTracker,
+)
+from kaiwa.models._client_protocol import ClientProtocol
+
+
+def delta(response: str = "r1", item: str = "i1", ms: int = 100) -> dict[str, Any]:
+    audio = base64.b64encode(b"\x01\x00" * 24 * ms).decode()
+    return {"type": "response.output_audio.delta", "event_id": "e", "response_id": response,
+            "item_id": item, "output_index": 0, "content_index": 0, "delta": audio}
+
+
+def created(response: str) -> dict[str, Any]:
+    return {"type": "response.created", "event_id": "e",
+            "response": {"id": response, "object": "realtime.response", "status": "in_progress"}}
+
+
+def done(response: str, status: str = "completed") -> dict[str, Any]:
+    return {"type": "response.done", "event_id": "e",
+            "response": {"id": response, "object": "realtime.response", "status": status}}
+
+
+def sent_types(protocol: ClientProtocol) -> list[str]:
+    return [e["type"] for e in protocol.events_to_send()]
+
+
+class TestResponseSequencing:
+    def test_a_message_sends_item_then_response_create(self) -> None:
+        p = ClientProtocol("m")
+        p.send(RealtimeModelSendUserInput("hi"))
+        assert sent_types(p) == ["conversation.item.create", "response.create"]
+
+    def test_response_create_waits_while_one_is_active(self) -> None:
+        p = ClientProtocol("m")
+        p.send(RealtimeModelSendUserInput("one"))
+        p.events_to_send()
+        p.receive(created("r1"))
+        p.send(RealtimeModelSendUserInput("two"))
+        p.send(RealtimeModelSendUserInput("three"))
+        assert sent_types(p) == ["conversation.item.create", "conversation.item.create"]
+        p.receive(done("r1"))
+        assert sent_types(p) == ["response.create"]
+
+    def test_create_in_flight_also_blocks_a_second_create(self) -> None:
+        p = ClientProtocol("m")
+        p.request_response()
+        p.request_response()
+        assert sent_types(p) == ["response.create"]
+
+    def test_active_response_error_requeues_instead_of_surfacing(self) -> None:
+        p = ClientProtocol("m")
+        p.request_response()
+        p.events_to_send()
+        p.receive({"type": "error", "event_id": "e", "error": {
+            "type": "invalid_request_error", "code": "conversation_already_has_active_response",
+            "message": "busy"}})
+        assert not [e for e in p.events_to_emit() if e.type == "error"]
+        p.receive(created("server-vad"))
+        p.receive(done("server-vad"))
+        assert sent_types(p) == ["response.create"]
+
+    def test_other_errors_are_emitted(self) -> None:
+        p = ClientProtocol("m")
+        p.receive({"type": "error", "event_id": "e",
+                   "error": {"type": "invalid_request_error", "message": "bad"}})
+        errors = [e for e in p.events_to_emit() if e.type == "error"]
+        assert errors[0].error["message"] == "bad"
+
+
+class TestInterruption:
+    def test_interrupt_truncates_at_played_position_and_cancels(self) -> None:
+        tracker = RealtimePlaybackTracker()
+        p = ClientProtocol("m", tracker)
+        p.receive(created("r1"))
+        for _ in range(5):
+            p.receive(delta())
+        tracker.on_play_ms("i1", 0, 250.0)
+        p.events_to_emit()
+        p.send(RealtimeModelSendInterrupt())
+        out = p.events_to_send()
+        assert out[0] == {"type": "conversation.item.truncate", "item_id": "i1",
+                          "content_index": 0, "audio_end_ms": 250}
+        assert out[1] == {"type": "response.cancel", "response_id": "r1"}
+        assert [e.type for e in p.events_to_emit()] == ["audio_interrupted"]
+
+    def test_audio_of_an_interrupted_response_is_dropped(self) -> None:
+        p = ClientProtocol("m", RealtimePlaybackTracker())
+        p.receive(created("r1"))
+        p.receive(delta())
+        p.send(RealtimeModelSendInterrupt())
+        p.events_to_emit()
+        p.receive(delta())
+        assert [e.type for e in p.events_to_emit()] == ["raw_server_event"]
+
+    def test_fully_played_audio_is_not_truncated(self) -> None:
+        tracker = RealtimePlaybackTracker()
+        p = ClientProtocol("m", tracker)
+        p.receive(created("r1"))
+        p.receive(delta(ms=100))
+        p.receive(done("r1"))
+        tracker.on_play_ms("i1", 0, 100.0)
+        p.send(RealtimeModelSendInterrupt())
+        assert sent_types(p) == []
+
+    def test_truncation_never_claims_more_than_was_received(self) -> None:
+        p = ClientProtocol("m")  # wall-clock tracker: elapsed capped at received audio
+        p.receive(created("r1"))
+        p.receive(delta(ms=100))
+        p.send(RealtimeModelSendInterrupt())
+        truncate = p.events_to_send()[0]
+        assert truncate["type"] == "conversation.item.truncate"
+        assert 0 <= truncate["audio_end_ms"] <= 100
+
+    def test_speech_started_with_interrupt_response_leaves_cancel_to_server(self) -> None:
+        p = ClientProtocol("m", RealtimePlaybackTracker())
+        p.update_session({"turn_detection": {"type": "server_vad", "interrupt_response": True}})
+        session = p.events_to_send()[0]["session"]
+        p.receive({"type": "session.updated", "event_id": "e", "session": session})
+        p.receive(created("r1"))
+        p.receive(delta())
+        p.receive({"type": "input_audio_buffer.speech_started", "event_id": "e",
+                   "item_id": "u1", "audio_start_ms": 0})
+        assert sent_types(p) == ["conversation.item.truncate"]
+
+    def test_speech_started_without_interrupt_response_cancels(self) -> None:
+        p = ClientProtocol("m", RealtimePlaybackTracker())
+        p.receive(created("r1"))
+        p.receive(delta())
+        p.receive({"type": "input_audio_buffer.speech_started", "event_id": "e",
+                   "item_id": "u1", "audio_start_ms": 0})
+        assert sent_types(p) == ["conversation.item.truncate", "response.cancel"]
+
+
+class TestMalformedInput:
+    def test_bad_audio_delta_is_an_error_event(self) -> None:
+        p = ClientProtocol("m")
+        bad = delta()
+        del bad["item_id"]
+        p.receive(bad)
+        errors = [e for e in p.events_to_emit() if e.type == "error"]
+        assert isinstance(errors[0].error, ProtocolError)
+
+    def test_bad_known_event_is_an_error_event(self) -> None:
+        p = ClientProtocol("m")
+        p.receive({"type": "response.done", "event_id": "e"})
+        errors = [e for e in p.events_to_emit() if e.type == "error"]
+        assert "response.done" in str(errors[0].error)
+
+    def test_unknown_event_type_is_passed_on_raw_only(self) -> None:
+        p = ClientProtocol("m")
+        p.receive({"type": "response.future_feature", "x": 1})
+        assert [e.type for e in p.events_to_emit()] == ["raw_server_event"]
+
+    def test_audio_is_sent_base64_and_commit_follows(self) -> None:
+        p = ClientProtocol("m")
+        p.send(RealtimeModelSendAudio(b"\x01\x02", commit=True))
+        out = p.events_to_send()
+        assert out == [{"type": "input_audio_buffer.append", "audio": "AQI="},
+                       {"type": "input_audio_buffer.commit"}]
