@@ -70,11 +70,24 @@ async def agents_client(url: str, n: int) -> tuple[int, int]:
 async def floor_client(url: str, n: int, compression: str | None = "deflate") -> tuple[int, int]:
     """websockets + json + base64 and nothing else: the cost of merely reading the stream."""
     audio = events = 0
-    async with websockets.connect(url, additional_headers={"Authorization": "Bearer k"},
-                                  max_size=2**24, compression=compression) as ws:
-        await ws.send(json.dumps({"type": "conversation.item.create", "item": {
-            "type": "message", "role": "user",
-            "content": [{"type": "input_text", "text": f"bench {n}"}]}}))
+    async with websockets.connect(
+        url,
+        additional_headers={"Authorization": "Bearer k"},
+        max_size=2**24,
+        compression=compression,
+    ) as ws:
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "conversation.item.create",
+                    "item": {
+                        "type": "message",
+                        "role": "user",
+                        "content": [{"type": "input_text", "text": f"bench {n}"}],
+                    },
+                }
+            )
+        )
         await ws.send(json.dumps({"type": "response.create"}))
         async for frame in ws:
             event = json.loads(frame)
@@ -118,9 +131,16 @@ async def main() -> None:
     args = parser.parse_args()
 
     server = subprocess.Popen(
-        [sys.executable, "-m", "kaiwa.testing.scripted_server", "--no-validate",
-         "--chunk-ms", str(args.chunk_ms)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "kaiwa.testing.scripted_server",
+            "--no-validate",
+            "--chunk-ms",
+            str(args.chunk_ms),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout is not None
@@ -140,12 +160,16 @@ async def main() -> None:
             server.wait(5)
 
     ref = statistics.median(cpu["openai-agents"])
-    print(f"{args.deltas} audio deltas of {args.chunk_ms} ms x {args.rounds} rounds, "
-          "median per client\n")
-    print(f"{'client':34} {'CPU us/delta':>13} {'CPU ms/1000':>12} {'vs agents':>10} {'events/s':>10}")
+    print(
+        f"{args.deltas} audio deltas of {args.chunk_ms} ms x {args.rounds} rounds, "
+        "median per client\n"
+    )
+    print(
+        f"{'client':34} {'CPU us/delta':>13} {'CPU ms/1000':>12} {'vs agents':>10} {'events/s':>10}"
+    )
     for name in CLIENTS:
-        us = statistics.median(cpu[name])
-        print(f"{name:34} {us:13.1f} {us:12.1f} {us / ref:10.2f} {statistics.median(rate[name]):10.0f}")
+        us, eps = statistics.median(cpu[name]), statistics.median(rate[name])
+        print(f"{name:34} {us:13.1f} {us:12.1f} {us / ref:10.2f} {eps:10.0f}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The seed program: the reference SDK's realtime quickstart, with only the import changed.
 
-    from agents.realtime import RealtimeAgent, RealtimeRunner   # before
-    from kaiwa import RealtimeAgent, RealtimeRunner             # after
+from agents.realtime import RealtimeAgent, RealtimeRunner   # before
+from kaiwa import RealtimeAgent, RealtimeRunner             # after
 """
 
 import asyncio

@@ -9,11 +9,18 @@ import sys
 from kaiwa.testing import ScriptedRealtimeServer
 
 
-async def run_kaiwa(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> tuple[int, str, str]:
+async def run_kaiwa(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "kaiwa.cli", *args,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, env={**os.environ, **(env or {})},
+        sys.executable,
+        "-m",
+        "kaiwa.cli",
+        *args,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, **(env or {})},
     )
     out, err = await asyncio.wait_for(proc.communicate(stdin.encode()), 60)
     assert proc.returncode is not None

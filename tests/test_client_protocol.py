@@ -17,18 +17,31 @@ from kaiwa.models._client_protocol import ClientProtocol
 
 def delta(response: str = "r1", item: str = "i1", ms: int = 100) -> dict[str, Any]:
     audio = base64.b64encode(b"\x01\x00" * 24 * ms).decode()
-    return {"type": "response.output_audio.delta", "event_id": "e", "response_id": response,
-            "item_id": item, "output_index": 0, "content_index": 0, "delta": audio}
+    return {
+        "type": "response.output_audio.delta",
+        "event_id": "e",
+        "response_id": response,
+        "item_id": item,
+        "output_index": 0,
+        "content_index": 0,
+        "delta": audio,
+    }
 
 
 def created(response: str) -> dict[str, Any]:
-    return {"type": "response.created", "event_id": "e",
-            "response": {"id": response, "object": "realtime.response", "status": "in_progress"}}
+    return {
+        "type": "response.created",
+        "event_id": "e",
+        "response": {"id": response, "object": "realtime.response", "status": "in_progress"},
+    }
 
 
 def done(response: str, status: str = "completed") -> dict[str, Any]:
-    return {"type": "response.done", "event_id": "e",
-            "response": {"id": response, "object": "realtime.response", "status": status}}
+    return {
+        "type": "response.done",
+        "event_id": "e",
+        "response": {"id": response, "object": "realtime.response", "status": status},
+    }
 
 
 def sent_types(protocol: ClientProtocol) -> list[str]:
@@ -62,9 +75,17 @@ class TestResponseSequencing:
         p = ClientProtocol("m")
         p.request_response()
         p.events_to_send()
-        p.receive({"type": "error", "event_id": "e", "error": {
-            "type": "invalid_request_error", "code": "conversation_already_has_active_response",
-            "message": "busy"}})
+        p.receive(
+            {
+                "type": "error",
+                "event_id": "e",
+                "error": {
+                    "type": "invalid_request_error",
+                    "code": "conversation_already_has_active_response",
+                    "message": "busy",
+                },
+            }
+        )
         assert not [e for e in p.events_to_emit() if e.type == "error"]
         p.receive(created("server-vad"))
         p.receive(done("server-vad"))
@@ -72,8 +93,13 @@ class TestResponseSequencing:
 
     def test_other_errors_are_emitted(self) -> None:
         p = ClientProtocol("m")
-        p.receive({"type": "error", "event_id": "e",
-                   "error": {"type": "invalid_request_error", "message": "bad"}})
+        p.receive(
+            {
+                "type": "error",
+                "event_id": "e",
+                "error": {"type": "invalid_request_error", "message": "bad"},
+            }
+        )
         errors = [e for e in p.events_to_emit() if e.type == "error"]
         assert errors[0].error["message"] == "bad"
 
@@ -89,8 +115,12 @@ class TestInterruption:
         p.events_to_emit()
         p.send(RealtimeModelSendInterrupt())
         out = p.events_to_send()
-        assert out[0] == {"type": "conversation.item.truncate", "item_id": "i1",
-                          "content_index": 0, "audio_end_ms": 250}
+        assert out[0] == {
+            "type": "conversation.item.truncate",
+            "item_id": "i1",
+            "content_index": 0,
+            "audio_end_ms": 250,
+        }
         assert out[1] == {"type": "response.cancel", "response_id": "r1"}
         assert [e.type for e in p.events_to_emit()] == ["audio_interrupted"]
 
@@ -129,16 +159,28 @@ class TestInterruption:
         p.receive({"type": "session.updated", "event_id": "e", "session": session})
         p.receive(created("r1"))
         p.receive(delta())
-        p.receive({"type": "input_audio_buffer.speech_started", "event_id": "e",
-                   "item_id": "u1", "audio_start_ms": 0})
+        p.receive(
+            {
+                "type": "input_audio_buffer.speech_started",
+                "event_id": "e",
+                "item_id": "u1",
+                "audio_start_ms": 0,
+            }
+        )
         assert sent_types(p) == ["conversation.item.truncate"]
 
     def test_speech_started_without_interrupt_response_cancels(self) -> None:
         p = ClientProtocol("m", RealtimePlaybackTracker())
         p.receive(created("r1"))
         p.receive(delta())
-        p.receive({"type": "input_audio_buffer.speech_started", "event_id": "e",
-                   "item_id": "u1", "audio_start_ms": 0})
+        p.receive(
+            {
+                "type": "input_audio_buffer.speech_started",
+                "event_id": "e",
+                "item_id": "u1",
+                "audio_start_ms": 0,
+            }
+        )
         assert sent_types(p) == ["conversation.item.truncate", "response.cancel"]
 
 
@@ -166,5 +208,7 @@ class TestMalformedInput:
         p = ClientProtocol("m")
         p.send(RealtimeModelSendAudio(b"\x01\x02", commit=True))
         out = p.events_to_send()
-        assert out == [{"type": "input_audio_buffer.append", "audio": "AQI="},
-                       {"type": "input_audio_buffer.commit"}]
+        assert out == [
+            {"type": "input_audio_buffer.append", "audio": "AQI="},
+            {"type": "input_audio_buffer.commit"},
+        ]

@@ -9,10 +9,9 @@ from __future__ import annotations
 import inspect
 import typing
 
-import typing_extensions
-
 import agents.realtime as ref
 import pytest
+import typing_extensions
 
 import kaiwa
 
@@ -53,25 +52,43 @@ def test_name_exists_with_compatible_parameters(name: str) -> None:
     assert not missing, f"{name} lacks parameters {missing}"
     for pname, param in our_params.items():
         if param.default is inspect.Parameter.empty and param.kind not in (
-            param.VAR_POSITIONAL, param.VAR_KEYWORD
+            param.VAR_POSITIONAL,
+            param.VAR_KEYWORD,
         ):
-            assert pname in their_params and their_params[pname].default is inspect.Parameter.empty, (
-                f"{name}: {pname} is required in kaiwa but not in the reference"
-            )
+            assert (
+                pname in their_params and their_params[pname].default is inspect.Parameter.empty
+            ), f"{name}: {pname} is required in kaiwa but not in the reference"
 
 
 @pytest.mark.parametrize(
     ("cls", "methods"),
     [
-        ("RealtimeSession", ["send_message", "send_audio", "interrupt", "update_agent",
-                             "approve_tool_call", "reject_tool_call", "close", "enter",
-                             "__aenter__", "__aexit__", "__aiter__"]),
+        (
+            "RealtimeSession",
+            [
+                "send_message",
+                "send_audio",
+                "interrupt",
+                "update_agent",
+                "approve_tool_call",
+                "reject_tool_call",
+                "close",
+                "enter",
+                "__aenter__",
+                "__aexit__",
+                "__aiter__",
+            ],
+        ),
         ("RealtimeRunner", ["run"]),
-        ("RealtimePlaybackTracker", ["on_play_bytes", "on_play_ms", "on_interrupted",
-                                     "set_audio_format", "get_state"]),
+        (
+            "RealtimePlaybackTracker",
+            ["on_play_bytes", "on_play_ms", "on_interrupted", "set_audio_format", "get_state"],
+        ),
         ("RealtimeAgent", ["clone", "get_system_prompt"]),
-        ("OpenAIRealtimeWebSocketModel", ["connect", "add_listener", "remove_listener",
-                                          "send_event", "close"]),
+        (
+            "OpenAIRealtimeWebSocketModel",
+            ["connect", "add_listener", "remove_listener", "send_event", "close"],
+        ),
     ],
 )
 def test_methods_accept_the_reference_parameters(cls: str, methods: list[str]) -> None:
@@ -99,8 +116,16 @@ def test_function_tool_accepts_the_reference_options() -> None:
     theirs = set(_params(agents.function_tool))
     ours = set(_params(kaiwa.function_tool))
     # Options for the Responses API's other tool kinds do not apply to realtime function tools.
-    responses_only = {"tool_input_guardrails", "tool_output_guardrails", "timeout_behavior",
-                      "timeout_error_function", "defer_loading", "custom_data_extractor",
-                      "allowed_callers", "output_type", "output_json_schema"}
+    responses_only = {
+        "tool_input_guardrails",
+        "tool_output_guardrails",
+        "timeout_behavior",
+        "timeout_error_function",
+        "defer_loading",
+        "custom_data_extractor",
+        "allowed_callers",
+        "output_type",
+        "output_json_schema",
+    }
     missing = theirs - ours - responses_only
     assert not missing, f"function_tool lacks {missing}"

@@ -22,8 +22,11 @@ async def test_seed_program_prints_the_session_events() -> None:
     async with ScriptedRealtimeServer(api_key="seed-key") as server:
         env = {**os.environ, "OPENAI_API_KEY": "seed-key", "KAIWA_REALTIME_URL": server.url}
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(SAMPLE), env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            str(SAMPLE),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         out_b, err_b = await asyncio.wait_for(proc.communicate(), 60)
     out = out_b.decode()

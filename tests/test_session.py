@@ -62,7 +62,8 @@ async def test_settings_precedence_session_over_agent_over_run_config(
     assert session["audio"]["output"]["voice"] == "coral"
     assert session["audio"]["output"]["speed"] == 1.2
     assert session["audio"]["input"]["turn_detection"] == {
-        "type": "semantic_vad", "interrupt_response": True,
+        "type": "semantic_vad",
+        "interrupt_response": True,
     }
 
 
@@ -82,8 +83,11 @@ async def test_function_tool_runs_and_its_result_is_answered(
     assert kinds.index("tool_start") < kinds.index("tool_end")
     end = next(e for e in events if e.type == "tool_end")
     assert end.output == "sunny in Kyoto" and end.tool.name == "get_weather"
-    outputs = [e for e in server.received if e["type"] == "conversation.item.create"
-               and e["item"]["type"] == "function_call_output"]
+    outputs = [
+        e
+        for e in server.received
+        if e["type"] == "conversation.item.create" and e["item"]["type"] == "function_call_output"
+    ]
     assert outputs[0]["item"]["output"] == "sunny in Kyoto"
     tool_items = [i for i in session.history if i.type == "function_call"]
     assert tool_items[0].status == "completed" and tool_items[0].output == "sunny in Kyoto"
@@ -105,7 +109,9 @@ async def test_failing_tool_reports_error_and_session_continues(
         events += await collect(session, count_agent_end(1))
     errors = [e.error for e in events if e.type == "error"]
     assert len(errors) == 1 and isinstance(errors[0], ToolError) and "kaboom" in str(errors[0])
-    output = next(e for e in server.received if e.get("item", {}).get("type") == "function_call_output")
+    output = next(
+        e for e in server.received if e.get("item", {}).get("type") == "function_call_output"
+    )
     assert "kaboom" in output["item"]["output"]
     assert session.history[-1].content[0].transcript == "You said: still there?"
 
@@ -123,7 +129,9 @@ async def test_unknown_tool_is_an_error_output_not_a_crash(
         events = await collect(session, count_agent_end(2))
     error = next(e.error for e in events if e.type == "error")
     assert isinstance(error, UnknownToolError)
-    output = next(e for e in server.received if e.get("item", {}).get("type") == "function_call_output")
+    output = next(
+        e for e in server.received if e.get("item", {}).get("type") == "function_call_output"
+    )
     assert "imaginary" in output["item"]["output"] and "real_tool" in output["item"]["output"]
 
 
@@ -168,7 +176,9 @@ async def test_tool_approval_waits_for_the_application(
         await session.send_message('call delete_account {"user": "bob"}')
         await collect(session, count_agent_end(2), on_event=decide)
     assert calls == []
-    output = next(e for e in server.received if e.get("item", {}).get("type") == "function_call_output")
+    output = next(
+        e for e in server.received if e.get("item", {}).get("type") == "function_call_output"
+    )
     assert output["item"]["output"] == "not allowed"
 
 
@@ -179,7 +189,9 @@ async def test_handoff_switches_agent_and_updates_session(
     def billing_lookup() -> str:
         return "42 EUR"
 
-    billing = RealtimeAgent(name="Billing", instructions="You handle bills.", tools=[billing_lookup])
+    billing = RealtimeAgent(
+        name="Billing", instructions="You handle bills.", tools=[billing_lookup]
+    )
     triage = RealtimeAgent(name="Triage", instructions="Route calls.", handoffs=[billing])
     async with await RealtimeRunner(triage).run(model_config=model_config) as session:
         await session.send_message("transfer to billing")
@@ -193,7 +205,9 @@ async def test_handoff_switches_agent_and_updates_session(
     assert [t["name"] for t in updates[0]["session"]["tools"]] == ["transfer_to_billing"]
     assert updates[1]["session"]["instructions"] == "You handle bills."
     assert [t["name"] for t in updates[1]["session"]["tools"]] == ["billing_lookup"]
-    output = next(e for e in server.received if e.get("item", {}).get("type") == "function_call_output")
+    output = next(
+        e for e in server.received if e.get("item", {}).get("type") == "function_call_output"
+    )
     assert output["item"]["output"] == '{"assistant": "Billing"}'
     # The session update reaches the server before the tool output that resumes the model.
     assert server.received.index(updates[1]) < server.received.index(output)
@@ -231,9 +245,13 @@ async def test_barge_in_truncates_at_the_played_position(
 ) -> None:
     tracker = RealtimePlaybackTracker()
     agent = RealtimeAgent(name="A")
-    config = {**model_config, "playback_tracker": tracker,
-              "initial_model_settings": {"turn_detection": {"type": "server_vad",
-                                                            "interrupt_response": True}}}
+    config = {
+        **model_config,
+        "playback_tracker": tracker,
+        "initial_model_settings": {
+            "turn_detection": {"type": "server_vad", "interrupt_response": True}
+        },
+    }
     async with await RealtimeRunner(agent).run(model_config=config) as session:
         await session.send_message("long answer")
         audio_seen = 0
@@ -247,7 +265,7 @@ async def test_barge_in_truncates_at_the_played_position(
             return audio_seen == 5
 
         await collect(session, played)
-        loud = (b"\x00\x30" * 2400)  # 100 ms of loud pcm16: the server's VAD hears speech
+        loud = b"\x00\x30" * 2400  # 100 ms of loud pcm16: the server's VAD hears speech
         await session.send_audio(loud)
         events = await collect(session, lambda e: e.type == "audio_interrupted")
         rest = await collect(session, count_agent_end(1))
@@ -261,7 +279,9 @@ async def test_barge_in_truncates_at_the_played_position(
 async def test_interrupt_cancels_the_active_response(
     server: ScriptedRealtimeServer, model_config: dict[str, Any]
 ) -> None:
-    async with await RealtimeRunner(RealtimeAgent(name="A")).run(model_config=model_config) as session:
+    async with await RealtimeRunner(RealtimeAgent(name="A")).run(
+        model_config=model_config
+    ) as session:
         await session.send_message("long answer")
         await collect(session, lambda e: e.type == "audio")
         await session.interrupt()
@@ -275,7 +295,9 @@ async def test_interrupt_cancels_the_active_response(
 async def test_two_response_creates_in_a_row_are_queued_not_errors(
     server: ScriptedRealtimeServer, model_config: dict[str, Any]
 ) -> None:
-    async with await RealtimeRunner(RealtimeAgent(name="A")).run(model_config=model_config) as session:
+    async with await RealtimeRunner(RealtimeAgent(name="A")).run(
+        model_config=model_config
+    ) as session:
         await session.send_message("long answer")
         await session.send_message("and another")
         await session.send_message("and a third")
@@ -292,7 +314,9 @@ async def test_two_response_creates_in_a_row_are_queued_not_errors(
 async def test_dropped_connection_raises_from_the_iterator(
     server: ScriptedRealtimeServer, model_config: dict[str, Any]
 ) -> None:
-    async with await RealtimeRunner(RealtimeAgent(name="A")).run(model_config=model_config) as session:
+    async with await RealtimeRunner(RealtimeAgent(name="A")).run(
+        model_config=model_config
+    ) as session:
         await session.send_message("long answer")
         await collect(session, lambda e: e.type == "audio")
         server.drop_connections()
@@ -334,10 +358,13 @@ async def test_server_error_event_is_reported_and_session_goes_on(
 ) -> None:
     from kaiwa import RealtimeModelSendRawMessage
 
-    async with await RealtimeRunner(RealtimeAgent(name="A")).run(model_config=model_config) as session:
+    async with await RealtimeRunner(RealtimeAgent(name="A")).run(
+        model_config=model_config
+    ) as session:
         await session.model.send_event(
-            RealtimeModelSendRawMessage({"type": "conversation.item.retrieve",
-                                         "other_data": {"item_id": "nope"}})
+            RealtimeModelSendRawMessage(
+                {"type": "conversation.item.retrieve", "other_data": {"item_id": "nope"}}
+            )
         )
         events = await collect(session, lambda e: e.type == "error")
         assert events[-1].error["code"] == "item_not_found"
@@ -348,12 +375,19 @@ async def test_server_error_event_is_reported_and_session_goes_on(
 async def test_structured_message_with_image_is_sent(
     server: ScriptedRealtimeServer, model_config: dict[str, Any]
 ) -> None:
-    async with await RealtimeRunner(RealtimeAgent(name="A")).run(model_config=model_config) as session:
-        await session.send_message({
-            "type": "message", "role": "user",
-            "content": [{"type": "input_text", "text": "what is this"},
-                        {"type": "input_image", "image_url": "data:image/png;base64,AAAA"}],
-        })
+    async with await RealtimeRunner(RealtimeAgent(name="A")).run(
+        model_config=model_config
+    ) as session:
+        await session.send_message(
+            {
+                "type": "message",
+                "role": "user",
+                "content": [
+                    {"type": "input_text", "text": "what is this"},
+                    {"type": "input_image", "image_url": "data:image/png;base64,AAAA"},
+                ],
+            }
+        )
         await collect(session, count_agent_end(1))
     item = next(e for e in server.received if e["type"] == "conversation.item.create")["item"]
     assert [p["type"] for p in item["content"]] == ["input_text", "input_image"]
@@ -363,13 +397,110 @@ async def test_spoken_turn_fills_transcript_into_history(
     server: ScriptedRealtimeServer, model_config: dict[str, Any]
 ) -> None:
     server.transcripts.append("what time is it")
-    config = {**model_config, "initial_model_settings": {
-        "turn_detection": {"type": "server_vad", "silence_duration_ms": 200}}}
+    config = {
+        **model_config,
+        "initial_model_settings": {
+            "turn_detection": {"type": "server_vad", "silence_duration_ms": 200}
+        },
+    }
     async with await RealtimeRunner(RealtimeAgent(name="A")).run(model_config=config) as session:
         await session.send_audio(b"\x00\x30" * 4800)  # 200 ms of speech
         await session.send_audio(b"\x00\x00" * 7200)  # 300 ms of silence
         events = await collect(session, count_agent_end(1))
-    user = [i for i in session.history if i.role == "user"][0]
+    user = next(i for i in session.history if i.role == "user")
     assert user.content[0].transcript == "what time is it"
     assert session.history[-1].content[0].transcript == "You said: what time is it"
     assert "history_added" in types(events)
+
+
+async def test_malformed_server_frames_are_errors_and_the_session_goes_on(
+    server: ScriptedRealtimeServer, model_config: dict[str, Any]
+) -> None:
+    from kaiwa import ProtocolError
+
+    async with await RealtimeRunner(RealtimeAgent(name="A")).run(
+        model_config=model_config
+    ) as session:
+        await server.inject("{not json")
+        await server.inject('{"type": "response.output_audio.delta", "delta": "!!"}')
+        await server.inject('{"type": "response.done"}')
+        events = await collect(session, lambda e: e.type == "error")
+        events += await collect(session, lambda e: e.type == "error")
+        events += await collect(session, lambda e: e.type == "error")
+        await session.send_message("still fine")
+        await collect(session, count_agent_end(1))
+    errors = [e.error for e in events if e.type == "error"]
+    assert len(errors) == 3 and all(isinstance(e, ProtocolError) for e in errors)
+    assert "not JSON" in str(errors[0])
+    assert session.history[-1].content[0].transcript == "You said: still fine"
+
+
+async def test_approve_always_runs_this_and_later_calls_without_asking(
+    server: ScriptedRealtimeServer, model_config: dict[str, Any]
+) -> None:
+    calls: list[int] = []
+
+    @function_tool(needs_approval=True)
+    def charge(amount: int) -> str:
+        calls.append(amount)
+        return "charged"
+
+    agent = RealtimeAgent(name="A", tools=[charge])
+    asked = 0
+
+    async def decide(event: Any) -> None:
+        nonlocal asked
+        if event.type == "tool_approval_required":
+            asked += 1
+            await session.approve_tool_call(event.call_id, always=True)
+
+    async with await RealtimeRunner(agent).run(model_config=model_config) as session:
+        await session.send_message('call charge {"amount": 5}')
+        await collect(session, count_agent_end(2), on_event=decide)
+        await session.send_message('call charge {"amount": 7}')
+        await collect(session, count_agent_end(2), on_event=decide)
+    assert calls == [5, 7] and asked == 1
+
+
+async def test_raw_model_listener_sees_every_server_event(
+    server: ScriptedRealtimeServer, model_config: dict[str, Any]
+) -> None:
+    from kaiwa import RealtimeModelListener
+
+    seen: list[str] = []
+
+    class Listener(RealtimeModelListener):
+        async def on_event(self, event: Any) -> None:
+            if event.type == "raw_server_event":
+                seen.append(event.data["type"])
+
+    async with await RealtimeRunner(RealtimeAgent(name="A")).run(
+        model_config=model_config
+    ) as session:
+        session.model.add_listener(Listener())
+        await session.send_message("hi")
+        await collect(session, count_agent_end(1))
+    assert "response.created" in seen and "response.done" in seen
+    assert seen.count("response.output_audio.delta") == server.chunks
+
+
+async def test_custom_headers_replace_the_bearer_key(server: ScriptedRealtimeServer) -> None:
+    runner = RealtimeRunner(RealtimeAgent(name="A"))
+    ok = await runner.run(
+        model_config={"url": server.url, "headers": {"Authorization": "Bearer test-key"}}
+    )
+    async with ok:
+        pass
+    azure_style = await runner.run(model_config={"url": server.url, "headers": {"api-key": "x"}})
+    with pytest.raises(ModelConnectionError) as info:
+        await azure_style.__aenter__()
+    assert info.value.status == 401
+
+
+async def test_missing_api_key_is_a_clear_user_error(
+    server: ScriptedRealtimeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    session = await RealtimeRunner(RealtimeAgent(name="A")).run(model_config={"url": server.url})
+    with pytest.raises(UserError, match="OPENAI_API_KEY"):
+        await session.__aenter__()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from openai.types.realtime import RealtimeSessionCreateRequest
 
-from kaiwa import FunctionTool, UserError, function_tool, realtime_handoff, RealtimeAgent
+from kaiwa import FunctionTool, RealtimeAgent, UserError, function_tool, realtime_handoff
 from kaiwa.settings import merge_settings, session_payload
 
 
@@ -24,22 +24,37 @@ def test_defaults_match_the_reference_sdk() -> None:
     assert payload["audio"]["output"]["voice"] == "ash"
     assert payload["audio"]["input"]["format"] == {"type": "audio/pcm", "rate": 24000}
     assert payload["audio"]["input"]["turn_detection"] == {
-        "type": "semantic_vad", "interrupt_response": True}
+        "type": "semantic_vad",
+        "interrupt_response": True,
+    }
     assert payload["audio"]["input"]["transcription"] == {"model": "gpt-4o-mini-transcribe"}
     assert payload["output_modalities"] == ["audio"]
     RealtimeSessionCreateRequest.model_validate(payload)
 
 
 def test_seed_settings_map_to_ga_shape() -> None:
-    payload = session_payload({
-        "model_name": "gpt-realtime", "voice": "ash", "modalities": ["audio"],
-        "input_audio_format": "g711_ulaw", "output_audio_format": "g711_alaw",
-        "input_audio_transcription": {"model": "whisper-1", "language": "en"},
-        "turn_detection": {"type": "server_vad", "threshold": 0.6, "silence_duration_ms": 400,
-                           "prefix_padding_ms": 200, "interrupt_response": False,
-                           "create_response": True},
-        "speed": 1.1, "tool_choice": "required", "max_output_tokens": 200, "tracing": "auto",
-    })
+    payload = session_payload(
+        {
+            "model_name": "gpt-realtime",
+            "voice": "ash",
+            "modalities": ["audio"],
+            "input_audio_format": "g711_ulaw",
+            "output_audio_format": "g711_alaw",
+            "input_audio_transcription": {"model": "whisper-1", "language": "en"},
+            "turn_detection": {
+                "type": "server_vad",
+                "threshold": 0.6,
+                "silence_duration_ms": 400,
+                "prefix_padding_ms": 200,
+                "interrupt_response": False,
+                "create_response": True,
+            },
+            "speed": 1.1,
+            "tool_choice": "required",
+            "max_output_tokens": 200,
+            "tracing": "auto",
+        }
+    )
     audio = payload["audio"]
     assert audio["input"]["format"] == {"type": "audio/pcmu"}
     assert audio["output"]["format"] == {"type": "audio/pcma"}

@@ -26,7 +26,11 @@ def _keep_transcripts(old: RealtimeItem, new: RealtimeItem) -> RealtimeItem:
     merged: list[Any] = []
     changed = False
     for i, part in enumerate(new.content):
-        if isinstance(part, InputAudio | AssistantAudio) and not part.transcript and i < len(old_content):
+        if (
+            isinstance(part, InputAudio | AssistantAudio)
+            and not part.transcript
+            and i < len(old_content)
+        ):
             previous = old_content[i]
             if isinstance(previous, InputAudio | AssistantAudio) and previous.transcript:
                 part = part.model_copy(update={"transcript": previous.transcript})

@@ -99,12 +99,16 @@ async def run_tool(
         return ToolOutcome(output=serialize_output(raw), raw=raw)
     except asyncio.TimeoutError:
         error: ToolError = ToolTimeoutError(
-            f"tool {tool.name!r} timed out after {timeout} s", tool_name=tool.name, call_id=call.call_id
+            f"tool {tool.name!r} timed out after {timeout} s",
+            tool_name=tool.name,
+            call_id=call.call_id,
         )
     except ToolError as exc:
         error = exc
     except Exception as exc:
-        error = ToolError(f"tool {tool.name!r} raised {exc!r}", tool_name=tool.name, call_id=call.call_id)
+        error = ToolError(
+            f"tool {tool.name!r} raised {exc!r}", tool_name=tool.name, call_id=call.call_id
+        )
         error.__cause__ = exc
     cause = error.__cause__ if isinstance(error.__cause__, Exception) else error
     formatter = error_formatter or tool.failure_error_function

@@ -26,10 +26,14 @@ class RealtimeAgentHooks(Generic[TContext]):
     async def on_end(self, context: RunContextWrapper[TContext], agent: Any, output: Any) -> None:
         """The agent finished a response."""
 
-    async def on_handoff(self, context: RunContextWrapper[TContext], agent: Any, source: Any) -> None:
+    async def on_handoff(
+        self, context: RunContextWrapper[TContext], agent: Any, source: Any
+    ) -> None:
         """The agent was handed the conversation by ``source``."""
 
-    async def on_tool_start(self, context: RunContextWrapper[TContext], agent: Any, tool: Any) -> None:
+    async def on_tool_start(
+        self, context: RunContextWrapper[TContext], agent: Any, tool: Any
+    ) -> None:
         """A tool call started."""
 
     async def on_tool_end(

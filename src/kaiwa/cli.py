@@ -37,16 +37,24 @@ def build_parser() -> argparse.ArgumentParser:
         description="Chat in the terminal: type a line, read the agent's answer as it streams. "
         "Ctrl-D or an empty line quits.",
     )
-    chat.add_argument("--url", default=os.environ.get("KAIWA_REALTIME_URL"),
-                      help="Realtime WebSocket URL, e.g. ws://127.0.0.1:8000/v1/realtime "
-                      "(default: $KAIWA_REALTIME_URL, else OpenAI's)")
-    chat.add_argument("--api-key", default=None,
-                      help="API key (default: $OPENAI_API_KEY)")
+    chat.add_argument(
+        "--url",
+        default=os.environ.get("KAIWA_REALTIME_URL"),
+        help="Realtime WebSocket URL, e.g. ws://127.0.0.1:8000/v1/realtime "
+        "(default: $KAIWA_REALTIME_URL, else OpenAI's)",
+    )
+    chat.add_argument("--api-key", default=None, help="API key (default: $OPENAI_API_KEY)")
     chat.add_argument("--model", default="gpt-realtime", help="model name (default: %(default)s)")
-    chat.add_argument("--instructions", default="You are a helpful assistant. Answer briefly.",
-                      help="the agent's instructions")
-    chat.add_argument("--audio", action="store_true",
-                      help="ask for spoken answers and print their transcript (default: text)")
+    chat.add_argument(
+        "--instructions",
+        default="You are a helpful assistant. Answer briefly.",
+        help="the agent's instructions",
+    )
+    chat.add_argument(
+        "--audio",
+        action="store_true",
+        help="ask for spoken answers and print their transcript (default: text)",
+    )
     return parser
 
 
@@ -66,11 +74,16 @@ async def _chat(args: argparse.Namespace) -> int:
         )
         return 2
     agent = RealtimeAgent(name="Assistant", instructions=args.instructions)
-    runner = RealtimeRunner(agent, config={"model_settings": {
-        "model_name": args.model,
-        "modalities": ["audio"] if args.audio else ["text"],
-        "turn_detection": None,
-    }})
+    runner = RealtimeRunner(
+        agent,
+        config={
+            "model_settings": {
+                "model_name": args.model,
+                "modalities": ["audio"] if args.audio else ["text"],
+                "turn_detection": None,
+            }
+        },
+    )
     config: dict[str, Any] = {"api_key": api_key or "none"}
     if args.url:
         config["url"] = args.url if "?" in args.url else f"{args.url}?model={args.model}"
@@ -94,7 +107,8 @@ async def _chat_loop(session: Any) -> int:
         print("agent> ", end="", flush=True)
         async for event in session:
             if event.type == "raw_model_event" and event.data.type in (
-                "transcript_delta", "output_text_delta"
+                "transcript_delta",
+                "output_text_delta",
             ):
                 print(event.data.delta, end="", flush=True)
             elif event.type == "error":

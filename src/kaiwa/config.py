@@ -45,8 +45,10 @@ RealtimeModelName: TypeAlias = (
 )
 """A realtime model's name."""
 
-RealtimeAudioFormat: TypeAlias = Literal["pcm16", "g711_ulaw", "g711_alaw"] | str | Mapping[str, Any]
-"""``pcm16`` (24 kHz), ``g711_ulaw``, ``g711_alaw``, or a GA format ``{"type": "audio/pcm", ...}``."""
+RealtimeAudioFormat: TypeAlias = (
+    Literal["pcm16", "g711_ulaw", "g711_alaw"] | str | Mapping[str, Any]
+)
+"""``pcm16`` (24 kHz), ``g711_ulaw``, ``g711_alaw``, or a GA format mapping."""
 
 RealtimeVoice: TypeAlias = str | Mapping[str, Any]
 """A voice name (alloy, ash, ballad, coral, echo, sage, shimmer, verse, marin, cedar...)."""

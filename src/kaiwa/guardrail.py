@@ -61,7 +61,7 @@ class OutputGuardrail(Generic[TContext]):
 
     def get_name(self) -> str:
         """The guardrail's name, or its function's."""
-        return self.name or getattr(self.guardrail_function, "__name__", "guardrail")
+        return self.name or str(getattr(self.guardrail_function, "__name__", "guardrail"))
 
     async def run(
         self, context: RunContextWrapper[TContext], agent: RealtimeAgent[Any], agent_output: Any

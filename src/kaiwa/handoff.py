@@ -88,10 +88,13 @@ def realtime_handoff(
                 await maybe_await(on_handoff(ctx))
         return agent
 
-    description = tool_description_override or (
-        f"Handoff to the {agent.name} agent to handle the request. "
-        f"{agent.handoff_description or ''}"
-    ).strip()
+    description = (
+        tool_description_override
+        or (
+            f"Handoff to the {agent.name} agent to handle the request. "
+            f"{agent.handoff_description or ''}"
+        ).strip()
+    )
     return Handoff(
         tool_name=tool_name_override or default_handoff_tool_name(agent.name),
         tool_description=description,

@@ -77,7 +77,10 @@ def audio_delta_fields(data: dict[str, Any]) -> tuple[bytes, str, str, int]:
     """
     try:
         delta, response_id, item_id, index = (
-            data["delta"], data["response_id"], data["item_id"], data["content_index"],
+            data["delta"],
+            data["response_id"],
+            data["item_id"],
+            data["content_index"],
         )
         if not (isinstance(response_id, str) and isinstance(item_id, str) and type(index) is int):
             raise TypeError("wrong field types")

@@ -16,8 +16,8 @@ from typing import Any
 
 from . import _history
 from ._event_queue import EventQueue
-from ._util import maybe_await
 from ._tool_calls import DEFAULT_REJECTION_MESSAGE, find_target, run_tool
+from ._util import maybe_await
 from .agent import RealtimeAgent
 from .config import RealtimeRunConfig, RealtimeSessionModelSettings, RealtimeUserInput
 from .context import RunContextWrapper
@@ -289,7 +289,9 @@ class RealtimeSession(RealtimeModelListener):
         await self._put(RealtimeAudio(event, event.item_id, event.content_index, self._event_info))
 
     async def _on_audio_interrupted(self, event: Any) -> None:
-        await self._put(RealtimeAudioInterrupted(self._event_info, event.item_id, event.content_index))
+        await self._put(
+            RealtimeAudioInterrupted(self._event_info, event.item_id, event.content_index)
+        )
 
     async def _on_audio_done(self, event: Any) -> None:
         await self._put(RealtimeAudioEnd(self._event_info, event.item_id, event.content_index))
@@ -312,7 +314,9 @@ class RealtimeSession(RealtimeModelListener):
             item = next(i for i in self._history if i.item_id == item_id)
             await self._put(RealtimeHistoryAdded(item=item, info=self._event_info))
         else:
-            await self._put(RealtimeHistoryUpdated(history=list(self._history), info=self._event_info))
+            await self._put(
+                RealtimeHistoryUpdated(history=list(self._history), info=self._event_info)
+            )
 
     async def _on_item_deleted(self, event: Any) -> None:
         self._history = _history.delete_item(self._history, event.item_id)
@@ -386,7 +390,10 @@ class RealtimeSession(RealtimeModelListener):
         self._spawn(self._run_guardrails(guardrails, agent, text, response_id))
 
     async def _run_guardrails(
-        self, guardrails: list[OutputGuardrail[Any]], agent: RealtimeAgent[Any], text: str,
+        self,
+        guardrails: list[OutputGuardrail[Any]],
+        agent: RealtimeAgent[Any],
+        text: str,
         response_id: str,
     ) -> None:
         results: list[OutputGuardrailResult] = []
@@ -423,7 +430,9 @@ class RealtimeSession(RealtimeModelListener):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _handle_call(self, call: RealtimeModelToolCallEvent, agent: RealtimeAgent[Any]) -> None:
+    async def _handle_call(
+        self, call: RealtimeModelToolCallEvent, agent: RealtimeAgent[Any]
+    ) -> None:
         try:
             async with self._tool_slots:
                 output = await self._dispatch_call(call, agent)
@@ -445,7 +454,9 @@ class RealtimeSession(RealtimeModelListener):
         except Exception as exc:
             await self._put(RealtimeError(error=exc, info=self._event_info))
 
-    async def _dispatch_call(self, call: RealtimeModelToolCallEvent, agent: RealtimeAgent[Any]) -> str:
+    async def _dispatch_call(
+        self, call: RealtimeModelToolCallEvent, agent: RealtimeAgent[Any]
+    ) -> str:
         target = await find_target(agent, self._context_wrapper, call)
         if isinstance(target, Handoff):
             return await self._handoff(target, call, agent)
@@ -456,7 +467,9 @@ class RealtimeSession(RealtimeModelListener):
         await self._hook("on_tool_start", agent, tool)
         await self._put(RealtimeToolStart(agent, tool, call.arguments, self._event_info))
         outcome = await run_tool(
-            tool, call, self._context_wrapper,
+            tool,
+            call,
+            self._context_wrapper,
             default_timeout=self._tool_timeout,
             error_formatter=self._run_config.get("tool_error_formatter"),
         )
@@ -484,7 +497,9 @@ class RealtimeSession(RealtimeModelListener):
         future.tool_name = tool.name  # type: ignore[attr-defined]
         self._approvals[call.call_id] = future
         await self._put(
-            RealtimeToolApprovalRequired(agent, tool, call.call_id, call.arguments, self._event_info)
+            RealtimeToolApprovalRequired(
+                agent, tool, call.call_id, call.arguments, self._event_info
+            )
         )
         return await future
 

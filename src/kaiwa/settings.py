@@ -43,8 +43,14 @@ SETTING_NAMES = frozenset(RealtimeSessionModelSettings.__annotations__)
 
 _TURN_DETECTION_KEYS = {
     "server_vad": {
-        "type", "threshold", "prefix_padding_ms", "silence_duration_ms", "create_response",
-        "interrupt_response", "idle_timeout_ms", "model_version",
+        "type",
+        "threshold",
+        "prefix_padding_ms",
+        "silence_duration_ms",
+        "create_response",
+        "interrupt_response",
+        "idle_timeout_ms",
+        "model_version",
     },
     "semantic_vad": {"type", "eagerness", "create_response", "interrupt_response", "model_version"},
 }
@@ -78,7 +84,9 @@ def _turn_detection(value: Any) -> dict[str, Any] | None:
     kind = td.setdefault("type", "server_vad")
     allowed = _TURN_DETECTION_KEYS.get(kind)
     if allowed is None:
-        raise UserError(f"turn_detection.type: expected 'server_vad' or 'semantic_vad', got {kind!r}")
+        raise UserError(
+            f"turn_detection.type: expected 'server_vad' or 'semantic_vad', got {kind!r}"
+        )
     extra = sorted(set(td) - allowed)
     if extra:
         raise UserError(f"turn_detection: {', '.join(extra)} not valid with type {kind!r}")
@@ -95,7 +103,9 @@ def _tools(tools: list[FunctionTool], handoffs: list[Handoff[Any]]) -> list[dict
         if name in seen:
             raise UserError(f"tools: two tools are named {name!r}; tool names must be unique")
         seen.add(name)
-        out.append({"type": "function", "name": name, "description": description, "parameters": schema})
+        out.append(
+            {"type": "function", "name": name, "description": description, "parameters": schema}
+        )
     return out
 
 
@@ -140,10 +150,16 @@ def session_payload(
         "audio": {"input": audio_in, "output": audio_out},
         "tools": _tools(list(s.get("tools") or []), list(s.get("handoffs") or [])),
     }
-    for key in ("instructions", "max_output_tokens", "tool_choice", "parallel_tool_calls",
-                "reasoning", "prompt"):
+    for key in (
+        "instructions",
+        "max_output_tokens",
+        "tool_choice",
+        "parallel_tool_calls",
+        "reasoning",
+        "prompt",
+    ):
         if s.get(key) is not None:
-            payload[key] = s[key]  # type: ignore[literal-required]
+            payload[key] = s[key]  # type: ignore[literal-required,unused-ignore]
     if "tracing" in s:
         payload["tracing"] = s["tracing"]
     _validate(payload)

@@ -20,7 +20,7 @@ import inspect
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias, get_type_hints, overload
 
 import pydantic
@@ -133,7 +133,7 @@ def _schema_model(
             annotation,
             pydantic.Field(default, description=descriptions.get(param.name)),
         )
-    return pydantic.create_model(  # type: ignore[call-overload, no-any-return]
+    return pydantic.create_model(  # type: ignore[call-overload,unused-ignore]
         f"{name}_args", __config__=pydantic.ConfigDict(extra="forbid"), **fields
     )
 

@@ -77,9 +77,7 @@ class ClientProtocol:
         playback_tracker: where playback is; default assumes real-time playback from first byte.
     """
 
-    def __init__(
-        self, model: str, playback_tracker: RealtimePlaybackTracker | None = None
-    ) -> None:
+    def __init__(self, model: str, playback_tracker: RealtimePlaybackTracker | None = None) -> None:
         self.model = model
         self._received = WallClockPlaybackTracker()
         self._playback = playback_tracker or self._received
@@ -288,7 +286,9 @@ class ClientProtocol:
                 if commit:
                     self._queue({"type": "input_audio_buffer.commit"})
             case RealtimeModelSendUserInput(user_input=user_input):
-                self._queue({"type": "conversation.item.create", "item": user_input_item(user_input)})
+                self._queue(
+                    {"type": "conversation.item.create", "item": user_input_item(user_input)}
+                )
                 self.request_response()
             case RealtimeModelSendToolOutput():
                 self._send_tool_output(event)
@@ -331,7 +331,11 @@ class ClientProtocol:
         self._queue(
             {
                 "type": "conversation.item.create",
-                "item": {"type": "function_call_output", "call_id": call.call_id, "output": event.output},
+                "item": {
+                    "type": "function_call_output",
+                    "call_id": call.call_id,
+                    "output": event.output,
+                },
             }
         )
         self._emit.append(
@@ -390,4 +394,3 @@ class ClientProtocol:
 
     def _queue(self, event: dict[str, Any]) -> None:
         self._out.append(validate_client_event(event))
-

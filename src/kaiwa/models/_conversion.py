@@ -23,7 +23,9 @@ _message_adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(RealtimeMessa
 _CONTENT_TYPES = {"output_text": "text", "output_audio": "audio"}
 
 
-def item_to_history(item: dict[str, Any], previous_item_id: str | None = None) -> RealtimeItem | None:
+def item_to_history(
+    item: dict[str, Any], previous_item_id: str | None = None
+) -> RealtimeItem | None:
     """A GA conversation item (as a dict) as a history item; None for kinds history skips."""
     kind = item.get("type")
     if kind == "message":
@@ -56,16 +58,21 @@ def item_to_history(item: dict[str, Any], previous_item_id: str | None = None) -
 def user_input_item(user_input: RealtimeModelUserInput) -> dict[str, Any]:
     """A ``conversation.item.create`` item for text or a structured message with images."""
     if isinstance(user_input, str):
-        return {"type": "message", "role": "user", "content": [{"type": "input_text", "text": user_input}]}
+        return {
+            "type": "message",
+            "role": "user",
+            "content": [{"type": "input_text", "text": user_input}],
+        }
     content: list[dict[str, Any]] = []
-    for part in user_input.get("content", []):
+    parts: list[dict[str, Any]] = list(user_input.get("content", []))  # type: ignore[arg-type]
+    for part in parts:
         kind = part.get("type")
         if kind == "input_text" and isinstance(part.get("text"), str):
             content.append({"type": "input_text", "text": part["text"]})
         elif kind == "input_image" and isinstance(part.get("image_url"), str):
             image = {"type": "input_image", "image_url": part["image_url"]}
             if part.get("detail") in ("auto", "low", "high"):
-                image["detail"] = part["detail"]  # type: ignore[typeddict-item]
+                image["detail"] = part["detail"]
             content.append(image)
         else:
             raise ValueError(f"send_message: unsupported content part {kind!r}")
@@ -81,18 +88,26 @@ def usage_event(usage: dict[str, Any]) -> RealtimeModelUsageEvent:
     out_d = usage.get("output_token_details")
     cached = (in_d or {}).get("cached_tokens_details")
     return RealtimeModelUsageEvent(
-        usage=Usage(requests=1, input_tokens=inp, output_tokens=out,
-                    total_tokens=total if total is not None else inp + out),
+        usage=Usage(
+            requests=1,
+            input_tokens=inp,
+            output_tokens=out,
+            total_tokens=total if total is not None else inp + out,
+        ),
         input_tokens_details=RealtimeModelInputTokensDetails(
             text_tokens=in_d.get("text_tokens"),
             audio_tokens=in_d.get("audio_tokens"),
             image_tokens=in_d.get("image_tokens"),
             cached_tokens=in_d.get("cached_tokens"),
             cached_tokens_details=RealtimeModelCachedTokensDetails(**cached) if cached else None,
-        ) if in_d else None,
+        )
+        if in_d
+        else None,
         output_tokens_details=RealtimeModelOutputTokensDetails(
             text_tokens=out_d.get("text_tokens"), audio_tokens=out_d.get("audio_tokens")
-        ) if out_d else None,
+        )
+        if out_d
+        else None,
     )
 
 

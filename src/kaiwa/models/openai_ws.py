@@ -105,7 +105,7 @@ class OpenAIRealtimeWebSocketModel(RealtimeModel):
         """
         if self._ws is not None:
             raise InvalidState("already connected; close() first")
-        settings = dict(options.get("initial_model_settings") or {})
+        settings: dict[str, Any] = dict(options.get("initial_model_settings") or {})
         if options.get("call_id") and settings.get("model_name"):
             raise UserError("give call_id or model_name, not both")
         self.model = settings.get("model_name") or self.model
@@ -179,7 +179,10 @@ class OpenAIRealtimeWebSocketModel(RealtimeModel):
             if not self._closing:
                 # The server closed cleanly: no more events will come.
                 await self._emit(
-                    [RealtimeModelConnectionStatusEvent("disconnected"), RealtimeModelEndOfStreamEvent()]
+                    [
+                        RealtimeModelConnectionStatusEvent("disconnected"),
+                        RealtimeModelEndOfStreamEvent(),
+                    ]
                 )
         except websockets.ConnectionClosed as exc:
             if not self._closing:

@@ -21,7 +21,6 @@ threshold is speech), so VAD events come from the bytes actually sent.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import base64
 import contextlib
@@ -48,7 +47,8 @@ BYTES_PER_MS = 48  # pcm16 mono 24 kHz
 def _tone(ms: int) -> bytes:
     samples = 24 * ms
     return struct.pack(
-        f"<{samples}h", *(int(3000 * math.sin(2 * math.pi * 440 * i / 24000)) for i in range(samples))
+        f"<{samples}h",
+        *(int(3000 * math.sin(2 * math.pi * 440 * i / 24000)) for i in range(samples)),
     )
 
 
@@ -85,12 +85,19 @@ class _Connection:
                     "transcription": None,
                     "noise_reduction": None,
                     "turn_detection": {
-                        "type": "server_vad", "threshold": 0.5, "prefix_padding_ms": 300,
-                        "silence_duration_ms": 200, "create_response": True,
+                        "type": "server_vad",
+                        "threshold": 0.5,
+                        "prefix_padding_ms": 300,
+                        "silence_duration_ms": 200,
+                        "create_response": True,
                         "interrupt_response": True,
                     },
                 },
-                "output": {"format": {"type": "audio/pcm", "rate": 24000}, "voice": "alloy", "speed": 1.0},
+                "output": {
+                    "format": {"type": "audio/pcm", "rate": 24000},
+                    "voice": "alloy",
+                    "speed": 1.0,
+                },
             },
         }
 
@@ -102,8 +109,9 @@ class _Connection:
         with contextlib.suppress(websockets.ConnectionClosed):
             await self.ws.send(orjson.dumps(event), text=True)
 
-    async def error(self, message: str, *, code: str, event_id: str | None = None,
-                    param: str | None = None) -> None:
+    async def error(
+        self, message: str, *, code: str, event_id: str | None = None, param: str | None = None
+    ) -> None:
         err: dict[str, Any] = {"type": "invalid_request_error", "code": code, "message": message}
         if event_id:
             err["event_id"] = event_id
@@ -126,8 +134,12 @@ class _Connection:
         try:
             client_event_adapter.validate_python(data)
         except pydantic.ValidationError as exc:
-            await self.error(f"invalid event: {exc.errors()[0]['msg']}", code="invalid_event",
-                             event_id=data.get("event_id"), param=str(data.get("type")))
+            await self.error(
+                f"invalid event: {exc.errors()[0]['msg']}",
+                code="invalid_event",
+                event_id=data.get("event_id"),
+                param=str(data.get("type")),
+            )
             return
         kind = data["type"].replace(".", "_")
         await getattr(self, f"on_{kind}")(data)
@@ -172,8 +184,12 @@ class _Connection:
     async def on_conversation_item_retrieve(self, data: dict[str, Any]) -> None:
         item = self.find(data["item_id"])
         if item is None:
-            await self.error(f"no item {data['item_id']!r}", code="item_not_found",
-                             event_id=data.get("event_id"), param="item_id")
+            await self.error(
+                f"no item {data['item_id']!r}",
+                code="item_not_found",
+                event_id=data.get("event_id"),
+                param="item_id",
+            )
             return
         await self.send({"type": "conversation.item.retrieved", "item": item})
 
@@ -189,13 +205,19 @@ class _Connection:
         item = self.find(data["item_id"])
         total = self.audio_ms.get(data["item_id"], 0.0)
         if item is None or item.get("role") != "assistant":
-            await self.error("only assistant audio items can be truncated", code="item_not_found",
-                             param="item_id")
+            await self.error(
+                "only assistant audio items can be truncated",
+                code="item_not_found",
+                param="item_id",
+            )
             return
         end = data["audio_end_ms"]
         if end > total:
-            await self.error(f"audio_end_ms {end} is past the audio's {total:.0f} ms",
-                             code="invalid_value", param="audio_end_ms")
+            await self.error(
+                f"audio_end_ms {end} is past the audio's {total:.0f} ms",
+                code="invalid_value",
+                param="audio_end_ms",
+            )
             return
         self.server.truncations.append((item["id"], end, total))
         for part in item.get("content", []):
@@ -203,8 +225,14 @@ class _Connection:
                 text = part["transcript"]
                 part["transcript"] = text[: int(len(text) * end / total)] if total else ""
         self.audio_ms[item["id"]] = float(end)
-        await self.send({"type": "conversation.item.truncated", "item_id": item["id"],
-                         "content_index": data["content_index"], "audio_end_ms": end})
+        await self.send(
+            {
+                "type": "conversation.item.truncated",
+                "item_id": item["id"],
+                "content_index": data["content_index"],
+                "audio_end_ms": end,
+            }
+        )
 
     async def on_input_audio_buffer_append(self, data: dict[str, Any]) -> None:
         chunk = base64.b64decode(data["audio"])
@@ -222,39 +250,69 @@ class _Connection:
                 self.speaking = True
                 self.speech_item = f"item_{next(self.server._ids)}"
                 self.buffer_start_ms = self.total_ms - ms
-                await self.send({"type": "input_audio_buffer.speech_started", "item_id": self.speech_item,
-                                 "audio_start_ms": int(self.buffer_start_ms)})
+                await self.send(
+                    {
+                        "type": "input_audio_buffer.speech_started",
+                        "item_id": self.speech_item,
+                        "audio_start_ms": int(self.buffer_start_ms),
+                    }
+                )
                 if td.get("interrupt_response", True) and self.response_task is not None:
                     await self.cancel_response()
         elif self.speaking:
             self.silence_ms += ms
             if self.silence_ms >= td.get("silence_duration_ms", 200):
                 self.speaking = False
-                await self.send({"type": "input_audio_buffer.speech_stopped", "item_id": self.speech_item,
-                                 "audio_end_ms": int(self.total_ms)})
+                await self.send(
+                    {
+                        "type": "input_audio_buffer.speech_stopped",
+                        "item_id": self.speech_item,
+                        "audio_end_ms": int(self.total_ms),
+                    }
+                )
                 await self.commit(self.speech_item, auto=td.get("create_response", True))
 
     async def on_input_audio_buffer_commit(self, data: dict[str, Any]) -> None:
         if not self.buffer:
-            await self.error("buffer is empty", code="input_audio_buffer_commit_empty",
-                             event_id=data.get("event_id"))
+            await self.error(
+                "buffer is empty",
+                code="input_audio_buffer_commit_empty",
+                event_id=data.get("event_id"),
+            )
             return
         await self.commit(f"item_{next(self.server._ids)}", auto=False)
 
     async def commit(self, item_id: str | None, *, auto: bool) -> None:
         assert item_id is not None
         self.buffer.clear()
-        await self.send({"type": "input_audio_buffer.committed", "item_id": item_id,
-                         **({"previous_item_id": self.items[-1]["id"]} if self.items else {})})
+        await self.send(
+            {
+                "type": "input_audio_buffer.committed",
+                "item_id": item_id,
+                **({"previous_item_id": self.items[-1]["id"]} if self.items else {}),
+            }
+        )
         transcript = self.server.transcripts.popleft() if self.server.transcripts else "hello"
-        item = {"id": item_id, "type": "message", "role": "user", "object": "realtime.item",
-                "status": "completed", "content": [{"type": "input_audio", "transcript": None}]}
+        item: dict[str, Any] = {
+            "id": item_id,
+            "type": "message",
+            "role": "user",
+            "object": "realtime.item",
+            "status": "completed",
+            "content": [{"type": "input_audio"}],
+        }
         await self.add_item(item)
         if self.session["audio"]["input"].get("transcription"):
             item["content"][0]["transcript"] = transcript
-            await self.send({"type": "conversation.item.input_audio_transcription.completed",
-                             "item_id": item_id, "content_index": 0, "transcript": transcript,
-                             "usage": {"type": "duration", "seconds": 1.0}})
+            await self.send(
+                {
+                    "type": "conversation.item.input_audio_transcription.completed",
+                    "item_id": item_id,
+                    "content_index": 0,
+                    "transcript": transcript,
+                    "usage": {"type": "duration", "seconds": 1.0},
+                }
+            )
         else:
             item["content"][0]["transcript"] = transcript
         if auto:
@@ -265,21 +323,29 @@ class _Connection:
         await self.send({"type": "input_audio_buffer.cleared"})
 
     async def on_output_audio_buffer_clear(self, data: dict[str, Any]) -> None:
-        await self.send({"type": "output_audio_buffer.cleared", "response_id": self.response_id or ""})
+        await self.send(
+            {"type": "output_audio_buffer.cleared", "response_id": self.response_id or ""}
+        )
 
     async def on_response_create(self, data: dict[str, Any]) -> None:
         if self.response_task is not None:
-            await self.error("Conversation already has an active response in progress: "
-                             f"{self.response_id}. Wait until the response is finished before "
-                             "creating a new one.", code="conversation_already_has_active_response",
-                             event_id=data.get("event_id"))
+            await self.error(
+                "Conversation already has an active response in progress: "
+                f"{self.response_id}. Wait until the response is finished before "
+                "creating a new one.",
+                code="conversation_already_has_active_response",
+                event_id=data.get("event_id"),
+            )
             return
         self.start_response()
 
     async def on_response_cancel(self, data: dict[str, Any]) -> None:
         if self.response_task is None:
-            await self.error("no active response to cancel", code="response_cancel_not_active",
-                             event_id=data.get("event_id"))
+            await self.error(
+                "no active response to cancel",
+                code="response_cancel_not_active",
+                event_id=data.get("event_id"),
+            )
             return
         await self.cancel_response()
 
@@ -299,7 +365,9 @@ class _Connection:
                 await task
 
     def plan(self) -> tuple[str, Any]:
-        answered = [i for i in self.items if i.get("role") != "assistant" and i["type"] != "function_call"]
+        answered = [
+            i for i in self.items if i.get("role") != "assistant" and i["type"] != "function_call"
+        ]
         last = answered[-1] if answered else {}
         if last.get("type") == "function_call_output":
             return "say", f"The tool said: {last.get('output')}"
@@ -310,9 +378,9 @@ class _Connection:
             _, name, *rest = text.split(" ", 2)
             return "call", (name, rest[0] if rest else "{}")
         if text.startswith("transfer to "):
-            return "call", ("transfer_to_" + text[len("transfer to "):].strip().lower(), "{}")
+            return "call", ("transfer_to_" + text[len("transfer to ") :].strip().lower(), "{}")
         if text.startswith("say: "):
-            return "say", text[len("say: "):]
+            return "say", text[len("say: ") :]
         if text.startswith("bench "):
             return "bench", int(text.split()[1])
         if text == "long answer":
@@ -320,8 +388,12 @@ class _Connection:
         return "say", f"You said: {text}"
 
     async def respond(self, response_id: str, plan: tuple[str, Any]) -> None:
-        response: dict[str, Any] = {"id": response_id, "object": "realtime.response",
-                                    "status": "in_progress", "output": []}
+        response: dict[str, Any] = {
+            "id": response_id,
+            "object": "realtime.response",
+            "status": "in_progress",
+            "output": [],
+        }
         await self.send({"type": "response.created", "response": dict(response)})
         status = "completed"
         try:
@@ -346,16 +418,30 @@ class _Connection:
             await asyncio.shield(self.send({"type": "response.done", "response": response}))
 
     async def function_call(self, response: dict[str, Any], name: str, arguments: str) -> None:
-        item = {"id": f"item_{next(self.server._ids)}", "type": "function_call", "object": "realtime.item",
-                "status": "in_progress", "name": name, "call_id": f"call_{next(self.server._ids)}",
-                "arguments": ""}
+        item = {
+            "id": f"item_{next(self.server._ids)}",
+            "type": "function_call",
+            "object": "realtime.item",
+            "status": "in_progress",
+            "name": name,
+            "call_id": f"call_{next(self.server._ids)}",
+            "arguments": "",
+        }
         base = {"response_id": response["id"], "output_index": 0}
         await self.send({"type": "response.output_item.added", **base, "item": dict(item)})
         await self.add_output_item(item)
         ids = {**base, "item_id": item["id"], "call_id": item["call_id"]}
-        await self.send({"type": "response.function_call_arguments.delta", **ids, "delta": arguments})
-        await self.send({"type": "response.function_call_arguments.done", **ids, "name": name,
-                         "arguments": arguments})
+        await self.send(
+            {"type": "response.function_call_arguments.delta", **ids, "delta": arguments}
+        )
+        await self.send(
+            {
+                "type": "response.function_call_arguments.done",
+                **ids,
+                "name": name,
+                "arguments": arguments,
+            }
+        )
         item.update(status="completed", arguments=arguments)
         response["output"].append(item)
         await self.send({"type": "response.output_item.done", **base, "item": item})
@@ -365,8 +451,14 @@ class _Connection:
         item_id = f"item_{next(self.server._ids)}"
         text_only = self.session.get("output_modalities") == ["text"]
         part_type = "text" if text_only else "audio"
-        item: dict[str, Any] = {"id": item_id, "type": "message", "role": "assistant",
-                                "object": "realtime.item", "status": "in_progress", "content": []}
+        item: dict[str, Any] = {
+            "id": item_id,
+            "type": "message",
+            "role": "assistant",
+            "object": "realtime.item",
+            "status": "in_progress",
+            "content": [],
+        }
         base = {"response_id": response["id"], "output_index": 0}
         await self.send({"type": "response.output_item.added", **base, "item": dict(item)})
         await self.add_output_item(item)
@@ -388,9 +480,14 @@ class _Connection:
                 await self.send({"type": "response.output_audio.delta", **ids, "delta": chunk_b64})
                 self.audio_ms[item_id] += self.server.chunk_ms
                 if piece:
-                    await self.send({"type": "response.output_audio_transcript.delta", **ids, "delta": piece})
-            item["content"] = [{"type": "output_text", "text": "".join(sent)} if text_only else
-                               {"type": "output_audio", "transcript": "".join(sent)}]
+                    await self.send(
+                        {"type": "response.output_audio_transcript.delta", **ids, "delta": piece}
+                    )
+            item["content"] = [
+                {"type": "output_text", "text": "".join(sent)}
+                if text_only
+                else {"type": "output_audio", "transcript": "".join(sent)}
+            ]
             if delay:
                 await asyncio.sleep(delay)
         full = "".join(sent)
@@ -399,7 +496,9 @@ class _Connection:
             part = {"type": "text", "text": full}
         else:
             await self.send({"type": "response.output_audio.done", **ids})
-            await self.send({"type": "response.output_audio_transcript.done", **ids, "transcript": full})
+            await self.send(
+                {"type": "response.output_audio_transcript.done", **ids, "transcript": full}
+            )
             part = {"type": "audio", "transcript": full}
         await self.send({"type": "response.content_part.done", **ids, "part": part})
         item["status"] = "completed"
@@ -423,11 +522,24 @@ class ScriptedRealtimeServer:
         transcripts: what the next spoken turns "said" (the double cannot transcribe).
     """
 
-    def __init__(self, *, api_key: str | None = None, chunks: int = 3, chunk_ms: int = 100,
-                 delay: float = 0.0, long_delay: float = 0.05, validate: bool = True,
-                 speech_rms: float = 500.0) -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        chunks: int = 3,
+        chunk_ms: int = 100,
+        delay: float = 0.0,
+        long_delay: float = 0.05,
+        validate: bool = True,
+        speech_rms: float = 500.0,
+    ) -> None:
         self.api_key = api_key
-        self.chunks, self.chunk_ms, self.delay, self.long_delay = chunks, chunk_ms, delay, long_delay
+        self.chunks, self.chunk_ms, self.delay, self.long_delay = (
+            chunks,
+            chunk_ms,
+            delay,
+            long_delay,
+        )
         self.chunk_b64 = base64.b64encode(_tone(chunk_ms)).decode()
         self.validate = validate
         self.speech_rms = speech_rms
@@ -472,6 +584,11 @@ class ScriptedRealtimeServer:
         self.url = f"ws://{host}:{real_port}/v1/realtime"
         return self.url
 
+    async def inject(self, frame: str) -> None:
+        """Send ``frame`` as is to every client (to test how clients take malformed input)."""
+        for conn in self.connections:
+            await conn.ws.send(frame)
+
     def drop_connections(self) -> None:
         """Cut every connection without a close frame, as a network failure would."""
         for conn in self.connections:
@@ -489,20 +606,3 @@ class ScriptedRealtimeServer:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
-
-
-async def _main(port: int, validate: bool, chunk_ms: int) -> None:
-    server = ScriptedRealtimeServer(validate=validate, chunk_ms=chunk_ms)
-    url = await server.start(port)
-    print(url, flush=True)
-    await asyncio.Future()
-
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description="Run the scripted Realtime test double.")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--no-validate", action="store_true", help="skip validating sent events")
-    parser.add_argument("--chunk-ms", type=int, default=100, help="audio per delta (ms)")
-    args = parser.parse_args()
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_main(args.port, not args.no_validate, args.chunk_ms))
