@@ -26,17 +26,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import websockets
 
 
-async def kaiwa_client(url: str, n: int, compression: bool = False) -> tuple[int, int]:
-    from kaiwa import OpenAIRealtimeWebSocketModel, RealtimeAgent, RealtimeRunner
-
-    model = OpenAIRealtimeWebSocketModel(transport_config={"compression": compression})
-    runner = RealtimeRunner(RealtimeAgent(name="bench"), model=model)
+async def _count(session: Any, n: int) -> tuple[int, int]:
+    """Ask for ``n`` deltas and read the session until the answer ends."""
     audio = events = 0
-    async with await runner.run(model_config={"url": url, "api_key": "k"}) as session:
+    async with session:
         await session.send_message(f"bench {n}")
         async for event in session:
             events += 1
@@ -45,6 +43,14 @@ async def kaiwa_client(url: str, n: int, compression: bool = False) -> tuple[int
             elif event.type == "agent_end":
                 break
     return audio, events
+
+
+async def kaiwa_client(url: str, n: int, compression: bool = False) -> tuple[int, int]:
+    from kaiwa import OpenAIRealtimeWebSocketModel, RealtimeAgent, RealtimeRunner
+
+    model = OpenAIRealtimeWebSocketModel(transport_config={"compression": compression})
+    runner = RealtimeRunner(RealtimeAgent(name="bench"), model=model)
+    return await _count(await runner.run(model_config={"url": url, "api_key": "k"}), n)
 
 
 async def kaiwa_deflate_client(url: str, n: int) -> tuple[int, int]:
@@ -55,16 +61,7 @@ async def agents_client(url: str, n: int) -> tuple[int, int]:
     from agents.realtime import RealtimeAgent, RealtimeRunner
 
     runner = RealtimeRunner(RealtimeAgent(name="bench"))
-    audio = events = 0
-    async with await runner.run(model_config={"url": url, "api_key": "k"}) as session:
-        await session.send_message(f"bench {n}")
-        async for event in session:
-            events += 1
-            if event.type == "audio":
-                audio += 1
-            elif event.type == "agent_end":
-                break
-    return audio, events
+    return await _count(await runner.run(model_config={"url": url, "api_key": "k"}), n)
 
 
 async def floor_client(url: str, n: int, compression: str | None = "deflate") -> tuple[int, int]:
@@ -134,7 +131,7 @@ async def main() -> None:
         [
             sys.executable,
             "-m",
-            "kaiwa.testing.scripted_server",
+            "kaiwa.testing",
             "--no-validate",
             "--chunk-ms",
             str(args.chunk_ms),

@@ -16,7 +16,7 @@ import pydantic
 
 from ._util import maybe_await
 from .context import RunContextWrapper, ToolContext
-from .exceptions import ToolError, ToolTimeoutError, UnknownToolError
+from .exceptions import ToolError, ToolTimeoutError, UnknownToolError, UserError
 from .handoff import Handoff
 from .tool import FunctionTool
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .agent import RealtimeAgent
     from .models.model_events import RealtimeModelToolCallEvent
 
-__all__ = ["ToolOutcome", "find_target", "run_tool", "serialize_output"]
+__all__ = ["ApprovalGate", "ToolOutcome", "find_target", "run_tool", "serialize_output"]
 
 DEFAULT_REJECTION_MESSAGE = "Tool execution was not approved."
 
@@ -117,3 +117,57 @@ async def run_tool(
     except Exception as exc:  # a broken formatter must not hide the original failure
         message = f"{error} (and the error formatter failed: {exc!r})"
     return ToolOutcome(output=message, raw=message, error=error)
+
+
+class ApprovalGate:
+    """Tool calls waiting for the application's yes or no, and the session-wide answers."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[str, tuple[str, asyncio.Future[tuple[bool, str | None]]]] = {}
+        self._always: dict[str, bool] = {}  # tool name -> approved (True) / rejected (False)
+
+    async def needs_approval(
+        self, tool: FunctionTool, call: RealtimeModelToolCallEvent, ctx: RunContextWrapper[Any]
+    ) -> bool:
+        """Whether this call must wait (a remembered "always" answer never waits)."""
+        if tool.name in self._always:
+            return False
+        needs = tool.needs_approval
+        if callable(needs):
+            try:
+                args = json.loads(call.arguments or "{}")
+            except ValueError:
+                args = {}
+            needs = await maybe_await(needs(ctx, args, call.call_id))
+        return bool(needs)
+
+    def remembered(self, tool: FunctionTool) -> bool | None:
+        """The session-wide answer for this tool, if one was given with ``always=True``."""
+        return self._always.get(tool.name)
+
+    def wait(self, tool: FunctionTool, call_id: str) -> asyncio.Future[tuple[bool, str | None]]:
+        """A future resolved with ``(approved, rejection_message)`` by `decide`."""
+        future: asyncio.Future[tuple[bool, str | None]] = asyncio.get_running_loop().create_future()
+        self._waiting[call_id] = (tool.name, future)
+        return future
+
+    def decide(self, call_id: str, approved: bool, message: str | None, always: bool) -> None:
+        """Answer a waiting call.
+
+        Raises:
+            UserError: no call with this id is waiting.
+        """
+        entry = self._waiting.pop(call_id, None)
+        if entry is None:
+            raise UserError(f"no tool call {call_id!r} is waiting for approval")
+        tool_name, future = entry
+        if not future.done():
+            future.set_result((approved, message))
+        if always:
+            self._always[tool_name] = approved
+
+    def cancel_all(self) -> None:
+        """The session is closing: stop every wait."""
+        for _, future in self._waiting.values():
+            future.cancel()
+        self._waiting.clear()

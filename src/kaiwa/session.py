@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from . import _history
 from ._event_queue import EventQueue
-from ._tool_calls import DEFAULT_REJECTION_MESSAGE, find_target, run_tool
-from ._util import maybe_await
+from ._guardrails import GuardrailCheck, GuardrailMonitor
+from ._tool_calls import DEFAULT_REJECTION_MESSAGE, ApprovalGate, find_target, run_tool
 from .agent import RealtimeAgent
 from .config import RealtimeRunConfig, RealtimeSessionModelSettings, RealtimeUserInput
 from .context import RunContextWrapper
@@ -111,16 +110,10 @@ class RealtimeSession(RealtimeModelListener):
         self._tool_timeout = tool_cfg.get("default_timeout_seconds")
         self._async_tools = self._run_config.get("async_tool_calls", True)
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._approvals: dict[str, asyncio.Future[tuple[bool, str | None]]] = {}
-        self._always: dict[str, bool] = {}  # tool name -> approved (True) / rejected (False)
-        # Guardrails: transcript per item, checks run per item, responses already stopped.
-        self._debounce = (self._run_config.get("guardrails_settings") or {}).get(
-            "debounce_text_length", 100
+        self._approvals = ApprovalGate()
+        self._guardrails = GuardrailMonitor(
+            (self._run_config.get("guardrails_settings") or {}).get("debounce_text_length", 100)
         )
-        self._transcripts: dict[str, str] = {}
-        self._checked: dict[str, int] = {}
-        self._item_response: dict[str, str] = {}
-        self._tripped: set[str] = set()
         self._response_agent: dict[str, RealtimeAgent[Any]] = {}
         self._handlers: dict[str, Callable[[Any], Any]] = {
             "error": self._on_error,
@@ -202,8 +195,7 @@ class RealtimeSession(RealtimeModelListener):
             return
         self._closed = True
         self._queue.close()
-        for future in self._approvals.values():
-            future.cancel()
+        self._approvals.cancel_all()
         tasks = [t for t in self._tasks if t is not asyncio.current_task()]
         for task in tasks:
             task.cancel()
@@ -236,22 +228,13 @@ class RealtimeSession(RealtimeModelListener):
 
     async def approve_tool_call(self, call_id: str, *, always: bool = False) -> None:
         """Let a call that waits for approval run (``always``: this tool, for the session)."""
-        self._decide(call_id, True, None, always)
+        self._approvals.decide(call_id, True, None, always)
 
     async def reject_tool_call(
         self, call_id: str, *, always: bool = False, rejection_message: str | None = None
     ) -> None:
         """Refuse a waiting call; the model is told ``rejection_message``."""
-        self._decide(call_id, False, rejection_message, always)
-
-    def _decide(self, call_id: str, approved: bool, message: str | None, always: bool) -> None:
-        future = self._approvals.pop(call_id, None)
-        if future is None:
-            raise UserError(f"no tool call {call_id!r} is waiting for approval")
-        if not future.done():
-            future.set_result((approved, message))
-        if always:
-            self._always[getattr(future, "tool_name", "")] = approved
+        self._approvals.decide(call_id, False, rejection_message, always)
 
     async def _send(self, event: RealtimeModelSendEvent) -> None:
         if not self._connected:
@@ -284,7 +267,7 @@ class RealtimeSession(RealtimeModelListener):
         await self._put(RealtimeError(error=event.error, info=self._event_info))
 
     async def _on_audio(self, event: RealtimeModelAudioEvent) -> None:
-        if event.response_id in self._tripped:
+        if self._guardrails.tripped(event.response_id):
             return
         await self._put(RealtimeAudio(event, event.item_id, event.content_index, self._event_info))
 
@@ -341,8 +324,8 @@ class RealtimeSession(RealtimeModelListener):
     async def _on_turn_ended(self, event: Any) -> None:
         response_id = event.response_id
         agent = self._response_agent.pop(response_id, self._current_agent)
-        for item_id in [i for i, r in self._item_response.items() if r == response_id]:
-            self._check_guardrails(item_id, final=True)
+        for check in self._guardrails.on_turn_end(response_id):
+            self._start_guardrails(check, agent)
         await self._hook("on_end", agent, None)
         await self._put(RealtimeAgentEndEvent(agent=agent, info=self._event_info))
 
@@ -356,38 +339,25 @@ class RealtimeSession(RealtimeModelListener):
 
     # -- guardrails --------------------------------------------------------------------------
 
-    def _guardrails(self, agent: RealtimeAgent[Any]) -> list[OutputGuardrail[Any]]:
+    def _guardrails_of(self, agent: RealtimeAgent[Any]) -> list[OutputGuardrail[Any]]:
         found: dict[int, OutputGuardrail[Any]] = {}
         for g in [*agent.output_guardrails, *(self._run_config.get("output_guardrails") or [])]:
             found.setdefault(id(g), g)
         return list(found.values())
 
     async def _on_output_delta(self, event: Any) -> None:
-        item_id, response_id = event.item_id, event.response_id
-        text = self._transcripts.get(item_id, "") + event.delta
-        self._transcripts[item_id] = text
-        self._item_response[item_id] = response_id
+        check = self._guardrails.on_delta(event.item_id, event.response_id, event.delta)
         if event.type == "transcript_delta":
-            self._history = _history.set_assistant_transcript(self._history, item_id, text)
-        if len(text) >= self._debounce * (self._checked.get(item_id, 0) // self._debounce + 1):
-            self._check_guardrails(item_id, final=False)
+            text = self._guardrails.text(event.item_id)
+            self._history = _history.set_assistant_transcript(self._history, event.item_id, text)
+        if check is not None:
+            agent = self._response_agent.get(event.response_id, self._current_agent)
+            self._start_guardrails(check, agent)
 
-    def _check_guardrails(self, item_id: str, *, final: bool) -> None:
-        """Start a guardrail run on the item's transcript if there is new text to check."""
-        text = self._transcripts.get(item_id, "")
-        response_id = self._item_response.get(item_id, "")
-        if final:
-            self._transcripts.pop(item_id, None)
-            self._item_response.pop(item_id, None)
-            checked = self._checked.pop(item_id, 0)
-        else:
-            checked = self._checked.get(item_id, 0)
-            self._checked[item_id] = len(text)
-        agent = self._response_agent.get(response_id, self._current_agent)
-        guardrails = self._guardrails(agent)
-        if not guardrails or response_id in self._tripped or len(text) <= checked:
-            return
-        self._spawn(self._run_guardrails(guardrails, agent, text, response_id))
+    def _start_guardrails(self, check: GuardrailCheck, agent: RealtimeAgent[Any]) -> None:
+        guardrails = self._guardrails_of(agent)
+        if guardrails:
+            self._spawn(self._run_guardrails(guardrails, agent, check.text, check.response_id))
 
     async def _run_guardrails(
         self,
@@ -405,9 +375,8 @@ class RealtimeSession(RealtimeModelListener):
                 continue
             if result.output.tripwire_triggered:
                 results.append(result)
-        if not results or response_id in self._tripped or self._closed:
+        if not results or self._closed or not self._guardrails.trip(response_id):
             return
-        self._tripped.add(response_id)
         # Stop what is already queued for playback, not only what is still to come.
         self._queue.discard(lambda e: _audio_of(e) == response_id)
         await self._put(RealtimeGuardrailTripped(results, text, self._event_info))
@@ -482,26 +451,18 @@ class RealtimeSession(RealtimeModelListener):
     async def _approval(
         self, tool: Any, call: RealtimeModelToolCallEvent, agent: RealtimeAgent[Any]
     ) -> tuple[bool, str | None]:
-        if tool.name in self._always:
-            return self._always[tool.name], None
-        needs = tool.needs_approval
-        if callable(needs):
-            try:
-                args = json.loads(call.arguments or "{}")
-            except ValueError:
-                args = {}
-            needs = await maybe_await(needs(self._context_wrapper, args, call.call_id))
-        if not needs:
+        remembered = self._approvals.remembered(tool)
+        if remembered is not None:
+            return remembered, None
+        if not await self._approvals.needs_approval(tool, call, self._context_wrapper):
             return True, None
-        future: asyncio.Future[tuple[bool, str | None]] = asyncio.get_running_loop().create_future()
-        future.tool_name = tool.name  # type: ignore[attr-defined]
-        self._approvals[call.call_id] = future
+        decision = self._approvals.wait(tool, call.call_id)
         await self._put(
             RealtimeToolApprovalRequired(
                 agent, tool, call.call_id, call.arguments, self._event_info
             )
         )
-        return await future
+        return await decision
 
     async def _handoff(
         self, handoff: Handoff[Any], call: RealtimeModelToolCallEvent, agent: RealtimeAgent[Any]
