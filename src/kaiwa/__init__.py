@@ -53,9 +53,11 @@ from .events import (
     RealtimeToolStart,
 )
 from .exceptions import (
+    EngineError,
     InvalidState,
     KaiwaError,
     ModelConnectionError,
+    ModelNotFoundError,
     ProtocolError,
     ToolError,
     ToolTimeoutError,
@@ -136,6 +138,7 @@ __all__ = [
     "AssistantAudio",
     "AssistantMessageItem",
     "AssistantText",
+    "EngineError",
     "FunctionTool",
     "GuardrailFunctionOutput",
     "Handoff",
@@ -145,6 +148,7 @@ __all__ = [
     "InvalidState",
     "KaiwaError",
     "ModelConnectionError",
+    "ModelNotFoundError",
     "OpenAIRealtimeWebSocketModel",
     "OutputGuardrail",
     "OutputGuardrailResult",

@@ -12,13 +12,16 @@ from . import __version__
 
 EPILOG = """\
 examples:
-  kaiwa chat                                   chat with OpenAI (needs OPENAI_API_KEY)
+  kaiwa chat                                   chat offline with the packaged LLM, or with
+                                               OpenAI when OPENAI_API_KEY is set
+  kaiwa chat --offline                         chat offline even when a key is set
   kaiwa chat --url ws://127.0.0.1:8000/v1/realtime --api-key k
                                                chat with any OpenAI Realtime server
 
 environment:
   OPENAI_API_KEY       key for OpenAI's Realtime API (or any server that checks it)
   KAIWA_REALTIME_URL   Realtime WebSocket URL to use instead of OpenAI's
+  KAIWA_CACHE          where joined model files are kept (default ~/.cache/kaiwa)
 """
 
 
@@ -51,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the agent's instructions",
     )
     chat.add_argument(
+        "--offline",
+        action="store_true",
+        help="use the offline engine's LLM even if a key or URL is configured",
+    )
+    chat.add_argument(
         "--audio",
         action="store_true",
         help="ask for spoken answers and print their transcript (default: text)",
@@ -64,15 +72,8 @@ async def _chat(args: argparse.Namespace) -> int:
     from .runner import RealtimeRunner
 
     api_key = args.api_key or os.environ.get("OPENAI_API_KEY")
-    if not api_key and not args.url:
-        print(
-            "kaiwa chat: no model configured.\n"
-            "  Set OPENAI_API_KEY to use OpenAI's Realtime API, or pass --url (and --api-key)\n"
-            "  to use any OpenAI Realtime compatible server, such as `kaiwa serve`.\n"
-            "  The offline engine that needs neither is not built yet.",
-            file=sys.stderr,
-        )
-        return 2
+    if args.offline or (not api_key and not args.url):
+        return await _offline_chat(args.instructions)
     agent = RealtimeAgent(name="Assistant", instructions=args.instructions)
     runner = RealtimeRunner(
         agent,
@@ -93,6 +94,42 @@ async def _chat(args: argparse.Namespace) -> int:
     except KaiwaError as exc:
         print(f"kaiwa chat: {exc}", file=sys.stderr)
         return 1
+
+
+async def _offline_chat(instructions: str) -> int:
+    """Text chat with the offline engine's LLM, in-process: no key, no network."""
+    from .engine._threads import stream_in_thread
+    from .engine.llm import ChatMessage, LocalLLM
+    from .exceptions import KaiwaError
+
+    print(
+        "kaiwa chat: offline (the packaged Qwen2.5 0.5B on llama.cpp); loading...",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        llm = await asyncio.to_thread(LocalLLM)
+    except KaiwaError as exc:
+        print(f"kaiwa chat: {exc}", file=sys.stderr)
+        return 1
+    messages = [ChatMessage("system", instructions)]
+    loop = asyncio.get_running_loop()
+    while True:
+        print("you> ", end="", flush=True)
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line.strip():
+            print()
+            return 0
+        messages.append(ChatMessage("user", line.strip()))
+        print("agent> ", end="", flush=True)
+        reply = ""
+        async for delta in stream_in_thread(
+            lambda cancel: llm.stream(messages, max_tokens=200, cancel=cancel)
+        ):
+            reply += delta.text
+            print(delta.text, end="", flush=True)
+        print(flush=True)
+        messages.append(ChatMessage("assistant", reply))
 
 
 async def _chat_loop(session: Any) -> int:

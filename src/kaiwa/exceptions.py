@@ -7,6 +7,8 @@ The whole tree has one root::
     │   └── InvalidState        a method called at the wrong time (send before connect, ...)
     ├── ModelConnectionError    the model could not be reached, refused us, or dropped the link
     ├── ProtocolError           the peer sent something that breaks the Realtime protocol
+    ├── ModelNotFoundError      packaged weights are missing or corrupt (says what to reinstall)
+    ├── EngineError             an offline engine stage failed (ASR, LLM, TTS...)
     └── ToolError               a function tool failed (raised, timed out, does not exist)
         ├── ToolTimeoutError
         └── UnknownToolError
@@ -18,9 +20,11 @@ with an error output. Connection errors end the session: iterating it raises the
 from __future__ import annotations
 
 __all__ = [
+    "EngineError",
     "InvalidState",
     "KaiwaError",
     "ModelConnectionError",
+    "ModelNotFoundError",
     "ProtocolError",
     "ToolError",
     "ToolTimeoutError",
@@ -51,6 +55,25 @@ class ModelConnectionError(KaiwaError, ConnectionError):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class ModelNotFoundError(KaiwaError, FileNotFoundError):
+    """Model weights that should come from an installed package are missing or corrupt.
+
+    The message names the package to (re)install.
+    """
+
+
+class EngineError(KaiwaError):
+    """An offline engine stage failed; raised from the backend's own exception.
+
+    Attributes:
+        is_permanent: True when retrying cannot help (a missing model, a bad argument).
+    """
+
+    def __init__(self, message: str, *, is_permanent: bool = False) -> None:
+        super().__init__(message)
+        self.is_permanent = is_permanent
 
 
 class ProtocolError(KaiwaError):

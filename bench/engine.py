@@ -1,0 +1,261 @@
+"""Offline engine benchmark: each stage on this machine, and the chained turn latency.
+
+Per stage: VAD CPU per 32 ms frame; ASR real-time factor; LLM time to first token on turn 1
+(cold prefix) and turn 20 (warm prefix); TTS time to first audio. Then whole turns: the user's
+speech (the packaged piper voice) is streamed at real time in 20 ms chunks, followed by
+silence, through the listener, the LLM and TTS; latency is the end of the user's actual speech
+to the first audio of the answer, p50/p95 over the turns, with ``server_vad`` (500 ms silence)
+and with ``semantic_vad``. Where the time goes is printed too.
+
+    .venv/bin/python bench/engine.py [--turns 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kaiwa.audio.codecs import resample
+from kaiwa.engine.engine import Engine
+from kaiwa.engine.listener import ListenerEvent, TurnListener
+from kaiwa.engine.llm import ChatMessage, ToolSpec
+from kaiwa.engine.responder import ResponseChunk, respond
+from kaiwa.engine.speculation import SpeculativeReply
+from kaiwa.engine.vad import VadConfig, VoiceActivityDetector
+
+SYSTEM = ChatMessage("system", "You are a friendly voice assistant. Answer in one short sentence.")
+TOOLS = [
+    ToolSpec(
+        "get_weather",
+        "Get the current weather for a city.",
+        {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    )
+]
+QUESTIONS = [
+    "What is the capital of France?",
+    "How many legs does a spider have?",
+    "Tell me a fun fact about the moon.",
+    "What color is the sky on a clear day?",
+    "How do you say hello in Spanish?",
+    "What is two plus two?",
+    "Name a fruit that is yellow.",
+    "What do bees make?",
+    "Which ocean is the largest?",
+    "What is the opposite of cold?",
+    "How many days are in a week?",
+    "What animal says moo?",
+    "What is frozen water called?",
+    "Where do penguins live?",
+    "What is the first letter of the alphabet?",
+    "How many hours are in a day?",
+    "What do you call a baby dog?",
+    "What planet do we live on?",
+    "What is the color of grass?",
+    "Can you recommend a good book?",
+]
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def speak(engine: Engine, text: str) -> np.ndarray:
+    audio = np.concatenate(list(engine.tts.synthesize(text)))
+    return resample(audio, engine.tts.sample_rate, 16000)
+
+
+def bench_stages(engine: Engine) -> None:
+    vad = VoiceActivityDetector(engine.vad)
+    audio = speak(engine, "The quick brown fox jumps over the lazy dog. " * 3)
+    cpu0 = time.process_time()
+    vad.push(audio)
+    frames = audio.size // 512
+    vad_us = (time.process_time() - cpu0) / frames * 1e6
+
+    utterance = speak(
+        engine,
+        "Could you please tell me what the weather will be like in Kyoto tomorrow afternoon?",
+    )
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        engine.asr.transcribe(utterance)
+        times.append(time.perf_counter() - t)
+    asr_s = statistics.median(times)
+    rtf = asr_s / (utterance.size / 16000)
+
+    llm: Any = engine.llm
+    llm._llm.reset()
+    messages = [SYSTEM]
+    ttft: list[float] = []
+    for i in range(20):
+        messages.append(ChatMessage("user", QUESTIONS[i]))
+        t = time.perf_counter()
+        first = None
+        reply = ""
+        for delta in llm.stream(messages, TOOLS, max_tokens=40):
+            if first is None:
+                first = time.perf_counter() - t
+            reply += delta.text
+        ttft.append(first or 0.0)
+        messages.append(ChatMessage("assistant", reply))
+
+    tts_first = []
+    for _ in range(5):
+        t = time.perf_counter()
+        next(iter(engine.tts.synthesize("Sure, here is what I found.")))
+        tts_first.append(time.perf_counter() - t)
+
+    print("stage costs on this machine")
+    print(f"  VAD                 {vad_us:8.0f} us CPU per 32 ms frame")
+    print(
+        f"  ASR (tiny.en)       {asr_s * 1000:8.0f} ms for a {utterance.size / 16000:.1f} s "
+        f"utterance (real-time factor {rtf:.2f})"
+    )
+    print(
+        f"  LLM first token     {ttft[0] * 1000:8.0f} ms turn 1 (cold prefix), "
+        f"{ttft[-1] * 1000:.0f} ms turn 20 (warm prefix)"
+    )
+    print(f"  TTS first audio     {statistics.median(tts_first) * 1000:8.0f} ms (first clause)")
+
+
+async def run_turns(
+    engine: Engine, mode: str, turns: int, verbose: bool = False
+) -> dict[str, list[float]]:
+    """Stream spoken questions at real time; measure end of speech -> first answer audio."""
+    out: dict[str, list[float]] = {"latency": [], "decision": [], "asr_wait": [], "reply": []}
+    messages = [SYSTEM]
+    clips = [speak(engine, q) for q in QUESTIONS[:turns]]
+    events: asyncio.Queue[ListenerEvent] = asyncio.Queue()
+    listener = TurnListener(
+        engine.vad,
+        engine.asr,
+        events.put_nowait,
+        mode=mode,  # type: ignore[arg-type]
+        vad_config=VadConfig(silence_duration_ms=500),
+    )
+
+    def make(transcript: str) -> Any:
+        # A plain answer (the targets are for plain turns): no tools offered.
+        return respond(
+            engine.llm, engine.tts, [*messages, ChatMessage("user", transcript)], max_tokens=60
+        )
+
+    spec: SpeculativeReply[ResponseChunk] = SpeculativeReply(make)
+    engine.llm.warm([SYSTEM])  # type: ignore[attr-defined]
+    chunk = 320  # 20 ms
+    for clip in clips:
+        loud = np.nonzero(np.abs(clip) > 0.02)[0]
+        speech_end = int(loud[-1])
+        audio = np.concatenate([np.zeros(3200, np.float32), clip, np.zeros(16000 * 4, np.float32)])
+        t0 = time.perf_counter()
+        end_wall = None
+        first_audio = None
+        turn_end_wall = None
+        reply_task: asyncio.Task[Any] | None = None
+        transcript = ""
+
+        async def consume(stream: Any) -> None:
+            nonlocal first_audio, transcript
+            text = ""
+            async for item in stream:
+                if item.audio is not None and first_audio is None:
+                    first_audio = time.perf_counter()
+                text += " " + item.text
+            messages.append(ChatMessage("assistant", text.strip()))
+
+        for i in range(0, audio.size, chunk):
+            target = t0 + i / 16000
+            delay = target - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            listener.push(audio[i : i + chunk])
+            if end_wall is None and i + chunk >= 3200 + speech_end:
+                end_wall = time.perf_counter()
+            while not events.empty():
+                ev = events.get_nowait()
+                if ev.kind == "speech_started":
+                    spec.cancel()
+                elif (
+                    ev.kind == "partial"
+                    and ev.transcript
+                    and (
+                        mode == "server_vad"
+                        or listener.policy.silence_needed_ms(ev.transcript) < 500
+                    )
+                ):
+                    spec.start(ev.transcript)
+                elif ev.kind == "turn_ended" and reply_task is None:
+                    turn_end_wall = time.perf_counter()
+                    text = ev.transcript
+                    asr_start = time.perf_counter()
+                    if text is None:
+                        assert ev.audio is not None
+                        text = (await asyncio.to_thread(engine.asr.transcribe, ev.audio)).text
+                    out["asr_wait"].append(time.perf_counter() - asr_start)
+                    transcript = text
+                    messages.append(ChatMessage("user", text))
+                    reply_task = asyncio.create_task(consume(spec.take(text)))
+            if first_audio is not None:
+                break
+        if reply_task is not None:
+            await reply_task
+        if first_audio is None or end_wall is None or turn_end_wall is None:
+            print(
+                f"  [{mode}] no answer for {transcript!r}: end {end_wall} turn end "
+                f"{turn_end_wall} first audio {first_audio}"
+            )
+            continue
+        if verbose:
+            answer = messages[-1].content[:50]
+            print(
+                f"    {mode} {(first_audio - end_wall) * 1000:5.0f} ms  decision "
+                f"{(turn_end_wall - end_wall) * 1000:4.0f}  {transcript!r} -> {answer!r}"
+            )
+        out["latency"].append(first_audio - end_wall)
+        out["decision"].append(turn_end_wall - end_wall)
+        out["reply"].append(first_audio - turn_end_wall)
+    return out
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=20)
+    parser.add_argument("--skip-stages", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="print every turn")
+    args = parser.parse_args()
+    t = time.perf_counter()
+    engine = Engine.load(progress=True)
+    print(f"engine loaded in {time.perf_counter() - t:.1f} s\n")
+    if not args.skip_stages:
+        bench_stages(engine)
+    for mode in ("server_vad", "semantic_vad"):
+        engine.llm._llm.reset()  # type: ignore[attr-defined]
+        r = await run_turns(engine, mode, args.turns, args.verbose)
+        lat = r["latency"]
+        print(
+            f"\nturn latency, {mode} ({len(lat)} turns): p50 {pct(lat, 0.5) * 1000:.0f} ms, "
+            f"p95 {pct(lat, 0.95) * 1000:.0f} ms"
+        )
+        print(
+            f"  end of speech -> end-of-turn decision  p50 {pct(r['decision'], 0.5) * 1000:.0f} ms"
+        )
+        print(
+            f"  waiting for the final transcript       p50 {pct(r['asr_wait'], 0.5) * 1000:.0f} ms"
+        )
+        print(f"  decision -> first audio                p50 {pct(r['reply'], 0.5) * 1000:.0f} ms")
+        print(f"  turn 1 / turn {len(lat)}: {lat[0] * 1000:.0f} ms / {lat[-1] * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

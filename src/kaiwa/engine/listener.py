@@ -1,0 +1,227 @@
+"""The input side of a voice turn: VAD, partial transcripts, and the end-of-turn decision.
+
+A `TurnListener` takes the user's audio as it streams (16 kHz float, any chunk size) and says
+when speech started, when it stopped, and when the user's turn is over, with its transcript.
+It recognises while the user pauses: at the first moments of silence it transcribes what was
+said so far in the background, so that when the turn is over the transcript is usually ready,
+and so that ``semantic_vad`` can judge from the words whether the user has finished.
+
+Modes, as in the Realtime API:
+
+- ``server_vad``: the turn ends after ``silence_duration_ms`` of silence;
+- ``semantic_vad``: the silence needed depends on how finished the words sound (`TurnPolicy`);
+- ``None`` (manual): nothing ends the turn but `commit`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from .asr import SpeechRecognizer, Transcript
+from .turn import Eagerness, TurnPolicy
+from .vad import FRAME_MS, SAMPLE_RATE, SileroVAD, VadConfig, VoiceActivityDetector
+
+__all__ = ["ListenerEvent", "TurnListener"]
+
+Float = npt.NDArray[np.float32]
+Mode = Literal["server_vad", "semantic_vad"] | None
+
+
+@dataclass(frozen=True)
+class ListenerEvent:
+    """What the listener noticed. ``turn_ended`` carries the turn's audio and transcript."""
+
+    kind: Literal["speech_started", "speech_stopped", "turn_ended", "partial"]
+    audio_start_ms: int = 0
+    audio_end_ms: int = 0
+    transcript: str | None = None
+    audio: Float | None = None
+
+
+class TurnListener:
+    """Per-session listening state over shared models (see the module docstring).
+
+    Args:
+        on_event: called (synchronously, on the event loop) with each `ListenerEvent`;
+            ``partial`` events carry a transcript of a pause that may end the turn.
+    """
+
+    def __init__(
+        self,
+        vad: SileroVAD,
+        asr: SpeechRecognizer,
+        on_event: Callable[[ListenerEvent], None],
+        *,
+        mode: Mode = "server_vad",
+        vad_config: VadConfig | None = None,
+        eagerness: Eagerness = "auto",
+        language: str | None = None,
+        prompt: str | None = None,
+    ) -> None:
+        self._asr = asr
+        self._emit = on_event
+        self.mode: Mode = mode
+        self.config = vad_config or VadConfig()
+        self.policy = TurnPolicy(eagerness)
+        self.language, self.prompt = language, prompt
+        # semantic_vad decides the end itself; the detector only reports speech and silence.
+        detector_config = (
+            self.config
+            if mode != "semantic_vad"
+            else VadConfig(
+                threshold=self.config.threshold,
+                prefix_padding_ms=self.config.prefix_padding_ms,
+                silence_duration_ms=60_000,
+            )
+        )
+        self._vad = VoiceActivityDetector(vad, detector_config)
+        self._audio: list[Float] = []
+        self._audio_samples = 0
+        self._turn_start_sample = 0
+        self._in_turn = False
+        self._partial: asyncio.Task[Transcript] | None = None
+        self._partial_samples = 0  # audio length the running/finished partial covers
+        self._partial_text: str | None = None
+
+    @property
+    def audio_ms(self) -> int:
+        return self._audio_samples * 1000 // SAMPLE_RATE
+
+    def push(self, samples: Float) -> None:
+        """Feed user audio; events come through ``on_event``."""
+        self._audio.append(samples)
+        self._audio_samples += samples.size
+        for event in self._vad.push(samples):
+            if event.kind == "speech_started":
+                self._start_turn(event.audio_ms)
+            else:
+                self._emit(ListenerEvent("speech_stopped", audio_end_ms=event.audio_ms))
+                if self.mode == "server_vad":
+                    self._end_turn(event.audio_ms)
+        if self._in_turn and self._vad.speaking:
+            self._during_silence()
+        self._trim()
+
+    def _start_turn(self, start_ms: int) -> None:
+        if not self._in_turn:
+            self._in_turn = True
+            pad = self.config.prefix_padding_ms * SAMPLE_RATE // 1000
+            self._turn_start_sample = max(0, start_ms * SAMPLE_RATE // 1000 - pad)
+        self._drop_partial()
+        self._emit(ListenerEvent("speech_started", audio_start_ms=start_ms))
+
+    def _during_silence(self) -> None:
+        silence = self._vad.silence_ms
+        if silence == 0:
+            self._drop_partial()  # speech resumed: the pause was not the end
+            return
+        if silence >= FRAME_MS and self._partial is None:
+            self._start_partial()
+        if self.mode == "semantic_vad" and self._partial_text is not None:
+            if silence >= self.policy.silence_needed_ms(self._partial_text):
+                self._emit(ListenerEvent("speech_stopped", audio_end_ms=self.audio_ms - silence))
+                self._end_turn(self.audio_ms - silence)
+        elif self.mode == "semantic_vad" and silence >= self.policy.silence_needed_ms(""):
+            self._emit(ListenerEvent("speech_stopped", audio_end_ms=self.audio_ms - silence))
+            self._end_turn(self.audio_ms - silence)
+
+    def _turn_audio(self, end_sample: int | None = None) -> Float:
+        audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.float32)
+        self._audio = [audio]
+        offset = self._audio_samples - audio.size
+        end = (end_sample if end_sample is not None else self._audio_samples) - offset
+        return audio[max(0, self._turn_start_sample - offset) : end]
+
+    def _start_partial(self) -> None:
+        audio = self._turn_audio()
+        self._partial_samples = self._audio_samples
+        self._partial = asyncio.get_running_loop().create_task(self._transcribe(audio))
+        self._partial.add_done_callback(self._partial_done)
+
+    async def _transcribe(self, audio: Float) -> Transcript:
+        return await asyncio.to_thread(
+            self._asr.transcribe, audio, language=self.language, prompt=self.prompt
+        )
+
+    def _partial_done(self, task: asyncio.Task[Transcript]) -> None:
+        if task is not self._partial or task.cancelled() or task.exception() is not None:
+            return
+        self._partial_text = task.result().text
+        self._emit(ListenerEvent("partial", transcript=self._partial_text))
+        if self._in_turn and self._vad.speaking:
+            self._during_silence()  # the verdict may already be due
+
+    def _drop_partial(self) -> None:
+        if self._partial is not None:
+            self._partial.cancel()  # the thread finishes, its result is ignored
+        self._partial = None
+        self._partial_text = None
+
+    def _end_turn(self, end_ms: int) -> None:
+        if not self._in_turn:
+            return
+        self._in_turn = False
+        # The partial is the final transcript when it covered all the speech that was said.
+        covered = self._partial_text is not None and self._partial_samples >= end_ms * 16
+        audio = self._turn_audio()
+        self._emit(
+            ListenerEvent(
+                "turn_ended",
+                audio_start_ms=self._turn_start_sample // 16,
+                audio_end_ms=end_ms,
+                transcript=self._partial_text if covered else None,
+                audio=audio,
+            )
+        )
+        self._partial = None
+        self._partial_text = None
+        if self.mode == "semantic_vad":
+            self._vad.speaking = False
+            self._vad.silence_ms = 0
+
+    def commit(self) -> Float:
+        """End the turn now (manual mode or an explicit commit); returns its audio."""
+        audio = self._turn_audio()
+        self._in_turn = False
+        self._drop_partial()
+        return audio
+
+    def _trim(self) -> None:
+        """Keep only what the current or next turn may need (bounded memory)."""
+        if self._in_turn:
+            return
+        keep = (self.config.prefix_padding_ms + 100) * SAMPLE_RATE // 1000
+        if self._audio_samples and sum(a.size for a in self._audio) > 4 * keep:
+            audio = np.concatenate(self._audio)[-keep:]
+            self._audio = [audio]
+            self._turn_start_sample = self._audio_samples - audio.size
+
+
+async def replay(
+    make: Callable[[Callable[[ListenerEvent], None]], TurnListener],
+    audio: Float,
+    *,
+    chunk_ms: int = 20,
+    realtime: bool = True,
+) -> list[tuple[int, ListenerEvent]]:
+    """Stream a recording through a new listener, as a client would; returns
+    ``(audio_ms when noticed, event)`` pairs. Used to measure end-of-turn behaviour on real
+    speech. ``realtime`` paces the audio at its real speed (partial transcripts run
+    alongside, as they do live)."""
+    loop = asyncio.get_running_loop()
+    noticed: list[tuple[int, ListenerEvent]] = []
+    listener = make(lambda event: noticed.append((listener.audio_ms, event)))
+    step = SAMPLE_RATE * chunk_ms // 1000
+    start = loop.time()
+    for i in range(0, audio.size, step):
+        if realtime:
+            delay = start + i / SAMPLE_RATE - loop.time()
+            await asyncio.sleep(max(delay, 0))
+        listener.push(audio[i : i + step])
+    return noticed

@@ -1,0 +1,554 @@
+"""The language model stage: chat and tool calls, streamed, from llama.cpp or any
+OpenAI-compatible chat-completions server.
+
+`LocalLLM` runs the packaged Qwen2.5 0.5B instruct GGUF in-process with ``llama-cpp-python``.
+The prompt is the model's own chat template (read from the GGUF), so tool definitions and tool
+results are where the model was trained to find them. The reply is streamed token by token;
+when the model writes a tool call, the call is checked against the tools' JSON schemas, and if
+it does not parse or fit (or ``tool_choice`` demands a call) it is generated under a grammar
+built from those schemas, so arguments always parse and fit. llama.cpp keeps the KV cache of the
+longest unchanged prompt prefix between calls, and the prompt is laid out so that prefix is
+everything but the newest turn: turn 20 costs what turn 1 costs.
+
+`ChatCompletionsLLM` sends the same requests to a chat-completions URL (llama.cpp's server,
+vLLM, Ollama...): how a deployment moves the LLM to a bigger machine.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from ..exceptions import EngineError, UserError
+from . import store
+from ._threads import Cancel
+
+__all__ = [
+    "ChatCompletionsLLM",
+    "ChatMessage",
+    "LLMStage",
+    "LlmDelta",
+    "LocalLLM",
+    "ToolCall",
+    "ToolSpec",
+]
+
+TOOL_OPEN = "<tool_call>"
+TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """A function the model may call."""
+
+    name: str
+    description: str
+    parameters: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A call the model made: its name and JSON arguments (valid for the tool's schema)."""
+
+    name: str
+    arguments: str
+    call_id: str = field(default_factory=lambda: f"call_{uuid.uuid4().hex[:16]}")
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One message of the conversation, as the LLM sees it."""
+
+    role: Literal["system", "user", "assistant", "tool"]
+    content: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+
+
+@dataclass(frozen=True)
+class LlmDelta:
+    """A piece of the reply: text, or a complete tool call."""
+
+    text: str = ""
+    tool_call: ToolCall | None = None
+
+
+ToolChoice = str | Mapping[str, Any]
+
+
+class LLMStage(Protocol):
+    """The one method the realtime layer needs from an LLM."""
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        tools: Sequence[ToolSpec] = (),
+        *,
+        tool_choice: ToolChoice = "auto",
+        max_tokens: int = 256,
+        cancel: Cancel | None = None,
+    ) -> Iterator[LlmDelta]:
+        """Blocking generator of the reply; stops within one token once ``cancel`` is set."""
+        ...
+
+
+def _choice(tool_choice: ToolChoice, tools: Sequence[ToolSpec]) -> tuple[str, list[ToolSpec]]:
+    """("auto" | "none" | "required", the tools a call may use)."""
+    if isinstance(tool_choice, Mapping):
+        name = tool_choice.get("name") or (tool_choice.get("function") or {}).get("name")
+        chosen = [t for t in tools if t.name == name]
+        if not chosen:
+            raise UserError(f"tool_choice names {name!r}, which is not among the tools")
+        return "required", chosen
+    if tool_choice not in ("auto", "none", "required"):
+        raise UserError(
+            f"tool_choice must be auto, none, required or a function, not {tool_choice!r}"
+        )
+    if tool_choice == "required" and not tools:
+        raise UserError("tool_choice is 'required' but there are no tools")
+    return tool_choice, list(tools)
+
+
+_CALL_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.S)
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "array": list,
+    "object": dict,
+}
+
+
+def _fits(value: Any, schema: Mapping[str, Any]) -> bool:
+    """A shallow check of ``value`` against a JSON schema (types, required keys, enums)."""
+    kind = schema.get("type")
+    expected = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
+    if expected is not None and (
+        not isinstance(value, expected)
+        or (kind in ("integer", "number") and isinstance(value, bool))
+    ):
+        return False
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        if any(key not in value for key in schema.get("required", [])):
+            return False
+        if schema.get("additionalProperties") is False and any(k not in props for k in value):
+            return False
+        return all(_fits(v, props[k]) for k, v in value.items() if k in props)
+    return True
+
+
+def _parse_calls(text: str, tools: Sequence[ToolSpec]) -> list[ToolCall] | None:
+    """Tool calls written freely by the model, if every one is valid for its tool's schema."""
+    bodies = _CALL_BLOCK.findall(text) or [text]
+    by_name = {t.name: t for t in tools}
+    calls = []
+    for body in bodies:
+        body = body.strip().removeprefix("```json").strip()
+        try:
+            data, _ = json.JSONDecoder().raw_decode(body)  # ignores a trailing tag or fence
+        except ValueError:
+            return None
+        tool = by_name.get(str(data.get("name"))) if isinstance(data, dict) else None
+        args = data.get("arguments", {}) if isinstance(data, dict) else None
+        if tool is None or not isinstance(args, dict) or not _fits(args, tool.parameters):
+            return None
+        calls.append(ToolCall(name=tool.name, arguments=json.dumps(args, ensure_ascii=False)))
+    return calls or None
+
+
+def _answered(call: ToolCall, messages: Sequence[ChatMessage]) -> bool:
+    """Whether the conversation already holds this exact call and a result for it."""
+    answered = {m.tool_call_id for m in messages if m.role == "tool"}
+    for m in messages:
+        for earlier in m.tool_calls:
+            if (
+                earlier.name == call.name
+                and earlier.call_id in answered
+                and json.loads(earlier.arguments or "{}") == json.loads(call.arguments or "{}")
+            ):
+                return True
+    return False
+
+
+def _call_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
+    options = [
+        {
+            "type": "object",
+            "properties": {"name": {"const": t.name}, "arguments": dict(t.parameters)},
+            "required": ["name", "arguments"],
+            "additionalProperties": False,
+        }
+        for t in tools
+    ]
+    return options[0] if len(options) == 1 else {"anyOf": options}
+
+
+class LocalLLM:
+    """Qwen2.5 0.5B instruct (GGUF, from packages) on llama.cpp, in-process.
+
+    Args:
+        model_path: a GGUF file; default: the packaged Qwen model, joined on first use.
+        n_ctx: context window in tokens.
+        threads: CPU threads (2 on this kind of machine; llama.cpp alone would pick 1).
+        temperature: sampling temperature for replies (tool calls are sampled greedily).
+    """
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        *,
+        n_ctx: int = 4096,
+        threads: int = 2,
+        temperature: float = 0.3,
+    ) -> None:
+        from llama_cpp import Llama
+
+        path = model_path or store.materialize(store.QWEN_0_5B)
+        try:
+            self._llm = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=threads,
+                n_threads_batch=threads,
+                n_batch=256,
+                verbose=False,
+            )
+        except Exception as exc:
+            raise EngineError(f"cannot load the LLM {path}: {exc}", is_permanent=True) from exc
+        template = self._llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise EngineError(f"{path} has no chat template", is_permanent=True)
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+        env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
+        self._template = env.from_string(template)
+        self.temperature = temperature
+        self._lock = threading.Lock()
+        self._grammars: dict[str, Any] = {}
+        self._no_calls: dict[int, float] | None = None
+        self.last_prompt_tokens = 0
+        """Prompt tokens of the latest call."""
+        self.last_evaluated_tokens = 0
+        """Of those, how many had to be evaluated (the rest came from the cached prefix)."""
+
+    def _note_prefix(self, prompt: str) -> None:
+        tokens = self._llm.tokenize(prompt.encode(), add_bos=False, special=True)
+        cached = self._llm._input_ids[: self._llm.n_tokens]
+        same = 0
+        for a, b in zip(tokens, cached, strict=False):
+            if a != b:
+                break
+            same += 1
+        self.last_prompt_tokens = len(tokens)
+        self.last_evaluated_tokens = len(tokens) - same
+
+    def render(self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec]) -> str:
+        """The prompt for ``messages`` in the model's chat template, ready for the reply."""
+        rendered = []
+        for i, m in enumerate(messages):
+            item: dict[str, Any] = {"role": m.role, "content": m.content}
+            if m.role == "tool" and i == len(messages) - 1:
+                # Small models tend to call the tool again; this line keeps them answering.
+                item["content"] = f"{m.content}\n{TOOL_RESULT_HINT}"
+            if m.tool_calls:
+                item["tool_calls"] = [
+                    {
+                        "type": "function",
+                        "function": {"name": c.name, "arguments": json.loads(c.arguments or "{}")},
+                    }
+                    for c in m.tool_calls
+                ]
+            rendered.append(item)
+        specs = [
+            {
+                "type": "function",
+                "function": {
+                    "name": t.name,
+                    "description": t.description,
+                    "parameters": dict(t.parameters),
+                },
+            }
+            for t in tools
+        ]
+        return str(
+            self._template.render(
+                messages=rendered, tools=specs or None, add_generation_prompt=True
+            )
+        )
+
+    def warm(self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec] = ()) -> None:
+        """Evaluate the prompt of ``messages`` now (e.g. the instructions and tools when a
+        session starts), so the first reply finds it in the cache."""
+        prompt = self.render(messages, tools)
+        with self._lock:
+            try:
+                self._llm.create_completion(prompt, max_tokens=1, temperature=0.0)
+            except Exception as exc:
+                raise EngineError(f"LLM warm-up failed: {exc}") from exc
+
+    def _grammar(self, tools: Sequence[ToolSpec]) -> Any:
+        from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
+
+        key = json.dumps([[t.name, dict(t.parameters)] for t in tools], sort_keys=True)
+        if key not in self._grammars:
+            gbnf = json_schema_to_gbnf(json.dumps(_call_schema(tools)))
+            self._grammars[key] = LlamaGrammar.from_string(gbnf, verbose=False)
+        return self._grammars[key]
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        tools: Sequence[ToolSpec] = (),
+        *,
+        tool_choice: ToolChoice = "auto",
+        max_tokens: int = 256,
+        cancel: Cancel | None = None,
+    ) -> Iterator[LlmDelta]:
+        """Stream the reply (blocking). A tool call comes out whole, once its JSON is done.
+
+        With ``tool_choice="none"`` the tools stay in the prompt (so its cached prefix stays
+        valid) but a tool call is refused: the reply is text.
+        """
+        mode, callable_tools = _choice(tool_choice, tools)
+        # "none" leaves the tools out of the prompt: a small model shown tools writes calls in
+        # prose. That turn loses its cached prefix; the others keep it.
+        prompt = self.render(messages, tools if mode != "none" else ())
+        with self._lock:
+            self._note_prefix(prompt)
+            if mode == "required":
+                for c in self._grammar_calls(prompt, callable_tools, cancel):
+                    yield LlmDelta(tool_call=c)
+                return
+            if mode == "none" or not callable_tools:
+                yield from self._text(prompt, max_tokens, cancel)
+                return
+            head: str | None = ""  # the reply's start, held back until we know it is text
+            call = ""
+            for piece in self._complete(prompt, max_tokens, cancel, temperature=self.temperature):
+                if head is None:
+                    yield LlmDelta(text=piece)
+                    continue
+                head += piece
+                start = head.lstrip()
+                if len(start) < len(TOOL_OPEN) and TOOL_OPEN.startswith(start):
+                    continue  # could still become "<tool_call>"
+                if mode == "auto" and callable_tools and start.startswith((TOOL_OPEN, "{")):
+                    call = head  # a tool call (Qwen sometimes drops the tag): read it whole
+                    head = ""
+                    continue
+                if call:
+                    call += piece
+                    continue
+                head = None
+                yield LlmDelta(text=start)
+            if cancel is not None and cancel.is_set:
+                return
+            if call:
+                calls = _parse_calls(call, callable_tools)
+                if calls is None:  # malformed: generate it again, under the schema grammar
+                    calls = list(self._grammar_calls(prompt, callable_tools, cancel))
+                if calls and all(_answered(c, messages) for c in calls):
+                    # A small model may call again what it already has the answer to: that is a
+                    # loop, not a request. Answer in words instead.
+                    yield from self._text(prompt, max_tokens, cancel)
+                else:
+                    for c in calls:
+                        yield LlmDelta(tool_call=c)
+            elif head and head.strip():
+                yield LlmDelta(text=head.strip())
+
+    def _text(self, prompt: str, max_tokens: int, cancel: Cancel | None) -> Iterator[LlmDelta]:
+        """A reply that cannot be a tool call: tokens that would open one are banned."""
+        for piece in self._complete(
+            prompt, max_tokens, cancel, temperature=self.temperature, logit_bias=self._text_bias()
+        ):
+            if piece:
+                yield LlmDelta(text=piece)
+
+    def _text_bias(self) -> dict[int, float]:
+        if self._no_calls is None:
+            banned = ("{", "<", "```", "[{")
+            self._no_calls = {
+                token: -100.0
+                for token in range(self._llm.n_vocab())
+                if self._llm.detokenize([token])
+                .decode("utf-8", "ignore")
+                .lstrip()
+                .startswith(banned)
+            }
+        return self._no_calls
+
+    def _complete(
+        self,
+        prompt: str,
+        max_tokens: int,
+        cancel: Cancel | None,
+        *,
+        temperature: float,
+        grammar: Any = None,
+        logit_bias: dict[int, float] | None = None,
+    ) -> Iterator[str]:
+        try:
+            stream = self._llm.create_completion(
+                prompt,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                top_p=0.9,
+                repeat_penalty=1.05,
+                stop=["<|im_end|>", "<|endoftext|>"],
+                stream=True,
+                grammar=grammar,
+                logit_bias=logit_bias,
+            )
+            for chunk in stream:
+                if cancel is not None and cancel.is_set:
+                    stream.close()  # type: ignore[union-attr]
+                    return
+                yield chunk["choices"][0]["text"]  # type: ignore[index]
+        except Exception as exc:
+            raise EngineError(f"LLM generation failed: {exc}") from exc
+
+    def _grammar_calls(
+        self, prompt: str, tools: Sequence[ToolSpec], cancel: Cancel | None
+    ) -> Iterator[ToolCall]:
+        prefix = prompt + TOOL_OPEN + "\n"
+        body = "".join(
+            self._complete(prefix, 256, cancel, temperature=0.0, grammar=self._grammar(tools))
+        )
+        if cancel is not None and cancel.is_set:
+            return
+        try:
+            call = json.loads(body)
+        except ValueError as exc:
+            raise EngineError(f"the model's tool call was cut short: {body[:200]!r}") from exc
+        yield (
+            ToolCall(
+                name=call["name"],
+                arguments=json.dumps(call.get("arguments", {}), ensure_ascii=False),
+            )
+        )
+
+
+class ChatCompletionsLLM:
+    """The LLM stage over an OpenAI-compatible ``/v1/chat/completions`` endpoint.
+
+    Args:
+        base_url: e.g. ``http://127.0.0.1:8080/v1``.
+        model: the model name the server expects.
+        api_key: sent as a Bearer token when given.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str = "default",
+        *,
+        api_key: str | None = None,
+        temperature: float = 0.3,
+        timeout: float = 60.0,
+    ) -> None:
+        import openai
+
+        self._client = openai.OpenAI(
+            base_url=base_url, api_key=api_key or "none", timeout=timeout, max_retries=0
+        )
+        self.model = model
+        self.temperature = temperature
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        tools: Sequence[ToolSpec] = (),
+        *,
+        tool_choice: ToolChoice = "auto",
+        max_tokens: int = 256,
+        cancel: Cancel | None = None,
+    ) -> Iterator[LlmDelta]:
+        """Stream the reply from the server (blocking)."""
+        mode, _ = _choice(tool_choice, tools)
+        payload: list[dict[str, Any]] = []
+        for m in messages:
+            item: dict[str, Any] = {"role": m.role, "content": m.content}
+            if m.tool_calls:
+                item["tool_calls"] = [
+                    {
+                        "id": c.call_id,
+                        "type": "function",
+                        "function": {"name": c.name, "arguments": c.arguments},
+                    }
+                    for c in m.tool_calls
+                ]
+            if m.tool_call_id:
+                item["tool_call_id"] = m.tool_call_id
+            payload.append(item)
+        kwargs: dict[str, Any] = {}
+        if tools:
+            kwargs["tools"] = [
+                {
+                    "type": "function",
+                    "function": {
+                        "name": t.name,
+                        "description": t.description,
+                        "parameters": dict(t.parameters),
+                    },
+                }
+                for t in tools
+            ]
+            kwargs["tool_choice"] = (
+                tool_choice
+                if isinstance(tool_choice, str)
+                else {
+                    "type": "function",
+                    "function": {"name": _choice(tool_choice, tools)[1][0].name},
+                }
+            )
+        del mode
+        try:
+            stream: Any = self._client.chat.completions.create(
+                model=self.model,
+                messages=payload,  # type: ignore[arg-type]
+                stream=True,
+                max_tokens=max_tokens,
+                temperature=self.temperature,
+                **kwargs,
+            )
+            calls: dict[int, dict[str, str]] = {}
+            for chunk in stream:
+                if cancel is not None and cancel.is_set:
+                    stream.close()
+                    return
+                if not chunk.choices:
+                    continue
+                delta = chunk.choices[0].delta
+                if delta.content:
+                    yield LlmDelta(text=delta.content)
+                for tc in delta.tool_calls or []:
+                    slot = calls.setdefault(tc.index, {"name": "", "arguments": "", "id": ""})
+                    if tc.id:
+                        slot["id"] = tc.id
+                    if tc.function and tc.function.name and not slot["name"]:
+                        # The name comes whole (some servers repeat it in every chunk).
+                        slot["name"] = tc.function.name
+                    if tc.function and tc.function.arguments:
+                        slot["arguments"] += tc.function.arguments
+        except Exception as exc:
+            raise EngineError(f"chat-completions request failed: {exc}") from exc
+        for slot in calls.values():
+            yield LlmDelta(
+                tool_call=ToolCall(
+                    name=slot["name"],
+                    arguments=slot["arguments"] or "{}",
+                    **({"call_id": slot["id"]} if slot["id"] else {}),
+                )
+            )

@@ -1,0 +1,68 @@
+"""Cutting streamed text into clauses, so speech can start after the first one."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["ClauseSplitter", "is_japanese"]
+
+_SENTENCE_END = re.compile(r"[.!?。！？](?:[\"')\]」』]*)(?=\s|$)|[。！？]")
+_CLAUSE_END = re.compile(r"[,;:、—–](?=\s|$)|[、]")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def is_japanese(text: str) -> bool:
+    """Whether ``text`` contains kana or kanji."""
+    return bool(_JAPANESE.search(text))
+
+
+class ClauseSplitter:
+    """Feed text as it streams; get back pieces worth speaking on their own.
+
+    A piece ends at a sentence end, or at a comma-like break once it has ``min_clause`` or more
+    characters (short fragments sound choppy when synthesised alone). The first piece may be
+    shorter, because the first audio should come as early as possible: it also ends after
+    ``first_words`` words when no break has come by then.
+    """
+
+    def __init__(self, min_clause: int = 24, min_first: int = 8, first_words: int = 4) -> None:
+        self._buffer = ""
+        self._min_clause = min_clause
+        self._min_first = min_first
+        self._first_words = first_words
+        self._emitted = 0
+
+    def push(self, text: str) -> list[str]:
+        """Add streamed text; return complete pieces."""
+        self._buffer += text
+        pieces: list[str] = []
+        while True:
+            cut = self._find_cut()
+            if cut is None:
+                return pieces
+            piece, self._buffer = self._buffer[:cut].strip(), self._buffer[cut:]
+            if piece:
+                pieces.append(piece)
+                self._emitted += 1
+
+    def flush(self) -> list[str]:
+        """The rest, at the end of the stream."""
+        piece, self._buffer = self._buffer.strip(), ""
+        return [piece] if piece else []
+
+    def _find_cut(self) -> int | None:
+        minimum = self._min_first if self._emitted == 0 else self._min_clause
+        for match in _SENTENCE_END.finditer(self._buffer):
+            if match.end() >= min(minimum, 2):
+                return match.end()
+        for match in _CLAUSE_END.finditer(self._buffer):
+            if match.end() >= minimum:
+                return match.end()
+        if self._emitted == 0 and self._first_words:
+            # No break yet: the first audio should not wait for a long sentence. Cut after a
+            # few words (at a space that is followed by more text, so no word is split).
+            spaces = [m.start() for m in re.finditer(r"\s+(?=\S)", self._buffer.lstrip())]
+            if len(spaces) >= self._first_words:
+                lead = len(self._buffer) - len(self._buffer.lstrip())
+                return lead + spaces[self._first_words - 1]
+        return None

@@ -1,0 +1,82 @@
+"""End of turn for ``semantic_vad``: has the user finished, judged from what they said.
+
+Plain silence rules answer a finished question as slowly as they cut off a speaker who paused
+mid-sentence. Here the partial transcript decides how long a pause must be: a complete
+sentence ("What's the weather in Kyoto?") is answered after a short pause; an utterance that
+stops on a conjunction, an article or a filler ("I'd like to book a table for...") is waited
+out. Whisper punctuates from prosody, so a final period or question mark is itself evidence of
+falling intonation.
+
+``eagerness`` follows OpenAI's meaning: ``high`` answers sooner, ``low`` lets the user take
+their time; ``auto`` is ``medium``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+__all__ = ["Eagerness", "TurnPolicy", "completeness"]
+
+Eagerness = Literal["auto", "low", "medium", "high"]
+
+# Words after which an English sentence (almost) never ends. Verbs and the prepositions that
+# often close a question are left out on purpose ("What do we live on?", "Do you have?"), as
+# Whisper does not always write the question mark.
+_DANGLING = frozenset(
+    """a an the and or but so because if although unless than of to for with at from about
+    into my your his her our their every each um uh er erm hmm i i'm we're you're they're
+    it's let's gonna wanna very really""".split()
+)
+_WORD = re.compile(r"[\w']+")
+
+
+def completeness(text: str) -> float:
+    """How likely ``text`` is a finished turn, from 0 (surely not) to 1 (surely)."""
+    stripped = text.strip()
+    if not stripped:
+        return 0.0
+    if stripped.endswith(("...", "…", ",", "-", "—", ":", ";", "、")):
+        return 0.15
+    words = _WORD.findall(stripped.lower())
+    last = words[-1] if words else ""
+    if last in _DANGLING:
+        return 0.1
+    if stripped.endswith(("?", "!", "？", "！", "。")):
+        return 0.95
+    if stripped.endswith("."):
+        return 0.9
+    return 0.5
+
+
+@dataclass(frozen=True)
+class TurnPolicy:
+    """How much trailing silence ends a turn, given how finished it sounds."""
+
+    eagerness: Eagerness = "auto"
+
+    _FINISHED: ClassVar[dict[str, int]] = {"high": 120, "medium": 200, "auto": 200, "low": 400}
+    _UNSURE: ClassVar[dict[str, int]] = {"high": 400, "medium": 600, "auto": 600, "low": 1000}
+    _UNFINISHED: ClassVar[dict[str, int]] = {
+        "high": 1000,
+        "medium": 1800,
+        "auto": 1800,
+        "low": 3000,
+    }
+
+    def silence_needed_ms(self, transcript: str | None) -> int:
+        """Trailing silence after which the turn ends; ``None``: no transcript yet."""
+        if transcript is None:
+            return self._UNSURE[self.eagerness]
+        score = completeness(transcript)
+        if score >= 0.8:
+            return self._FINISHED[self.eagerness]
+        if score <= 0.3:
+            return self._UNFINISHED[self.eagerness]
+        return self._UNSURE[self.eagerness]
+
+    @property
+    def first_check_ms(self) -> int:
+        """Trailing silence at which to start transcribing, to have a verdict in time."""
+        return 64

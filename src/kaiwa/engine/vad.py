@@ -1,0 +1,146 @@
+"""Voice activity detection with Silero VAD v6 (ONNX, shipped in the ``faster-whisper`` wheel).
+
+One `SileroVAD` (the ONNX session, ~2 MB) is shared by every session of a process; each
+session has its own `VoiceActivityDetector`, a few hundred bytes of state, fed with 16 kHz
+float audio of any chunk size. A frame (32 ms) costs well under a millisecond of CPU.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from ..exceptions import EngineError
+from . import store
+
+__all__ = ["SAMPLE_RATE", "SileroVAD", "VadConfig", "VadEvent", "VoiceActivityDetector"]
+
+SAMPLE_RATE = 16000
+FRAME = 512  # samples per model step: 32 ms at 16 kHz
+CONTEXT = 64  # samples of the previous frame the model also sees
+FRAME_MS = FRAME * 1000 // SAMPLE_RATE
+
+
+class SileroVAD:
+    """The shared Silero model: speech probability of one 32 ms frame, given its state."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        import onnxruntime
+
+        opts = onnxruntime.SessionOptions()
+        # One thread: many sessions call it; parallelism comes from sessions, not inside a frame.
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 4
+        try:
+            self._session = onnxruntime.InferenceSession(
+                str(path or store.silero_vad()),
+                providers=["CPUExecutionProvider"],
+                sess_options=opts,
+            )
+        except Exception as exc:
+            raise EngineError(
+                f"cannot load the Silero VAD model: {exc}", is_permanent=True
+            ) from exc
+        self._lock = threading.Lock()
+
+    def probability(self, frame: npt.NDArray[np.float32], state: _State) -> float:
+        """Speech probability of ``frame`` (512 samples); updates ``state``."""
+        x = np.concatenate([state.context, frame])[None, :]
+        with self._lock:  # onnxruntime sessions are thread-safe, but keep runs short and ordered
+            prob, state.h, state.c = self._session.run(
+                None, {"input": x, "h": state.h, "c": state.c}
+            )
+        state.context = frame[-CONTEXT:]
+        return float(prob[0])
+
+
+@dataclass
+class _State:
+    h: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((1, 1, 128), np.float32))
+    c: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((1, 1, 128), np.float32))
+    context: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros(CONTEXT, np.float32))
+
+
+@dataclass(frozen=True)
+class VadConfig:
+    """The Realtime API's server_vad knobs."""
+
+    threshold: float = 0.5
+    """Speech when the probability reaches this; silence below ``threshold - 0.15``."""
+    prefix_padding_ms: int = 300
+    """Audio kept before the detected start (it is part of the user's turn)."""
+    silence_duration_ms: int = 500
+    """Silence that ends the turn."""
+
+
+@dataclass(frozen=True)
+class VadEvent:
+    """Speech started or stopped, at ``audio_ms`` since the detector's first sample."""
+
+    kind: Literal["speech_started", "speech_stopped"]
+    audio_ms: int
+
+
+class VoiceActivityDetector:
+    """Per-session speech start/stop detection over a stream of 16 kHz float audio."""
+
+    def __init__(self, model: SileroVAD, config: VadConfig | None = None) -> None:
+        self.model = model
+        self.config = config or VadConfig()
+        self._state = _State()
+        self._pending = np.zeros(0, np.float32)
+        self._frames = 0
+        self.speaking = False
+        self.silence_ms = 0
+        """Trailing silence while speaking (0 when not speaking or speech continues)."""
+        self.speech_start_ms = 0
+        self.last_probability = 0.0
+
+    @property
+    def audio_ms(self) -> int:
+        """Milliseconds of audio processed."""
+        return self._frames * FRAME_MS
+
+    def reset(self) -> None:
+        """Forget everything (a new input buffer)."""
+        self.__init__(self.model, self.config)  # type: ignore[misc]
+
+    def push(self, samples: npt.NDArray[np.float32]) -> list[VadEvent]:
+        """Feed audio; returns the start/stop events it completes, in order."""
+        data = np.concatenate([self._pending, samples]) if self._pending.size else samples
+        n = data.size // FRAME * FRAME
+        self._pending = data[n:].copy()
+        events: list[VadEvent] = []
+        for i in range(0, n, FRAME):
+            event = self._step(self.model.probability(data[i : i + FRAME], self._state))
+            if event is not None:
+                events.append(event)
+        return events
+
+    def _step(self, prob: float) -> VadEvent | None:
+        self._frames += 1
+        self.last_probability = prob
+        now = self._frames * FRAME_MS
+        if not self.speaking:
+            if prob >= self.config.threshold:
+                self.speaking = True
+                self.silence_ms = 0
+                self.speech_start_ms = now - FRAME_MS
+                return VadEvent("speech_started", self.speech_start_ms)
+            return None
+        if prob < self.config.threshold - 0.15:
+            self.silence_ms += FRAME_MS
+            if self.silence_ms >= self.config.silence_duration_ms:
+                self.speaking = False
+                end = now - self.silence_ms
+                self.silence_ms = 0
+                return VadEvent("speech_stopped", end)
+        elif prob >= self.config.threshold:
+            self.silence_ms = 0
+        return None

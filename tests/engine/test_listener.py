@@ -1,0 +1,102 @@
+"""The listener on real speech, streamed at real time: VAD events, partials, end of turn.
+
+The semantic end of turn is measured against the plain 500 ms silence rule on the same
+recordings: it must answer finished sentences sooner and cut off no more mid-sentence pauses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from kaiwa.engine.listener import ListenerEvent, TurnListener, replay
+from kaiwa.engine.vad import VadConfig
+from tests.speech import piper, silence, wer
+
+FINISHED = [
+    "What's the weather like in Kyoto?",
+    "Please set a timer for ten minutes.",
+    "Turn off the lights in the kitchen.",
+]
+PAUSED = [
+    ("I'd like to book a table for", "two people tonight."),
+    ("Can you remind me to call", "my mother tomorrow morning."),
+    ("My favourite colour is", "a very dark shade of green."),
+]
+
+
+def listen(vad: Any, asr: Any, mode: str) -> Any:
+    def make(emit: Any) -> TurnListener:
+        return TurnListener(
+            vad,
+            asr,
+            emit,
+            mode=mode,  # type: ignore[arg-type]
+            vad_config=VadConfig(silence_duration_ms=500),
+        )
+
+    return make
+
+
+def ends(events: list[tuple[int, ListenerEvent]]) -> list[tuple[int, ListenerEvent]]:
+    return [(ms, e) for ms, e in events if e.kind == "turn_ended"]
+
+
+@pytest.fixture(scope="module")
+def recordings() -> dict[str, Any]:
+    finished = [
+        (
+            s,
+            np.concatenate([silence(300), piper(s)]),
+        )
+        for s in FINISHED
+    ]
+    paused = [
+        (a + " " + b, np.concatenate([silence(300), piper(a), silence(750), piper(b)]))
+        for a, b in PAUSED
+    ]
+    return {"finished": finished, "paused": paused}
+
+
+def speech_end_ms(audio: np.ndarray) -> int:
+    return int(np.nonzero(np.abs(audio) > 0.02)[0][-1] / 16)
+
+
+async def measure(vad: Any, asr: Any, mode: str, recordings: dict[str, Any]) -> dict[str, Any]:
+    waits, cutoffs, transcripts = [], 0, []
+    for sentence, clip in recordings["finished"]:
+        events = await replay(listen(vad, asr, mode), np.concatenate([clip, silence(2000)]))
+        (noticed, end), *_ = ends(events)
+        waits.append(noticed - speech_end_ms(clip))
+        transcripts.append((sentence, end.transcript))
+    for _, clip in recordings["paused"]:
+        events = await replay(listen(vad, asr, mode), np.concatenate([clip, silence(2000)]))
+        first_end_ms = ends(events)[0][0]
+        cutoffs += first_end_ms < speech_end_ms(clip)  # ended during the mid-sentence pause
+    return {"waits": waits, "cutoffs": cutoffs, "transcripts": transcripts}
+
+
+async def test_semantic_end_of_turn_beats_the_silence_rule(
+    vad_model: Any, asr: Any, recordings: dict[str, Any]
+) -> None:
+    silence_rule = await measure(vad_model, asr, "server_vad", recordings)
+    semantic = await measure(vad_model, asr, "semantic_vad", recordings)
+    assert silence_rule["cutoffs"] == len(PAUSED)  # 500 ms of silence cuts every such pause
+    assert semantic["cutoffs"] < silence_rule["cutoffs"]
+    assert np.mean(semantic["waits"]) < np.mean(silence_rule["waits"]) - 150
+    for sentence, transcript in semantic["transcripts"]:
+        # The partial taken in the pause is the final transcript: nothing left to recognise.
+        assert transcript is not None and wer(sentence, transcript) <= 0.2
+
+
+async def test_speech_events_carry_audio_positions(vad_model: Any, asr: Any) -> None:
+    clip = np.concatenate([silence(500), piper("Hello there, how are you?"), silence(1200)])
+    events = await replay(listen(vad_model, asr, "server_vad"), clip)
+    kinds = [e.kind for _, e in events]
+    assert kinds[0] == "speech_started" and "speech_stopped" in kinds and "turn_ended" in kinds
+    started = events[0][1]
+    assert abs(started.audio_start_ms - 500) <= 150
+    turn = next(e for _, e in events if e.kind == "turn_ended")
+    assert turn.audio is not None and turn.audio.size > 16000  # the whole utterance, padded

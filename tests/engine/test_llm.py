@@ -1,0 +1,152 @@
+"""The packaged Qwen 0.5B on llama.cpp: tool choice, arguments, text, cancellation, caching."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from kaiwa import UserError
+from kaiwa.engine._threads import stream_in_thread
+from kaiwa.engine.llm import ChatMessage, LlmDelta, ToolSpec
+
+SYSTEM = ChatMessage("system", "You are a helpful voice assistant. Answer in one short sentence.")
+TOOLS = [
+    ToolSpec(
+        "get_weather",
+        "Get the current weather for a city.",
+        {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    ),
+    ToolSpec(
+        "set_timer",
+        "Set a timer for a number of minutes.",
+        {"type": "object", "properties": {"minutes": {"type": "integer"}}, "required": ["minutes"]},
+    ),
+    ToolSpec(
+        "switch_lights",
+        "Turn the lights in a room on or off.",
+        {
+            "type": "object",
+            "properties": {
+                "room": {"type": "string", "enum": ["kitchen", "bedroom", "living room"]},
+                "on": {"type": "boolean"},
+            },
+            "required": ["room", "on"],
+        },
+    ),
+]
+
+
+def run(llm: Any, text: str, **kwargs: Any) -> list[LlmDelta]:
+    return list(llm.stream([SYSTEM, ChatMessage("user", text)], TOOLS, **kwargs))
+
+
+def only_call(deltas: list[LlmDelta]) -> tuple[str, dict[str, Any]]:
+    calls = [d.tool_call for d in deltas if d.tool_call]
+    assert len(calls) == 1, deltas
+    assert not "".join(d.text for d in deltas).strip()
+    return calls[0].name, json.loads(calls[0].arguments)
+
+
+@pytest.mark.parametrize(
+    ("request_", "name", "arguments"),
+    [
+        ("What's the weather in Paris?", "get_weather", {"city": "Paris"}),
+        ("How hot is it in Tokyo right now?", "get_weather", {"city": "Tokyo"}),
+        ("Set a timer for 5 minutes.", "set_timer", {"minutes": 5}),
+        ("Please start a ten minute timer.", "set_timer", {"minutes": 10}),
+        ("Turn on the kitchen lights.", "switch_lights", {"room": "kitchen", "on": True}),
+    ],
+)
+def test_picks_the_right_tool_with_valid_arguments(
+    llm: Any, request_: str, name: str, arguments: dict[str, Any]
+) -> None:
+    assert only_call(run(llm, request_)) == (name, arguments)
+
+
+@pytest.mark.parametrize("question", ["What is the capital of Japan?", "Say hello."])
+def test_plain_questions_get_text(llm: Any, question: str) -> None:
+    # Without tools. With tools offered, this 0.5B model calls one for some general questions
+    # ("What is the capital of Japan?" -> get_weather): a known limit, noted on the issue.
+    deltas = list(llm.stream([SYSTEM, ChatMessage("user", question)]))
+    assert not any(d.tool_call for d in deltas)
+    assert len("".join(d.text for d in deltas).strip()) > 2
+
+
+def test_tool_choice_required_forces_a_call(llm: Any) -> None:
+    name, _ = only_call(run(llm, "Hi there!", tool_choice="required"))
+    assert name in {t.name for t in TOOLS}
+
+
+def test_tool_choice_none_answers_in_words(llm: Any) -> None:
+    deltas = run(llm, "What's the weather in Rome?", tool_choice="none")
+    text = "".join(d.text for d in deltas)
+    assert not any(d.tool_call for d in deltas) and text.strip()
+    assert "{" not in text
+
+
+def test_tool_choice_can_name_the_function(llm: Any) -> None:
+    name, args = only_call(
+        run(
+            llm,
+            "Turn on the bedroom lights please",
+            tool_choice={"type": "function", "name": "switch_lights"},
+        )
+    )
+    assert name == "switch_lights" and args["room"] == "bedroom"
+
+
+def test_unknown_named_tool_is_a_user_error(llm: Any) -> None:
+    with pytest.raises(UserError, match="nope"):
+        run(llm, "hi", tool_choice={"type": "function", "name": "nope"})
+
+
+def test_tool_results_are_used_in_the_answer(llm: Any) -> None:
+    from kaiwa.engine.llm import ToolCall
+
+    call = ToolCall("get_weather", '{"city": "Oslo"}', "call_1")
+    messages = [
+        SYSTEM,
+        ChatMessage("user", "Weather in Oslo?"),
+        ChatMessage("assistant", tool_calls=(call,)),
+        ChatMessage("tool", '{"temperature_c": -7, "sky": "snowing"}', tool_call_id="call_1"),
+    ]
+    text = "".join(d.text for d in llm.stream(messages, TOOLS))
+    assert "7" in text or "snow" in text.lower()
+
+
+async def test_cancelling_stops_generation_within_a_token(llm: Any) -> None:
+    produced = 0
+
+    def produce(cancel: Any) -> Any:
+        nonlocal produced
+        for delta in llm.stream(
+            [SYSTEM, ChatMessage("user", "Tell me a long story about a dragon.")],
+            max_tokens=200,
+            cancel=cancel,
+        ):
+            produced += 1
+            yield delta
+
+    consumed = 0
+    async for _ in stream_in_thread(produce, maxsize=1):
+        consumed += 1
+        if consumed == 3:
+            break
+    assert consumed == 3
+    assert produced <= consumed + 2  # the worker stopped at once, it did not finish the story
+    await asyncio.sleep(0)
+
+
+def test_turn_twenty_reuses_the_cached_prefix(llm: Any) -> None:
+    messages = [SYSTEM]
+    for turn in range(20):
+        messages.append(ChatMessage("user", f"Remember the number {turn}. Reply with OK."))
+        reply = "".join(d.text for d in llm.stream(messages, TOOLS, max_tokens=8))
+        if turn == 0:
+            first = llm.last_evaluated_tokens
+        messages.append(ChatMessage("assistant", reply))
+    assert llm.last_prompt_tokens > 2 * first  # the conversation grew...
+    assert llm.last_evaluated_tokens < 60  # ...but only the newest turn was evaluated

@@ -1,0 +1,43 @@
+"""Clause splitting of streamed text."""
+
+from __future__ import annotations
+
+from kaiwa.engine.text import ClauseSplitter, is_japanese
+
+
+def feed(splitter: ClauseSplitter, text: str, step: int = 3) -> list[str]:
+    pieces = []
+    for i in range(0, len(text), step):
+        pieces += splitter.push(text[i : i + step])
+    return pieces + splitter.flush()
+
+
+def test_sentences_come_out_as_soon_as_they_end() -> None:
+    s = ClauseSplitter()
+    assert s.push("Sure thing.") == ["Sure thing."]
+    assert s.push(" The weather is") == []
+    assert s.push(" sunny today. Bye") == ["The weather is sunny today."]
+    assert s.flush() == ["Bye"]
+
+
+def test_first_clause_may_end_at_a_comma() -> None:
+    text = "In Kyoto, it is sunny, with a high of twenty degrees."
+    pieces = feed(ClauseSplitter(first_words=0), text)
+    assert pieces[:2] == ["In Kyoto,", "it is sunny, with a high of twenty degrees."]
+    assert " ".join(pieces) == text
+
+
+def test_a_long_first_sentence_is_cut_after_a_few_words() -> None:
+    pieces = feed(ClauseSplitter(first_words=4), "Paris is the capital of France and a city.")
+    assert pieces == ["Paris is the capital", "of France and a city."]
+
+
+def test_numbers_and_abbreviations_are_not_cut() -> None:
+    pieces = feed(ClauseSplitter(first_words=0), "It costs 3.50 dollars today.")
+    assert pieces == ["It costs 3.50 dollars today."]
+
+
+def test_japanese_punctuation() -> None:
+    pieces = feed(ClauseSplitter(min_first=2), "こんにちは。今日は晴れです。")
+    assert pieces == ["こんにちは。", "今日は晴れです。"]
+    assert is_japanese("今日は") and not is_japanese("hello")
