@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kaiwa.audio.codecs import resample
 from kaiwa.engine.engine import Engine
-from kaiwa.engine.listener import ListenerEvent, TurnListener
+from kaiwa.engine.listener import ListenerEvent, TurnListener, replay
 from kaiwa.engine.llm import ChatMessage, ToolSpec
 from kaiwa.engine.responder import ResponseChunk, respond
 from kaiwa.engine.speculation import SpeculativeReply
@@ -228,6 +228,59 @@ async def run_turns(
     return out
 
 
+FINISHED = [
+    "What's the weather like in Kyoto?",
+    "Please set a timer for ten minutes.",
+    "Turn off the lights in the kitchen.",
+    "How many legs does a spider have?",
+    "Can you recommend a good book?",
+]
+PAUSED = [
+    ("I'd like to book a table for", "two people tonight."),
+    ("Can you remind me to call", "my mother tomorrow morning."),
+    ("My favourite colour is", "a very dark shade of green."),
+    ("I want to fly to Paris and", "then take the train to Rome."),
+    ("The meeting is at", "half past three on Friday."),
+]
+
+
+async def bench_end_of_turn(engine: Engine) -> None:
+    """Semantic end of turn vs the 500 ms silence rule, on the same recordings."""
+    gap = np.zeros(int(16000 * 0.75), np.float32)
+    finished = [speak(engine, s) for s in FINISHED]
+    paused = [np.concatenate([speak(engine, a), gap, speak(engine, b)]) for a, b in PAUSED]
+    tail = np.zeros(16000 * 2, np.float32)
+    print(
+        "\nend of turn on the same speech "
+        "(5 finished questions; 5 with a 750 ms mid-sentence pause)"
+    )
+    for mode in ("server_vad", "semantic_vad"):
+
+        def make(emit: Any, mode: str = mode) -> TurnListener:
+            return TurnListener(
+                engine.vad,
+                engine.asr,
+                emit,
+                mode=mode,  # type: ignore[arg-type]
+                vad_config=VadConfig(silence_duration_ms=500),
+            )
+
+        waits = []
+        for clip in finished:
+            events = await replay(make, np.concatenate([clip, tail]))
+            end = next(ms for ms, e in events if e.kind == "turn_ended")
+            waits.append(end - int(np.nonzero(np.abs(clip) > 0.02)[0][-1] / 16))
+        cutoffs = 0
+        for clip in paused:
+            events = await replay(make, np.concatenate([clip, tail]))
+            end = next(ms for ms, e in events if e.kind == "turn_ended")
+            cutoffs += end < int(np.nonzero(np.abs(clip) > 0.02)[0][-1] / 16)
+        print(
+            f"  {mode:13} wait after a finished question: mean {np.mean(waits):4.0f} ms; "
+            f"cut off mid-sentence: {cutoffs} of {len(paused)}"
+        )
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=20)
@@ -239,6 +292,7 @@ async def main() -> None:
     print(f"engine loaded in {time.perf_counter() - t:.1f} s\n")
     if not args.skip_stages:
         bench_stages(engine)
+        await bench_end_of_turn(engine)
     for mode in ("server_vad", "semantic_vad"):
         engine.llm._llm.reset()  # type: ignore[attr-defined]
         r = await run_turns(engine, mode, args.turns, args.verbose)
