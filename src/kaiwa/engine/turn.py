@@ -21,13 +21,12 @@ __all__ = ["Eagerness", "TurnPolicy", "completeness"]
 
 Eagerness = Literal["auto", "low", "medium", "high"]
 
-# Words after which an English sentence (almost) never ends. Verbs and the prepositions that
-# often close a question are left out on purpose ("What do we live on?", "Do you have?"), as
-# Whisper does not always write the question mark.
+# Words a statement does not end on. A question may ("What do we live on?"), which is why a
+# question mark wins over this list: Whisper writes one when the voice rises.
 _DANGLING = frozenset(
-    """a an the and or but so because if although unless than of to for with at from about
-    into my your his her our their every each um uh er erm hmm i i'm we're you're they're
-    it's let's gonna wanna very really""".split()
+    """a an the and or but so because if although unless than that of to for with at from
+    about into on in by is are was were am be my your his her our their every each um uh er
+    erm hmm i i'm we're you're they're it's let's gonna wanna very really""".split()
 )
 _WORD = re.compile(r"[\w']+")
 
@@ -39,12 +38,11 @@ def completeness(text: str) -> float:
         return 0.0
     if stripped.endswith(("...", "…", ",", "-", "—", ":", ";", "、")):
         return 0.15
-    words = _WORD.findall(stripped.lower())
-    last = words[-1] if words else ""
-    if last in _DANGLING:
-        return 0.1
     if stripped.endswith(("?", "!", "？", "！", "。")):
         return 0.95
+    words = _WORD.findall(stripped.lower())
+    if words and words[-1] in _DANGLING:
+        return 0.1  # "... a table for." : Whisper's period is not the speaker's
     if stripped.endswith("."):
         return 0.9
     return 0.5
