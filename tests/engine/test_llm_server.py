@@ -18,7 +18,8 @@ from collections.abc import Iterator
 import pytest
 
 from kaiwa.engine import store
-from kaiwa.engine.llm import ChatCompletionsLLM, ChatMessage, ToolSpec
+from kaiwa.engine.llm import ChatMessage, ToolSpec
+from kaiwa.engine.llm_http import ChatCompletionsLLM
 
 
 def free_port() -> int:

@@ -62,7 +62,7 @@ class Engine:
             bar.update()
             bar.set_postfix_str(steps[2])
             if llm_url:
-                from .llm import ChatCompletionsLLM
+                from .llm_http import ChatCompletionsLLM
 
                 llm: LLMStage = ChatCompletionsLLM(llm_url)
             else:
