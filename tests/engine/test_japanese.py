@@ -1,0 +1,64 @@
+"""Japanese end to end: Japanese speech in -> Japanese text -> Japanese speech out."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+
+from kaiwa.audio.codecs import resample
+from kaiwa.engine.llm import ChatMessage
+from kaiwa.engine.text import is_japanese
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    """Character error rate, ignoring punctuation and spaces."""
+
+    def clean(text: str) -> str:
+        return re.sub(r"[\s、。！？!?,.]", "", text)
+
+    ref, hyp = clean(reference), clean(hypothesis)
+    d = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, d[0] = d[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
+    return d[len(hyp)] / max(len(ref), 1)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Any:
+    from kaiwa.engine.engine import Engine
+
+    return Engine.load()
+
+
+def speak_ja(engine: Any, text: str) -> np.ndarray:
+    audio = np.concatenate(list(engine.tts.synthesize(text)))
+    return resample(audio, engine.tts.sample_rate, 16000)
+
+
+@pytest.mark.parametrize("sentence", ["今日はとても良い天気です。", "駅までの道を教えてください。"])
+def test_japanese_round_trip(engine: Any, sentence: str) -> None:
+    heard = engine.recognizer("ja").transcribe(speak_ja(engine, sentence), language="ja").text
+    assert is_japanese(heard)
+    assert cer(sentence, heard) <= 0.3, heard
+
+
+def test_japanese_speech_in_japanese_speech_out(engine: Any) -> None:
+    question = "日本の首都はどこですか？"
+    asr = engine.recognizer("ja")
+    heard = asr.transcribe(speak_ja(engine, question), language="ja").text
+    assert cer(question, heard) <= 0.3, heard
+    messages = [
+        ChatMessage("system", "あなたは音声アシスタントです。日本語で一文で答えてください。"),
+        ChatMessage("user", heard),
+    ]
+    reply = "".join(d.text for d in engine.llm.stream(messages, max_tokens=60))
+    assert is_japanese(reply), reply
+    spoken = speak_ja(engine, reply)
+    assert spoken.size > 16000 * 0.5  # it was spoken, by the Japanese voice
+    back = asr.transcribe(spoken, language="ja").text
+    assert cer(reply, back) <= 0.4, (reply, back)
