@@ -6,6 +6,7 @@ import functools
 import subprocess
 import tempfile
 import wave
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -74,12 +75,16 @@ def words(text: str) -> list[str]:
     return [_NUMBERS.get(w, w) for w in re.findall(r"[a-z0-9']+", text.lower())]
 
 
-def wer(reference: str, hypothesis: str) -> float:
-    """Word error rate (edit distance over reference words)."""
-    ref, hyp = words(reference), words(hypothesis)
-    d = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
+def error_rate(reference: Sequence[str], hypothesis: Sequence[str]) -> float:
+    """Edit distance between two token sequences, over the reference's length."""
+    d = list(range(len(hypothesis) + 1))
+    for i, r in enumerate(reference, 1):
         prev, d[0] = d[0], i
-        for j, h in enumerate(hyp, 1):
+        for j, h in enumerate(hypothesis, 1):
             prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[len(hyp)] / max(len(ref), 1)
+    return d[len(hypothesis)] / max(len(reference), 1)
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    """Word error rate."""
+    return error_rate(words(reference), words(hypothesis))

@@ -113,15 +113,8 @@ async def _offline_chat(instructions: str) -> int:
         print(f"kaiwa chat: {exc}", file=sys.stderr)
         return 1
     messages = [ChatMessage("system", instructions)]
-    loop = asyncio.get_running_loop()
-    while True:
-        print("you> ", end="", flush=True)
-        line = await loop.run_in_executor(None, sys.stdin.readline)
-        if not line.strip():
-            print()
-            return 0
-        messages.append(ChatMessage("user", line.strip()))
-        print("agent> ", end="", flush=True)
+    while (line := await _ask()) is not None:
+        messages.append(ChatMessage("user", line))
         reply = ""
         async for delta in stream_in_thread(
             lambda cancel: llm.stream(messages, max_tokens=200, cancel=cancel)
@@ -130,18 +123,24 @@ async def _offline_chat(instructions: str) -> int:
             print(delta.text, end="", flush=True)
         print(flush=True)
         messages.append(ChatMessage("assistant", reply))
+    return 0
+
+
+async def _ask() -> str | None:
+    """Prompt for a line; None on an empty line or end of input. Prints the answer's prompt."""
+    print("you> ", end="", flush=True)
+    raw: str = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    line = raw.strip()
+    if not line:
+        print()
+        return None
+    print("agent> ", end="", flush=True)
+    return line
 
 
 async def _chat_loop(session: Any) -> int:
-    loop = asyncio.get_running_loop()
-    while True:
-        print("you> ", end="", flush=True)
-        line = await loop.run_in_executor(None, sys.stdin.readline)
-        if not line.strip():
-            print()
-            return 0
-        await session.send_message(line.strip())
-        print("agent> ", end="", flush=True)
+    while (line := await _ask()) is not None:
+        await session.send_message(line)
         async for event in session:
             if event.type == "raw_model_event" and event.data.type in (
                 "transcript_delta",
@@ -156,6 +155,7 @@ async def _chat_loop(session: Any) -> int:
         else:
             print("\n[the server closed the session]")
             return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

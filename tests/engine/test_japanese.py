@@ -11,6 +11,7 @@ import pytest
 from kaiwa.audio.codecs import resample
 from kaiwa.engine.llm import ChatMessage
 from kaiwa.engine.text import is_japanese
+from tests.speech import error_rate
 
 
 def cer(reference: str, hypothesis: str) -> float:
@@ -19,13 +20,7 @@ def cer(reference: str, hypothesis: str) -> float:
     def clean(text: str) -> str:
         return re.sub(r"[\s、。！？!?,.]", "", text)
 
-    ref, hyp = clean(reference), clean(hypothesis)
-    d = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[len(hyp)] / max(len(ref), 1)
+    return error_rate(clean(reference), clean(hypothesis))
 
 
 @pytest.fixture(scope="module")
