@@ -7,10 +7,9 @@ float audio of any chunk size. A frame (32 ms) costs well under a millisecond of
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -47,17 +46,22 @@ class SileroVAD:
             raise EngineError(
                 f"cannot load the Silero VAD model: {exc}", is_permanent=True
             ) from exc
-        self._lock = threading.Lock()
 
     def probability(self, frame: npt.NDArray[np.float32], state: _State) -> float:
-        """Speech probability of ``frame`` (512 samples); updates ``state``."""
-        x = np.concatenate([state.context, frame])[None, :]
-        with self._lock:  # onnxruntime sessions are thread-safe, but keep runs short and ordered
-            prob, state.h, state.c = self._session.run(
-                None, {"input": x, "h": state.h, "c": state.c}
-            )
-        state.context = frame[-CONTEXT:]
-        return float(prob[0])
+        """Speech probability of one ``frame`` (512 samples); updates ``state``."""
+        return float(self.probabilities(frame[None, :], state)[0])
+
+    def probabilities(self, frames: npt.NDArray[np.float32], state: _State) -> npt.NDArray[Any]:
+        """Speech probability of each of ``frames`` (k x 512, in order); updates ``state``.
+
+        The model steps through the frames as a sequence in one call, which costs about half as
+        much per frame as one call per frame once two or more are waiting.
+        """
+        contexts = np.concatenate([state.context[None, :], frames[:-1, -CONTEXT:]])
+        feeds = {"input": np.concatenate([contexts, frames], axis=1), "h": state.h, "c": state.c}
+        probs, state.h, state.c = self._session.run(None, feeds)
+        state.context = frames[-1, -CONTEXT:].copy()
+        return np.asarray(probs)
 
 
 @dataclass
@@ -117,8 +121,11 @@ class VoiceActivityDetector:
         n = data.size // FRAME * FRAME
         self._pending = data[n:].copy()
         events: list[VadEvent] = []
-        for i in range(0, n, FRAME):
-            event = self._step(self.model.probability(data[i : i + FRAME], self._state))
+        if n == 0:
+            return events
+        frames = np.ascontiguousarray(data[:n], dtype=np.float32).reshape(-1, FRAME)
+        for prob in self.model.probabilities(frames, self._state):
+            event = self._step(float(prob))
             if event is not None:
                 events.append(event)
         return events
