@@ -43,10 +43,17 @@ def _piper():  # type: ignore[no-untyped-def]
 
 
 def piper(text: str, rate: int = 16000) -> Audio:
-    """``text`` spoken by the packaged piper voice, at ``rate`` Hz."""
+    """``text`` spoken by the packaged piper voice, at ``rate`` Hz.
+
+    Without piper's sampling noise, so a test hears the same audio on every run (with it, a
+    sentence is now and then garbled, and a test would fail one run in twenty).
+    """
+    from piper import SynthesisConfig
+
     synth = _piper()
-    audio = np.concatenate(list(synth.synthesize(text)))
-    return resample(audio, synth.sample_rate, rate)
+    config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+    chunks = [c.audio_float_array for c in synth._voice.synthesize(text, syn_config=config)]
+    return resample(np.concatenate(chunks).astype(np.float32), synth.sample_rate, rate)
 
 
 def silence(ms: int, rate: int = 16000) -> Audio:

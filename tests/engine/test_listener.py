@@ -17,7 +17,7 @@ from tests.speech import piper, silence, wer
 
 FINISHED = [
     "What's the weather like in Kyoto?",
-    "Please set a timer for ten minutes.",
+    "Please start a timer for five minutes.",
     "Turn off the lights in the kitchen.",
 ]
 PAUSED = [
