@@ -123,20 +123,18 @@ class TurnListener:
             return
         if silence >= FRAME_MS and self._partial is None:
             self._start_partial()
-        if self.mode == "semantic_vad" and self._partial_text is not None:
-            if silence >= self.policy.silence_needed_ms(self._partial_text):
-                self._emit(ListenerEvent("speech_stopped", audio_end_ms=self.audio_ms - silence))
-                self._end_turn(self.audio_ms - silence)
-        elif self.mode == "semantic_vad" and silence >= self.policy.silence_needed_ms(""):
+        if self.mode != "semantic_vad":
+            return
+        # Until the pause's transcript is ready, wait as long as for an unfinished sentence.
+        if silence >= self.policy.silence_needed_ms(self._partial_text or ""):
             self._emit(ListenerEvent("speech_stopped", audio_end_ms=self.audio_ms - silence))
             self._end_turn(self.audio_ms - silence)
 
-    def _turn_audio(self, end_sample: int | None = None) -> Float:
+    def _turn_audio(self) -> Float:
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.float32)
         self._audio = [audio]
         offset = self._audio_samples - audio.size
-        end = (end_sample if end_sample is not None else self._audio_samples) - offset
-        return audio[max(0, self._turn_start_sample - offset) : end]
+        return audio[max(0, self._turn_start_sample - offset) :]
 
     def _start_partial(self) -> None:
         audio = self._turn_audio()

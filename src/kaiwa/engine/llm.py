@@ -316,8 +316,8 @@ class LocalLLM:
     ) -> Iterator[LlmDelta]:
         """Stream the reply (blocking). A tool call comes out whole, once its JSON is done.
 
-        With ``tool_choice="none"`` the tools stay in the prompt (so its cached prefix stays
-        valid) but a tool call is refused: the reply is text.
+        With ``tool_choice="none"`` the tools are left out of the prompt and tokens that would
+        open a call are banned: the reply is text.
         """
         mode, callable_tools = choose_tools(tool_choice, tools)
         # "none" leaves the tools out of the prompt: a small model shown tools writes calls in

@@ -47,10 +47,6 @@ class SileroVAD:
                 f"cannot load the Silero VAD model: {exc}", is_permanent=True
             ) from exc
 
-    def probability(self, frame: npt.NDArray[np.float32], state: _State) -> float:
-        """Speech probability of one ``frame`` (512 samples); updates ``state``."""
-        return float(self.probabilities(frame[None, :], state)[0])
-
     def probabilities(self, frames: npt.NDArray[np.float32], state: _State) -> npt.NDArray[Any]:
         """Speech probability of each of ``frames`` (k x 512, in order); updates ``state``.
 
@@ -104,7 +100,6 @@ class VoiceActivityDetector:
         self.silence_ms = 0
         """Trailing silence while speaking (0 when not speaking or speech continues)."""
         self.speech_start_ms = 0
-        self.last_probability = 0.0
 
     @property
     def audio_ms(self) -> int:
@@ -132,7 +127,6 @@ class VoiceActivityDetector:
 
     def _step(self, prob: float) -> VadEvent | None:
         self._frames += 1
-        self.last_probability = prob
         now = self._frames * FRAME_MS
         if not self.speaking:
             if prob >= self.config.threshold:
