@@ -18,6 +18,7 @@ EXPECTED = [
     "InputText",
     "InvalidState",
     "KaiwaError",
+    "LocalRealtimeModel",
     "ModelConnectionError",
     "ModelNotFoundError",
     "OpenAIRealtimeWebSocketModel",

@@ -86,6 +86,7 @@ from .items import (
     UserMessageItem,
 )
 from .models.interface import RealtimeModel, RealtimeModelConfig, RealtimeModelListener
+from .models.local import LocalRealtimeModel
 from .models.model_events import (
     RealtimeConnectionStatus,
     RealtimeModelAudioDoneEvent,
@@ -147,6 +148,7 @@ __all__ = [
     "InputText",
     "InvalidState",
     "KaiwaError",
+    "LocalRealtimeModel",
     "ModelConnectionError",
     "ModelNotFoundError",
     "OpenAIRealtimeWebSocketModel",

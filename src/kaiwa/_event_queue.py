@@ -21,7 +21,9 @@ class EventQueue(Generic[T]):
     the bound, and past it raise `InvalidState` rather than grow without limit.
     """
 
-    def __init__(self, maxsize: int = 1024, headroom: int = 256) -> None:
+    def __init__(
+        self, maxsize: int = 1024, headroom: int = 256, *, overrun: str | None = None
+    ) -> None:
         self._items: deque[T] = deque()
         self._maxsize = maxsize
         self._limit = maxsize + headroom
@@ -29,6 +31,10 @@ class EventQueue(Generic[T]):
         self._not_full = asyncio.Event()
         self._not_full.set()
         self._closed = False
+        self._overrun = overrun or (
+            "{n} session events are waiting to be read: "
+            "iterate the session (`async for event in session`) to consume them"
+        )
 
     def __len__(self) -> int:
         return len(self._items)
@@ -47,10 +53,7 @@ class EventQueue(Generic[T]):
             InvalidState: even the headroom is full: nobody reads the session's events.
         """
         if len(self._items) >= self._limit:
-            raise InvalidState(
-                f"{len(self._items)} session events are waiting to be read: "
-                "iterate the session (`async for event in session`) to consume them"
-            )
+            raise InvalidState(self._overrun.format(n=len(self._items)))
         self._append(item)
 
     def _append(self, item: T) -> None:

@@ -17,10 +17,14 @@ examples:
   kaiwa chat --offline                         chat offline even when a key is set
   kaiwa chat --url ws://127.0.0.1:8000/v1/realtime --api-key k
                                                chat with any OpenAI Realtime server
+  kaiwa serve                                  serve the OpenAI Realtime protocol on
+                                               ws://127.0.0.1:8000/v1/realtime, offline
 
 environment:
   OPENAI_API_KEY       key for OpenAI's Realtime API (or any server that checks it)
   KAIWA_REALTIME_URL   Realtime WebSocket URL to use instead of OpenAI's
+  KAIWA_API_KEY        the key `kaiwa serve` asks clients for
+  KAIWA_LLM_URL        an OpenAI-compatible chat-completions URL for the engine's LLM stage
   KAIWA_CACHE          where joined model files are kept (default ~/.cache/kaiwa)
 """
 
@@ -63,7 +67,70 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ask for spoken answers and print their transcript (default: text)",
     )
+    serve = commands.add_parser(
+        "serve",
+        help="serve the OpenAI Realtime protocol over WebSocket, on the offline engine",
+        description="Serve the OpenAI Realtime protocol (GA) at ws://HOST:PORT/v1/realtime, "
+        "answered by the offline engine (VAD, Whisper, Qwen2.5 0.5B, piper). Any OpenAI "
+        "Realtime client works unchanged: the openai package with "
+        "websocket_base_url='ws://HOST:PORT/v1', openai-agents with "
+        "model_config={'url': 'ws://HOST:PORT/v1/realtime?model=gpt-realtime'}, a browser. "
+        "Browsers should use short-lived client secrets from "
+        "POST /v1/realtime/client_secrets, never the key itself.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on; anything but loopback needs an API key",
+    )
+    serve.add_argument("--port", type=int, default=8000, help="TCP port (0: pick a free one)")
+    serve.add_argument(
+        "--api-key",
+        action="append",
+        default=None,
+        help="a key clients must send as 'Authorization: Bearer KEY' (repeat for several; "
+        "default: $KAIWA_API_KEY; none: open, loopback only)",
+    )
+    serve.add_argument(
+        "--max-sessions",
+        type=int,
+        default=200,
+        help="concurrent sessions; more are refused with HTTP 429",
+    )
+    serve.add_argument(
+        "--llm-url",
+        default=os.environ.get("KAIWA_LLM_URL"),
+        help="OpenAI-compatible chat-completions base URL for the LLM stage (vLLM, llama.cpp "
+        "server...) instead of the packaged model (default: $KAIWA_LLM_URL)",
+    )
+    serve.add_argument(
+        "--log-level",
+        default="warning",
+        choices=["debug", "info", "warning", "error"],
+        help="server log level",
+    )
     return parser
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    from .exceptions import KaiwaError
+    from .server import serve
+
+    keys = args.api_key or [k for k in [os.environ.get("KAIWA_API_KEY")] if k]
+    try:
+        await serve(
+            args.host,
+            args.port,
+            api_keys=keys,
+            max_sessions=args.max_sessions,
+            llm_url=args.llm_url,
+            log_level=args.log_level,
+        )
+    except (KaiwaError, OSError) as exc:
+        print(f"kaiwa serve: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 async def _chat(args: argparse.Namespace) -> int:
@@ -72,11 +139,26 @@ async def _chat(args: argparse.Namespace) -> int:
     from .runner import RealtimeRunner
 
     api_key = args.api_key or os.environ.get("OPENAI_API_KEY")
-    if args.offline or (not api_key and not args.url):
-        return await _offline_chat(args.instructions)
+    offline = args.offline or (not api_key and not args.url)
     agent = RealtimeAgent(name="Assistant", instructions=args.instructions)
+    model = None
+    config: dict[str, Any] = {}
+    if offline:
+        from .models.local import LocalRealtimeModel
+
+        print(
+            "kaiwa chat: offline (kaiwa's engine, in-process); loading...",
+            file=sys.stderr,
+            flush=True,
+        )
+        model = LocalRealtimeModel()
+    else:
+        config["api_key"] = api_key or "none"
+        if args.url:
+            config["url"] = args.url if "?" in args.url else f"{args.url}?model={args.model}"
     runner = RealtimeRunner(
         agent,
+        model=model,
         config={
             "model_settings": {
                 "model_name": args.model,
@@ -85,45 +167,12 @@ async def _chat(args: argparse.Namespace) -> int:
             }
         },
     )
-    config: dict[str, Any] = {"api_key": api_key or "none"}
-    if args.url:
-        config["url"] = args.url if "?" in args.url else f"{args.url}?model={args.model}"
     try:
         async with await runner.run(model_config=config) as session:  # type: ignore[arg-type]
             return await _chat_loop(session)
     except KaiwaError as exc:
         print(f"kaiwa chat: {exc}", file=sys.stderr)
         return 1
-
-
-async def _offline_chat(instructions: str) -> int:
-    """Text chat with the offline engine's LLM, in-process: no key, no network."""
-    from .engine._threads import stream_in_thread
-    from .engine.llm import ChatMessage, LocalLLM
-    from .exceptions import KaiwaError
-
-    print(
-        "kaiwa chat: offline (the packaged Qwen2.5 0.5B on llama.cpp); loading...",
-        file=sys.stderr,
-        flush=True,
-    )
-    try:
-        llm = await asyncio.to_thread(LocalLLM)
-    except KaiwaError as exc:
-        print(f"kaiwa chat: {exc}", file=sys.stderr)
-        return 1
-    messages = [ChatMessage("system", instructions)]
-    while (line := await _ask()) is not None:
-        messages.append(ChatMessage("user", line))
-        reply = ""
-        async for delta in stream_in_thread(
-            lambda cancel: llm.stream(messages, max_tokens=200, cancel=cancel)
-        ):
-            reply += delta.text
-            print(delta.text, end="", flush=True)
-        print(flush=True)
-        messages.append(ChatMessage("assistant", reply))
-    return 0
 
 
 async def _ask() -> str | None:
@@ -165,9 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    if args.command == "chat":
+    run = {"chat": _chat, "serve": _serve}.get(args.command)
+    if run is not None:
         try:
-            return asyncio.run(_chat(args))
+            return asyncio.run(run(args))
         except KeyboardInterrupt:
             return 130
     parser.error(f"unknown command {args.command!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from .agent import RealtimeAgent
@@ -12,15 +13,25 @@ from .session import RealtimeSession
 __all__ = ["RealtimeRunner"]
 
 
-def default_model() -> RealtimeModel:
+def default_model(model_config: RealtimeModelConfig | None = None) -> RealtimeModel:
     """The model used when the runner is given none.
 
-    Today this is OpenAI's Realtime API over WebSocket (it needs ``OPENAI_API_KEY``, or a
-    ``url`` in ``model_config`` pointing at ``kaiwa serve`` or another compatible server).
+    OpenAI's Realtime API over WebSocket when there is somewhere to connect to: an
+    ``OPENAI_API_KEY`` or ``KAIWA_REALTIME_URL`` in the environment, or a ``url``, ``api_key``
+    or ``headers`` in ``model_config`` (e.g. a ``kaiwa serve`` URL). Otherwise the offline
+    engine in-process (`LocalRealtimeModel`): no key, no network.
     """
-    from .models.openai_ws import OpenAIRealtimeWebSocketModel
+    config = model_config or {}
+    remote = any(config.get(k) for k in ("url", "api_key", "headers", "call_id")) or any(
+        os.environ.get(k) for k in ("OPENAI_API_KEY", "KAIWA_REALTIME_URL")
+    )
+    if remote:
+        from .models.openai_ws import OpenAIRealtimeWebSocketModel
 
-    return OpenAIRealtimeWebSocketModel()
+        return OpenAIRealtimeWebSocketModel()
+    from .models.local import LocalRealtimeModel
+
+    return LocalRealtimeModel()
 
 
 class RealtimeRunner:
@@ -28,7 +39,8 @@ class RealtimeRunner:
 
     Args:
         starting_agent: the agent that speaks first.
-        model: the model to use; default `OpenAIRealtimeWebSocketModel`.
+        model: the model to use; default: OpenAI's when a key or URL is configured, else the
+            offline engine (see `default_model`).
         config: settings for every session this runner starts.
     """
 
@@ -54,7 +66,7 @@ class RealtimeRunner:
                 playback_tracker) for this session.
         """
         return RealtimeSession(
-            model=self._model if self._model is not None else default_model(),
+            model=self._model if self._model is not None else default_model(model_config),
             agent=self._starting_agent,
             context=context,
             model_config=model_config,

@@ -50,9 +50,9 @@ class Engine:
         """
         global _shared
         with _shared_lock:
-            if _shared is None:
-                _shared = cls._load(llm_url or os.environ.get("KAIWA_LLM_URL"), progress)
-            return _shared
+            engine = _shared or cls._load(llm_url or os.environ.get("KAIWA_LLM_URL"), progress)
+            _shared = engine
+            return engine
 
     @classmethod
     def _load(cls, llm_url: str | None, progress: bool | None) -> Engine:

@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 TOOL_OPEN = "<tool_call>"
+_CALL_OPENINGS = (TOOL_OPEN, "```")  # Qwen writes calls in a tag, or fenced as JSON
 TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
 
 
@@ -340,9 +341,9 @@ class LocalLLM:
                     continue
                 head += piece
                 start = head.lstrip()
-                if len(start) < len(TOOL_OPEN) and TOOL_OPEN.startswith(start):
-                    continue  # could still become "<tool_call>"
-                if mode == "auto" and callable_tools and start.startswith((TOOL_OPEN, "{")):
+                if any(len(start) < len(o) and o.startswith(start) for o in _CALL_OPENINGS):
+                    continue  # could still become "<tool_call>" or a fenced JSON call
+                if mode == "auto" and callable_tools and start.startswith((*_CALL_OPENINGS, "{")):
                     call = head  # a tool call (Qwen sometimes drops the tag): read it whole
                     head = ""
                     continue

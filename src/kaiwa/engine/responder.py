@@ -45,11 +45,15 @@ async def respond(
     max_tokens: int = 256,
     speed: float = 1.0,
     rate: int = 24000,
+    usage: dict[str, int] | None = None,
 ) -> AsyncIterator[ResponseChunk]:
     """Stream a reply: clauses with their audio (``tts=None``: text only), or tool calls.
 
-    Leaving the loop early cancels the LLM and the synthesis.
+    Leaving the loop early cancels the LLM and the synthesis. ``usage``, if given, receives
+    token counts: ``input_tokens``, ``cached_tokens`` (of those, found in the KV cache) and
+    ``output_tokens``.
     """
+    counts = usage if usage is not None else {}
     splitter = ClauseSplitter()
     queue: asyncio.Queue[object] = asyncio.Queue(maxsize=32)
     speaking: list[asyncio.Future[npt.NDArray[np.float32]]] = []
@@ -79,6 +83,12 @@ async def respond(
                 ),
                 maxsize=1,
             ):
+                if not counts:
+                    prompt = getattr(llm, "last_prompt_tokens", 0)
+                    counts["input_tokens"] = prompt
+                    counts["cached_tokens"] = prompt - getattr(llm, "last_evaluated_tokens", prompt)
+                    counts["output_tokens"] = 0
+                counts["output_tokens"] += 1
                 if delta.tool_call is not None:
                     await queue.put(delta.tool_call)
                 for text in splitter.push(delta.text):

@@ -1,9 +1,11 @@
-"""Realtime models: the interface, its events, and the WebSocket implementation."""
+"""Realtime models: the interface, its events, the WebSocket client and the local engine."""
 
 from .interface import RealtimeModel, RealtimeModelConfig, RealtimeModelListener
+from .local import LocalRealtimeModel
 from .openai_ws import OpenAIRealtimeWebSocketModel, TransportConfig, get_api_key
 
 __all__ = [
+    "LocalRealtimeModel",
     "OpenAIRealtimeWebSocketModel",
     "RealtimeModel",
     "RealtimeModelConfig",

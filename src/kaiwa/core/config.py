@@ -1,0 +1,203 @@
+"""A session's configuration, as the protocol shapes it: defaults, partial updates, checks.
+
+The session is kept as the GA ``session`` object (the dict a client sends in
+``session.update`` and receives in ``session.updated``). Updates merge key by key, nested
+sections included, so ``{"audio": {"output": {"voice": "sage"}}}`` changes the voice and
+nothing else; an explicit ``null`` clears a setting (``"transcription": null`` turns input
+transcription off). Every update is checked whole before it is applied: a bad value leaves
+the session as it was and names the field.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pydantic
+from openai.types.realtime import RealtimeSessionCreateRequest
+
+from ..audio.formats import to_ga_format
+from ..engine.tts import OPENAI_VOICES
+from ..engine.vad import VadConfig
+
+__all__ = ["ConfigError", "TurnSettings", "apply_update", "default_session", "turn_settings"]
+
+DEFAULT_INSTRUCTIONS = (
+    "You are a helpful, friendly voice assistant. Answer briefly, in one or two short "
+    "sentences, in plain spoken language."
+)
+OUR_VOICES = ("joe",)
+
+
+class ConfigError(ValueError):
+    """A session setting the server cannot take; ``param`` names it as the protocol does."""
+
+    def __init__(self, message: str, param: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+def default_session(model: str) -> dict[str, Any]:
+    """A new session's settings (OpenAI's defaults, with our instructions)."""
+    return {
+        "type": "realtime",
+        "object": "realtime.session",
+        "id": f"sess_{uuid.uuid4().hex[:20]}",
+        "model": model,
+        "output_modalities": ["audio"],
+        "instructions": DEFAULT_INSTRUCTIONS,
+        "tools": [],
+        "tool_choice": "auto",
+        "max_output_tokens": "inf",
+        "audio": {
+            "input": {
+                "format": {"type": "audio/pcm", "rate": 24000},
+                "transcription": None,
+                "noise_reduction": None,
+                "turn_detection": {
+                    "type": "server_vad",
+                    "threshold": 0.5,
+                    "prefix_padding_ms": 300,
+                    "silence_duration_ms": 500,
+                    "create_response": True,
+                    "interrupt_response": True,
+                },
+            },
+            "output": {
+                "format": {"type": "audio/pcm", "rate": 24000},
+                "voice": "alloy",
+                "speed": 1.0,
+            },
+        },
+    }
+
+
+def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in update.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict) and key not in _WHOLE:
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+# Sections replaced whole: a new turn_detection of another type must not keep the old type's
+# keys, and a format {"type": "audio/pcmu"} must not keep a pcm rate.
+_WHOLE = frozenset({"turn_detection", "format", "transcription", "tool_choice", "tracing"})
+_IGNORED = ("tracing", "prompt", "truncation", "include", "noise_reduction")
+"""Accepted and ignored: they change nothing on a local engine (documented in the README)."""
+
+
+def apply_update(session: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
+    """The session after ``update`` (a partial GA session object); ``session`` is unchanged.
+
+    Raises:
+        ConfigError: a value that is malformed or not supported here, naming the field.
+    """
+    if update.get("type", "realtime") != "realtime":
+        raise ConfigError(
+            f"session.type {update.get('type')!r} is not supported; use 'realtime'",
+            "session.type",
+        )
+    fixed = {k: v for k, v in update.items() if k not in ("id", "object")}
+    merged = _merge(session, fixed)
+    _check(merged)
+    return merged
+
+
+def _check(session: dict[str, Any]) -> None:
+    shape = {k: v for k, v in session.items() if k not in ("id", "object")}
+    try:
+        RealtimeSessionCreateRequest.model_validate(_drop_nulls(shape))
+    except pydantic.ValidationError as exc:
+        err = exc.errors()[0]
+        param = "session." + ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"Invalid value for {param}: {err['msg']}", param) from None
+    modalities = session.get("output_modalities")
+    if modalities not in (["audio"], ["text"]):
+        raise ConfigError(
+            f"output_modalities must be ['audio'] or ['text'], got {modalities!r}",
+            "session.output_modalities",
+        )
+    audio = session.get("audio") or {}
+    for side in ("input", "output"):
+        fmt = (audio.get(side) or {}).get("format")
+        if fmt is not None:
+            try:
+                to_ga_format(fmt)
+            except ValueError as exc:
+                raise ConfigError(str(exc), f"session.audio.{side}.format") from None
+    voice = (audio.get("output") or {}).get("voice")
+    if isinstance(voice, Mapping) or (
+        voice is not None and voice not in OPENAI_VOICES and voice not in OUR_VOICES
+    ):
+        raise ConfigError(
+            f"voice {voice!r} is not available here; use one of {', '.join(OPENAI_VOICES)}",
+            "session.audio.output.voice",
+        )
+    transcription = (audio.get("input") or {}).get("transcription") or {}
+    language = transcription.get("language")
+    if language not in (None, "", "en", "ja") and not str(language).startswith("en-"):
+        raise ConfigError(
+            f"transcription language {language!r} is not available offline; use 'en' or 'ja'",
+            "session.audio.input.transcription.language",
+        )
+
+
+def _drop_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
+def public_session(session: dict[str, Any]) -> dict[str, Any]:
+    """The session as sent in ``session.created|updated``: optional fields omitted, not null."""
+    return _drop_nulls(session)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class TurnSettings:
+    """What the listener needs from the session."""
+
+    mode: Literal["server_vad", "semantic_vad"] | None
+    vad: VadConfig
+    eagerness: Literal["low", "medium", "high", "auto"]
+    create_response: bool
+    interrupt_response: bool
+    transcribe: bool
+    language: str | None
+    prompt: str | None
+
+
+def turn_settings(session: Mapping[str, Any]) -> TurnSettings:
+    """The turn-taking part of a session."""
+    audio_in = (session.get("audio") or {}).get("input") or {}
+    td = audio_in.get("turn_detection")
+    transcription = audio_in.get("transcription")
+    language = (transcription or {}).get("language") or None
+    prompt = (transcription or {}).get("prompt") or None
+    if not td:
+        return TurnSettings(
+            None, VadConfig(), "auto", False, False, bool(transcription), language, prompt
+        )
+    vad = VadConfig(
+        threshold=float(td.get("threshold") or 0.5),
+        prefix_padding_ms=int(td.get("prefix_padding_ms") or 300),
+        silence_duration_ms=int(td.get("silence_duration_ms") or 500),
+    )
+    return TurnSettings(
+        mode=td["type"],
+        vad=vad,
+        eagerness=td.get("eagerness") or "auto",
+        create_response=td.get("create_response", True) is not False,
+        interrupt_response=td.get("interrupt_response", True) is not False,
+        transcribe=bool(transcription),
+        language=language,
+        prompt=prompt,
+    )

@@ -1,0 +1,623 @@
+"""`RealtimeConnection`: one client's realtime session over the offline engine, with no I/O.
+
+Client events go in (`receive`), server events come out (`next_event`): both as the protocol's
+dicts, shaped by ``openai.types.realtime``. What carries the events — a WebSocket in
+``kaiwa serve``, a direct call in `LocalRealtimeModel` — is the caller's business; this class
+holds everything else: the session settings, the conversation, the input audio (VAD, turn
+taking, transcription) and the one active response.
+
+Errors in what the client sends become ``error`` events naming the field and echoing the
+client's ``event_id``; the connection stays usable. The outgoing queue is bounded: when the
+client stops reading, responses pause (backpressure), and events the client causes itself
+may use a small headroom past which the connection reports that it is overrun.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pybase64
+import pydantic
+
+from .._event_queue import EventQueue
+from ..audio.codecs import decode_audio
+from ..audio.formats import to_ga_format
+from ..engine.engine import Engine
+from ..engine.listener import ListenerEvent, TurnListener
+from ..engine.responder import ResponseChunk, respond
+from ..engine.speculation import SpeculativeReply
+from ..engine.tts import resolve_voice
+from ..engine.vad import SAMPLE_RATE
+from ..exceptions import InvalidState
+from ..protocol import KNOWN_CLIENT_EVENTS, client_event_adapter
+from ..settings import DEFAULT_MODEL_NAME
+from .config import ConfigError, apply_update, default_session, public_session, turn_settings
+from .conversation import Conversation, ItemError, new_id, to_messages, tool_specs
+from .response import Response, ResponseOptions
+
+__all__ = ["RealtimeConnection"]
+
+MAX_BUFFER_MS = 15 * 60 * 1000
+"""Uncommitted input audio a connection holds (manual turns): 15 minutes, as OpenAI."""
+
+
+class _ClientError(Exception):
+    def __init__(self, message: str, *, code: str = "invalid_value", param: str | None = None):
+        super().__init__(message)
+        self.code, self.param = code, param
+
+
+class RealtimeConnection:
+    """The server side of one realtime session (see the module docstring).
+
+    Args:
+        engine: the loaded stages, shared by every connection of the process.
+        model: the model name the client asked for (echoed in the session).
+        session: initial settings (e.g. from a client secret), as a partial GA session.
+        max_events: outgoing events held before responses wait for the client to read.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        model: str = DEFAULT_MODEL_NAME,
+        session: Mapping[str, Any] | None = None,
+        max_events: int = 256,
+    ) -> None:
+        self.engine = engine
+        self.session = default_session(model)
+        if session:
+            self.session = apply_update(self.session, session)
+        self.conversation = Conversation()
+        self.conversation_id = new_id("conv")
+        self._out: EventQueue[dict[str, Any]] = EventQueue(
+            max_events,
+            headroom=max_events,
+            overrun="{n} server events are waiting: the client has stopped reading",
+        )
+        self._ids = itertools.count()
+        self._id_prefix = uuid.uuid4().hex[:8]
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._response: Response | None = None
+        self._pending_turns: list[asyncio.Task[Any]] = []
+        self._auto_response_waiting = False
+        self._buffer: list[np.ndarray] = []  # manual turns: the uncommitted audio (16 kHz)
+        self._buffer_ms = 0.0
+        self._speech_item: str | None = None
+        self._spec_version = -1
+        self._spec_usage: dict[str, int] = {}
+        self._spec: SpeculativeReply[ResponseChunk] = SpeculativeReply(self._speculative_reply)
+        self._closed = False
+        self._listener: TurnListener | None = None
+        self._configure_listener()
+        self._put({"type": "session.created", "session": public_session(self.session)})
+
+    # -- the outgoing side ---------------------------------------------------------------------
+
+    async def next_event(self) -> dict[str, Any] | None:
+        """The next server event, waiting for one; None once the connection is closed."""
+        return await self._out.get()
+
+    async def events(self) -> AsyncIterator[dict[str, Any]]:
+        """Every server event, until `close`."""
+        while (event := await self._out.get()) is not None:
+            yield event
+
+    def _stamp(self, event: dict[str, Any]) -> dict[str, Any]:
+        return {"event_id": f"event_{self._id_prefix}{next(self._ids)}", **event}
+
+    def _put(self, event: dict[str, Any]) -> None:
+        """Queue an event now (caused by the client's own input: headroom, never waits)."""
+        if not self._closed:
+            self._out.put_nowait(self._stamp(event))
+
+    async def _emit(self, event: dict[str, Any]) -> None:
+        """Queue an event, waiting while the client is behind (responses)."""
+        if not self._closed:
+            await self._out.put(self._stamp(event))
+
+    def _error(
+        self,
+        message: str,
+        *,
+        code: str | None = "invalid_value",
+        param: str | None = None,
+        client_event_id: str | None = None,
+        kind: str = "invalid_request_error",
+    ) -> None:
+        error: dict[str, Any] = {"type": kind, "message": message}
+        if code:
+            error["code"] = code
+        if param:
+            error["param"] = param
+        if client_event_id:
+            error["event_id"] = client_event_id
+        self._put({"type": "error", "error": error})
+
+    # -- the incoming side ---------------------------------------------------------------------
+
+    async def receive(self, data: Mapping[str, Any]) -> None:
+        """Handle one client event (a decoded JSON object). Problems become ``error`` events.
+
+        Raises:
+            InvalidState: the client has stopped reading and the outgoing queue is overrun.
+        """
+        event_id = data.get("event_id") if isinstance(data.get("event_id"), str) else None
+        kind = data.get("type")
+        try:
+            if kind == "input_audio_buffer.append":
+                self._append(data)  # the hot path: checked by hand, not by pydantic
+                return
+            if kind not in KNOWN_CLIENT_EVENTS:
+                raise _ClientError(
+                    f"Invalid value: {kind!r}. Supported values are: "
+                    + ", ".join(f"'{k}'" for k in sorted(KNOWN_CLIENT_EVENTS)),
+                    param="type",
+                )
+            try:
+                client_event_adapter.validate_python(data)
+            except pydantic.ValidationError as exc:
+                err = exc.errors()[0]
+                # Drop the event's union tag and the class names pydantic puts in union paths.
+                loc = [str(p) for p in err["loc"][1:] if not str(p)[:1].isupper()]
+                raise _ClientError(
+                    f"Invalid {kind} event: {'.'.join(loc)}: {err['msg']}",
+                    param=".".join(loc) or None,
+                ) from None
+            handler = getattr(self, "_on_" + str(kind).replace(".", "_"), None)
+            if handler is None:
+                raise _ClientError(f"{kind} is not supported by this server", param="type")
+            await handler(data)
+        except (_ClientError, ConfigError, ItemError) as exc:
+            self._error(
+                str(exc),
+                code=getattr(exc, "code", "invalid_value"),
+                param=getattr(exc, "param", None),
+                client_event_id=event_id,
+            )
+        except InvalidState:
+            raise
+        except Exception as exc:  # a bug or an engine failure: say so, keep the session
+            self._error(
+                f"The server had an error while processing {kind}: {exc}",
+                code="server_error",
+                client_event_id=event_id,
+                kind="server_error",
+            )
+
+    def reject(self, message: str, *, code: str = "invalid_json") -> None:
+        """Report input that never became an event (a frame that is not JSON, a binary
+        frame): an ``error`` event, and the connection goes on."""
+        self._error(message, code=code)
+
+    async def close(self) -> None:
+        """Stop every response and background task; `next_event` returns None after the
+        events already queued."""
+        if self._closed:
+            return
+        self._closed = True
+        self._spec.cancel()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._out.close()
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # -- session -------------------------------------------------------------------------------
+
+    async def _on_session_update(self, data: Mapping[str, Any]) -> None:
+        old_turn = turn_settings(self.session)
+        self.session = apply_update(self.session, data["session"])
+        if turn_settings(self.session) != old_turn:
+            self._configure_listener()
+        self._spec.cancel()
+        self._put({"type": "session.updated", "session": public_session(self.session)})
+
+    def _configure_listener(self) -> None:
+        turn = turn_settings(self.session)
+        self._listener = None
+        if turn.mode is not None:
+            self._listener = TurnListener(
+                self.engine.vad,
+                self.engine.recognizer(turn.language),
+                self._on_listener_event,
+                mode=turn.mode,
+                vad_config=turn.vad,
+                eagerness=turn.eagerness,
+                language=turn.language,
+                prompt=turn.prompt,
+            )
+
+    def _input_format(self) -> dict[str, Any]:
+        return to_ga_format(self.session["audio"]["input"]["format"])
+
+    # -- input audio ---------------------------------------------------------------------------
+
+    def _append(self, data: Mapping[str, Any]) -> None:
+        audio = data.get("audio")
+        if not isinstance(audio, str):
+            raise _ClientError(
+                "input_audio_buffer.append needs 'audio', a base64 string", param="audio"
+            )
+        try:
+            raw = pybase64.b64decode(audio, validate=True)
+        except ValueError:
+            raise _ClientError("'audio' is not valid base64", param="audio") from None
+        try:
+            samples = decode_audio(raw, self._input_format(), SAMPLE_RATE)
+        except ValueError as exc:
+            raise _ClientError(
+                f"'audio' does not fit the input format: {exc}", param="audio"
+            ) from None
+        ms = samples.size * 1000 / SAMPLE_RATE
+        if self._buffer_ms + ms > MAX_BUFFER_MS:
+            raise _ClientError(
+                "the input audio buffer is full (15 minutes): commit or clear it",
+                code="input_audio_buffer_full",
+                param="audio",
+            )
+        if self._listener is not None:
+            self._listener.push(samples)
+        else:
+            self._buffer.append(samples)
+            self._buffer_ms += ms
+
+    async def _on_input_audio_buffer_commit(self, data: Mapping[str, Any]) -> None:
+        if self._listener is not None:
+            audio = self._listener.commit()
+        else:
+            audio = np.concatenate(self._buffer) if self._buffer else np.zeros(0, np.float32)
+            self._buffer, self._buffer_ms = [], 0.0
+        ms = audio.size * 1000 // SAMPLE_RATE
+        if ms < 100:
+            raise _ClientError(
+                "Error committing input audio buffer: buffer too small. Expected at least 100ms "
+                f"of audio, but buffer only has {ms:.2f}ms of audio.",
+                code="input_audio_buffer_commit_empty",
+            )
+        item_id, self._speech_item = self._speech_item or new_id("item"), None
+        self._start_turn(item_id, audio, None, auto_response=False)
+
+    async def _on_input_audio_buffer_clear(self, data: Mapping[str, Any]) -> None:
+        self._buffer, self._buffer_ms = [], 0.0
+        self._speech_item = None
+        self._spec.cancel()
+        self._configure_listener()
+        self._put({"type": "input_audio_buffer.cleared"})
+
+    def _on_listener_event(self, event: ListenerEvent) -> None:
+        turn = turn_settings(self.session)
+        if event.kind == "speech_started":
+            self._spec.cancel()
+            if self._speech_item is None:
+                self._speech_item = new_id("item")
+            self._put(
+                {
+                    "type": "input_audio_buffer.speech_started",
+                    "audio_start_ms": event.audio_start_ms,
+                    "item_id": self._speech_item,
+                }
+            )
+            if turn.interrupt_response and self._response is not None:
+                self._response.cancel("turn_detected")
+        elif event.kind == "speech_stopped":
+            self._put(
+                {
+                    "type": "input_audio_buffer.speech_stopped",
+                    "audio_end_ms": event.audio_end_ms,
+                    "item_id": self._speech_item or new_id("item"),
+                }
+            )
+        elif event.kind == "partial" and event.transcript:
+            self._maybe_speculate(event.transcript)
+        elif event.kind == "turn_ended" and event.audio is not None:
+            item_id, self._speech_item = self._speech_item or new_id("item"), None
+            self._start_turn(item_id, event.audio, event.transcript, turn.create_response)
+
+    def _start_turn(
+        self, item_id: str, audio: np.ndarray, transcript: str | None, auto_response: bool
+    ) -> None:
+        """Commit a user turn: the item appears now; transcription and the reply follow in order."""
+        previous = self.conversation.last_id
+        base_version = self.conversation.version
+        item = {
+            "id": item_id,
+            "object": "realtime.item",
+            "type": "message",
+            "role": "user",
+            "status": "completed",
+            "content": [{"type": "input_audio"}],
+        }
+        self.conversation.add(item)
+        committed: dict[str, Any] = {"type": "input_audio_buffer.committed", "item_id": item_id}
+        added: dict[str, Any] = {"type": "conversation.item.added", "item": item}
+        if previous is not None:
+            committed["previous_item_id"] = previous
+            added["previous_item_id"] = previous
+        self._put(committed)
+        self._put(added)
+        if auto_response:
+            self._auto_response_waiting = True
+        earlier = list(self._pending_turns)
+        task = self._spawn(
+            self._finish_turn(item, audio, transcript, auto_response, earlier, base_version)
+        )
+        self._pending_turns.append(task)
+        task.add_done_callback(self._pending_turns.remove)
+
+    async def _finish_turn(
+        self,
+        item: dict[str, Any],
+        audio: np.ndarray,
+        transcript: str | None,
+        auto_response: bool,
+        earlier: list[asyncio.Task[Any]],
+        base_version: int,
+    ) -> None:
+        for task in earlier:  # turns finish in the order they were committed
+            with contextlib.suppress(Exception):
+                await asyncio.shield(task)
+        turn = turn_settings(self.session)
+        if transcript is None:
+            asr = self.engine.recognizer(turn.language)
+            try:
+                result = await asyncio.to_thread(
+                    asr.transcribe, audio, language=turn.language, prompt=turn.prompt
+                )
+                transcript = result.text
+            except Exception as exc:
+                transcript = ""
+                if turn.transcribe:
+                    await self._emit(
+                        {
+                            "type": "conversation.item.input_audio_transcription.failed",
+                            "item_id": item["id"],
+                            "content_index": 0,
+                            "error": {"type": "transcription_error", "message": str(exc)},
+                        }
+                    )
+        item["content"] = [{"type": "input_audio", "transcript": transcript}]
+        self.conversation.replace(item)
+        if turn.transcribe:
+            where = {"item_id": item["id"], "content_index": 0}
+            await self._emit(
+                {
+                    "type": "conversation.item.input_audio_transcription.delta",
+                    **where,
+                    "delta": transcript,
+                }
+            )
+            await self._emit(
+                {
+                    "type": "conversation.item.input_audio_transcription.completed",
+                    **where,
+                    "transcript": transcript,
+                    "usage": {"type": "duration", "seconds": round(audio.size / SAMPLE_RATE, 3)},
+                }
+            )
+        await self._emit({"type": "conversation.item.done", "item": item})
+        if auto_response:
+            self._auto_response_waiting = False
+            if self._response is None:
+                # The early reply is good if nothing but this turn changed since it started.
+                early = transcript if self._spec_version == base_version else None
+                self._begin_response(self._options(None), transcript=early)
+            else:
+                self._auto_response_waiting = True  # after the active one: see _response_ended
+
+    # -- speculation ---------------------------------------------------------------------------
+
+    def _maybe_speculate(self, transcript: str) -> None:
+        """Start replying to a pause that sounds final, before the turn is confirmed."""
+        turn = turn_settings(self.session)
+        listener = self._listener
+        if (
+            not turn.create_response
+            or self._response is not None
+            or self._pending_turns
+            or listener is None
+            or (
+                turn.mode == "semantic_vad" and listener.policy.silence_needed_ms(transcript) >= 500
+            )
+        ):
+            return
+        self._spec_version = self.conversation.version
+        self._spec.start(transcript)
+
+    def _speculative_reply(self, transcript: str) -> AsyncIterator[ResponseChunk]:
+        # Built from the conversation as it is now plus the (not yet added) user turn.
+        options = self._options(None)
+        user = {
+            "type": "message",
+            "role": "user",
+            "content": [{"type": "input_text", "text": transcript}],
+        }
+        self._spec_usage = {}
+        return self._reply(options, [*self.conversation.items(), user], self._spec_usage)
+
+    # -- conversation items --------------------------------------------------------------------
+
+    async def _on_conversation_item_create(self, data: Mapping[str, Any]) -> None:
+        item = dict(data["item"])
+        item.setdefault("id", new_id("item"))
+        item["object"] = "realtime.item"
+        item.setdefault("status", "completed")
+        if item["type"] == "message":
+            item["content"] = [await self._content_part(dict(p)) for p in item.get("content", [])]
+        previous = self.conversation.add(item, data.get("previous_item_id"))
+        self._spec.cancel()
+        event: dict[str, Any] = {"type": "conversation.item.added", "item": item}
+        if previous is not None:
+            event["previous_item_id"] = previous
+        self._put(event)
+        self._put({**event, "type": "conversation.item.done"})
+
+    async def _content_part(self, part: dict[str, Any]) -> dict[str, Any]:
+        """A message's content part as stored; audio is transcribed (the LLM reads text)."""
+        if part.get("type") == "input_audio" and part.get("audio") and not part.get("transcript"):
+            try:
+                raw = pybase64.b64decode(part["audio"], validate=True)
+                samples = decode_audio(raw, self._input_format(), SAMPLE_RATE)
+            except ValueError as exc:
+                raise _ClientError(
+                    f"item audio is not valid: {exc}", param="item.content"
+                ) from None
+            turn = turn_settings(self.session)
+            result = await asyncio.to_thread(
+                self.engine.recognizer(turn.language).transcribe, samples, language=turn.language
+            )
+            part["transcript"] = result.text
+            del part["audio"]  # not echoed back, as OpenAI
+        return part
+
+    async def _on_conversation_item_retrieve(self, data: Mapping[str, Any]) -> None:
+        self._put(
+            {"type": "conversation.item.retrieved", "item": self.conversation.get(data["item_id"])}
+        )
+
+    async def _on_conversation_item_delete(self, data: Mapping[str, Any]) -> None:
+        self.conversation.delete(data["item_id"])
+        self._spec.cancel()
+        self._put({"type": "conversation.item.deleted", "item_id": data["item_id"]})
+
+    async def _on_conversation_item_truncate(self, data: Mapping[str, Any]) -> None:
+        self.conversation.truncate(data["item_id"], data["content_index"], data["audio_end_ms"])
+        self._put(
+            {
+                "type": "conversation.item.truncated",
+                "item_id": data["item_id"],
+                "content_index": data["content_index"],
+                "audio_end_ms": data["audio_end_ms"],
+            }
+        )
+
+    # -- responses -----------------------------------------------------------------------------
+
+    def _options(self, request: Mapping[str, Any] | None) -> ResponseOptions:
+        s, r = self.session, dict(request or {})
+        out = s["audio"]["output"]
+        r_out = ((r.get("audio") or {}).get("output")) or {}
+        voice = r_out.get("voice") or out.get("voice") or "alloy"
+        if r.get("output_modalities") not in (None, ["audio"], ["text"]):
+            raise _ClientError(
+                "output_modalities must be ['audio'] or ['text']",
+                param="response.output_modalities",
+            )
+        conversation = r.get("conversation") or "auto"
+        if conversation not in ("auto", "none"):
+            raise _ClientError(
+                f"conversation {conversation!r} is not supported; use 'auto' or 'none'",
+                param="response.conversation",
+            )
+        return ResponseOptions(
+            instructions=r["instructions"]
+            if r.get("instructions") is not None
+            else s.get("instructions", ""),
+            tools=r["tools"] if r.get("tools") is not None else s.get("tools") or [],
+            tool_choice=r.get("tool_choice") or s.get("tool_choice") or "auto",
+            modalities=r.get("output_modalities") or s["output_modalities"],
+            output_format=to_ga_format(r_out.get("format") or out["format"]),
+            voice=voice,
+            speed=float(out.get("speed") or 1.0),
+            max_output_tokens=r.get("max_output_tokens") or s.get("max_output_tokens") or "inf",
+            in_conversation=conversation == "auto",
+            input_items=r.get("input"),
+            metadata=r.get("metadata"),
+            conversation_id=self.conversation_id,
+        )
+
+    def _reply(
+        self, options: ResponseOptions, items: Sequence[Mapping[str, Any]], usage: dict[str, int]
+    ) -> AsyncIterator[ResponseChunk]:
+        _, rate = resolve_voice(options.voice)
+        return respond(
+            self.engine.llm,
+            self.engine.tts if options.audio else None,
+            to_messages(options.instructions, items),
+            tool_specs(options.tools),
+            tool_choice=options.tool_choice,
+            max_tokens=options.max_tokens,
+            speed=rate * options.speed,
+            rate=options.rate,
+            usage=usage,
+        )
+
+    def _input_items(self, options: ResponseOptions) -> Sequence[Mapping[str, Any]]:
+        if options.input_items is None:
+            return self.conversation.items()
+        items: list[Mapping[str, Any]] = []
+        for ref in options.input_items:
+            if ref.get("type") == "item_reference":
+                items.append(self.conversation.get(ref["id"]))
+            else:
+                items.append(ref)
+        return items
+
+    async def _on_response_create(self, data: Mapping[str, Any]) -> None:
+        options = self._options(data.get("response"))
+        if self._response is not None:
+            raise _ClientError(
+                f"Conversation already has an active response in progress: {self._response.id}. "
+                "Wait until the response is finished before creating a new one.",
+                code="conversation_already_has_active_response",
+            )
+        if options.input_items is not None:
+            self._input_items(options)  # resolve references now: a bad one is this event's error
+        self._begin_response(options)
+
+    def _begin_response(self, options: ResponseOptions, *, transcript: str | None = None) -> None:
+        response = Response(options, self.conversation, self._emit)
+        self._response = response
+        self._put({"type": "response.created", "response": response.shape()})
+        if transcript is not None and self._spec.transcript == transcript:
+            chunks = self._spec.take(transcript)
+            response.usage = self._spec_usage
+        else:
+            self._spec.cancel()
+            chunks = self._reply(options, list(self._input_items(options)), response.usage)
+        response.task = self._spawn(self._run_response(response, chunks))
+
+    async def _run_response(self, response: Response, chunks: AsyncIterator[ResponseChunk]) -> None:
+        try:
+            await response.run(chunks)
+        finally:
+            if self._response is response:
+                self._response = None
+            if not self._closed:
+                self._put({"type": "rate_limits.updated", "rate_limits": []})
+                if self._auto_response_waiting and not self._pending_turns:
+                    self._auto_response_waiting = False
+                    self._begin_response(self._options(None))
+
+    async def _on_response_cancel(self, data: Mapping[str, Any]) -> None:
+        wanted = data.get("response_id")
+        if self._response is None or (wanted and wanted != self._response.id):
+            raise _ClientError(
+                "Cancellation failed: no active response found", code="response_cancel_not_active"
+            )
+        self._response.cancel("client_cancelled")
+
+    async def _on_output_audio_buffer_clear(self, data: Mapping[str, Any]) -> None:
+        # Over WebSocket the client holds the audio; clearing means "stop talking".
+        response = self._response
+        if response is not None:
+            response.cancel("client_cancelled")
+        event: dict[str, Any] = {"type": "output_audio_buffer.cleared"}
+        if response is not None:
+            event["response_id"] = response.id
+        self._put(event)

@@ -1,0 +1,312 @@
+"""One response: the engine's reply (clauses with audio, or tool calls) as protocol events.
+
+The order and shapes are OpenAI's: ``response.created``; per output item
+``output_item.added`` (+ ``conversation.item.added``), ``content_part.added``, the deltas with
+the transcript of each clause just before its audio, then the ``done`` events; finally
+``response.done`` with the status (``completed``, ``cancelled``, ``failed``) and usage. A
+cancelled response still closes every item it opened, so a client never waits for an end
+that will not come.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pybase64
+
+from ..audio.codecs import encode_audio
+from ..engine.llm import ToolCall
+from ..engine.responder import ResponseChunk
+from .conversation import Conversation, new_id
+
+__all__ = ["Response", "ResponseOptions"]
+
+Emit = Callable[[dict[str, Any]], Awaitable[None]]
+DELTA_MS = 200
+"""Audio per ``output_audio.delta``: small enough to start playing early, big enough to be cheap."""
+
+
+@dataclass
+class ResponseOptions:
+    """What one response does, resolved from the session and the ``response.create`` options."""
+
+    instructions: str
+    tools: list[dict[str, Any]]
+    tool_choice: Any
+    modalities: list[str]
+    output_format: dict[str, Any]
+    voice: str
+    speed: float
+    max_output_tokens: int | Literal["inf"]
+    in_conversation: bool = True
+    input_items: list[dict[str, Any]] | None = None
+    metadata: dict[str, str] | None = None
+    conversation_id: str | None = None
+
+    @property
+    def audio(self) -> bool:
+        return "audio" in self.modalities
+
+    @property
+    def rate(self) -> int:
+        return 24000 if self.output_format["type"] == "audio/pcm" else 8000
+
+    @property
+    def max_tokens(self) -> int:
+        # A spoken answer longer than ~400 tokens is a lecture; cap what "inf" means.
+        return 400 if self.max_output_tokens == "inf" else int(self.max_output_tokens)
+
+
+@dataclass
+class _Item:
+    item: dict[str, Any]
+    index: int
+    text: str = ""
+    audio_ms: float = 0.0
+
+
+@dataclass
+class Response:
+    """A response being produced; `run` it as a task, `cancel` it from outside."""
+
+    options: ResponseOptions
+    conversation: Conversation
+    emit: Emit
+    id: str = field(default_factory=lambda: new_id("resp"))
+    status: str = "in_progress"
+    cancel_reason: str | None = None
+    usage: dict[str, int] = field(default_factory=dict)
+    output: list[dict[str, Any]] = field(default_factory=list)
+    task: asyncio.Task[None] | None = None
+    _message: _Item | None = None
+
+    def shape(self) -> dict[str, Any]:
+        """The ``response`` object of ``response.created|done``."""
+        o = self.options
+        out: dict[str, Any] = {
+            "id": self.id,
+            "object": "realtime.response",
+            "status": self.status,
+            "output": self.output,
+            "output_modalities": o.modalities,
+            "max_output_tokens": o.max_output_tokens,
+            "audio": {"output": {"format": o.output_format, "voice": o.voice}},
+        }
+        if o.conversation_id and o.in_conversation:
+            out["conversation_id"] = o.conversation_id
+        if o.metadata:
+            out["metadata"] = o.metadata
+        return out
+
+    def cancel(self, reason: Literal["turn_detected", "client_cancelled"]) -> None:
+        """Stop the response; it ends with ``response.done`` status ``cancelled``."""
+        if self.task is not None and not self.task.done() and self.cancel_reason is None:
+            self.cancel_reason = reason
+            self.task.cancel()
+
+    async def run(self, chunks: AsyncIterator[ResponseChunk]) -> None:
+        """Emit the events of the reply streamed by ``chunks``, then ``response.done``."""
+        error: Exception | None = None
+        try:
+            async with contextlib.aclosing(chunks):  # type: ignore[type-var]
+                async for chunk in chunks:
+                    if chunk.tool_call is not None:
+                        await self._close_message()
+                        await self._function_call(chunk.tool_call)
+                    elif chunk.text or chunk.audio is not None:
+                        await self._clause(chunk.text, chunk.audio)
+            self.status = "completed"
+        except asyncio.CancelledError:
+            if self.cancel_reason is None:
+                raise  # the connection is closing: nobody to tell
+            self.status = "cancelled"
+        except Exception as exc:  # the engine failed: the response fails, the session goes on
+            self.status, error = "failed", exc
+        await self._close_message()
+        done = self.shape()
+        if self.status == "cancelled":
+            done["status_details"] = {"type": "cancelled", "reason": self.cancel_reason}
+        elif error is not None:
+            done["status_details"] = {
+                "type": "failed",
+                "error": {"type": "server_error", "code": "engine_error"},
+            }
+        if self.usage:
+            done["usage"] = _usage(self.usage)
+        await self.emit({"type": "response.done", "response": done})
+
+    # -- message items -------------------------------------------------------------------------
+
+    async def _open_message(self) -> _Item:
+        if self._message is None:
+            item = {
+                "id": new_id("item"),
+                "object": "realtime.item",
+                "type": "message",
+                "role": "assistant",
+                "status": "in_progress",
+                "content": [],
+            }
+            self._message = _Item(item, len(self.output))
+            self.output.append(item)
+            await self._added(self._message)
+            part = (
+                {"type": "audio", "transcript": ""}
+                if self.options.audio
+                else {"type": "text", "text": ""}
+            )
+            await self.emit(
+                {"type": "response.content_part.added", **self._where(self._message), "part": part}
+            )
+        return self._message
+
+    async def _clause(self, text: str, audio: np.ndarray | None) -> None:
+        m = await self._open_message()
+        delta = text if not m.text else " " + text
+        m.text += delta
+        where = self._where(m)
+        if not self.options.audio:
+            await self.emit({"type": "response.output_text.delta", **where, "delta": delta})
+            return
+        await self.emit({"type": "response.output_audio_transcript.delta", **where, "delta": delta})
+        if audio is None or audio.size == 0:
+            return
+        step = self.options.rate * DELTA_MS // 1000
+        samples = audio  # already at the output rate
+        for i in range(0, samples.size, step):
+            data = encode_audio(
+                samples[i : i + step], self.options.rate, self.options.output_format
+            )
+            await self.emit(
+                {
+                    "type": "response.output_audio.delta",
+                    **where,
+                    "delta": pybase64.b64encode(data).decode("ascii"),
+                }
+            )
+        ms = samples.size * 1000 / self.options.rate
+        m.audio_ms += ms
+        if self.options.in_conversation:
+            self.conversation.spoke(m.item["id"], text, ms)
+
+    async def _close_message(self) -> None:
+        m, self._message = self._message, None
+        if m is None:
+            return
+        where = self._where(m)
+        cancelled = self.cancel_reason is not None
+        if self.options.audio:
+            await self.emit({"type": "response.output_audio.done", **where})
+            await self.emit(
+                {"type": "response.output_audio_transcript.done", **where, "transcript": m.text}
+            )
+            part = {"type": "audio", "transcript": m.text}
+            content = {"type": "output_audio", "transcript": m.text}
+        else:
+            await self.emit({"type": "response.output_text.done", **where, "text": m.text})
+            part = {"type": "text", "text": m.text}
+            content = {"type": "output_text", "text": m.text}
+        await self.emit({"type": "response.content_part.done", **where, "part": part})
+        m.item["content"] = [content]
+        m.item["status"] = "incomplete" if cancelled else "completed"
+        await self._done(m)
+
+    # -- function calls ------------------------------------------------------------------------
+
+    async def _function_call(self, call: ToolCall) -> None:
+        item = {
+            "id": new_id("item"),
+            "object": "realtime.item",
+            "type": "function_call",
+            "status": "in_progress",
+            "call_id": call.call_id,
+            "name": call.name,
+            "arguments": "",
+        }
+        entry = _Item(item, len(self.output))
+        self.output.append(item)
+        await self._added(entry)
+        where = {"response_id": self.id, "item_id": item["id"], "output_index": entry.index}
+        await self.emit(
+            {
+                "type": "response.function_call_arguments.delta",
+                **where,
+                "call_id": call.call_id,
+                "delta": call.arguments,
+            }
+        )
+        await self.emit(
+            {
+                "type": "response.function_call_arguments.done",
+                **where,
+                "call_id": call.call_id,
+                "name": call.name,
+                "arguments": call.arguments,
+            }
+        )
+        item["arguments"] = call.arguments
+        item["status"] = "completed"  # openai-agents runs a tool only on a completed call
+        await self._done(entry)
+
+    # -- shared --------------------------------------------------------------------------------
+
+    def _where(self, m: _Item) -> dict[str, Any]:
+        return {
+            "response_id": self.id,
+            "item_id": m.item["id"],
+            "output_index": m.index,
+            "content_index": 0,
+        }
+
+    async def _added(self, entry: _Item) -> None:
+        await self.emit(
+            {
+                "type": "response.output_item.added",
+                "response_id": self.id,
+                "output_index": entry.index,
+                "item": _copy(entry.item),
+            }
+        )
+        if self.options.in_conversation:
+            previous = self.conversation.add(entry.item)
+            event: dict[str, Any] = {"type": "conversation.item.added", "item": _copy(entry.item)}
+            if previous is not None:
+                event["previous_item_id"] = previous
+            await self.emit(event)
+
+    async def _done(self, entry: _Item) -> None:
+        await self.emit(
+            {
+                "type": "response.output_item.done",
+                "response_id": self.id,
+                "output_index": entry.index,
+                "item": _copy(entry.item),
+            }
+        )
+        if self.options.in_conversation:
+            self.conversation.replace(entry.item)
+            await self.emit({"type": "conversation.item.done", "item": _copy(entry.item)})
+
+
+def _copy(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: (list(v) if isinstance(v, list) else v) for k, v in item.items()}
+
+
+def _usage(counts: dict[str, int]) -> dict[str, Any]:
+    inp, out = counts.get("input_tokens", 0), counts.get("output_tokens", 0)
+    return {
+        "total_tokens": inp + out,
+        "input_tokens": inp,
+        "output_tokens": out,
+        "input_token_details": {
+            "cached_tokens": counts.get("cached_tokens", 0),
+            "text_tokens": inp,
+            "audio_tokens": 0,
+        },
+        "output_token_details": {"text_tokens": out, "audio_tokens": 0},
+    }

@@ -1,0 +1,131 @@
+"""`LocalRealtimeModel`: the offline engine in-process, as a `RealtimeModel`.
+
+It speaks the same protocol as `OpenAIRealtimeWebSocketModel` and makes the same client-side
+decisions (the shared `ClientProtocol`), but the events go straight to a `RealtimeConnection`
+in this process instead of over a socket: ``kaiwa serve`` and this model are two doors into
+the same room. No key, no network; the models load once per process (with a progress bar).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from ..core import RealtimeConnection
+from ..engine.engine import Engine
+from ..exceptions import InvalidState, UserError
+from ..settings import DEFAULT_MODEL_NAME
+from ._client_protocol import ClientProtocol
+from .interface import RealtimeModel, RealtimeModelConfig, RealtimeModelListener
+from .model_events import (
+    RealtimeModelConnectionStatusEvent,
+    RealtimeModelEvent,
+    RealtimeModelExceptionEvent,
+)
+from .model_inputs import RealtimeModelSendEvent
+
+__all__ = ["LocalRealtimeModel"]
+
+logger = logging.getLogger("kaiwa.models")
+
+
+class LocalRealtimeModel(RealtimeModel):
+    """The offline realtime engine, embedded (the default when ``OPENAI_API_KEY`` is unset).
+
+    Args:
+        engine: the stages to use; default: the process's shared `Engine` (loaded on connect).
+    """
+
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.model = DEFAULT_MODEL_NAME
+        self._engine = engine
+        self._listeners: list[RealtimeModelListener] = []
+        self._connection: RealtimeConnection | None = None
+        self._protocol: ClientProtocol | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._send_lock = asyncio.Lock()
+
+    def add_listener(self, listener: RealtimeModelListener) -> None:
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: RealtimeModelListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    async def _emit(self, events: list[RealtimeModelEvent]) -> None:
+        for event in events:
+            for listener in list(self._listeners):
+                await listener.on_event(event)
+
+    async def connect(self, options: RealtimeModelConfig) -> None:
+        """Load the engine (once per process) and open a session on it.
+
+        Raises:
+            UserError: a bad setting, or options that only make sense for a remote model.
+        """
+        if self._connection is not None:
+            raise InvalidState("already connected; close() first")
+        if options.get("call_id"):
+            raise UserError("call_id attaches to an OpenAI SIP call; the local model has none")
+        settings: dict[str, Any] = dict(options.get("initial_model_settings") or {})
+        self.model = settings.get("model_name") or self.model
+        protocol = ClientProtocol(self.model, options.get("playback_tracker"))
+        protocol.update_session(settings)  # validates settings before loading anything
+        await self._emit([RealtimeModelConnectionStatusEvent("connecting")])
+        engine: Engine = self._engine or await asyncio.to_thread(Engine.load)
+        self._engine = engine
+        self._protocol = protocol
+        self._connection = RealtimeConnection(engine, model=self.model)
+        self._reader = asyncio.create_task(self._read_loop(), name="kaiwa-local-reader")
+        await self._emit([RealtimeModelConnectionStatusEvent("connected")])
+        await self._flush()
+
+    async def _read_loop(self) -> None:
+        assert self._connection is not None and self._protocol is not None
+        connection, protocol = self._connection, self._protocol
+        try:
+            async for event in connection.events():
+                protocol.receive(event)
+                await self._emit(protocol.events_to_emit())
+                if protocol.wants_to_send:
+                    await self._flush()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a listener failed: report it, the session decides
+            logger.exception("local model reader failed")
+            await self._emit([RealtimeModelExceptionEvent(exc, context="reading events")])
+
+    async def send_event(self, event: RealtimeModelSendEvent) -> None:
+        """Send a session request (audio, a message, a tool output, an interrupt...).
+
+        Raises:
+            InvalidState: not connected.
+        """
+        if self._protocol is None or self._connection is None:
+            raise InvalidState("not connected: use the session as `async with session:` first")
+        self._protocol.send(event)
+        await self._emit(self._protocol.events_to_emit())
+        await self._flush()
+
+    async def _flush(self) -> None:
+        assert self._protocol is not None and self._connection is not None
+        connection = self._connection
+        async with self._send_lock:
+            for data in self._protocol.events_to_send():
+                await connection.receive(data)
+
+    async def close(self) -> None:
+        """End the session (idempotent); the engine stays loaded for the next one."""
+        connection, reader = self._connection, self._reader
+        self._connection = self._reader = None
+        if connection is not None:
+            await connection.close()
+        if reader is not None and reader is not asyncio.current_task():
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reader
+        self._protocol = None
+        await self._emit([RealtimeModelConnectionStatusEvent("disconnected")])

@@ -1,0 +1,79 @@
+"""``kaiwa serve``: the OpenAI Realtime protocol over WebSocket, on the offline engine.
+
+Any OpenAI Realtime client works against it unchanged: the official ``openai`` package
+(``websocket_base_url="ws://HOST:PORT/v1"``), ``openai-agents``
+(``model_config={"url": "ws://HOST:PORT/v1/realtime?model=gpt-realtime"}``), kaiwa's own
+`OpenAIRealtimeWebSocketModel`, a browser.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+from collections.abc import Sequence
+
+from ..exceptions import UserError
+from .app import ServerConfig, create_app
+
+__all__ = ["ServerConfig", "create_app", "serve"]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+async def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    api_keys: Sequence[str] = (),
+    max_sessions: int = 200,
+    llm_url: str | None = None,
+    log_level: str = "warning",
+) -> None:
+    """Load the engine, then serve until cancelled (Ctrl-C).
+
+    Raises:
+        UserError: no API key while listening beyond this machine.
+    """
+    import uvicorn
+
+    from ..engine.engine import Engine
+
+    if not api_keys and not is_loopback(host):
+        raise UserError(
+            f"refusing to serve on {host} with no API key: anyone on the network could use it. "
+            "Pass --api-key (or set KAIWA_API_KEY), or listen on 127.0.0.1."
+        )
+    engine = Engine.load(llm_url=llm_url, progress=True)
+    app = create_app(engine, ServerConfig(api_keys=tuple(api_keys), max_sessions=max_sessions))
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    bound = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        ws_max_size=16 * 1024 * 1024,  # an append of 15 MiB of audio, as OpenAI allows
+        ws_per_message_deflate=True,  # openai-agents offers it
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    print(
+        f"kaiwa serve: ws://{host}:{bound}/v1/realtime (max {max_sessions} sessions)",
+        file=sys.stderr,
+    )
+    if not api_keys:
+        print(
+            "kaiwa serve: no API key set: open to anyone on this machine (loopback only)",
+            file=sys.stderr,
+        )
+    print("kaiwa serve: ready", file=sys.stderr, flush=True)
+    await server.serve(sockets=[sock])

@@ -1,0 +1,190 @@
+"""The HTTP and WebSocket face of ``kaiwa serve`` (Starlette, run by uvicorn).
+
+Routes, as OpenAI's:
+
+- ``GET /v1/realtime?model=...`` (WebSocket): a realtime session; ``Authorization: Bearer``
+  with an API key or a client secret (browsers: the ``openai-insecure-api-key.<key>``
+  subprotocol). Refusals happen before the upgrade, with OpenAI's HTTP statuses and a JSON body.
+- ``POST /v1/realtime/client_secrets``: trade an API key for a short-lived client secret.
+- ``GET /health``: liveness and the number of open sessions.
+
+Everything about the protocol is in `kaiwa.core.RealtimeConnection`; this module moves frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from ..core import ConfigError, RealtimeConnection
+from ..core.config import apply_update, default_session, public_session
+from ..engine.engine import Engine
+from ..exceptions import InvalidState, ProtocolError
+from ..protocol import load_frame
+from ..settings import DEFAULT_MODEL_NAME
+from .auth import DEFAULT_TTL_S, ClientSecrets, bearer_token
+
+__all__ = ["ServerConfig", "create_app"]
+
+logger = logging.getLogger("kaiwa.server")
+
+
+@dataclass
+class ServerConfig:
+    """What ``kaiwa serve`` was asked for."""
+
+    api_keys: tuple[str, ...] = ()
+    max_sessions: int = 200
+    max_events: int = 256
+    """Server events queued per session before its responses wait for the client."""
+
+
+def _error(status: int, message: str, code: str, kind: str = "invalid_request_error") -> Response:
+    body = {"error": {"message": message, "type": kind, "code": code, "param": None}}
+    return JSONResponse(body, status_code=status)
+
+
+def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
+    """The ASGI app serving realtime sessions on ``engine``."""
+    cfg = config or ServerConfig()
+    secrets = ClientSecrets(cfg.api_keys)
+    sessions: set[RealtimeConnection] = set()
+
+    def unauthorized() -> Response:
+        return _error(
+            401,
+            "Incorrect API key provided. Pass 'Authorization: Bearer <key>' with the key "
+            "kaiwa serve was started with, or a client secret.",
+            "invalid_api_key",
+        )
+
+    async def realtime(ws: WebSocket) -> None:
+        offered = [
+            p.strip() for p in ws.headers.get("sec-websocket-protocol", "").split(",") if p.strip()
+        ]
+        token = bearer_token(ws.headers, offered)
+        secret = secrets.lookup(token)
+        if not (secrets.open or secrets.is_api_key(token) or secret is not None):
+            await ws.send_denial_response(unauthorized())
+            return
+        if len(sessions) >= cfg.max_sessions:
+            await ws.send_denial_response(
+                _error(
+                    429,
+                    f"This server is at its limit of {cfg.max_sessions} sessions; try again "
+                    "later or start another `kaiwa serve` behind your load balancer.",
+                    "session_limit_reached",
+                    "rate_limit_error",
+                )
+            )
+            return
+        model = ws.query_params.get("model") or DEFAULT_MODEL_NAME
+        try:
+            connection = RealtimeConnection(
+                engine,
+                model=model,
+                session=secret.session if secret else None,
+                max_events=cfg.max_events,
+            )
+        except ConfigError as exc:
+            await ws.send_denial_response(_error(400, str(exc), "invalid_value"))
+            return
+        await ws.accept(subprotocol="realtime" if "realtime" in offered else None)
+        sessions.add(connection)
+        writer = asyncio.create_task(_write(ws, connection))
+        try:
+            await _read(ws, connection)
+        finally:
+            sessions.discard(connection)
+            await connection.close()
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
+            with contextlib.suppress(Exception):
+                await ws.close()
+
+    async def client_secrets(request: Request) -> Response:
+        token = bearer_token(request.headers)
+        if not (secrets.open or secrets.is_api_key(token)):
+            return unauthorized()
+        try:
+            body = orjson.loads(await request.body() or b"{}")
+            if not isinstance(body, dict):
+                raise ValueError("the body must be a JSON object")
+            ttl = int((body.get("expires_after") or {}).get("seconds", DEFAULT_TTL_S))
+            session = body.get("session") or {}
+            model = session.get("model") or DEFAULT_MODEL_NAME
+            full = (
+                apply_update(default_session(model), session) if session else default_session(model)
+            )
+            secret = secrets.create(session, ttl)
+        except ConfigError as exc:
+            return _error(400, str(exc), "invalid_value")
+        except (ValueError, TypeError, AttributeError) as exc:
+            return _error(400, f"Invalid request: {exc}", "invalid_value")
+        except OverflowError as exc:
+            return _error(429, str(exc), "rate_limit_exceeded", "rate_limit_error")
+        return JSONResponse(
+            {
+                "value": secret.value,
+                "expires_at": secret.expires_at,
+                "session": public_session(full),
+            }
+        )
+
+    async def health(request: Request) -> Response:
+        return JSONResponse(
+            {"status": "ok", "sessions": len(sessions), "max_sessions": cfg.max_sessions}
+        )
+
+    app = Starlette(
+        routes=[
+            WebSocketRoute("/v1/realtime", realtime),
+            Route("/v1/realtime/client_secrets", client_secrets, methods=["POST"]),
+            Route("/health", health),
+        ]
+    )
+    app.state.sessions = sessions
+    return app
+
+
+async def _read(ws: WebSocket, connection: RealtimeConnection) -> None:
+    while True:
+        message = await ws.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        text, data = message.get("text"), message.get("bytes")
+        try:
+            if text is None:
+                connection.reject(
+                    f"binary frames are not supported ({len(data or b'')} bytes): send each "
+                    "event as a JSON text frame",
+                    code="invalid_frame",
+                )
+                continue
+            try:
+                event = load_frame(text)
+            except ProtocolError as exc:
+                connection.reject(f"We could not parse the JSON body of your request: {exc}")
+                continue
+            await connection.receive(event)
+        except InvalidState as exc:  # the client stopped reading while it kept sending
+            logger.warning("closing a session: %s", exc)
+            with contextlib.suppress(Exception):
+                await ws.close(code=1008, reason="client is not reading its events")
+            return
+
+
+async def _write(ws: WebSocket, connection: RealtimeConnection) -> None:
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+        async for event in connection.events():
+            await ws.send_text(orjson.dumps(event).decode())
