@@ -75,8 +75,9 @@ class LocalRealtimeModel(RealtimeModel):
         protocol = ClientProtocol(self.model, options.get("playback_tracker"))
         protocol.update_session(settings)  # validates settings before loading anything
         await self._emit([RealtimeModelConnectionStatusEvent("connecting")])
-        engine: Engine = self._engine or await asyncio.to_thread(Engine.load)
-        self._engine = engine
+        if self._engine is None:
+            self._engine = await asyncio.to_thread(lambda: Engine.load())
+        engine = self._engine
         self._protocol = protocol
         self._connection = RealtimeConnection(engine, model=self.model)
         self._reader = asyncio.create_task(self._read_loop(), name="kaiwa-local-reader")

@@ -1,0 +1,175 @@
+"""`kaiwa serve` at the edges: malformed input, auth, client secrets, the session limit, --help."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator
+from typing import Any
+
+import openai
+import pytest
+import websockets
+
+from .conftest import API_KEY, Served, start_server, stop_server
+from .recorder import Recorder
+
+
+def headers(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+async def raw(served: Served) -> AsyncIterator[tuple[Any, Recorder]]:
+    async with websockets.connect(served.url, additional_headers=headers(API_KEY)) as ws:
+        rec = Recorder(ws.recv)
+        yield ws, rec
+        await rec.close()
+
+
+async def test_bad_frames_get_errors_and_the_connection_stays_usable(
+    raw: tuple[Any, Recorder],
+) -> None:
+    ws, rec = raw
+    await rec.wait("session.created")
+    await ws.send("{not json")
+    bad_json = await rec.wait("error")
+    assert bad_json["error"]["type"] == "invalid_request_error"
+    assert bad_json["error"]["code"] == "invalid_json"
+
+    await ws.send(json.dumps({"type": "response.dance", "event_id": "evt_1"}))
+    unknown = await rec.wait("error", count=2)
+    assert unknown["error"]["event_id"] == "evt_1" and unknown["error"]["param"] == "type"
+
+    await ws.send(b"\x00\x01binary")
+    binary = await rec.wait("error", count=3)
+    assert binary["error"]["code"] == "invalid_frame"
+
+    voice = {"type": "realtime", "audio": {"output": {"voice": "gandalf"}}}
+    await ws.send(json.dumps({"type": "session.update", "session": voice, "event_id": "evt_2"}))
+    bad_voice = await rec.wait("error", count=4)
+    assert bad_voice["error"]["param"] == "session.audio.output.voice"
+    assert bad_voice["error"]["event_id"] == "evt_2"
+
+    await ws.send(json.dumps({"type": "input_audio_buffer.append", "audio": "AAE"}))  # odd bytes
+    bad_audio = await rec.wait("error", count=5)
+    assert bad_audio["error"]["param"] == "audio"
+
+    await ws.send(json.dumps({"type": "conversation.item.retrieve", "item_id": "item_nope"}))
+    missing = await rec.wait("error", count=6)
+    assert missing["error"]["code"] == "item_not_found"
+
+    await ws.send(json.dumps({"type": "response.cancel"}))
+    assert (await rec.wait("error", count=7))["error"]["code"] == "response_cancel_not_active"
+
+    # still usable, and the bad update changed nothing
+    good = {"type": "realtime", "instructions": "Be brief.", "audio": {"output": {"speed": 1.1}}}
+    await ws.send(json.dumps({"type": "session.update", "session": good}))
+    updated = (await rec.wait("session.updated"))["session"]
+    assert updated["instructions"] == "Be brief."
+    assert updated["audio"]["output"]["voice"] == "alloy"  # a partial update merges
+    assert updated["audio"]["output"]["speed"] == 1.1
+
+
+async def test_a_second_response_while_one_is_active_is_refused(
+    raw: tuple[Any, Recorder],
+) -> None:
+    ws, rec = raw
+    item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Hi!"}]}
+    await ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
+    await ws.send(json.dumps({"type": "response.create"}))
+    await ws.send(json.dumps({"type": "response.create", "event_id": "evt_again"}))
+    error = await rec.wait("error")
+    assert error["error"]["code"] == "conversation_already_has_active_response"
+    assert error["error"]["event_id"] == "evt_again"
+    done = await rec.wait("response.done")
+    assert done["response"]["status"] == "completed"
+    assert len(rec.of("response.created")) == 1
+
+
+async def test_a_wrong_key_is_refused_before_the_upgrade(served: Served) -> None:
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with websockets.connect(served.url, additional_headers=headers("wrong")):
+            pass
+    assert refused.value.response.status_code == 401
+    assert b"invalid_api_key" in (refused.value.response.body or b"")
+    with pytest.raises(websockets.InvalidStatus) as anonymous:
+        async with websockets.connect(served.url):
+            pass
+    assert anonymous.value.response.status_code == 401
+
+
+async def test_client_secrets_open_sessions_with_their_settings(served: Served) -> None:
+    async with openai.AsyncOpenAI(api_key=API_KEY, base_url=served.http_base) as client:
+        secret = await client.realtime.client_secrets.create(
+            session={"type": "realtime", "instructions": "You are a pirate."},
+            expires_after={"anchor": "created_at", "seconds": 60},
+        )
+    assert secret.value.startswith("ek_")
+    assert secret.session.instructions == "You are a pirate."  # type: ignore[union-attr]
+    # a browser passes it as a subprotocol (it cannot set headers)
+    async with websockets.connect(
+        served.url,
+        subprotocols=["realtime", f"openai-insecure-api-key.{secret.value}"],  # type: ignore[list-item]
+    ) as ws:
+        assert ws.subprotocol == "realtime"
+        created = json.loads(await ws.recv())
+        assert created["session"]["instructions"] == "You are a pirate."
+    # a client secret cannot mint more secrets, and a wrong key gets OpenAI's 401
+    async with openai.AsyncOpenAI(api_key=secret.value, base_url=served.http_base) as bad:
+        with pytest.raises(openai.AuthenticationError):
+            await bad.realtime.client_secrets.create(session={"type": "realtime"})
+
+
+async def test_the_session_limit_answers_with_a_clear_error() -> None:
+    srv = start_server("--max-sessions", "1")
+    try:
+        async with websockets.connect(srv.url) as first:
+            await first.recv()
+            with pytest.raises(websockets.InvalidStatus) as refused:
+                async with websockets.connect(srv.url):
+                    pass
+            assert refused.value.response.status_code == 429
+            assert b"session_limit_reached" in (refused.value.response.body or b"")
+            with urllib.request.urlopen(f"http://127.0.0.1:{srv.port}/health") as response:
+                health = json.loads(response.read())
+            assert health["sessions"] == 1
+        # the first one is still served after the refusal
+    finally:
+        stop_server(srv)
+    assert b"loopback only" in srv.log.read_bytes()
+
+
+def test_an_open_server_refuses_to_listen_beyond_loopback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kaiwa.cli", "serve", "--host", "0.0.0.0", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+    )
+    assert result.returncode == 1
+    assert "--api-key" in result.stderr
+
+
+def test_serve_help_explains_every_option() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kaiwa.cli", "serve", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    for option in ("--host", "--port", "--api-key", "--max-sessions", "--llm-url", "--log-level"):
+        assert option in result.stdout
+    assert "client_secrets" in result.stdout
+
+
+def test_client_secrets_need_the_key(served: Served) -> None:
+    request = urllib.request.Request(
+        f"{served.http_base}/realtime/client_secrets", data=b"{}", method="POST"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    assert refused.value.code == 401
+    refused.value.close()
