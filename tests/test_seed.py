@@ -41,3 +41,24 @@ async def test_seed_program_prints_the_session_events() -> None:
     session = server.received[0]["session"]
     assert session["model"] == "gpt-realtime"
     assert session["audio"]["input"]["turn_detection"]["type"] == "semantic_vad"
+
+
+async def test_seed_program_runs_with_no_key_on_the_offline_engine() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "KAIWA_REALTIME_URL")}
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(SAMPLE),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out_b, err_b = await asyncio.wait_for(proc.communicate(), 120)
+    lines = out_b.decode().splitlines()
+    assert proc.returncode == 0, err_b.decode()
+    assert lines[0] == "Session started! The model will respond to audio in real time."
+    assert "Agent started: Assistant" in lines
+    assert "Audio ended" in lines
+    assert lines[-1] == "Agent ended: Assistant"
+    assert any(line.startswith("Raw model event: RealtimeModelAudioEvent") for line in lines)
+    assert not any(line.startswith(("Error", "Unknown event")) for line in lines)
