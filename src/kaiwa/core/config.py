@@ -23,7 +23,14 @@ from ..audio.formats import to_ga_format
 from ..engine.tts import OPENAI_VOICES
 from ..engine.vad import VadConfig
 
-__all__ = ["ConfigError", "TurnSettings", "apply_update", "default_session", "turn_settings"]
+__all__ = [
+    "ClientError",
+    "ConfigError",
+    "TurnSettings",
+    "apply_update",
+    "default_session",
+    "turn_settings",
+]
 
 DEFAULT_INSTRUCTIONS = (
     "You are a helpful, friendly voice assistant. Answer briefly, in one or two short "
@@ -32,12 +39,20 @@ DEFAULT_INSTRUCTIONS = (
 OUR_VOICES = ("joe",)
 
 
-class ConfigError(ValueError):
+class ClientError(ValueError):
+    """Something a client sent that the server cannot take; becomes an ``error`` event with
+    OpenAI's ``code`` and the ``param`` it concerns."""
+
+    def __init__(self, message: str, *, code: str = "invalid_value", param: str | None = None):
+        super().__init__(message)
+        self.code, self.param = code, param
+
+
+class ConfigError(ClientError):
     """A session setting the server cannot take; ``param`` names it as the protocol does."""
 
     def __init__(self, message: str, param: str) -> None:
-        super().__init__(message)
-        self.param = param
+        super().__init__(message, param=param)
 
 
 def default_session(model: str) -> dict[str, Any]:

@@ -22,14 +22,11 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import pybase64
 import pydantic
 
 from .._event_queue import EventQueue
-from ..audio.codecs import decode_audio
-from ..audio.formats import to_ga_format
 from ..engine.engine import Engine
-from ..engine.listener import ListenerEvent, TurnListener
+from ..engine.listener import ListenerEvent
 from ..engine.responder import ResponseChunk, respond
 from ..engine.speculation import SpeculativeReply
 from ..engine.tts import resolve_voice
@@ -37,20 +34,12 @@ from ..engine.vad import SAMPLE_RATE
 from ..exceptions import InvalidState
 from ..protocol import KNOWN_CLIENT_EVENTS, client_event_adapter
 from ..settings import DEFAULT_MODEL_NAME
-from .config import ConfigError, apply_update, default_session, public_session, turn_settings
-from .conversation import Conversation, ItemError, new_id, to_messages, tool_specs
-from .response import Response, ResponseOptions
+from .config import ClientError, apply_update, default_session, public_session, turn_settings
+from .conversation import Conversation, new_id, to_messages, tool_specs
+from .input_buffer import InputAudioBuffer
+from .response import Response, ResponseOptions, resolve_options
 
 __all__ = ["RealtimeConnection"]
-
-MAX_BUFFER_MS = 15 * 60 * 1000
-"""Uncommitted input audio a connection holds (manual turns): 15 minutes, as OpenAI."""
-
-
-class _ClientError(Exception):
-    def __init__(self, message: str, *, code: str = "invalid_value", param: str | None = None):
-        super().__init__(message)
-        self.code, self.param = code, param
 
 
 class RealtimeConnection:
@@ -88,15 +77,13 @@ class RealtimeConnection:
         self._response: Response | None = None
         self._pending_turns: list[asyncio.Task[Any]] = []
         self._auto_response_waiting = False
-        self._buffer: list[np.ndarray] = []  # manual turns: the uncommitted audio (16 kHz)
-        self._buffer_ms = 0.0
         self._speech_item: str | None = None
         self._spec_version = -1
         self._spec_usage: dict[str, int] = {}
         self._spec: SpeculativeReply[ResponseChunk] = SpeculativeReply(self._speculative_reply)
         self._closed = False
-        self._listener: TurnListener | None = None
-        self._configure_listener()
+        self._input = InputAudioBuffer(engine, self._on_listener_event)
+        self._input.configure(self.session)
         self._put({"type": "session.created", "session": public_session(self.session)})
 
     # -- the outgoing side ---------------------------------------------------------------------
@@ -153,10 +140,10 @@ class RealtimeConnection:
         kind = data.get("type")
         try:
             if kind == "input_audio_buffer.append":
-                self._append(data)  # the hot path: checked by hand, not by pydantic
+                self._input.append(data.get("audio"))  # the hot path: no pydantic
                 return
             if kind not in KNOWN_CLIENT_EVENTS:
-                raise _ClientError(
+                raise ClientError(
                     f"Invalid value: {kind!r}. Supported values are: "
                     + ", ".join(f"'{k}'" for k in sorted(KNOWN_CLIENT_EVENTS)),
                     param="type",
@@ -167,19 +154,19 @@ class RealtimeConnection:
                 err = exc.errors()[0]
                 # Drop the event's union tag and the class names pydantic puts in union paths.
                 loc = [str(p) for p in err["loc"][1:] if not str(p)[:1].isupper()]
-                raise _ClientError(
+                raise ClientError(
                     f"Invalid {kind} event: {'.'.join(loc)}: {err['msg']}",
                     param=".".join(loc) or None,
                 ) from None
             handler = getattr(self, "_on_" + str(kind).replace(".", "_"), None)
             if handler is None:
-                raise _ClientError(f"{kind} is not supported by this server", param="type")
+                raise ClientError(f"{kind} is not supported by this server", param="type")
             await handler(data)
-        except (_ClientError, ConfigError, ItemError) as exc:
+        except ClientError as exc:
             self._error(
                 str(exc),
-                code=getattr(exc, "code", "invalid_value"),
-                param=getattr(exc, "param", None),
+                code=exc.code,
+                param=exc.param,
                 client_event_id=event_id,
             )
         except InvalidState:
@@ -224,80 +211,21 @@ class RealtimeConnection:
         old_turn = turn_settings(self.session)
         self.session = apply_update(self.session, data["session"])
         if turn_settings(self.session) != old_turn:
-            self._configure_listener()
+            self._input.configure(self.session)
         self._spec.cancel()
         self._put({"type": "session.updated", "session": public_session(self.session)})
 
-    def _configure_listener(self) -> None:
-        turn = turn_settings(self.session)
-        self._listener = None
-        if turn.mode is not None:
-            self._listener = TurnListener(
-                self.engine.vad,
-                self.engine.recognizer(turn.language),
-                self._on_listener_event,
-                mode=turn.mode,
-                vad_config=turn.vad,
-                eagerness=turn.eagerness,
-                language=turn.language,
-                prompt=turn.prompt,
-            )
-
-    def _input_format(self) -> dict[str, Any]:
-        return to_ga_format(self.session["audio"]["input"]["format"])
-
     # -- input audio ---------------------------------------------------------------------------
 
-    def _append(self, data: Mapping[str, Any]) -> None:
-        audio = data.get("audio")
-        if not isinstance(audio, str):
-            raise _ClientError(
-                "input_audio_buffer.append needs 'audio', a base64 string", param="audio"
-            )
-        try:
-            raw = pybase64.b64decode(audio, validate=True)
-        except ValueError:
-            raise _ClientError("'audio' is not valid base64", param="audio") from None
-        try:
-            samples = decode_audio(raw, self._input_format(), SAMPLE_RATE)
-        except ValueError as exc:
-            raise _ClientError(
-                f"'audio' does not fit the input format: {exc}", param="audio"
-            ) from None
-        ms = samples.size * 1000 / SAMPLE_RATE
-        if self._buffer_ms + ms > MAX_BUFFER_MS:
-            raise _ClientError(
-                "the input audio buffer is full (15 minutes): commit or clear it",
-                code="input_audio_buffer_full",
-                param="audio",
-            )
-        if self._listener is not None:
-            self._listener.push(samples)
-        else:
-            self._buffer.append(samples)
-            self._buffer_ms += ms
-
     async def _on_input_audio_buffer_commit(self, data: Mapping[str, Any]) -> None:
-        if self._listener is not None:
-            audio = self._listener.commit()
-        else:
-            audio = np.concatenate(self._buffer) if self._buffer else np.zeros(0, np.float32)
-            self._buffer, self._buffer_ms = [], 0.0
-        ms = audio.size * 1000 // SAMPLE_RATE
-        if ms < 100:
-            raise _ClientError(
-                "Error committing input audio buffer: buffer too small. Expected at least 100ms "
-                f"of audio, but buffer only has {ms:.2f}ms of audio.",
-                code="input_audio_buffer_commit_empty",
-            )
+        audio = self._input.commit()
         item_id, self._speech_item = self._speech_item or new_id("item"), None
         self._start_turn(item_id, audio, None, auto_response=False)
 
     async def _on_input_audio_buffer_clear(self, data: Mapping[str, Any]) -> None:
-        self._buffer, self._buffer_ms = [], 0.0
         self._speech_item = None
         self._spec.cancel()
-        self._configure_listener()
+        self._input.clear(self.session)
         self._put({"type": "input_audio_buffer.cleared"})
 
     def _on_listener_event(self, event: ListenerEvent) -> None:
@@ -425,7 +353,7 @@ class RealtimeConnection:
     def _maybe_speculate(self, transcript: str) -> None:
         """Start replying to a pause that sounds final, before the turn is confirmed."""
         turn = turn_settings(self.session)
-        listener = self._listener
+        listener = self._input.listener
         if (
             not turn.create_response
             or self._response is not None
@@ -470,13 +398,7 @@ class RealtimeConnection:
     async def _content_part(self, part: dict[str, Any]) -> dict[str, Any]:
         """A message's content part as stored; audio is transcribed (the LLM reads text)."""
         if part.get("type") == "input_audio" and part.get("audio") and not part.get("transcript"):
-            try:
-                raw = pybase64.b64decode(part["audio"], validate=True)
-                samples = decode_audio(raw, self._input_format(), SAMPLE_RATE)
-            except ValueError as exc:
-                raise _ClientError(
-                    f"item audio is not valid: {exc}", param="item.content"
-                ) from None
+            samples = self._input.decode(part["audio"])
             turn = turn_settings(self.session)
             result = await asyncio.to_thread(
                 self.engine.recognizer(turn.language).transcribe, samples, language=turn.language
@@ -509,37 +431,7 @@ class RealtimeConnection:
     # -- responses -----------------------------------------------------------------------------
 
     def _options(self, request: Mapping[str, Any] | None) -> ResponseOptions:
-        s, r = self.session, dict(request or {})
-        out = s["audio"]["output"]
-        r_out = ((r.get("audio") or {}).get("output")) or {}
-        voice = r_out.get("voice") or out.get("voice") or "alloy"
-        if r.get("output_modalities") not in (None, ["audio"], ["text"]):
-            raise _ClientError(
-                "output_modalities must be ['audio'] or ['text']",
-                param="response.output_modalities",
-            )
-        conversation = r.get("conversation") or "auto"
-        if conversation not in ("auto", "none"):
-            raise _ClientError(
-                f"conversation {conversation!r} is not supported; use 'auto' or 'none'",
-                param="response.conversation",
-            )
-        return ResponseOptions(
-            instructions=r["instructions"]
-            if r.get("instructions") is not None
-            else s.get("instructions", ""),
-            tools=r["tools"] if r.get("tools") is not None else s.get("tools") or [],
-            tool_choice=r.get("tool_choice") or s.get("tool_choice") or "auto",
-            modalities=r.get("output_modalities") or s["output_modalities"],
-            output_format=to_ga_format(r_out.get("format") or out["format"]),
-            voice=voice,
-            speed=float(out.get("speed") or 1.0),
-            max_output_tokens=r.get("max_output_tokens") or s.get("max_output_tokens") or "inf",
-            in_conversation=conversation == "auto",
-            input_items=r.get("input"),
-            metadata=r.get("metadata"),
-            conversation_id=self.conversation_id,
-        )
+        return resolve_options(self.session, request, self.conversation_id)
 
     def _reply(
         self, options: ResponseOptions, items: Sequence[Mapping[str, Any]], usage: dict[str, int]
@@ -571,7 +463,7 @@ class RealtimeConnection:
     async def _on_response_create(self, data: Mapping[str, Any]) -> None:
         options = self._options(data.get("response"))
         if self._response is not None:
-            raise _ClientError(
+            raise ClientError(
                 f"Conversation already has an active response in progress: {self._response.id}. "
                 "Wait until the response is finished before creating a new one.",
                 code="conversation_already_has_active_response",
@@ -607,7 +499,7 @@ class RealtimeConnection:
     async def _on_response_cancel(self, data: Mapping[str, Any]) -> None:
         wanted = data.get("response_id")
         if self._response is None or (wanted and wanted != self._response.id):
-            raise _ClientError(
+            raise ClientError(
                 "Cancellation failed: no active response found", code="response_cancel_not_active"
             )
         self._response.cancel("client_cancelled")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.llm import ChatMessage, ToolCall, ToolSpec
+from .config import ClientError
 
 __all__ = ["Conversation", "ItemError", "new_id", "to_messages", "tool_specs"]
 
@@ -28,13 +29,11 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:20]}"
 
 
-class ItemError(LookupError):
+class ItemError(ClientError):
     """An item reference that does not resolve; ``param`` names the field."""
 
     def __init__(self, message: str, param: str, code: str = "item_not_found") -> None:
-        super().__init__(message)
-        self.param = param
-        self.code = code
+        super().__init__(message, code=code, param=param)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,11 +20,15 @@ import numpy as np
 import pybase64
 
 from ..audio.codecs import encode_audio
-from ..engine.llm import ToolCall
+from ..audio.formats import to_ga_format
+from ..engine.llm import ToolCall, choose_tools
 from ..engine.responder import ResponseChunk
-from .conversation import Conversation, new_id
+from ..engine.tts import resolve_voice
+from ..exceptions import EngineError, UserError
+from .config import ConfigError
+from .conversation import Conversation, new_id, tool_specs
 
-__all__ = ["Response", "ResponseOptions"]
+__all__ = ["Response", "ResponseOptions", "resolve_options"]
 
 Emit = Callable[[dict[str, Any]], Awaitable[None]]
 DELTA_MS = 200
@@ -60,6 +64,60 @@ class ResponseOptions:
     def max_tokens(self) -> int:
         # A spoken answer longer than ~400 tokens is a lecture; cap what "inf" means.
         return 400 if self.max_output_tokens == "inf" else int(self.max_output_tokens)
+
+
+def resolve_options(
+    session: Mapping[str, Any], request: Mapping[str, Any] | None, conversation_id: str
+) -> ResponseOptions:
+    """A response's options: ``response.create``'s, falling back to the session's.
+
+    Raises:
+        ConfigError: an option this server cannot honour, naming it.
+    """
+    s, r = session, dict(request or {})
+    out = s["audio"]["output"]
+    r_out = ((r.get("audio") or {}).get("output")) or {}
+    if r.get("output_modalities") not in (None, ["audio"], ["text"]):
+        raise ConfigError(
+            "output_modalities must be ['audio'] or ['text']", "response.output_modalities"
+        )
+    conversation = r.get("conversation") or "auto"
+    if conversation not in ("auto", "none"):
+        raise ConfigError(
+            f"conversation {conversation!r} is not supported; use 'auto' or 'none'",
+            "response.conversation",
+        )
+    voice = r_out.get("voice") or out.get("voice") or "alloy"
+    try:
+        resolve_voice(voice)
+    except EngineError as exc:
+        raise ConfigError(str(exc), "response.audio.output.voice") from None
+    tools = r["tools"] if r.get("tools") is not None else s.get("tools") or []
+    tool_choice = r.get("tool_choice") or s.get("tool_choice") or "auto"
+    try:
+        choose_tools(tool_choice, tool_specs(tools))
+    except UserError as exc:
+        raise ConfigError(str(exc), "response.tool_choice") from None
+    try:
+        output_format = to_ga_format(r_out.get("format") or out["format"])
+    except UserError as exc:
+        raise ConfigError(str(exc), "response.audio.output.format") from None
+    return ResponseOptions(
+        instructions=r["instructions"]
+        if r.get("instructions") is not None
+        else s.get("instructions", ""),
+        tools=tools,
+        tool_choice=tool_choice,
+        modalities=r.get("output_modalities") or s["output_modalities"],
+        output_format=output_format,
+        voice=voice,
+        speed=float(out.get("speed") or 1.0),
+        max_output_tokens=r.get("max_output_tokens") or s.get("max_output_tokens") or "inf",
+        in_conversation=conversation == "auto",
+        input_items=r.get("input"),
+        metadata=r.get("metadata"),
+        conversation_id=conversation_id,
+    )
 
 
 @dataclass
@@ -136,6 +194,16 @@ class Response:
                 "type": "failed",
                 "error": {"type": "server_error", "code": "engine_error"},
             }
+            await self.emit(
+                {
+                    "type": "error",
+                    "error": {
+                        "type": "server_error",
+                        "code": "engine_error",
+                        "message": f"The response failed: {error}",
+                    },
+                }
+            )
         if self.usage:
             done["usage"] = _usage(self.usage)
         await self.emit({"type": "response.done", "response": done})
