@@ -15,6 +15,7 @@ from ..exceptions import UserError
 from .formats import to_ga_format
 
 __all__ = [
+    "AudioDecoder",
     "alaw_decode",
     "alaw_encode",
     "decode_audio",
@@ -105,17 +106,53 @@ def _rate(fmt: dict[str, Any]) -> int:
     return 24000 if fmt["type"] == "audio/pcm" else 8000
 
 
-def decode_audio(data: bytes, fmt: object, rate: int) -> Float:
-    """Protocol audio in format ``fmt`` as float samples at ``rate`` Hz."""
-    ga = to_ga_format(fmt)
-    kind = ga["type"]
+def _samples(data: bytes, kind: str) -> Float:
     if kind == "audio/pcm":
-        samples = pcm16_to_float(data)
-    elif kind == "audio/pcmu":
-        samples = ulaw_decode(data)
-    else:
-        samples = alaw_decode(data)
-    return resample(samples, _rate(ga), rate)
+        return pcm16_to_float(data)
+    return ulaw_decode(data) if kind == "audio/pcmu" else alaw_decode(data)
+
+
+def decode_audio(data: bytes, fmt: object, rate: int) -> Float:
+    """Protocol audio in format ``fmt`` as float samples at ``rate`` Hz (one whole clip; for
+    a stream of chunks use `AudioDecoder`)."""
+    ga = to_ga_format(fmt)
+    return resample(_samples(data, ga["type"]), _rate(ga), rate)
+
+
+class AudioDecoder:
+    """Decodes a stream of protocol audio chunks to float at ``rate`` Hz.
+
+    The resampler keeps its state between chunks: no clicks at chunk boundaries, and about
+    four times cheaper per 40 ms chunk than resampling each chunk on its own. Its low-quality
+    setting (plenty for speech going to VAD and ASR) holds back only ~6 ms; `flush` returns it.
+    """
+
+    def __init__(self, fmt: object, rate: int) -> None:
+        import soxr
+
+        ga = to_ga_format(fmt)
+        self._kind = ga["type"]
+        self._stream = (
+            soxr.ResampleStream(_rate(ga), rate, 1, dtype="float32", quality="LQ")
+            if _rate(ga) != rate
+            else None
+        )
+
+    def decode(self, data: bytes) -> Float:
+        samples = _samples(data, self._kind)
+        if self._stream is None:
+            return samples
+        return np.asarray(self._stream.resample_chunk(samples), dtype=np.float32)
+
+    def flush(self) -> Float:
+        """The samples still inside the resampler (at the end of a turn); starts afresh."""
+        if self._stream is None:
+            return np.zeros(0, np.float32)
+        tail = np.asarray(
+            self._stream.resample_chunk(np.zeros(0, np.float32), last=True), dtype=np.float32
+        )
+        self._stream.clear()
+        return tail
 
 
 def encode_audio(samples: npt.NDArray[Any], rate: int, fmt: object) -> bytes:

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pybase64
 
-from ..audio.codecs import decode_audio
+from ..audio.codecs import AudioDecoder, decode_audio
 from ..audio.formats import to_ga_format
 from ..engine.engine import Engine
 from ..engine.listener import ListenerEvent, TurnListener
@@ -37,6 +37,7 @@ class InputAudioBuffer:
         self._engine = engine
         self._on_event = on_event
         self._format: dict[str, Any] = {"type": "audio/pcm", "rate": 24000}
+        self._decoder = AudioDecoder(self._format, SAMPLE_RATE)
         self.listener: TurnListener | None = None
         self._kept: list[Float] = []
         self._kept_ms = 0.0
@@ -44,6 +45,7 @@ class InputAudioBuffer:
     def configure(self, session: Mapping[str, Any]) -> None:
         """Follow the session's format and turn detection (a new listener starts afresh)."""
         self._format = to_ga_format(session["audio"]["input"]["format"])
+        self._decoder = AudioDecoder(self._format, SAMPLE_RATE)
         turn = turn_settings(session)
         self.listener = None
         if turn.mode is not None:
@@ -56,10 +58,12 @@ class InputAudioBuffer:
                 eagerness=turn.eagerness,
                 language=turn.language,
                 prompt=turn.prompt,
+                batcher=self._engine.vad_batcher,
             )
 
-    def decode(self, audio: object) -> Float:
-        """Base64 audio in the session's format, as 16 kHz float.
+    def decode(self, audio: object, *, stream: bool = False) -> Float:
+        """Base64 audio in the session's format, as 16 kHz float (``stream``: a chunk of the
+        input stream, resampled with the stream's state).
 
         Raises:
             ClientError: not base64, or not whole samples of the format.
@@ -71,6 +75,8 @@ class InputAudioBuffer:
         except ValueError:
             raise ClientError("'audio' is not valid base64", param="audio") from None
         try:
+            if stream:
+                return self._decoder.decode(raw)
             return decode_audio(raw, self._format, SAMPLE_RATE)
         except ValueError as exc:
             raise ClientError(
@@ -79,7 +85,7 @@ class InputAudioBuffer:
 
     def append(self, audio: object) -> None:
         """Add base64 audio (``input_audio_buffer.append``)."""
-        samples = self.decode(audio)
+        samples = self.decode(audio, stream=True)
         if self.listener is not None:
             self.listener.push(samples)
             return
@@ -102,7 +108,8 @@ class InputAudioBuffer:
         if self.listener is not None:
             audio = self.listener.commit()
         else:
-            audio = np.concatenate(self._kept) if self._kept else np.zeros(0, np.float32)
+            kept = [*self._kept, self._decoder.flush()]
+            audio = np.concatenate(kept)
             self._kept, self._kept_ms = [], 0.0
         ms = audio.size * 1000 / SAMPLE_RATE
         if ms < 100:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .asr import SpeechRecognizer
 from .llm import LLMStage, LocalLLM
 from .tts import PiperSynthesizer, VoiceRouter
-from .vad import SileroVAD
+from .vad import SileroVAD, VadBatcher
 
 __all__ = ["Engine"]
 
@@ -26,6 +26,8 @@ class Engine:
     asr: SpeechRecognizer
     llm: LLMStage
     tts: VoiceRouter
+    vad_batcher: VadBatcher = field(default_factory=VadBatcher)
+    """Runs every session's VAD off the event loop (see `VadBatcher`)."""
     _multilingual: SpeechRecognizer | None = None
 
     def recognizer(self, language: str | None) -> SpeechRecognizer:

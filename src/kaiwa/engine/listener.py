@@ -25,7 +25,15 @@ import numpy.typing as npt
 
 from .asr import SpeechRecognizer, Transcript
 from .turn import Eagerness, TurnPolicy
-from .vad import FRAME_MS, SAMPLE_RATE, SileroVAD, VadConfig, VoiceActivityDetector
+from .vad import (
+    FRAME_MS,
+    SAMPLE_RATE,
+    SileroVAD,
+    VadBatcher,
+    VadConfig,
+    VadEvent,
+    VoiceActivityDetector,
+)
 
 __all__ = ["ListenerEvent", "TurnListener"]
 
@@ -50,6 +58,8 @@ class TurnListener:
     Args:
         on_event: called (synchronously, on the event loop) with each `ListenerEvent`;
             ``partial`` events carry a transcript of a pause that may end the turn.
+        batcher: run the VAD through this shared `VadBatcher` (off the event loop, batched
+            with other sessions) instead of inside `push`.
     """
 
     def __init__(
@@ -63,8 +73,10 @@ class TurnListener:
         eagerness: Eagerness = "auto",
         language: str | None = None,
         prompt: str | None = None,
+        batcher: VadBatcher | None = None,
     ) -> None:
         self._asr = asr
+        self._batcher = batcher
         self._emit = on_event
         self.mode: Mode = mode
         self.config = vad_config or VadConfig()
@@ -94,10 +106,18 @@ class TurnListener:
         return self._audio_samples * 1000 // SAMPLE_RATE
 
     def push(self, samples: Float) -> None:
-        """Feed user audio; events come through ``on_event``."""
+        """Feed user audio; events come through ``on_event`` (with a batcher, once its next
+        pass has run the VAD)."""
         self._audio.append(samples)
         self._audio_samples += samples.size
-        for event in self._vad.push(samples):
+        if self._batcher is None:
+            self._on_vad(self._vad.push(samples))
+        else:
+            self._vad.feed(samples)
+            self._batcher.submit(self._vad, self._on_vad)
+
+    def _on_vad(self, events: list[VadEvent]) -> None:
+        for event in events:
             if event.kind == "speech_started":
                 self._start_turn(event.audio_ms)
             else:
@@ -127,8 +147,9 @@ class TurnListener:
             return
         # Until the pause's transcript is ready, wait as long as for an unfinished sentence.
         if silence >= self.policy.silence_needed_ms(self._partial_text or ""):
-            self._emit(ListenerEvent("speech_stopped", audio_end_ms=self.audio_ms - silence))
-            self._end_turn(self.audio_ms - silence)
+            end = self._vad.audio_ms - silence  # where the VAD is (it may run behind the audio)
+            self._emit(ListenerEvent("speech_stopped", audio_end_ms=end))
+            self._end_turn(end)
 
     def _turn_audio(self) -> Float:
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.float32)

@@ -1,0 +1,272 @@
+"""`kaiwa serve` under load, measured through the protocol on real WebSockets.
+
+1. Concurrency: N sessions stream audio at real time (40 ms pcm16 chunks at 24 kHz, VAD
+   running on every one), each saying one short sentence at a staggered moment. Reported per N:
+   the delay from sending the first words to receiving ``speech_started``, the round trip of a
+   small request sent every second (it queues behind the audio if the server falls behind),
+   the server's CPU use, and how late the clients themselves sent (the bench shares the cores).
+2. Turn latency: one session, spoken questions streamed at real time followed by silence, as
+   a microphone would; end of speech -> first ``response.output_audio.delta``, p50/p95 over
+   20 turns, with ``server_vad`` (500 ms silence) and ``semantic_vad``.
+
+The server runs as its own process (``kaiwa serve``); the clients run here.
+Run: ``.venv/bin/python bench/serve.py`` (about 4 minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import websockets
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kaiwa.audio.codecs import float_to_pcm16, resample
+from tests.speech import piper
+
+CHUNK_MS = 40
+CHUNK_BYTES = 48 * CHUNK_MS  # pcm16 at 24 kHz
+
+QUESTIONS = [
+    "What's the weather like in Kyoto?",
+    "How many legs does a spider have?",
+    "Can you recommend a good book?",
+    "What is the capital of France?",
+    "Turn off the lights in the kitchen.",
+]
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q * 100)) if values else float("nan")
+
+
+def pcm24(audio16k: np.ndarray) -> bytes:
+    return float_to_pcm16(resample(audio16k, 16000, 24000))
+
+
+def start_server(max_sessions: int) -> tuple[subprocess.Popen[bytes], int]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    log = Path(tempfile.mkstemp(prefix="kaiwa-bench-", suffix=".log")[1])
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kaiwa.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--max-sessions",
+                str(max_sessions),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    while b"kaiwa serve: ready" not in log.read_bytes():
+        if proc.poll() is not None:
+            raise RuntimeError(log.read_text())
+        time.sleep(0.1)
+    time.sleep(0.5)
+    return proc, port
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def one_session(
+    url: str, speech: bytes, speak_at: float, seconds: float, out: dict[str, list[float]]
+) -> None:
+    async with websockets.connect(url, max_size=None, compression=None) as ws:
+        update = {
+            "type": "session.update",
+            "session": {
+                "type": "realtime",
+                "audio": {
+                    "input": {"turn_detection": {"type": "server_vad", "create_response": False}}
+                },
+            },
+        }
+        await ws.send(orjson.dumps(update).decode())
+        loop = asyncio.get_running_loop()
+        pings: dict[str, float] = {}
+        spoke_at: list[float] = []
+
+        async def read() -> None:
+            async for frame in ws:
+                event = orjson.loads(frame)
+                now = loop.time()
+                if event["type"] == "input_audio_buffer.speech_started" and spoke_at:
+                    out["speech_started"].append(now - spoke_at[0])
+                elif event["type"] == "error":
+                    sent = pings.pop(event["error"].get("event_id", ""), None)
+                    if sent is not None:
+                        out["ping"].append(now - sent)
+
+        reader = loop.create_task(read())
+        silence = b"\0" * CHUNK_BYTES
+        start = loop.time()
+        speak_chunk = int(speak_at * 1000 / CHUNK_MS)
+        speech_chunks = [speech[i : i + CHUNK_BYTES] for i in range(0, len(speech), CHUNK_BYTES)]
+        # Silence, then the sentence; the stream stops where the speech ends, so no turn is
+        # committed (this measures listening, not transcription).
+        for n in range(speak_chunk + len(speech_chunks)):
+            i = n - speak_chunk
+            if i == 0:
+                spoke_at.append(loop.time())
+            chunk = speech_chunks[i].ljust(CHUNK_BYTES, b"\0") if i >= 0 else silence
+            audio = base64.b64encode(chunk).decode()
+            await ws.send('{"type":"input_audio_buffer.append","audio":"' + audio + '"}')
+            if n % 25 == 0:
+                ping = f"ping{n}"
+                pings[ping] = loop.time()
+                await ws.send(
+                    orjson.dumps(
+                        {"type": "conversation.item.retrieve", "item_id": ping, "event_id": ping}
+                    ).decode()
+                )
+            due = start + (n + 1) * CHUNK_MS / 1000
+            late = loop.time() - due
+            if late > 0:
+                out["client_late"].append(late)
+            await asyncio.sleep(max(0.0, due - loop.time()))
+        await asyncio.sleep(1.0)  # for the last events
+        reader.cancel()
+
+
+async def concurrency(counts: list[int], seconds: float) -> None:
+    print(f"concurrent sessions streaming at real time ({seconds:.0f} s each run)")
+    clip = piper("Hello.")
+    speech = pcm24(clip[: np.nonzero(np.abs(clip) > 0.02)[0][-1] + 1])
+    proc, port = start_server(max(counts))
+    url = f"ws://127.0.0.1:{port}/v1/realtime?model=gpt-realtime"
+    try:
+        for n in counts:
+            out: dict[str, list[float]] = {"speech_started": [], "ping": [], "client_late": []}
+            rng = np.random.default_rng(n)
+            cpu0, t0 = cpu_seconds(proc.pid), time.perf_counter()
+            await asyncio.gather(
+                *(
+                    one_session(url, speech, float(rng.uniform(2, seconds - 2)), seconds, out)
+                    for _ in range(n)
+                )
+            )
+            cpu = (cpu_seconds(proc.pid) - cpu0) / (time.perf_counter() - t0)
+            late = out["client_late"]
+            started, ping = out["speech_started"], out["ping"]
+            print(
+                f"  {n:4d} sessions: speech_started after p50 {pct(started, 0.5) * 1000:4.0f}"
+                f" / p95 {pct(started, 0.95) * 1000:4.0f} ms ({len(started)}/{n} seen);"
+                f" round trip p50 {pct(ping, 0.5) * 1000:4.0f} / p95 {pct(ping, 0.95) * 1000:4.0f}"
+                f" ms; server CPU {cpu:.2f} cores; client sends late >100 ms:"
+                f" {sum(x > 0.1 for x in late)}"
+            )
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[str, list[float]]:
+    proc, port = start_server(4)
+    url = f"ws://127.0.0.1:{port}/v1/realtime?model=gpt-realtime"
+    out: dict[str, list[float]] = {"latency": [], "decision": []}
+    try:
+        async with websockets.connect(url, max_size=None, compression=None) as ws:
+            session = {
+                "type": "realtime",
+                "instructions": "You are a friendly voice assistant. Answer in one short sentence.",
+                "audio": {"input": {"turn_detection": {"type": mode}}},
+            }
+            await ws.send(orjson.dumps({"type": "session.update", "session": session}).decode())
+            loop = asyncio.get_running_loop()
+            state: dict[str, Any] = {"first": None, "done": 0, "committed": None}
+
+            async def read() -> None:
+                async for frame in ws:
+                    event = orjson.loads(frame)
+                    if event["type"] == "response.output_audio.delta" and state["first"] is None:
+                        state["first"] = loop.time()
+                    elif event["type"] == "input_audio_buffer.committed":
+                        state["committed"] = loop.time()
+                    elif event["type"] == "response.done":
+                        state["done"] += 1
+
+            reader = loop.create_task(read())
+            silence = b"\0" * CHUNK_BYTES
+            for turn in range(turns):
+                clip = pcm24(clips[turn % len(clips)])
+                state["first"] = None
+                done_before = state["done"]
+                chunks = [clip[i : i + CHUNK_BYTES] for i in range(0, len(clip), CHUNK_BYTES)]
+                start = loop.time()
+                end_of_speech = None
+                n = 0
+                while state["done"] == done_before and n < 1000:
+                    chunk = chunks[n] if n < len(chunks) else silence
+                    b64 = base64.b64encode(chunk.ljust(CHUNK_BYTES, b"\0")).decode()
+                    await ws.send('{"type":"input_audio_buffer.append","audio":"' + b64 + '"}')
+                    if n == len(chunks) - 1:
+                        end_of_speech = loop.time()
+                    n += 1
+                    await asyncio.sleep(max(0.0, start + n * CHUNK_MS / 1000 - loop.time()))
+                if state["first"] is not None and end_of_speech is not None:
+                    out["latency"].append(state["first"] - end_of_speech)
+                    out["decision"].append(state["committed"] - end_of_speech)
+                for _ in range(10):  # a short gap before the next question
+                    await ws.send(
+                        '{"type":"input_audio_buffer.append","audio":"'
+                        + base64.b64encode(silence).decode()
+                        + '"}'
+                    )
+                    await asyncio.sleep(CHUNK_MS / 1000)
+            reader.cancel()
+    finally:
+        proc.terminate()
+        proc.wait()
+    return out
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", default="50,100,200", help="comma-separated counts")
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--turns", type=int, default=20)
+    parser.add_argument("--skip-latency", action="store_true")
+    args = parser.parse_args()
+    await concurrency([int(n) for n in args.sessions.split(",")], args.seconds)
+    if args.skip_latency:
+        return
+    # Speech ends exactly at the clip's end (trimmed): the latency clock starts there.
+    clips = []
+    for q in QUESTIONS:
+        audio = piper(q)
+        loud = np.nonzero(np.abs(audio) > 0.02)[0]
+        clips.append(np.concatenate([np.zeros(4800, np.float32), audio[: loud[-1] + 1]]))
+    print("\nend of speech -> first audio, through the protocol (one session, real time)")
+    for mode in ("server_vad", "semantic_vad"):
+        r = await turn_latency(mode, args.turns, clips)
+        lat = r["latency"]
+        print(
+            f"  {mode:13} {len(lat)} turns: p50 {pct(lat, 0.5) * 1000:4.0f} ms,"
+            f" p95 {pct(lat, 0.95) * 1000:4.0f} ms (end of turn decided after p50"
+            f" {pct(r['decision'], 0.5) * 1000:4.0f} ms)"
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
