@@ -180,6 +180,15 @@ def _answered(call: ToolCall, messages: Sequence[ChatMessage]) -> bool:
     return False
 
 
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    same = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        same += 1
+    return same
+
+
 def _call_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
     options = [
         {
@@ -201,6 +210,7 @@ class LocalLLM:
         n_ctx: context window in tokens.
         threads: CPU threads (2 on this kind of machine; llama.cpp alone would pick 1).
         temperature: sampling temperature for replies (tool calls are sampled greedily).
+        cache_bytes: RAM for the KV states of recent conversations (0: only the last one).
     """
 
     def __init__(
@@ -210,8 +220,10 @@ class LocalLLM:
         n_ctx: int = 4096,
         threads: int = 2,
         temperature: float = 0.3,
+        cache_bytes: int = 512 << 20,
     ) -> None:
         from llama_cpp import Llama
+        from llama_cpp.llama_cache import LlamaRAMCache
 
         path = model_path or store.materialize(store.QWEN_0_5B)
         try:
@@ -225,6 +237,10 @@ class LocalLLM:
             )
         except Exception as exc:
             raise EngineError(f"cannot load the LLM {path}: {exc}", is_permanent=True) from exc
+        if cache_bytes:
+            # Conversations take turns on the one model: each one's KV state is kept in RAM and
+            # the longest matching prefix restored, so sessions do not evict each other's.
+            self._llm.set_cache(LlamaRAMCache(capacity_bytes=cache_bytes))
         template = self._llm.metadata.get("tokenizer.chat_template")
         if not template:
             raise EngineError(f"{path} has no chat template", is_permanent=True)
@@ -244,12 +260,11 @@ class LocalLLM:
 
     def _note_prefix(self, prompt: str) -> None:
         tokens = self._llm.tokenize(prompt.encode(), add_bos=False, special=True)
-        cached = self._llm._input_ids[: self._llm.n_tokens]
-        same = 0
-        for a, b in zip(tokens, cached, strict=False):
-            if a != b:
-                break
-            same += 1
+        same = _common_prefix(tokens, self._llm._input_ids[: self._llm.n_tokens].tolist())
+        cache = self._llm.cache
+        if cache is not None:
+            key = cache._find_longest_prefix_key(tuple(tokens))
+            same = max(same, _common_prefix(tokens, key or ()))
         self.last_prompt_tokens = len(tokens)
         self.last_evaluated_tokens = len(tokens) - same
 
