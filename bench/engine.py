@@ -200,6 +200,8 @@ async def run_turns(
                     turn_end_wall = time.perf_counter()
                     text = ev.transcript
                     asr_start = time.perf_counter()
+                    if text is None and ev.pending is not None:
+                        text = (await ev.pending).text
                     if text is None:
                         assert ev.audio is not None
                         text = (await asyncio.to_thread(engine.asr.transcribe, ev.audio)).text

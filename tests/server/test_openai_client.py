@@ -95,8 +95,10 @@ async def test_a_spoken_turn_with_server_vad(conn: Any, rec: Recorder) -> None:
         }
     )
     await rec.wait("session.updated")
-    said = "What is the capital of France?"
-    speech = piper(said)
+    # espeak-ng's voice; tiny.en hears this one right. (Its "capital of France" comes back as
+    # "capital and friends" even from the whole clip: the model's limit, not the pipeline's.)
+    said = "What is the capital city of Italy?"
+    speech = espeak(said)
     lead = 400
     await stream_speech(
         lambda a: conn.input_audio_buffer.append(audio=a),
@@ -117,7 +119,7 @@ async def test_a_spoken_turn_with_server_vad(conn: Any, rec: Recorder) -> None:
     assert done["response"]["status"] == "completed"
     assert audio_ms(rec.events) > 500
     spoken = "".join(e["delta"] for e in rec.of("response.output_audio_transcript.delta"))
-    assert "paris" in spoken.lower()
+    assert "rome" in spoken.lower(), spoken
     # the user's item holds the transcript
     await conn.conversation.item.retrieve(item_id=committed["item_id"])
     item = (await rec.wait("conversation.item.retrieved"))["item"]

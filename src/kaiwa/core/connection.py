@@ -25,6 +25,7 @@ import numpy as np
 import pydantic
 
 from .._event_queue import EventQueue
+from ..engine.asr import Transcript
 from ..engine.engine import Engine
 from ..engine.listener import ListenerEvent
 from ..engine.responder import ResponseChunk, respond
@@ -255,10 +256,17 @@ class RealtimeConnection:
             self._maybe_speculate(event.transcript)
         elif event.kind == "turn_ended" and event.audio is not None:
             item_id, self._speech_item = self._speech_item or new_id("item"), None
-            self._start_turn(item_id, event.audio, event.transcript, turn.create_response)
+            self._start_turn(
+                item_id, event.audio, event.transcript, turn.create_response, event.pending
+            )
 
     def _start_turn(
-        self, item_id: str, audio: np.ndarray, transcript: str | None, auto_response: bool
+        self,
+        item_id: str,
+        audio: np.ndarray,
+        transcript: str | None,
+        auto_response: bool,
+        pending: asyncio.Task[Transcript] | None = None,
     ) -> None:
         """Commit a user turn: the item appears now; transcription and the reply follow in order."""
         previous = self.conversation.last_id
@@ -283,7 +291,9 @@ class RealtimeConnection:
             self._auto_response_waiting = True
         earlier = list(self._pending_turns)
         task = self._spawn(
-            self._finish_turn(item, audio, transcript, auto_response, earlier, base_version)
+            self._finish_turn(
+                item, audio, transcript, auto_response, earlier, base_version, pending
+            )
         )
         self._pending_turns.append(task)
         task.add_done_callback(self._pending_turns.remove)
@@ -296,6 +306,7 @@ class RealtimeConnection:
         auto_response: bool,
         earlier: list[asyncio.Task[Any]],
         base_version: int,
+        pending: asyncio.Task[Transcript] | None,
     ) -> None:
         for task in earlier:  # turns finish in the order they were committed
             with contextlib.suppress(Exception):
@@ -304,8 +315,12 @@ class RealtimeConnection:
         if transcript is None:
             asr = self.engine.recognizer(turn.language)
             try:
-                result = await asyncio.to_thread(
-                    asr.transcribe, audio, language=turn.language, prompt=turn.prompt
+                result = await (
+                    pending
+                    if pending is not None
+                    else asyncio.to_thread(
+                        asr.transcribe, audio, language=turn.language, prompt=turn.prompt
+                    )
                 )
                 transcript = result.text
             except Exception as exc:
