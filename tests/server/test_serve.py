@@ -173,3 +173,19 @@ def test_client_secrets_need_the_key(served: Served) -> None:
         urllib.request.urlopen(request)
     assert refused.value.code == 401
     refused.value.close()
+
+
+async def test_a_client_that_never_reads_is_disconnected_not_buffered(served: Served) -> None:
+    # Every "{}" frame earns an error event. A client that keeps sending and never reads
+    # fills the socket, then the session's bounded queue: the server closes the connection
+    # (1008) instead of holding events without limit.
+    async with websockets.connect(
+        served.url, additional_headers=headers(API_KEY), max_queue=1, max_size=2**16
+    ) as ws:
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            for _ in range(200_000):
+                await ws.send("{}")
+            await ws.recv()  # (never reached when the server closes first)
+            for _ in range(10_000):
+                await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008

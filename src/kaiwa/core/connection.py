@@ -83,6 +83,8 @@ class RealtimeConnection:
         self._spec_usage: dict[str, int] = {}
         self._spec: SpeculativeReply[ResponseChunk] = SpeculativeReply(self._speculative_reply)
         self._closed = False
+        self.overrun = False
+        """The client stopped reading its events; the connection closed itself."""
         self._input = InputAudioBuffer(engine, self._on_listener_event)
         self._input.configure(self.session)
         self._put({"type": "session.created", "session": public_session(self.session)})
@@ -102,9 +104,18 @@ class RealtimeConnection:
         return {"event_id": f"event_{self._id_prefix}{next(self._ids)}", **event}
 
     def _put(self, event: dict[str, Any]) -> None:
-        """Queue an event now (caused by the client's own input: headroom, never waits)."""
-        if not self._closed:
+        """Queue an event now (caused by the client's own input: headroom, never waits).
+
+        Past the headroom the client has stopped reading while it keeps sending: the
+        connection is closed (`overrun` says why) rather than left to grow.
+        """
+        if self._closed:
+            return
+        try:
             self._out.put_nowait(self._stamp(event))
+        except InvalidState:
+            self.overrun = True
+            self._spawn(self.close())
 
     async def _emit(self, event: dict[str, Any]) -> None:
         """Queue an event, waiting while the client is behind (responses)."""
@@ -132,11 +143,7 @@ class RealtimeConnection:
     # -- the incoming side ---------------------------------------------------------------------
 
     async def receive(self, data: Mapping[str, Any]) -> None:
-        """Handle one client event (a decoded JSON object). Problems become ``error`` events.
-
-        Raises:
-            InvalidState: the client has stopped reading and the outgoing queue is overrun.
-        """
+        """Handle one client event (a decoded JSON object). Problems become ``error`` events."""
         event_id = data.get("event_id") if isinstance(data.get("event_id"), str) else None
         kind = data.get("type")
         try:
@@ -170,8 +177,6 @@ class RealtimeConnection:
                 param=exc.param,
                 client_event_id=event_id,
             )
-        except InvalidState:
-            raise
         except Exception as exc:  # a bug or an engine failure: say so, keep the session
             self._error(
                 f"The server had an error while processing {kind}: {exc}",

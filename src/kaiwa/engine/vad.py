@@ -8,6 +8,7 @@ float audio of any chunk size. A frame (32 ms) costs well under a millisecond of
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ __all__ = [
     "VadEvent",
     "VoiceActivityDetector",
 ]
+
+logger = logging.getLogger("kaiwa.engine")
 
 SAMPLE_RATE = 16000
 FRAME = 512  # samples per model step: 32 ms at 16 kHz
@@ -205,7 +208,10 @@ class VadBatcher:
             self._ready.clear()
             results = await asyncio.to_thread(_process_all, batch)
             for (_, on_events), events in zip(batch, results, strict=True):
-                on_events(events)
+                try:
+                    on_events(events)
+                except Exception:  # one session's failure must not stop everyone's VAD
+                    logger.exception("a VAD callback failed")
 
 
 def _process_all(

@@ -28,7 +28,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from ..core import ConfigError, RealtimeConnection
 from ..core.config import apply_update, default_session, public_session
 from ..engine.engine import Engine
-from ..exceptions import InvalidState, ProtocolError
+from ..exceptions import ProtocolError
 from ..protocol import load_frame
 from ..settings import DEFAULT_MODEL_NAME
 from .auth import DEFAULT_TTL_S, ClientSecrets, bearer_token
@@ -100,17 +100,21 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
             return
         await ws.accept(subprotocol="realtime" if "realtime" in offered else None)
         sessions.add(connection)
+        reader = asyncio.create_task(_read(ws, connection))
         writer = asyncio.create_task(_write(ws, connection))
         try:
-            await _read(ws, connection)
+            # Either side may end it: the client disconnects, or the connection closes itself.
+            await asyncio.wait([reader, writer], return_when=asyncio.FIRST_COMPLETED)
         finally:
             sessions.discard(connection)
             await connection.close()
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await writer
+            for task in (reader, writer):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            reason = "client is not reading its events" if connection.overrun else ""
             with contextlib.suppress(Exception):
-                await ws.close()
+                await ws.close(code=1008 if connection.overrun else 1000, reason=reason)
 
     async def client_secrets(request: Request) -> Response:
         token = bearer_token(request.headers)
@@ -163,25 +167,19 @@ async def _read(ws: WebSocket, connection: RealtimeConnection) -> None:
         if message["type"] == "websocket.disconnect":
             return
         text, data = message.get("text"), message.get("bytes")
+        if text is None:
+            connection.reject(
+                f"binary frames are not supported ({len(data or b'')} bytes): send each "
+                "event as a JSON text frame",
+                code="invalid_frame",
+            )
+            continue
         try:
-            if text is None:
-                connection.reject(
-                    f"binary frames are not supported ({len(data or b'')} bytes): send each "
-                    "event as a JSON text frame",
-                    code="invalid_frame",
-                )
-                continue
-            try:
-                event = load_frame(text)
-            except ProtocolError as exc:
-                connection.reject(f"We could not parse the JSON body of your request: {exc}")
-                continue
-            await connection.receive(event)
-        except InvalidState as exc:  # the client stopped reading while it kept sending
-            logger.warning("closing a session: %s", exc)
-            with contextlib.suppress(Exception):
-                await ws.close(code=1008, reason="client is not reading its events")
-            return
+            event = load_frame(text)
+        except ProtocolError as exc:
+            connection.reject(f"We could not parse the JSON body of your request: {exc}")
+            continue
+        await connection.receive(event)
 
 
 async def _write(ws: WebSocket, connection: RealtimeConnection) -> None:
