@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import itertools
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -28,16 +28,15 @@ from .._event_queue import EventQueue
 from ..engine.asr import Transcript
 from ..engine.engine import Engine
 from ..engine.listener import ListenerEvent
-from ..engine.responder import ResponseChunk, respond
-from ..engine.speculation import SpeculativeReply
-from ..engine.tts import resolve_voice
+from ..engine.responder import ResponseChunk
 from ..engine.vad import SAMPLE_RATE
 from ..exceptions import InvalidState
 from ..protocol import KNOWN_CLIENT_EVENTS, client_event_adapter
 from ..settings import DEFAULT_MODEL_NAME
 from .config import ClientError, apply_update, default_session, public_session, turn_settings
-from .conversation import Conversation, new_id, to_messages, tool_specs
+from .conversation import Conversation, new_id
 from .input_buffer import InputAudioBuffer
+from .replies import EarlyReply, engine_reply, response_items
 from .response import Response, ResponseOptions, resolve_options
 
 __all__ = ["RealtimeConnection"]
@@ -79,9 +78,7 @@ class RealtimeConnection:
         self._pending_turns: list[asyncio.Task[Any]] = []
         self._auto_response_waiting = False
         self._speech_item: str | None = None
-        self._spec_version = -1
-        self._spec_usage: dict[str, int] = {}
-        self._spec: SpeculativeReply[ResponseChunk] = SpeculativeReply(self._speculative_reply)
+        self._early = EarlyReply(engine)
         self._closed = False
         self.overrun = False
         """The client stopped reading its events; the connection closed itself."""
@@ -196,7 +193,7 @@ class RealtimeConnection:
         if self._closed:
             return
         self._closed = True
-        self._spec.cancel()
+        self._early.cancel()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -218,7 +215,7 @@ class RealtimeConnection:
         self.session = apply_update(self.session, data["session"])
         if turn_settings(self.session) != old_turn:
             self._input.configure(self.session)
-        self._spec.cancel()
+        self._early.cancel()
         self._put({"type": "session.updated", "session": public_session(self.session)})
 
     # -- input audio ---------------------------------------------------------------------------
@@ -230,14 +227,14 @@ class RealtimeConnection:
 
     async def _on_input_audio_buffer_clear(self, data: Mapping[str, Any]) -> None:
         self._speech_item = None
-        self._spec.cancel()
+        self._early.cancel()
         self._input.clear(self.session)
         self._put({"type": "input_audio_buffer.cleared"})
 
     def _on_listener_event(self, event: ListenerEvent) -> None:
         turn = turn_settings(self.session)
         if event.kind == "speech_started":
-            self._spec.cancel()
+            self._early.cancel()
             if self._speech_item is None:
                 self._speech_item = new_id("item")
             self._put(
@@ -362,9 +359,7 @@ class RealtimeConnection:
         if auto_response:
             self._auto_response_waiting = False
             if self._response is None:
-                # The early reply is good if nothing but this turn changed since it started.
-                early = transcript if self._spec_version == base_version else None
-                self._begin_response(self._options(None), transcript=early)
+                self._begin_response(self._options(None), transcript=(transcript, base_version))
             else:
                 self._auto_response_waiting = True  # after the active one: see _response_ended
 
@@ -384,19 +379,8 @@ class RealtimeConnection:
             )
         ):
             return
-        self._spec_version = self.conversation.version
-        self._spec.start(transcript)
-
-    def _speculative_reply(self, transcript: str) -> AsyncIterator[ResponseChunk]:
-        # Built from the conversation as it is now plus the (not yet added) user turn.
-        options = self._options(None)
-        user = {
-            "type": "message",
-            "role": "user",
-            "content": [{"type": "input_text", "text": transcript}],
-        }
-        self._spec_usage = {}
-        return self._reply(options, [*self.conversation.items(), user], self._spec_usage)
+        items = self.conversation.items()
+        self._early.start(transcript, self._options(None), items, self.conversation.version)
 
     # -- conversation items --------------------------------------------------------------------
 
@@ -408,7 +392,7 @@ class RealtimeConnection:
         if item["type"] == "message":
             item["content"] = [await self._content_part(dict(p)) for p in item.get("content", [])]
         previous = self.conversation.add(item, data.get("previous_item_id"))
-        self._spec.cancel()
+        self._early.cancel()
         event: dict[str, Any] = {"type": "conversation.item.added", "item": item}
         if previous is not None:
             event["previous_item_id"] = previous
@@ -434,7 +418,7 @@ class RealtimeConnection:
 
     async def _on_conversation_item_delete(self, data: Mapping[str, Any]) -> None:
         self.conversation.delete(data["item_id"])
-        self._spec.cancel()
+        self._early.cancel()
         self._put({"type": "conversation.item.deleted", "item_id": data["item_id"]})
 
     async def _on_conversation_item_truncate(self, data: Mapping[str, Any]) -> None:
@@ -453,33 +437,6 @@ class RealtimeConnection:
     def _options(self, request: Mapping[str, Any] | None) -> ResponseOptions:
         return resolve_options(self.session, request, self.conversation_id)
 
-    def _reply(
-        self, options: ResponseOptions, items: Sequence[Mapping[str, Any]], usage: dict[str, int]
-    ) -> AsyncIterator[ResponseChunk]:
-        _, rate = resolve_voice(options.voice)
-        return respond(
-            self.engine.llm,
-            self.engine.tts if options.audio else None,
-            to_messages(options.instructions, items),
-            tool_specs(options.tools),
-            tool_choice=options.tool_choice,
-            max_tokens=options.max_tokens,
-            speed=rate * options.speed,
-            rate=options.rate,
-            usage=usage,
-        )
-
-    def _input_items(self, options: ResponseOptions) -> Sequence[Mapping[str, Any]]:
-        if options.input_items is None:
-            return self.conversation.items()
-        items: list[Mapping[str, Any]] = []
-        for ref in options.input_items:
-            if ref.get("type") == "item_reference":
-                items.append(self.conversation.get(ref["id"]))
-            else:
-                items.append(ref)
-        return items
-
     async def _on_response_create(self, data: Mapping[str, Any]) -> None:
         options = self._options(data.get("response"))
         if self._response is not None:
@@ -489,19 +446,24 @@ class RealtimeConnection:
                 code="conversation_already_has_active_response",
             )
         if options.input_items is not None:
-            self._input_items(options)  # resolve references now: a bad one is this event's error
+            response_items(self.conversation, options)  # a bad reference: this event's error
         self._begin_response(options)
 
-    def _begin_response(self, options: ResponseOptions, *, transcript: str | None = None) -> None:
+    def _begin_response(
+        self, options: ResponseOptions, *, transcript: tuple[str, int] | None = None
+    ) -> None:
+        """Start a response; ``transcript`` (words, conversation version before them) lets
+        it use the early reply to those words."""
         response = Response(options, self.conversation, self._emit)
         self._response = response
         self._put({"type": "response.created", "response": response.shape()})
-        if transcript is not None and self._spec.transcript == transcript:
-            chunks = self._spec.take(transcript)
-            response.usage = self._spec_usage
+        early = self._early.take(*transcript) if transcript is not None else None
+        if early is not None:
+            chunks, response.usage = early
         else:
-            self._spec.cancel()
-            chunks = self._reply(options, list(self._input_items(options)), response.usage)
+            self._early.cancel()
+            items = response_items(self.conversation, options)
+            chunks = engine_reply(self.engine, options, items, response.usage)
         response.task = self._spawn(self._run_response(response, chunks))
 
     async def _run_response(self, response: Response, chunks: AsyncIterator[ResponseChunk]) -> None:
