@@ -38,8 +38,6 @@ from .vad import (
 __all__ = ["ListenerEvent", "TurnListener"]
 
 Float = npt.NDArray[np.float32]
-RECHECK_MS = 224
-"""With server_vad, the pause is transcribed again after this much silence."""
 Mode = Literal["server_vad", "semantic_vad"] | None
 
 
@@ -104,8 +102,6 @@ class TurnListener:
         self._partial: asyncio.Task[Transcript] | None = None
         self._partial_samples = 0  # audio length the running/finished partial covers
         self._partial_text: str | None = None
-        self._text_samples = 0  # audio length the partial text covers
-        self._rechecked = False
 
     @property
     def audio_ms(self) -> int:
@@ -149,11 +145,6 @@ class TurnListener:
             return
         if silence >= FRAME_MS and self._partial is None:
             self._start_partial()
-        elif self.mode == "server_vad" and silence >= RECHECK_MS and not self._rechecked:
-            # The first look came at the first silent frame, which may clip a quiet last
-            # sound ("France" heard as "friends"); the 500 ms rule leaves time for a second.
-            self._rechecked = True
-            self._start_partial()
         if self.mode != "semantic_vad":
             return
         # Until the pause's transcript is ready, wait as long as for an unfinished sentence.
@@ -169,8 +160,6 @@ class TurnListener:
         return audio[max(0, self._turn_start_sample - offset) :]
 
     def _start_partial(self) -> None:
-        if self._partial is not None and not self._partial.done():
-            self._partial.cancel()  # superseded (its thread finishes, the result is ignored)
         audio = self._turn_audio()
         self._partial_samples = self._audio_samples
         self._partial = asyncio.get_running_loop().create_task(self._transcribe(audio))
@@ -185,7 +174,6 @@ class TurnListener:
         if task is not self._partial or task.cancelled() or task.exception() is not None:
             return
         self._partial_text = task.result().text
-        self._text_samples = self._partial_samples
         self._emit(ListenerEvent("partial", transcript=self._partial_text))
         if self._in_turn and self._vad.speaking:
             self._during_silence()  # the verdict may already be due
@@ -195,30 +183,28 @@ class TurnListener:
             self._partial.cancel()  # the thread finishes, its result is ignored
         self._partial = None
         self._partial_text = None
-        self._rechecked = False
 
     def _end_turn(self, end_ms: int) -> None:
         if not self._in_turn:
             return
         self._in_turn = False
-        # The latest look at the pause is the final transcript: its text if it is in, else
-        # its running task (a fresh transcription would only start later).
-        running = self._partial if self._partial is not None and not self._partial.done() else None
-        covered = self._partial_text is not None and self._text_samples >= end_ms * 16
+        # The pause's transcript is the final one when it covers all the speech: its text if
+        # it is in, else its running task (a fresh transcription would only start later).
+        partial = self._partial if self._partial_samples >= end_ms * 16 else None
+        running = partial if partial is not None and not partial.done() else None
         audio = self._turn_audio()
         self._emit(
             ListenerEvent(
                 "turn_ended",
                 audio_start_ms=self._turn_start_sample // 16,
                 audio_end_ms=end_ms,
-                transcript=self._partial_text if covered and running is None else None,
+                transcript=self._partial_text if partial is not None else None,
                 audio=audio,
                 pending=running,
             )
         )
         self._partial = None
         self._partial_text = None
-        self._rechecked = False
         if self.mode == "semantic_vad":
             self._vad.speaking = False
             self._vad.silence_ms = 0
