@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import itertools
 import uuid
 from collections.abc import AsyncIterator, Mapping
@@ -283,7 +284,8 @@ class RealtimeConnection:
         }
         self.conversation.add(item)
         committed: dict[str, Any] = {"type": "input_audio_buffer.committed", "item_id": item_id}
-        added: dict[str, Any] = {"type": "conversation.item.added", "item": item}
+        # A copy: the stored item gets its transcript later, the event must not.
+        added: dict[str, Any] = {"type": "conversation.item.added", "item": copy.deepcopy(item)}
         if previous is not None:
             committed["previous_item_id"] = previous
             added["previous_item_id"] = previous
@@ -314,6 +316,8 @@ class RealtimeConnection:
             with contextlib.suppress(Exception):
                 await asyncio.shield(task)
         turn = turn_settings(self.session)
+        if pending is not None and pending.cancelled():
+            pending = None
         if transcript is None:
             asr = self.engine.recognizer(turn.language)
             try:
@@ -359,9 +363,9 @@ class RealtimeConnection:
         if auto_response:
             self._auto_response_waiting = False
             if self._response is None:
-                self._begin_response(self._options(None), transcript=(transcript, base_version))
+                self._auto_respond((transcript, base_version))
             else:
-                self._auto_response_waiting = True  # after the active one: see _response_ended
+                self._auto_response_waiting = True  # after the active one: see _run_response
 
     # -- speculation ---------------------------------------------------------------------------
 
@@ -476,7 +480,17 @@ class RealtimeConnection:
                 self._put({"type": "rate_limits.updated", "rate_limits": []})
                 if self._auto_response_waiting and not self._pending_turns:
                     self._auto_response_waiting = False
-                    self._begin_response(self._options(None))
+                    self._auto_respond(None)
+
+    def _auto_respond(self, transcript: tuple[str, int] | None) -> None:
+        """The response turn detection creates; a session setting that makes it impossible
+        (``tool_choice`` naming a missing tool...) is an ``error`` event, not a lost turn."""
+        try:
+            options = self._options(None)
+        except ClientError as exc:
+            self._error(str(exc), code=exc.code, param=exc.param)
+            return
+        self._begin_response(options, transcript=transcript)
 
     async def _on_response_cancel(self, data: Mapping[str, Any]) -> None:
         wanted = data.get("response_id")
