@@ -31,6 +31,21 @@ def test_speech_boundaries_land_within_100_ms(vad_model: Any, speak: Any) -> Non
     assert abs(events[1].audio_ms - end) <= 100
 
 
+@pytest.mark.parametrize("lead_ms", [800, 20_000])
+def test_speech_after_a_long_silence_is_heard_as_soon(vad_model: Any, lead_ms: int) -> None:
+    # Silero's state drifts over long digital silence (it then heard "Hello there." ~320 ms
+    # late); the detector renews it, so a user who speaks after a while is heard as promptly.
+    speech = piper("Hello there.")
+    audio = np.concatenate([silence(lead_ms), speech, silence(800)])
+    start, _ = truth(audio)
+    vad = VoiceActivityDetector(vad_model)
+    events = []
+    for i in range(0, audio.size, 640):
+        events += vad.push(audio[i : i + 640])
+    assert events[0].kind == "speech_started"
+    assert abs(events[0].audio_ms - start) <= 100
+
+
 def test_a_pause_shorter_than_the_silence_duration_does_not_split_the_turn(
     vad_model: Any,
 ) -> None:

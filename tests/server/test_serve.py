@@ -189,3 +189,38 @@ async def test_a_client_that_never_reads_is_disconnected_not_buffered(served: Se
             for _ in range(10_000):
                 await ws.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+
+
+async def test_audio_sent_faster_than_real_time_is_all_heard(raw: tuple[Any, Recorder]) -> None:
+    # 20 s of audio in one burst: the VAD works through it (appends wait when it falls 2 s
+    # behind, holding back the socket) and places the speech by the audio's clock.
+    import base64
+
+    import numpy as np
+
+    from kaiwa.audio.codecs import float_to_pcm16, resample
+    from tests.speech import piper, silence
+
+    ws, rec = raw
+    update = {
+        "type": "realtime",
+        "audio": {"input": {"turn_detection": {"type": "server_vad", "create_response": False}}},
+    }
+    await ws.send(json.dumps({"type": "session.update", "session": update}))
+    await rec.wait("session.updated")
+    speech = piper("Hello there.")
+    audio = np.concatenate([silence(18_000), speech, silence(1500)])
+    pcm = float_to_pcm16(resample(audio, 16000, 24000))
+    for i in range(0, len(pcm), 4800):  # 100 ms a frame, no pacing
+        chunk = base64.b64encode(pcm[i : i + 4800]).decode()
+        await ws.send(json.dumps({"type": "input_audio_buffer.append", "audio": chunk}))
+    loud = np.nonzero(np.abs(speech) > 0.02)[0]
+    started = await rec.wait("input_audio_buffer.speech_started")
+    assert abs(started["audio_start_ms"] - (18_000 + loud[0] // 16)) < 150
+    stopped = await rec.wait("input_audio_buffer.speech_stopped")
+    assert abs(stopped["audio_end_ms"] - (18_000 + loud[-1] // 16)) < 300
+    committed = await rec.wait("input_audio_buffer.committed")
+    assert committed["item_id"] == started["item_id"]
+    done = await rec.wait("conversation.item.done", lambda e: e["item"]["id"] == started["item_id"])
+    assert "hello" in done["item"]["content"][0]["transcript"].lower()
+    assert not rec.of("error")

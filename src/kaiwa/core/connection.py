@@ -146,7 +146,7 @@ class RealtimeConnection:
         kind = data.get("type")
         try:
             if kind == "input_audio_buffer.append":
-                self._input.append(data.get("audio"))  # the hot path: no pydantic
+                await self._input.append(data.get("audio"))  # the hot path: no pydantic
                 return
             if kind not in KNOWN_CLIENT_EVENTS:
                 raise ClientError(

@@ -22,12 +22,14 @@ from ..engine.listener import ListenerEvent, TurnListener
 from ..engine.vad import SAMPLE_RATE
 from .config import ClientError, turn_settings
 
-__all__ = ["MAX_BUFFER_MS", "InputAudioBuffer"]
+__all__ = ["MAX_BACKLOG_MS", "MAX_BUFFER_MS", "InputAudioBuffer"]
 
 Float = npt.NDArray[np.float32]
 
 MAX_BUFFER_MS = 15 * 60 * 1000
 """Uncommitted audio held with manual turns (15 minutes)."""
+MAX_BACKLOG_MS = 2000
+"""Audio waiting for the VAD before an append waits (a client sending faster than real time)."""
 
 
 class InputAudioBuffer:
@@ -83,11 +85,17 @@ class InputAudioBuffer:
                 f"'audio' does not fit the input format: {exc}", param="audio"
             ) from None
 
-    def append(self, audio: object) -> None:
-        """Add base64 audio (``input_audio_buffer.append``)."""
+    async def append(self, audio: object) -> None:
+        """Add base64 audio (``input_audio_buffer.append``).
+
+        Audio sent faster than the VAD can listen waits here (at most `MAX_BACKLOG_MS`
+        unprocessed), which holds back the client's socket instead of growing a queue.
+        """
         samples = self.decode(audio, stream=True)
         if self.listener is not None:
             self.listener.push(samples)
+            if self.listener.backlog_ms > MAX_BACKLOG_MS:
+                await self.listener.caught_up(MAX_BACKLOG_MS // 2)
             return
         ms = samples.size * 1000 / SAMPLE_RATE
         if self._kept_ms + ms > MAX_BUFFER_MS:

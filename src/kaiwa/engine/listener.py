@@ -79,6 +79,7 @@ class TurnListener:
     ) -> None:
         self._asr = asr
         self._batcher = batcher
+        self._vad_ran = asyncio.Event()
         self._emit = on_event
         self.mode: Mode = mode
         self.config = vad_config or VadConfig()
@@ -118,7 +119,19 @@ class TurnListener:
             self._vad.feed(samples)
             self._batcher.submit(self._vad, self._on_vad)
 
+    @property
+    def backlog_ms(self) -> int:
+        """Audio pushed that the VAD has not reached yet (with a batcher)."""
+        return self._vad.backlog_ms
+
+    async def caught_up(self, backlog_ms: int = 0) -> None:
+        """Wait until the VAD's backlog is at most ``backlog_ms``."""
+        while self._vad.backlog_ms > backlog_ms:
+            self._vad_ran.clear()
+            await self._vad_ran.wait()
+
     def _on_vad(self, events: list[VadEvent]) -> None:
+        self._vad_ran.set()
         for event in events:
             if event.kind == "speech_started":
                 self._start_turn(event.audio_ms)

@@ -36,6 +36,7 @@ SAMPLE_RATE = 16000
 FRAME = 512  # samples per model step: 32 ms at 16 kHz
 CONTEXT = 64  # samples of the previous frame the model also sees
 FRAME_MS = FRAME * 1000 // SAMPLE_RATE
+RESET_AFTER_FRAMES = 2000 // FRAME_MS  # the model state is renewed after 2 s without speech
 
 
 class SileroVAD:
@@ -109,6 +110,8 @@ class VoiceActivityDetector:
         self._state = _State()
         self._pending = np.zeros(0, np.float32)
         self._incoming: list[npt.NDArray[np.float32]] = []
+        self._backlog = 0
+        self._quiet_frames = 0
         self._lock = threading.Lock()
         self._frames = 0
         self.speaking = False
@@ -134,11 +137,18 @@ class VoiceActivityDetector:
         """Queue audio for the next `process` (which may run in another thread)."""
         with self._lock:
             self._incoming.append(samples)
+            self._backlog += samples.size
+
+    @property
+    def backlog_ms(self) -> int:
+        """Audio fed but not processed yet."""
+        return self._backlog * 1000 // SAMPLE_RATE
 
     def process(self) -> list[VadEvent]:
         """Run the model over the audio fed so far; returns the events, in order."""
         with self._lock:
             incoming, self._incoming = self._incoming, []
+            self._backlog = 0
         if not incoming:
             return []
         data = np.concatenate([self._pending, *incoming])
@@ -148,6 +158,11 @@ class VoiceActivityDetector:
         if n == 0:
             return events
         frames = np.ascontiguousarray(data[:n], dtype=np.float32).reshape(-1, FRAME)
+        if not self.speaking and self._quiet_frames >= RESET_AFTER_FRAMES:
+            # Silero's state drifts over long silence and then hears speech late (~300 ms
+            # after 18 s of digital silence); from a fresh state it reacts within a frame.
+            self._state = _State()
+            self._quiet_frames = 0
         for prob in self.model.probabilities(frames, self._state):
             event = self._step(float(prob))
             if event is not None:
@@ -158,7 +173,9 @@ class VoiceActivityDetector:
         self._frames += 1
         now = self._frames * FRAME_MS
         if not self.speaking:
+            self._quiet_frames += 1
             if prob >= self.config.threshold:
+                self._quiet_frames = 0
                 self.speaking = True
                 self.silence_ms = 0
                 self.speech_start_ms = now - FRAME_MS
