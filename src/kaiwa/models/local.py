@@ -18,20 +18,19 @@ from ..engine.engine import Engine
 from ..exceptions import InvalidState, UserError
 from ..settings import DEFAULT_MODEL_NAME
 from ._client_protocol import ClientProtocol
-from .interface import RealtimeModel, RealtimeModelConfig, RealtimeModelListener
+from ._protocol_model import ProtocolModel
+from .interface import RealtimeModelConfig
 from .model_events import (
     RealtimeModelConnectionStatusEvent,
-    RealtimeModelEvent,
     RealtimeModelExceptionEvent,
 )
-from .model_inputs import RealtimeModelSendEvent
 
 __all__ = ["LocalRealtimeModel"]
 
 logger = logging.getLogger("kaiwa.models")
 
 
-class LocalRealtimeModel(RealtimeModel):
+class LocalRealtimeModel(ProtocolModel):
     """The offline realtime engine, embedded (the default when ``OPENAI_API_KEY`` is unset).
 
     Args:
@@ -39,26 +38,11 @@ class LocalRealtimeModel(RealtimeModel):
     """
 
     def __init__(self, engine: Engine | None = None) -> None:
+        super().__init__()
         self.model = DEFAULT_MODEL_NAME
         self._engine = engine
-        self._listeners: list[RealtimeModelListener] = []
         self._connection: RealtimeConnection | None = None
-        self._protocol: ClientProtocol | None = None
         self._reader: asyncio.Task[None] | None = None
-        self._send_lock = asyncio.Lock()
-
-    def add_listener(self, listener: RealtimeModelListener) -> None:
-        if listener not in self._listeners:
-            self._listeners.append(listener)
-
-    def remove_listener(self, listener: RealtimeModelListener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    async def _emit(self, events: list[RealtimeModelEvent]) -> None:
-        for event in events:
-            for listener in list(self._listeners):
-                await listener.on_event(event)
 
     async def connect(self, options: RealtimeModelConfig) -> None:
         """Load the engine (once per process) and open a session on it.
@@ -85,38 +69,24 @@ class LocalRealtimeModel(RealtimeModel):
         await self._flush()
 
     async def _read_loop(self) -> None:
-        assert self._connection is not None and self._protocol is not None
-        connection, protocol = self._connection, self._protocol
+        assert self._connection is not None
+        connection = self._connection
         try:
             async for event in connection.events():
-                protocol.receive(event)
-                await self._emit(protocol.events_to_emit())
-                if protocol.wants_to_send:
-                    await self._flush()
+                await self._handle(event)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a listener failed: report it, the session decides
             logger.exception("local model reader failed")
             await self._emit([RealtimeModelExceptionEvent(exc, context="reading events")])
 
-    async def send_event(self, event: RealtimeModelSendEvent) -> None:
-        """Send a session request (audio, a message, a tool output, an interrupt...).
+    def _is_open(self) -> bool:
+        return self._connection is not None
 
-        Raises:
-            InvalidState: not connected.
-        """
-        if self._protocol is None or self._connection is None:
-            raise InvalidState("not connected: use the session as `async with session:` first")
-        self._protocol.send(event)
-        await self._emit(self._protocol.events_to_emit())
-        await self._flush()
-
-    async def _flush(self) -> None:
-        assert self._protocol is not None and self._connection is not None
-        connection = self._connection
-        async with self._send_lock:
-            for data in self._protocol.events_to_send():
-                await connection.receive(data)
+    async def _deliver(self, event: dict[str, Any]) -> None:
+        if self._connection is None:
+            raise InvalidState("the session is closed")
+        await self._connection.receive(event)
 
     async def close(self) -> None:
         """End the session (idempotent); the engine stays loaded for the next one."""

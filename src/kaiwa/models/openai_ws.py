@@ -23,15 +23,14 @@ from ..exceptions import InvalidState, ModelConnectionError, ProtocolError, User
 from ..protocol import dump_event, load_frame
 from ..settings import DEFAULT_MODEL_NAME
 from ._client_protocol import ClientProtocol
-from .interface import RealtimeModel, RealtimeModelConfig, RealtimeModelListener
+from ._protocol_model import ProtocolModel
+from .interface import RealtimeModelConfig
 from .model_events import (
     RealtimeModelConnectionStatusEvent,
     RealtimeModelEndOfStreamEvent,
     RealtimeModelErrorEvent,
-    RealtimeModelEvent,
     RealtimeModelExceptionEvent,
 )
-from .model_inputs import RealtimeModelSendEvent
 
 __all__ = ["OpenAIRealtimeWebSocketModel", "TransportConfig", "get_api_key"]
 
@@ -62,7 +61,7 @@ async def get_api_key(key: str | Callable[[], Any] | None) -> str | None:
     return os.environ.get("OPENAI_API_KEY")
 
 
-class OpenAIRealtimeWebSocketModel(RealtimeModel):
+class OpenAIRealtimeWebSocketModel(ProtocolModel):
     """A realtime model reached over WebSocket with the OpenAI Realtime (GA) protocol.
 
     The URL is ``model_config["url"]``, else ``$KAIWA_REALTIME_URL?model=<model_name>``, else
@@ -70,29 +69,12 @@ class OpenAIRealtimeWebSocketModel(RealtimeModel):
     """
 
     def __init__(self, *, transport_config: TransportConfig | None = None) -> None:
+        super().__init__()
         self.model = DEFAULT_MODEL_NAME
         self._transport = transport_config or {}
-        self._listeners: list[RealtimeModelListener] = []
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
-        self._protocol: ClientProtocol | None = None
-        self._send_lock = asyncio.Lock()
         self._closing = False
-
-    # -- listeners ---------------------------------------------------------------------------
-
-    def add_listener(self, listener: RealtimeModelListener) -> None:
-        if listener not in self._listeners:
-            self._listeners.append(listener)
-
-    def remove_listener(self, listener: RealtimeModelListener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    async def _emit(self, events: list[RealtimeModelEvent]) -> None:
-        for event in events:
-            for listener in list(self._listeners):
-                await listener.on_event(event)
 
     # -- connecting --------------------------------------------------------------------------
 
@@ -160,8 +142,8 @@ class OpenAIRealtimeWebSocketModel(RealtimeModel):
     # -- reading -----------------------------------------------------------------------------
 
     async def _read_loop(self) -> None:
-        assert self._ws is not None and self._protocol is not None
-        ws, protocol = self._ws, self._protocol
+        assert self._ws is not None
+        ws = self._ws
         try:
             while True:
                 # Bytes, not str: orjson parses UTF-8 directly, so decoding first is wasted work.
@@ -171,10 +153,7 @@ class OpenAIRealtimeWebSocketModel(RealtimeModel):
                 except ProtocolError as exc:
                     await self._emit([RealtimeModelErrorEvent(error=exc)])
                     continue
-                protocol.receive(data)
-                await self._emit(protocol.events_to_emit())
-                if protocol.wants_to_send:
-                    await self._flush()
+                await self._handle(data)
         except websockets.ConnectionClosedOK:
             if not self._closing:
                 # The server closed cleanly: no more events will come.
@@ -203,28 +182,17 @@ class OpenAIRealtimeWebSocketModel(RealtimeModel):
 
     # -- sending -----------------------------------------------------------------------------
 
-    async def send_event(self, event: RealtimeModelSendEvent) -> None:
-        """Send a session request (audio, a message, a tool output, an interrupt...).
+    def _is_open(self) -> bool:
+        return self._ws is not None
 
-        Raises:
-            InvalidState: not connected.
-            ModelConnectionError: the connection is gone.
-        """
-        if self._protocol is None or self._ws is None:
-            raise InvalidState("not connected: use the session as `async with session:` first")
-        self._protocol.send(event)
-        await self._emit(self._protocol.events_to_emit())
-        await self._flush()
-
-    async def _flush(self) -> None:
-        assert self._protocol is not None and self._ws is not None
+    async def _deliver(self, event: dict[str, Any]) -> None:
         ws = self._ws
-        async with self._send_lock:
-            for event in self._protocol.events_to_send():
-                try:
-                    await ws.send(dump_event(event), text=True)
-                except websockets.ConnectionClosed as exc:
-                    raise ModelConnectionError(f"connection closed: {exc}") from exc
+        if ws is None:
+            raise ModelConnectionError("connection closed")
+        try:
+            await ws.send(dump_event(event), text=True)
+        except websockets.ConnectionClosed as exc:
+            raise ModelConnectionError(f"connection closed: {exc}") from exc
 
     # -- closing -----------------------------------------------------------------------------
 

@@ -1,0 +1,78 @@
+"""What the models that speak the protocol through a `ClientProtocol` share.
+
+`OpenAIRealtimeWebSocketModel` carries the events over a WebSocket, `LocalRealtimeModel`
+hands them to a `RealtimeConnection` in-process; everything else (listeners, sending through
+the protocol, handling what comes back) is here, once.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+from typing import Any
+
+from ..exceptions import InvalidState
+from ._client_protocol import ClientProtocol
+from .interface import RealtimeModel, RealtimeModelListener
+from .model_events import RealtimeModelEvent
+from .model_inputs import RealtimeModelSendEvent
+
+__all__ = ["ProtocolModel"]
+
+
+class ProtocolModel(RealtimeModel):
+    """A `RealtimeModel` whose decisions are a `ClientProtocol`'s; subclasses move events."""
+
+    def __init__(self) -> None:
+        self._listeners: list[RealtimeModelListener] = []
+        self._protocol: ClientProtocol | None = None
+        self._send_lock = asyncio.Lock()
+
+    def add_listener(self, listener: RealtimeModelListener) -> None:
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: RealtimeModelListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    async def _emit(self, events: list[RealtimeModelEvent]) -> None:
+        for event in events:
+            for listener in list(self._listeners):
+                await listener.on_event(event)
+
+    @abc.abstractmethod
+    def _is_open(self) -> bool:
+        """Whether events can be delivered now."""
+
+    @abc.abstractmethod
+    async def _deliver(self, event: dict[str, Any]) -> None:
+        """Carry one client event to the server."""
+
+    async def send_event(self, event: RealtimeModelSendEvent) -> None:
+        """Send a session request (audio, a message, a tool output, an interrupt...).
+
+        Raises:
+            InvalidState: not connected.
+            ModelConnectionError: the connection is gone.
+        """
+        if self._protocol is None or not self._is_open():
+            raise InvalidState("not connected: use the session as `async with session:` first")
+        self._protocol.send(event)
+        await self._emit(self._protocol.events_to_emit())
+        await self._flush()
+
+    async def _handle(self, data: dict[str, Any]) -> None:
+        """One server event: update the protocol, tell the listeners, send what it asks."""
+        assert self._protocol is not None
+        self._protocol.receive(data)
+        await self._emit(self._protocol.events_to_emit())
+        if self._protocol.wants_to_send:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        assert self._protocol is not None
+        protocol = self._protocol
+        async with self._send_lock:
+            for event in protocol.events_to_send():
+                await self._deliver(event)
