@@ -21,9 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kaiwa.engine.asr import SpeechRecognizer  # noqa: E402
-from kaiwa.engine.turn import TurnPolicy  # noqa: E402
-from tests.speech import espeak, piper, silence  # noqa: E402
+from kaiwa.engine.asr import SpeechRecognizer
+from kaiwa.engine.turn import TurnPolicy
+from tests.speech import espeak, piper, silence
 
 FINISHED = [
     "What's the weather like in Kyoto?",
