@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import types
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import orjson
 import pytest
 
 from kaiwa.audio.codecs import float_to_pcm16, resample
 from tests.speech import espeak, piper, silence
 
-from .conftest import API_KEY, Served
+from .conftest import API_KEY, Served, strict
 
 
 @dataclass
@@ -50,15 +51,33 @@ def _agents() -> types.SimpleNamespace:
 
 
 @pytest.fixture(params=["openai-agents/served", "kaiwa/served", "kaiwa/embedded"])
-def door(request: Any, monkeypatch: pytest.MonkeyPatch) -> Door:
+def door(request: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Door]:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("KAIWA_REALTIME_URL", raising=False)
-    if request.param == "kaiwa/embedded":
-        return Door(request.param, _kaiwa(), {})
-    served: Served = request.getfixturevalue("served")
-    config = {"url": served.url, "api_key": API_KEY}
-    api = _agents() if request.param.startswith("openai-agents") else _kaiwa()
-    return Door(request.param, api, config)
+    if request.param != "kaiwa/embedded":
+        served: Served = request.getfixturevalue("served")
+        config = {"url": served.url, "api_key": API_KEY}
+        api = _agents() if request.param.startswith("openai-agents") else _kaiwa()
+        yield Door(request.param, api, config)
+        return
+    # No socket to read raw frames from: check every event as the connection makes it (and
+    # fail at the end, since a check failing inside a callback could go unseen).
+    from kaiwa.core.connection import RealtimeConnection
+
+    stamp = RealtimeConnection._stamp
+    problems: list[str] = []
+
+    def checked(self: RealtimeConnection, event: dict[str, Any]) -> dict[str, Any]:
+        out = stamp(self, event)
+        try:
+            strict(orjson.dumps(out))
+        except Exception as exc:
+            problems.append(f"{out.get('type')}: {exc}")
+        return out
+
+    monkeypatch.setattr(RealtimeConnection, "_stamp", checked)
+    yield Door(request.param, _kaiwa(), {})
+    assert not problems, problems
 
 
 @pytest.fixture
