@@ -231,3 +231,35 @@ async def test_barge_in_cancels_the_answer_and_truncation_cuts_its_transcript(
     heard = item["content"][0]["transcript"]
     assert len(heard.split()) < len(full.split())
     assert full.startswith(heard)
+
+
+async def test_a_silent_user_is_prompted_after_idle_timeout_ms(conn: Any, rec: Recorder) -> None:
+    await conn.session.update(
+        session={
+            "type": "realtime",
+            "instructions": "You are a friendly assistant. Answer in one short sentence.",
+            "audio": {"input": {"turn_detection": {"type": "server_vad", "idle_timeout_ms": 1000}}},
+        }
+    )
+    await rec.wait("session.updated")
+    await conn.conversation.item.create(item=user_text("Hello!"))
+    await conn.response.create()
+    first = await rec.wait("response.done")
+    played = audio_ms(rec.events)
+    # Silence, faster than real time: the timeout runs on the input audio's clock, after the
+    # answer's audio has played (as OpenAI counts it).
+    silent = base64.b64encode(b"\0" * 4800).decode()  # 100 ms
+    for _ in range(int((played + 600) / 100)):
+        await conn.input_audio_buffer.append(audio=silent)
+    for _ in range(15):
+        await conn.input_audio_buffer.append(audio=silent)
+    timeout = await rec.wait("input_audio_buffer.timeout_triggered")
+    # counted from when the answer's audio ends (no input audio came before it)...
+    assert abs(timeout["audio_start_ms"] - played) < 50
+    # ...and triggered once idle_timeout_ms of silence has passed, not before
+    assert 1000 <= timeout["audio_end_ms"] - timeout["audio_start_ms"] < 1200
+    committed = await rec.wait("input_audio_buffer.committed")
+    assert committed["item_id"] == timeout["item_id"]
+    second = await rec.wait("response.done", count=2)
+    assert second["response"]["id"] != first["response"]["id"]
+    assert second["response"]["status"] == "completed"

@@ -103,8 +103,6 @@ def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
 # Sections replaced whole: a new turn_detection of another type must not keep the old type's
 # keys, and a format {"type": "audio/pcmu"} must not keep a pcm rate.
 _WHOLE = frozenset({"turn_detection", "format", "transcription", "tool_choice", "tracing"})
-_IGNORED = ("tracing", "prompt", "truncation", "include", "noise_reduction")
-"""Accepted and ignored: they change nothing on a local engine (documented in the README)."""
 
 
 def apply_update(session: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
@@ -188,6 +186,7 @@ class TurnSettings:
     transcribe: bool
     language: str | None
     prompt: str | None
+    idle_timeout_ms: int | None = None
 
 
 def turn_settings(session: Mapping[str, Any]) -> TurnSettings:
@@ -215,4 +214,5 @@ def turn_settings(session: Mapping[str, Any]) -> TurnSettings:
         transcribe=bool(transcription),
         language=language,
         prompt=prompt,
+        idle_timeout_ms=td.get("idle_timeout_ms") if td["type"] == "server_vad" else None,
     )

@@ -80,6 +80,7 @@ class RealtimeConnection:
         self._auto_response_waiting = False
         self._speech_item: str | None = None
         self._early = EarlyReply(engine)
+        self._idle_deadline: int | None = None  # input audio ms (server_vad idle_timeout_ms)
         self._closed = False
         self.overrun = False
         """The client stopped reading its events; the connection closed itself."""
@@ -147,6 +148,8 @@ class RealtimeConnection:
         try:
             if kind == "input_audio_buffer.append":
                 await self._input.append(data.get("audio"))  # the hot path: no pydantic
+                if self._idle_deadline is not None:
+                    self._check_idle()
                 return
             if kind not in KNOWN_CLIENT_EVENTS:
                 raise ClientError(
@@ -228,6 +231,7 @@ class RealtimeConnection:
 
     async def _on_input_audio_buffer_clear(self, data: Mapping[str, Any]) -> None:
         self._speech_item = None
+        self._idle_deadline = None
         self._early.cancel()
         self._input.clear(self.session)
         self._put({"type": "input_audio_buffer.cleared"})
@@ -236,6 +240,7 @@ class RealtimeConnection:
         turn = turn_settings(self.session)
         if event.kind == "speech_started":
             self._early.cancel()
+            self._idle_deadline = None
             if self._speech_item is None:
                 self._speech_item = new_id("item")
             self._put(
@@ -478,9 +483,42 @@ class RealtimeConnection:
                 self._response = None
             if not self._closed:
                 self._put({"type": "rate_limits.updated", "rate_limits": []})
+                self._arm_idle_timeout(response)
                 if self._auto_response_waiting and not self._pending_turns:
                     self._auto_response_waiting = False
                     self._auto_respond(None)
+
+    def _arm_idle_timeout(self, response: Response) -> None:
+        """With server_vad's ``idle_timeout_ms``, answer a silent user once the response has
+        played and that much more audio has passed (OpenAI's rule, on the input's clock)."""
+        idle = turn_settings(self.session).idle_timeout_ms
+        listener = self._input.listener
+        if idle and listener is not None and response.status == "completed":
+            self._idle_deadline = listener.audio_ms + int(response.audio_ms) + idle
+
+    def _check_idle(self) -> None:
+        listener, deadline = self._input.listener, self._idle_deadline
+        if (
+            listener is None
+            or deadline is None
+            or listener.in_turn
+            or self._response is not None
+            or self._pending_turns
+            or listener.audio_ms < deadline
+        ):
+            return
+        self._idle_deadline = None
+        idle = turn_settings(self.session).idle_timeout_ms or 0
+        item_id = new_id("item")
+        self._put(
+            {
+                "type": "input_audio_buffer.timeout_triggered",
+                "audio_start_ms": deadline - idle,
+                "audio_end_ms": listener.audio_ms,
+                "item_id": item_id,
+            }
+        )
+        self._start_turn(item_id, listener.commit(), "", auto_response=True)
 
     def _auto_respond(self, transcript: tuple[str, int] | None) -> None:
         """The response turn detection creates; a session setting that makes it impossible

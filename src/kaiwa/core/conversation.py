@@ -20,6 +20,8 @@ from .config import ClientError
 
 __all__ = ["Conversation", "ItemError", "new_id", "to_messages", "tool_specs"]
 
+SILENT_TURN = "(The user says nothing.)"
+"""What the LLM reads for a user turn in which no words were heard."""
 MAX_ITEMS = 2_000
 """Items kept per conversation; the oldest go first (the LLM sees only the recent ones)."""
 
@@ -191,6 +193,8 @@ def to_messages(instructions: str, items: Iterable[Mapping[str, Any]]) -> list[C
         if kind == "message":
             role = item.get("role")
             text = _text_of(item)
+            if not text and role == "user" and item.get("content"):
+                text = SILENT_TURN  # a turn without words (an idle timeout, noise)
             if not text:
                 continue
             messages.append(ChatMessage("system" if role == "system" else role, text))  # type: ignore[arg-type]

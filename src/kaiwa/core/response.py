@@ -141,6 +141,8 @@ class Response:
     usage: dict[str, int] = field(default_factory=dict)
     output: list[dict[str, Any]] = field(default_factory=list)
     task: asyncio.Task[None] | None = None
+    audio_ms: float = 0.0
+    """How long the audio sent so far plays."""
     _message: _Item | None = None
 
     def shape(self) -> dict[str, Any]:
@@ -259,6 +261,7 @@ class Response:
             )
         ms = samples.size * 1000 / self.options.rate
         m.audio_ms += ms
+        self.audio_ms += ms
         if self.options.in_conversation:
             self.conversation.spoke(m.item["id"], text, ms)
 

@@ -120,6 +120,11 @@ class TurnListener:
             self._batcher.submit(self._vad, self._on_vad)
 
     @property
+    def in_turn(self) -> bool:
+        """The user is speaking (or pausing within a turn)."""
+        return self._in_turn
+
+    @property
     def backlog_ms(self) -> int:
         """Audio pushed that the VAD has not reached yet (with a batcher)."""
         return self._vad.backlog_ms
