@@ -113,6 +113,8 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
             reason = "client is not reading its events" if connection.overrun else ""
+            if connection.overrun:
+                logger.warning("closed a session: %s", reason)
             with contextlib.suppress(Exception):
                 await ws.close(code=1008 if connection.overrun else 1000, reason=reason)
 
