@@ -34,11 +34,19 @@ from ..engine.vad import SAMPLE_RATE
 from ..exceptions import InvalidState
 from ..protocol import KNOWN_CLIENT_EVENTS, client_event_adapter
 from ..settings import DEFAULT_MODEL_NAME
-from .config import ClientError, apply_update, default_session, public_session, turn_settings
+from .config import (
+    ClientError,
+    TurnSettings,
+    apply_update,
+    default_session,
+    public_session,
+    turn_settings,
+)
 from .conversation import Conversation, new_id
 from .input_buffer import InputAudioBuffer
 from .replies import EarlyReply, engine_reply, response_items
 from .response import Response, ResponseOptions, resolve_options
+from .turns import IdleTimer, UserTurn, words_of
 
 __all__ = ["RealtimeConnection"]
 
@@ -80,11 +88,12 @@ class RealtimeConnection:
         self._auto_response_waiting = False
         self._speech_item: str | None = None
         self._early = EarlyReply(engine)
-        self._idle_deadline: int | None = None  # input audio ms (server_vad idle_timeout_ms)
+        self._idle = IdleTimer()
         self._closed = False
+        self._closed_event = asyncio.Event()
         self.overrun = False
         """The client stopped reading its events; the connection closed itself."""
-        self._input = InputAudioBuffer(engine, self._on_listener_event)
+        self._input = InputAudioBuffer(engine, self._on_listener_event, self._on_heard)
         self._input.configure(self.session)
         self._put({"type": "session.created", "session": public_session(self.session)})
 
@@ -143,13 +152,13 @@ class RealtimeConnection:
 
     async def receive(self, data: Mapping[str, Any]) -> None:
         """Handle one client event (a decoded JSON object). Problems become ``error`` events."""
+        if self._closed:
+            return
         event_id = data.get("event_id") if isinstance(data.get("event_id"), str) else None
         kind = data.get("type")
         try:
             if kind == "input_audio_buffer.append":
                 await self._input.append(data.get("audio"))  # the hot path: no pydantic
-                if self._idle_deadline is not None:
-                    self._check_idle()
                 return
             if kind not in KNOWN_CLIENT_EVENTS:
                 raise ClientError(
@@ -197,7 +206,9 @@ class RealtimeConnection:
         if self._closed:
             return
         self._closed = True
+        self._closed_event.set()
         self._early.cancel()
+        self._input.close()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -208,9 +219,16 @@ class RealtimeConnection:
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
+        if self._closed:
+            task.cancel()  # nothing starts after close
+            return task
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
+
+    async def wait_closed(self) -> None:
+        """Return once the connection is closed (by `close`, or by itself on overrun)."""
+        await self._closed_event.wait()
 
     # -- session -------------------------------------------------------------------------------
 
@@ -219,6 +237,7 @@ class RealtimeConnection:
         self.session = apply_update(self.session, data["session"])
         if turn_settings(self.session) != old_turn:
             self._input.configure(self.session)
+            self._idle.clear()  # the new listener's clock starts at 0
         self._early.cancel()
         self._put({"type": "session.updated", "session": public_session(self.session)})
 
@@ -231,7 +250,7 @@ class RealtimeConnection:
 
     async def _on_input_audio_buffer_clear(self, data: Mapping[str, Any]) -> None:
         self._speech_item = None
-        self._idle_deadline = None
+        self._idle.clear()
         self._early.cancel()
         self._input.clear(self.session)
         self._put({"type": "input_audio_buffer.cleared"})
@@ -240,7 +259,7 @@ class RealtimeConnection:
         turn = turn_settings(self.session)
         if event.kind == "speech_started":
             self._early.cancel()
-            self._idle_deadline = None
+            self._idle.clear()
             if self._speech_item is None:
                 self._speech_item = new_id("item")
             self._put(
@@ -277,8 +296,8 @@ class RealtimeConnection:
         pending: asyncio.Task[Transcript] | None = None,
     ) -> None:
         """Commit a user turn: the item appears now; transcription and the reply follow in order."""
+        self._idle.clear()
         previous = self.conversation.last_id
-        base_version = self.conversation.version
         item = {
             "id": item_id,
             "object": "realtime.item",
@@ -287,6 +306,7 @@ class RealtimeConnection:
             "status": "completed",
             "content": [{"type": "input_audio"}],
         }
+        turn = UserTurn(item, audio, transcript, auto_response, self.conversation.version, pending)
         self.conversation.add(item)
         committed: dict[str, Any] = {"type": "input_audio_buffer.committed", "item_id": item_id}
         # A copy: the stored item gets its transcript later, the event must not.
@@ -299,76 +319,60 @@ class RealtimeConnection:
         if auto_response:
             self._auto_response_waiting = True
         earlier = list(self._pending_turns)
-        task = self._spawn(
-            self._finish_turn(
-                item, audio, transcript, auto_response, earlier, base_version, pending
-            )
-        )
-        self._pending_turns.append(task)
-        task.add_done_callback(self._pending_turns.remove)
+        self._pending_turns.append(self._spawn(self._finish_turn(turn, earlier)))
 
-    async def _finish_turn(
-        self,
-        item: dict[str, Any],
-        audio: np.ndarray,
-        transcript: str | None,
-        auto_response: bool,
-        earlier: list[asyncio.Task[Any]],
-        base_version: int,
-        pending: asyncio.Task[Transcript] | None,
+    async def _finish_turn(self, turn: UserTurn, earlier: list[asyncio.Task[Any]]) -> None:
+        try:
+            for task in earlier:  # turns finish in the order they were committed
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(task)
+            settings = turn_settings(self.session)
+            recognizer = self.engine.recognizer(settings.language)
+            text, error = await words_of(turn, recognizer, settings)
+            await self._transcribed(turn, text, error, settings)
+        finally:
+            # Here, not in a done-callback: a response ending in the same loop pass must
+            # already see this turn gone, or neither would start the automatic reply.
+            with contextlib.suppress(ValueError):
+                self._pending_turns.remove(asyncio.current_task())  # type: ignore[arg-type]
+
+    async def _transcribed(
+        self, turn: UserTurn, text: str, error: Exception | None, settings: TurnSettings
     ) -> None:
-        for task in earlier:  # turns finish in the order they were committed
-            with contextlib.suppress(Exception):
-                await asyncio.shield(task)
-        turn = turn_settings(self.session)
-        if pending is not None and pending.cancelled():
-            pending = None
-        if transcript is None:
-            asr = self.engine.recognizer(turn.language)
-            try:
-                result = await (
-                    pending
-                    if pending is not None
-                    else asyncio.to_thread(
-                        asr.transcribe, audio, language=turn.language, prompt=turn.prompt
-                    )
-                )
-                transcript = result.text
-            except Exception as exc:
-                transcript = ""
-                if turn.transcribe:
-                    await self._emit(
-                        {
-                            "type": "conversation.item.input_audio_transcription.failed",
-                            "item_id": item["id"],
-                            "content_index": 0,
-                            "error": {"type": "transcription_error", "message": str(exc)},
-                        }
-                    )
-        item["content"] = [{"type": "input_audio", "transcript": transcript}]
+        item = turn.item
+        where = {"item_id": item["id"], "content_index": 0}
+        if error is not None and settings.transcribe:
+            await self._emit(
+                {
+                    "type": "conversation.item.input_audio_transcription.failed",
+                    **where,
+                    "error": {"type": "transcription_error", "message": str(error)},
+                }
+            )
+        item["content"] = [{"type": "input_audio", "transcript": text}]
         self.conversation.replace(item)
-        if turn.transcribe:
-            where = {"item_id": item["id"], "content_index": 0}
+        if settings.transcribe and error is None:
+            seconds = round(turn.audio.size / SAMPLE_RATE, 3)
             await self._emit(
                 {
                     "type": "conversation.item.input_audio_transcription.delta",
                     **where,
-                    "delta": transcript,
+                    "delta": text,
                 }
             )
             await self._emit(
                 {
                     "type": "conversation.item.input_audio_transcription.completed",
                     **where,
-                    "transcript": transcript,
-                    "usage": {"type": "duration", "seconds": round(audio.size / SAMPLE_RATE, 3)},
+                    "transcript": text,
+                    "usage": {"type": "duration", "seconds": seconds},
                 }
             )
         await self._emit({"type": "conversation.item.done", "item": item})
-        if auto_response:
+        if turn.auto_response:
             self._auto_response_waiting = False
             if self._response is None:
-                self._auto_respond((transcript, base_version))
+                self._auto_respond((text, turn.base_version))
             else:
                 self._auto_response_waiting = True  # after the active one: see _run_response
 
@@ -388,8 +392,11 @@ class RealtimeConnection:
             )
         ):
             return
-        items = self.conversation.items()
-        self._early.start(transcript, self._options(None), items, self.conversation.version)
+        try:
+            options = self._options(None)
+        except ClientError:
+            return  # the automatic response will report it
+        self._early.start(transcript, options, self.conversation.items(), self.conversation.version)
 
     # -- conversation items --------------------------------------------------------------------
 
@@ -465,6 +472,7 @@ class RealtimeConnection:
         it use the early reply to those words."""
         response = Response(options, self.conversation, self._emit)
         self._response = response
+        self._idle.clear()
         self._put({"type": "response.created", "response": response.shape()})
         early = self._early.take(*transcript) if transcript is not None else None
         if early is not None:
@@ -489,32 +497,32 @@ class RealtimeConnection:
                     self._auto_respond(None)
 
     def _arm_idle_timeout(self, response: Response) -> None:
-        """With server_vad's ``idle_timeout_ms``, answer a silent user once the response has
-        played and that much more audio has passed (OpenAI's rule, on the input's clock)."""
+        """With server_vad's ``idle_timeout_ms``, answer a silent user (see `IdleTimer`)."""
         idle = turn_settings(self.session).idle_timeout_ms
         listener = self._input.listener
         if idle and listener is not None and response.status == "completed":
-            self._idle_deadline = listener.audio_ms + int(response.audio_ms) + idle
+            self._idle.arm(listener.heard_ms, response.audio_ms, idle)
 
-    def _check_idle(self) -> None:
-        listener, deadline = self._input.listener, self._idle_deadline
+    def _on_heard(self) -> None:
+        """After each VAD pass: is the idle timeout due?"""
+        listener = self._input.listener
         if (
             listener is None
-            or deadline is None
+            or self._idle.deadline_ms is None
             or listener.in_turn
             or self._response is not None
             or self._pending_turns
-            or listener.audio_ms < deadline
         ):
             return
-        self._idle_deadline = None
-        idle = turn_settings(self.session).idle_timeout_ms or 0
+        span = self._idle.due(listener.heard_ms, turn_settings(self.session).idle_timeout_ms)
+        if span is None:
+            return
         item_id = new_id("item")
         self._put(
             {
                 "type": "input_audio_buffer.timeout_triggered",
-                "audio_start_ms": deadline - idle,
-                "audio_end_ms": listener.audio_ms,
+                "audio_start_ms": span[0],
+                "audio_end_ms": span[1],
                 "item_id": item_id,
             }
         )

@@ -35,9 +35,15 @@ MAX_BACKLOG_MS = 2000
 class InputAudioBuffer:
     """One session's uncommitted input audio (see the module docstring)."""
 
-    def __init__(self, engine: Engine, on_event: Callable[[ListenerEvent], None]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        on_event: Callable[[ListenerEvent], None],
+        on_heard: Callable[[], None] | None = None,
+    ) -> None:
         self._engine = engine
         self._on_event = on_event
+        self._on_heard = on_heard
         self._format: dict[str, Any] = {"type": "audio/pcm", "rate": 24000}
         self._decoder = AudioDecoder(self._format, SAMPLE_RATE)
         self.listener: TurnListener | None = None
@@ -49,7 +55,7 @@ class InputAudioBuffer:
         self._format = to_ga_format(session["audio"]["input"]["format"])
         self._decoder = AudioDecoder(self._format, SAMPLE_RATE)
         turn = turn_settings(session)
-        self.listener = None
+        self.close()
         if turn.mode is not None:
             self.listener = TurnListener(
                 self._engine.vad,
@@ -61,7 +67,15 @@ class InputAudioBuffer:
                 language=turn.language,
                 prompt=turn.prompt,
                 batcher=self._engine.vad_batcher,
+                on_heard=self._on_heard,
             )
+
+    def close(self) -> None:
+        """Stop listening: the current listener reports nothing more (a VAD pass or a
+        transcription still running for it is ignored)."""
+        if self.listener is not None:
+            self.listener.close()
+        self.listener = None
 
     def decode(self, audio: object, *, stream: bool = False) -> Float:
         """Base64 audio in the session's format, as 16 kHz float (``stream``: a chunk of the

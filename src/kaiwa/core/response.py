@@ -144,6 +144,8 @@ class Response:
     audio_ms: float = 0.0
     """How long the audio sent so far plays."""
     _message: _Item | None = None
+    _started: bool = False
+    _finishing: bool = False
 
     def shape(self) -> dict[str, Any]:
         """The ``response`` object of ``response.created|done``."""
@@ -164,16 +166,27 @@ class Response:
         return out
 
     def cancel(self, reason: Literal["turn_detected", "client_cancelled"]) -> None:
-        """Stop the response; it ends with ``response.done`` status ``cancelled``."""
-        if self.task is not None and not self.task.done() and self.cancel_reason is None:
-            self.cancel_reason = reason
+        """Stop the response; it ends with ``response.done`` status ``cancelled``.
+
+        Once the reply is over and its closing events are on their way, it is too late to
+        cancel: they are all sent, so the client always sees the response end.
+        """
+        if self.cancel_reason is not None or self._finishing:
+            return
+        self.cancel_reason = reason
+        # A task cancelled before it first runs would skip `run` entirely (no response.done):
+        # before that, the reason alone is enough, `run` checks it on entry.
+        if self._started and self.task is not None and not self.task.done():
             self.task.cancel()
 
     async def run(self, chunks: AsyncIterator[ResponseChunk]) -> None:
         """Emit the events of the reply streamed by ``chunks``, then ``response.done``."""
+        self._started = True
         error: Exception | None = None
         try:
             async with contextlib.aclosing(chunks):  # type: ignore[type-var]
+                if self.cancel_reason is not None:
+                    raise asyncio.CancelledError  # cancelled before it started
                 async for chunk in chunks:
                     if chunk.tool_call is not None:
                         await self._close_message()
@@ -187,6 +200,7 @@ class Response:
             self.status = "cancelled"
         except Exception as exc:  # the engine failed: the response fails, the session goes on
             self.status, error = "failed", exc
+        self._finishing = True
         await self._close_message()
         done = self.shape()
         if self.status == "cancelled":

@@ -62,6 +62,7 @@ class TurnListener:
             ``partial`` events carry a transcript of a pause that may end the turn.
         batcher: run the VAD through this shared `VadBatcher` (off the event loop, batched
             with other sessions) instead of inside `push`.
+        on_heard: called after each VAD pass (``heard_ms`` has moved on).
     """
 
     def __init__(
@@ -76,9 +77,12 @@ class TurnListener:
         language: str | None = None,
         prompt: str | None = None,
         batcher: VadBatcher | None = None,
+        on_heard: Callable[[], None] | None = None,
     ) -> None:
         self._asr = asr
         self._batcher = batcher
+        self._on_heard = on_heard
+        self._closed = False
         self._vad_ran = asyncio.Event()
         self._emit = on_event
         self.mode: Mode = mode
@@ -120,6 +124,11 @@ class TurnListener:
             self._batcher.submit(self._vad, self._on_vad)
 
     @property
+    def heard_ms(self) -> int:
+        """How far into the audio the VAD has listened."""
+        return self._vad.audio_ms
+
+    @property
     def in_turn(self) -> bool:
         """The user is speaking (or pausing within a turn)."""
         return self._in_turn
@@ -131,12 +140,20 @@ class TurnListener:
 
     async def caught_up(self, backlog_ms: int = 0) -> None:
         """Wait until the VAD's backlog is at most ``backlog_ms``."""
-        while self._vad.backlog_ms > backlog_ms:
+        while self._vad.backlog_ms > backlog_ms and not self._closed:
             self._vad_ran.clear()
             await self._vad_ran.wait()
 
+    def close(self) -> None:
+        """Report nothing more (a VAD pass or a transcription already running is ignored)."""
+        self._closed = True
+        self._drop_partial()
+        self._vad_ran.set()  # nobody waits on a closed listener
+
     def _on_vad(self, events: list[VadEvent]) -> None:
         self._vad_ran.set()
+        if self._closed:
+            return
         for event in events:
             if event.kind == "speech_started":
                 self._start_turn(event.audio_ms)
@@ -147,6 +164,8 @@ class TurnListener:
         if self._in_turn and self._vad.speaking:
             self._during_silence()
         self._trim()
+        if self._on_heard is not None:
+            self._on_heard()
 
     def _start_turn(self, start_ms: int) -> None:
         if not self._in_turn:
@@ -189,7 +208,12 @@ class TurnListener:
         )
 
     def _partial_done(self, task: asyncio.Task[Transcript]) -> None:
-        if task is not self._partial or task.cancelled() or task.exception() is not None:
+        if (
+            self._closed
+            or task is not self._partial
+            or task.cancelled()
+            or task.exception() is not None
+        ):
             return
         self._partial_text = task.result().text
         self._emit(ListenerEvent("partial", transcript=self._partial_text))
@@ -224,8 +248,7 @@ class TurnListener:
         self._partial = None
         self._partial_text = None
         if self.mode == "semantic_vad":
-            self._vad.speaking = False
-            self._vad.silence_ms = 0
+            self._vad.end_speech()
 
     def commit(self) -> Float:
         """End the turn now (manual mode or an explicit commit); returns its audio."""

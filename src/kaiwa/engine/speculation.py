@@ -68,16 +68,29 @@ class SpeculativeReply(Generic[T]):
             return self._make(transcript)
         task, queue = self._task, self._queue
         self._task, self._queue, self._transcript = None, None, None
+        return _Drain(task, queue)
 
-        async def drain() -> AsyncIterator[T]:
-            try:
-                while (item := await queue.get()) is not _END:
-                    if isinstance(item, Exception):
-                        raise item
-                    yield item  # type: ignore[misc]
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
 
-        return drain()
+class _Drain(Generic[T]):
+    """The early reply's items; closing it (even unstarted) stops the reply's task."""
+
+    def __init__(self, task: asyncio.Task[None], queue: asyncio.Queue[object]) -> None:
+        self._task, self._queue = task, queue
+
+    def __aiter__(self) -> _Drain[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        item = await self._queue.get()
+        if item is _END:
+            await self.aclose()
+            raise StopAsyncIteration
+        if isinstance(item, Exception):
+            await self.aclose()
+            raise item
+        return item  # type: ignore[return-value]
+
+    async def aclose(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task

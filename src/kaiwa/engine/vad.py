@@ -111,6 +111,7 @@ class VoiceActivityDetector:
         self._pending = np.zeros(0, np.float32)
         self._incoming: list[npt.NDArray[np.float32]] = []
         self._backlog = 0
+        self._end_requested = False
         self._quiet_frames = 0
         self._lock = threading.Lock()
         self._frames = 0
@@ -144,11 +145,20 @@ class VoiceActivityDetector:
         """Audio fed but not processed yet."""
         return self._backlog * 1000 // SAMPLE_RATE
 
+    def end_speech(self) -> None:
+        """Take the speaker as finished (semantic end of turn): applied before the next frames,
+        in whichever thread processes them."""
+        with self._lock:
+            self._end_requested = True
+
     def process(self) -> list[VadEvent]:
         """Run the model over the audio fed so far; returns the events, in order."""
         with self._lock:
             incoming, self._incoming = self._incoming, []
             self._backlog = 0
+            if self._end_requested:
+                self._end_requested = False
+                self.speaking, self.silence_ms = False, 0
         if not incoming:
             return []
         data = np.concatenate([self._pending, *incoming])
@@ -234,4 +244,11 @@ class VadBatcher:
 def _process_all(
     batch: list[tuple[VoiceActivityDetector, Callable[[list[VadEvent]], None]]],
 ) -> list[list[VadEvent]]:
-    return [detector.process() for detector, _ in batch]
+    results = []
+    for detector, _ in batch:
+        try:
+            results.append(detector.process())
+        except Exception:  # one session's failure must not stall the others (or itself)
+            logger.exception("VAD failed for a session")
+            results.append([])
+    return results

@@ -74,6 +74,16 @@ class LocalRealtimeModel(ProtocolModel):
         try:
             async for event in connection.events():
                 await self._handle(event)
+            if self._connection is connection:  # it closed itself (its events went unread)
+                await self._emit(
+                    [
+                        RealtimeModelConnectionStatusEvent("disconnected"),
+                        RealtimeModelExceptionEvent(
+                            InvalidState("the local session closed: its events were not read"),
+                            context="the local session",
+                        ),
+                    ]
+                )
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a listener failed: report it, the session decides

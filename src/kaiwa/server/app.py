@@ -98,17 +98,24 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
         except ConfigError as exc:
             await ws.send_denial_response(_error(400, str(exc), "invalid_value"))
             return
-        await ws.accept(subprotocol="realtime" if "realtime" in offered else None)
-        sessions.add(connection)
+        sessions.add(connection)  # before the upgrade's await: the limit holds under a rush
+        try:
+            await ws.accept(subprotocol="realtime" if "realtime" in offered else None)
+        except BaseException:
+            sessions.discard(connection)
+            await connection.close()
+            raise
         reader = asyncio.create_task(_read(ws, connection))
         writer = asyncio.create_task(_write(ws, connection))
+        closed = asyncio.create_task(connection.wait_closed())
         try:
-            # Either side may end it: the client disconnects, or the connection closes itself.
-            await asyncio.wait([reader, writer], return_when=asyncio.FIRST_COMPLETED)
+            # Any side may end it: the client disconnects, the client stops reading (the
+            # writer stalls, the connection closes itself on overrun), or the socket fails.
+            await asyncio.wait([reader, writer, closed], return_when=asyncio.FIRST_COMPLETED)
         finally:
             sessions.discard(connection)
             await connection.close()
-            for task in (reader, writer):
+            for task in (reader, writer, closed):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
