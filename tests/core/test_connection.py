@@ -35,3 +35,29 @@ async def test_a_response_cancelled_before_it_starts_still_ends() -> None:
     second = await next_of(conn, "response.done")
     assert second["response"]["status"] == "completed"
     await conn.close()
+
+
+async def test_a_format_only_update_changes_how_input_audio_is_decoded() -> None:
+    # Only the input format changes (turn detection stays as it was): appended audio must be
+    # read in the new format from then on.
+    import base64
+
+    from kaiwa.audio.codecs import resample, ulaw_encode
+    from tests.speech import piper, wer
+
+    engine = await asyncio.to_thread(Engine.load)
+    conn = RealtimeConnection(
+        engine, session={"type": "realtime", "audio": {"input": {"turn_detection": None}}}
+    )
+    fmt = {"type": "realtime", "audio": {"input": {"format": {"type": "audio/pcmu"}}}}
+    await conn.receive({"type": "session.update", "session": fmt})
+    said = "Please tell me a fun fact about cats."
+    mulaw = ulaw_encode(resample(piper(said), 16000, 8000))
+    await conn.receive(
+        {"type": "input_audio_buffer.append", "audio": base64.b64encode(mulaw).decode()}
+    )
+    await conn.receive({"type": "input_audio_buffer.commit"})
+    done = await next_of(conn, "conversation.item.done")
+    heard = done["item"]["content"][0]["transcript"]
+    assert wer(said, heard) <= 0.25, heard
+    await conn.close()

@@ -40,7 +40,6 @@ from .config import (
     apply_update,
     default_session,
     public_session,
-    turn_settings,
 )
 from .conversation import Conversation, new_id
 from .input_buffer import InputAudioBuffer
@@ -93,8 +92,9 @@ class RealtimeConnection:
         self._closed_event = asyncio.Event()
         self.overrun = False
         """The client stopped reading its events; the connection closed itself."""
-        self._input = InputAudioBuffer(engine, self._on_listener_event, self._on_heard)
-        self._input.configure(self.session)
+        self._input = InputAudioBuffer(
+            engine, self.session, self._on_listener_event, self._on_heard
+        )
         self._put({"type": "session.created", "session": public_session(self.session)})
 
     # -- the outgoing side ---------------------------------------------------------------------
@@ -233,10 +233,8 @@ class RealtimeConnection:
     # -- session -------------------------------------------------------------------------------
 
     async def _on_session_update(self, data: Mapping[str, Any]) -> None:
-        old_turn = turn_settings(self.session)
         self.session = apply_update(self.session, data["session"])
-        if turn_settings(self.session) != old_turn:
-            self._input.configure(self.session)
+        if self._input.configure(self.session):
             self._idle.clear()  # the new listener's clock starts at 0
         self._early.cancel()
         self._put({"type": "session.updated", "session": public_session(self.session)})
@@ -256,7 +254,7 @@ class RealtimeConnection:
         self._put({"type": "input_audio_buffer.cleared"})
 
     def _on_listener_event(self, event: ListenerEvent) -> None:
-        turn = turn_settings(self.session)
+        turn = self._input.turn
         if event.kind == "speech_started":
             self._early.cancel()
             self._idle.clear()
@@ -326,7 +324,7 @@ class RealtimeConnection:
             for task in earlier:  # turns finish in the order they were committed
                 with contextlib.suppress(Exception):
                     await asyncio.shield(task)
-            settings = turn_settings(self.session)
+            settings = self._input.turn
             recognizer = self.engine.recognizer(settings.language)
             text, error = await words_of(turn, recognizer, settings)
             await self._transcribed(turn, text, error, settings)
@@ -380,7 +378,7 @@ class RealtimeConnection:
 
     def _maybe_speculate(self, transcript: str) -> None:
         """Start replying to a pause that sounds final, before the turn is confirmed."""
-        turn = turn_settings(self.session)
+        turn = self._input.turn
         listener = self._input.listener
         if (
             not turn.create_response
@@ -419,7 +417,7 @@ class RealtimeConnection:
         """A message's content part as stored; audio is transcribed (the LLM reads text)."""
         if part.get("type") == "input_audio" and part.get("audio") and not part.get("transcript"):
             samples = self._input.decode(part["audio"])
-            turn = turn_settings(self.session)
+            turn = self._input.turn
             result = await asyncio.to_thread(
                 self.engine.recognizer(turn.language).transcribe, samples, language=turn.language
             )
@@ -498,7 +496,7 @@ class RealtimeConnection:
 
     def _arm_idle_timeout(self, response: Response) -> None:
         """With server_vad's ``idle_timeout_ms``, answer a silent user (see `IdleTimer`)."""
-        idle = turn_settings(self.session).idle_timeout_ms
+        idle = self._input.turn.idle_timeout_ms
         listener = self._input.listener
         if idle and listener is not None and response.status == "completed":
             self._idle.arm(listener.heard_ms, response.audio_ms, idle)
@@ -514,7 +512,7 @@ class RealtimeConnection:
             or self._pending_turns
         ):
             return
-        span = self._idle.due(listener.heard_ms, turn_settings(self.session).idle_timeout_ms)
+        span = self._idle.due(listener.heard_ms, self._input.turn.idle_timeout_ms)
         if span is None:
             return
         item_id = new_id("item")

@@ -20,7 +20,7 @@ from ..audio.formats import to_ga_format
 from ..engine.engine import Engine
 from ..engine.listener import ListenerEvent, TurnListener
 from ..engine.vad import SAMPLE_RATE
-from .config import ClientError, turn_settings
+from .config import ClientError, TurnSettings, turn_settings
 
 __all__ = ["MAX_BACKLOG_MS", "MAX_BUFFER_MS", "InputAudioBuffer"]
 
@@ -38,23 +38,32 @@ class InputAudioBuffer:
     def __init__(
         self,
         engine: Engine,
+        session: Mapping[str, Any],
         on_event: Callable[[ListenerEvent], None],
         on_heard: Callable[[], None] | None = None,
     ) -> None:
         self._engine = engine
         self._on_event = on_event
         self._on_heard = on_heard
-        self._format: dict[str, Any] = {"type": "audio/pcm", "rate": 24000}
-        self._decoder = AudioDecoder(self._format, SAMPLE_RATE)
+        self._format: dict[str, Any] | None = None
+        self._decoder: AudioDecoder
+        self.turn: TurnSettings
+        """The session's turn-taking settings, as this buffer follows them."""
         self.listener: TurnListener | None = None
         self._kept: list[Float] = []
         self._kept_ms = 0.0
+        self.configure(session, restart=True)
 
-    def configure(self, session: Mapping[str, Any]) -> None:
-        """Follow the session's format and turn detection (a new listener starts afresh)."""
-        self._format = to_ga_format(session["audio"]["input"]["format"])
-        self._decoder = AudioDecoder(self._format, SAMPLE_RATE)
+    def configure(self, session: Mapping[str, Any], *, restart: bool = False) -> bool:
+        """Follow the session: its input format, and its turn detection (a change, or
+        ``restart``, starts a new listener). Returns whether the listener was replaced."""
+        fmt = to_ga_format(session["audio"]["input"]["format"])
+        if fmt != self._format or restart:
+            self._format, self._decoder = fmt, AudioDecoder(fmt, SAMPLE_RATE)
         turn = turn_settings(session)
+        if not restart and turn == self.turn:
+            return False
+        self.turn = turn
         self.close()
         if turn.mode is not None:
             self.listener = TurnListener(
@@ -69,6 +78,7 @@ class InputAudioBuffer:
                 batcher=self._engine.vad_batcher,
                 on_heard=self._on_heard,
             )
+        return True
 
     def close(self) -> None:
         """Stop listening: the current listener reports nothing more (a VAD pass or a
@@ -143,5 +153,6 @@ class InputAudioBuffer:
         return audio
 
     def clear(self, session: Mapping[str, Any]) -> None:
+        """Drop the uncommitted audio; listening starts afresh."""
         self._kept, self._kept_ms = [], 0.0
-        self.configure(session)
+        self.configure(session, restart=True)
