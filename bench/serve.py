@@ -19,10 +19,7 @@ import argparse
 import asyncio
 import base64
 import os
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -34,6 +31,7 @@ import websockets
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kaiwa.audio.codecs import float_to_pcm16, resample
+from tests.server.conftest import start_server, stop_server
 from tests.speech import piper
 
 CHUNK_MS = 40
@@ -54,34 +52,6 @@ def pct(values: list[float], q: float) -> float:
 
 def pcm24(audio16k: np.ndarray) -> bytes:
     return float_to_pcm16(resample(audio16k, 16000, 24000))
-
-
-def start_server(max_sessions: int) -> tuple[subprocess.Popen[bytes], int]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    log = Path(tempfile.mkstemp(prefix="kaiwa-bench-", suffix=".log")[1])
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kaiwa.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--max-sessions",
-                str(max_sessions),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    while b"kaiwa serve: ready" not in log.read_bytes():
-        if proc.poll() is not None:
-            raise RuntimeError(log.read_text())
-        time.sleep(0.1)
-    time.sleep(0.5)
-    return proc, port
 
 
 def cpu_seconds(pid: int) -> float:
@@ -153,20 +123,20 @@ async def concurrency(counts: list[int], seconds: float) -> None:
     print(f"concurrent sessions streaming at real time ({seconds:.0f} s each run)")
     clip = piper("Hello.")
     speech = pcm24(clip[: np.nonzero(np.abs(clip) > 0.02)[0][-1] + 1])
-    proc, port = start_server(max(counts))
-    url = f"ws://127.0.0.1:{port}/v1/realtime?model=gpt-realtime"
+    server = start_server("--max-sessions", str(max(counts)))
+    url, pid = server.url, server.process.pid
     try:
         for n in counts:
             out: dict[str, list[float]] = {"speech_started": [], "ping": [], "client_late": []}
             rng = np.random.default_rng(n)
-            cpu0, t0 = cpu_seconds(proc.pid), time.perf_counter()
+            cpu0, t0 = cpu_seconds(pid), time.perf_counter()
             await asyncio.gather(
                 *(
                     one_session(url, speech, float(rng.uniform(2, seconds - 2)), seconds, out)
                     for _ in range(n)
                 )
             )
-            cpu = (cpu_seconds(proc.pid) - cpu0) / (time.perf_counter() - t0)
+            cpu = (cpu_seconds(pid) - cpu0) / (time.perf_counter() - t0)
             late = out["client_late"]
             started, ping = out["speech_started"], out["ping"]
             print(
@@ -177,13 +147,12 @@ async def concurrency(counts: list[int], seconds: float) -> None:
                 f" {sum(x > 0.1 for x in late)}"
             )
     finally:
-        proc.terminate()
-        proc.wait()
+        stop_server(server)
 
 
 async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[str, list[float]]:
-    proc, port = start_server(4)
-    url = f"ws://127.0.0.1:{port}/v1/realtime?model=gpt-realtime"
+    server = start_server("--max-sessions", "4")
+    url = server.url
     out: dict[str, list[float]] = {"latency": [], "decision": []}
     try:
         async with websockets.connect(url, max_size=None, compression=None) as ws:
@@ -236,8 +205,7 @@ async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[s
                     await asyncio.sleep(CHUNK_MS / 1000)
             reader.cancel()
     finally:
-        proc.terminate()
-        proc.wait()
+        stop_server(server)
     return out
 
 
