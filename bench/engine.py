@@ -96,7 +96,7 @@ def bench_stages(engine: Engine) -> None:
     rtf = asr_s / (utterance.size / 16000)
 
     llm: Any = engine.llm
-    llm._llm.reset()
+    llm.reset()
     messages = [SYSTEM]
     ttft: list[float] = []
     for i in range(20):
@@ -297,7 +297,7 @@ async def main() -> None:
         bench_stages(engine)
         await bench_end_of_turn(engine)
     for mode in ("server_vad", "semantic_vad"):
-        engine.llm._llm.reset()  # type: ignore[attr-defined]
+        engine.llm.reset()  # type: ignore[attr-defined]
         r = await run_turns(engine, mode, args.turns, args.verbose)
         lat = r["latency"]
         print(

@@ -3,28 +3,118 @@
 from __future__ import annotations
 
 import asyncio
+import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TypeVar
 
-__all__ = ["Cancel", "stream_in_thread"]
+__all__ = ["Cancel", "OwnThread", "stream_in_thread"]
 
 T = TypeVar("T")
 _DONE = object()
 
 
 class Cancel:
-    """A flag a worker checks between chunks; setting it stops the work within one chunk."""
+    """A flag a worker checks between chunks; setting it stops the work within one chunk.
 
-    def __init__(self) -> None:
+    Args:
+        parent: a flag whose setting also counts as this one's.
+    """
+
+    def __init__(self, parent: Cancel | None = None) -> None:
         self._event = threading.Event()
+        self._parent = parent
 
     def set(self) -> None:
         self._event.set()
 
     @property
     def is_set(self) -> bool:
-        return self._event.is_set()
+        return self._event.is_set() or (self._parent is not None and self._parent.is_set)
+
+
+class OwnThread:
+    """One thread that runs every call into a model, for libraries that want a single caller.
+
+    llama.cpp (with OpenMP) keeps a team of worker threads for each thread that calls it; once
+    two callers have teams, there are more OpenMP threads than cores, libgomp stops spinning at
+    its barriers, and each token waits on hundreds of futex wake-ups (60 ms a token instead of
+    39 here). Calling from one thread keeps one team.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._ident = self._executor.submit(threading.get_ident).result()
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """``fn()`` on the thread (blocking the caller until it is done)."""
+        if threading.get_ident() == self._ident:
+            return fn()  # already there: submitting would wait on itself
+        return self._executor.submit(fn).result()
+
+    def iterate(
+        self, produce: Callable[[Cancel], Iterator[T]], *, cancel: Cancel | None = None
+    ) -> Iterator[T]:
+        """Iterate ``produce(stop)`` on the thread, yielding its items to the caller (a
+        blocking generator).
+
+        The work advances only when the caller asks for the next item, as if it ran in the
+        caller's thread: a consumer that pauses pauses the model too (it does not compute ahead
+        into a buffer). ``stop`` is set by ``cancel`` and when the caller closes the generator
+        early, which then waits for the work to stop.
+        """
+        stop = Cancel(parent=cancel)
+        if threading.get_ident() == self._ident:
+            yield from produce(stop)
+            return
+        # At most one item (see `wanted`) and the end marker: a put never blocks.
+        items: queue.Queue[object] = queue.Queue(maxsize=2)
+        wanted = threading.Semaphore(0)
+
+        def asked() -> bool:
+            while not wanted.acquire(timeout=0.05):
+                if stop.is_set:
+                    return False
+            return not stop.is_set
+
+        def work() -> None:
+            generator = None
+            try:
+                while asked():
+                    if generator is None:
+                        generator = produce(stop)
+                    try:
+                        items.put(next(generator))
+                    except StopIteration:
+                        break
+            except BaseException as exc:  # raised in the caller's thread
+                items.put(_Failed(exc))
+            finally:
+                close = getattr(generator, "close", None)
+                if close is not None:
+                    close()  # on this thread, where the model's stream lives
+                items.put(_DONE)
+
+        done = self._executor.submit(work)
+        try:
+            while True:
+                wanted.release()
+                item = items.get()
+                if item is _DONE:
+                    return
+                if isinstance(item, _Failed):
+                    raise item.error
+                yield item  # type: ignore[misc]
+        finally:
+            stop.set()
+            done.result()
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
 
 
 async def stream_in_thread(
@@ -32,9 +122,11 @@ async def stream_in_thread(
 ) -> AsyncIterator[T]:
     """Iterate ``produce(cancel)`` in a worker thread, yielding its items on the event loop.
 
-    The queue between them is bounded: a slow consumer pauses the producer. Leaving the loop
-    early (``break``, an exception, task cancellation) sets ``cancel`` and waits for the worker
-    to stop, so no model keeps computing for nobody.
+    The worker computes at most ``maxsize`` items beyond the one the consumer waits for; with
+    0 it computes only what is asked for, so a consumer that stops to do something heavy
+    (synthesising the first clause) has the CPU to itself meanwhile. Leaving the loop early
+    (``break``, an exception, task cancellation) sets ``cancel`` and waits for the worker to
+    stop, so no model keeps computing for nobody.
     """
     loop = asyncio.get_running_loop()
     # The semaphore bounds the items; the queue itself also carries the end marker or an error.
@@ -46,26 +138,35 @@ async def stream_in_thread(
         loop.call_soon_threadsafe(queue.put_nowait, item)
 
     def work() -> None:
+        items: Iterator[T] | None = None
         try:
-            for item in produce(cancel):
+            items = iter(produce(cancel))
+            while True:
                 while not space.acquire(timeout=0.1):
                     if cancel.is_set:
                         return
                 if cancel.is_set:
                     return
+                try:
+                    item = next(items)
+                except StopIteration:
+                    return
                 put(item)
         except BaseException as exc:  # handed to the consumer, raised there
             put(exc)
         finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # a generator's cleanup runs here, not wherever it is collected
             put(_DONE)
 
     worker = loop.run_in_executor(None, work)
     try:
         while True:
+            space.release()  # ask for the next item
             item = await queue.get()
             if item is _DONE:
                 break
-            space.release()
             if isinstance(item, BaseException):
                 raise item
             yield item  # type: ignore[misc]

@@ -27,7 +27,7 @@ from typing import Any, Literal, Protocol
 
 from ..exceptions import EngineError, UserError
 from . import store
-from ._threads import Cancel
+from ._threads import Cancel, OwnThread
 
 __all__ = [
     "ChatMessage",
@@ -226,17 +226,23 @@ class LocalLLM:
         from llama_cpp.llama_cache import LlamaRAMCache
 
         path = model_path or store.materialize(store.QWEN_0_5B)
+        # Every call into llama.cpp is made from this one thread (see `OwnThread`).
+        self._thread = OwnThread("kaiwa-llm")
         try:
-            self._llm = Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_threads=threads,
-                n_threads_batch=threads,
-                n_batch=256,
-                verbose=False,
+            self._llm = self._thread.call(
+                lambda: Llama(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    n_batch=256,
+                    verbose=False,
+                )
             )
         except Exception as exc:
             raise EngineError(f"cannot load the LLM {path}: {exc}", is_permanent=True) from exc
+        self._no_calls: dict[int, float] | None = None
+        self._thread.call(self._text_bias)  # ~0.4 s over the vocabulary: at load, not turn 1
         if cache_bytes:
             # Conversations take turns on the one model: each one's KV state is kept in RAM and
             # the longest matching prefix restored, so sessions do not evict each other's.
@@ -252,7 +258,6 @@ class LocalLLM:
         self.temperature = temperature
         self._lock = threading.Lock()
         self._grammars: dict[str, Any] = {}
-        self._no_calls: dict[int, float] | None = None
         self.last_prompt_tokens = 0
         """Prompt tokens of the latest call."""
         self.last_evaluated_tokens = 0
@@ -308,9 +313,16 @@ class LocalLLM:
         prompt = self.render(messages, tools)
         with self._lock:
             try:
-                self._llm.create_completion(prompt, max_tokens=1, temperature=0.0)
+                self._thread.call(
+                    lambda: self._llm.create_completion(prompt, max_tokens=1, temperature=0.0)
+                )
             except Exception as exc:
                 raise EngineError(f"LLM warm-up failed: {exc}") from exc
+
+    def reset(self) -> None:
+        """Forget the evaluated prompt (the next call starts cold; benchmarks use this)."""
+        with self._lock:
+            self._thread.call(self._llm.reset)
 
     def _grammar(self, tools: Sequence[ToolSpec]) -> Any:
         from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
@@ -340,48 +352,63 @@ class LocalLLM:
         # prose. That turn loses its cached prefix; the others keep it.
         prompt = self.render(messages, tools if mode != "none" else ())
         with self._lock:
-            self._note_prefix(prompt)
-            if mode == "required":
-                for c in self._grammar_calls(prompt, callable_tools, cancel):
-                    yield LlmDelta(tool_call=c)
-                return
-            if mode == "none" or not callable_tools:
-                yield from self._text(prompt, max_tokens, cancel)
-                return
-            head: str | None = ""  # the reply's start, held back until we know it is text
-            call = ""
-            for piece in self._complete(prompt, max_tokens, cancel, temperature=self.temperature):
-                if head is None:
-                    yield LlmDelta(text=piece)
-                    continue
-                head += piece
-                start = head.lstrip()
-                if any(len(start) < len(o) and o.startswith(start) for o in _CALL_OPENINGS):
-                    continue  # could still become "<tool_call>" or a fenced JSON call
-                if mode == "auto" and callable_tools and start.startswith((*_CALL_OPENINGS, "{")):
-                    call = head  # a tool call (Qwen sometimes drops the tag): read it whole
-                    head = ""
-                    continue
-                if call:
-                    call += piece
-                    continue
-                head = None
-                yield LlmDelta(text=start)
-            if cancel is not None and cancel.is_set:
-                return
+            yield from self._thread.iterate(
+                lambda stop: self._reply(prompt, messages, mode, callable_tools, max_tokens, stop),
+                cancel=cancel,
+            )
+
+    def _reply(
+        self,
+        prompt: str,
+        messages: Sequence[ChatMessage],
+        mode: str,
+        callable_tools: Sequence[ToolSpec],
+        max_tokens: int,
+        cancel: Cancel,
+    ) -> Iterator[LlmDelta]:
+        """`stream`'s work, on the model's own thread."""
+        self._note_prefix(prompt)
+        if mode == "required":
+            for c in self._grammar_calls(prompt, callable_tools, cancel):
+                yield LlmDelta(tool_call=c)
+            return
+        if mode == "none" or not callable_tools:
+            yield from self._text(prompt, max_tokens, cancel)
+            return
+        head: str | None = ""  # the reply's start, held back until we know it is text
+        call = ""
+        for piece in self._complete(prompt, max_tokens, cancel, temperature=self.temperature):
+            if head is None:
+                yield LlmDelta(text=piece)
+                continue
+            head += piece
+            start = head.lstrip()
+            if any(len(start) < len(o) and o.startswith(start) for o in _CALL_OPENINGS):
+                continue  # could still become "<tool_call>" or a fenced JSON call
+            if mode == "auto" and callable_tools and start.startswith((*_CALL_OPENINGS, "{")):
+                call = head  # a tool call (Qwen sometimes drops the tag): read it whole
+                head = ""
+                continue
             if call:
-                calls = _parse_calls(call, callable_tools)
-                if calls is None:  # malformed: generate it again, under the schema grammar
-                    calls = list(self._grammar_calls(prompt, callable_tools, cancel))
-                if calls and all(_answered(c, messages) for c in calls):
-                    # A small model may call again what it already has the answer to: that is a
-                    # loop, not a request. Answer in words instead.
-                    yield from self._text(prompt, max_tokens, cancel)
-                else:
-                    for c in calls:
-                        yield LlmDelta(tool_call=c)
-            elif head and head.strip():
-                yield LlmDelta(text=head.strip())
+                call += piece
+                continue
+            head = None
+            yield LlmDelta(text=start)
+        if cancel is not None and cancel.is_set:
+            return
+        if call:
+            calls = _parse_calls(call, callable_tools)
+            if calls is None:  # malformed: generate it again, under the schema grammar
+                calls = list(self._grammar_calls(prompt, callable_tools, cancel))
+            if calls and all(_answered(c, messages) for c in calls):
+                # A small model may call again what it already has the answer to: that is a
+                # loop, not a request. Answer in words instead.
+                yield from self._text(prompt, max_tokens, cancel)
+            else:
+                for c in calls:
+                    yield LlmDelta(tool_call=c)
+        elif head and head.strip():
+            yield LlmDelta(text=head.strip())
 
     def _text(self, prompt: str, max_tokens: int, cancel: Cancel | None) -> Iterator[LlmDelta]:
         """A reply that cannot be a tool call: tokens that would open one are banned."""

@@ -71,7 +71,7 @@ async def respond(
         await queue.put((text, future))
         if future is not None and len(speaking) == 1:
             # The first audio is what the user waits for: let synthesis have the CPU to itself
-            # (the LLM thread stalls on its one-item queue meanwhile) instead of sharing it.
+            # (the LLM computes only the tokens asked for, so it idles meanwhile).
             await asyncio.wait([future])
 
     async def produce() -> None:
@@ -81,7 +81,7 @@ async def respond(
                 lambda cancel: llm.stream(
                     messages, tools, tool_choice=tool_choice, max_tokens=max_tokens, cancel=cancel
                 ),
-                maxsize=1,
+                maxsize=0,
             ):
                 if not counts:
                     prompt = getattr(llm, "last_prompt_tokens", 0)
