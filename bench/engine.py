@@ -134,7 +134,14 @@ async def run_turns(
     engine: Engine, mode: str, turns: int, verbose: bool = False
 ) -> dict[str, list[float]]:
     """Stream spoken questions at real time; measure end of speech -> first answer audio."""
-    out: dict[str, list[float]] = {"latency": [], "decision": [], "asr_wait": [], "reply": []}
+    out: dict[str, list[float]] = {
+        "latency": [],
+        "decision": [],
+        "asr_wait": [],
+        "reply": [],
+        "words": [],
+        "first_words": [],
+    }
     messages = [SYSTEM]
     clips = [speak(engine, q) for q in QUESTIONS[:turns]]
     events: asyncio.Queue[ListenerEvent] = asyncio.Queue()
@@ -172,8 +179,10 @@ async def run_turns(
             async for item in stream:
                 if item.audio is not None and first_audio is None:
                     first_audio = time.perf_counter()
+                    out["first_words"].append(len(item.text.split()))
                 text += " " + item.text
             messages.append(ChatMessage("assistant", text.strip()))
+            out["words"].append(len(text.split()))
 
         for i in range(0, audio.size, chunk):
             target = t0 + i / 16000
@@ -293,6 +302,10 @@ async def main() -> None:
     t = time.perf_counter()
     engine = Engine.load(progress=True)
     print(f"engine loaded in {time.perf_counter() - t:.1f} s\n")
+    # Greedy decoding: runs give the same answers, so their latencies compare. (Sampled, one
+    # terse first answer can set the style of the whole conversation, and one-word answers
+    # are heard sooner.) Speed does not depend on the temperature.
+    engine.llm.temperature = 0.0  # type: ignore[attr-defined]
     if not args.skip_stages:
         bench_stages(engine)
         await bench_end_of_turn(engine)
@@ -312,6 +325,10 @@ async def main() -> None:
         )
         print(f"  decision -> first audio                p50 {pct(r['reply'], 0.5) * 1000:.0f} ms")
         print(f"  turn 1 / turn {len(lat)}: {lat[0] * 1000:.0f} ms / {lat[-1] * 1000:.0f} ms")
+        print(
+            f"  answers: p50 {pct(r['words'], 0.5):.0f} words, first clause p50 "
+            f"{pct(r['first_words'], 0.5):.0f} words"
+        )
 
 
 if __name__ == "__main__":

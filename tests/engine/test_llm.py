@@ -150,3 +150,22 @@ def test_turn_twenty_reuses_the_cached_prefix(llm: Any) -> None:
         messages.append(ChatMessage("assistant", reply))
     assert llm.last_prompt_tokens > 2 * first  # the conversation grew...
     assert llm.last_evaluated_tokens < 60  # ...but only the newest turn was evaluated
+
+
+def test_the_next_user_turn_is_begun_before_it_is_asked(llm: Any) -> None:
+    # After a spoken reply the model has already evaluated the opening of the user's next
+    # turn, so the next reply evaluates only the new words and the assistant's header.
+    from kaiwa.engine.llm import USER_TURN
+
+    opening = llm._llm.tokenize(USER_TURN, add_bos=False, special=True)
+    messages = [SYSTEM, ChatMessage("user", "What do bees make?")]
+    reply = "".join(d.text for d in llm.stream(messages, max_tokens=30))
+    evaluated = llm._llm._input_ids[: llm._llm.n_tokens].tolist()
+    assert evaluated[-len(opening) :] == opening
+    # ...and it is the opening the chat template writes after this reply.
+    messages += [ChatMessage("assistant", reply.strip()), ChatMessage("user", "And ants?")]
+    assert USER_TURN.decode() + "And ants?" in llm.render(messages, ())
+    # A reply that is a tool call is followed by a tool result, not by the user: no opening.
+    list(llm.stream(messages, TOOLS, tool_choice="required"))
+    evaluated = llm._llm._input_ids[: llm._llm.n_tokens].tolist()
+    assert evaluated[-len(opening) :] != opening

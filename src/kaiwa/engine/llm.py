@@ -40,6 +40,7 @@ __all__ = [
 
 TOOL_OPEN = "<tool_call>"
 _CALL_OPENINGS = (TOOL_OPEN, "```")  # Qwen writes calls in a tag, or fenced as JSON
+USER_TURN = b"<|im_end|>\n<|im_start|>user\n"  # what follows a reply in the chat template
 TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
 
 
@@ -367,6 +368,27 @@ class LocalLLM:
         cancel: Cancel,
     ) -> Iterator[LlmDelta]:
         """`stream`'s work, on the model's own thread."""
+        spoke = True
+        for delta in self._reply_parts(prompt, messages, mode, callable_tools, max_tokens, cancel):
+            spoke = spoke and delta.tool_call is None
+            yield delta
+        if spoke and not cancel.is_set:
+            # The user speaks next: evaluate the start of their turn now, while they think,
+            # so the next reply's prompt has a few tokens fewer to evaluate.
+            try:
+                self._llm.eval(self._llm.tokenize(USER_TURN, add_bos=False, special=True))
+            except Exception as exc:
+                raise EngineError(f"LLM evaluation failed: {exc}") from exc
+
+    def _reply_parts(
+        self,
+        prompt: str,
+        messages: Sequence[ChatMessage],
+        mode: str,
+        callable_tools: Sequence[ToolSpec],
+        max_tokens: int,
+        cancel: Cancel,
+    ) -> Iterator[LlmDelta]:
         self._note_prefix(prompt)
         if mode == "required":
             for c in self._grammar_calls(prompt, callable_tools, cancel):
