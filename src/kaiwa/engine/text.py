@@ -25,7 +25,7 @@ class ClauseSplitter:
     ``first_words`` words when no break has come by then.
     """
 
-    def __init__(self, min_clause: int = 24, min_first: int = 8, first_words: int = 4) -> None:
+    def __init__(self, min_clause: int = 24, min_first: int = 8, first_words: int = 3) -> None:
         self._buffer = ""
         self._min_clause = min_clause
         self._min_first = min_first
