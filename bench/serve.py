@@ -120,6 +120,8 @@ async def one_session(
 
 
 async def concurrency(counts: list[int], seconds: float) -> None:
+    if not counts:
+        return
     print(f"concurrent sessions streaming at real time ({seconds:.0f} s each run)")
     clip = piper("Hello.")
     speech = pcm24(clip[: np.nonzero(np.abs(clip) > 0.02)[0][-1] + 1])
@@ -163,12 +165,22 @@ async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[s
             }
             await ws.send(orjson.dumps({"type": "session.update", "session": session}).decode())
             loop = asyncio.get_running_loop()
-            state: dict[str, Any] = {"first": None, "done": 0, "committed": None}
+            state: dict[str, Any] = {
+                "first": None,
+                "done": 0,
+                "committed": None,
+                "items": [],
+                "errors": [],
+            }
 
             async def read() -> None:
                 async for frame in ws:
                     event = orjson.loads(frame)
-                    if event["type"] == "response.output_audio.delta" and state["first"] is None:
+                    if event["type"] == "conversation.item.added":
+                        state["items"].append(event["item"]["id"])
+                    elif event["type"] == "error":
+                        state["errors"].append(event["error"]["message"])
+                    elif event["type"] == "response.output_audio.delta" and state["first"] is None:
                         state["first"] = loop.time()
                     elif event["type"] == "input_audio_buffer.committed":
                         state["committed"] = loop.time()
@@ -196,6 +208,15 @@ async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[s
                 if state["first"] is not None and end_of_speech is not None:
                     out["latency"].append(state["first"] - end_of_speech)
                     out["decision"].append(state["committed"] - end_of_speech)
+                # Each question opens a fresh conversation (as in bench/engine.py): both modes
+                # get the same answers, and one terse answer cannot set the style of the rest.
+                for item_id in state["items"]:
+                    await ws.send(
+                        orjson.dumps(
+                            {"type": "conversation.item.delete", "item_id": item_id}
+                        ).decode()
+                    )
+                state["items"] = []
                 for _ in range(10):  # a short gap before the next question
                     await ws.send(
                         '{"type":"input_audio_buffer.append","audio":"'
@@ -204,6 +225,8 @@ async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[s
                     )
                     await asyncio.sleep(CHUNK_MS / 1000)
             reader.cancel()
+            if state["errors"]:
+                print(f"  [{mode}] the server reported errors: {state['errors'][:3]}")
     finally:
         stop_server(server)
     return out
@@ -211,12 +234,14 @@ async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[s
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", default="50,100,200", help="comma-separated counts")
+    parser.add_argument(
+        "--sessions", default="50,100,200", help='comma-separated counts ("": none)'
+    )
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--skip-latency", action="store_true")
     args = parser.parse_args()
-    await concurrency([int(n) for n in args.sessions.split(",")], args.seconds)
+    await concurrency([int(n) for n in args.sessions.split(",") if n], args.seconds)
     if args.skip_latency:
         return
     # Speech ends exactly at the clip's end (trimmed): the latency clock starts there.
