@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from kaiwa import UserError
-from kaiwa.engine._threads import stream_in_thread
+from kaiwa.engine._threads import Cancel, stream_in_thread
 from kaiwa.engine.llm import ChatMessage, LlmDelta, ToolSpec
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant. Answer in one short sentence.")
@@ -160,12 +160,27 @@ def test_the_next_user_turn_is_begun_before_it_is_asked(llm: Any) -> None:
     opening = llm._llm.tokenize(USER_TURN, add_bos=False, special=True)
     messages = [SYSTEM, ChatMessage("user", "What do bees make?")]
     reply = "".join(d.text for d in llm.stream(messages, max_tokens=30))
-    evaluated = llm._llm._input_ids[: llm._llm.n_tokens].tolist()
+    evaluated = llm._thread.call(lambda: llm._llm._input_ids[: llm._llm.n_tokens].tolist())
     assert evaluated[-len(opening) :] == opening
     # ...and it is the opening the chat template writes after this reply.
     messages += [ChatMessage("assistant", reply.strip()), ChatMessage("user", "And ants?")]
     assert USER_TURN.decode() + "And ants?" in llm.render(messages, ())
     # A reply that is a tool call is followed by a tool result, not by the user: no opening.
     list(llm.stream(messages, TOOLS, tool_choice="required"))
-    evaluated = llm._llm._input_ids[: llm._llm.n_tokens].tolist()
+    evaluated = llm._thread.call(lambda: llm._llm._input_ids[: llm._llm.n_tokens].tolist())
     assert evaluated[-len(opening) :] != opening
+
+
+def test_the_opening_is_skipped_when_the_context_is_full(llm: Any, monkeypatch: Any) -> None:
+    before = llm._thread.call(lambda: llm._llm.n_tokens)
+    monkeypatch.setattr(llm._llm, "n_ctx", lambda: before + 2)
+    llm._thread.call(llm._open_user_turn)  # would need 5 more cells: skipped, no error
+    assert llm._thread.call(lambda: llm._llm.n_tokens) == before
+
+
+def test_a_reply_waiting_for_the_model_can_be_cancelled(llm: Any) -> None:
+    # Another conversation holds the model; a barge-in on this one must not wait for it.
+    cancel = Cancel()
+    cancel.set()
+    with llm._lock:
+        assert list(llm.stream([SYSTEM, ChatMessage("user", "Hi!")], cancel=cancel)) == []

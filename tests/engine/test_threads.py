@@ -100,3 +100,26 @@ async def test_stream_in_thread_computes_at_most_maxsize_ahead(maxsize: int) -> 
     assert await anext(stream) == 1
     await stream.aclose()
     assert len(produced) <= 2 + maxsize
+
+
+async def test_waiting_streams_leave_the_executor_to_short_jobs() -> None:
+    # Producers that wait long (for the model's lock, for their consumer) must not take the
+    # loop's default executor, which the consumers' own short jobs (synthesis, VAD) need.
+    release = threading.Event()
+
+    def produce(cancel: Any) -> Iterator[int]:
+        while not release.wait(0.05):
+            if cancel.is_set:
+                return
+        yield 1
+
+    streams = [stream_in_thread(produce, maxsize=0) for _ in range(12)]
+    waiting = [asyncio.ensure_future(anext(s)) for s in streams]
+    await asyncio.sleep(0.2)
+    try:
+        assert await asyncio.wait_for(asyncio.to_thread(lambda: 42), timeout=5) == 42
+    finally:
+        release.set()
+    assert [await w for w in waiting] == [1] * 12
+    for s in streams:
+        await s.aclose()

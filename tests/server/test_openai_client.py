@@ -208,6 +208,8 @@ async def test_barge_in_cancels_the_answer_and_truncation_cuts_its_transcript(
     )
     await conn.response.create()
     first = await rec.wait("response.output_audio.delta")
+    # Interrupt once two clauses are out, so there is a transcript for truncation to cut.
+    await rec.wait("response.output_audio_transcript.delta", count=2)
     await stream_speech(
         lambda a: conn.input_audio_buffer.append(audio=a),
         np.concatenate([espeak("Stop, stop. Wait a moment."), silence(800)]),

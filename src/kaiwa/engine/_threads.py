@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -49,10 +50,18 @@ class OwnThread:
         self._ident = self._executor.submit(threading.get_ident).result()
 
     def call(self, fn: Callable[[], T]) -> T:
-        """``fn()`` on the thread (blocking the caller until it is done)."""
+        """``fn()`` on the thread (blocking the caller until it is done).
+
+        Not from a thread that is in the middle of an `iterate` on this same thread: the call
+        would queue behind the paused iteration.
+        """
         if threading.get_ident() == self._ident:
             return fn()  # already there: submitting would wait on itself
         return self._executor.submit(fn).result()
+
+    def later(self, fn: Callable[[], object]) -> None:
+        """Queue ``fn()`` to run on the thread after what is queued now; do not wait for it."""
+        self._executor.submit(fn)
 
     def iterate(
         self, produce: Callable[[Cancel], Iterator[T]], *, cancel: Cancel | None = None
@@ -92,10 +101,12 @@ class OwnThread:
             except BaseException as exc:  # raised in the caller's thread
                 items.put(_Failed(exc))
             finally:
-                close = getattr(generator, "close", None)
-                if close is not None:
-                    close()  # on this thread, where the model's stream lives
-                items.put(_DONE)
+                try:
+                    close = getattr(generator, "close", None)
+                    if close is not None:
+                        close()  # on this thread, where the model's stream lives
+                finally:
+                    items.put(_DONE)
 
         done = self._executor.submit(work)
         try:
@@ -109,7 +120,9 @@ class OwnThread:
                 yield item  # type: ignore[misc]
         finally:
             stop.set()
-            done.result()
+            wanted.release()  # wake the work if it waits to be asked
+            if threading.get_ident() != self._ident:  # (closed by the collector, on the thread)
+                done.result()
 
 
 @dataclass(frozen=True)
@@ -135,7 +148,8 @@ async def stream_in_thread(
     space = threading.Semaphore(maxsize)
 
     def put(item: object) -> None:
-        loop.call_soon_threadsafe(queue.put_nowait, item)
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is listening
+            loop.call_soon_threadsafe(queue.put_nowait, item)
 
     def work() -> None:
         items: Iterator[T] | None = None
@@ -155,12 +169,26 @@ async def stream_in_thread(
         except BaseException as exc:  # handed to the consumer, raised there
             put(exc)
         finally:
-            close = getattr(items, "close", None)
-            if close is not None:
-                close()  # a generator's cleanup runs here, not wherever it is collected
-            put(_DONE)
+            try:
+                close = getattr(items, "close", None)
+                if close is not None:
+                    close()  # a generator's cleanup runs here, not wherever it is collected
+            finally:
+                put(_DONE)
 
-    worker = loop.run_in_executor(None, work)
+    # A thread of its own, not the loop's default executor: a producer may wait long (for the
+    # model's lock, for its consumer), and executor threads waiting so would leave none for the
+    # short jobs (synthesis, VAD) its consumer waits on.
+    worker: asyncio.Future[None] = loop.create_future()
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_resolve, worker)
+
+    threading.Thread(target=run, name="kaiwa-stream", daemon=True).start()
     try:
         while True:
             space.release()  # ask for the next item
@@ -172,4 +200,10 @@ async def stream_in_thread(
             yield item  # type: ignore[misc]
     finally:
         cancel.set()
+        space.release()  # wake the worker if it waits for a permit
         await asyncio.shield(worker)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)

@@ -17,6 +17,7 @@ everything but the newest turn: turn 20 costs what turn 1 costs.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import uuid
@@ -28,6 +29,8 @@ from typing import Any, Literal, Protocol
 from ..exceptions import EngineError, UserError
 from . import store
 from ._threads import Cancel, OwnThread
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "ChatMessage",
@@ -352,11 +355,17 @@ class LocalLLM:
         # "none" leaves the tools out of the prompt: a small model shown tools writes calls in
         # prose. That turn loses its cached prefix; the others keep it.
         prompt = self.render(messages, tools if mode != "none" else ())
-        with self._lock:
+        # Waiting for another conversation's reply: a cancel (barge-in) must still stop this.
+        while not self._lock.acquire(timeout=0.05):
+            if cancel is not None and cancel.is_set:
+                return
+        try:
             yield from self._thread.iterate(
                 lambda stop: self._reply(prompt, messages, mode, callable_tools, max_tokens, stop),
                 cancel=cancel,
             )
+        finally:
+            self._lock.release()
 
     def _reply(
         self,
@@ -373,12 +382,21 @@ class LocalLLM:
             spoke = spoke and delta.tool_call is None
             yield delta
         if spoke and not cancel.is_set:
-            # The user speaks next: evaluate the start of their turn now, while they think,
-            # so the next reply's prompt has a few tokens fewer to evaluate.
-            try:
-                self._llm.eval(self._llm.tokenize(USER_TURN, add_bos=False, special=True))
-            except Exception as exc:
-                raise EngineError(f"LLM evaluation failed: {exc}") from exc
+            # The user speaks next: evaluate the start of their turn while they think, so the
+            # next reply's prompt has a few tokens fewer to evaluate. Queued after this reply
+            # (its end is not held up), and before any later call on this thread.
+            self._thread.later(self._open_user_turn)
+
+    def _open_user_turn(self) -> None:
+        """Evaluate the chat template's opening of a user turn after the current state (an
+        optimisation only: skipped when the context is full, and a failure changes nothing)."""
+        opening = self._llm.tokenize(USER_TURN, add_bos=False, special=True)
+        if self._llm.n_tokens + len(opening) > self._llm.n_ctx():
+            return
+        try:
+            self._llm.eval(opening)
+        except Exception:  # llama.cpp clears from n_tokens first: the state stays consistent
+            logger.debug("could not evaluate the opening of the next user turn", exc_info=True)
 
     def _reply_parts(
         self,
