@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.llm import ChatMessage, ToolCall, ToolSpec
+from ..engine.chat import ChatMessage, ToolCall, ToolSpec
 from .config import ClientError
 
 __all__ = ["Conversation", "ItemError", "new_id", "to_messages", "tool_specs"]

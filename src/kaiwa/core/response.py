@@ -21,7 +21,7 @@ import pybase64
 
 from ..audio.codecs import encode_audio
 from ..audio.formats import to_ga_format
-from ..engine.llm import ToolCall, choose_tools
+from ..engine.chat import ToolCall, choose_tools
 from ..engine.responder import ResponseChunk
 from ..engine.tts import resolve_voice
 from ..exceptions import EngineError, UserError

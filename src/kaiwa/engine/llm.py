@@ -20,103 +20,40 @@ import json
 import logging
 import re
 import threading
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any
 
-from ..exceptions import EngineError, UserError
+from ..exceptions import EngineError
 from . import store
 from ._threads import Cancel, OwnThread
+from .chat import (
+    ChatMessage,
+    LlmDelta,
+    LLMStage,
+    ToolCall,
+    ToolChoice,
+    ToolSpec,
+    choose_tools,
+)
 
 logger = logging.getLogger(__name__)
 
-__all__ = [
+__all__ = [  # the stage's interface is in `chat`; named here too, where it always was
     "ChatMessage",
     "LLMStage",
     "LlmDelta",
     "LocalLLM",
     "ToolCall",
+    "ToolChoice",
     "ToolSpec",
+    "choose_tools",
 ]
 
 TOOL_OPEN = "<tool_call>"
 _CALL_OPENINGS = (TOOL_OPEN, "```")  # Qwen writes calls in a tag, or fenced as JSON
 USER_TURN = b"<|im_end|>\n<|im_start|>user\n"  # what follows a reply in the chat template
 TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
-
-
-@dataclass(frozen=True)
-class ToolSpec:
-    """A function the model may call."""
-
-    name: str
-    description: str
-    parameters: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    """A call the model made: its name and JSON arguments (valid for the tool's schema)."""
-
-    name: str
-    arguments: str
-    call_id: str = field(default_factory=lambda: f"call_{uuid.uuid4().hex[:16]}")
-
-
-@dataclass(frozen=True)
-class ChatMessage:
-    """One message of the conversation, as the LLM sees it."""
-
-    role: Literal["system", "user", "assistant", "tool"]
-    content: str = ""
-    tool_calls: tuple[ToolCall, ...] = ()
-    tool_call_id: str | None = None
-
-
-@dataclass(frozen=True)
-class LlmDelta:
-    """A piece of the reply: text, or a complete tool call."""
-
-    text: str = ""
-    tool_call: ToolCall | None = None
-
-
-ToolChoice = str | Mapping[str, Any]
-
-
-class LLMStage(Protocol):
-    """The one method the realtime layer needs from an LLM."""
-
-    def stream(
-        self,
-        messages: Sequence[ChatMessage],
-        tools: Sequence[ToolSpec] = (),
-        *,
-        tool_choice: ToolChoice = "auto",
-        max_tokens: int = 256,
-        cancel: Cancel | None = None,
-    ) -> Iterator[LlmDelta]:
-        """Blocking generator of the reply; stops within one token once ``cancel`` is set."""
-        ...
-
-
-def choose_tools(tool_choice: ToolChoice, tools: Sequence[ToolSpec]) -> tuple[str, list[ToolSpec]]:
-    """("auto" | "none" | "required", the tools a call may use)."""
-    if isinstance(tool_choice, Mapping):
-        name = tool_choice.get("name") or (tool_choice.get("function") or {}).get("name")
-        chosen = [t for t in tools if t.name == name]
-        if not chosen:
-            raise UserError(f"tool_choice names {name!r}, which is not among the tools")
-        return "required", chosen
-    if tool_choice not in ("auto", "none", "required"):
-        raise UserError(
-            f"tool_choice must be auto, none, required or a function, not {tool_choice!r}"
-        )
-    if tool_choice == "required" and not tools:
-        raise UserError("tool_choice is 'required' but there are no tools")
-    return tool_choice, list(tools)
 
 
 _CALL_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.S)
@@ -361,27 +298,21 @@ class LocalLLM:
                 return
         try:
             yield from self._thread.iterate(
-                lambda stop: self._reply(prompt, messages, mode, callable_tools, max_tokens, stop),
+                lambda stop: self._then_open_user_turn(
+                    self._reply(prompt, messages, mode, callable_tools, max_tokens, stop), stop
+                ),
                 cancel=cancel,
             )
         finally:
             self._lock.release()
 
-    def _reply(
-        self,
-        prompt: str,
-        messages: Sequence[ChatMessage],
-        mode: str,
-        callable_tools: Sequence[ToolSpec],
-        max_tokens: int,
-        cancel: Cancel,
-    ) -> Iterator[LlmDelta]:
-        """`stream`'s work, on the model's own thread."""
+    def _then_open_user_turn(self, reply: Iterator[LlmDelta], stop: Cancel) -> Iterator[LlmDelta]:
+        """``reply``; then, if it was spoken to its end, the opening of the user's next turn."""
         spoke = True
-        for delta in self._reply_parts(prompt, messages, mode, callable_tools, max_tokens, cancel):
+        for delta in reply:
             spoke = spoke and delta.tool_call is None
             yield delta
-        if spoke and not cancel.is_set:
+        if spoke and not stop.is_set:
             # The user speaks next: evaluate the start of their turn while they think, so the
             # next reply's prompt has a few tokens fewer to evaluate. Queued after this reply
             # (its end is not held up), and before any later call on this thread.
@@ -398,7 +329,7 @@ class LocalLLM:
         except Exception:  # llama.cpp clears from n_tokens first: the state stays consistent
             logger.debug("could not evaluate the opening of the next user turn", exc_info=True)
 
-    def _reply_parts(
+    def _reply(
         self,
         prompt: str,
         messages: Sequence[ChatMessage],
@@ -407,6 +338,7 @@ class LocalLLM:
         max_tokens: int,
         cancel: Cancel,
     ) -> Iterator[LlmDelta]:
+        """`stream`'s work, on the model's own thread."""
         self._note_prefix(prompt)
         if mode == "required":
             for c in self._grammar_calls(prompt, callable_tools, cancel):

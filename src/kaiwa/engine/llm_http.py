@@ -11,7 +11,7 @@ from typing import Any
 
 from ..exceptions import EngineError
 from ._threads import Cancel
-from .llm import ChatMessage, LlmDelta, ToolCall, ToolChoice, ToolSpec, choose_tools
+from .chat import ChatMessage, LlmDelta, ToolCall, ToolChoice, ToolSpec, choose_tools
 
 __all__ = ["ChatCompletionsLLM"]
 

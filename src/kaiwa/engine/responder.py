@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from ..audio.codecs import resample
 from ._threads import stream_in_thread
-from .llm import ChatMessage, LLMStage, ToolCall, ToolChoice, ToolSpec
+from .chat import ChatMessage, LLMStage, ToolCall, ToolChoice, ToolSpec
 from .text import ClauseSplitter
 from .tts import SpeechSynthesizer
 

@@ -1,0 +1,96 @@
+"""What the realtime layer and an LLM stage say to each other: messages, tools, tool calls,
+and the streamed reply (`LLMStage`). `kaiwa.engine.llm.LocalLLM` (llama.cpp in-process) and
+`kaiwa.engine.llm_http.ChatCompletionsLLM` (a chat-completions URL) are the two stages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from ..exceptions import UserError
+from ._threads import Cancel
+
+__all__ = [
+    "ChatMessage",
+    "LLMStage",
+    "LlmDelta",
+    "ToolCall",
+    "ToolChoice",
+    "ToolSpec",
+    "choose_tools",
+]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """A function the model may call."""
+
+    name: str
+    description: str
+    parameters: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A call the model made: its name and JSON arguments (valid for the tool's schema)."""
+
+    name: str
+    arguments: str
+    call_id: str = field(default_factory=lambda: f"call_{uuid.uuid4().hex[:16]}")
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One message of the conversation, as the LLM sees it."""
+
+    role: Literal["system", "user", "assistant", "tool"]
+    content: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+
+
+@dataclass(frozen=True)
+class LlmDelta:
+    """A piece of the reply: text, or a complete tool call."""
+
+    text: str = ""
+    tool_call: ToolCall | None = None
+
+
+ToolChoice = str | Mapping[str, Any]
+
+
+class LLMStage(Protocol):
+    """The one method the realtime layer needs from an LLM."""
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        tools: Sequence[ToolSpec] = (),
+        *,
+        tool_choice: ToolChoice = "auto",
+        max_tokens: int = 256,
+        cancel: Cancel | None = None,
+    ) -> Iterator[LlmDelta]:
+        """Blocking generator of the reply; stops within one token once ``cancel`` is set."""
+        ...
+
+
+def choose_tools(tool_choice: ToolChoice, tools: Sequence[ToolSpec]) -> tuple[str, list[ToolSpec]]:
+    """("auto" | "none" | "required", the tools a call may use)."""
+    if isinstance(tool_choice, Mapping):
+        name = tool_choice.get("name") or (tool_choice.get("function") or {}).get("name")
+        chosen = [t for t in tools if t.name == name]
+        if not chosen:
+            raise UserError(f"tool_choice names {name!r}, which is not among the tools")
+        return "required", chosen
+    if tool_choice not in ("auto", "none", "required"):
+        raise UserError(
+            f"tool_choice must be auto, none, required or a function, not {tool_choice!r}"
+        )
+    if tool_choice == "required" and not tools:
+        raise UserError("tool_choice is 'required' but there are no tools")
+    return tool_choice, list(tools)
