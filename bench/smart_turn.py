@@ -21,24 +21,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.engine import FINISHED, PAUSED
 from kaiwa.engine.asr import SpeechRecognizer
 from kaiwa.engine.turn import TurnPolicy
 from tests.speech import espeak, piper, silence
 
-FINISHED = [
-    "What's the weather like in Kyoto?",
-    "Please set a timer for ten minutes.",
-    "Turn off the lights in the kitchen.",
-    "How many legs does a spider have?",
-    "Can you recommend a good book?",
-]
-UNFINISHED = [
-    "I'd like to book a table for",
-    "Can you remind me to call",
-    "My favourite colour is",
-    "I want to fly to Paris and",
-    "The meeting is at",
-]
+# The end-of-turn sentences of bench/engine.py: unfinished = the first half of each paused one.
+UNFINISHED = [start for start, _ in PAUSED]
 
 
 def load_smart_turn():  # type: ignore[no-untyped-def]
