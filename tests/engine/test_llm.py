@@ -184,3 +184,50 @@ def test_a_reply_waiting_for_the_model_can_be_cancelled(llm: Any) -> None:
     cancel.set()
     with llm._lock:
         assert list(llm.stream([SYSTEM, ChatMessage("user", "Hi!")], cancel=cancel)) == []
+
+
+def _spy(llm: Any, monkeypatch: Any, name: str) -> list[int]:
+    """Record the token count of every state ``name`` (save_state/load_state) handles."""
+    seen: list[int] = []
+    real = getattr(llm._llm, name)
+
+    def spy(*args: Any) -> Any:
+        result = real(*args)
+        seen.append((args[0] if args else result).n_tokens)
+        return result
+
+    monkeypatch.setattr(llm._llm, name, spy)
+    return seen
+
+
+def test_conversations_taking_turns_keep_their_state(llm: Any, monkeypatch: Any) -> None:
+    # Two sessions share the one model: each one's turn overwrites the other's KV state, so
+    # that state is kept aside and restored, and a conversation's next turn costs only itself.
+    saves, loads = _spy(llm, monkeypatch, "save_state"), _spy(llm, monkeypatch, "load_state")
+    pirate = [ChatMessage("system", "You are a pirate captain. " + "Speak like a pirate. " * 12)]
+    robot = [ChatMessage("system", "You are a polite robot. " + "Speak in short words. " * 12)]
+    for messages, question in ((pirate, "Who are you?"), (robot, "Who are you?")):
+        messages.append(ChatMessage("user", question))
+        reply = "".join(d.text for d in llm.stream(messages, max_tokens=12))
+        messages.append(ChatMessage("assistant", reply.strip()))
+    assert saves  # the robot's turn would have overwritten the pirate's state
+    pirate.append(ChatMessage("user", "Where is your ship?"))
+    list(llm.stream(pirate, max_tokens=4))
+    assert loads
+    assert llm.last_evaluated_tokens < 20  # the new question and the assistant's header
+
+
+def test_a_short_shared_prefix_is_not_worth_a_restore(llm: Any, monkeypatch: Any) -> None:
+    # Two questions that share "What is the capital of" share a few tokens after the (current)
+    # instructions: evaluating those is cheaper than restoring the other conversation.
+    def ask(question: str) -> None:
+        list(llm.stream([SYSTEM, ChatMessage("user", question)], TOOLS, max_tokens=60))
+
+    trip = "I am planning a long trip through Europe next summer with my family and friends"
+    ask(f"What is the capital of France? {trip}, to see old towns, museums and markets.")
+    saves, loads = _spy(llm, monkeypatch, "save_state"), _spy(llm, monkeypatch, "load_state")
+    ask("How many legs does a spider have?")
+    assert saves  # the conversation about France is kept aside...
+    ask("What is the capital of Spain?")
+    assert loads == []  # ...but not restored for the few tokens it shares with this question
+    assert llm.last_evaluated_tokens < 25  # the instructions and tools were not evaluated again
