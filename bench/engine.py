@@ -130,28 +130,86 @@ def bench_stages(engine: Engine) -> None:
     print(f"  TTS first audio     {statistics.median(tts_first) * 1000:8.0f} ms (first clause)")
 
 
+STAGES = (
+    "pause heard, recognition starts",
+    "transcript ready",
+    "reply starts",
+    "first token",
+    "first clause written",
+    "first audio",
+)
+
+
+class Timeline:
+    """Wall-clock marks of each stage's start and first output (the stages are wrapped)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.marks: list[tuple[str, float]] = []
+        asr, llm, tts = engine.asr, engine.llm, engine.tts
+        transcribe, stream, synthesize = asr.transcribe, llm.stream, tts.synthesize
+
+        def timed_transcribe(*args: Any, **kwargs: Any) -> Any:
+            self.mark("asr")
+            result = transcribe(*args, **kwargs)
+            self.mark("asr done")
+            return result
+
+        def timed_stream(*args: Any, **kwargs: Any) -> Any:
+            self.mark("llm")
+            for i, delta in enumerate(stream(*args, **kwargs)):
+                self.mark("llm first token" if i == 0 else "llm token")
+                yield delta
+
+        def timed_synthesize(*args: Any, **kwargs: Any) -> Any:
+            self.mark("tts")
+            yield from synthesize(*args, **kwargs)
+
+        asr.transcribe, llm.stream, tts.synthesize = (  # type: ignore[method-assign]
+            timed_transcribe,
+            timed_stream,
+            timed_synthesize,
+        )
+
+    def mark(self, name: str) -> None:
+        self.marks.append((name, time.perf_counter()))
+
+    def turn(self, speech_end: float, first_audio: float) -> dict[str, float]:
+        """The stages of the reply that was heard: ms after the end of speech."""
+        marks = [(n, (t - speech_end) * 1000) for n, t in self.marks if t <= first_audio]
+        self.marks.clear()
+        reply = max(t for n, t in marks if n == "llm")  # the reply that was spoken
+        asr = max(t for n, t in marks if n == "asr" and t <= reply)
+        tokens = [t for n, t in marks if n.startswith("llm ") and t >= reply]
+        tts = min(t for n, t in marks if n == "tts" and t >= reply)
+        return {
+            "pause heard, recognition starts": asr,
+            "transcript ready": min(t for n, t in marks if n == "asr done" and t >= asr),
+            "reply starts": reply,
+            "first token": tokens[0],
+            "first clause written": tts,
+            "first audio": (first_audio - speech_end) * 1000,
+            "tokens in the first clause": float(sum(t <= tts for t in tokens)),
+        }
+
+
 async def run_turns(
-    engine: Engine, mode: str, turns: int, verbose: bool = False
+    engine: Engine, mode: str, turns: int, timeline: Timeline, verbose: bool = False
 ) -> dict[str, list[float]]:
-    """Stream spoken questions at real time; measure end of speech -> first answer audio."""
+    """Stream spoken questions at real time; measure end of speech -> first answer audio.
+
+    Listener events are handled as they come, as `kaiwa serve` does: a pause whose transcript
+    sounds final starts the reply at once (`SpeculativeReply`); the end of the turn takes it.
+    """
     out: dict[str, list[float]] = {
         "latency": [],
         "decision": [],
-        "asr_wait": [],
         "reply": [],
         "words": [],
         "first_words": [],
     }
+    stages: list[dict[str, float]] = []
     messages = [SYSTEM]
     clips = [speak(engine, q) for q in QUESTIONS[:turns]]
-    events: asyncio.Queue[ListenerEvent] = asyncio.Queue()
-    listener = TurnListener(
-        engine.vad,
-        engine.asr,
-        events.put_nowait,
-        mode=mode,  # type: ignore[arg-type]
-        vad_config=VadConfig(silence_duration_ms=500),
-    )
 
     def make(transcript: str) -> Any:
         # A plain answer (the targets are for plain turns): no tools offered.
@@ -160,6 +218,51 @@ async def run_turns(
         )
 
     spec: SpeculativeReply[ResponseChunk] = SpeculativeReply(make)
+    first_audio: float | None = None
+    turn_end_wall: float | None = None
+    reply_task: asyncio.Task[None] | None = None
+    transcript = ""
+
+    async def answer(ev: ListenerEvent) -> None:
+        nonlocal first_audio, transcript
+        text = ev.transcript
+        if text is None and ev.pending is not None:
+            text = (await ev.pending).text
+        if text is None:
+            assert ev.audio is not None
+            text = (await asyncio.to_thread(engine.asr.transcribe, ev.audio)).text
+        transcript = text
+        messages.append(ChatMessage("user", text))
+        spoken = ""
+        async for item in spec.take(text):
+            if item.audio is not None and first_audio is None:
+                first_audio = time.perf_counter()
+                out["first_words"].append(len(item.text.split()))
+            spoken += " " + item.text
+        messages.append(ChatMessage("assistant", spoken.strip()))
+        out["words"].append(len(spoken.split()))
+
+    def on_event(ev: ListenerEvent) -> None:
+        nonlocal turn_end_wall, reply_task
+        if ev.kind == "speech_started":
+            spec.cancel()
+        elif (
+            ev.kind == "partial"
+            and ev.transcript
+            and (mode == "server_vad" or listener.policy.silence_needed_ms(ev.transcript) < 500)
+        ):
+            spec.start(ev.transcript)
+        elif ev.kind == "turn_ended" and reply_task is None:
+            turn_end_wall = time.perf_counter()
+            reply_task = asyncio.get_running_loop().create_task(answer(ev))
+
+    listener = TurnListener(
+        engine.vad,
+        engine.asr,
+        on_event,
+        mode=mode,  # type: ignore[arg-type]
+        vad_config=VadConfig(silence_duration_ms=500),
+    )
     engine.llm.warm([SYSTEM])  # type: ignore[attr-defined]
     chunk = 320  # 20 ms
     for clip in clips:
@@ -168,27 +271,13 @@ async def run_turns(
         # cannot set the style, and so the speed, of all later ones. What a long conversation
         # costs is the stage figure "turn 20" above.
         del messages[1:]
+        first_audio = turn_end_wall = reply_task = None
         loud = np.nonzero(np.abs(clip) > 0.02)[0]
         speech_end = int(loud[-1])
         audio = np.concatenate([np.zeros(3200, np.float32), clip, np.zeros(16000 * 4, np.float32)])
         t0 = time.perf_counter()
         end_wall = None
-        first_audio = None
-        turn_end_wall = None
-        reply_task: asyncio.Task[Any] | None = None
-        transcript = ""
-
-        async def consume(stream: Any) -> None:
-            nonlocal first_audio, transcript
-            text = ""
-            async for item in stream:
-                if item.audio is not None and first_audio is None:
-                    first_audio = time.perf_counter()
-                    out["first_words"].append(len(item.text.split()))
-                text += " " + item.text
-            messages.append(ChatMessage("assistant", text.strip()))
-            out["words"].append(len(text.split()))
-
+        timeline.marks.clear()
         for i in range(0, audio.size, chunk):
             target = t0 + i / 16000
             delay = target - time.perf_counter()
@@ -196,33 +285,7 @@ async def run_turns(
                 await asyncio.sleep(delay)
             listener.push(audio[i : i + chunk])
             if end_wall is None and i + chunk >= 3200 + speech_end:
-                end_wall = time.perf_counter()
-            while not events.empty():
-                ev = events.get_nowait()
-                if ev.kind == "speech_started":
-                    spec.cancel()
-                elif (
-                    ev.kind == "partial"
-                    and ev.transcript
-                    and (
-                        mode == "server_vad"
-                        or listener.policy.silence_needed_ms(ev.transcript) < 500
-                    )
-                ):
-                    spec.start(ev.transcript)
-                elif ev.kind == "turn_ended" and reply_task is None:
-                    turn_end_wall = time.perf_counter()
-                    text = ev.transcript
-                    asr_start = time.perf_counter()
-                    if text is None and ev.pending is not None:
-                        text = (await ev.pending).text
-                    if text is None:
-                        assert ev.audio is not None
-                        text = (await asyncio.to_thread(engine.asr.transcribe, ev.audio)).text
-                    out["asr_wait"].append(time.perf_counter() - asr_start)
-                    transcript = text
-                    messages.append(ChatMessage("user", text))
-                    reply_task = asyncio.create_task(consume(spec.take(text)))
+                end_wall = time.perf_counter()  # the audio holding the end of speech is in
             if first_audio is not None:
                 break
         if reply_task is not None:
@@ -234,14 +297,17 @@ async def run_turns(
             )
             continue
         if verbose:
-            answer = messages[-1].content[:50]
+            answer_text = messages[-1].content[:50]
             print(
                 f"    {mode} {(first_audio - end_wall) * 1000:5.0f} ms  decision "
-                f"{(turn_end_wall - end_wall) * 1000:4.0f}  {transcript!r} -> {answer!r}"
+                f"{(turn_end_wall - end_wall) * 1000:4.0f}  {transcript!r} -> {answer_text!r}"
             )
+        stages.append(timeline.turn(end_wall, first_audio))
         out["latency"].append(first_audio - end_wall)
         out["decision"].append(turn_end_wall - end_wall)
         out["reply"].append(first_audio - turn_end_wall)
+    for name in stages[0] if stages else ():
+        out[name] = [s[name] for s in stages]
     return out
 
 
@@ -302,6 +368,12 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--skip-stages", action="store_true")
+    parser.add_argument(
+        "--mode",
+        choices=["server_vad", "semantic_vad"],
+        action="append",
+        help="end-of-turn mode(s) to run (default: both)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print every turn")
     args = parser.parse_args()
     t = time.perf_counter()
@@ -313,9 +385,10 @@ async def main() -> None:
     if not args.skip_stages:
         bench_stages(engine)
         await bench_end_of_turn(engine)
-    for mode in ("server_vad", "semantic_vad"):
+    timeline = Timeline(engine)
+    for mode in args.mode or ("server_vad", "semantic_vad"):
         engine.llm.reset()  # type: ignore[attr-defined]
-        r = await run_turns(engine, mode, args.turns, args.verbose)
+        r = await run_turns(engine, mode, args.turns, timeline, args.verbose)
         lat = r["latency"]
         print(
             f"\nturn latency, {mode} ({len(lat)} turns): p50 {pct(lat, 0.5) * 1000:.0f} ms, "
@@ -324,13 +397,14 @@ async def main() -> None:
         print(
             f"  end of speech -> end-of-turn decision  p50 {pct(r['decision'], 0.5) * 1000:.0f} ms"
         )
-        print(
-            f"  waiting for the final transcript       p50 {pct(r['asr_wait'], 0.5) * 1000:.0f} ms"
-        )
         print(f"  decision -> first audio                p50 {pct(r['reply'], 0.5) * 1000:.0f} ms")
+        print("  where the time goes (p50, ms after the end of speech):")
+        for name in STAGES:
+            print(f"    {name:34} {pct(r[name], 0.5):5.0f}")
         print(
             f"  answers: p50 {pct(r['words'], 0.5):.0f} words, first clause p50 "
-            f"{pct(r['first_words'], 0.5):.0f} words"
+            f"{pct(r['first_words'], 0.5):.0f} words, "
+            f"{pct(r['tokens in the first clause'], 0.5):.0f} tokens"
         )
 
 
