@@ -152,7 +152,9 @@ async def concurrency(counts: list[int], seconds: float) -> None:
         stop_server(server)
 
 
-async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[str, list[float]]:
+async def turn_latency(
+    mode: str, turns: int, clips: list[np.ndarray], keep: bool = False
+) -> dict[str, list[float]]:
     server = start_server("--max-sessions", "4")
     url = server.url
     out: dict[str, list[float]] = {"latency": [], "decision": []}
@@ -171,6 +173,7 @@ async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[s
                 "committed": None,
                 "items": [],
                 "errors": [],
+                "evaluated": [],
             }
 
             async def read() -> None:
@@ -186,6 +189,11 @@ async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[s
                         state["committed"] = loop.time()
                     elif event["type"] == "response.done":
                         state["done"] += 1
+                        usage = event["response"].get("usage") or {}
+                        details = usage.get("input_token_details") or {}
+                        state["evaluated"].append(
+                            usage.get("input_tokens", 0) - details.get("cached_tokens", 0)
+                        )
 
             reader = loop.create_task(read())
             silence = b"\0" * CHUNK_BYTES
@@ -210,7 +218,8 @@ async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[s
                     out["decision"].append(state["committed"] - end_of_speech)
                 # Each question opens a fresh conversation (as in bench/engine.py): both modes
                 # get the same answers, and one terse answer cannot set the style of the rest.
-                for item_id in state["items"]:
+                # With ``keep``, one conversation grows instead: is turn 20 as fast as turn 1?
+                for item_id in state["items"] if not keep else ():
                     await ws.send(
                         orjson.dumps(
                             {"type": "conversation.item.delete", "item_id": item_id}
@@ -225,6 +234,7 @@ async def turn_latency(mode: str, turns: int, clips: list[np.ndarray]) -> dict[s
                     )
                     await asyncio.sleep(CHUNK_MS / 1000)
             reader.cancel()
+            out["evaluated"] = state["evaluated"]
             if state["errors"]:
                 print(f"  [{mode}] the server reported errors: {state['errors'][:3]}")
     finally:
@@ -240,6 +250,11 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument(
+        "--conversation",
+        action="store_true",
+        help="ask the questions in one growing conversation (default: each in a fresh one)",
+    )
     args = parser.parse_args()
     await concurrency([int(n) for n in args.sessions.split(",") if n], args.seconds)
     if args.skip_latency:
@@ -252,13 +267,20 @@ async def main() -> None:
         clips.append(np.concatenate([np.zeros(4800, np.float32), audio[: loud[-1] + 1]]))
     print("\nend of speech -> first audio, through the protocol (one session, real time)")
     for mode in ("server_vad", "semantic_vad"):
-        r = await turn_latency(mode, args.turns, clips)
+        r = await turn_latency(mode, args.turns, clips, keep=args.conversation)
         lat = r["latency"]
         print(
             f"  {mode:13} {len(lat)} turns: p50 {pct(lat, 0.5) * 1000:4.0f} ms,"
             f" p95 {pct(lat, 0.95) * 1000:4.0f} ms (end of turn decided after p50"
             f" {pct(r['decision'], 0.5) * 1000:4.0f} ms)"
         )
+        if args.conversation and len(lat) >= 10:
+            print(
+                f"  {'':13} first 5 turns p50 {pct(lat[:5], 0.5) * 1000:4.0f} ms,"
+                f" last 5 p50 {pct(lat[-5:], 0.5) * 1000:4.0f} ms; prompt tokens evaluated"
+                f" per turn p50 {pct(r['evaluated'], 0.5):.0f} (of the last: "
+                f"{r['evaluated'][-1] if r['evaluated'] else 0})"
+            )
 
 
 if __name__ == "__main__":
