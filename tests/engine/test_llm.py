@@ -68,11 +68,31 @@ def test_picks_the_right_tool_with_valid_arguments(
 
 @pytest.mark.parametrize("question", ["What is the capital of Japan?", "Say hello."])
 def test_plain_questions_get_text(llm: Any, question: str) -> None:
-    # Without tools. With tools offered, this 0.5B model calls one for some general questions
-    # ("What is the capital of Japan?" -> get_weather): a known limit, noted on the issue.
     deltas = list(llm.stream([SYSTEM, ChatMessage("user", question)]))
     assert not any(d.tool_call for d in deltas)
     assert len("".join(d.text for d in deltas).strip()) > 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Say hello.",  # the model writes a call to "say_hello", a function it made up
+        "What is two plus two?",
+        "Tell me a joke.",
+        "How are you today?",
+        "What is the capital of Japan?",
+    ],
+)
+def test_plain_questions_get_text_with_tools_offered(
+    llm: Any, question: str, monkeypatch: Any
+) -> None:
+    # Offered the weather/timer/lights tools, the model (greedy) answered each of these with
+    # get_weather: a made-up function forced onto a real one, or a city nobody said.
+    monkeypatch.setattr(llm, "temperature", 0.0)
+    deltas = run(llm, question)
+    assert not any(d.tool_call for d in deltas)
+    text = "".join(d.text for d in deltas)
+    assert text.strip() and "{" not in text and "`" not in text
 
 
 def test_tool_choice_required_forces_a_call(llm: Any) -> None:

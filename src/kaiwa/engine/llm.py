@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from .chat import (
     ToolSpec,
     choose_tools,
 )
+from .tool_calls import answered, call_schema, made_up, parse_calls
 
 logger = logging.getLogger(__name__)
 
@@ -54,75 +54,11 @@ TOOL_OPEN = "<tool_call>"
 _CALL_OPENINGS = (TOOL_OPEN, "```")  # Qwen writes calls in a tag, or fenced as JSON
 USER_TURN = b"<|im_end|>\n<|im_start|>user\n"  # what follows a reply in the chat template
 TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
+NO_TOOL_HINT = "(Answer in words, without a tool. If something is missing, ask for it.)"
 RESTORE_MIN_TOKENS = 48
 """A saved conversation state is restored only if it spares this many prompt tokens: measured
 here, a restore costs 25-80 ms (up to ~200 under load) and saving the state it replaces up to
 ~55 ms, while a prompt token costs ~4.5 ms to evaluate."""
-
-
-_CALL_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.S)
-_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
-    "string": str,
-    "integer": int,
-    "number": (int, float),
-    "boolean": bool,
-    "array": list,
-    "object": dict,
-}
-
-
-def _fits(value: Any, schema: Mapping[str, Any]) -> bool:
-    """A shallow check of ``value`` against a JSON schema (types, required keys, enums)."""
-    kind = schema.get("type")
-    expected = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
-    if expected is not None and (
-        not isinstance(value, expected)
-        or (kind in ("integer", "number") and isinstance(value, bool))
-    ):
-        return False
-    if "enum" in schema and value not in schema["enum"]:
-        return False
-    if isinstance(value, dict):
-        props = schema.get("properties", {})
-        if any(key not in value for key in schema.get("required", [])):
-            return False
-        if schema.get("additionalProperties") is False and any(k not in props for k in value):
-            return False
-        return all(_fits(v, props[k]) for k, v in value.items() if k in props)
-    return True
-
-
-def _parse_calls(text: str, tools: Sequence[ToolSpec]) -> list[ToolCall] | None:
-    """Tool calls written freely by the model, if every one is valid for its tool's schema."""
-    bodies = _CALL_BLOCK.findall(text) or [text]
-    by_name = {t.name: t for t in tools}
-    calls = []
-    for body in bodies:
-        body = body.strip().removeprefix("```json").strip()
-        try:
-            data, _ = json.JSONDecoder().raw_decode(body)  # ignores a trailing tag or fence
-        except ValueError:
-            return None
-        tool = by_name.get(str(data.get("name"))) if isinstance(data, dict) else None
-        args = data.get("arguments", {}) if isinstance(data, dict) else None
-        if tool is None or not isinstance(args, dict) or not _fits(args, tool.parameters):
-            return None
-        calls.append(ToolCall(name=tool.name, arguments=json.dumps(args, ensure_ascii=False)))
-    return calls or None
-
-
-def _answered(call: ToolCall, messages: Sequence[ChatMessage]) -> bool:
-    """Whether the conversation already holds this exact call and a result for it."""
-    answered = {m.tool_call_id for m in messages if m.role == "tool"}
-    for m in messages:
-        for earlier in m.tool_calls:
-            if (
-                earlier.name == call.name
-                and earlier.call_id in answered
-                and json.loads(earlier.arguments or "{}") == json.loads(call.arguments or "{}")
-            ):
-                return True
-    return False
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -132,19 +68,6 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
             break
         same += 1
     return same
-
-
-def _call_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
-    options = [
-        {
-            "type": "object",
-            "properties": {"name": {"const": t.name}, "arguments": dict(t.parameters)},
-            "required": ["name", "arguments"],
-            "additionalProperties": False,
-        }
-        for t in tools
-    ]
-    return options[0] if len(options) == 1 else {"anyOf": options}
 
 
 class LocalLLM:
@@ -202,6 +125,8 @@ class LocalLLM:
         env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
         self._template = env.from_string(template)
         self.temperature = temperature
+        self.ground_calls = True
+        """Answer in words instead of making a call whose text arguments nobody said."""
         self._lock = threading.Lock()
         self._grammars: dict[str, Any] = {}
         self.last_prompt_tokens = 0
@@ -231,14 +156,19 @@ class LocalLLM:
         self.last_prompt_tokens = len(tokens)
         self.last_evaluated_tokens = len(tokens) - same
 
-    def render(self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec]) -> str:
-        """The prompt for ``messages`` in the model's chat template, ready for the reply."""
+    def render(
+        self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec], *, hint: str = ""
+    ) -> str:
+        """The prompt for ``messages`` in the model's chat template, ready for the reply;
+        ``hint`` is added to the last message if it is the user's."""
         rendered = []
         for i, m in enumerate(messages):
             item: dict[str, Any] = {"role": m.role, "content": m.content}
             if m.role == "tool" and i == len(messages) - 1:
                 # Small models tend to call the tool again; this line keeps them answering.
                 item["content"] = f"{m.content}\n{TOOL_RESULT_HINT}"
+            if m.role == "user" and i == len(messages) - 1 and hint:
+                item["content"] = f"{m.content}\n{hint}"
             if m.tool_calls:
                 item["tool_calls"] = [
                     {
@@ -296,7 +226,7 @@ class LocalLLM:
 
         key = json.dumps([[t.name, dict(t.parameters)] for t in tools], sort_keys=True)
         if key not in self._grammars:
-            gbnf = json_schema_to_gbnf(json.dumps(_call_schema(tools)))
+            gbnf = json_schema_to_gbnf(json.dumps(call_schema(tools)))
             self._grammars[key] = LlamaGrammar.from_string(gbnf, verbose=False)
         return self._grammars[key]
 
@@ -317,7 +247,12 @@ class LocalLLM:
         mode, callable_tools = choose_tools(tool_choice, tools)
         # "none" leaves the tools out of the prompt: a small model shown tools writes calls in
         # prose. That turn loses its cached prefix; the others keep it.
-        prompt = self.render(messages, tools if mode != "none" else ())
+        shown = tools if mode != "none" else ()
+        prompt = self.render(messages, shown)
+
+        def in_words() -> str:  # the prompt again, for when the model's call names no tool
+            return self.render(messages, shown, hint=NO_TOOL_HINT)
+
         # Waiting for another conversation's reply: a cancel (barge-in) must still stop this.
         while not self._lock.acquire(timeout=0.05):
             if cancel is not None and cancel.is_set:
@@ -325,7 +260,8 @@ class LocalLLM:
         try:
             yield from self._thread.iterate(
                 lambda stop: self._then_open_user_turn(
-                    self._reply(prompt, messages, mode, callable_tools, max_tokens, stop), stop
+                    self._reply(prompt, in_words, messages, mode, callable_tools, max_tokens, stop),
+                    stop,
                 ),
                 cancel=cancel,
             )
@@ -358,6 +294,7 @@ class LocalLLM:
     def _reply(
         self,
         prompt: str,
+        in_words: Callable[[], str],
         messages: Sequence[ChatMessage],
         mode: str,
         callable_tools: Sequence[ToolSpec],
@@ -395,10 +332,22 @@ class LocalLLM:
         if cancel is not None and cancel.is_set:
             return
         if call:
-            calls = _parse_calls(call, callable_tools)
-            if calls is None:  # malformed: generate it again, under the schema grammar
+            calls = parse_calls(call, callable_tools)
+            if calls is None and not any(t.name in call for t in callable_tools):
+                # A call to a function the model made up ("Say hello." -> say_hello): it
+                # wants to answer, not to call; forced onto a real tool, the call would be
+                # wrong ("Say hello." -> get_weather). Answer in words, told so (the prompt
+                # changes only at its end: the cached prefix holds).
+                yield from self._text(in_words(), max_tokens, cancel)
+                return
+            if calls is None:  # a tool of ours, malformed: generate it again, under the grammar
                 calls = list(self._grammar_calls(prompt, callable_tools, cancel))
-            if calls and all(_answered(c, messages) for c in calls):
+            tool = {t.name: t for t in callable_tools}
+            if self.ground_calls and any(made_up(c, tool[c.name], messages) for c in calls):
+                # "How are you today?" -> get_weather(city="London"): nobody said London.
+                yield from self._text(in_words(), max_tokens, cancel)
+                return
+            if calls and all(answered(c, messages) for c in calls):
                 # A small model may call again what it already has the answer to: that is a
                 # loop, not a request. Answer in words instead.
                 yield from self._text(prompt, max_tokens, cancel)
@@ -418,7 +367,7 @@ class LocalLLM:
 
     def _text_bias(self) -> dict[int, float]:
         if self._no_calls is None:
-            banned = ("{", "<", "```", "[{")
+            banned = ("{", "<", "`", "[{")  # "`": also "``", whose next token makes a fence
             self._no_calls = {
                 token: -100.0
                 for token in range(self._llm.n_vocab())
