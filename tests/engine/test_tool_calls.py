@@ -1,4 +1,4 @@
-"""Checking the model's tool calls against the conversation (no model needed)."""
+"""Checking the model's tool calls against the tools and the conversation (no model needed)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,27 @@ from typing import Any
 import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
-from kaiwa.engine.tool_calls import made_up
+from kaiwa.engine.tool_calls import made_up, names_no_tool
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant.")
+WEATHER = ToolSpec("get_weather", "Weather.", {"type": "object", "required": ["city"]})
+TIMER = ToolSpec("set_timer", "A timer.", {"type": "object", "required": ["minutes"]})
 
 
-def made_up_call(messages: list[ChatMessage], optional: tuple[str, ...] = (), **args: Any) -> bool:
-    """`made_up` for a call with ``args``, all of them required but ``optional``."""
+def made_up_call(
+    said: str | list[ChatMessage], optional: tuple[str, ...] = (), **args: Any
+) -> bool:
+    """`made_up` for a call with ``args``, all of them required but ``optional``; an argument
+    given as ``("enum", value)`` has an enum schema."""
+    messages = [SYSTEM, ChatMessage("user", said)] if isinstance(said, str) else said
+    properties = {
+        key: {"type": "string", "enum": [v[1]]} if isinstance(v, tuple) else {"type": "string"}
+        for key, v in args.items()
+    }
+    values = {key: v[1] if isinstance(v, tuple) else v for key, v in args.items()}
     required = [key for key in args if key not in optional]
-    tool = ToolSpec("tool", "A tool.", {"type": "object", "required": required})
-    return made_up(ToolCall("tool", json.dumps(args)), tool, messages)
+    tool = ToolSpec("tool", "A tool.", {"properties": properties, "required": required})
+    return made_up(ToolCall("tool", json.dumps(values)), tool, messages)
 
 
 @pytest.mark.parametrize(
@@ -26,13 +37,16 @@ def made_up_call(messages: list[ChatMessage], optional: tuple[str, ...] = (), **
         ("What's the weather in Paris?", {"city": "Paris"}),
         ("remind me to buy milk", {"text": "Buy milk."}),  # reworded, but shares words
         ("Set a timer for ten minutes.", {"minutes": "10"}),  # numbers are not checked
-        ("Turn on the living room lights.", {"room": "living room", "on": True}),
+        ("Wake me up at seven am.", {"time": "7am"}),  # ...nor words with digits
+        ("Turn on the lights in the lounge.", {"room": ("enum", "living_room")}),
+        ("Weather in Springfield?", {"city": "Springfield", "state": "IL"}),  # one is enough
+        ("Weather in Zurich?", {"city": "Zürich"}),  # accents do not count
         ("東京の天気は？", {"city": "Tokyo"}),  # Japanese: not checked
         ("Hi!", {}),
     ],
 )
 def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, Any]) -> None:
-    assert not made_up_call([SYSTEM, ChatMessage("user", said)], **arguments)
+    assert not made_up_call(said, **arguments)
 
 
 @pytest.mark.parametrize(
@@ -40,12 +54,12 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
     [
         ("How are you today?", {"city": "London"}),
         ("What is the capital of France?", {"city": "Paris"}),
-        ("Turn on the lights.", {"room": "kitchen", "on": True}),  # which room? Ask.
-        ("What's the weather?", {"where": {"city": "Berlin"}}),  # nested values count too
+        ("Turn on the lights.", {"room": "kitchen"}),  # which room? Ask.
+        ("What's the weather?", {"cities": ["Berlin"]}),  # lists of values count too
     ],
 )
 def test_values_nobody_said_are_made_up(said: str, arguments: dict[str, Any]) -> None:
-    assert made_up_call([SYSTEM, ChatMessage("user", said)], **arguments)
+    assert made_up_call(said, **arguments)
 
 
 def test_the_whole_conversation_counts() -> None:
@@ -62,6 +76,19 @@ def test_the_whole_conversation_counts() -> None:
 
 
 def test_optional_arguments_are_the_models_to_choose() -> None:
-    messages = [SYSTEM, ChatMessage("user", "What's the weather in Paris?")]
-    assert not made_up_call(messages, optional=("unit",), city="Paris", unit="celsius")
-    assert made_up_call(messages, city="Paris", unit="celsius")
+    assert not made_up_call("How are you?", optional=("city",), city="London")
+    assert made_up_call("How are you?", city="London")
+
+
+@pytest.mark.parametrize(
+    ("written", "no_tool"),
+    [
+        ('{"name": "say_hello", "arguments": {"message": "Hello!"}}', True),
+        ('<tool_call>\n{"name": "add", "arguments": {"a": 2}}\n</tool_call>', True),
+        ('{"name": "get_current_weather", "arguments": {"town": "Paris"}}', False),  # close
+        ('{"name": "set_timer", "arguments": {"minutes": "five"}}', False),  # ours, malformed
+        ('{"name": "get_weather", "arguments": {"city": ', False),  # cut short: unreadable
+    ],
+)
+def test_calls_to_functions_we_do_not_have(written: str, no_tool: bool) -> None:
+    assert names_no_tool(written, [WEATHER, TIMER]) is no_tool

@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..exceptions import EngineError
 from . import store
 from ._threads import Cancel, OwnThread
@@ -35,7 +37,7 @@ from .chat import (
     ToolSpec,
     choose_tools,
 )
-from .tool_calls import answered, call_schema, made_up, parse_calls
+from .tool_calls import answered, call_schema, made_up, names_no_tool, parse_calls
 
 logger = logging.getLogger(__name__)
 
@@ -145,13 +147,21 @@ class LocalLLM:
         tokens = llm.tokenize(prompt.encode(), add_bos=False, special=True)
         current = llm._input_ids[: llm.n_tokens].tolist()
         same = _common_prefix(tokens, current)
-        if self._saved is not None:
+        saved = self._saved
+        if saved is not None:
             if len(current) - same >= RESTORE_MIN_TOKENS:
-                self._saved[current] = llm.save_state()
-            key = self._saved._find_longest_prefix_key(tuple(tokens))
+                state = llm.save_state()
+                # The state carries a copy of the logits of the last batch (n_batch x 151,936
+                # floats: 155 MB), which sampling does not read (the context keeps its own);
+                # one row of it is enough for `load_state`, and the cache's size counts only
+                # the KV data.
+                state.scores = np.zeros((1, state.scores.shape[1]), np.float32)
+                saved[current] = state
+            key = saved._find_longest_prefix_key(tuple(tokens))
             found = _common_prefix(tokens, key) if key is not None else 0
-            if found - same >= RESTORE_MIN_TOKENS:
-                llm.load_state(self._saved[key])  # type: ignore[index]
+            if key is not None and found - same >= RESTORE_MIN_TOKENS:
+                # Taken out: it is saved again, longer, when another conversation overwrites it.
+                llm.load_state(saved.cache_state.pop(key))
                 same = found
         self.last_prompt_tokens = len(tokens)
         self.last_evaluated_tokens = len(tokens) - same
@@ -250,7 +260,7 @@ class LocalLLM:
         shown = tools if mode != "none" else ()
         prompt = self.render(messages, shown)
 
-        def in_words() -> str:  # the prompt again, for when the model's call names no tool
+        def in_words() -> str:  # the prompt again, when the model's call is not to be made
             return self.render(messages, shown, hint=NO_TOOL_HINT)
 
         # Waiting for another conversation's reply: a cancel (barge-in) must still stop this.
@@ -333,7 +343,7 @@ class LocalLLM:
             return
         if call:
             calls = parse_calls(call, callable_tools)
-            if calls is None and not any(t.name in call for t in callable_tools):
+            if calls is None and names_no_tool(call, callable_tools):
                 # A call to a function the model made up ("Say hello." -> say_hello): it
                 # wants to answer, not to call; forced onto a real tool, the call would be
                 # wrong ("Say hello." -> get_weather). Answer in words, told so (the prompt
@@ -342,8 +352,10 @@ class LocalLLM:
                 return
             if calls is None:  # a tool of ours, malformed: generate it again, under the grammar
                 calls = list(self._grammar_calls(prompt, callable_tools, cancel))
-            tool = {t.name: t for t in callable_tools}
-            if self.ground_calls and any(made_up(c, tool[c.name], messages) for c in calls):
+            tools = {t.name: t for t in callable_tools}
+            if self.ground_calls and any(
+                c.name not in tools or made_up(c, tools[c.name], messages) for c in calls
+            ):
                 # "How are you today?" -> get_weather(city="London"): nobody said London.
                 yield from self._text(in_words(), max_tokens, cancel)
                 return

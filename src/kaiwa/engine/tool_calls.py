@@ -4,15 +4,17 @@ against the conversation (a small model calls tools it should not, with values o
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import unicodedata
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .chat import ChatMessage, ToolCall, ToolSpec
 from .text import is_japanese
 
-__all__ = ["answered", "call_schema", "made_up", "parse_calls"]
+__all__ = ["answered", "call_schema", "made_up", "names_no_tool", "parse_calls"]
 
 _CALL_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.S)
 _JSON_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -74,46 +76,66 @@ _WORDS = re.compile(r"[^\W_]+")
 
 
 def _words(text: str) -> set[str]:
-    return {w.lower() for w in _WORDS.findall(text)}
+    """Lower-case words without accents ("Zürich" -> "zurich"), leaving out any with a digit:
+    numbers, times and dates are said in words and written in digits ("seven am" -> "7am")."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return {w.lower() for w in _WORDS.findall(plain) if not any(c.isdigit() for c in w)}
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
+def names_no_tool(text: str, tools: Sequence[ToolSpec]) -> bool:
+    """Whether the model's (unusable) call names a function unlike any of ``tools``.
+
+    A small model asked something no tool does writes a call to a function it makes up ("Say
+    hello." -> ``say_hello``): it wants to answer, not to call. A name close to a tool's
+    (``get_current_weather`` for ``get_weather``) is taken as that tool.
+    """
+    ours = [_plain_name(t.name) for t in tools]
+    for body in _CALL_BLOCK.findall(text) or [text]:
+        data = _call_json(body)
+        name = data.get("name") if data is not None else None
+        if isinstance(name, str) and not difflib.get_close_matches(
+            _plain_name(name), ours, n=1, cutoff=0.7
+        ):
+            return True
+    return False
+
+
+def _plain_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> bool:
-    """Whether a required text argument of ``call`` shares no word with the conversation.
+    """Whether no required free-text argument of ``call`` shares a word with the conversation.
 
     A small model offered a tool calls it for questions it does not fit, with a value of its
     own ("How are you today?" -> ``get_weather(city="London")``). A value the user gave, even
-    reworded ("remind me to buy milk" -> "Buy milk"), shares a word with what was said.
-    Optional arguments are the model's to choose (a unit, a default). Not checked: numbers
-    (said in words, written in digits), and conversations in Japanese (no spaces between
-    words, and names are transliterated).
+    reworded ("remind me to buy milk" -> "Buy milk"), shares a word with what was said; one
+    such value grounds the call (the model may fill in others: a state for a city). Not
+    checked: optional arguments, values the schema constrains (``enum``, ``const``,
+    ``format``), numbers, and conversations in Japanese (no spaces between words, and names
+    are transliterated). Names the model rewrites ("Munich" -> "München") are not recognised.
     """
     said_text = " ".join(m.content for m in messages)
     if is_japanese(said_text):
         return False
-    said = _words(said_text)
     try:
         arguments = json.loads(call.arguments or "{}")
     except ValueError:
         return False
     if not isinstance(arguments, dict):
         return False
+    properties = tool.parameters.get("properties", {})
+    values = []
     for key in tool.parameters.get("required", ()):
-        for value in _strings(arguments.get(key)):
-            words = {w for w in _words(value) if not w.isdigit()}
-            if words and not words & said:
-                return True
-    return False
+        schema = properties.get(key, {}) if isinstance(properties, dict) else {}
+        if isinstance(schema, dict) and {"enum", "const", "format"} & schema.keys():
+            continue
+        value = arguments.get(key)
+        values += [value] if isinstance(value, str) else []
+        values += [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    checkable = [words for words in map(_words, values) if words]
+    said = _words(said_text)
+    return bool(checkable) and not any(words & said for words in checkable)
 
 
 def answered(call: ToolCall, messages: Sequence[ChatMessage]) -> bool:
