@@ -21,11 +21,12 @@ from . import store
 __all__ = ["SpeechRecognizer", "Transcript"]
 
 SHORT_WINDOW_MAX = 20  # seconds: longer audio goes through faster-whisper's 30 s windows
-WINDOW_PAD_S = 9
+WINDOW_PAD_S = 10
 """Silence after the utterance in the short window (`bench/asr_window.py`). On 165 clips in
 five synthetic voices: WER 0.140 with 10 s, 0.132-0.137 with 7-9 s, 0.155 with 6 s; but 6-8 s
-mishear one of the ten sentences of ``tests/engine/test_asr.py``, 9-10 s none. 9 s costs ~10 ms
-less than 10 s."""
+mishear one of the ten sentences of ``tests/engine/test_asr.py``, and with 9 s a short "Hello
+there." sent in a burst was heard as "you" or "there." in 2 runs of 16 (10 s: 0 of 10). 9 s
+would save ~10 ms; not worth it."""
 
 
 @dataclass(frozen=True)
