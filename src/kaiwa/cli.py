@@ -6,22 +6,24 @@ import argparse
 import asyncio
 import os
 import sys
-from typing import Any
 
 from . import __version__
 
 EPILOG = """\
 examples:
-  kaiwa chat                                   chat offline with the packaged LLM, or with
-                                               OpenAI when OPENAI_API_KEY is set
-  kaiwa chat --offline                         chat offline even when a key is set
+  kaiwa chat                                   talk with the offline engine through the
+                                               microphone and speaker (no key, no network)
+  kaiwa chat --text                            type instead of talking
+  kaiwa chat --headset --language ja           a headset (no echo cancelling), in Japanese
+  kaiwa chat --agent my_agents:triage          your own agent (module:attribute)
   kaiwa chat --url ws://127.0.0.1:8000/v1/realtime --api-key k
                                                chat with any OpenAI Realtime server
+  kaiwa devices                                list microphones and speakers
   kaiwa serve                                  serve the OpenAI Realtime protocol on
                                                ws://127.0.0.1:8000/v1/realtime, offline
 
 environment:
-  OPENAI_API_KEY       key for OpenAI's Realtime API (or any server that checks it)
+  OPENAI_API_KEY       key for OpenAI's Realtime API (chat uses OpenAI when it is set)
   KAIWA_REALTIME_URL   Realtime WebSocket URL to use instead of OpenAI's
   KAIWA_API_KEY        the key `kaiwa serve` asks clients for
   KAIWA_LLM_URL        an OpenAI-compatible chat-completions URL for the engine's LLM stage
@@ -40,32 +42,73 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     chat = commands.add_parser(
         "chat",
-        help="text chat in the terminal with a realtime model",
-        description="Chat in the terminal: type a line, read the agent's answer as it streams. "
-        "Ctrl-D or an empty line quits.",
+        help="talk with an agent (microphone and speaker), or type with --text",
+        description="Talk with an agent through the microphone and speaker: what you say, "
+        "what it answers, its tool calls, handoffs and errors show as they happen. Echo "
+        "from open speakers is cancelled, and a cough or an 'uh-huh' over the answer does "
+        "not stop it. Offline (kaiwa's engine) unless OPENAI_API_KEY or --url is given. "
+        "With no sound device it falls back to text. Ctrl-C quits.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    chat.add_argument("--text", action="store_true", help="type instead of talking")
+    chat.add_argument(
+        "--agent",
+        metavar="MODULE:ATTR",
+        help="your agent: a RealtimeAgent (or a function returning one) in an importable "
+        "module or a .py file, e.g. my_agents:triage (default: a brief assistant)",
+    )
+    chat.add_argument("--instructions", default=None, help="instructions for the default agent")
+    chat.add_argument(
+        "--language",
+        choices=["en", "ja"],
+        default=None,
+        help="what you speak and the agent answers in (default: English)",
+    )
+    chat.add_argument(
+        "--voice", default=None, help="the agent's voice (OpenAI's names; offline: one voice)"
+    )
+    chat.add_argument("--input-device", default=None, help="microphone: index or name part")
+    chat.add_argument("--output-device", default=None, help="speaker: index or name part")
+    chat.add_argument(
+        "--headset",
+        action="store_true",
+        help="no echo cancellation (the microphone cannot hear the speaker)",
+    )
+    chat.add_argument(
+        "--noise-suppression", action="store_true", help="suppress steady background noise"
+    )
+    chat.add_argument(
+        "--interruptions",
+        choices=["resume", "cancel"],
+        default="resume",
+        help="resume: a cough or backchannel over the answer pauses it, and it goes on; "
+        "cancel: any speech stops it (as OpenAI's API does)",
+    )
+    chat.add_argument(
+        "--turn-detection",
+        choices=["semantic_vad", "server_vad"],
+        default="semantic_vad",
+        help="how the end of your turn is decided",
     )
     chat.add_argument(
         "--url",
         default=os.environ.get("KAIWA_REALTIME_URL"),
         help="Realtime WebSocket URL, e.g. ws://127.0.0.1:8000/v1/realtime "
-        "(default: $KAIWA_REALTIME_URL, else OpenAI's)",
+        "(default: $KAIWA_REALTIME_URL, else OpenAI's when a key is set)",
     )
     chat.add_argument("--api-key", default=None, help="API key (default: $OPENAI_API_KEY)")
-    chat.add_argument("--model", default="gpt-realtime", help="model name (default: %(default)s)")
-    chat.add_argument(
-        "--instructions",
-        default="You are a helpful assistant. Answer briefly.",
-        help="the agent's instructions",
-    )
+    chat.add_argument("--model", default="gpt-realtime", help="model name")
     chat.add_argument(
         "--offline",
         action="store_true",
-        help="use the offline engine's LLM even if a key or URL is configured",
+        help="use the offline engine even if a key or URL is configured",
     )
-    chat.add_argument(
-        "--audio",
-        action="store_true",
-        help="ask for spoken answers and print their transcript (default: text)",
+    commands.add_parser(
+        "devices",
+        help="list the microphones and speakers kaiwa can use",
+        description="List sound devices (PortAudio): index, name, host API, what they do "
+        "and their rate. Give an index or a part of a name to kaiwa chat's "
+        "--input-device / --output-device.",
     )
     serve = commands.add_parser(
         "serve",
@@ -134,76 +177,24 @@ async def _serve(args: argparse.Namespace) -> int:
 
 
 async def _chat(args: argparse.Namespace) -> int:
-    from .agent import RealtimeAgent
-    from .exceptions import KaiwaError
-    from .runner import RealtimeRunner
+    from .apps.chat import run_chat
 
-    api_key = args.api_key or os.environ.get("OPENAI_API_KEY")
-    offline = args.offline or (not api_key and not args.url)
-    agent = RealtimeAgent(name="Assistant", instructions=args.instructions)
-    model = None
-    config: dict[str, Any] = {}
-    if offline:
-        from .models.local import LocalRealtimeModel
+    return await run_chat(args)
 
-        print(
-            "kaiwa chat: offline (kaiwa's engine, in-process); loading...",
-            file=sys.stderr,
-            flush=True,
-        )
-        model = LocalRealtimeModel()
-    else:
-        config["api_key"] = api_key or "none"
-        if args.url:
-            config["url"] = args.url if "?" in args.url else f"{args.url}?model={args.model}"
-    runner = RealtimeRunner(
-        agent,
-        model=model,
-        config={
-            "model_settings": {
-                "model_name": args.model,
-                "modalities": ["audio"] if args.audio else ["text"],
-                "turn_detection": None,
-            }
-        },
-    )
+
+async def _devices(args: argparse.Namespace) -> int:
+    from .audio.devices import list_devices
+    from .exceptions import AudioDeviceError
+
     try:
-        async with await runner.run(model_config=config) as session:  # type: ignore[arg-type]
-            return await _chat_loop(session)
-    except KaiwaError as exc:
-        print(f"kaiwa chat: {exc}", file=sys.stderr)
+        devices = list_devices()
+    except AudioDeviceError as exc:
+        print(f"kaiwa devices: {exc}", file=sys.stderr)
         return 1
-
-
-async def _ask() -> str | None:
-    """Prompt for a line; None on an empty line or end of input. Prints the answer's prompt."""
-    print("you> ", end="", flush=True)
-    raw: str = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    line = raw.strip()
-    if not line:
-        print()
-        return None
-    print("agent> ", end="", flush=True)
-    return line
-
-
-async def _chat_loop(session: Any) -> int:
-    while (line := await _ask()) is not None:
-        await session.send_message(line)
-        async for event in session:
-            if event.type == "raw_model_event" and event.data.type in (
-                "transcript_delta",
-                "output_text_delta",
-            ):
-                print(event.data.delta, end="", flush=True)
-            elif event.type == "error":
-                print(f"\n[error] {event.error}", flush=True)
-            elif event.type == "agent_end":
-                print(flush=True)
-                break
-        else:
-            print("\n[the server closed the session]")
-            return 1
+    if not devices:
+        print("no sound devices found")
+    for device in devices:
+        print(device.describe())
     return 0
 
 
@@ -214,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    run = {"chat": _chat, "serve": _serve}.get(args.command)
+    run = {"chat": _chat, "devices": _devices, "serve": _serve}.get(args.command)
     if run is not None:
         try:
             return asyncio.run(run(args))

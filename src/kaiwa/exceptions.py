@@ -9,6 +9,7 @@ The whole tree has one root::
     ├── ProtocolError           the peer sent something that breaks the Realtime protocol
     ├── ModelNotFoundError      packaged weights are missing or corrupt (says what to reinstall)
     ├── EngineError             an offline engine stage failed (ASR, LLM, TTS...)
+    ├── AudioDeviceError        a sound device is missing or cannot be opened (names it)
     └── ToolError               a function tool failed (raised, timed out, does not exist)
         ├── ToolTimeoutError
         └── UnknownToolError
@@ -20,6 +21,7 @@ with an error output. Connection errors end the session: iterating it raises the
 from __future__ import annotations
 
 __all__ = [
+    "AudioDeviceError",
     "EngineError",
     "InvalidState",
     "KaiwaError",
@@ -100,3 +102,8 @@ class ToolTimeoutError(ToolError):
 
 class UnknownToolError(ToolError):
     """The model called a tool that the current agent does not have."""
+
+
+class AudioDeviceError(KaiwaError, OSError):
+    """A microphone or speaker is missing, unknown, or cannot be opened; the message names the
+    device and what to try (``kaiwa devices`` lists them)."""

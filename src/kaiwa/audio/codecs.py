@@ -16,6 +16,7 @@ from .formats import to_ga_format
 
 __all__ = [
     "AudioDecoder",
+    "AudioEncoder",
     "alaw_decode",
     "alaw_encode",
     "decode_audio",
@@ -125,15 +126,16 @@ class AudioDecoder:
     The resampler keeps its state between chunks: no clicks at chunk boundaries, and about
     four times cheaper per 40 ms chunk than resampling each chunk on its own. Its low-quality
     setting (plenty for speech going to VAD and ASR) holds back only ~6 ms; `flush` returns it.
+    For playback, ``quality="HQ"``.
     """
 
-    def __init__(self, fmt: object, rate: int) -> None:
+    def __init__(self, fmt: object, rate: int, *, quality: str = "LQ") -> None:
         import soxr
 
         ga = to_ga_format(fmt)
         self._kind = ga["type"]
         self._stream = (
-            soxr.ResampleStream(_rate(ga), rate, 1, dtype="float32", quality="LQ")
+            soxr.ResampleStream(_rate(ga), rate, 1, dtype="float32", quality=quality)
             if _rate(ga) != rate
             else None
         )
@@ -163,3 +165,27 @@ def encode_audio(samples: npt.NDArray[Any], rate: int, fmt: object) -> bytes:
     if kind == "audio/pcm":
         return float_to_pcm16(out)
     return ulaw_encode(out) if kind == "audio/pcmu" else alaw_encode(out)
+
+
+class AudioEncoder:
+    """Encodes a stream of float chunks at ``rate`` Hz to protocol audio in format ``fmt``,
+    keeping the resampler's state between chunks (the counterpart of `AudioDecoder`)."""
+
+    def __init__(self, rate: int, fmt: object, *, quality: str = "HQ") -> None:
+        import soxr
+
+        ga = to_ga_format(fmt)
+        self._kind = ga["type"]
+        self._stream = (
+            soxr.ResampleStream(rate, _rate(ga), 1, dtype="float32", quality=quality)
+            if _rate(ga) != rate
+            else None
+        )
+
+    def encode(self, samples: npt.NDArray[Any]) -> bytes:
+        out = np.asarray(samples, dtype=np.float32)
+        if self._stream is not None:
+            out = np.asarray(self._stream.resample_chunk(out), dtype=np.float32)
+        if self._kind == "audio/pcm":
+            return float_to_pcm16(out)
+        return ulaw_encode(out) if self._kind == "audio/pcmu" else alaw_encode(out)

@@ -76,14 +76,15 @@ class WallClockPlaybackTracker(RealtimePlaybackTracker):
     """The default when you give none: assumes audio plays in real time from its first byte.
 
     Elapsed time is wall-clock time since the item's first audio, capped at the audio received,
-    so a truncation never claims more than was sent.
+    so a truncation never claims more than was sent. It also counts the audio received for
+    the last few items (`received_ms`), whoever tracks playback.
     """
 
     def __init__(self, clock: Callable[[], float] | None = None) -> None:
         super().__init__()
         self._clock = clock or time.monotonic
         self._started = 0.0
-        self._received_ms = 0.0
+        self._received: dict[str, float] = {}
 
     def on_audio_received(self, item_id: str, item_content_index: int, data: bytes) -> None:
         """An audio delta arrived from the model."""
@@ -91,19 +92,28 @@ class WallClockPlaybackTracker(RealtimePlaybackTracker):
         if self._current != key:
             self._current = key
             self._started = self._clock()
-            self._received_ms = 0.0
-        self._received_ms += len(data) / self._bytes_per_ms
+            self._received.pop(item_id, None)
+            while len(self._received) >= _ITEMS_KEPT:
+                del self._received[next(iter(self._received))]
+        self._received[item_id] = self._received.get(item_id, 0.0) + len(data) / self._bytes_per_ms
 
     def get_state(self) -> RealtimePlaybackState:
         if self._current is None:
             return dict(_NOTHING)  # type: ignore[return-value]
-        elapsed = min((self._clock() - self._started) * 1000.0, self._received_ms)
+        elapsed = min((self._clock() - self._started) * 1000.0, self.received_ms())
         return {
             "current_item_id": self._current[0],
             "current_item_content_index": self._current[1],
             "elapsed_ms": elapsed,
         }
 
-    def received_ms(self) -> float:
-        """Milliseconds of audio received for the current item."""
-        return self._received_ms if self._current is not None else 0.0
+    def received_ms(self, item_id: str | None = None) -> float:
+        """Milliseconds of audio received for ``item_id`` (default: the current item)."""
+        if item_id is None:
+            if self._current is None:
+                return 0.0
+            item_id = self._current[0]
+        return self._received.get(item_id, 0.0)
+
+
+_ITEMS_KEPT = 8

@@ -43,7 +43,7 @@ from .config import (
 )
 from .conversation import Conversation, new_id
 from .input_buffer import InputAudioBuffer
-from .replies import EarlyReply, engine_reply, response_items
+from .replies import EarlyReply, engine_reply, response_items, warm_up
 from .response import Response, ResponseOptions, resolve_options
 from .turns import IdleTimer, UserTurn, words_of
 
@@ -58,6 +58,9 @@ class RealtimeConnection:
         model: the model name the client asked for (echoed in the session).
         session: initial settings (e.g. from a client secret), as a partial GA session.
         max_events: outgoing events held before responses wait for the client to read.
+        warm_up: after each ``session.update``, prime the LLM with the instructions and
+            tools and load the session language's models in the background (one session per
+            process, as the embedded model; a server's many sessions would crowd the LLM).
     """
 
     def __init__(
@@ -67,8 +70,11 @@ class RealtimeConnection:
         model: str = DEFAULT_MODEL_NAME,
         session: Mapping[str, Any] | None = None,
         max_events: int = 256,
+        warm_up: bool = False,
     ) -> None:
         self.engine = engine
+        self._warm_up = warm_up
+        self._warmed: asyncio.Task[None] | None = None
         self.session = default_session(model)
         if session:
             self.session = apply_update(self.session, session)
@@ -84,7 +90,8 @@ class RealtimeConnection:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._response: Response | None = None
         self._pending_turns: list[asyncio.Task[Any]] = []
-        self._auto_response_waiting = False
+        self._auto_turns: dict[str, None] = {}
+        """Committed turns whose automatic response has not started (deleting one drops it)."""
         self._speech_item: str | None = None
         self._early = EarlyReply(engine)
         self._idle = IdleTimer()
@@ -238,6 +245,24 @@ class RealtimeConnection:
             self._idle.clear()  # the new listener's clock starts at 0
         self._early.cancel()
         self._put({"type": "session.updated", "session": public_session(self.session)})
+        if self._warm_up:
+            self._start_warm_up()
+
+    def _start_warm_up(self) -> None:
+        try:
+            options = self._options(None)
+        except ClientError:
+            return
+        items, language = self.conversation.items(), self._input.turn.language
+        self._warmed = self._spawn(
+            asyncio.to_thread(warm_up, self.engine, options, items, language)
+        )
+
+    async def warmed(self) -> None:
+        """Return once the last warm-up (see ``warm_up``) is done."""
+        while self._warmed is not None and not self._warmed.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(self._warmed)
 
     # -- input audio ---------------------------------------------------------------------------
 
@@ -315,7 +340,7 @@ class RealtimeConnection:
         self._put(committed)
         self._put(added)
         if auto_response:
-            self._auto_response_waiting = True
+            self._auto_turns[item_id] = None
         earlier = list(self._pending_turns)
         self._pending_turns.append(self._spawn(self._finish_turn(turn, earlier)))
 
@@ -338,6 +363,8 @@ class RealtimeConnection:
         self, turn: UserTurn, text: str, error: Exception | None, settings: TurnSettings
     ) -> None:
         item = turn.item
+        if item["id"] not in self.conversation:
+            return  # deleted while it was being transcribed: nothing to report or answer
         where = {"item_id": item["id"], "content_index": 0}
         if error is not None and settings.transcribe:
             await self._emit(
@@ -367,12 +394,13 @@ class RealtimeConnection:
                 }
             )
         await self._emit({"type": "conversation.item.done", "item": item})
-        if turn.auto_response:
-            self._auto_response_waiting = False
-            if self._response is None:
-                self._auto_respond((text, turn.base_version))
-            else:
-                self._auto_response_waiting = True  # after the active one: see _run_response
+        if turn.auto_response and item["id"] in self._auto_turns and self._response is None:
+            for key in list(self._auto_turns):  # one response answers it and those before
+                del self._auto_turns[key]
+                if key == item["id"]:
+                    break
+            self._auto_respond((text, turn.base_version))
+        # Otherwise it follows the active response: see _run_response.
 
     # -- speculation ---------------------------------------------------------------------------
 
@@ -432,6 +460,7 @@ class RealtimeConnection:
 
     async def _on_conversation_item_delete(self, data: Mapping[str, Any]) -> None:
         self.conversation.delete(data["item_id"])
+        self._auto_turns.pop(data["item_id"], None)  # its automatic response is not wanted
         self._early.cancel()
         self._put({"type": "conversation.item.deleted", "item_id": data["item_id"]})
 
@@ -490,8 +519,8 @@ class RealtimeConnection:
             if not self._closed:
                 self._put({"type": "rate_limits.updated", "rate_limits": []})
                 self._arm_idle_timeout(response)
-                if self._auto_response_waiting and not self._pending_turns:
-                    self._auto_response_waiting = False
+                if self._auto_turns and not self._pending_turns:
+                    self._auto_turns.clear()
                     self._auto_respond(None)
 
     def _arm_idle_timeout(self, response: Response) -> None:

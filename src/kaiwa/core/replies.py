@@ -8,6 +8,7 @@ words to the same conversation, and otherwise dropped unseen.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
@@ -18,7 +19,9 @@ from ..engine.tts import resolve_voice
 from .conversation import Conversation, to_messages, tool_specs
 from .response import ResponseOptions
 
-__all__ = ["EarlyReply", "engine_reply", "response_items"]
+__all__ = ["EarlyReply", "engine_reply", "response_items", "warm_up"]
+
+logger = logging.getLogger("kaiwa.core")
 
 
 def engine_reply(
@@ -40,6 +43,26 @@ def engine_reply(
         rate=options.rate,
         usage=usage,
     )
+
+
+def warm_up(
+    engine: Engine,
+    options: ResponseOptions,
+    items: Sequence[Mapping[str, Any]],
+    language: str | None,
+) -> None:
+    """Blocking: load and prime what the next reply will need, so it does not wait for it:
+    the LLM evaluates the instructions and tools, the recognizer and voice for ``language``
+    load. Failures are logged; the reply would meet them again and report them."""
+    try:
+        warm = getattr(engine.llm, "warm", None)
+        if warm is not None:
+            warm(to_messages(options.instructions, items), tool_specs(options.tools))
+        engine.recognizer(language)
+        if language is not None and language.startswith("ja"):
+            _ = engine.tts.japanese
+    except Exception:
+        logger.warning("warming up the engine failed", exc_info=True)
 
 
 def response_items(

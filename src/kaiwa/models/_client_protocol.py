@@ -19,6 +19,7 @@ Rules it enforces (from the Realtime API's behaviour):
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -67,6 +68,7 @@ __all__ = ["ClientProtocol"]
 logger = logging.getLogger("kaiwa.models")
 
 ACTIVE_RESPONSE_ERROR = "conversation_already_has_active_response"
+_AUDIO_KEPT = 8
 
 
 class ClientProtocol:
@@ -88,7 +90,10 @@ class ClientProtocol:
         self._create_in_flight = False
         self._create_pending = False
         self._dropped_responses: set[str] = set()
-        self._last_audio: tuple[str, int, str] | None = None  # item, content index, response
+        # The audio item of each recent response, in arrival order; the last one is current.
+        self._audio: dict[str, tuple[str, int]] = {}
+        self._app_barge_in = False
+        self._last_payload: dict[str, Any] | None = None
         self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "error": self._on_error,
             "session.created": self._on_session,
@@ -155,7 +160,11 @@ class ClientProtocol:
         audio, response_id, item_id, index = audio_delta_fields(data)
         if response_id in self._dropped_responses:
             return
-        self._last_audio = (item_id, index, response_id)
+        if self._audio.get(response_id) != (item_id, index):
+            self._audio.pop(response_id, None)
+            self._audio[response_id] = (item_id, index)
+            while len(self._audio) > _AUDIO_KEPT:
+                del self._audio[next(iter(self._audio))]
         self._received.on_audio_received(item_id, index, audio)
         self._emit.append(RealtimeModelAudioEvent(audio, response_id, item_id, index))
 
@@ -259,6 +268,9 @@ class ClientProtocol:
     def _on_speech_started(self, data: dict[str, Any]) -> None:
         # Barge-in. With interrupt_response the server cancels the response itself; either way
         # the audio already received must stop and the item be cut where playback stopped.
+        # Unless the application decides (see `attach_playback`).
+        if self._app_barge_in:
+            return
         cancel = not self._server_cancels_on_speech()
         if self.active_response_id is not None:
             self._dropped_responses.add(self.active_response_id)
@@ -306,11 +318,44 @@ class ClientProtocol:
     def update_session(self, settings: Mapping[str, Any]) -> None:
         """Queue a ``session.update`` for ``settings`` (validated; `UserError` if wrong)."""
         payload = session_payload(settings, default_model=self.model)
+        self._last_payload = copy.deepcopy(payload)
+        self._override(payload)
         self.model = payload["model"]
         out_format = payload["audio"]["output"]["format"]
         self._received.set_audio_format(out_format)
         self._playback.set_audio_format(out_format)
         self._queue({"type": "session.update", "session": payload})
+
+    def attach_playback(
+        self, tracker: RealtimePlaybackTracker, *, handles_interruptions: bool = False
+    ) -> None:
+        """Use ``tracker`` for where playback is, from now on.
+
+        With ``handles_interruptions`` the application decides barge-in itself (kaiwa's
+        `AudioIO` waits to hear whether the user's speech is a real turn): the user starting
+        to speak no longer stops the audio, and every ``session.update`` asks the server not
+        to cancel on speech (``interrupt_response: false``); the application interrupts with
+        `RealtimeModelSendInterrupt`. If the session's settings were sent already, they are
+        sent again with that change.
+        """
+        fmt = self.session.get("audio", {}).get("output", {}).get("format")
+        if fmt is None and self._last_payload is not None:
+            fmt = self._last_payload["audio"]["output"]["format"]
+        if fmt is not None:
+            tracker.set_audio_format(fmt)
+        self._playback = tracker
+        changed = handles_interruptions != self._app_barge_in
+        self._app_barge_in = handles_interruptions
+        if changed and self._last_payload is not None:
+            payload = copy.deepcopy(self._last_payload)
+            self._override(payload)
+            self._queue({"type": "session.update", "session": payload})
+
+    def _override(self, payload: dict[str, Any]) -> None:
+        """What the application's own barge-in handling needs of the server."""
+        turn = payload.get("audio", {}).get("input", {}).get("turn_detection")
+        if self._app_barge_in and turn:
+            turn["interrupt_response"] = False
 
     def request_response(self, options: dict[str, Any] | None = None) -> None:
         """Ask for a response now, or as soon as the active one is done."""
@@ -362,20 +407,22 @@ class ClientProtocol:
             self._interrupt_playback(response_id=event.response_id)
         if event.playback_only or target is None:
             return
-        if target == self.active_response_id or self._create_in_flight:
+        if target == self.active_response_id:
             self._queue({"type": "response.cancel", "response_id": target})
 
     def _interrupt_playback(self, response_id: str | None) -> None:
-        """Stop the current audio item: tell listeners, truncate it where playback stopped."""
-        if self._last_audio is None:
+        """Stop a response's audio item (default: the latest one): tell listeners, truncate
+        it where playback stopped."""
+        if not self._audio:
             return
-        item_id, index, last_response = self._last_audio
-        if response_id is not None and response_id != last_response:
+        if response_id is None:
+            response_id = next(reversed(self._audio))
+        if response_id not in self._audio:
             return
-        self._last_audio = None
+        item_id, index = self._audio.pop(response_id)
         state = self._playback.get_state()
         self._emit.append(RealtimeModelAudioInterruptedEvent(item_id=item_id, content_index=index))
-        received = self._received.received_ms()
+        received = self._received.received_ms(item_id)
         played = state["elapsed_ms"]
         if state["current_item_id"] != item_id or played is None:
             played = 0.0  # nothing of this item was reported played

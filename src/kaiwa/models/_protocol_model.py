@@ -11,6 +11,7 @@ import abc
 import asyncio
 from typing import Any
 
+from ..audio.playback import RealtimePlaybackTracker
 from ..exceptions import InvalidState
 from ._client_protocol import ClientProtocol
 from .interface import RealtimeModel, RealtimeModelListener
@@ -60,6 +61,21 @@ class ProtocolModel(RealtimeModel):
             raise InvalidState("not connected: use the session as `async with session:` first")
         self._protocol.send(event)
         await self._emit(self._protocol.events_to_emit())
+        await self._flush()
+
+    async def attach_playback(
+        self, tracker: RealtimePlaybackTracker, *, handles_interruptions: bool = False
+    ) -> None:
+        """Report playback with ``tracker`` from now on (a connected session's
+        ``model_config["playback_tracker"]``, set late); with ``handles_interruptions`` the
+        application decides barge-in (see `ClientProtocol.attach_playback`).
+
+        Raises:
+            InvalidState: not connected.
+        """
+        if self._protocol is None or not self._is_open():
+            raise InvalidState("not connected: use the session as `async with session:` first")
+        self._protocol.attach_playback(tracker, handles_interruptions=handles_interruptions)
         await self._flush()
 
     async def _handle(self, data: dict[str, Any]) -> None:

@@ -63,7 +63,7 @@ class LocalRealtimeModel(ProtocolModel):
             self._engine = await asyncio.to_thread(lambda: Engine.load())
         engine = self._engine
         self._protocol = protocol
-        self._connection = RealtimeConnection(engine, model=self.model)
+        self._connection = RealtimeConnection(engine, model=self.model, warm_up=True)
         self._reader = asyncio.create_task(self._read_loop(), name="kaiwa-local-reader")
         await self._emit([RealtimeModelConnectionStatusEvent("connected")])
         await self._flush()
@@ -97,6 +97,13 @@ class LocalRealtimeModel(ProtocolModel):
         if self._connection is None:
             raise InvalidState("the session is closed")
         await self._connection.receive(event)
+
+    async def warmed(self) -> None:
+        """Return once the engine has primed itself for the session's settings (the LLM has
+        read the instructions and tools; the language's models are loaded), so the first
+        answer does not wait for that."""
+        if self._connection is not None:
+            await self._connection.warmed()
 
     async def close(self) -> None:
         """End the session (idempotent); the engine stays loaded for the next one."""

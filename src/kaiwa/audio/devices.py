@@ -1,0 +1,285 @@
+"""Sound devices, on PortAudio (``sounddevice``).
+
+`list_devices` and `find_device` name what the machine has (``kaiwa devices`` prints it);
+`DeviceStream` opens a microphone and a speaker as one duplex stream, so each block of
+captured audio comes with the block played at the same moment: the echo canceller's
+reference, aligned by construction. Anything that can go wrong here is an `AudioDeviceError`
+that names the device and what to try.
+
+The stream interface (`AudioStream`) is one method that takes a block function; kaiwa's own
+tests drive the same code with `kaiwa.testing.SimulatedRoom`, a stream whose "room" feeds the
+played audio back into the microphone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from ..exceptions import AudioDeviceError
+
+__all__ = [
+    "AudioDevice",
+    "AudioStream",
+    "BlockFunction",
+    "DeviceStream",
+    "find_device",
+    "list_devices",
+]
+
+logger = logging.getLogger("kaiwa.audio")
+
+Float = npt.NDArray[np.float32]
+BlockFunction = Callable[[Float], Float]
+"""Takes a block of microphone samples, returns as many samples to play."""
+
+_PORTAUDIO_HINT = (
+    "PortAudio is not installed: on Debian or Ubuntu `sudo apt-get install libportaudio2` "
+    "(scripts/install does it when it can); on macOS and Windows the sounddevice wheel has it"
+)
+
+
+def _sd() -> Any:
+    try:
+        import sounddevice
+    except OSError as exc:  # the wheel has no PortAudio on Linux
+        raise AudioDeviceError(_PORTAUDIO_HINT) from exc
+    except ImportError as exc:
+        raise AudioDeviceError("sounddevice is not installed: pip install 'kaiwa[audio]'") from exc
+    return sounddevice
+
+
+@dataclass(frozen=True)
+class AudioDevice:
+    """A sound device as PortAudio sees it."""
+
+    index: int
+    name: str
+    hostapi: str
+    max_input_channels: int
+    max_output_channels: int
+    default_samplerate: float
+    default_input: bool = False
+    """The system's default microphone."""
+    default_output: bool = False
+    """The system's default speaker."""
+
+    def describe(self) -> str:
+        """One line: index, name, what it does, its rate."""
+        channels = (("in", self.max_input_channels), ("out", self.max_output_channels))
+        kinds = [k for k, n in channels if n]
+        defaults = (("default in", self.default_input), ("default out", self.default_output))
+        marks = [m for m, d in defaults if d]
+        extra = f"  [{', '.join(marks)}]" if marks else ""
+        return (
+            f"{self.index:>3}  {self.name}  ({self.hostapi}; {'/'.join(kinds) or 'none'}; "
+            f"{self.default_samplerate:g} Hz){extra}"
+        )
+
+
+def list_devices() -> list[AudioDevice]:
+    """Every sound device PortAudio finds.
+
+    Raises:
+        AudioDeviceError: PortAudio is missing.
+    """
+    sd = _sd()
+    try:
+        raw = sd.query_devices()
+        hostapis = sd.query_hostapis()
+        default_in, default_out = sd.default.device
+    except Exception as exc:
+        raise AudioDeviceError(f"cannot list sound devices: {exc}") from exc
+    return [
+        AudioDevice(
+            index=int(d["index"]),
+            name=str(d["name"]),
+            hostapi=str(hostapis[d["hostapi"]]["name"]),
+            max_input_channels=int(d["max_input_channels"]),
+            max_output_channels=int(d["max_output_channels"]),
+            default_samplerate=float(d["default_samplerate"]),
+            default_input=int(d["index"]) == default_in,
+            default_output=int(d["index"]) == default_out,
+        )
+        for d in raw
+    ]
+
+
+def find_device(spec: int | str | None, kind: str) -> AudioDevice:
+    """The ``kind`` (``"input"`` or ``"output"``) device ``spec`` names: an index, a part of a
+    name (case ignored; an exact name wins), or None for the system's default.
+
+    Raises:
+        AudioDeviceError: no such device, a name that fits several, a device without the
+            channels ``kind`` needs, or no default device; the message lists the choices.
+    """
+    if kind not in ("input", "output"):
+        raise ValueError(f"kind must be 'input' or 'output', got {kind!r}")
+    devices = list_devices()
+    usable = [d for d in devices if _channels(d, kind) > 0]
+    choices = "; ".join(f"{d.index}: {d.name}" for d in usable) or "none"
+    if isinstance(spec, str) and spec.strip().isdigit():
+        spec = int(spec)
+    if spec is None:
+        found = [d for d in usable if (d.default_input if kind == "input" else d.default_output)]
+        if not found:
+            if not usable:
+                raise AudioDeviceError(
+                    f"no {kind} sound device on this machine (PortAudio found "
+                    f"{len(devices)} device(s), none with {kind} channels)"
+                )
+            return usable[0]
+        return found[0]
+    if isinstance(spec, int):
+        match = [d for d in devices if d.index == spec]
+        if not match:
+            raise AudioDeviceError(f"no sound device with index {spec}; {kind} devices: {choices}")
+        if _channels(match[0], kind) == 0:
+            raise AudioDeviceError(
+                f"sound device {spec} ({match[0].name!r}) has no {kind} channels; "
+                f"{kind} devices: {choices}"
+            )
+        return match[0]
+    exact = [d for d in usable if d.name.lower() == spec.lower()]
+    partial = exact or [d for d in usable if spec.lower() in d.name.lower()]
+    if len(partial) == 1:
+        return partial[0]
+    if not partial:
+        raise AudioDeviceError(f"no {kind} sound device named {spec!r}; {kind} devices: {choices}")
+    names = ", ".join(f"{d.index}: {d.name}" for d in partial)
+    raise AudioDeviceError(f"{spec!r} fits several {kind} devices ({names}): give an index")
+
+
+def _channels(device: AudioDevice, kind: str) -> int:
+    return device.max_input_channels if kind == "input" else device.max_output_channels
+
+
+class AudioStream(Protocol):
+    """A microphone and a speaker running together, block by block."""
+
+    samplerate: int
+    """Samples per second, in and out."""
+    latency_ms: float
+    """Capture plus playback latency of the hardware path, as reported (the echo delay)."""
+
+    def start(self, process: BlockFunction) -> None:
+        """Start calling ``process`` with each captured block, playing what it returns.
+
+        ``process`` runs on the stream's own thread: it must be quick and must copy what it
+        keeps of its argument.
+        """
+
+    def stop(self) -> None:
+        """Stop the stream (idempotent); ``process`` is not called after this returns."""
+
+
+@dataclass
+class StreamStats:
+    """What the device reported going wrong."""
+
+    input_overflows: int = 0
+    output_underflows: int = 0
+    callback_errors: int = 0
+
+
+class DeviceStream:
+    """A duplex PortAudio stream: one microphone, one speaker, mono.
+
+    Args:
+        input_device: index, part of a name, or None (the default microphone).
+        output_device: index, part of a name, or None (the default speaker).
+        samplerate: default: the speaker's own rate (kaiwa resamples at the edge).
+        block_ms: the block length; 10 ms blocks keep added latency low.
+
+    Raises:
+        AudioDeviceError: a device is missing or cannot be opened (on `start`).
+    """
+
+    def __init__(
+        self,
+        input_device: int | str | None = None,
+        output_device: int | str | None = None,
+        *,
+        samplerate: int | None = None,
+        block_ms: float = 10.0,
+    ) -> None:
+        self.input = find_device(input_device, "input")
+        self.output = find_device(output_device, "output")
+        self.samplerate = int(samplerate or self.output.default_samplerate or 48000)
+        self.blocksize = max(1, int(self.samplerate * block_ms / 1000))
+        self.latency_ms = 0.0
+        self.stats = StreamStats()
+        self._stream: Any = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return (
+            f"DeviceStream(input={self.input.name!r}, output={self.output.name!r}, "
+            f"samplerate={self.samplerate})"
+        )
+
+    def start(self, process: BlockFunction) -> None:
+        sd = _sd()
+        stats = self.stats
+
+        def callback(indata: Any, outdata: Any, frames: int, time: Any, status: Any) -> None:
+            if status.input_overflow:
+                stats.input_overflows += 1
+            if status.output_underflow:
+                stats.output_underflows += 1
+            try:
+                out = process(indata[:, 0])
+            except Exception:  # never let the device thread die silently
+                stats.callback_errors += 1
+                if stats.callback_errors == 1:
+                    logger.exception("audio block processing failed")
+                outdata.fill(0)
+                return
+            outdata[:, :] = out[:, None]
+
+        errors: list[str] = []
+        for out_channels in (1, 2):
+            try:
+                stream = sd.Stream(
+                    samplerate=self.samplerate,
+                    blocksize=self.blocksize,
+                    device=(self.input.index, self.output.index),
+                    channels=(1, out_channels),
+                    dtype="float32",
+                    latency="low",
+                    callback=callback,
+                )
+                break
+            except Exception as exc:
+                errors.append(str(exc))
+        else:
+            raise AudioDeviceError(
+                f"cannot open microphone {self.input.name!r} with speaker {self.output.name!r} "
+                f"at {self.samplerate} Hz: {errors[-1]} (try other devices: `kaiwa devices`)"
+            )
+        latency = stream.latency
+        self.latency_ms = float(sum(latency)) * 1000.0
+        try:
+            stream.start()
+        except Exception as exc:
+            stream.close()
+            raise AudioDeviceError(
+                f"cannot start microphone {self.input.name!r} / speaker {self.output.name!r}: {exc}"
+            ) from exc
+        with self._lock:
+            self._stream = stream
+
+    def stop(self) -> None:
+        with self._lock:
+            stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.stop()
+            finally:
+                stream.close()

@@ -1,0 +1,134 @@
+"""BargeIn: the verdict on the user speaking over the agent, with plain calls."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaiwa.audio.interruptions import (
+    BargeIn,
+    Hold,
+    Interrupt,
+    InterruptionSettings,
+    Resume,
+    is_backchannel,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Uh-huh.",
+        "uh huh",
+        "Mm-hmm",
+        "Yeah, yeah.",
+        "Okay.",
+        "Oh, I see.",
+        "[cough]",
+        "(coughing)",
+        " you",
+        "Thank you.",
+        "うん。",
+        "はい、はい",
+        "なるほど",
+        "そうですね。",
+    ],
+)
+def test_backchannels_and_noises_are_not_turns(text: str) -> None:
+    assert is_backchannel(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wait.",
+        "Stop, please.",
+        "What about tomorrow?",
+        "Okay, but what about Paris?",
+        "yeah no",
+        "No.",
+        "ちょっと待って",
+        "明日は？",
+    ],
+)
+def test_words_beyond_backchannels_are_turns(text: str) -> None:
+    assert not is_backchannel(text)
+
+
+def test_speech_when_the_agent_is_silent_is_an_ordinary_turn() -> None:
+    barge = BargeIn()
+    assert barge.on_speech_started("u1", 0.0, speaking=None, audible=False) == []
+    assert not barge.pending
+    assert barge.on_transcript("u1", "Hello there") == []
+
+
+def test_speech_over_the_answer_holds_it() -> None:
+    barge = BargeIn()
+    assert barge.on_speech_started("u1", 0.0, speaking="r1", audible=True) == [Hold()]
+    assert barge.pending
+
+
+def test_a_backchannel_resumes_and_removes_what_it_caused() -> None:
+    barge = BargeIn()
+    barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
+    barge.on_response_created("r0")  # before the commit: not an answer to it
+    barge.on_speech_stopped("u1", 0.4)
+    barge.on_committed("u1")
+    barge.on_response_created("r2")  # the server answering "uh-huh"
+    assert barge.on_transcript("u1", "Uh-huh.") == [Resume("u1", ("r2",), "Uh-huh.")]
+    assert not barge.pending
+
+
+def test_words_interrupt_the_answer_being_spoken() -> None:
+    barge = BargeIn()
+    barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
+    barge.on_speech_stopped("u1", 0.8)
+    barge.on_committed("u1")
+    barge.on_response_created("r2")
+    assert barge.on_transcript("u1", "What about Paris?") == [
+        Interrupt("r1", "words", "What about Paris?")
+    ]
+
+
+def test_long_speech_interrupts_before_its_words_are_known() -> None:
+    barge = BargeIn(InterruptionSettings(min_speech_ms=1000))
+    barge.on_speech_started("u1", 10.0, speaking="r1", audible=True)
+    assert barge.deadline() == pytest.approx(11.0)
+    assert barge.tick(10.9) == []
+    assert barge.tick(11.0) == [Interrupt("r1", "long_speech")]
+    assert barge.on_transcript("u1", "and then a lot more") == []  # already decided
+
+
+def test_speech_that_stops_is_not_long() -> None:
+    barge = BargeIn(InterruptionSettings(min_speech_ms=1000, resume_after_ms=2000))
+    barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
+    barge.on_speech_stopped("u1", 0.3)
+    assert barge.tick(1.5) == []
+    assert barge.deadline() == pytest.approx(2.3)
+
+
+def test_no_verdict_in_time_resumes() -> None:
+    barge = BargeIn(InterruptionSettings(resume_after_ms=2000))
+    barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
+    barge.on_speech_stopped("u1", 0.3)
+    assert barge.tick(2.3) == [Resume(None)]  # never committed: nothing to delete
+
+
+def test_a_pause_inside_the_same_speech_restarts_the_clock() -> None:
+    barge = BargeIn(InterruptionSettings(min_speech_ms=1000))
+    barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
+    barge.on_speech_stopped("u1", 0.5)
+    assert barge.on_speech_started("u1", 0.7, speaking="r1", audible=True) == []
+    assert barge.deadline() == pytest.approx(1.7)
+
+
+def test_cancel_mode_leaves_barge_in_to_the_server() -> None:
+    barge = BargeIn(InterruptionSettings(mode="cancel"))
+    assert barge.on_speech_started("u1", 0.0, speaking="r1", audible=True) == []
+
+
+def test_settings_are_checked() -> None:
+    with pytest.raises(ValueError, match="mode"):
+        InterruptionSettings(mode="ignore")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="positive"):
+        InterruptionSettings(min_speech_ms=0)
