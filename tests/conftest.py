@@ -62,3 +62,34 @@ def count_agent_end(n: int) -> Callable[[Any], bool]:
         return seen >= n
 
     return check
+
+
+@pytest.fixture(scope="session")
+def pulse() -> Any:
+    """Virtual sound devices (a private PulseAudio server), also for this process."""
+    import os
+
+    from tests.pulse import pulse_server
+
+    with pulse_server() as server:
+        old = os.environ.get("PULSE_SERVER")
+        os.environ["PULSE_SERVER"] = server.env["PULSE_SERVER"]
+        _restart_portaudio()
+        try:
+            yield server
+        finally:
+            if old is None:
+                os.environ.pop("PULSE_SERVER", None)
+            else:
+                os.environ["PULSE_SERVER"] = old
+            _restart_portaudio()
+
+
+def _restart_portaudio() -> None:
+    """PortAudio lists the devices when it starts: start it again to see the new server."""
+    import sys
+
+    sd = sys.modules.get("sounddevice")
+    if sd is not None:
+        sd._terminate()
+        sd._initialize()

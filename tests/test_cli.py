@@ -34,16 +34,48 @@ async def test_help_lists_commands_and_environment() -> None:
 
 async def test_chat_without_a_key_runs_offline() -> None:
     env = {"OPENAI_API_KEY": "", "KAIWA_REALTIME_URL": ""}
-    code, out, err = await run_kaiwa("chat", stdin="What is the capital of France?\n\n", env=env)
+    code, out, err = await run_kaiwa(
+        "chat", "--text", stdin="What is the capital of France?\n\n", env=env
+    )
     assert code == 0, err
     assert "offline" in err
     assert "paris" in out.lower()
 
 
+async def test_chat_without_a_sound_device_says_so_and_falls_back_to_text() -> None:
+    # No PulseAudio server to reach: PortAudio finds no device at all.
+    env = {"PULSE_SERVER": "unix:/nonexistent", "OPENAI_API_KEY": "", "KAIWA_REALTIME_URL": ""}
+    async with ScriptedRealtimeServer(api_key="k") as server:
+        code, out, err = await run_kaiwa(
+            "chat", "--url", server.url, "--api-key", "k", stdin="hello kaiwa\n\n", env=env
+        )
+    assert code == 0, err
+    assert "no sound device" in err and "text" in err
+    assert "agent> You said: hello kaiwa" in out
+
+
+async def test_chat_with_a_device_that_does_not_exist_names_it() -> None:
+    code, _, err = await run_kaiwa("chat", "--input-device", "no such microphone")
+    assert code != 0
+    assert "no such microphone" in err
+
+
+async def test_devices_lists_what_portaudio_finds() -> None:
+    code, out, err = await run_kaiwa("devices", env={"PULSE_SERVER": "unix:/nonexistent"})
+    assert code == 0, err
+    assert "no sound devices found" in out
+
+
 async def test_chat_talks_to_a_realtime_server() -> None:
     async with ScriptedRealtimeServer(api_key="k") as server:
         code, out, err = await run_kaiwa(
-            "chat", "--url", server.url, "--api-key", "k", stdin="hello kaiwa\nsecond line\n\n"
+            "chat",
+            "--text",
+            "--url",
+            server.url,
+            "--api-key",
+            "k",
+            stdin="hello kaiwa\nsecond line\n\n",
         )
     assert code == 0, err
     assert "agent> You said: hello kaiwa" in out
@@ -54,5 +86,5 @@ async def test_chat_talks_to_a_realtime_server() -> None:
 
 async def test_chat_with_a_wrong_key_fails_clearly() -> None:
     async with ScriptedRealtimeServer(api_key="right") as server:
-        code, _, err = await run_kaiwa("chat", "--url", server.url, "--api-key", "wrong")
+        code, _, err = await run_kaiwa("chat", "--text", "--url", server.url, "--api-key", "wrong")
     assert code == 1 and "401" in err

@@ -32,6 +32,11 @@ from kaiwa.audio.interruptions import (
         "はい、はい",
         "なるほど",
         "そうですね。",
+        "Aha.",
+        "Hmm, hmm.",
+        "Uhh.",
+        "Yeah, ho ho.",
+        "Haha, okay.",
     ],
 )
 def test_backchannels_and_noises_are_not_turns(text: str) -> None:
@@ -47,6 +52,9 @@ def test_backchannels_and_noises_are_not_turns(text: str) -> None:
         "Okay, but what about Paris?",
         "yeah no",
         "No.",
+        "Who?",
+        "How?",
+        "Oh no.",
         "ちょっと待って",
         "明日は？",
     ],
@@ -114,12 +122,22 @@ def test_no_verdict_in_time_resumes() -> None:
     assert barge.tick(2.3) == [Resume(None)]  # never committed: nothing to delete
 
 
-def test_a_pause_inside_the_same_speech_restarts_the_clock() -> None:
+def test_long_speech_counts_voice_not_waiting() -> None:
+    barge = BargeIn(InterruptionSettings(min_speech_ms=1000))
+    barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
+    # A cough and then silence: the server has not said the speech stopped yet.
+    assert barge.tick(1.0, voiced_ms=300) == []
+    assert barge.deadline() == pytest.approx(1.1)
+    assert barge.tick(1.1, voiced_ms=300) == []
+    assert barge.tick(1.6, voiced_ms=1000) == [Interrupt("r1", "long_speech")]
+
+
+def test_speech_resuming_within_the_same_turn_keeps_one_verdict() -> None:
     barge = BargeIn(InterruptionSettings(min_speech_ms=1000))
     barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
     barge.on_speech_stopped("u1", 0.5)
     assert barge.on_speech_started("u1", 0.7, speaking="r1", audible=True) == []
-    assert barge.deadline() == pytest.approx(1.7)
+    assert barge.tick(1.0, voiced_ms=1000) == [Interrupt("r1", "long_speech")]
 
 
 def test_cancel_mode_leaves_barge_in_to_the_server() -> None:

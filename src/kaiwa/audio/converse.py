@@ -59,6 +59,7 @@ logger = logging.getLogger("kaiwa.audio")
 Float = npt.NDArray[np.float32]
 
 _MIC_QUEUE_MS = 2000
+_VAD_LEAD_S = 0.3  # the VAD says speech started this long after it did, at most
 _KEPT = 1000
 
 
@@ -108,7 +109,9 @@ class _MicPath:
         self._stats = stats
         self._mic = np.zeros(0, np.float32)
         self._ref = np.zeros(0, np.float32)
+        self._at = 0.0
         self._blocks: deque[tuple[Float, Float, float]] = deque()
+        self._voice = _VoiceMeter()
         self._max_blocks = 0
         self._wake = threading.Condition()
         self._stop = False
@@ -124,6 +127,10 @@ class _MicPath:
             self._wake.notify()
         if self._thread.is_alive():
             self._thread.join(timeout=2)
+
+    def voiced_ms_since(self, start: float) -> float:
+        """Voice heard on the cleaned microphone since ``start`` (`time.perf_counter`)."""
+        return self._voice.since(start)
 
     def feed(self, mic: Float, played: Float) -> None:
         """Called on the device's thread: queue the block pair (copies are the caller's)."""
@@ -144,6 +151,7 @@ class _MicPath:
                 if self._stop:
                     return
                 mic, played, at = self._blocks.popleft()
+            self._at = at
             try:
                 data = self._process(mic, played)
             except Exception:
@@ -171,8 +179,32 @@ class _MicPath:
             )
         self._stats.echo_cpu_ms += (time.thread_time() - start) * 1000
         self._stats.processed_ms += n * 1000 / self._canceller.rate
+        self._voice.measure(out, frame, self._at)
         self._mic, self._ref = self._mic[n:], self._ref[n:]
         return self._encoder.encode(out)
+
+
+class _VoiceMeter:
+    """Which 10 ms frames of the cleaned microphone carry a voice: 15 dB over the noise floor
+    and above -50 dBFS. Rough, but enough to tell a cough from a sentence once the answer is
+    held (there is no echo left then)."""
+
+    def __init__(self) -> None:
+        self._floor = 1e-8
+        self._frames: deque[tuple[float, bool]] = deque(maxlen=1000)
+        self._lock = threading.Lock()
+
+    def measure(self, samples: Float, frame: int, at: float) -> None:
+        for i in range(0, samples.size - frame + 1, frame):
+            energy = float(np.mean(samples[i : i + frame] ** 2))
+            self._floor = energy if energy < self._floor else self._floor * 1.002
+            voiced = energy > max(self._floor * 31.6, 1e-5)
+            with self._lock:
+                self._frames.append((at, voiced))
+
+    def since(self, start: float) -> float:
+        with self._lock:
+            return 10.0 * sum(1 for at, voiced in self._frames if voiced and at >= start)
 
 
 class AudioIO(RealtimeModelListener):
@@ -422,7 +454,7 @@ class AudioIO(RealtimeModelListener):
 
     async def _on_server_event(self, data: dict[str, Any]) -> None:
         kind = data.get("type")
-        now = time.monotonic()
+        now = time.perf_counter()
         barge = self.barge_in
         actions: list[Action] = []
         if kind == "response.created":
@@ -457,6 +489,13 @@ class AudioIO(RealtimeModelListener):
         if actions:
             await self._act(actions)
         self._clock.set()
+
+    def _voiced_ms(self) -> float | None:
+        """Voice heard since the held speech started (and the VAD's lead-in before it)."""
+        started = self.barge_in.started_at()
+        if started is None or self._mic is None:
+            return None
+        return self._mic.voiced_ms_since(started - _VAD_LEAD_S)
 
     def _speaking(self) -> str | None:
         """The response the user would interrupt: the one at the playhead, else the newest
@@ -500,11 +539,12 @@ class AudioIO(RealtimeModelListener):
             return
         self._silenced.append(rid)
         items = [item for item, owner in self._item_responses.items() if owner == rid]
+        # The model reads where playback is (to truncate) before the player lets go of it.
+        await self._send(RealtimeModelSendInterrupt(response_id=rid, force_response_cancel=True))
         if forget:
             player.drop_response(rid)
         elif items:
             player.interrupt(items[-1])
-        await self._send(RealtimeModelSendInterrupt(response_id=rid, force_response_cancel=True))
         if forget:
             if rid in self._active:
                 self._purge.add(rid)  # its items are deleted when it is done
@@ -530,12 +570,12 @@ class AudioIO(RealtimeModelListener):
             if due is None:
                 await self._clock.wait()
                 continue
-            wait = due - time.monotonic()
+            wait = due - time.perf_counter()
             if wait > 0:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._clock.wait(), wait)
                 continue
-            actions = self.barge_in.tick(time.monotonic())
+            actions = self.barge_in.tick(time.perf_counter(), self._voiced_ms())
             if actions:
                 await self._act(actions)
 

@@ -13,7 +13,9 @@ played audio back into the microphone.
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,7 +47,28 @@ _PORTAUDIO_HINT = (
 )
 
 
+def _quiet_alsa() -> None:
+    """Keep ALSA's C library from printing its probing noise ("ALSA lib pcm.c: ...") on
+    stderr while PortAudio looks at every device; real errors still reach us as exceptions."""
+    global _alsa_handler
+    if _alsa_handler is not None or not sys.platform.startswith("linux"):
+        return
+    try:
+        asound = ctypes.cdll.LoadLibrary("libasound.so.2")
+    except OSError:
+        return
+    handler_type = ctypes.CFUNCTYPE(
+        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+    )
+    _alsa_handler = handler_type(lambda *args: None)
+    asound.snd_lib_error_set_handler(_alsa_handler)
+
+
+_alsa_handler: Any = None
+
+
 def _sd() -> Any:
+    _quiet_alsa()
     try:
         import sounddevice
     except OSError as exc:  # the wheel has no PortAudio on Linux

@@ -5,7 +5,9 @@ means a cough, an "uh-huh" or a door slam kills it. `BargeIn` holds the answer i
 player fades out and keeps its place) and waits for proof that the user is taking the turn:
 
 - words in the turn's transcript that are not a backchannel ("uh-huh", "okay", "うん"...), or
-- speech going on longer than `InterruptionSettings.min_speech_ms`.
+- more than `InterruptionSettings.min_speech_ms` of voice since it started (counted on the
+  microphone by `AudioIO`: the server's ``speech_stopped`` comes only after its silence
+  wait, too late to tell a cough from a sentence).
 
 Either cancels the answer, cut where the person stopped hearing it. Otherwise (the transcript
 is empty or only a backchannel, or no verdict comes) the answer resumes where it stopped, and
@@ -52,6 +54,11 @@ BACKCHANNELS: frozenset[str] = frozenset(
 """Transcripts made only of these (any case, punctuation ignored) do not interrupt."""
 
 _ANNOTATION = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|（[^）]*）")
+# Interjections however the recogniser spells them: uh, uhh, hmm, mhm, aha, haha, ho, ooh...
+_INTERJECTION = re.compile(
+    r"(?<![\w'])(?:u+h*|u+m+|a+h*|a+ha+|(?:ha)+h?|h+a+|h+o+|o+h*|h+u+h|h+m+|m+h*m+|mhm|e+r+m*)"
+    r"(?![\w'])"
+)
 
 
 def is_backchannel(transcript: str, backchannels: frozenset[str] = BACKCHANNELS) -> bool:
@@ -67,7 +74,7 @@ def is_backchannel(transcript: str, backchannels: frozenset[str] = BACKCHANNELS)
             text = re.sub(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", " ", text)
         else:
             text = text.replace(phrase, " ")
-    return not re.search(r"\w", text)
+    return not re.search(r"\w", _INTERJECTION.sub(" ", text))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,7 +84,7 @@ class InterruptionSettings:
     Args:
         mode: ``"resume"`` (default): hold the answer and cancel it only for a real turn;
             ``"cancel"``: stop it the moment speech starts, as OpenAI's API does.
-        min_speech_ms: speech this long interrupts before its words are known.
+        min_speech_ms: this much voice interrupts before its words are known.
         resume_after_ms: with no verdict this long after the speech stopped (no transcript
             came), the answer resumes.
         backchannels: transcripts made only of these do not interrupt.
@@ -125,6 +132,8 @@ class Resume:
 
 Action = Hold | Interrupt | Resume
 
+_RECHECK_S = 0.1
+
 
 @dataclass
 class _Pending:
@@ -132,6 +141,7 @@ class _Pending:
     response_id: str | None
     started_at: float
     stopped_at: float | None = None
+    next_check: float = 0.0
     committed: bool = False
     responses: list[str] = field(default_factory=list)
 
@@ -166,11 +176,12 @@ class BargeIn:
             return []
         pending = self._pending
         if pending is not None and pending.item_id == item_id:
-            pending.started_at, pending.stopped_at = now, None  # the same turn goes on
+            pending.stopped_at = None  # the same turn goes on
             return []
         if not audible:
             return []
         self._pending = _Pending(item_id, speaking, now)
+        self._pending.next_check = now + self.settings.min_speech_ms / 1000
         return [Hold()]
 
     def on_speech_stopped(self, item_id: str | None, now: float) -> list[Action]:
@@ -212,20 +223,34 @@ class BargeIn:
         if pending is None:
             return None
         if pending.stopped_at is None:
-            return pending.started_at + self.settings.min_speech_ms / 1000
+            return pending.next_check
         return pending.stopped_at + self.settings.resume_after_ms / 1000
 
-    def tick(self, now: float) -> list[Action]:
-        """Act on the clock: long speech interrupts; no verdict in time resumes."""
+    def tick(self, now: float, voiced_ms: float | None = None) -> list[Action]:
+        """Act on the clock: long speech interrupts; no verdict in time resumes.
+
+        Args:
+            voiced_ms: how much voice the microphone has heard since the speech started
+                (None: unknown; then the time since it started counts).
+        """
         pending = self._pending
         due = self.deadline()
         if pending is None or due is None or now < due:
             return []
-        self._pending = None
         if pending.stopped_at is None:
+            heard = (now - pending.started_at) * 1000 if voiced_ms is None else voiced_ms
+            if heard < self.settings.min_speech_ms:
+                pending.next_check = now + _RECHECK_S
+                return []
+            self._pending = None
             return [Interrupt(pending.response_id, "long_speech")]
+        self._pending = None
         item = pending.item_id if pending.committed else None
         return [Resume(item, tuple(pending.responses))]
+
+    def started_at(self) -> float | None:
+        """When the held speech started (None: nothing is held)."""
+        return self._pending.started_at if self._pending is not None else None
 
     def reset(self) -> None:
         """Forget a pending speech (the session was interrupted some other way)."""

@@ -71,6 +71,7 @@ class Conversation:
     def __init__(self) -> None:
         self._items: dict[str, dict[str, Any]] = {}  # insertion order is conversation order
         self._spoken: dict[str, _Spoken] = {}
+        self._cut_at: dict[str, int] = {}  # truncations of replies still in progress
         self.version = 0
         """Bumped on every change (a speculative reply is only valid for the same version)."""
 
@@ -126,16 +127,21 @@ class Conversation:
         return before
 
     def replace(self, item: dict[str, Any]) -> None:
-        """Store the newer state of an existing item (e.g. its transcript arrived)."""
+        """Store the newer state of an existing item (e.g. its transcript arrived, or the
+        reply finished: a cut asked for while it was in progress applies now)."""
         if item["id"] in self._items:
             self._items[item["id"]] = item
             self.version += 1
+            cut = self._cut_at.pop(item["id"], None)
+            if cut is not None and item.get("status") != "in_progress":
+                self.truncate(item["id"], 0, cut)
 
     def delete(self, item_id: str) -> None:
         if item_id not in self._items:
             raise ItemError(f"Item with item_id not found: {item_id}", "item_id")
         del self._items[item_id]
         self._spoken.pop(item_id, None)
+        self._cut_at.pop(item_id, None)
         self.version += 1
 
     def spoke(self, item_id: str, text: str, duration_ms: float) -> None:
@@ -154,7 +160,8 @@ class Conversation:
         if item.get("role") != "assistant" or item.get("type") != "message":
             raise ItemError("Only assistant messages can be truncated", "item_id", "invalid_value")
         content = item.get("content") or []
-        if (
+        in_progress = item.get("status") == "in_progress" and not content and content_index == 0
+        if not in_progress and (
             not 0 <= content_index < len(content)
             or content[content_index].get("type") != "output_audio"
         ):
@@ -165,6 +172,10 @@ class Conversation:
             )
         if audio_end_ms < 0:
             raise ItemError("audio_end_ms must be >= 0", "audio_end_ms", "invalid_value")
+        if item.get("status") == "in_progress" and not content and content_index == 0:
+            # The reply is still being made (its parts come when it ends): cut it then.
+            self._cut_at[item_id] = audio_end_ms
+            return
         spoken = self._spoken.get(item_id)
         if spoken is None or audio_end_ms >= spoken.duration_ms:
             return  # all of it was heard

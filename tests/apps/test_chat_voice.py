@@ -1,0 +1,86 @@
+"""``kaiwa chat`` by voice, as a person meets it: a real process, PortAudio, virtual devices.
+
+A recorded question is played into the virtual microphone; the answer the process plays on
+the virtual speaker is recorded and recognised back to words; the terminal shows the turn.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+
+from kaiwa.audio.codecs import resample
+from tests.speech import espeak, wer
+
+pytestmark = pytest.mark.timeout(240)
+
+
+def _wait_for(path: str, text: str, proc: subprocess.Popen[bytes], timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open(path) as f:
+            content = f.read()
+        if text in content:
+            return content
+        if proc.poll() is not None:
+            raise AssertionError(f"kaiwa chat exited ({proc.returncode}): {content}")
+        time.sleep(0.2)
+    with open(path) as f:
+        raise AssertionError(f"{text!r} did not come; got: {f.read()}")
+
+
+def test_a_spoken_question_is_answered_aloud(pulse: Any, tmp_path: Any) -> None:
+    from kaiwa.engine.asr import SpeechRecognizer
+
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    env = {**pulse.env, "OPENAI_API_KEY": "", "KAIWA_REALTIME_URL": "", "COLUMNS": "200"}
+    with open(out, "w") as stdout, open(err, "w") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kaiwa.cli", "chat", "--turn-detection", "server_vad"],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+            env=env,
+        )
+    try:
+        _wait_for(str(err), "listening", proc, 120)
+        with pulse.recording() as recorded:
+            pulse.play_into_mic(espeak("What is the capital of France?", 24000))
+            shown = _wait_for(str(out), "agent", proc, 60)
+            # The answer plays in real time after it is shown; let it finish.
+            time.sleep(6)
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        code = proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    shown = out.read_text()
+    errors = err.read_text()
+    assert code in (0, 130), errors
+    assert "Traceback" not in errors, errors
+    you = next(line for line in shown.splitlines() if line.startswith("you"))
+    agent = next(line for line in shown.splitlines() if line.startswith("agent"))
+    assert "capital" in you.lower()
+    answer = agent.removeprefix("agent").split("  (")[0].strip()
+    assert answer
+    speaker = recorded[0]
+    voiced = speaker[abs(speaker) > 1e-4]
+    heard = SpeechRecognizer().transcribe(resample(voiced, 24000, 16000)).text
+    assert wer(answer, heard) < 0.5, (answer, heard)
+
+
+def test_help_names_the_voice_options() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kaiwa.cli", "chat", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for option in ("--text", "--agent", "--language", "--headset", "--interruptions"):
+        assert option in result.stdout

@@ -1,0 +1,83 @@
+"""Sound devices for real: PortAudio on PulseAudio's virtual devices (tests/pulse.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import numpy as np
+import pytest
+
+from kaiwa.audio.codecs import resample
+from kaiwa.audio.devices import DeviceStream, find_device, list_devices
+from kaiwa.exceptions import AudioDeviceError
+from tests.speech import espeak, wer
+
+
+def test_devices_are_listed_with_the_defaults_marked(pulse: Any) -> None:
+    devices = list_devices()
+    assert any(d.default_input for d in devices) and any(d.default_output for d in devices)
+    assert "default" in [d.name for d in devices]
+    assert "in/out" in next(d for d in devices if d.name == "default").describe()
+
+
+def test_a_device_is_found_by_index_name_or_default(pulse: Any) -> None:
+    default = find_device(None, "output")
+    assert find_device(default.index, "output") == default
+    assert find_device(str(default.index), "output") == default
+    assert find_device("DEFAULT", "input").name == "default"
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [("no such speaker", "no output sound device named 'no such speaker'"), (97, "index 97")],
+)
+def test_a_missing_device_is_named_with_the_choices(
+    pulse: Any, spec: str | int, message: str
+) -> None:
+    with pytest.raises(AudioDeviceError, match=message) as caught:
+        find_device(spec, "output")
+    assert "default" in str(caught.value)  # the devices there are
+
+
+def test_a_device_that_cannot_open_says_which(pulse: Any) -> None:
+    stream = DeviceStream(samplerate=1)
+    with pytest.raises(AudioDeviceError, match="cannot open microphone 'default'"):
+        stream.start(lambda mic: mic)
+
+
+def test_the_stream_plays_what_it_is_given_and_hears_the_microphone(pulse: Any) -> None:
+    stream = DeviceStream(block_ms=10)
+    rate = stream.samplerate
+    played = 0
+    heard: list[np.ndarray] = []
+    lock = threading.Lock()
+
+    def process(mic: np.ndarray) -> np.ndarray:
+        nonlocal played
+        with lock:
+            heard.append(mic.copy())
+        t = (np.arange(mic.size) + played) / rate
+        played += mic.size
+        return (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+
+    voice = espeak("Please book a table for two at seven tonight.", 24000)
+    with pulse.recording() as recorded:
+        stream.start(process)
+        time.sleep(0.5)
+        pulse.play_into_mic(voice)
+        time.sleep(0.5)
+        stream.stop()
+    # The speaker played the tone...
+    speaker = recorded[0][24000 // 2 : 24000 * 5 // 2]
+    spectrum = np.abs(np.fft.rfft(speaker))
+    assert abs(np.argmax(spectrum) * 24000 / speaker.size - 440) < 2
+    # ...and the microphone heard the voice as well as the recogniser hears the voice itself.
+    from kaiwa.engine.asr import SpeechRecognizer
+
+    asr = SpeechRecognizer()
+    mic = resample(np.concatenate(heard), rate, 16000)
+    source = asr.transcribe(resample(voice, 24000, 16000)).text
+    assert wer(source, asr.transcribe(mic).text) <= 0.2
+    assert stream.stats.callback_errors == 0

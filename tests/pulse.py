@@ -1,0 +1,153 @@
+"""Virtual sound devices for tests: a private PulseAudio server with two null sinks.
+
+``spk`` is the speaker (what kaiwa plays can be recorded from ``spk.monitor``); ``mic`` is
+where tests play the user's voice (kaiwa records ``mic.monitor``, the default source).
+PortAudio reaches them through ALSA's pulse plugin, as on a desktop. scripts/install adds
+the Debian packages (pulseaudio, pulseaudio-utils, libasound2-plugins).
+
+A null sink renders ahead by its idle latency (2 s) when a stream starts; a low-latency
+stream kept open on each sink (silence into ``mic``, the recorder on ``spk.monitor``) keeps
+them at low latency, as real hardware would be.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from kaiwa.audio.codecs import float_to_pcm16, pcm16_to_float
+
+RATE = 24000
+
+
+@dataclass
+class Pulse:
+    """A running private PulseAudio server (see the module docstring)."""
+
+    directory: Path
+    env: dict[str, str]
+    _streams: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def play_into_mic(self, audio: np.ndarray, rate: int = RATE) -> float:
+        """Play float ``audio`` into the microphone; returns its duration in seconds."""
+        path = self.directory / f"say-{time.monotonic_ns()}.wav"
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(rate)
+            w.writeframes(float_to_pcm16(audio))
+        subprocess.run(
+            ["paplay", "--device=mic", "--latency-msec=10", str(path)],
+            env=self.env,
+            check=True,
+            timeout=120,
+        )
+        return audio.size / rate
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[list[np.ndarray]]:
+        """Record the speaker while inside; the list gets the audio (24 kHz) at the end."""
+        path = self.directory / f"rec-{time.monotonic_ns()}.wav"
+        proc = subprocess.Popen(
+            [
+                "parecord",
+                "--device=spk.monitor",
+                "--latency-msec=10",
+                f"--rate={RATE}",
+                "--channels=1",
+                "--file-format=wav",
+                str(path),
+            ],
+            env=self.env,
+        )
+        out: list[np.ndarray] = []
+        try:
+            time.sleep(0.3)
+            yield out
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+            with wave.open(str(path), "rb") as w:
+                out.append(pcm16_to_float(w.readframes(w.getnframes())))
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise RuntimeError(
+            f"{name} is missing: the test command installs it (scripts/install test adds "
+            "pulseaudio, pulseaudio-utils and libasound2-plugins)"
+        )
+    return path
+
+
+@contextlib.contextmanager
+def pulse_server() -> Iterator[Pulse]:
+    """Start a private PulseAudio server; stop it and its streams at the end."""
+    directory = Path(tempfile.mkdtemp(prefix="kaiwa-pulse-"))
+    socket = directory / "native"
+    env = {
+        **os.environ,
+        "PULSE_SERVER": f"unix:{socket}",
+        "XDG_RUNTIME_DIR": str(directory),
+        "HOME": str(directory),
+    }
+    daemon = subprocess.Popen(
+        [
+            _tool("pulseaudio"),
+            "-n",
+            "--daemonize=no",
+            "--exit-idle-time=-1",
+            "--use-pid-file=no",
+            f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
+            "--load=module-null-sink sink_name=spk",
+            "--load=module-null-sink sink_name=mic",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    pulse = Pulse(directory, env)
+    try:
+        for _ in range(100):
+            ok = subprocess.run([_tool("pactl"), "info"], env=env, capture_output=True, check=False)
+            if ok.returncode == 0:
+                break
+            if daemon.poll() is not None:
+                raise RuntimeError("pulseaudio exited at start")
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("pulseaudio did not start")
+        subprocess.run(["pactl", "set-default-sink", "spk"], env=env, check=True)
+        subprocess.run(["pactl", "set-default-source", "mic.monitor"], env=env, check=True)
+        keep = [
+            "pacat", "-p", "--device=mic", "--latency-msec=10", f"--rate={RATE}",
+            "--channels=1", "--format=s16le", "/dev/zero",
+        ]  # fmt: skip
+        pulse._streams.append(subprocess.Popen(keep, env=env))
+        yield pulse
+    finally:
+        for proc in pulse._streams:
+            proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=5)
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        daemon.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            daemon.wait(timeout=10)
+        if daemon.poll() is None:
+            daemon.kill()
+            daemon.wait()
+        shutil.rmtree(directory, ignore_errors=True)
