@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 
@@ -211,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(run(args))
         except KeyboardInterrupt:
             return 130
+        finally:
+            # Free the native resamplers and models while their libraries are still loaded
+            # (left to interpreter exit, nanobind reports them as leaks on the terminal).
+            gc.collect()
     parser.error(f"unknown command {args.command!r}")
     return 2
 

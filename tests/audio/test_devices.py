@@ -43,8 +43,8 @@ def test_a_missing_device_is_named_with_the_choices(
 
 def test_a_device_that_cannot_open_says_which(pulse: Any) -> None:
     stream = DeviceStream(samplerate=1)
-    with pytest.raises(AudioDeviceError, match="cannot open microphone 'default'"):
-        stream.start(lambda mic: mic)
+    with pytest.raises(AudioDeviceError, match="cannot open microphone 'default' at 1 Hz"):
+        stream.start(lambda frames: np.zeros(frames, np.float32), lambda mic: None)
 
 
 def test_the_stream_plays_what_it_is_given_and_hears_the_microphone(pulse: Any) -> None:
@@ -54,17 +54,19 @@ def test_the_stream_plays_what_it_is_given_and_hears_the_microphone(pulse: Any) 
     heard: list[np.ndarray] = []
     lock = threading.Lock()
 
-    def process(mic: np.ndarray) -> np.ndarray:
-        nonlocal played
+    def capture(mic: np.ndarray) -> None:
         with lock:
             heard.append(mic.copy())
-        t = (np.arange(mic.size) + played) / rate
-        played += mic.size
+
+    def render(frames: int) -> np.ndarray:
+        nonlocal played
+        t = (np.arange(frames) + played) / rate
+        played += frames
         return (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
 
     voice = espeak("Please book a table for two at seven tonight.", 24000)
     with pulse.recording() as recorded:
-        stream.start(process)
+        stream.start(render, capture)
         time.sleep(0.5)
         pulse.play_into_mic(voice)
         time.sleep(0.5)

@@ -98,6 +98,15 @@ class TestInterrupt:
         assert not player.has_audio()
         assert player.stats.dropped_ms > 800
 
+    async def test_the_time_to_silence_is_measured(self) -> None:
+        player = AudioPlayer(RATE, prebuffer_ms=0, fade_ms=10)
+        await put(player, tone(1000))
+        pull_ms(player, 100)
+        player.interrupt()
+        pull_ms(player, 50)
+        assert len(player.stats.to_silence_ms) == 1
+        assert 10 <= player.stats.to_silence_ms[0] < 100
+
     async def test_the_fade_has_no_click(self) -> None:
         player = AudioPlayer(RATE, prebuffer_ms=0, fade_ms=10)
         await put(player, tone(1000, level=0.9))

@@ -42,6 +42,8 @@ class ChatView(RealtimeModelListener):
         self._speech_stopped_at: float | None = None
         self._latency_shown = False
         self._latency_ms: float | None = None
+        self.audio: Any = None
+        """The `AudioIO` in use: it measures latency at the speaker."""
         self.approvals: list[Any] = []
 
     # -- drawing -------------------------------------------------------------------------------
@@ -120,7 +122,8 @@ class ChatView(RealtimeModelListener):
             elif data.type == "input_audio_transcription_completed" and data.transcript.strip():
                 self.line("you", data.transcript.strip(), "cyan")
         elif kind == "agent_end":
-            latency = self._latency_ms
+            measured = self.audio.latency_ms() if self.audio is not None else None
+            latency = measured if measured is not None else self._latency_ms
             if latency is not None and self._agent_line.strip():
                 self._agent_line += f"  ({latency / 1000:.2f} s)"
             self._latency_ms = None
@@ -271,6 +274,7 @@ async def _voice_loop(
         on_action=view.barge_in,
     )
     session.model.add_listener(view)
+    view.audio = audio
     async with audio:
         stream: Any = audio.stream
         where = (

@@ -7,9 +7,10 @@
 
 What runs where:
 
-- the device's thread (`DeviceStream`, or any `AudioStream`) calls `AudioIO._block` every
-  10 ms: it pulls the next block from the `AudioPlayer` and hands the captured block, with
-  the block played at the same moment, to the microphone thread. Nothing else.
+- the device's threads (`DeviceStream`, or any `AudioStream`) call `AudioIO._render` and
+  `AudioIO._capture` every 10 ms: the first pulls the next block from the `AudioPlayer`,
+  the second hands the captured block, with the block played meanwhile, to the microphone
+  thread. Nothing else.
 - the microphone thread resamples both to the echo canceller's rate, cancels the echo in
   10 ms frames, encodes to the session's input format and passes the bytes to the loop.
 - on the event loop: one task sends the microphone audio to the session, one reads the
@@ -127,6 +128,12 @@ class _MicPath:
             self._wake.notify()
         if self._thread.is_alive():
             self._thread.join(timeout=2)
+        if not self._thread.is_alive():
+            self._to_aec = [None, None]  # native resamplers: freed now, not at exit
+
+    def last_voiced(self, before: float) -> float | None:
+        """When the user's voice was last heard before ``before`` (`time.perf_counter`)."""
+        return self._voice.last_voiced(before)
 
     def voiced_ms_since(self, start: float) -> float:
         """Voice heard on the cleaned microphone since ``start`` (`time.perf_counter`)."""
@@ -184,6 +191,41 @@ class _MicPath:
         return self._encoder.encode(out)
 
 
+class _Reference:
+    """What the speaker played, waiting to be paired with the microphone block captured while
+    it played: the echo canceller's reference. The two streams run on their own threads; the
+    pairing keeps at most one block of slack, so the reference always comes before its echo
+    (by the hardware's latency, which the canceller measures)."""
+
+    def __init__(self) -> None:
+        self._blocks: deque[Float] = deque()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def played(self, block: Float) -> None:
+        with self._lock:
+            self._blocks.append(block.copy())
+            self._size += block.size
+
+    def take(self, frames: int) -> Float:
+        out = np.zeros(frames, np.float32)
+        with self._lock:
+            while self._size - (self._blocks[0].size if self._blocks else 0) >= 2 * frames:
+                self._size -= self._blocks.popleft().size  # too far behind: keep the latest
+            filled = 0
+            while filled < frames and self._blocks:
+                head = self._blocks[0]
+                n = min(frames - filled, head.size)
+                out[filled : filled + n] = head[:n]
+                filled += n
+                if n == head.size:
+                    self._blocks.popleft()
+                else:
+                    self._blocks[0] = head[n:]
+                self._size -= n
+        return out
+
+
 class _VoiceMeter:
     """Which 10 ms frames of the cleaned microphone carry a voice: 15 dB over the noise floor
     and above -50 dBFS. Rough, but enough to tell a cough from a sentence once the answer is
@@ -205,6 +247,14 @@ class _VoiceMeter:
     def since(self, start: float) -> float:
         with self._lock:
             return 10.0 * sum(1 for at, voiced in self._frames if voiced and at >= start)
+
+    def last_voiced(self, before: float) -> float | None:
+        """When the latest voiced frame captured before ``before`` ended."""
+        with self._lock:
+            for at, voiced in reversed(self._frames):
+                if voiced and at <= before:
+                    return at
+        return None
 
 
 class AudioIO(RealtimeModelListener):
@@ -266,12 +316,34 @@ class AudioIO(RealtimeModelListener):
         self._purge: set[str] = set()  # false-alarm answers whose items to delete when done
         self._silenced: deque[str] = deque(maxlen=32)  # responses whose audio is not played
         self._item_responses: dict[str, str] = {}
+        self._speech_end: float | None = None
+        self._turn_started: dict[str, float] = {}  # response -> the end of the user's speech
         self._incoming: set[str] = set()  # items with audio on its way to the player
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._reference = _Reference()
         self._started = False
 
     def __repr__(self) -> str:
         return f"AudioIO(stream={self._stream!r}, interruptions={self.barge_in.settings.mode!r})"
+
+    def latency_ms(self, response_id: str | None = None) -> float | None:
+        """How long the user waited: from the end of their voice (heard on the microphone)
+        to the answer's first sound (sent to the speaker), for ``response_id`` (default: the
+        latest answer that has started playing). None if unknown."""
+        player = self.player
+        if player is None:
+            return None
+        ids = [response_id] if response_id else list(reversed(self._turn_started))
+        for rid in ids:
+            start = self._turn_started.get(rid)
+            played = [
+                player.first_played[item]
+                for item, owner in self._item_responses.items()
+                if owner == rid and item in player.first_played
+            ]
+            if start is not None and played:
+                return (min(played) - start) * 1000
+        return None
 
     @property
     def stream(self) -> AudioStream | None:
@@ -317,7 +389,7 @@ class AudioIO(RealtimeModelListener):
             asyncio.create_task(self._tick_loop(), name="kaiwa-barge-in-clock"),
         ]
         try:
-            await asyncio.to_thread(stream.start, self._block)
+            await asyncio.to_thread(stream.start, self._render, self._capture)
         except BaseException:
             await self.stop()
             raise
@@ -353,15 +425,19 @@ class AudioIO(RealtimeModelListener):
             )
             self.barge_in = BargeIn(InterruptionSettings(mode="cancel"))
 
-    # -- the device's thread -------------------------------------------------------------------
+    # -- the device's threads ------------------------------------------------------------------
 
-    def _block(self, mic: Float) -> Float:
-        player, path = self.player, self._mic
+    def _render(self, frames: int) -> Float:
+        player = self.player
         assert player is not None
-        out = player.pull(mic.size)
-        if path is not None:
-            path.feed(np.array(mic, dtype=np.float32), out.copy())
+        out = player.pull(frames)
+        self._reference.played(out)
         return out
+
+    def _capture(self, mic: Float) -> None:
+        path = self._mic
+        if path is not None:
+            path.feed(np.array(mic, dtype=np.float32), self._reference.take(mic.size))
 
     def _post(self, data: bytes, captured_at: float) -> None:
         """From the microphone thread: hand encoded audio to the sender."""
@@ -460,6 +536,10 @@ class AudioIO(RealtimeModelListener):
         if kind == "response.created":
             rid = data["response"]["id"]
             self._active[rid] = None
+            if self._speech_end is not None:
+                self._turn_started[rid] = self._speech_end
+                self._speech_end = None
+                _trim(self._turn_started)
             actions = barge.on_response_created(rid)
         elif kind == "response.done":
             response = data["response"]
@@ -481,6 +561,8 @@ class AudioIO(RealtimeModelListener):
                 data.get("item_id"), now, speaking=self._speaking(), audible=audible
             )
         elif kind == "input_audio_buffer.speech_stopped":
+            if self._mic is not None:
+                self._speech_end = self._mic.last_voiced(now)
             actions = barge.on_speech_stopped(data.get("item_id"), now)
         elif kind == "input_audio_buffer.committed":
             actions = barge.on_committed(data["item_id"])
@@ -580,7 +662,7 @@ class AudioIO(RealtimeModelListener):
                 await self._act(actions)
 
 
-def _trim(mapping: dict[str, str]) -> None:
+def _trim(mapping: dict[str, Any]) -> None:
     while len(mapping) > 64:
         del mapping[next(iter(mapping))]
 

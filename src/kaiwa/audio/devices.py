@@ -1,13 +1,13 @@
 """Sound devices, on PortAudio (``sounddevice``).
 
 `list_devices` and `find_device` name what the machine has (``kaiwa devices`` prints it);
-`DeviceStream` opens a microphone and a speaker as one duplex stream, so each block of
-captured audio comes with the block played at the same moment: the echo canceller's
-reference, aligned by construction. Anything that can go wrong here is an `AudioDeviceError`
-that names the device and what to try.
+`DeviceStream` opens a microphone and a speaker as two streams, each with its own callback
+(a duplex stream over ALSA's pulse plugin stalls: measured, see tests/pulse.py). Anything
+that can go wrong here is an `AudioDeviceError` that names the device and what to try.
 
-The stream interface (`AudioStream`) is one method that takes a block function; kaiwa's own
-tests drive the same code with `kaiwa.testing.SimulatedRoom`, a stream whose "room" feeds the
+The stream interface (`AudioStream`) takes two functions: ``render(frames)`` gives the
+samples to play, ``capture(samples)`` takes what the microphone heard. kaiwa's own tests
+drive the same code with `kaiwa.testing.SimulatedRoom`, a stream whose "room" feeds the
 played audio back into the microphone.
 """
 
@@ -29,8 +29,9 @@ from ..exceptions import AudioDeviceError
 __all__ = [
     "AudioDevice",
     "AudioStream",
-    "BlockFunction",
+    "Capture",
     "DeviceStream",
+    "Render",
     "find_device",
     "list_devices",
 ]
@@ -38,8 +39,10 @@ __all__ = [
 logger = logging.getLogger("kaiwa.audio")
 
 Float = npt.NDArray[np.float32]
-BlockFunction = Callable[[Float], Float]
-"""Takes a block of microphone samples, returns as many samples to play."""
+Render = Callable[[int], Float]
+"""Returns the next ``frames`` samples to play."""
+Capture = Callable[[Float], None]
+"""Takes a block of microphone samples (valid during the call only: copy what you keep)."""
 
 _PORTAUDIO_HINT = (
     "PortAudio is not installed: on Debian or Ubuntu `sudo apt-get install libportaudio2` "
@@ -191,15 +194,14 @@ class AudioStream(Protocol):
     latency_ms: float
     """Capture plus playback latency of the hardware path, as reported (the echo delay)."""
 
-    def start(self, process: BlockFunction) -> None:
-        """Start calling ``process`` with each captured block, playing what it returns.
+    def start(self, render: Render, capture: Capture) -> None:
+        """Start playing what ``render`` returns and handing captured blocks to ``capture``.
 
-        ``process`` runs on the stream's own thread: it must be quick and must copy what it
-        keeps of its argument.
+        Both run on the stream's own threads: they must be quick.
         """
 
     def stop(self) -> None:
-        """Stop the stream (idempotent); ``process`` is not called after this returns."""
+        """Stop the stream (idempotent); nothing is called after this returns."""
 
 
 @dataclass
@@ -212,7 +214,7 @@ class StreamStats:
 
 
 class DeviceStream:
-    """A duplex PortAudio stream: one microphone, one speaker, mono.
+    """A microphone and a speaker on PortAudio, mono, each with its own callback.
 
     Args:
         input_device: index, part of a name, or None (the default microphone).
@@ -238,7 +240,7 @@ class DeviceStream:
         self.blocksize = max(1, int(self.samplerate * block_ms / 1000))
         self.latency_ms = 0.0
         self.stats = StreamStats()
-        self._stream: Any = None
+        self._streams: list[Any] = []
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -247,62 +249,99 @@ class DeviceStream:
             f"samplerate={self.samplerate})"
         )
 
-    def start(self, process: BlockFunction) -> None:
+    def start(self, render: Render, capture: Capture) -> None:
         sd = _sd()
         stats = self.stats
 
-        def callback(indata: Any, outdata: Any, frames: int, time: Any, status: Any) -> None:
+        def report(where: str) -> None:
+            stats.callback_errors += 1
+            if stats.callback_errors == 1:
+                logger.exception("audio %s failed", where)
+
+        def on_input(indata: Any, frames: int, time: Any, status: Any) -> None:
             if status.input_overflow:
                 stats.input_overflows += 1
+            try:
+                capture(indata[:, 0])
+            except Exception:  # never let the device thread die silently
+                report("capture")
+
+        def on_output(outdata: Any, frames: int, time: Any, status: Any) -> None:
             if status.output_underflow:
                 stats.output_underflows += 1
             try:
-                out = process(indata[:, 0])
-            except Exception:  # never let the device thread die silently
-                stats.callback_errors += 1
-                if stats.callback_errors == 1:
-                    logger.exception("audio block processing failed")
+                outdata[:, :] = render(frames)[:, None]
+            except Exception:
+                report("playback")
                 outdata.fill(0)
-                return
-            outdata[:, :] = out[:, None]
 
-        errors: list[str] = []
-        for out_channels in (1, 2):
-            try:
-                stream = sd.Stream(
-                    samplerate=self.samplerate,
-                    blocksize=self.blocksize,
-                    device=(self.input.index, self.output.index),
-                    channels=(1, out_channels),
-                    dtype="float32",
-                    latency="low",
-                    callback=callback,
-                )
-                break
-            except Exception as exc:
-                errors.append(str(exc))
-        else:
-            raise AudioDeviceError(
-                f"cannot open microphone {self.input.name!r} with speaker {self.output.name!r} "
-                f"at {self.samplerate} Hz: {errors[-1]} (try other devices: `kaiwa devices`)"
-            )
-        latency = stream.latency
-        self.latency_ms = float(sum(latency)) * 1000.0
+        common = {
+            "samplerate": self.samplerate,
+            "blocksize": self.blocksize,
+            "dtype": "float32",
+            "latency": "low",
+        }
+        streams: list[Any] = []
         try:
-            stream.start()
+            streams.append(
+                self._open(
+                    sd.InputStream,
+                    "microphone",
+                    self.input,
+                    channels=1,
+                    callback=on_input,
+                    **common,
+                )
+            )
+            streams.append(
+                self._open(
+                    sd.OutputStream,
+                    "speaker",
+                    self.output,
+                    channels=None,
+                    callback=on_output,
+                    **common,
+                )
+            )
+            self.latency_ms = sum(float(s.latency) for s in streams) * 1000.0
+            for stream in streams:
+                stream.start()
+        except AudioDeviceError:
+            _close(streams)
+            raise
         except Exception as exc:
-            stream.close()
+            _close(streams)
             raise AudioDeviceError(
                 f"cannot start microphone {self.input.name!r} / speaker {self.output.name!r}: {exc}"
             ) from exc
         with self._lock:
-            self._stream = stream
+            self._streams = streams
+
+    def _open(
+        self, kind: Any, role: str, device: AudioDevice, channels: int | None, **options: Any
+    ) -> Any:
+        errors: list[str] = []
+        for count in [channels] if channels else [1, 2]:
+            try:
+                return kind(device=device.index, channels=count, **options)
+            except Exception as exc:
+                errors.append(str(exc))
+        raise AudioDeviceError(
+            f"cannot open {role} {device.name!r} at {self.samplerate} Hz: {errors[-1]} "
+            "(try another device: `kaiwa devices`)"
+        )
 
     def stop(self) -> None:
         with self._lock:
-            stream, self._stream = self._stream, None
-        if stream is not None:
-            try:
-                stream.stop()
-            finally:
-                stream.close()
+            streams, self._streams = self._streams, []
+        _close(streams)
+
+
+def _close(streams: list[Any]) -> None:
+    for stream in streams:
+        try:
+            stream.stop()
+        except Exception:
+            logger.debug("stopping a stream failed", exc_info=True)
+        finally:
+            stream.close()

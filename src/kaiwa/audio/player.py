@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,10 @@ class PlayerStats:
     """Times an item ran dry before its end (the device played silence and waited)."""
     dropped_ms: float = 0.0
     """Audio dropped by interruptions (never played)."""
+    to_silence_ms: deque[float] = field(default_factory=lambda: deque(maxlen=256))
+    """From each `interrupt` or `hold` to the last sample of its fade leaving the player."""
+    delta_to_device_ms: deque[float] = field(default_factory=lambda: deque(maxlen=256))
+    """From each item's first audio arriving (`put`) to its first sample leaving."""
 
 
 class AudioPlayer(RealtimePlaybackTracker):
@@ -96,6 +101,10 @@ class AudioPlayer(RealtimePlaybackTracker):
         self._flush_upto: int | None = None  # drop chunks up to this seq once faded out
         self._playing: tuple[str, int] | None = None
         self._played: dict[tuple[str, int], int] = {}
+        self._first_put: dict[str, float] = {}
+        self._fading_since: float | None = None
+        self.first_played: dict[str, float] = {}
+        """When each item's first sample went to the device (`time.perf_counter`)."""
         self._room = asyncio.Event()
         self._room.set()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -115,6 +124,9 @@ class AudioPlayer(RealtimePlaybackTracker):
         """Queue an audio delta (bytes in the session's output format) for playback; waits
         while the buffer is full."""
         key = (item_id, content_index)
+        if item_id not in self._first_put:
+            self._first_put[item_id] = time.perf_counter()
+            _trim(self._first_put)
         decoder = self._decoders.get(key)
         if decoder is None:
             decoder = self._decoders[key] = AudioDecoder(self._format, self.rate, quality="HQ")
@@ -158,9 +170,11 @@ class AudioPlayer(RealtimePlaybackTracker):
                 upto = max(seqs)
             self._flush_upto = upto if self._flush_upto is None else max(upto, self._flush_upto)
             self._target = 0.0
+            self._fading_since = self._fading_since or time.perf_counter()
             self._held = False
             if self._gain <= 0.0 or not self._started:
-                self._drop_flushed()
+                self._drop_flushed()  # nothing sounding: nothing to fade
+                self._fading_since = None
 
     def drop_response(self, response_id: str) -> None:
         """Remove a response's queued audio that has not started playing."""
@@ -179,6 +193,7 @@ class AudioPlayer(RealtimePlaybackTracker):
         with self._lock:
             self._held = True
             self._target = 0.0
+            self._fading_since = self._fading_since or time.perf_counter()
 
     def resume(self) -> None:
         """Fade back in where `hold` paused."""
@@ -244,6 +259,7 @@ class AudioPlayer(RealtimePlaybackTracker):
             while filled < frames:
                 if self._gain <= 0.0 and self._target <= 0.0:
                     self._gain = 0.0
+                    self._silent(filled)
                     if self._flush_upto is not None:
                         self._drop_flushed()
                         continue
@@ -258,6 +274,13 @@ class AudioPlayer(RealtimePlaybackTracker):
                 self._playing = key
                 if key not in self._played:
                     _trim(self._played)
+                    if chunk.item_id not in self.first_played:
+                        now = time.perf_counter()
+                        self.first_played[chunk.item_id] = now
+                        _trim(self.first_played)
+                        put = self._first_put.get(chunk.item_id)
+                        if put is not None:
+                            self.stats.delta_to_device_ms.append((now - put) * 1000)
                 self._played[key] = self._played.get(key, 0) + n
                 chunk.pos += n
                 filled += n
@@ -266,9 +289,18 @@ class AudioPlayer(RealtimePlaybackTracker):
                 if chunk.pos >= chunk.samples.size:
                     self._chunks.popleft()
             self._ramp_idle(frames - filled)
+            if self._target <= 0.0 and (self._gain <= 0.0 or not self._chunks):
+                self._silent(filled)
             if filled:
                 self._wake()  # room for a waiting `put`
         return out
+
+    def _silent(self, at_sample: int) -> None:
+        """The output is silent from ``at_sample`` of the block being pulled."""
+        since, self._fading_since = self._fading_since, None
+        if since is not None:
+            ms = (time.perf_counter() - since) * 1000 + at_sample * 1000 / self.rate
+            self.stats.to_silence_ms.append(ms)
 
     def _head(self) -> _Chunk | None:
         """The chunk to play from, once its item may start."""
@@ -343,7 +375,7 @@ class AudioPlayer(RealtimePlaybackTracker):
 _KEEP = 64
 
 
-def _trim(keys: dict[tuple[str, int], Any]) -> None:
+def _trim(keys: dict[Any, Any]) -> None:
     """Forget the oldest items' bookkeeping (a long conversation has many)."""
     while len(keys) > _KEEP:
         del keys[next(iter(keys))]

@@ -131,12 +131,12 @@ class SimulatedRoom:
 
     # -- the stream ----------------------------------------------------------------------------
 
-    def start(self, process: Callable[[Float], Float]) -> None:
+    def start(self, render: Callable[[int], Float], capture: Callable[[Float], None]) -> None:
         if self._thread is not None:
             raise RuntimeError("the room is already running")
         self._stop.clear()
         self._thread = threading.Thread(
-            target=self._run, args=(process,), name="kaiwa-room", daemon=True
+            target=self._run, args=(render, capture), name="kaiwa-room", daemon=True
         )
         self._thread.start()
 
@@ -146,8 +146,12 @@ class SimulatedRoom:
             self._thread.join(timeout=5)
         self._thread = None
 
-    def step(self, process: Callable[[Float], Float]) -> Float:
-        """One block: the microphone's samples go to ``process``, its output plays."""
+    def step(
+        self, render: Callable[[int], Float], capture: Callable[[Float], None] | None = None
+    ) -> Float:
+        """One block: ``render`` gives what plays, ``capture`` gets what the microphone
+        heard meanwhile (with ``capture`` None, ``render`` is a duplex function: it takes the
+        microphone block and returns the block to play)."""
         n = self.block
         with self._lock:
             pos = self._position
@@ -160,7 +164,11 @@ class SimulatedRoom:
         echo = self._echo_of_last()
         noise = (self._rng.standard_normal(n) * self._noise).astype(np.float32)
         mic = (near + echo + noise).astype(np.float32)
-        out = np.asarray(process(mic), np.float32)
+        if capture is None:
+            out = np.asarray(render(mic), np.float32)  # type: ignore[arg-type]
+        else:
+            out = np.asarray(render(n), np.float32)
+            capture(mic)
         with self._lock:
             self._position += n
             self._played.append(out.copy())
@@ -180,11 +188,11 @@ class SimulatedRoom:
         out, self._tail = conv[: self.block], conv[self.block :].copy()
         return out.astype(np.float32)
 
-    def _run(self, process: Callable[[Float], Float]) -> None:
+    def _run(self, render: Callable[[int], Float], capture: Callable[[Float], None]) -> None:
         period = self.block / self.samplerate
         next_at = time.perf_counter()
         while not self._stop.is_set():
-            self.step(process)
+            self.step(render, capture)
             if self.realtime:
                 next_at += period
                 delay = next_at - time.perf_counter()
