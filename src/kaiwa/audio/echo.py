@@ -131,26 +131,39 @@ class WebRTCEchoCanceller:
 class _ResidualGate:
     """Mutes what the canceller leaves of the echo (see ``residual_gate_db``).
 
-    Per 10 ms frame: the far end is active while what was played (held with a decay that
-    covers the room's reverberation) is above -60 dBFS; a frame is echo only when the
-    canceller took more than the threshold off the microphone, smoothed over ~30 ms. The
-    user's voice over the echo lowers that reduction (it passes the canceller), which is
-    what keeps barge-in working.
+    Per 10 ms frame (powers smoothed over ~30 ms), a frame is echo only
+
+    - while the speaker plays, when the canceller took more than the threshold off the
+      microphone: the user's voice passes the canceller, lowering that reduction, which is
+      what keeps barge-in working;
+    - in a pause of the speaker (what it plays fell 20 dB below its recent peak), when the
+      microphone is no louder than the room's reverberation of what it heard while the
+      speaker played, decaying at ``tail_db_per_100ms``: AEC3 leaves much of a long tail in
+      (measured: the VAD heard it in a 0.4 s room), while a user starting to speak there is
+      well above it.
     """
 
-    def __init__(self, threshold_db: float) -> None:
+    def __init__(self, threshold_db: float, tail_db_per_100ms: float = 10.0) -> None:
         self._ratio = 10 ** (threshold_db / 10)
+        self._tail_decay = 10 ** (-tail_db_per_100ms / 100)  # per 10 ms frame
         self._mic = self._out = 1e-10
         self._far = 0.0
+        self._tail = 0.0
         self._gain = 1.0
         self.gated = 0
 
     def apply(self, mic: Float, cleaned: Float, reference: Float) -> Float:
         a = 0.3
+        played = float(np.mean(reference * reference))
         self._mic += a * (float(np.mean(mic * mic)) - self._mic)
         self._out += a * (float(np.mean(cleaned * cleaned)) - self._out)
-        self._far = max(float(np.mean(reference * reference)), self._far * _FAR_DECAY)
-        echo_only = self._far > _FAR_ACTIVE and self._mic > self._ratio * self._out
+        self._far = max(played, self._far * _FAR_DECAY)
+        playing = played > 0.01 * self._far and self._far > _FAR_ACTIVE
+        self._tail = max(self._mic if playing else 0.0, self._tail * self._tail_decay)
+        if playing:
+            echo_only = self._mic > self._ratio * self._out
+        else:
+            echo_only = self._mic <= 2.0 * self._tail
         target = _MUTED if echo_only else 1.0
         self.gated += echo_only
         if target == self._gain:
