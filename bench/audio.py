@@ -332,16 +332,14 @@ async def bench_device(which: str) -> None:
     print(f"\n## Device path ({which} half: {len(questions)} questions, server_vad)\n")
     print("| | p50 (ms) | p95 (ms) |")
     print("|---|---|---|")
-    print(
-        f"| end of voice -> first sample to the speaker (room, AudioIO) | {p(room_lat, 50):.0f} | {p(room_lat, 95):.0f} |"
-    )
-    print(
-        f"| end of speech -> first audio delta (the same questions sent directly) | {p(direct_lat, 50):.0f} | {p(direct_lat, 95):.0f} |"
-    )
-    print(f"| microphone block -> sent to the session | {p(mic, 50):.1f} | {p(mic, 95):.1f} |")
-    print(
-        f"| first delta received -> first sample to the device | {p(out, 50):.1f} | {p(out, 95):.1f} |"
-    )
+    rows = [
+        ("end of voice -> first sample to the speaker (room, AudioIO)", room_lat, 0),
+        ("end of voice -> first audio delta (same questions, sent directly)", direct_lat, 0),
+        ("microphone block -> sent to the session", mic, 1),
+        ("first delta received -> first sample to the device", out, 1),
+    ]
+    for name, values, digits in rows:
+        print(f"| {name} | {p(values, 50):.{digits}f} | {p(values, 95):.{digits}f} |")
     print(f"\nEcho canceller CPU: {100 * statistics.mean(cpu):.2f} % of one core (in the session)")
 
 
