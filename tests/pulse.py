@@ -54,6 +54,22 @@ class Pulse:
         )
         return audio.size / rate
 
+    def wait_for_listener(self, timeout: float = 120.0) -> None:
+        """Wait until some program records the microphone (kaiwa has opened its devices)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = subprocess.run(
+                ["pactl", "list", "short", "source-outputs"],
+                env=self.env,
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            if found.strip():
+                return
+            time.sleep(0.2)
+        raise AssertionError("nothing opened the microphone")
+
     @contextlib.contextmanager
     def recording(self) -> Iterator[list[np.ndarray]]:
         """Record the speaker while inside; the list gets the audio (24 kHz) at the end."""

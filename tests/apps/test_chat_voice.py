@@ -49,6 +49,7 @@ def test_a_spoken_question_is_answered_aloud(pulse: Any, tmp_path: Any) -> None:
         )
     try:
         _wait_for(str(err), "listening", proc, 120)
+        pulse.wait_for_listener()
         with pulse.recording() as recorded:
             pulse.play_into_mic(espeak("What is the capital of France?", 24000))
             shown = _wait_for(str(out), "agent", proc, 60)
@@ -73,6 +74,43 @@ def test_a_spoken_question_is_answered_aloud(pulse: Any, tmp_path: Any) -> None:
     voiced = speaker[abs(speaker) > 1e-4]
     heard = SpeechRecognizer().transcribe(resample(voiced, 24000, 16000)).text
     assert wer(answer, heard) < 0.5, (answer, heard)
+
+
+def test_the_voice_quickstart_talks(pulse: Any, tmp_path: Any) -> None:
+    """examples/voice.py, the README's quickstart: about ten lines that talk."""
+    from pathlib import Path
+
+    from kaiwa.engine.asr import SpeechRecognizer
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "voice.py"
+    out = tmp_path / "out.txt"
+    env = {**pulse.env, "OPENAI_API_KEY": "", "KAIWA_REALTIME_URL": ""}
+    with open(out, "w") as stdout:
+        proc = subprocess.Popen(
+            [sys.executable, str(example)],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+    try:
+        _wait_for(str(out), "Listening", proc, 120)
+        pulse.wait_for_listener()  # the devices open once the engine is primed
+        with pulse.recording() as recorded:
+            pulse.play_into_mic(espeak("Hello. How are you today?", 24000))
+            time.sleep(12)
+        proc.send_signal(signal.SIGINT)
+        _, errors = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, errors.decode()
+    assert b"Traceback" not in errors, errors.decode()
+    speaker = recorded[0]
+    voiced = speaker[abs(speaker) > 1e-4]
+    heard = SpeechRecognizer().transcribe(resample(voiced, 24000, 16000)).text
+    assert len(heard.split()) >= 3, heard  # it answered aloud
 
 
 def test_help_names_the_voice_options() -> None:

@@ -358,11 +358,15 @@ class AudioIO(RealtimeModelListener):
         await self.stop()
 
     async def start(self) -> None:
-        """Open the devices and attach the player to the session."""
+        """Open the devices and attach the player to the session (with the offline engine,
+        once it has primed itself for the session: the first answer does not wait for it)."""
         if self._started:
             raise UserError("AudioIO can be started once")
         self._started = True
         self._loop = asyncio.get_running_loop()
+        warmed = getattr(self.session.model, "warmed", None)
+        if warmed is not None:  # the offline engine primes itself: listen once it is ready
+            await warmed()
         stream = self._stream
         if stream is None:
             input_device, output_device = self._devices
