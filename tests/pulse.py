@@ -92,7 +92,11 @@ class Pulse:
             yield out
         finally:
             proc.terminate()
-            proc.wait(timeout=10)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
             with wave.open(str(path), "rb") as w:
                 out.append(pcm16_to_float(w.readframes(w.getnframes())))
 

@@ -43,7 +43,8 @@ async def test_chat_without_a_key_runs_offline() -> None:
 
 
 async def test_chat_without_a_sound_device_says_so_and_falls_back_to_text() -> None:
-    # No PulseAudio server to reach: PortAudio finds no device at all.
+    # No PulseAudio server to reach: PortAudio finds no device at all (on a machine with no
+    # ALSA sound card, as CI's; a card would still be listed).
     env = {"PULSE_SERVER": "unix:/nonexistent", "OPENAI_API_KEY": "", "KAIWA_REALTIME_URL": ""}
     async with ScriptedRealtimeServer(api_key="k") as server:
         code, out, err = await run_kaiwa(

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from kaiwa.audio.codecs import resample
-from tests.speech import espeak, wer
+from tests.speech import error_rate, espeak, words
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -52,9 +52,8 @@ def test_a_spoken_question_is_answered_aloud(pulse: Any, tmp_path: Any) -> None:
         pulse.wait_for_listener()
         with pulse.recording() as recorded:
             pulse.play_into_mic(espeak("What is the capital of France?", 24000))
-            shown = _wait_for(str(out), "agent", proc, 60)
-            # The answer plays in real time after it is shown; let it finish.
-            time.sleep(6)
+            _wait_for(str(out), "agent", proc, 60)
+            time.sleep(10)  # the answer plays in real time after it is shown
         proc.send_signal(signal.SIGINT)  # Ctrl-C
         code = proc.wait(timeout=30)
     finally:
@@ -63,6 +62,7 @@ def test_a_spoken_question_is_answered_aloud(pulse: Any, tmp_path: Any) -> None:
             proc.wait()
     shown = out.read_text()
     errors = err.read_text()
+    assert "nanobind" not in errors, errors  # native objects freed before exit
     assert code in (0, 130), errors
     assert "Traceback" not in errors, errors
     you = next(line for line in shown.splitlines() if line.startswith("you"))
@@ -73,7 +73,9 @@ def test_a_spoken_question_is_answered_aloud(pulse: Any, tmp_path: Any) -> None:
     speaker = recorded[0]
     voiced = speaker[abs(speaker) > 1e-4]
     heard = SpeechRecognizer().transcribe(resample(voiced, 24000, 16000)).text
-    assert wer(answer, heard) < 0.5, (answer, heard)
+    # What the speaker played is the answer shown (all of it, or its start if it was long).
+    said = words(answer)[: max(len(words(heard)), 3)]
+    assert len(words(heard)) >= 3 and error_rate(said, words(heard)) < 0.5, (answer, heard)
 
 
 def test_the_voice_quickstart_talks(pulse: Any, tmp_path: Any) -> None:

@@ -173,6 +173,28 @@ async def test_a_backchannel_over_the_answer_pauses_it_and_it_goes_on(
     assert t.count("agent_start") == 1  # and got no answer
 
 
+async def test_a_backchannel_after_the_answer_was_made_gets_no_answer_of_its_own(
+    talk: Callable[..., Awaitable[Talk]],
+) -> None:
+    # The engine makes answers faster than they play: by the time the user says "okay",
+    # the server has finished and answers the new turn at once. That reply must go.
+    t = await talk(LONG, max_tokens=50)
+    t.room.say(user_says("Tell me about the history of Kyoto."), at_s=t.room.now_s + 0.3)
+    player = t.audio.player
+    assert player is not None
+    await t.until(lambda: t.count("agent_end") >= 1 and player.stats.played_ms > 1000)
+    assert player.buffered_ms() > 3000, "the answer should still be playing"
+    t.room.say(user_says("Okay, yeah.", voice="en-gb"))
+    await t.until(lambda: t.audio.stats.resumed + t.audio.stats.interrupted >= 1, timeout=15)
+    await t.until(t.quiet)
+    await asyncio.sleep(1.0)
+    assert t.audio.stats.resumed == 1 and t.audio.stats.interrupted == 0, t.actions
+    assert len(t.user_lines()) == 1 and len(t.agent_lines()) == 1, t.session.history
+    answer = next(i for i in t.session.history if getattr(i, "role", None) == "assistant")
+    assert set(player.first_played) == {answer.item_id}  # nothing else reached the speaker
+    assert player.stats.played_ms > 4000  # and the answer played on
+
+
 async def test_a_question_over_the_answer_cancels_it_where_it_was_heard(
     talk: Callable[..., Awaitable[Talk]],
 ) -> None:

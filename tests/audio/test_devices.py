@@ -12,7 +12,7 @@ import pytest
 from kaiwa.audio.codecs import resample
 from kaiwa.audio.devices import DeviceStream, find_device, list_devices
 from kaiwa.exceptions import AudioDeviceError
-from tests.speech import espeak, wer
+from tests.speech import espeak
 
 
 def test_devices_are_listed_with_the_defaults_marked(pulse: Any) -> None:
@@ -75,11 +75,29 @@ def test_the_stream_plays_what_it_is_given_and_hears_the_microphone(pulse: Any) 
     speaker = recorded[0][24000 // 2 : 24000 * 5 // 2]
     spectrum = np.abs(np.fft.rfft(speaker))
     assert abs(np.argmax(spectrum) * 24000 / speaker.size - 440) < 2
-    # ...and the microphone heard the voice as well as the recogniser hears the voice itself.
-    from kaiwa.engine.asr import SpeechRecognizer
-
-    asr = SpeechRecognizer()
+    # ...and the microphone heard the voice: the same sound, somewhere in what it captured.
     mic = resample(np.concatenate(heard), rate, 16000)
-    source = asr.transcribe(resample(voice, 24000, 16000)).text
-    assert wer(source, asr.transcribe(mic).text) <= 0.2
+    source = resample(voice, 24000, 16000)
+    assert similarity(source, mic) > 0.9
     assert stream.stats.callback_errors == 0
+
+
+def similarity(source: np.ndarray, captured: np.ndarray) -> float:
+    """How well ``source``'s loudness contour (20 ms frames) matches the best-aligned stretch
+    of ``captured`` (correlation; the sound server resamples, so waveforms differ in phase)."""
+
+    def contour(x: np.ndarray) -> np.ndarray:
+        frames = x[: x.size // 320 * 320].reshape(-1, 320)
+        return np.sqrt(np.mean(frames**2, axis=1))
+
+    src, cap = contour(source), contour(captured)
+    if cap.size < src.size:
+        return 0.0
+    src = src - src.mean()
+    best = 0.0
+    for lag in range(cap.size - src.size + 1):
+        window = cap[lag : lag + src.size] - cap[lag : lag + src.size].mean()
+        norm = np.linalg.norm(window) * np.linalg.norm(src)
+        if norm > 0:
+            best = max(best, float(np.dot(window, src) / norm))
+    return best

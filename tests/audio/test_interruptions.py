@@ -115,11 +115,58 @@ def test_speech_that_stops_is_not_long() -> None:
     assert barge.deadline() == pytest.approx(2.3)
 
 
-def test_no_verdict_in_time_resumes() -> None:
+def test_a_sound_the_server_never_commits_resumes_in_time() -> None:
     barge = BargeIn(InterruptionSettings(resume_after_ms=2000))
     barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
     barge.on_speech_stopped("u1", 0.3)
     assert barge.tick(2.3) == [Resume(None)]  # never committed: nothing to delete
+
+
+def test_a_committed_turn_waits_for_its_words_however_slow() -> None:
+    barge = BargeIn(InterruptionSettings(resume_after_ms=2000, transcript_wait_ms=10000))
+    barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
+    barge.on_speech_stopped("u1", 0.3)
+    barge.on_committed("u1", 0.8)
+    assert barge.tick(5.0) == []  # a slow transcription is no reason to drop "Stop."
+    assert barge.on_transcript("u1", "Stop.") == [Interrupt("r1", "words", "Stop.")]
+
+
+def test_a_turn_whose_words_never_come_counts_as_real() -> None:
+    barge = BargeIn(InterruptionSettings(transcript_wait_ms=10000))
+    barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
+    barge.on_committed("u1", 0.8)
+    assert barge.tick(10.8) == [Interrupt("r1", "words")]
+    barge.on_speech_started("u2", 20.0, speaking="r2", audible=True)
+    barge.on_committed("u2", 20.8)
+    assert barge.on_transcript_failed("u2") == [Interrupt("r2", "words")]
+
+
+def test_without_transcription_the_voice_decides_at_the_commit() -> None:
+    barge = BargeIn(InterruptionSettings(min_speech_ms=1000))
+    barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
+    assert barge.on_committed("u1", 0.9, transcribing=False, voiced_ms=300) == [Resume("u1")]
+    barge.on_speech_started("u2", 5.0, speaking="r1", audible=True)
+    assert barge.on_committed("u2", 7.0, transcribing=False, voiced_ms=1500) == [
+        Interrupt("r1", "long_speech")
+    ]
+
+
+def test_two_sounds_held_together_share_one_verdict() -> None:
+    barge = BargeIn()
+    barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
+    barge.on_committed("u1", 0.5)
+    assert barge.on_speech_started("u2", 0.7, speaking="r1", audible=True) == []
+    barge.on_committed("u2", 1.2)
+    assert barge.on_transcript("u1", "[cough]") == []  # its verdict goes with the second
+    assert barge.on_transcript("u2", "Uh-huh.") == [Resume("u2", (), "Uh-huh.", ("u1",))]
+
+
+def test_words_in_an_earlier_sound_held_together_interrupt() -> None:
+    barge = BargeIn()
+    barge.on_speech_started("u1", 0.0, speaking="r1", audible=True)
+    barge.on_committed("u1", 0.5)
+    barge.on_speech_started("u2", 0.7, speaking="r1", audible=True)
+    assert barge.on_transcript("u1", "Wait,") == [Interrupt("r1", "words", "Wait,")]
 
 
 def test_long_speech_counts_voice_not_waiting() -> None:

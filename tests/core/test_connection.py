@@ -61,3 +61,62 @@ async def test_a_format_only_update_changes_how_input_audio_is_decoded() -> None
     heard = done["item"]["content"][0]["transcript"]
     assert wer(said, heard) <= 0.25, heard
     await conn.close()
+
+
+async def _say(conn: RealtimeConnection, text: str) -> None:
+    """Append ``text`` spoken by piper, then enough silence for server_vad to end the turn."""
+    import base64
+
+    import numpy as np
+
+    from kaiwa.audio.codecs import float_to_pcm16, resample
+    from tests.speech import piper
+
+    audio = np.concatenate([piper(text), np.zeros(16000, np.float32)])
+    pcm = float_to_pcm16(resample(audio, 16000, 24000))
+    for i in range(0, len(pcm), 4800):
+        chunk = base64.b64encode(pcm[i : i + 4800]).decode()
+        await conn.receive({"type": "input_audio_buffer.append", "audio": chunk})
+        await asyncio.sleep(0.01)
+
+
+SERVER_VAD = {"type": "realtime", "audio": {"input": {"turn_detection": {"type": "server_vad"}}}}
+
+
+async def test_deleting_a_turn_cancels_the_automatic_response_it_started() -> None:
+    # kaiwa's AudioIO deletes a backchannel ("Okay.") it judged was no turn; the reply the
+    # server had already started for it must go too, items and all.
+    engine = await asyncio.to_thread(Engine.load)
+    conn = RealtimeConnection(engine, session=SERVER_VAD)
+    await _say(conn, "Okay.")
+    turn = (await next_of(conn, "input_audio_buffer.committed"))["item_id"]
+    created = await next_of(conn, "response.created")
+    await conn.receive({"type": "conversation.item.delete", "item_id": turn})
+    done = await next_of(conn, "response.done")
+    assert done["response"]["id"] == created["response"]["id"]
+    assert done["response"]["status"] == "cancelled"
+    assert conn.conversation.items() == []  # the turn and whatever the reply had said
+    await conn.close()
+
+
+async def test_a_turn_deleted_before_its_response_started_gets_none() -> None:
+    engine = await asyncio.to_thread(Engine.load)
+    conn = RealtimeConnection(engine, session=SERVER_VAD)
+    story = {
+        "type": "message",
+        "role": "user",
+        "content": [{"type": "input_text", "text": "Tell me a long story about a dragon."}],
+    }
+    await conn.receive({"type": "conversation.item.create", "item": story})
+    await conn.receive({"type": "response.create"})
+    first = await next_of(conn, "response.created")
+    await _say(conn, "Okay.")  # said while the story is being told: its reply must wait
+    turn = (await next_of(conn, "input_audio_buffer.committed"))["item_id"]
+    await conn.receive({"type": "conversation.item.delete", "item_id": turn})
+    done = await next_of(conn, "response.done")
+    assert done["response"]["id"] == first["response"]["id"]
+    await asyncio.sleep(1.0)
+    while len(conn._out):  # nothing after the story: no reply to the deleted turn
+        event = await conn.next_event()
+        assert event is not None and event["type"] != "response.created", event
+    await conn.close()

@@ -53,8 +53,10 @@ def load_agent(spec: str) -> RealtimeAgent[Any]:
         sys.path.insert(0, os.getcwd())
     try:
         module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise UserError(f"--agent: cannot import {module_name!r}: {exc}") from exc
+    except Exception as exc:  # ImportError, or the module itself failed (a syntax error...)
+        raise UserError(
+            f"--agent: cannot import {module_name!r}: {type(exc).__name__}: {exc}"
+        ) from exc
     try:
         value = getattr(module, attribute)
     except AttributeError:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from ..exceptions import UserError
+from ..exceptions import InvalidState, ModelConnectionError, UserError
 from ..models.interface import RealtimeModelListener
 from ..models.model_events import RealtimeModelEvent
 from ..models.model_inputs import RealtimeModelSendInterrupt, RealtimeModelSendRawMessage
@@ -47,6 +47,7 @@ from .devices import AudioStream, DeviceStream
 from .echo import EchoCanceller, PassThrough, WebRTCEchoCanceller
 from .formats import audio_duration_ms, to_ga_format
 from .interruptions import Action, BargeIn, Hold, Interrupt, InterruptionSettings, Resume
+from .playback import WallClockPlaybackTracker
 from .player import AudioPlayer
 
 if TYPE_CHECKING:
@@ -318,6 +319,7 @@ class AudioIO(RealtimeModelListener):
         self._item_responses: dict[str, str] = {}
         self._speech_end: float | None = None
         self._turn_started: dict[str, float] = {}  # response -> the end of the user's speech
+        self._before_hold: set[str] = set()  # answers under way when the user started
         self._incoming: set[str] = set()  # items with audio on its way to the player
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reference = _Reference()
@@ -397,6 +399,9 @@ class AudioIO(RealtimeModelListener):
         except BaseException:
             await self.stop()
             raise
+        set_delay = getattr(canceller, "set_delay", None)
+        if set_delay is not None:  # a device knows its latency once it runs
+            set_delay(stream.latency_ms)
 
     async def stop(self) -> None:
         """Close the devices (idempotent); the session stays open."""
@@ -410,9 +415,23 @@ class AudioIO(RealtimeModelListener):
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await task
+            except asyncio.CancelledError:
+                pass
+            except Exception:
+                logger.exception("an AudioIO task failed")
         self._tasks = []
+        await self._detach()
+
+    async def _detach(self) -> None:
+        """Give the session back its own playback tracking and barge-in (it stays open)."""
+        from ..models._protocol_model import ProtocolModel
+
+        model = self.session.model
+        if isinstance(model, ProtocolModel) and self.player is not None:
+            with contextlib.suppress(InvalidState, ModelConnectionError):
+                await model.attach_playback(WallClockPlaybackTracker())
 
     async def _attach(self, player: AudioPlayer) -> None:
         from ..models._protocol_model import ProtocolModel
@@ -473,7 +492,13 @@ class AudioIO(RealtimeModelListener):
                 batch = list(self._outbox)
                 self._outbox.clear()
                 self._outbox_ms = 0.0
-                await self.session.send_audio(b"".join(d for d, _ in batch))
+                try:
+                    await self.session.send_audio(b"".join(d for d, _ in batch))
+                except (InvalidState, ModelConnectionError):
+                    return  # the session ended: its events say how
+                except Exception:
+                    logger.exception("sending microphone audio failed")
+                    continue
                 done = time.perf_counter()
                 for _, at in batch:
                     self.stats.mic_to_sent_ms.append((done - at) * 1000)
@@ -508,9 +533,11 @@ class AudioIO(RealtimeModelListener):
             )
         elif event.type == "audio_end":
             self._incoming.discard(event.item_id)
-            player.end(
-                event.item_id, event.content_index, self._item_responses.get(event.item_id, "")
-            )
+            ender = self._item_responses.get(event.item_id, "")
+            if ender in self._silenced:
+                player.discard(event.item_id, event.content_index)  # no tail of a cut answer
+            else:
+                player.end(event.item_id, event.content_index, ender)
         elif event.type == "audio_interrupted":
             self._incoming.discard(event.item_id)
             owner = self._item_responses.get(event.item_id)
@@ -553,6 +580,16 @@ class AudioIO(RealtimeModelListener):
                 self._purge.discard(rid)
                 for item in response.get("output") or []:
                     await self._delete(item.get("id"))
+            elif (
+                response.get("status") == "cancelled"
+                and rid not in self._silenced
+                and self.player is not None
+                and self.player.response_at_playhead() != rid
+            ):
+                # Cancelled before a sample of it was heard (the server dropped an answer
+                # to a turn we deleted): its queued audio goes too.
+                self._silenced.append(rid)
+                self.player.drop_response(rid)
         elif kind == "response.output_item.added":
             item = data.get("item") or {}
             if item.get("id"):
@@ -561,20 +598,38 @@ class AudioIO(RealtimeModelListener):
         elif kind == "input_audio_buffer.speech_started":
             assert self.player is not None
             audible = self.player.has_audio() or bool(self._active) or bool(self._incoming)
+            was_pending = barge.pending
             actions = barge.on_speech_started(
                 data.get("item_id"), now, speaking=self._speaking(), audible=audible
             )
+            if barge.pending and not was_pending:
+                # What the user may be interrupting: every answer started before now.
+                self._before_hold = set(self._active) | self.player.queued_responses()
         elif kind == "input_audio_buffer.speech_stopped":
             if self._mic is not None:
                 self._speech_end = self._mic.last_voiced(now)
             actions = barge.on_speech_stopped(data.get("item_id"), now)
         elif kind == "input_audio_buffer.committed":
-            actions = barge.on_committed(data["item_id"])
+            actions = barge.on_committed(
+                data["item_id"],
+                now,
+                transcribing=self._transcribing(),
+                voiced_ms=self._voiced_ms() or 0.0,
+            )
         elif kind == "conversation.item.input_audio_transcription.completed":
             actions = barge.on_transcript(data["item_id"], data.get("transcript") or "")
+        elif kind == "conversation.item.input_audio_transcription.failed":
+            actions = barge.on_transcript_failed(data["item_id"])
         if actions:
             await self._act(actions)
         self._clock.set()
+
+    def _transcribing(self) -> bool:
+        """Whether the session transcribes the user (then words decide barge-in)."""
+        protocol = getattr(self.session.model, "_protocol", None)
+        session = getattr(protocol, "session", None) or {}
+        audio_input = session.get("audio", {}).get("input", {})
+        return "transcription" not in audio_input or bool(audio_input.get("transcription"))
 
     def _voiced_ms(self) -> float | None:
         """Voice heard since the held speech started (and the VAD's lead-in before it)."""
@@ -608,13 +663,18 @@ class AudioIO(RealtimeModelListener):
                 elif isinstance(action, Interrupt):
                     self.stats.interrupted += 1
                     await self._cut(action.response_id, player)
+                    for rid in self._before_hold - {action.response_id}:
+                        if rid in self._active or rid in player.queued_responses():
+                            await self._cut(rid, player)  # e.g. the reply after a tool call
+                    self._before_hold = set()
                     player.resume()
                 elif isinstance(action, Resume):
                     self.stats.resumed += 1
                     for rid in action.cancel_responses:
                         await self._cut(rid, player, forget=True)
-                    if action.item_id is not None:
-                        await self._delete(action.item_id)
+                    for item_id in (*action.also_delete, action.item_id):
+                        await self._delete(item_id)
+                    self._before_hold = set()
                     player.resume()
 
     async def _cut(self, rid: str | None, player: AudioPlayer, *, forget: bool = False) -> None:
@@ -663,7 +723,14 @@ class AudioIO(RealtimeModelListener):
                 continue
             actions = self.barge_in.tick(time.perf_counter(), self._voiced_ms())
             if actions:
-                await self._act(actions)
+                try:
+                    await self._act(actions)
+                except (InvalidState, ModelConnectionError):
+                    return  # the session ended
+                except Exception:
+                    logger.exception("acting on an interruption failed")
+                    if self.player is not None:
+                        self.player.resume()
 
 
 def _trim(mapping: dict[str, Any]) -> None:

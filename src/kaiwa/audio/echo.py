@@ -122,6 +122,11 @@ class WebRTCEchoCanceller:
             cleaned = self._gate.apply(capture, cleaned, reference)
         return cleaned.astype(np.float32)
 
+    def set_delay(self, delay_ms: float) -> None:
+        """The hardware's capture plus playback latency, once known (a hint for AEC3)."""
+        self._delay = min(max(0, int(delay_ms)), 500)
+        self._apm.set_stream_delay_ms(self._delay)
+
     @property
     def gated_frames(self) -> int:
         """Frames the residual gate muted so far."""

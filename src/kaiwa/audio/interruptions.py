@@ -85,21 +85,24 @@ class InterruptionSettings:
         mode: ``"resume"`` (default): hold the answer and cancel it only for a real turn;
             ``"cancel"``: stop it the moment speech starts, as OpenAI's API does.
         min_speech_ms: this much voice interrupts before its words are known.
-        resume_after_ms: with no verdict this long after the speech stopped (no transcript
-            came), the answer resumes.
+        resume_after_ms: with no verdict this long after the speech stopped and no turn
+            committed (the server let the sound go), the answer resumes.
+        transcript_wait_ms: how long a committed turn may wait for its transcript; past it
+            (or when transcription fails) the turn counts as real: the server answers it.
         backchannels: transcripts made only of these do not interrupt.
     """
 
     mode: Literal["resume", "cancel"] = "resume"
     min_speech_ms: float = 1200.0
     resume_after_ms: float = 2500.0
+    transcript_wait_ms: float = 10000.0
     backchannels: frozenset[str] = BACKCHANNELS
 
     def __post_init__(self) -> None:
         if self.mode not in ("resume", "cancel"):
             raise ValueError(f"mode must be 'resume' or 'cancel', got {self.mode!r}")
-        if self.min_speech_ms <= 0 or self.resume_after_ms <= 0:
-            raise ValueError("min_speech_ms and resume_after_ms must be positive")
+        if min(self.min_speech_ms, self.resume_after_ms, self.transcript_wait_ms) <= 0:
+            raise ValueError("min_speech_ms, resume_after_ms, transcript_wait_ms must be positive")
 
 
 @dataclass(frozen=True)
@@ -122,11 +125,13 @@ class Interrupt:
 @dataclass(frozen=True)
 class Resume:
     """A false alarm: play on; delete ``item_id`` (the user's sound, if it was committed)
-    and cancel the responses the server started for it."""
+    and ``also_delete`` (earlier sounds held with it), and cancel the responses the server
+    started for them."""
 
     item_id: str | None
     cancel_responses: tuple[str, ...] = ()
     transcript: str | None = None
+    also_delete: tuple[str, ...] = ()
     kind: Literal["resume"] = "resume"
 
 
@@ -143,7 +148,10 @@ class _Pending:
     stopped_at: float | None = None
     next_check: float = 0.0
     committed: bool = False
+    committed_at: float | None = None
+    transcribing: bool = True
     responses: list[str] = field(default_factory=list)
+    earlier: list[str] = field(default_factory=list)  # committed sounds held before this one
 
 
 class BargeIn:
@@ -178,6 +186,13 @@ class BargeIn:
         if pending is not None and pending.item_id == item_id:
             pending.stopped_at = None  # the same turn goes on
             return []
+        if pending is not None:
+            # Another sound while the first waits for its words: one verdict for both.
+            if pending.committed and pending.item_id is not None:
+                pending.earlier.append(pending.item_id)
+            pending.item_id, pending.stopped_at = item_id, None
+            pending.committed, pending.committed_at = False, None
+            return []
         if not audible:
             return []
         self._pending = _Pending(item_id, speaking, now)
@@ -191,11 +206,26 @@ class BargeIn:
             pending.stopped_at = now
         return []
 
-    def on_committed(self, item_id: str) -> list[Action]:
-        """The user's speech became an item (``input_audio_buffer.committed``)."""
-        if self._pending is not None and self._pending.item_id == item_id:
-            self._pending.committed = True
-        return []
+    def on_committed(
+        self, item_id: str, now: float = 0.0, *, transcribing: bool = True, voiced_ms: float = 0
+    ) -> list[Action]:
+        """The user's speech became an item (``input_audio_buffer.committed``).
+
+        Args:
+            transcribing: whether a transcript will come; without one, the voice heard
+                decides now (``voiced_ms`` of it).
+        """
+        pending = self._pending
+        if pending is None or pending.item_id != item_id:
+            return []
+        pending.committed, pending.committed_at = True, now
+        pending.transcribing = transcribing
+        if transcribing:
+            return []
+        self._pending = None
+        if voiced_ms >= self.settings.min_speech_ms:
+            return [Interrupt(pending.response_id, "long_speech")]
+        return [Resume(item_id, tuple(pending.responses), None, tuple(pending.earlier))]
 
     def on_response_created(self, response_id: str) -> list[Action]:
         """A response started; one started after the held speech was committed answers it."""
@@ -206,22 +236,36 @@ class BargeIn:
     def on_transcript(self, item_id: str, transcript: str) -> list[Action]:
         """The user's speech was transcribed: the verdict."""
         pending = self._pending
-        if pending is None or pending.item_id != item_id:
+        if pending is None:
+            return []
+        if item_id in pending.earlier:  # an earlier sound held with this one
+            if is_backchannel(transcript, self.settings.backchannels):
+                return []
+            self._pending = None
+            return [Interrupt(pending.response_id, "words", transcript)]
+        if pending.item_id != item_id:
             return []
         self._pending = None
         if is_backchannel(transcript, self.settings.backchannels):
-            return [Resume(item_id, tuple(pending.responses), transcript)]
+            return [Resume(item_id, tuple(pending.responses), transcript, tuple(pending.earlier))]
         return [Interrupt(pending.response_id, "words", transcript)]
 
     def on_transcript_failed(self, item_id: str) -> list[Action]:
-        """Transcription failed: no words to judge by; the duration decides (see `tick`)."""
-        return []
+        """Transcription failed: no words to judge by; the turn counts as real (the server
+        answers it), so the answer is cancelled."""
+        pending = self._pending
+        if pending is None or pending.item_id != item_id:
+            return []
+        self._pending = None
+        return [Interrupt(pending.response_id, "words")]
 
     def deadline(self) -> float | None:
         """When `tick` may act next (None: nothing is waiting)."""
         pending = self._pending
         if pending is None:
             return None
+        if pending.committed and pending.committed_at is not None:
+            return pending.committed_at + self.settings.transcript_wait_ms / 1000
         if pending.stopped_at is None:
             return pending.next_check
         return pending.stopped_at + self.settings.resume_after_ms / 1000
@@ -237,6 +281,9 @@ class BargeIn:
         due = self.deadline()
         if pending is None or due is None or now < due:
             return []
+        if pending.committed:  # its words never came: the server answers it, so it is real
+            self._pending = None
+            return [Interrupt(pending.response_id, "words")]
         if pending.stopped_at is None:
             heard = (now - pending.started_at) * 1000 if voiced_ms is None else voiced_ms
             if heard < self.settings.min_speech_ms:
@@ -245,8 +292,7 @@ class BargeIn:
             self._pending = None
             return [Interrupt(pending.response_id, "long_speech")]
         self._pending = None
-        item = pending.item_id if pending.committed else None
-        return [Resume(item, tuple(pending.responses))]
+        return [Resume(None, tuple(pending.responses), None, tuple(pending.earlier))]
 
     def started_at(self) -> float | None:
         """When the held speech started (None: nothing is held)."""

@@ -165,7 +165,10 @@ class AudioPlayer(RealtimePlaybackTracker):
             upto = self._seq
             if item_id is not None:
                 seqs = [c.seq for c in self._chunks if c.item_id == item_id]
-                if not seqs:
+                if not seqs:  # nothing of it left to stop; a hold ends all the same
+                    self._held = False
+                    if self._flush_upto is None:
+                        self._target = 1.0
                     return
                 upto = max(seqs)
             self._flush_upto = upto if self._flush_upto is None else max(upto, self._flush_upto)
@@ -188,12 +191,24 @@ class AudioPlayer(RealtimePlaybackTracker):
             self._chunks = kept
             self._wake()
 
+    def discard(self, item_id: str, content_index: int = 0) -> None:
+        """Forget an item whose audio will not be played (its stream state included)."""
+        self._decoders.pop((item_id, content_index), None)
+
+    def queued_responses(self) -> set[str]:
+        """The responses with audio queued or playing."""
+        with self._lock:
+            return {c.response_id for c in self._chunks}
+
     def hold(self) -> None:
         """Fade out and pause, keeping the place (the user may be interrupting)."""
         with self._lock:
             self._held = True
             self._target = 0.0
-            self._fading_since = self._fading_since or time.perf_counter()
+            if not self._started:  # nothing sounding yet: start silent, nothing to fade
+                self._gain = 0.0
+            else:
+                self._fading_since = self._fading_since or time.perf_counter()
 
     def resume(self) -> None:
         """Fade back in where `hold` paused."""

@@ -92,6 +92,8 @@ class RealtimeConnection:
         self._pending_turns: list[asyncio.Task[Any]] = []
         self._auto_turns: dict[str, None] = {}
         """Committed turns whose automatic response has not started (deleting one drops it)."""
+        self._answers: dict[str, set[str]] = {}  # automatic response -> the turns it answers
+        self._unwanted: set[str] = set()  # responses whose turns were all deleted
         self._speech_item: str | None = None
         self._early = EarlyReply(engine)
         self._idle = IdleTimer()
@@ -358,6 +360,7 @@ class RealtimeConnection:
             # already see this turn gone, or neither would start the automatic reply.
             with contextlib.suppress(ValueError):
                 self._pending_turns.remove(asyncio.current_task())  # type: ignore[arg-type]
+            self._answer_waiting_turns()  # e.g. this turn was deleted: earlier ones still wait
 
     async def _transcribed(
         self, turn: UserTurn, text: str, error: Exception | None, settings: TurnSettings
@@ -395,11 +398,13 @@ class RealtimeConnection:
             )
         await self._emit({"type": "conversation.item.done", "item": item})
         if turn.auto_response and item["id"] in self._auto_turns and self._response is None:
+            answered: list[str] = []
             for key in list(self._auto_turns):  # one response answers it and those before
                 del self._auto_turns[key]
+                answered.append(key)
                 if key == item["id"]:
                     break
-            self._auto_respond((text, turn.base_version))
+            self._auto_respond((text, turn.base_version), answered)
         # Otherwise it follows the active response: see _run_response.
 
     # -- speculation ---------------------------------------------------------------------------
@@ -459,10 +464,23 @@ class RealtimeConnection:
         )
 
     async def _on_conversation_item_delete(self, data: Mapping[str, Any]) -> None:
-        self.conversation.delete(data["item_id"])
-        self._auto_turns.pop(data["item_id"], None)  # its automatic response is not wanted
+        """Deleting a user turn takes back what it asked for: its automatic response, if
+        it has not started, does not; if it is under way and answers only deleted turns, it
+        is cancelled and its items are deleted when it ends (a client that decided the
+        turn was a cough, kaiwa's `AudioIO`, needs no race with the server)."""
+        item_id = data["item_id"]
+        self.conversation.delete(item_id)
+        self._auto_turns.pop(item_id, None)
         self._early.cancel()
-        self._put({"type": "conversation.item.deleted", "item_id": data["item_id"]})
+        self._put({"type": "conversation.item.deleted", "item_id": item_id})
+        response = self._response
+        answers = self._answers.get(response.id) if response is not None else None
+        if response is not None and answers is not None and item_id in answers:
+            answers.discard(item_id)
+            if not answers:
+                self._unwanted.add(response.id)
+                response.cancel("client_cancelled")
+        self._answer_waiting_turns()
 
     async def _on_conversation_item_truncate(self, data: Mapping[str, Any]) -> None:
         self.conversation.truncate(data["item_id"], data["content_index"], data["audio_end_ms"])
@@ -519,9 +537,14 @@ class RealtimeConnection:
             if not self._closed:
                 self._put({"type": "rate_limits.updated", "rate_limits": []})
                 self._arm_idle_timeout(response)
-                if self._auto_turns and not self._pending_turns:
-                    self._auto_turns.clear()
-                    self._auto_respond(None)
+                if response.id in self._unwanted:
+                    self._unwanted.discard(response.id)
+                    for item in response.output:  # it answered only deleted turns
+                        if item["id"] in self.conversation:
+                            self.conversation.delete(item["id"])
+                            self._put({"type": "conversation.item.deleted", "item_id": item["id"]})
+                self._answers.pop(response.id, None)
+                self._answer_waiting_turns()
 
     def _arm_idle_timeout(self, response: Response) -> None:
         """With server_vad's ``idle_timeout_ms``, answer a silent user (see `IdleTimer`)."""
@@ -555,15 +578,26 @@ class RealtimeConnection:
         )
         self._start_turn(item_id, listener.commit(), "", auto_response=True)
 
-    def _auto_respond(self, transcript: tuple[str, int] | None) -> None:
-        """The response turn detection creates; a session setting that makes it impossible
-        (``tool_choice`` naming a missing tool...) is an ``error`` event, not a lost turn."""
+    def _answer_waiting_turns(self) -> None:
+        """Start the automatic response for the turns waiting for one, once nothing else is
+        in the way (no response, no turn still being transcribed)."""
+        if self._auto_turns and not self._pending_turns and self._response is None:
+            answered = list(self._auto_turns)
+            self._auto_turns.clear()
+            self._auto_respond(None, answered)
+
+    def _auto_respond(self, transcript: tuple[str, int] | None, turns: list[str]) -> None:
+        """The response turn detection creates for ``turns``; a session setting that makes
+        it impossible (``tool_choice`` naming a missing tool...) is an ``error`` event, not a
+        lost turn."""
         try:
             options = self._options(None)
         except ClientError as exc:
             self._error(str(exc), code=exc.code, param=exc.param)
             return
         self._begin_response(options, transcript=transcript)
+        assert self._response is not None
+        self._answers[self._response.id] = set(turns)
 
     async def _on_response_cancel(self, data: Mapping[str, Any]) -> None:
         wanted = data.get("response_id")

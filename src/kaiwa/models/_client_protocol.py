@@ -89,7 +89,7 @@ class ClientProtocol:
         self.active_response_id: str | None = None
         self._create_in_flight = False
         self._create_pending = False
-        self._dropped_responses: set[str] = set()
+        self._dropped_responses: dict[str, None] = {}  # insertion order: oldest first
         # The audio item of each recent response, in arrival order; the last one is current.
         self._audio: dict[str, tuple[str, int]] = {}
         self._app_barge_in = False
@@ -193,7 +193,7 @@ class ClientProtocol:
     def _on_response_done(self, data: dict[str, Any]) -> None:
         response = data["response"]
         response_id = response.get("id")
-        self._dropped_responses.discard(response_id)
+        self._dropped_responses.pop(response_id, None)
         if response_id == self.active_response_id or response_id is None:
             self.active_response_id = None
         if response.get("usage"):
@@ -273,7 +273,7 @@ class ClientProtocol:
             return
         cancel = not self._server_cancels_on_speech()
         if self.active_response_id is not None:
-            self._dropped_responses.add(self.active_response_id)
+            self._drop(self.active_response_id)
         self._interrupt_playback(response_id=None)
         if cancel and self.active_response_id is not None:
             self._queue({"type": "response.cancel", "response_id": self.active_response_id})
@@ -403,7 +403,7 @@ class ClientProtocol:
         target = event.response_id or self.active_response_id
         if not event.cancel_response_only:
             if target is not None:
-                self._dropped_responses.add(target)
+                self._drop(target)
             self._interrupt_playback(response_id=event.response_id)
         if event.playback_only or target is None:
             return
@@ -438,6 +438,13 @@ class ClientProtocol:
         self._playback.on_interrupted()
         if self._playback is not self._received:
             self._received.on_interrupted()
+
+    def _drop(self, response_id: str) -> None:
+        """Ignore ``response_id``'s late audio (remembered for the last few responses: one
+        that already ended never sends a ``response.done`` to forget it by)."""
+        self._dropped_responses[response_id] = None
+        while len(self._dropped_responses) > _AUDIO_KEPT * 4:
+            del self._dropped_responses[next(iter(self._dropped_responses))]
 
     def _queue(self, event: dict[str, Any]) -> None:
         self._out.append(validate_client_event(event))
