@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import os
 import sys
+import threading
 import time
 from typing import Any
 
@@ -300,11 +301,29 @@ async def _voice_loop(
     return 0
 
 
+async def _read_line() -> str:
+    """A line from standard input ('' at its end), read on a daemon thread: Ctrl-C must not
+    wait for a line (the loop's default executor would, at exit)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str] = loop.create_future()
+
+    def deliver(line: str) -> None:
+        if not future.done():
+            future.set_result(line)
+
+    def read() -> None:
+        line = sys.stdin.readline()
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
+            loop.call_soon_threadsafe(deliver, line)
+
+    threading.Thread(target=read, name="kaiwa-stdin", daemon=True).start()
+    return await future
+
+
 async def _typed_lines(session: Any, view: ChatView) -> None:
     """Typed lines: answers to tool approvals, else messages to the agent."""
-    loop = asyncio.get_running_loop()
     while True:
-        raw: str = await loop.run_in_executor(None, sys.stdin.readline)
+        raw = await _read_line()
         if not raw:
             return  # no terminal input (closed, or not a terminal): voice only
         line = raw.strip()
@@ -324,7 +343,7 @@ async def _typed_lines(session: Any, view: ChatView) -> None:
 async def _ask() -> str | None:
     """Prompt for a line; None on an empty line or end of input. Prints the answer's prompt."""
     print("you> ", end="", flush=True)
-    raw: str = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    raw = await _read_line()
     line = raw.strip()
     if not line:
         print()
@@ -348,7 +367,7 @@ async def _text_loop(session: Any, console: Console) -> int:
                 print(f"[tool] -> {event.output}", flush=True)
             elif event.type == "tool_approval_required":
                 print(f"\napprove {event.tool.name}({event.arguments})? [y/N] ", end="", flush=True)
-                raw = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+                raw = await _read_line()
                 if raw.strip().lower() in ("y", "yes"):
                     await session.approve_tool_call(event.call_id)
                 else:
