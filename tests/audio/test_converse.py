@@ -137,7 +137,7 @@ async def test_a_spoken_question_gets_a_spoken_answer_without_hearing_itself(
 ) -> None:
     from kaiwa.engine.asr import SpeechRecognizer
 
-    t = await talk()
+    t = await talk("You are a helpful voice assistant. Answer in two or three sentences.")
     t.room.say(user_says("What is the capital of France?"), at_s=t.room.now_s + 0.3)
     await t.until(lambda: t.count("agent_end") >= 1)
     await t.until(t.quiet)
@@ -148,7 +148,7 @@ async def test_a_spoken_question_gets_a_spoken_answer_without_hearing_itself(
     # What the loudspeaker played is the answer, spoken.
     played = t.room.played()
     heard = SpeechRecognizer().transcribe(played[np.abs(played) > 0][: RATE * 30]).text
-    assert wer(answer, heard) < 0.5, (answer, heard)
+    assert len(answer.split()) >= 6 and wer(answer, heard) < 0.4, (answer, heard)
     # Its echo came back at the user's level and did not make the agent interrupt itself.
     assert t.audio.stats.holds == 0
     assert len(t.user_lines()) == 1
