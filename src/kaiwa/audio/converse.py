@@ -91,6 +91,7 @@ class _MicPath:
     def __init__(
         self,
         device_rate: int,
+        reference_rate: int,
         canceller: EchoCanceller,
         session_format: object,
         deliver: Callable[[bytes, float], None],
@@ -101,10 +102,10 @@ class _MicPath:
         self._rate = device_rate
         self._canceller = canceller
         self._to_aec = [
-            soxr.ResampleStream(device_rate, canceller.rate, 1, dtype="float32", quality="HQ")
-            if device_rate != canceller.rate
+            soxr.ResampleStream(rate, canceller.rate, 1, dtype="float32", quality="HQ")
+            if rate != canceller.rate
             else None
-            for _ in range(2)
+            for rate in (device_rate, reference_rate)
         ]
         self._encoder = AudioEncoder(canceller.rate, session_format)
         self._deliver = deliver
@@ -323,6 +324,8 @@ class AudioIO(RealtimeModelListener):
         self._incoming: set[str] = set()  # items with audio on its way to the player
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reference = _Reference()
+        self._rates = (16000, 16000)  # microphone, speaker
+        self._carry = 0.0
         self._started = False
 
     def __repr__(self) -> str:
@@ -386,10 +389,9 @@ class AudioIO(RealtimeModelListener):
             else PassThrough(16000)
         )
         self._input_format = _input_format(self.session)
-        self._mic = _MicPath(
-            stream.samplerate, canceller, self._input_format, self._post, self.stats
-        )
-        self._mic.start(int(stream.samplerate / 100))
+        self._rates = (_input_rate(stream), stream.samplerate)
+        self._mic = _MicPath(*self._rates, canceller, self._input_format, self._post, self.stats)
+        self._mic.start(int(self._rates[0] / 100))
         self._tasks = [
             asyncio.create_task(self._send_loop(), name="kaiwa-mic-sender"),
             asyncio.create_task(self._tick_loop(), name="kaiwa-barge-in-clock"),
@@ -460,7 +462,11 @@ class AudioIO(RealtimeModelListener):
     def _capture(self, mic: Float) -> None:
         path = self._mic
         if path is not None:
-            path.feed(np.array(mic, dtype=np.float32), self._reference.take(mic.size))
+            # The speaker may run at another rate: take as long a stretch of what it played.
+            self._carry += mic.size * self._rates[1] / self._rates[0]
+            frames = int(self._carry)
+            self._carry -= frames
+            path.feed(np.array(mic, dtype=np.float32), self._reference.take(frames))
 
     def _post(self, data: bytes, captured_at: float) -> None:
         """From the microphone thread: hand encoded audio to the sender."""
@@ -731,6 +737,11 @@ class AudioIO(RealtimeModelListener):
                     logger.exception("acting on an interruption failed")
                     if self.player is not None:
                         self.player.resume()
+
+
+def _input_rate(stream: AudioStream) -> int:
+    """The microphone's rate (a stream without its own runs both at ``samplerate``)."""
+    return int(getattr(stream, "input_rate", stream.samplerate))
 
 
 def _trim(mapping: dict[str, Any]) -> None:

@@ -190,7 +190,8 @@ class AudioStream(Protocol):
     """A microphone and a speaker running together, block by block."""
 
     samplerate: int
-    """Samples per second, in and out."""
+    """Samples per second of the speaker (and of the microphone, unless it has
+    ``input_rate``)."""
     latency_ms: float
     """Capture plus playback latency of the hardware path, as reported (the echo delay)."""
 
@@ -219,7 +220,8 @@ class DeviceStream:
     Args:
         input_device: index, part of a name, or None (the default microphone).
         output_device: index, part of a name, or None (the default speaker).
-        samplerate: default: the speaker's own rate (kaiwa resamples at the edge).
+        samplerate: for both; default: each device's own rate (kaiwa resamples at the edge:
+            a USB microphone at 48 kHz with laptop speakers at 44.1 kHz is fine).
         block_ms: the block length; 10 ms blocks keep added latency low.
 
     Raises:
@@ -237,7 +239,9 @@ class DeviceStream:
         self.input = find_device(input_device, "input")
         self.output = find_device(output_device, "output")
         self.samplerate = int(samplerate or self.output.default_samplerate or 48000)
-        self.blocksize = max(1, int(self.samplerate * block_ms / 1000))
+        self.input_rate = int(samplerate or self.input.default_samplerate or 48000)
+        """The microphone's rate."""
+        self._block_ms = block_ms
         self.latency_ms = 0.0
         self.stats = StreamStats()
         self._streams: list[Any] = []
@@ -246,7 +250,7 @@ class DeviceStream:
     def __repr__(self) -> str:
         return (
             f"DeviceStream(input={self.input.name!r}, output={self.output.name!r}, "
-            f"samplerate={self.samplerate})"
+            f"samplerate={self.samplerate}, input_rate={self.input_rate})"
         )
 
     def start(self, render: Render, capture: Capture) -> None:
@@ -275,12 +279,7 @@ class DeviceStream:
                 report("playback")
                 outdata.fill(0)
 
-        common = {
-            "samplerate": self.samplerate,
-            "blocksize": self.blocksize,
-            "dtype": "float32",
-            "latency": "low",
-        }
+        common = {"dtype": "float32", "latency": "low"}
         streams: list[Any] = []
         try:
             streams.append(
@@ -288,6 +287,7 @@ class DeviceStream:
                     sd.InputStream,
                     "microphone",
                     self.input,
+                    self.input_rate,
                     channels=1,
                     callback=on_input,
                     **common,
@@ -298,6 +298,7 @@ class DeviceStream:
                     sd.OutputStream,
                     "speaker",
                     self.output,
+                    self.samplerate,
                     channels=None,
                     callback=on_output,
                     **common,
@@ -318,16 +319,29 @@ class DeviceStream:
             self._streams = streams
 
     def _open(
-        self, kind: Any, role: str, device: AudioDevice, channels: int | None, **options: Any
+        self,
+        kind: Any,
+        role: str,
+        device: AudioDevice,
+        rate: int,
+        channels: int | None,
+        **options: Any,
     ) -> Any:
         errors: list[str] = []
+        block = max(1, int(rate * self._block_ms / 1000))
         for count in [channels] if channels else [1, 2]:
             try:
-                return kind(device=device.index, channels=count, **options)
+                return kind(
+                    device=device.index,
+                    samplerate=rate,
+                    blocksize=block,
+                    channels=count,
+                    **options,
+                )
             except Exception as exc:
                 errors.append(str(exc))
         raise AudioDeviceError(
-            f"cannot open {role} {device.name!r} at {self.samplerate} Hz: {errors[-1]} "
+            f"cannot open {role} {device.name!r} at {rate} Hz: {errors[-1]} "
             "(try another device: `kaiwa devices`)"
         )
 

@@ -59,8 +59,9 @@ class RealtimeConnection:
         session: initial settings (e.g. from a client secret), as a partial GA session.
         max_events: outgoing events held before responses wait for the client to read.
         warm_up: after each ``session.update``, prime the LLM with the instructions and
-            tools and load the session language's models in the background (one session per
-            process, as the embedded model; a server's many sessions would crowd the LLM).
+            tools and load the session language's models in the background (for a session
+            that talks with a person, as `warmed` turns on; a server's many sessions would
+            crowd the LLM with it).
     """
 
     def __init__(
@@ -261,7 +262,11 @@ class RealtimeConnection:
         )
 
     async def warmed(self) -> None:
-        """Return once the last warm-up (see ``warm_up``) is done."""
+        """Warm up now (if it was not on, it is from now on: see ``warm_up``) and return
+        once the warm-up is done."""
+        if not self._warm_up:
+            self._warm_up = True
+            self._start_warm_up()
         while self._warmed is not None and not self._warmed.done():
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.shield(self._warmed)

@@ -63,7 +63,7 @@ class LocalRealtimeModel(ProtocolModel):
             self._engine = await asyncio.to_thread(lambda: Engine.load())
         engine = self._engine
         self._protocol = protocol
-        self._connection = RealtimeConnection(engine, model=self.model, warm_up=True)
+        self._connection = RealtimeConnection(engine, model=self.model)
         self._reader = asyncio.create_task(self._read_loop(), name="kaiwa-local-reader")
         await self._emit([RealtimeModelConnectionStatusEvent("connected")])
         await self._flush()
@@ -99,9 +99,10 @@ class LocalRealtimeModel(ProtocolModel):
         await self._connection.receive(event)
 
     async def warmed(self) -> None:
-        """Return once the engine has primed itself for the session's settings (the LLM has
-        read the instructions and tools; the language's models are loaded), so the first
-        answer does not wait for that."""
+        """Prime the engine for the session's settings and return once it is done: the LLM
+        has read the instructions and tools, the language's recognizer and voice are loaded,
+        so the first answer does not wait for that (and again after each settings change,
+        e.g. a handoff). `AudioIO` and ``kaiwa chat`` call this before they listen."""
         if self._connection is not None:
             await self._connection.warmed()
 
