@@ -32,6 +32,16 @@ environment:
 """
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows an option's default, unless it is None, False or already said in its help."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, argparse.SUPPRESS):
+            return text
+        return super()._get_help_string(action) or text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kaiwa",
@@ -49,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         "from open speakers is cancelled, and a cough or an 'uh-huh' over the answer does "
         "not stop it. Offline (kaiwa's engine) unless OPENAI_API_KEY or --url is given. "
         "With no sound device it falls back to text. Ctrl-C quits.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     chat.add_argument("--text", action="store_true", help="type instead of talking")
     chat.add_argument(
@@ -121,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         "model_config={'url': 'ws://HOST:PORT/v1/realtime?model=gpt-realtime'}, a browser. "
         "Browsers should use short-lived client secrets from "
         "POST /v1/realtime/client_secrets, never the key itself.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     serve.add_argument(
         "--host",
