@@ -19,6 +19,9 @@ examples:
   kaiwa chat --agent my_agents:triage          your own agent (module:attribute)
   kaiwa chat --url ws://127.0.0.1:8000/v1/realtime --api-key k
                                                chat with any OpenAI Realtime server
+  kaiwa web                                    the airline demo in your browser, offline:
+                                               open http://localhost:8080/
+  kaiwa web --agent my_agents:triage           your own agents on that page
   kaiwa devices                                list microphones and speakers
   kaiwa serve                                  serve the OpenAI Realtime protocol on
                                                ws://127.0.0.1:8000/v1/realtime, offline
@@ -121,6 +124,58 @@ def build_parser() -> argparse.ArgumentParser:
         "and their rate. Give an index or a part of a name to kaiwa chat's "
         "--input-device / --output-device.",
     )
+    web = commands.add_parser(
+        "web",
+        help="a browser page to talk with agents (the airline demo by default)",
+        description="Serve a page where you talk with agents in the browser: microphone "
+        "and speaker (the browser's echo cancellation), live transcript, tool calls, "
+        "handoffs, approvals, a typed-message box, English or Japanese, per-answer latency "
+        "and an event inspector. The agents run here, in Python: the airline demo (triage, "
+        "FAQ, seat booking with an approved tool) unless --agent names yours. Offline "
+        "(kaiwa's engine) unless OPENAI_API_KEY or --url is given; the key never reaches "
+        "the browser.",
+        formatter_class=_HelpFormatter,
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    web.add_argument("--port", type=int, default=8080, help="TCP port (0: pick a free one)")
+    web.add_argument(
+        "--agent",
+        metavar="MODULE:ATTR",
+        help="your starting agent, e.g. my_agents:triage (default: the airline demo, "
+        "kaiwa/apps/airline.py)",
+    )
+    web.add_argument(
+        "--language", choices=["en", "ja"], default="en", help="the page's starting language"
+    )
+    web.add_argument(
+        "--url",
+        default=os.environ.get("KAIWA_REALTIME_URL"),
+        help="Realtime WebSocket URL to use instead of the offline engine "
+        "(default: $KAIWA_REALTIME_URL, else OpenAI's when a key is set)",
+    )
+    web.add_argument("--api-key", help="API key for --url or OpenAI (default: $OPENAI_API_KEY)")
+    web.add_argument("--model", default="gpt-realtime", help="model name")
+    web.add_argument(
+        "--offline", action="store_true", help="use the offline engine even if a key is set"
+    )
+    web.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let pages from ORIGIN (e.g. https://demo.example.com) connect, besides this "
+        "server's own; repeat for several",
+    )
+    web.add_argument(
+        "--max-pages", type=int, default=16, help="conversations at once; more are refused"
+    )
+    web.add_argument("--open", action="store_true", help="open the page in a browser")
+    web.add_argument(
+        "--log-level",
+        default="warning",
+        choices=["debug", "info", "warning", "error"],
+        help="server log level",
+    )
     serve = commands.add_parser(
         "serve",
         help="serve the OpenAI Realtime protocol over WebSocket, on the offline engine",
@@ -187,6 +242,32 @@ async def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _web(args: argparse.Namespace) -> int:
+    from .apps.agents import load_agent
+    from .apps.web import WebConfig, run_web
+    from .exceptions import KaiwaError
+
+    api_key = args.api_key or os.environ.get("OPENAI_API_KEY")
+    try:
+        config = WebConfig(
+            agent=load_agent(args.agent) if args.agent else None,
+            url=args.url,
+            api_key=api_key,
+            model=args.model,
+            offline=args.offline or (not api_key and not args.url),
+            allowed_origins=tuple(args.allow_origin),
+            max_pages=args.max_pages,
+            language=args.language,
+        )
+        await run_web(
+            config, args.host, args.port, log_level=args.log_level, open_browser=args.open
+        )
+    except KaiwaError as exc:
+        print(f"kaiwa web: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 async def _chat(args: argparse.Namespace) -> int:
     from .apps.chat import run_chat
 
@@ -216,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    run = {"chat": _chat, "devices": _devices, "serve": _serve}.get(args.command)
+    run = {"chat": _chat, "devices": _devices, "serve": _serve, "web": _web}.get(args.command)
     if run is not None:
         try:
             return asyncio.run(run(args))

@@ -43,6 +43,8 @@ def made_up_call(
         ("Weather in Zurich?", {"city": "Zürich"}),  # accents do not count
         ("東京の天気は？", {"city": "Tokyo"}),  # Japanese: not checked
         ("Hi!", {}),
+        ("Booking ABC 123, seat 14 C please.", {"booking": "ABC123", "seat": "14C"}),
+        ("My number is abc-123.", {"booking": "ABC123"}),
     ],
 )
 def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, Any]) -> None:
@@ -56,6 +58,9 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
         ("What is the capital of France?", {"city": "Paris"}),
         ("Turn on the lights.", {"room": "kitchen"}),  # which room? Ask.
         ("What's the weather?", {"cities": ["Berlin"]}),  # lists of values count too
+        # Identifiers nobody said, even beside a value that was said:
+        ("I want to change my seat.", {"booking": "1234567890", "seat": "12A"}),
+        ("Change my seat to 14C.", {"booking": "ABC123", "seat": "14C"}),
     ],
 )
 def test_values_nobody_said_are_made_up(said: str, arguments: dict[str, Any]) -> None:

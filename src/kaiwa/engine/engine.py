@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .asr import SpeechRecognizer
@@ -43,21 +44,36 @@ class Engine:
             return self._multilingual
 
     @classmethod
-    def load(cls, *, llm_url: str | None = None, progress: bool | None = None) -> Engine:
+    def load(
+        cls,
+        *,
+        llm_url: str | None = None,
+        progress: bool | None = None,
+        on_step: Callable[[str, int, int], None] | None = None,
+    ) -> Engine:
         """The process's engine, loading the models the first time (with a progress bar).
 
         Args:
             llm_url: an OpenAI-compatible chat-completions base URL to use instead of the
                 packaged LLM (``$KAIWA_LLM_URL`` when not given).
+            progress: show a progress bar (default: when standard error is a terminal).
+            on_step: called as loading goes: ``(what is loading, models done, models)``.
         """
         global _shared
         with _shared_lock:
-            engine = _shared or cls._load(llm_url or os.environ.get("KAIWA_LLM_URL"), progress)
+            engine = _shared or cls._load(
+                llm_url or os.environ.get("KAIWA_LLM_URL"), progress, on_step
+            )
             _shared = engine
             return engine
 
     @classmethod
-    def _load(cls, llm_url: str | None, progress: bool | None) -> Engine:
+    def _load(
+        cls,
+        llm_url: str | None,
+        progress: bool | None,
+        on_step: Callable[[str, int, int], None] | None = None,
+    ) -> Engine:
         from tqdm import tqdm
 
         show = (
@@ -69,13 +85,19 @@ class Engine:
         with tqdm(
             total=len(steps), desc="loading kaiwa engine", disable=not show, unit="model"
         ) as bar:
-            bar.set_postfix_str(steps[0])
+
+            def step(i: int) -> None:
+                bar.set_postfix_str(steps[i])
+                if on_step is not None:
+                    on_step(steps[i], i, len(steps))
+
+            step(0)
             vad = SileroVAD()
             bar.update()
-            bar.set_postfix_str(steps[1])
+            step(1)
             asr = SpeechRecognizer()
             bar.update()
-            bar.set_postfix_str(steps[2])
+            step(2)
             if llm_url:
                 from .llm_http import ChatCompletionsLLM
 
@@ -83,7 +105,7 @@ class Engine:
             else:
                 llm = LocalLLM()
             bar.update()
-            bar.set_postfix_str(steps[3])
+            step(3)
             tts = VoiceRouter(PiperSynthesizer())
             bar.update()
         return cls(vad=vad, asr=asr, llm=llm, tts=tts)

@@ -16,6 +16,7 @@ everything but the newest turn: turn 20 costs what turn 1 costs.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -61,6 +62,44 @@ RESTORE_MIN_TOKENS = 48
 """A saved conversation state is restored only if it spares this many prompt tokens: measured
 here, a restore costs 25-80 ms (up to ~200 under load) and saving the state it replaces up to
 ~55 ms, while a prompt token costs ~4.5 ms to evaluate."""
+
+
+HANDOFF_PREFIX = "transfer_to_"
+
+
+def _handed_off(messages: Sequence[ChatMessage]) -> bool:
+    """Whether the last message is the result of a handoff (a ``transfer_to_...`` call)."""
+    if not messages or messages[-1].role != "tool":
+        return False
+    call_id = messages[-1].tool_call_id
+    return any(
+        c.call_id == call_id and c.name.startswith(HANDOFF_PREFIX)
+        for m in messages
+        for c in m.tool_calls
+    )
+
+
+def without_handoffs(messages: Sequence[ChatMessage]) -> Sequence[ChatMessage]:
+    """``messages`` without handoff calls (``transfer_to_...``) and their results.
+
+    The agent taking over answers the user's request as if it had been asked; shown the
+    transfer and its JSON result, a small model reads the result out, answers in JSON or
+    transfers straight back.
+    """
+    ids = {c.call_id for m in messages for c in m.tool_calls if c.name.startswith(HANDOFF_PREFIX)}
+    if not ids:
+        return messages
+    kept: list[ChatMessage] = []
+    for m in messages:
+        if m.role == "tool" and m.tool_call_id in ids:
+            continue
+        if m.tool_calls and any(c.call_id in ids for c in m.tool_calls):
+            calls = [c for c in m.tool_calls if c.call_id not in ids]
+            if not calls and not m.content.strip():
+                continue
+            m = dataclasses.replace(m, tool_calls=tuple(calls))
+        kept.append(m)
+    return kept
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -255,6 +294,9 @@ class LocalLLM:
         open a call are banned: the reply is text.
         """
         mode, callable_tools = choose_tools(tool_choice, tools)
+        if _handed_off(messages):  # just taken over: transferring again would be ping-pong
+            callable_tools = [t for t in callable_tools if not t.name.startswith(HANDOFF_PREFIX)]
+        messages = without_handoffs(messages)
         # "none" leaves the tools out of the prompt: a small model shown tools writes calls in
         # prose. That turn loses its cached prefix; the others keep it.
         shown = tools if mode != "none" else ()

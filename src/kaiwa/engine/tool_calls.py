@@ -110,7 +110,8 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
     A small model offered a tool calls it for questions it does not fit, with a value of its
     own ("How are you today?" -> ``get_weather(city="London")``). A value the user gave, even
     reworded ("remind me to buy milk" -> "Buy milk"), shares a word with what was said; one
-    such value grounds the call (the model may fill in others: a state for a city). Not
+    such value grounds the call (the model may fill in others: a state for a city). An
+    identifier (capitals and digits: a booking number, a seat) must itself have been said. Not
     checked: optional arguments, values the schema constrains (``enum``, ``const``,
     ``format``), numbers, and conversations in Japanese (no spaces between words, and names
     are transliterated). Names the model rewrites ("Munich" -> "München") are not recognised.
@@ -133,9 +134,28 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
         value = arguments.get(key)
         values += [value] if isinstance(value, str) else []
         values += [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    said_code = _code(said_text)
+    if any(_is_code(v) and _code(v) not in said_code for v in values):
+        return True  # a booking number or seat nobody said ("1234567890", "12A")
     checkable = [words for words in map(_words, values) if words]
     said = _words(said_text)
     return bool(checkable) and not any(words & said for words in checkable)
+
+
+_CODE = re.compile(r"(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9-]{2,}|\d{6,}")
+
+
+def _is_code(value: str) -> bool:
+    """Whether ``value`` is an identifier (a confirmation number, a seat, a flight): capitals
+    and digits ("ABC123", "12A", "BA-117"), or six digits or more. Such values are copied,
+    not paraphrased: each must have been said (times like "7am" and dates are not codes)."""
+    return bool(_CODE.fullmatch(value.strip()))
+
+
+def _code(text: str) -> str:
+    """``text`` as an identifier is compared: letters and digits only, lower-case ("ABC 123",
+    "abc-123" -> "abc123")."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 def answered(call: ToolCall, messages: Sequence[ChatMessage]) -> bool:

@@ -1,0 +1,1 @@
+../src/kaiwa/apps/airline.py

@@ -1,0 +1,113 @@
+"""The airline demo's agents (``kaiwa web``'s default): copy this file to start your own.
+
+Three agents, as in the reference SDK's realtime web demo:
+
+- **Triage** greets, tells the weather (``get_weather``) and hands off to the others;
+- **FAQ** answers questions on baggage, seats and wifi (``faq_lookup_tool``);
+- **Seat Booking** changes a seat (``update_seat``), which runs only once the user approves it.
+
+Run them with ``kaiwa web --agent path/to/this_file.py:triage_agent`` (or ``kaiwa chat``).
+The instructions follow the page's language switch: ``kaiwa web`` passes a context with a
+``language`` attribute (``"en"`` or ``"ja"``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kaiwa import RealtimeAgent, function_tool, realtime_handoff
+from kaiwa.context import RunContextWrapper
+
+__all__ = ["faq_agent", "seat_booking_agent", "triage_agent"]
+
+
+@function_tool
+def get_weather(city: str) -> str:
+    """Get the weather in a city.
+
+    Args:
+        city: the city's name.
+    """
+    return f"The weather in {city} is sunny, 22 degrees."
+
+
+@function_tool(name_override="faq_lookup_tool")
+def faq_lookup_tool(question: str) -> str:
+    """Look up the airline's answer to a frequently asked question (baggage, seats, wifi).
+
+    Args:
+        question: the traveller's question.
+    """
+    q = question.lower()
+    if any(word in q for word in ("bag", "luggage", "suitcase", "荷物", "手荷物")):
+        return (
+            "You may bring one bag on the plane. It must be under 50 pounds and "
+            "22 by 14 by 9 inches."
+        )
+    if any(word in q for word in ("seat", "plane", "row", "legroom", "座席", "席")):
+        return (
+            "There are 120 seats on the plane: 22 in business class and 98 in economy. Exit "
+            "rows are rows 4 and 16. Rows 5 to 8 are Economy Plus, with extra legroom."
+        )
+    if any(word in q for word in ("wifi", "wi-fi", "internet", "ワイファイ", "インターネット")):
+        return "We have free wifi on the plane: join Airline-Wifi."
+    return "I'm sorry, I don't know the answer to that question."
+
+
+@function_tool(needs_approval=True)
+def update_seat(confirmation_number: str, new_seat: str) -> str:
+    """Change the seat of a booking.
+
+    Args:
+        confirmation_number: the booking's confirmation number.
+        new_seat: the new seat, such as 12A.
+    """
+    return f"Seat changed to {new_seat.upper()} for booking {confirmation_number.upper()}."
+
+
+def _language_note(context: RunContextWrapper[Any]) -> str:
+    if getattr(context.context, "language", "en") == "ja":
+        return " Always answer in Japanese."
+    return ""
+
+
+def _instructions(text: str) -> Any:
+    def instructions(context: RunContextWrapper[Any], agent: RealtimeAgent[Any]) -> str:
+        return text + " Answer in one or two short spoken sentences." + _language_note(context)
+
+    return instructions
+
+
+faq_agent: RealtimeAgent[Any] = RealtimeAgent(
+    name="FAQ Agent",
+    handoff_description="Answers questions about the airline: baggage, seats, wifi.",
+    instructions=_instructions(
+        "You are an airline agent who answers travellers' questions about baggage, seats "
+        "and wifi. Look the answers up with faq_lookup_tool."
+    ),
+    tools=[faq_lookup_tool],
+)
+
+seat_booking_agent: RealtimeAgent[Any] = RealtimeAgent(
+    name="Seat Booking Agent",
+    handoff_description="Changes the seat on a traveller's booking.",
+    instructions=_instructions(
+        "You are an airline agent who changes travellers' seats. To change a seat you need "
+        "the booking's confirmation number and the new seat."
+    ),
+    tools=[update_seat],
+)
+
+triage_agent: RealtimeAgent[Any] = RealtimeAgent(
+    name="Triage Agent",
+    handoff_description="Finds out what the traveller needs and passes them on.",
+    instructions=_instructions(
+        "You are an airline's friendly voice assistant. Tell the weather with get_weather. "
+        "Transfer to the FAQ agent for questions about baggage, seats on the plane or wifi. "
+        "Transfer to the seat booking agent when the traveller wants to change their seat."
+    ),
+    tools=[get_weather],
+    handoffs=[faq_agent, realtime_handoff(seat_booking_agent)],
+)
+faq_agent.handoffs.append(triage_agent)
+seat_booking_agent.handoffs.append(triage_agent)

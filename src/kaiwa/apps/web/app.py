@@ -1,0 +1,789 @@
+"""The server of ``kaiwa web`` (Starlette, run by uvicorn, as ``kaiwa serve``).
+
+Routes:
+
+- ``GET /``: the page, with a fresh page token in it (one per page load);
+- ``GET /static/...``: its scripts and styles, from the package (no CDN: works offline);
+- ``GET /status``: whether the engine is loaded (JSON);
+- ``GET /ws?token=...`` (WebSocket): the page's conversation. The Origin must be this server's
+  own (or one given with ``--allow-origin``) and the token one this server issued.
+
+The page's protocol. The browser sends microphone audio as binary frames (PCM16, 24 kHz,
+mono, at most 1 s each) and JSON text frames: ``{"type": "text", "text"}``,
+``{"type": "approve" | "reject", "call_id"}``, ``{"type": "played", "item_id",
+"content_index", "ms"}`` (how much of an answer's audio it has played: truncation on barge-in
+uses it), ``{"type": "interrupt"}``, ``{"type": "language", "language": "en" | "ja"}``.
+The server sends the answer's audio as binary frames, each preceded (when the item changes) by
+``{"type": "audio_item", "item_id", "content_index"}``, and JSON: ``hello`` (the whole
+transcript, on every (re)connection), ``entry`` / ``update`` (the transcript as it grows),
+``status``, ``agent``, ``interrupted`` (stop playing now), ``loading`` / ``ready``, ``raw``
+(the model's events, for the inspector), ``error``.
+
+A tab's conversation outlives its socket for `WebConfig.grace_s`: a page that reconnects with
+its token gets its transcript back and goes on. Nothing the browser sends is trusted: sizes,
+types and values are checked, and a page that stops reading loses its socket (its
+conversation is kept), never slowing the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import secrets
+import sys
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from ...agent import RealtimeAgent
+from ...audio.playback import RealtimePlaybackTracker
+from ...exceptions import UserError
+from ...models.interface import RealtimeModelListener
+from ...models.model_events import RealtimeModelEvent
+
+__all__ = ["WebConfig", "create_web_app", "run_web"]
+
+logger = logging.getLogger("kaiwa.web")
+
+MAX_TEXT_FRAME = 16 * 1024
+"""Bytes in one JSON frame from the page."""
+MAX_AUDIO_FRAME = 48_000
+"""Bytes in one audio frame from the page: 1 s of PCM16 at 24 kHz."""
+MAX_MESSAGE_CHARS = 2_000
+"""Characters in one typed message."""
+MAX_ENTRIES = 2_000
+"""Transcript entries kept for a page's reconnections (the session's history is whole)."""
+OUTBOX = 1_024
+"""Frames queued for a page; a page that falls this far behind loses its socket (and reconnects)."""
+RAW_EVENT_CHARS = 4_000
+"""Characters of one raw event shown in the inspector."""
+LANGUAGES = ("en", "ja")
+
+
+@dataclass
+class WebConfig:
+    """What ``kaiwa web`` serves.
+
+    Args:
+        agent: the starting agent (default: the airline demo's triage agent).
+        url: an OpenAI Realtime WebSocket URL to use instead of the offline engine.
+        api_key: the key for ``url`` (or OpenAI's); it stays on the server.
+        model: the model name sent to ``url``.
+        offline: the embedded engine (the default without ``url`` or key).
+        allowed_origins: pages from these origins may connect too (besides this server's).
+        max_pages: conversations at once; more are refused.
+        grace_s: how long a tab's conversation waits for its page to reconnect.
+        language: the page's starting language.
+    """
+
+    agent: RealtimeAgent[Any] | None = None
+    url: str | None = None
+    api_key: str | None = None
+    model: str = "gpt-realtime"
+    offline: bool = True
+    allowed_origins: tuple[str, ...] = ()
+    max_pages: int = 16
+    grace_s: float = 60.0
+    language: str = "en"
+
+
+@dataclass
+class WebContext:
+    """The context the page's sessions run with: agents may read ``language``."""
+
+    language: str = "en"
+
+
+class _EngineLoader:
+    """Loads the offline engine in the background and tells how far it got."""
+
+    def __init__(self) -> None:
+        self.step = "starting"
+        self.done = 0
+        self.total = 4
+        self.error: str | None = None
+        self.ready = threading.Event()
+        self.engine: Any = None
+
+    def start(self) -> None:
+        threading.Thread(target=self._load, name="kaiwa-web-load", daemon=True).start()
+
+    def _progress(self, step: str, done: int, total: int) -> None:
+        self.step, self.done, self.total = step, done, total
+
+    def _load(self) -> None:
+        from ...engine.engine import Engine
+
+        try:
+            self.engine = Engine.load(progress=sys.stderr.isatty(), on_step=self._progress)
+            self.step, self.done = "ready", self.total
+        except Exception as exc:  # shown on the page and in the log
+            logger.exception("loading the engine failed")
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.ready.set()
+
+    def state(self) -> dict[str, Any]:
+        if self.error:
+            return {"state": "error", "error": self.error}
+        if self.ready.is_set():
+            return {"state": "ready"}
+        return {"state": "loading", "step": self.step, "done": self.done, "total": self.total}
+
+
+class _PagePlayback(RealtimePlaybackTracker):
+    """Where the page's player is: it reports the milliseconds played of each answer."""
+
+    def played(self, item_id: str, content_index: int, ms: float) -> None:
+        self._current = (item_id, content_index)
+        self._elapsed_ms = ms
+
+
+class _Socket:
+    """One WebSocket of a page, with its bounded outbox and the task that writes it."""
+
+    def __init__(self, ws: WebSocket) -> None:
+        self.ws = ws
+        self.outbox: asyncio.Queue[str | bytes | None] = asyncio.Queue(OUTBOX)
+        self.overrun = asyncio.Event()
+
+    def close(self) -> None:
+        """End this socket (the page's handler sees ``overrun`` and lets it go)."""
+        self.overrun.set()
+
+    def put(self, frame: str | bytes) -> None:
+        try:
+            self.outbox.put_nowait(frame)
+        except asyncio.QueueFull:
+            self.overrun.set()  # the page is not reading: drop the socket, keep the talk
+
+    async def write(self) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+            while (frame := await self.outbox.get()) is not None:
+                if isinstance(frame, bytes):
+                    await self.ws.send_bytes(frame)
+                else:
+                    await self.ws.send_text(frame)
+
+
+def _json(data: dict[str, Any]) -> str:
+    return orjson.dumps(data).decode()
+
+
+def _clip(value: Any) -> Any:
+    """A raw event for the inspector: audio replaced by its size, long strings cut."""
+    if isinstance(value, dict):
+        out = {}
+        for key, v in value.items():
+            if key in ("delta", "audio") and isinstance(v, str) and len(v) > 200:
+                out[key] = f"<{len(v) * 3 // 4} bytes of audio>"
+            else:
+                out[key] = _clip(v)
+        return out
+    if isinstance(value, list):
+        return [_clip(v) for v in value[:50]]
+    if isinstance(value, str) and len(value) > 500:
+        return value[:500] + "…"
+    return value
+
+
+class Page(RealtimeModelListener):
+    """One browser tab's conversation: its session, transcript and (current) socket."""
+
+    def __init__(self, token: str, config: WebConfig, engine: Any) -> None:
+        self.token = token
+        self.config = config
+        self.engine = engine
+        self.context = WebContext(language=config.language)
+        self.entries: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.socket: _Socket | None = None
+        self.session: Any = None
+        self.playback = _PagePlayback()
+        self.approvals: dict[str, dict[str, Any]] = {}
+        self.status = "listening"
+        self.agent_name = ""
+        self.closed = asyncio.Event()
+        self.detached_at: float | None = None
+        self._settings: dict[str, Any] = {}
+        self._audio_item: tuple[str, int] | None = None
+        self._speech_stopped_at: float | None = None
+        self._first_audio: set[str] = set()
+        self._tools = 0
+        self._task: asyncio.Task[None] | None = None
+
+    # -- the session ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        from ...runner import RealtimeRunner
+
+        agent = self.config.agent
+        if agent is None:
+            from ..airline import triage_agent
+
+            agent = triage_agent
+        self.agent_name = agent.name
+        self._settings = {
+            "model_name": self.config.model,
+            "modalities": ["audio"],
+            "input_audio_transcription": {
+                "model": "gpt-4o-mini-transcribe",
+                "language": self.context.language,
+            },
+            "turn_detection": {"type": "server_vad", "interrupt_response": True},
+        }
+        model_config: dict[str, Any] = {"playback_tracker": self.playback}
+        model = None
+        if self.config.offline:
+            from ...models.local import LocalRealtimeModel
+
+            model = LocalRealtimeModel(self.engine)
+        else:
+            model_config["api_key"] = self.config.api_key or "none"
+            if self.config.url:
+                url = self.config.url
+                model_config["url"] = url if "?" in url else f"{url}?model={self.config.model}"
+        runner = RealtimeRunner(
+            agent,
+            model=model,
+            config={"model_settings": self._settings},  # type: ignore[arg-type]
+        )
+        self.session = await runner.run(context=self.context, model_config=model_config)  # type: ignore[arg-type]
+        await self.session.__aenter__()
+        self.session.model.add_listener(self)
+        self._task = asyncio.create_task(self._pump())
+        warmed = getattr(self.session.model, "warmed", None)
+        if warmed is not None:  # the first answer must not wait for the LLM to read its prompt
+            self._set_status("warming up")
+            await warmed()
+            self._set_status("listening")
+
+    async def close(self) -> None:
+        self.closed.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        if self.session is not None:
+            with contextlib.suppress(Exception):
+                await self.session.close()
+        if self.socket is not None:
+            self.socket.close()
+
+    async def _pump(self) -> None:
+        try:
+            async for event in self.session:
+                try:
+                    self._on_session_event(event)
+                except Exception:
+                    logger.exception("showing a session event failed")
+        except Exception as exc:
+            self._entry({"kind": "error", "text": f"the session failed: {exc}"})
+        finally:
+            self._entry({"kind": "notice", "text": "the session ended"})
+            self.closed.set()
+
+    # -- to the page ---------------------------------------------------------------------------
+
+    def send(self, data: dict[str, Any]) -> None:
+        if self.socket is not None:
+            self.socket.put(_json(data))
+
+    def _entry(self, entry: dict[str, Any]) -> dict[str, Any]:
+        entry.setdefault("id", f"e{len(self.entries)}-{secrets.token_hex(3)}")
+        entry.setdefault("time", time.time())
+        self.entries[entry["id"]] = entry
+        while len(self.entries) > MAX_ENTRIES:
+            self.entries.popitem(last=False)
+        self.send({"type": "entry", "entry": entry})
+        return entry
+
+    def _update(self, entry_id: str, **fields: Any) -> None:
+        entry = self.entries.get(entry_id)
+        if entry is None:
+            return
+        entry.update(fields)
+        self.send({"type": "update", "id": entry_id, **fields})
+
+    def _set_status(self, status: str) -> None:
+        if status != self.status:
+            self.status = status
+            self.send({"type": "status", "state": status})
+
+    def hello(self, resumed: bool) -> dict[str, Any]:
+        return {
+            "type": "hello",
+            "resumed": resumed,
+            "entries": list(self.entries.values()),
+            "agent": self.agent_name,
+            "status": self.status,
+            "language": self.context.language,
+            "engine": "offline engine"
+            if self.config.offline
+            else (self.config.url or "OpenAI Realtime API"),
+            "approvals": [a for a in self.approvals.values() if a.get("state") == "pending"],
+        }
+
+    # -- raw model events: the words as they come, status, latency, the inspector ------------
+
+    async def on_event(self, event: RealtimeModelEvent) -> None:
+        if event.type != "raw_server_event":
+            return
+        data = event.data
+        kind = data.get("type", "")
+        if kind != "response.output_audio.delta":
+            self.send({"type": "raw", "event": _clip(data)})
+        item_id = str(data.get("item_id", ""))
+        if kind == "input_audio_buffer.speech_started":
+            self._set_status("hearing you")
+            self._user(item_id)
+        elif kind == "input_audio_buffer.speech_stopped":
+            self._speech_stopped_at = time.monotonic()
+            self._set_status("thinking")
+        elif kind == "conversation.item.input_audio_transcription.delta":
+            entry = self._user(item_id)
+            self._update(entry["id"], text=entry["text"] + str(data.get("delta", "")))
+        elif kind == "conversation.item.input_audio_transcription.completed":
+            entry = self._user(item_id)
+            self._update(entry["id"], text=str(data.get("transcript", "")).strip(), final=True)
+        elif kind == "conversation.item.input_audio_transcription.failed":
+            entry = self._user(item_id)
+            self._update(entry["id"], text="(not understood)", final=True)
+        elif kind == "conversation.item.added":
+            self._typed(data.get("item") or {})
+        elif kind in ("response.output_audio_transcript.delta", "response.output_text.delta"):
+            entry = self._agent(item_id)
+            self._update(entry["id"], text=entry["text"] + str(data.get("delta", "")))
+        elif kind == "response.output_audio.delta" and item_id not in self._first_audio:
+            self._first_audio.add(item_id)
+            entry = self._agent(item_id)
+            if self._speech_stopped_at is not None:
+                ms = (time.monotonic() - self._speech_stopped_at) * 1000
+                self._speech_stopped_at = None
+                self._update(entry["id"], latency_ms=round(ms))
+            self._set_status("speaking")
+        elif kind in ("response.output_audio_transcript.done", "response.output_text.done"):
+            entry = self._agent(item_id)
+            self._update(entry["id"], final=True)
+        elif kind == "response.done":
+            self._set_status("listening")
+
+    def _user(self, item_id: str) -> dict[str, Any]:
+        key = f"user-{item_id}"
+        return self.entries.get(key) or self._entry(
+            {"id": key, "kind": "user", "text": "", "final": False}
+        )
+
+    def _agent(self, item_id: str) -> dict[str, Any]:
+        key = f"agent-{item_id}"
+        return self.entries.get(key) or self._entry(
+            {"id": key, "kind": "agent", "agent": self.agent_name, "text": "", "final": False}
+        )
+
+    def _typed(self, item: dict[str, Any]) -> None:
+        if item.get("role") != "user":
+            return
+        texts = [
+            c.get("text", "") for c in item.get("content") or [] if c.get("type") == "input_text"
+        ]
+        if texts:
+            key = f"user-{item.get('id', '')}"
+            if key not in self.entries:
+                self._entry({"id": key, "kind": "user", "text": " ".join(texts), "final": True})
+
+    # -- session events: audio, tools, approvals, handoffs, guardrails, errors ----------------
+
+    def _on_session_event(self, event: Any) -> None:
+        kind = event.type
+        if kind == "audio":
+            key = (event.item_id, event.content_index)
+            if key != self._audio_item:
+                self._audio_item = key
+                self.send({"type": "audio_item", "item_id": key[0], "content_index": key[1]})
+            if self.socket is not None:
+                self.socket.put(bytes(event.audio.data))
+        elif kind == "audio_interrupted":
+            self._audio_item = None
+            self.send({"type": "interrupted"})
+            entry = self.entries.get(f"agent-{event.item_id}")
+            if entry is not None:
+                self._update(entry["id"], interrupted=True)
+        elif kind == "agent_start":
+            self._set_agent(event.agent.name)
+        elif kind == "tool_start":
+            self._tools += 1
+            self._entry(
+                {
+                    "id": f"tool-{self._tools}",
+                    "kind": "tool",
+                    "agent": event.agent.name,
+                    "name": event.tool.name,
+                    "arguments": event.arguments,
+                    "output": None,
+                }
+            )
+        elif kind == "tool_end":
+            for entry in reversed(self.entries.values()):
+                if (
+                    entry["kind"] == "tool"
+                    and entry["output"] is None
+                    and entry["name"] == event.tool.name
+                    and entry["arguments"] == event.arguments
+                ):
+                    self._update(entry["id"], output=str(event.output)[:2000])
+                    break
+        elif kind == "tool_approval_required":
+            entry = self._entry(
+                {
+                    "id": f"approval-{event.call_id}",
+                    "kind": "approval",
+                    "call_id": event.call_id,
+                    "agent": event.agent.name,
+                    "tool": event.tool.name,
+                    "arguments": event.arguments,
+                    "state": "pending",
+                }
+            )
+            self.approvals[event.call_id] = entry
+        elif kind == "handoff":
+            self._entry(
+                {"kind": "handoff", "from": event.from_agent.name, "to": event.to_agent.name}
+            )
+            self._set_agent(event.to_agent.name)
+        elif kind == "guardrail_tripped":
+            names = ", ".join(r.guardrail.get_name() for r in event.guardrail_results)
+            self._entry({"kind": "guardrail", "text": f"{names}: {event.message}"})
+        elif kind == "error":
+            self._entry({"kind": "error", "text": _error_text(event.error)})
+
+    def _set_agent(self, name: str) -> None:
+        if name != self.agent_name:
+            self.agent_name = name
+        self.send({"type": "agent", "name": name})
+
+    # -- from the page -------------------------------------------------------------------------
+
+    async def receive_audio(self, data: bytes) -> None:
+        if len(data) > MAX_AUDIO_FRAME or len(data) % 2:
+            raise ValueError(
+                f"audio frames are PCM16 (an even number of bytes) of at most {MAX_AUDIO_FRAME} "
+                f"bytes; got {len(data)}"
+            )
+        await self.session.send_audio(data)
+
+    async def receive(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "text":
+            text = message.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError("a text message needs some 'text'")
+            if len(text) > MAX_MESSAGE_CHARS:
+                raise ValueError(f"a message is at most {MAX_MESSAGE_CHARS} characters")
+            await self.session.send_message(text.strip())
+        elif kind in ("approve", "reject"):
+            call_id = message.get("call_id")
+            entry = self.approvals.get(call_id) if isinstance(call_id, str) else None
+            if entry is None or entry["state"] != "pending":
+                raise ValueError(f"no tool call {call_id!r} waits for approval")
+            state = "approved" if kind == "approve" else "rejected"
+            self._update(entry["id"], state=state)
+            if kind == "approve":
+                await self.session.approve_tool_call(entry["call_id"])
+            else:
+                await self.session.reject_tool_call(entry["call_id"])
+        elif kind == "played":
+            item_id, index, ms = (
+                message.get("item_id"),
+                message.get("content_index"),
+                message.get("ms"),
+            )
+            if (
+                not isinstance(item_id, str)
+                or len(item_id) > 128
+                or not isinstance(index, int)
+                or not 0 <= index < 64
+                or not isinstance(ms, (int, float))
+                or not math.isfinite(ms)
+                or not 0 <= ms <= 3_600_000
+            ):
+                raise ValueError("'played' needs item_id, content_index and ms (0 to 3,600,000)")
+            self.playback.played(item_id, index, float(ms))
+        elif kind == "interrupt":
+            self.send({"type": "interrupted"})
+            await self.session.interrupt()
+        elif kind == "language":
+            language = message.get("language")
+            if language not in LANGUAGES:
+                raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+            await self.set_language(str(language))
+        else:
+            raise ValueError(
+                f"unknown message type {kind!r}: expected text, approve, reject, played, "
+                "interrupt or language"
+            )
+
+    async def set_language(self, language: str) -> None:
+        """Switch what the user speaks and the agents answer in; the conversation goes on."""
+        self.context.language = language
+        self._settings["input_audio_transcription"]["language"] = language
+        await self.session.update_agent(self.session.current_agent)
+        self._entry({"kind": "notice", "text": "日本語" if language == "ja" else "English"})
+
+
+def _error_text(error: Any) -> str:
+    if isinstance(error, dict):
+        return str(error.get("message") or error)
+    message = getattr(error, "message", None)
+    return str(message or error)
+
+
+def _origin_ok(ws: WebSocket, allowed: tuple[str, ...]) -> bool:
+    origin = ws.headers.get("origin")
+    if origin is None:
+        return False
+    host = ws.headers.get("host", "")
+    own = {f"http://{host}", f"https://{host}"}
+    return origin in own or origin in allowed
+
+
+def create_web_app(config: WebConfig | None = None, *, engine: Any = None) -> Starlette:
+    """The ASGI app of ``kaiwa web`` (see the module docstring).
+
+    Args:
+        config: what to serve.
+        engine: the offline engine to use (default: loaded in the background at start, with
+            its progress shown on the pages).
+    """
+    cfg = config or WebConfig()
+    loader = _EngineLoader()
+    if engine is not None:
+        loader.engine = engine
+        loader.ready.set()
+    elif cfg.offline:
+        loader.start()
+    else:
+        loader.ready.set()
+    tokens: OrderedDict[str, float] = OrderedDict()
+    pages: dict[str, Page] = {}
+    page_html = (resources.files(__package__) / "static" / "index.html").read_text("utf-8")
+
+    async def index(request: Request) -> Response:
+        token = secrets.token_urlsafe(24)
+        tokens[token] = time.monotonic()
+        while len(tokens) > 4 * cfg.max_pages + 64:  # tokens of pages never opened
+            old = next(iter(tokens))
+            if old in pages:
+                tokens.move_to_end(old)
+                if next(iter(tokens)) == old:
+                    break
+                continue
+            del tokens[old]
+        html = page_html.replace("{{token}}", token).replace("{{language}}", cfg.language)
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    async def status(request: Request) -> Response:
+        return JSONResponse({"engine": loader.state(), "pages": len(pages)})
+
+    async def reaper() -> None:
+        while True:
+            await asyncio.sleep(min(5.0, cfg.grace_s / 2))
+            now = time.monotonic()
+            for token, page in list(pages.items()):
+                gone = page.detached_at is not None and now - page.detached_at > cfg.grace_s
+                if gone or (page.closed.is_set() and page.socket is None):
+                    del pages[token]
+                    tokens.pop(token, None)
+                    await page.close()
+
+    reaping: list[asyncio.Task[None]] = []
+
+    async def socket(ws: WebSocket) -> None:
+        if not reaping:
+            reaping.append(asyncio.create_task(reaper()))
+        if not _origin_ok(ws, cfg.allowed_origins):
+            await ws.send_denial_response(
+                JSONResponse({"error": "this page's origin may not connect"}, status_code=403)
+            )
+            return
+        token = ws.query_params.get("token", "")
+        if token not in tokens:
+            await ws.send_denial_response(
+                JSONResponse(
+                    {"error": "unknown or expired page token: reload the page"}, status_code=403
+                )
+            )
+            return
+        page = pages.get(token)
+        if page is None and len(pages) >= cfg.max_pages:
+            await ws.send_denial_response(
+                JSONResponse(
+                    {"error": f"this server is at its limit of {cfg.max_pages} conversations"},
+                    status_code=429,
+                )
+            )
+            return
+        await ws.accept()
+        sock = _Socket(ws)
+        writer = asyncio.create_task(sock.write())
+        try:
+            if page is None:
+                page = await _open_page(ws, sock, token)
+                if page is None:
+                    return
+            resumed = page.socket is not None or page.detached_at is not None or bool(page.entries)
+            if page.socket is not None:  # a second socket for the tab: the newer one wins
+                page.socket.close()
+            page.socket, page.detached_at = sock, None
+            sock.put(_json(page.hello(resumed)))
+            reader = asyncio.create_task(_read(ws, page))
+            overrun = asyncio.create_task(sock.overrun.wait())
+            closed = asyncio.create_task(page.closed.wait())
+            done, _ = await asyncio.wait(
+                [reader, overrun, closed, writer], return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in (reader, overrun, closed):
+                task.cancel()
+            if overrun in done and page.socket is sock:
+                logger.warning("a page stopped reading: its socket is closed, its talk kept")
+        finally:
+            if page is not None and page.socket is sock:
+                page.socket, page.detached_at = None, time.monotonic()
+            with contextlib.suppress(asyncio.QueueFull):
+                sock.outbox.put_nowait(None)
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
+            with contextlib.suppress(Exception):
+                await ws.close()
+
+    async def _open_page(ws: WebSocket, sock: _Socket, token: str) -> Page | None:
+        while not loader.ready.is_set():
+            sock.put(_json({"type": "loading", **loader.state()}))
+            await asyncio.sleep(0.25)
+        if loader.error:
+            sock.put(
+                _json({"type": "error", "message": f"the engine failed to load: {loader.error}"})
+            )
+            return None
+        sock.put(_json({"type": "ready"}))
+        sock.put(_json({"type": "loading", "step": "preparing the agent", "done": 4, "total": 4}))
+        page = Page(token, cfg, loader.engine)
+        try:
+            await page.start()
+        except Exception as exc:
+            logger.exception("starting a conversation failed")
+            sock.put(
+                _json({"type": "error", "message": f"could not start the conversation: {exc}"})
+            )
+            await page.close()
+            return None
+        pages[token] = page
+        return page
+
+    async def _read(ws: WebSocket, page: Page) -> None:
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            try:
+                data = message.get("bytes")
+                if data is not None:
+                    await page.receive_audio(data)
+                    continue
+                text = message.get("text") or ""
+                if len(text) > MAX_TEXT_FRAME:
+                    raise ValueError(f"a message frame is at most {MAX_TEXT_FRAME} bytes")
+                try:
+                    parsed = orjson.loads(text)
+                except orjson.JSONDecodeError as exc:
+                    raise ValueError(
+                        f"each message is a JSON object; this is not JSON: {exc}"
+                    ) from None
+                if not isinstance(parsed, dict):
+                    raise ValueError("each message is a JSON object")
+                await page.receive(parsed)
+            except ValueError as exc:
+                page.send({"type": "error", "message": str(exc)})
+
+    async def shutdown() -> None:
+        for task in reaping:
+            task.cancel()
+        for page in list(pages.values()):
+            await page.close()
+        pages.clear()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await shutdown()
+
+    static = resources.files(__package__) / "static"
+    app = Starlette(
+        routes=[
+            Route("/", index),
+            Route("/status", status),
+            WebSocketRoute("/ws", socket),
+            Mount("/static", StaticFiles(directory=str(static)), name="static"),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.pages = pages
+    app.state.loader = loader
+    return app
+
+
+async def run_web(
+    config: WebConfig,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    *,
+    log_level: str = "warning",
+    open_browser: bool = False,
+) -> None:
+    """Serve ``kaiwa web`` until cancelled (Ctrl-C)."""
+    import socket as sockets
+
+    import uvicorn
+
+    from ...server import is_loopback
+
+    if not is_loopback(host) and not config.allowed_origins:
+        print(
+            f"kaiwa web: listening on {host}: pages from other machines connect only if their "
+            "origin is this server's address (check --allow-origin)",
+            file=sys.stderr,
+        )
+    app = create_web_app(config)
+    sock = sockets.socket(sockets.AF_INET6 if ":" in host else sockets.AF_INET)
+    sock.setsockopt(sockets.SOL_SOCKET, sockets.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror} (try --port 0)") from exc
+    sock.listen(128)  # connectable from now on: requests wait for the server to start
+    bound = sock.getsockname()[1]
+    shown = "localhost" if is_loopback(host) else host
+    url = f"http://{shown}:{bound}/"
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level=log_level, ws_max_size=1024 * 1024, lifespan="on")
+    )
+    where = "offline engine" if config.offline else (config.url or "OpenAI Realtime API")
+    print(f"kaiwa web: open {url} ({where}); Ctrl-C quits", file=sys.stderr, flush=True)
+    if open_browser:
+        import webbrowser
+
+        threading.Timer(0.5, webbrowser.open, (url,)).start()
+    await server.serve(sockets=[sock])

@@ -1,0 +1,343 @@
+"""``kaiwa web`` in a real browser: Debian's chromium, driven by Playwright, with a fake
+microphone playing recorded speech, against ``kaiwa web`` running on the offline engine.
+
+Screenshots of each step go to ``.artifacts/web/`` (look at them: they are what a person sees).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import websockets
+
+from kaiwa.audio.codecs import resample
+from kaiwa.engine.text import is_japanese
+
+from ..speech import piper, silence
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / ".artifacts" / "web"
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def web_url() -> Iterator[str]:
+    """``kaiwa web`` on a free port, its engine loaded."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kaiwa.cli", "web", "--port", "0", "--max-pages", "4"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "OPENAI_API_KEY": "", "KAIWA_REALTIME_URL": ""},
+    )
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        found = re.search(r"open (http://\S+/)", line)
+        assert found, f"kaiwa web did not start: {line!r}"
+        url = found.group(1)
+        deadline = time.monotonic() + 300
+        while True:
+            with urllib.request.urlopen(url + "status") as response:
+                engine = json.load(response)["engine"]
+            assert engine["state"] != "error", engine
+            if engine["state"] == "ready":
+                break
+            assert time.monotonic() < deadline, "the engine did not load in 5 minutes"
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        assert process.stderr is not None
+        process.stderr.close()
+
+
+def _wav(path: Path, *parts: str | int) -> Path:
+    """A 48 kHz WAV for the fake microphone: strings are spoken (piper), ints are silence (ms)."""
+    audio = np.concatenate([silence(p) if isinstance(p, int) else piper(p) for p in parts])
+    audio = resample(audio, 16000, 48000)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(48000)
+        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+@pytest.fixture(scope="module")
+def quiet_mic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A microphone in a quiet room (chromium's own fake microphone beeps)."""
+    return _wav(tmp_path_factory.mktemp("mic") / "quiet.wav", 60_000)
+
+
+class Tab:
+    """A browser tab on the page, with helpers to read what it shows."""
+
+    def __init__(self, page: Any, name: str) -> None:
+        self.page = page
+        self.name = name
+        self.shots = 0
+        self.errors: list[str] = []
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def shot(self, step: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.shots += 1
+        self.page.screenshot(path=str(ARTIFACTS / f"{self.name}-{self.shots}-{step}.png"))
+
+    def entries(self, kind: str | None = None) -> list[dict[str, Any]]:
+        found = self.page.evaluate("[...kaiwa.entries.values()]")
+        return [e for e in found if kind is None or e["kind"] == kind]
+
+    def state(self, key: str) -> Any:
+        return self.page.evaluate(f"kaiwa.{key}")
+
+    def wait(self, what: str, condition: Any, timeout: float = 90) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = condition()
+            if result:
+                return result
+            time.sleep(0.25)
+        self.shot("timeout")
+        raise AssertionError(f"{what}: not seen in {timeout:.0f} s; entries: {self.entries()}")
+
+    def connect(self) -> None:
+        self.page.click("#connect")
+        self.wait("connected", lambda: self.state("connected"), timeout=120)
+
+    def type(self, text: str) -> None:
+        self.page.fill("#message", text)
+        self.page.press("#message", "Enter")
+
+    def answer(self, after: int = 0) -> dict[str, Any]:
+        """The first finished answer among the agent's entries after the first ``after``."""
+
+        def done() -> dict[str, Any] | None:
+            answers = [e for e in self.entries("agent") if e.get("final") and e["text"].strip()]
+            return answers[after] if len(answers) > after else None
+
+        found: dict[str, Any] = self.wait("an answer", done)
+        return found
+
+
+@contextmanager
+def tab(url: str, name: str, mic: Path) -> Iterator[Tab]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={mic}%noloop",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.goto(url)
+            t = Tab(page, name)
+            yield t
+            assert not t.errors, t.errors
+        finally:
+            browser.close()
+
+
+def test_a_spoken_question_is_answered_aloud(web_url: str, tmp_path: Path) -> None:
+    mic = _wav(tmp_path / "q.wav", 1500, "What's the weather in Paris?", 30_000)
+    with tab(web_url, "spoken", mic) as t:
+        t.shot("page")
+        t.connect()
+        heard = t.wait(
+            "the question in the transcript",
+            lambda: [e for e in t.entries("user") if e.get("final")],
+        )
+        assert "weather" in heard[0]["text"].lower(), heard
+        answer = t.answer()
+        t.wait("the answer's audio played", lambda: t.state("samplesPlayed") > 500)
+        assert t.state("audioFramesReceived") > 0
+        assert answer.get("latency_ms"), answer  # shown next to the answer
+        assert t.page.locator(".entry.agent .latency").count() >= 1
+        t.shot("answered")
+
+
+def test_a_seat_change_is_handed_off_and_runs_once_approved(web_url: str, quiet_mic: Path) -> None:
+    with tab(web_url, "approve", quiet_mic) as t:
+        t.connect()
+        t.type("Please change my seat to 14C. My confirmation number is ABC123.")
+        t.wait("the typed message", lambda: t.entries("user"))
+        handoff = t.wait("a handoff", lambda: t.entries("handoff"))
+        assert handoff[0]["to"] == "Seat Booking Agent"
+        t.wait(
+            "the new agent shown",
+            lambda: t.page.text_content("#agent") == "Seat Booking Agent",
+        )
+        t.page.wait_for_selector('[data-action="approve"]', timeout=90_000)
+        assert not t.entries("tool"), "the tool ran before it was approved"
+        t.shot("approval")
+        t.page.click('[data-action="approve"]')
+        tool = t.wait(
+            "the tool's result",
+            lambda: [e for e in t.entries("tool") if e.get("output")],
+        )
+        assert tool[0]["name"] == "update_seat"
+        assert "14C" in tool[0]["output"] and "ABC123" in tool[0]["output"], tool
+        assert t.page.locator(".entry.tool .result", has_text="14C").count() == 1
+        t.answer()
+        t.shot("approved")
+
+
+def test_a_rejected_tool_does_not_run(web_url: str, quiet_mic: Path) -> None:
+    with tab(web_url, "reject", quiet_mic) as t:
+        t.connect()
+        t.type("Please change my seat to 14C. My confirmation number is ABC123.")
+        t.page.wait_for_selector('[data-action="reject"]', timeout=120_000)
+        t.page.click('[data-action="reject"]')
+        t.wait(
+            "the rejection shown",
+            lambda: [e for e in t.entries("approval") if e["state"] == "rejected"],
+        )
+        t.answer()  # the agent is told, and answers
+        assert not t.entries("tool"), t.entries("tool")
+        t.shot("rejected")
+
+
+def test_speaking_over_the_answer_stops_it(web_url: str, tmp_path: Path) -> None:
+    mic = _wav(
+        tmp_path / "over.wav",
+        1500,
+        "Hello! Can you tell me about your airline?",
+        1800,
+        "Sorry, one more thing, what is the weather in Rome?",
+        30_000,
+    )
+    with tab(web_url, "barge-in", mic) as t:
+        t.connect()
+        t.wait("playback stopped", lambda: t.state("interruptions") > 0)
+        cut = t.wait(
+            "the cut answer marked",
+            lambda: [e for e in t.entries("agent") if e.get("interrupted")],
+        )
+        assert cut
+        t.wait(
+            "the second question heard",
+            lambda: [e for e in t.entries("user") if "rome" in e["text"].lower()],
+        )
+        t.shot("interrupted")
+
+
+def test_a_dropped_socket_reconnects_with_the_conversation(web_url: str, quiet_mic: Path) -> None:
+    with tab(web_url, "reconnect", quiet_mic) as t:
+        t.connect()
+        t.type("Hello! What can you do?")
+        t.answer()
+        before = [(e["kind"], e.get("text")) for e in t.entries()]
+        t.page.evaluate("kaiwa.socket.close()")  # as a network drop would
+        t.wait("reconnected", lambda: t.state("reconnects") == 1 and t.state("connected"))
+        assert [(e["kind"], e.get("text")) for e in t.entries()] == before
+        assert "Reconnected" in (t.page.text_content("#banner") or "")
+        t.shot("reconnected")
+        t.type("What's the weather in Madrid?")  # the same conversation goes on
+        t.answer(after=1)
+        t.shot("going-on")
+
+
+def test_a_japanese_question_gets_a_japanese_answer(web_url: str, quiet_mic: Path) -> None:
+    with tab(web_url, "japanese", quiet_mic) as t:
+        t.connect()
+        t.page.select_option("#language", "ja")
+        t.wait("the switch", lambda: t.entries("notice"))
+        t.type("こんにちは。手荷物はいくつまで持ち込めますか？")
+        answer = t.answer()
+        assert is_japanese(answer["text"]), answer
+        t.shot("japanese")
+
+
+# -- what the server accepts from a page (no browser needed) ------------------------------------
+
+
+def _token(url: str) -> str:
+    with urllib.request.urlopen(url) as response:
+        html = response.read().decode()
+    found = re.search(r'name="kaiwa-token" content="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def test_only_this_servers_pages_may_connect(web_url: str) -> None:
+    ws_url = web_url.replace("http", "ws") + "ws?token="
+    origin = web_url.rstrip("/")
+
+    async def refused(url: str, origin: str | None) -> int:
+        with pytest.raises(websockets.InvalidStatus) as refusal:
+            async with websockets.connect(url, origin=origin):  # type: ignore[arg-type]
+                pass
+        return int(refusal.value.response.status_code)
+
+    async def main() -> None:
+        assert await refused(ws_url + _token(web_url), "http://evil.example") == 403
+        assert await refused(ws_url + _token(web_url), None) == 403
+        assert await refused(ws_url + "made-up", origin) == 403
+
+    asyncio.run(main())
+
+
+def test_bad_messages_get_clear_errors_and_the_page_goes_on(web_url: str) -> None:
+    url = web_url.replace("http", "ws") + "ws?token=" + _token(web_url)
+
+    async def main() -> None:
+        async with websockets.connect(url, origin=web_url.rstrip("/")) as ws:  # type: ignore[arg-type]
+
+            async def reply(kind: str) -> dict[str, Any]:
+                while True:
+                    frame = await asyncio.wait_for(ws.recv(), 120)
+                    if isinstance(frame, str) and json.loads(frame)["type"] == kind:
+                        return dict(json.loads(frame))
+
+            await reply("hello")
+            cases = [
+                ("not json", "JSON"),
+                (json.dumps([1, 2]), "JSON object"),
+                (json.dumps({"type": "shout"}), "unknown message type"),
+                (json.dumps({"type": "text", "text": "x" * 5000}), "at most 2000"),
+                ("x" * 20_000, "at most 16384 bytes"),
+                (json.dumps({"type": "approve", "call_id": "call_nope"}), "waits for approval"),
+                (
+                    json.dumps({"type": "played", "item_id": "i", "content_index": 0, "ms": -5}),
+                    "ms",
+                ),
+                (json.dumps({"type": "language", "language": "fr"}), "en, ja"),
+                (b"\x00\x01\x02", "even number of bytes"),
+                (b"\x00" * 50_000, "at most 48000 bytes"),
+            ]
+            for frame, said in cases:
+                await ws.send(frame)
+                error = await reply("error")
+                assert said in error["message"], (frame[:40], error)
+            await ws.send(json.dumps({"type": "text", "text": "Hello!"}))
+            added = await reply("entry")  # the page still works
+            assert added["entry"]["kind"] == "user" and added["entry"]["text"] == "Hello!"
+
+    asyncio.run(main())
