@@ -229,7 +229,7 @@ def test_speaking_over_the_answer_stops_it(web_url: str, tmp_path: Path) -> None
         tmp_path / "over.wav",
         1500,
         "Hello! Can you tell me about your airline?",
-        1800,
+        3500,
         "Sorry, one more thing, what is the weather in Rome?",
         30_000,
     )
@@ -273,6 +273,28 @@ def test_a_japanese_question_gets_a_japanese_answer(web_url: str, quiet_mic: Pat
         answer = t.answer()
         assert is_japanese(answer["text"]), answer
         t.shot("japanese")
+
+
+def test_a_refused_microphone_is_said_plainly_and_typing_still_works(
+    web_url: str, quiet_mic: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # No fake consent: headless chromium refuses the microphone, as a person may.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            t = Tab(browser.new_page(viewport={"width": 1200, "height": 800}), "no-mic")
+            t.page.goto(web_url)
+            t.connect()
+            banner = t.page.text_content("#banner") or ""
+            assert "Microphone refused" in banner and "still type" in banner, banner
+            assert not t.state("micOn")
+            t.type("Hello!")
+            t.answer()
+            t.shot("typing")
+        finally:
+            browser.close()
 
 
 # -- what the server accepts from a page (no browser needed) ------------------------------------

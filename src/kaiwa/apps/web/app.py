@@ -224,6 +224,7 @@ class Page(RealtimeModelListener):
         self._first_audio: set[str] = set()
         self._tools = 0
         self._task: asyncio.Task[None] | None = None
+        self._warming: asyncio.Task[None] | None = None
 
     # -- the session ---------------------------------------------------------------------------
 
@@ -273,10 +274,11 @@ class Page(RealtimeModelListener):
 
     async def close(self) -> None:
         self.closed.set()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+        for task in (self._task, self._warming):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         if self.session is not None:
             with contextlib.suppress(Exception):
                 await self.session.close()
@@ -403,6 +405,7 @@ class Page(RealtimeModelListener):
             key = f"user-{item.get('id', '')}"
             if key not in self.entries:
                 self._entry({"id": key, "kind": "user", "text": " ".join(texts), "final": True})
+                self._speech_stopped_at = time.monotonic()  # the answer's latency counts from here
 
     # -- session events: audio, tools, approvals, handoffs, guardrails, errors ----------------
 
@@ -540,7 +543,11 @@ class Page(RealtimeModelListener):
         self.context.language = language
         self._settings["input_audio_transcription"]["language"] = language
         await self.session.update_agent(self.session.current_agent)
-        self._entry({"kind": "notice", "text": "日本語" if language == "ja" else "English"})
+        name = "日本語 (Japanese)" if language == "ja" else "English"
+        self._entry({"kind": "notice", "text": f"Language: {name}"})
+        warmed = getattr(self.session.model, "warmed", None)
+        if warmed is not None:  # load the language's recognizer and voice now, not at the answer
+            self._warming = asyncio.create_task(warmed())
 
 
 def _error_text(error: Any) -> str:
