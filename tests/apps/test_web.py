@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import wave
 from collections.abc import Iterator
@@ -36,21 +37,22 @@ pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture(scope="module")
-def web_url() -> Iterator[str]:
+def web_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``kaiwa web`` on a free port, its engine loaded."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kaiwa.cli", "web", "--port", "0", "--max-pages", "4"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "OPENAI_API_KEY": "", "KAIWA_REALTIME_URL": ""},
-    )
+    log = tmp_path_factory.mktemp("web") / "kaiwa-web.log"
+    with open(log, "w") as err:  # a file, not a pipe: a full pipe would stall the server
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kaiwa.cli", "web", "--port", "0"],
+            stderr=err,
+            env={**os.environ, "OPENAI_API_KEY": "", "KAIWA_REALTIME_URL": ""},
+        )
     try:
-        assert process.stderr is not None
-        line = process.stderr.readline()
-        found = re.search(r"open (http://\S+/)", line)
-        assert found, f"kaiwa web did not start: {line!r}"
-        url = found.group(1)
         deadline = time.monotonic() + 300
+        while not (found := re.search(r"open (http://\S+/)", log.read_text())):
+            assert process.poll() is None, f"kaiwa web stopped: {log.read_text()}"
+            assert time.monotonic() < deadline, "kaiwa web did not start"
+            time.sleep(0.1)
+        url = found.group(1)
         while True:
             with urllib.request.urlopen(url + "status") as response:
                 engine = json.load(response)["engine"]
@@ -67,8 +69,6 @@ def web_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        assert process.stderr is not None
-        process.stderr.close()
 
 
 def _wav(path: Path, *parts: str | int) -> Path:
@@ -176,7 +176,7 @@ def test_a_spoken_question_is_answered_aloud(web_url: str, tmp_path: Path) -> No
         )
         assert "weather" in heard[0]["text"].lower(), heard
         answer = t.answer()
-        t.wait("the answer's audio played", lambda: t.state("samplesPlayed") > 500)
+        t.wait("the answer's audio played", lambda: t.state("msPlayed") >= 500)
         assert t.state("audioFramesReceived") > 0
         assert answer.get("latency_ms"), answer  # shown next to the answer
         assert t.page.locator(".entry.agent .latency").count() >= 1
@@ -287,11 +287,13 @@ def test_a_refused_microphone_is_said_plainly_and_typing_still_works(
             t = Tab(browser.new_page(viewport={"width": 1200, "height": 800}), "no-mic")
             t.page.goto(web_url)
             t.connect()
+            assert t.page.is_visible("#banner")
             banner = t.page.text_content("#banner") or ""
             assert "Microphone refused" in banner and "still type" in banner, banner
             assert not t.state("micOn")
             t.type("Hello!")
             t.answer()
+            assert t.page.is_visible("#banner")  # still said after connecting
             t.shot("typing")
         finally:
             browser.close()
@@ -322,6 +324,47 @@ def test_only_this_servers_pages_may_connect(web_url: str) -> None:
         assert await refused(ws_url + _token(web_url), "http://evil.example") == 403
         assert await refused(ws_url + _token(web_url), None) == 403
         assert await refused(ws_url + "made-up", origin) == 403
+
+    asyncio.run(main())
+    # A page served under another name (DNS rebinding) gets no page, hence no token.
+    request = urllib.request.Request(web_url, headers={"Host": "evil.example"})
+    with pytest.raises(urllib.error.HTTPError) as refusal:
+        urllib.request.urlopen(request)
+    assert refusal.value.code == 421
+    refusal.value.close()
+
+
+def test_a_second_socket_for_a_tab_takes_over(web_url: str) -> None:
+    url = web_url.replace("http", "ws") + "ws?token=" + _token(web_url)
+    origin = web_url.rstrip("/")
+
+    async def hello(ws: Any) -> dict[str, Any]:
+        while True:
+            frame = await asyncio.wait_for(ws.recv(), 120)
+            if isinstance(frame, str) and json.loads(frame)["type"] == "hello":
+                return dict(json.loads(frame))
+
+    async def main() -> None:
+        async with websockets.connect(url, origin=origin) as first:  # type: ignore[arg-type]
+            await hello(first)
+            await first.send(json.dumps({"type": "text", "text": "Hello!"}))
+            async with websockets.connect(url, origin=origin) as second:  # type: ignore[arg-type]
+                resumed = await hello(second)
+                assert resumed["resumed"]
+                assert any(e["text"] == "Hello!" for e in resumed["entries"] if "text" in e)
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    while True:
+                        await asyncio.wait_for(first.recv(), 30)
+                assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+                await second.send(json.dumps({"type": "bye"}))  # the tab leaves
+                with pytest.raises(websockets.ConnectionClosed) as ended:
+                    while True:
+                        await asyncio.wait_for(second.recv(), 30)
+                assert ended.value.rcvd is not None and ended.value.rcvd.code == 4000
+        with pytest.raises(websockets.InvalidStatus) as refusal:
+            async with websockets.connect(url, origin=origin):  # type: ignore[arg-type]
+                pass
+        assert refusal.value.response.status_code in (403, 410)  # ended, or already reaped
 
     asyncio.run(main())
 

@@ -111,7 +111,8 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
     own ("How are you today?" -> ``get_weather(city="London")``). A value the user gave, even
     reworded ("remind me to buy milk" -> "Buy milk"), shares a word with what was said; one
     such value grounds the call (the model may fill in others: a state for a city). An
-    identifier (capitals and digits: a booking number, a seat) must itself have been said. Not
+    identifier (capitals and digits: a booking number, a seat) must itself have been said by
+    the user (not read in the instructions or a tool's result). Not
     checked: optional arguments, values the schema constrains (``enum``, ``const``,
     ``format``), numbers, and conversations in Japanese (no spaces between words, and names
     are transliterated). Names the model rewrites ("Munich" -> "München") are not recognised.
@@ -134,7 +135,7 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
         value = arguments.get(key)
         values += [value] if isinstance(value, str) else []
         values += [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-    said_code = _code(said_text)
+    said_code = _code(" ".join(m.content for m in messages if m.role == "user"))
     if any(_is_code(v) and _code(v) not in said_code for v in values):
         return True  # a booking number or seat nobody said ("1234567890", "12A")
     checkable = [words for words in map(_words, values) if words]

@@ -12,7 +12,9 @@ The page's protocol. The browser sends microphone audio as binary frames (PCM16,
 mono, at most 1 s each) and JSON text frames: ``{"type": "text", "text"}``,
 ``{"type": "approve" | "reject", "call_id"}``, ``{"type": "played", "item_id",
 "content_index", "ms"}`` (how much of an answer's audio it has played: truncation on barge-in
-uses it), ``{"type": "interrupt"}``, ``{"type": "language", "language": "en" | "ja"}``.
+uses it), ``{"type": "interrupt"}``, ``{"type": "language", "language": "en" | "ja"}``,
+``{"type": "bye"}`` (the tab is leaving: its conversation ends now). Close codes 4000-4002 say
+the conversation ended, moved to a newer socket, or could not start: do not reconnect.
 The server sends the answer's audio as binary frames, each preceded (when the item changes) by
 ``{"type": "audio_item", "item_id", "content_index"}``, and JSON: ``hello`` (the whole
 transcript, on every (re)connection), ``entry`` / ``update`` (the transcript as it grows),
@@ -40,6 +42,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from starlette.applications import Starlette
@@ -67,11 +70,19 @@ MAX_MESSAGE_CHARS = 2_000
 """Characters in one typed message."""
 MAX_ENTRIES = 2_000
 """Transcript entries kept for a page's reconnections (the session's history is whole)."""
+CLOSE_ENDED = 4000
+"""Close code: the conversation has ended (the page does not reconnect)."""
+CLOSE_REPLACED = 4001
+"""Close code: the tab's conversation was taken by a newer socket."""
+CLOSE_FAILED = 4002
+"""Close code: the conversation could not start."""
 OUTBOX = 1_024
 """Frames queued for a page; a page that falls this far behind loses its socket (and reconnects)."""
-RAW_EVENT_CHARS = 4_000
-"""Characters of one raw event shown in the inspector."""
 LANGUAGES = ("en", "ja")
+TOKEN_TTL_S = 600.0
+"""A page token not used to connect within this long expires (reload the page)."""
+MAX_TOKENS = 4_096
+"""Page tokens kept at most (the oldest unused go first)."""
 
 
 @dataclass
@@ -99,6 +110,8 @@ class WebConfig:
     max_pages: int = 16
     grace_s: float = 60.0
     language: str = "en"
+    host: str = "127.0.0.1"
+    """The address served: requests must name it (or localhost, or an allowed origin's host)."""
 
 
 @dataclass
@@ -160,6 +173,7 @@ class _Socket:
         self.ws = ws
         self.outbox: asyncio.Queue[str | bytes | None] = asyncio.Queue(OUTBOX)
         self.overrun = asyncio.Event()
+        self.replaced = False
 
     def close(self) -> None:
         """End this socket (the page's handler sees ``overrun`` and lets it go)."""
@@ -217,11 +231,12 @@ class Page(RealtimeModelListener):
         self.status = "listening"
         self.agent_name = ""
         self.closed = asyncio.Event()
-        self.detached_at: float | None = None
+        self.detached_at: float | None = time.monotonic()  # no socket yet
+        self.ended = False
         self._settings: dict[str, Any] = {}
         self._audio_item: tuple[str, int] | None = None
         self._speech_stopped_at: float | None = None
-        self._first_audio: set[str] = set()
+        self._first_audio: OrderedDict[str, None] = OrderedDict()
         self._tools = 0
         self._task: asyncio.Task[None] | None = None
         self._warming: asyncio.Task[None] | None = None
@@ -295,10 +310,19 @@ class Page(RealtimeModelListener):
         except Exception as exc:
             self._entry({"kind": "error", "text": f"the session failed: {exc}"})
         finally:
+            self.ended = True
             self._entry({"kind": "notice", "text": "the session ended"})
             self.closed.set()
 
     # -- to the page ---------------------------------------------------------------------------
+
+    def attach(self, sock: _Socket) -> None:
+        """``sock`` is the page's socket from now on (its audio starts with a fresh header)."""
+        self.socket, self.detached_at = sock, None
+        self._audio_item = None
+
+    def detach(self) -> None:
+        self.socket, self.detached_at = None, time.monotonic()
 
     def send(self, data: dict[str, Any]) -> None:
         if self.socket is not None:
@@ -370,7 +394,9 @@ class Page(RealtimeModelListener):
             entry = self._agent(item_id)
             self._update(entry["id"], text=entry["text"] + str(data.get("delta", "")))
         elif kind == "response.output_audio.delta" and item_id not in self._first_audio:
-            self._first_audio.add(item_id)
+            self._first_audio[item_id] = None
+            if len(self._first_audio) > 16:
+                self._first_audio.popitem(last=False)
             entry = self._agent(item_id)
             if self._speech_stopped_at is not None:
                 ms = (time.monotonic() - self._speech_stopped_at) * 1000
@@ -501,12 +527,15 @@ class Page(RealtimeModelListener):
             entry = self.approvals.get(call_id) if isinstance(call_id, str) else None
             if entry is None or entry["state"] != "pending":
                 raise ValueError(f"no tool call {call_id!r} waits for approval")
-            state = "approved" if kind == "approve" else "rejected"
-            self._update(entry["id"], state=state)
-            if kind == "approve":
-                await self.session.approve_tool_call(entry["call_id"])
-            else:
-                await self.session.reject_tool_call(entry["call_id"])
+            try:
+                if kind == "approve":
+                    await self.session.approve_tool_call(entry["call_id"])
+                else:
+                    await self.session.reject_tool_call(entry["call_id"])
+            except Exception:
+                self._update(entry["id"], state="expired")
+                raise
+            self._update(entry["id"], state="approved" if kind == "approve" else "rejected")
         elif kind == "played":
             item_id, index, ms = (
                 message.get("item_id"),
@@ -531,11 +560,15 @@ class Page(RealtimeModelListener):
             language = message.get("language")
             if language not in LANGUAGES:
                 raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
-            await self.set_language(str(language))
+            if language != self.context.language:
+                await self.set_language(str(language))
+        elif kind == "bye":  # the tab closes or disconnects on purpose: free its place now
+            self.ended = True
+            self.closed.set()
         else:
             raise ValueError(
                 f"unknown message type {kind!r}: expected text, approve, reject, played, "
-                "interrupt or language"
+                "interrupt, language or bye"
             )
 
     async def set_language(self, language: str) -> None:
@@ -547,6 +580,8 @@ class Page(RealtimeModelListener):
         self._entry({"kind": "notice", "text": f"Language: {name}"})
         warmed = getattr(self.session.model, "warmed", None)
         if warmed is not None:  # load the language's recognizer and voice now, not at the answer
+            if self._warming is not None:
+                self._warming.cancel()
             self._warming = asyncio.create_task(warmed())
 
 
@@ -557,13 +592,27 @@ def _error_text(error: Any) -> str:
     return str(message or error)
 
 
-def _origin_ok(ws: WebSocket, allowed: tuple[str, ...]) -> bool:
+_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
+
+def _host_ok(headers: Any, config: WebConfig) -> bool:
+    """Whether the request names this server: a page served under another name (a DNS
+    rebinding attack: evil.example resolving to 127.0.0.1) must not reach the agents."""
+    host = headers.get("host", "")
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if name in _LOOPBACK_NAMES or name == config.host:
+        return True
+    allowed = {urlsplit(o).hostname for o in config.allowed_origins}
+    return name.strip("[]") in allowed
+
+
+def _origin_ok(ws: WebSocket, config: WebConfig) -> bool:
     origin = ws.headers.get("origin")
     if origin is None:
         return False
     host = ws.headers.get("host", "")
     own = {f"http://{host}", f"https://{host}"}
-    return origin in own or origin in allowed
+    return origin in own or origin in config.allowed_origins
 
 
 def create_web_app(config: WebConfig | None = None, *, engine: Any = None) -> Starlette:
@@ -587,17 +636,21 @@ def create_web_app(config: WebConfig | None = None, *, engine: Any = None) -> St
     pages: dict[str, Page] = {}
     page_html = (resources.files(__package__) / "static" / "index.html").read_text("utf-8")
 
+    def forget_old_tokens() -> None:
+        """Tokens of pages never connected expire after `TOKEN_TTL_S`; at most `MAX_TOKENS`."""
+        now = time.monotonic()
+        for token, issued in list(tokens.items()):
+            if token in pages or token in opening:
+                continue
+            if now - issued > TOKEN_TTL_S or len(tokens) > MAX_TOKENS:
+                del tokens[token]
+
     async def index(request: Request) -> Response:
+        if not _host_ok(request.headers, cfg):
+            return JSONResponse({"error": "unknown host name"}, status_code=421)
+        forget_old_tokens()
         token = secrets.token_urlsafe(24)
         tokens[token] = time.monotonic()
-        while len(tokens) > 4 * cfg.max_pages + 64:  # tokens of pages never opened
-            old = next(iter(tokens))
-            if old in pages:
-                tokens.move_to_end(old)
-                if next(iter(tokens)) == old:
-                    break
-                continue
-            del tokens[old]
         html = page_html.replace("{{token}}", token).replace("{{language}}", cfg.language)
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
@@ -606,54 +659,51 @@ def create_web_app(config: WebConfig | None = None, *, engine: Any = None) -> St
 
     async def reaper() -> None:
         while True:
-            await asyncio.sleep(min(5.0, cfg.grace_s / 2))
+            await asyncio.sleep(min(5.0, max(0.5, cfg.grace_s / 2)))
             now = time.monotonic()
             for token, page in list(pages.items()):
                 gone = page.detached_at is not None and now - page.detached_at > cfg.grace_s
-                if gone or (page.closed.is_set() and page.socket is None):
+                if gone or page.ended or (page.closed.is_set() and page.socket is None):
                     del pages[token]
                     tokens.pop(token, None)
                     await page.close()
 
     reaping: list[asyncio.Task[None]] = []
+    opening: dict[str, asyncio.Future[Page | None]] = {}
+
+    async def deny(ws: WebSocket, status: int, message: str) -> None:
+        await ws.send_denial_response(JSONResponse({"error": message}, status_code=status))
 
     async def socket(ws: WebSocket) -> None:
         if not reaping:
             reaping.append(asyncio.create_task(reaper()))
-        if not _origin_ok(ws, cfg.allowed_origins):
-            await ws.send_denial_response(
-                JSONResponse({"error": "this page's origin may not connect"}, status_code=403)
-            )
-            return
+        if not _host_ok(ws.headers, cfg) or not _origin_ok(ws, cfg):
+            return await deny(ws, 403, "this page's origin may not connect")
         token = ws.query_params.get("token", "")
         if token not in tokens:
-            await ws.send_denial_response(
-                JSONResponse(
-                    {"error": "unknown or expired page token: reload the page"}, status_code=403
-                )
-            )
-            return
+            return await deny(ws, 403, "unknown or expired page token: reload the page")
         page = pages.get(token)
-        if page is None and len(pages) >= cfg.max_pages:
-            await ws.send_denial_response(
-                JSONResponse(
-                    {"error": f"this server is at its limit of {cfg.max_pages} conversations"},
-                    status_code=429,
-                )
+        if page is not None and page.ended:
+            return await deny(ws, 410, "this conversation has ended: reload the page")
+        if page is None and token not in opening and len(pages) + len(opening) >= cfg.max_pages:
+            return await deny(
+                ws, 429, f"this server is at its limit of {cfg.max_pages} conversations"
             )
-            return
         await ws.accept()
         sock = _Socket(ws)
         writer = asyncio.create_task(sock.write())
+        code, reason = 1000, ""
         try:
             if page is None:
-                page = await _open_page(ws, sock, token)
+                page = await _page_for(token, sock)
                 if page is None:
+                    code, reason = CLOSE_FAILED, "the conversation could not start"
                     return
-            resumed = page.socket is not None or page.detached_at is not None or bool(page.entries)
+            resumed = page.socket is not None or bool(page.entries)
             if page.socket is not None:  # a second socket for the tab: the newer one wins
+                page.socket.replaced = True
                 page.socket.close()
-            page.socket, page.detached_at = sock, None
+            page.attach(sock)
             sock.put(_json(page.hello(resumed)))
             reader = asyncio.create_task(_read(ws, page))
             overrun = asyncio.create_task(sock.overrun.wait())
@@ -663,20 +713,46 @@ def create_web_app(config: WebConfig | None = None, *, engine: Any = None) -> St
             )
             for task in (reader, overrun, closed):
                 task.cancel()
-            if overrun in done and page.socket is sock:
+            await asyncio.gather(reader, overrun, closed, return_exceptions=True)
+            if reader in done and not reader.cancelled() and reader.exception() is not None:
+                logger.error("reading a page failed", exc_info=reader.exception())
+            if sock.replaced:
+                code, reason = CLOSE_REPLACED, "the page connected again elsewhere"
+            elif page.ended:
+                code, reason = CLOSE_ENDED, "the conversation has ended"
+            elif overrun in done:
                 logger.warning("a page stopped reading: its socket is closed, its talk kept")
+                code, reason = 1013, "the page fell behind: reconnect"
         finally:
             if page is not None and page.socket is sock:
-                page.socket, page.detached_at = None, time.monotonic()
+                page.detach()
             with contextlib.suppress(asyncio.QueueFull):
                 sock.outbox.put_nowait(None)
+            if not sock.overrun.is_set() or sock.replaced:
+                # Let the last words out (an error, "the session ended"), briefly.
+                with contextlib.suppress(asyncio.TimeoutError, Exception):
+                    await asyncio.wait_for(asyncio.shield(writer), 2.0)
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await writer
             with contextlib.suppress(Exception):
-                await ws.close()
+                await ws.close(code=code, reason=reason)
 
-    async def _open_page(ws: WebSocket, sock: _Socket, token: str) -> Page | None:
+    async def _page_for(token: str, sock: _Socket) -> Page | None:
+        """The page of ``token``, opened once even if two sockets ask at the same time."""
+        if token in opening:
+            return await asyncio.shield(opening[token])
+        future: asyncio.Future[Page | None] = asyncio.get_running_loop().create_future()
+        opening[token] = future
+        page = None
+        try:
+            page = await _open_page(sock, token)
+        finally:
+            del opening[token]
+            future.set_result(page)
+        return page
+
+    async def _open_page(sock: _Socket, token: str) -> Page | None:
         while not loader.ready.is_set():
             sock.put(_json({"type": "loading", **loader.state()}))
             await asyncio.sleep(0.25)
@@ -697,7 +773,7 @@ def create_web_app(config: WebConfig | None = None, *, engine: Any = None) -> St
             )
             await page.close()
             return None
-        pages[token] = page
+        pages[token] = page  # reaped after the grace period unless a socket attaches
         return page
 
     async def _read(ws: WebSocket, page: Page) -> None:
@@ -724,6 +800,9 @@ def create_web_app(config: WebConfig | None = None, *, engine: Any = None) -> St
                 await page.receive(parsed)
             except ValueError as exc:
                 page.send({"type": "error", "message": str(exc)})
+            except Exception as exc:  # the session refused it: say so, keep the page
+                logger.warning("a page's message failed", exc_info=True)
+                page.send({"type": "error", "message": f"{type(exc).__name__}: {exc}"})
 
     async def shutdown() -> None:
         for task in reaping:
@@ -773,6 +852,7 @@ async def run_web(
             "origin is this server's address (check --allow-origin)",
             file=sys.stderr,
         )
+    config.host = host
     app = create_web_app(config)
     sock = sockets.socket(sockets.AF_INET6 if ":" in host else sockets.AF_INET)
     sock.setsockopt(sockets.SOL_SOCKET, sockets.SO_REUSEADDR, 1)

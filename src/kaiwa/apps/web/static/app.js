@@ -8,7 +8,7 @@ const token = document.querySelector('meta[name="kaiwa-token"]').content;
 const state = (window.kaiwa = {
   connected: false,
   audioFramesReceived: 0,
-  samplesPlayed: 0,
+  msPlayed: 0,
   interruptions: 0,
   reconnects: 0,
   micOn: false,
@@ -28,6 +28,7 @@ let wanted = false; // the user asked to be connected: reconnect when the socket
 let retry = 0;
 let audioKey = null; // the item the next binary frames belong to
 let inspectorAudio = false;
+let micWarning = ""; // said until the microphone works
 
 // -- screen -----------------------------------------------------------------------------------
 
@@ -169,21 +170,19 @@ async function startAudio() {
   player.port.onmessage = (e) => {
     const m = e.data;
     if (m.type !== "played") return;
-    for (const [key, ms] of m.items) {
-      const [item_id, content_index] = JSON.parse(key);
-      send({ type: "played", item_id, content_index, ms: Math.round(ms) });
-    }
-    state.samplesPlayed = m.items.reduce((a, [, ms]) => a + ms, 0);
+    const [item_id, content_index] = JSON.parse(m.key);
+    send({ type: "played", item_id, content_index, ms: Math.round(m.ms) });
+    state.msPlayed += 100;
   };
   try {
     micStream = await navigator.mediaDevices.getUserMedia({
       audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 },
     });
   } catch (err) {
-    banner(
-      `Microphone refused (${err.name}): allow it in the address bar and reconnect. You can still type.`,
-      "warn"
-    );
+    micWarning = `Microphone refused (${err.name}): allow it in the address bar and reconnect. You can still type.`;
+    banner(micWarning, "warn");
+    ctx.close();
+    ctx = null;
     return;
   }
   const source = ctx.createMediaStreamSource(micStream);
@@ -195,7 +194,7 @@ async function startAudio() {
   };
   source.connect(micNode);
   state.micOn = true;
-  $("mute").disabled = false;
+  micWarning = "";
 }
 
 function play(data) {
@@ -221,12 +220,14 @@ function send(msg) {
 
 function connectSocket() {
   const proto = location.protocol === "https:" ? "wss" : "ws";
-  ws = new WebSocket(`${proto}://${location.host}/ws?token=${encodeURIComponent(token)}`);
-  ws.binaryType = "arraybuffer";
-  ws.onopen = () => {
+  const socket = new WebSocket(`${proto}://${location.host}/ws?token=${encodeURIComponent(token)}`);
+  ws = socket;
+  socket.binaryType = "arraybuffer";
+  socket.onopen = () => {
     retry = 0;
   };
-  ws.onmessage = (e) => {
+  socket.onmessage = (e) => {
+    if (socket !== ws) return;
     if (typeof e.data !== "string") return play(e.data);
     const m = JSON.parse(e.data);
     switch (m.type) {
@@ -243,6 +244,9 @@ function connectSocket() {
       case "hello":
         $("loading").hidden = true;
         state.connected = true;
+        if (player) player.port.postMessage({ type: "reset" }); // audio of the old socket
+        audioKey = null;
+        $("mute").disabled = !state.micOn;
         $("transcript").replaceChildren();
         state.entries.clear();
         for (const entry of m.entries) {
@@ -253,8 +257,11 @@ function connectSocket() {
         $("agent").textContent = m.agent;
         $("language").value = m.language;
         setStatus(m.status);
-        banner(m.resumed ? "Reconnected: the conversation goes on." : "", "ok");
-        if (m.resumed) setTimeout(() => banner(""), 3000);
+        if (micWarning) banner(micWarning, "warn");
+        else if (m.resumed) {
+          banner("Reconnected: the conversation goes on.", "ok");
+          setTimeout(() => !micWarning && banner(""), 3000);
+        } else banner("");
         $("message").disabled = $("send").disabled = $("stop").disabled = false;
         $("connect").textContent = "Disconnect";
         $("agent").title = `answered by the ${m.engine}`;
@@ -291,11 +298,16 @@ function connectSocket() {
         break;
     }
   };
-  ws.onclose = (e) => {
+  socket.onclose = (e) => {
+    if (socket !== ws) return; // an older socket, replaced on purpose
     state.connected = false;
     $("message").disabled = $("send").disabled = true;
     if (!wanted) return;
-    if (e.code !== 1008 && retry < 8) {
+    if (e.code >= 4000 && e.code < 5000) {
+      // ended, taken over by a newer socket, or could not start: reconnecting would not help
+      banner(`${e.reason || "The conversation has ended"}. Reload the page to start a new one.`, "error");
+      disconnect();
+    } else if (retry < 8) {
       retry++;
       state.reconnects++;
       const wait = Math.min(5000, 250 * 2 ** Math.min(retry, 5));
@@ -323,11 +335,15 @@ async function connect() {
   $("connect").disabled = false;
 }
 
+// Disconnect pauses: the conversation waits on the server (60 s) for Connect; leaving the
+// page ends it (pagehide sends "bye").
 function disconnect() {
   wanted = false;
-  if (ws) ws.close(1000);
+  const socket = ws;
   ws = null;
-  stopPlayback();
+  if (socket) socket.close(1000);
+  if (player) player.port.postMessage({ type: "flush" });
+  audioKey = null;
   if (ctx) ctx.suspend();
   setStatus("not connected");
   $("connect").textContent = "Connect";
@@ -337,6 +353,7 @@ function disconnect() {
 // -- controls ---------------------------------------------------------------------------------
 
 $("connect").onclick = () => (wanted ? disconnect() : connect());
+window.addEventListener("pagehide", () => send({ type: "bye" }));
 $("mute").onclick = () => {
   muted = !muted;
   $("mute").textContent = muted ? "Unmute" : "Mute";

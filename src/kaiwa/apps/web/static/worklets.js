@@ -32,28 +32,36 @@ class Player extends AudioWorkletProcessor {
   constructor() {
     super();
     this.queue = []; // {key, samples: Float32Array, offset}
-    this.played = new Map(); // key -> samples played
+    this.played = new Map(); // key -> samples played (the last few items)
+    this.current = null; // the item playing (or last played)
+    this.reported = -1;
     this.fade = 0;
     this.last = 0;
     this.sinceReport = 0;
     this.port.onmessage = (e) => {
       const m = e.data;
       if (m.type === "audio") this.queue.push({ key: m.key, samples: m.samples, offset: 0 });
-      else if (m.type === "flush") {
+      else if (m.type === "reset") {
         this.queue = [];
-        this.fade = 120;
+        this.current = null;
+      } else if (m.type === "flush") {
         this.report(true);
+        this.queue = [];
+        this.fade = this.last === 0 ? 0 : 120;
       }
     };
   }
 
+  // Every 100 ms, the item being played and how much of it has played, when that changed.
   report(force) {
-    if (!force && this.sinceReport < 2400) return; // every 100 ms
+    if (!force && this.sinceReport < 2400) return;
     this.sinceReport = 0;
-    const out = [];
-    for (const [key, n] of this.played) out.push([key, (n / 24000) * 1000]);
-    this.port.postMessage({ type: "played", items: out, queued: this.queued() });
-    if (this.played.size > 8) this.played.delete(this.played.keys().next().value);
+    const key = this.current;
+    if (key === null) return;
+    const n = this.played.get(key) || 0;
+    if (n === this.reported && !force) return;
+    this.reported = n;
+    this.port.postMessage({ type: "played", key, ms: (n / 24000) * 1000 });
   }
 
   queued() {
@@ -69,12 +77,17 @@ class Player extends AudioWorkletProcessor {
       const c = this.queue[0];
       const n = Math.min(out.length - i, c.samples.length - c.offset);
       out.set(c.samples.subarray(c.offset, c.offset + n), i);
+      if (c.key !== this.current) {
+        this.current = c.key;
+        if (this.played.size > 8) this.played.delete(this.played.keys().next().value);
+      }
       this.played.set(c.key, (this.played.get(c.key) || 0) + n);
       c.offset += n;
       i += n;
       if (c.offset >= c.samples.length) this.queue.shift();
     }
     if (i > 0) this.last = out[i - 1];
+    else if (this.fade === 0) this.last = 0; // idle: a later flush has nothing to fade
     for (; i < out.length; i++) {
       out[i] = this.fade > 0 ? (this.last * this.fade--) / 120 : 0;
     }
