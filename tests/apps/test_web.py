@@ -401,6 +401,16 @@ def test_bad_messages_get_clear_errors_and_the_page_goes_on(web_url: str) -> Non
                 await ws.send(frame)
                 error = await reply("error")
                 assert said in error["message"], (frame[:40], error)
+            for _ in range(41):  # faster than a person: refused, said so
+                await ws.send(json.dumps({"type": "language", "language": "en"}))
+            assert "messages a second" in (await reply("error"))["message"]
+            for _ in range(3):  # 3 s of audio at once: too fast
+                await ws.send(b"\x00" * 48_000)
+            errors = [(await reply("error"))["message"]]
+            while "real time" not in errors[-1] and len(errors) < 50:  # the flood's come first
+                errors.append((await reply("error"))["message"])
+            assert "real time" in errors[-1], errors
+            await asyncio.sleep(2.5)
             await ws.send(json.dumps({"type": "text", "text": "Hello!"}))
             added = await reply("entry")  # the page still works
             assert added["entry"]["kind"] == "user" and added["entry"]["text"] == "Hello!"

@@ -76,6 +76,11 @@ CLOSE_REPLACED = 4001
 """Close code: the tab's conversation was taken by a newer socket."""
 CLOSE_FAILED = 4002
 """Close code: the conversation could not start."""
+MESSAGES_PER_S = 20.0
+"""JSON messages a page may send per second (bursts of twice that)."""
+AUDIO_SPEED = 1.5
+"""A page may send audio at most this much faster than real time (with a 2 s burst): the engine
+is shared, and a page flooding it would slow the others."""
 OUTBOX = 1_024
 """Frames queued for a page; a page that falls this far behind loses its socket (and reconnects)."""
 LANGUAGES = ("en", "ja")
@@ -156,6 +161,24 @@ class _EngineLoader:
         if self.ready.is_set():
             return {"state": "ready"}
         return {"state": "loading", "step": self.step, "done": self.done, "total": self.total}
+
+
+class _Bucket:
+    """A token bucket: ``rate`` per second, up to ``burst`` at once."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.level = burst
+        self.at = time.monotonic()
+
+    def take(self, amount: float = 1.0) -> bool:
+        now = time.monotonic()
+        self.level = min(self.burst, self.level + (now - self.at) * self.rate)
+        self.at = now
+        if self.level < amount:
+            return False
+        self.level -= amount
+        return True
 
 
 class _PagePlayback(RealtimePlaybackTracker):
@@ -240,6 +263,8 @@ class Page(RealtimeModelListener):
         self._tools = 0
         self._task: asyncio.Task[None] | None = None
         self._warming: asyncio.Task[None] | None = None
+        self._messages = _Bucket(MESSAGES_PER_S, 2 * MESSAGES_PER_S)
+        self._audio = _Bucket(AUDIO_SPEED * 48_000, 2 * 48_000)  # bytes of 24 kHz PCM16
 
     # -- the session ---------------------------------------------------------------------------
 
@@ -487,6 +512,9 @@ class Page(RealtimeModelListener):
                 }
             )
             self.approvals[event.call_id] = entry
+            self._speech_stopped_at = None  # waiting for a person is not the engine's latency
+            while len(self.approvals) > MAX_ENTRIES:
+                self.approvals.pop(next(iter(self.approvals)))
         elif kind == "handoff":
             self._entry(
                 {"kind": "handoff", "from": event.from_agent.name, "to": event.to_agent.name}
@@ -511,10 +539,18 @@ class Page(RealtimeModelListener):
                 f"audio frames are PCM16 (an even number of bytes) of at most {MAX_AUDIO_FRAME} "
                 f"bytes; got {len(data)}"
             )
+        if not self._audio.take(len(data)):
+            raise ValueError(
+                f"audio is sent faster than {AUDIO_SPEED}x real time: this frame was not heard"
+            )
         await self.session.send_audio(data)
 
     async def receive(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
+        if kind != "played" and not self._messages.take():
+            raise ValueError(
+                f"more than {MESSAGES_PER_S:.0f} messages a second: this {kind!r} was not taken"
+            )
         if kind == "text":
             text = message.get("text")
             if not isinstance(text, str) or not text.strip():
