@@ -79,8 +79,10 @@ CLOSE_FAILED = 4002
 MESSAGES_PER_S = 20.0
 """JSON messages a page may send per second (bursts of twice that)."""
 AUDIO_SPEED = 1.5
-"""A page may send audio at most this much faster than real time (with a 2 s burst): the engine
-is shared, and a page flooding it would slow the others."""
+"""A page may send audio at most this much faster than real time (beyond `AUDIO_BURST_S`): the
+engine is shared, and a page flooding it would slow the others."""
+AUDIO_BURST_S = 10.0
+"""Seconds of audio a page may send at once, beyond the steady rate."""
 OUTBOX = 1_024
 """Frames queued for a page; a page that falls this far behind loses its socket (and reconnects)."""
 LANGUAGES = ("en", "ja")
@@ -264,7 +266,9 @@ class Page(RealtimeModelListener):
         self._task: asyncio.Task[None] | None = None
         self._warming: asyncio.Task[None] | None = None
         self._messages = _Bucket(MESSAGES_PER_S, 2 * MESSAGES_PER_S)
-        self._audio = _Bucket(AUDIO_SPEED * 48_000, 2 * 48_000)  # bytes of 24 kHz PCM16
+        # Bytes of 24 kHz PCM16. The burst lets a page catch up after a stall (its frames
+        # queue while the agent warms up, or on a slow network) without being cut.
+        self._audio = _Bucket(AUDIO_SPEED * 48_000, AUDIO_BURST_S * 48_000)
 
     # -- the session ---------------------------------------------------------------------------
 
