@@ -255,7 +255,10 @@ function connectSocket() {
         }
         $("empty").hidden = m.entries.length > 0;
         $("agent").textContent = m.agent;
-        $("language").value = m.language;
+        if (!m.resumed && $("language").value !== m.language) {
+          // chosen before connecting: the new conversation starts in it
+          send({ type: "language", language: $("language").value });
+        } else $("language").value = m.language;
         setStatus(m.status);
         if (micWarning) banner(micWarning, "warn");
         else if (m.resumed) {
