@@ -334,8 +334,8 @@ def test_a_refused_microphone_is_said_plainly_and_typing_still_works(
         try:
             t = Tab(browser.new_page(viewport={"width": 1200, "height": 800}), "no-mic")
             t.page.goto(web_url)
-            t.connect()
-            assert t.page.is_visible("#banner")
+            t.connect()  # the microphone is asked for once the conversation is ready
+            t.wait("the refusal said", lambda: t.page.is_visible("#banner"))
             banner = t.page.text_content("#banner") or ""
             assert "Microphone refused" in banner and "still type" in banner, banner
             assert not t.state("micOn")

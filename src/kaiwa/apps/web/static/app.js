@@ -29,6 +29,7 @@ let retry = 0;
 let audioKey = null; // the item the next binary frames belong to
 let inspectorAudio = false;
 let micWarning = ""; // said until the microphone works
+let micAsked = false; // asked for the microphone since Connect was pressed
 
 // -- screen -----------------------------------------------------------------------------------
 
@@ -174,6 +175,12 @@ async function startAudio() {
     send({ type: "played", item_id, content_index, ms: Math.round(m.ms) });
     state.msPlayed += 100;
   };
+}
+
+// The microphone opens once the conversation is ready (after "hello"): what is said while the
+// agent is still loading would not be heard in time, so it is not captured at all.
+async function startMic() {
+  micAsked = true;
   try {
     micStream = await navigator.mediaDevices.getUserMedia({
       audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 },
@@ -181,20 +188,19 @@ async function startAudio() {
   } catch (err) {
     micWarning = `Microphone refused (${err.name}): allow it in the address bar and reconnect. You can still type.`;
     banner(micWarning, "warn");
-    ctx.close();
-    ctx = null;
     return;
   }
   const source = ctx.createMediaStreamSource(micStream);
   micNode = new AudioWorkletNode(ctx, "kaiwa-capture", { numberOfInputs: 1, numberOfOutputs: 0 });
   micNode.port.onmessage = (e) => {
-    if (!muted && ws && ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 256 * 1024) {
+    if (!muted && state.connected && ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 256 * 1024) {
       ws.send(e.data);
     }
   };
   source.connect(micNode);
   state.micOn = true;
   micWarning = "";
+  $("mute").disabled = false;
 }
 
 function play(data) {
@@ -247,6 +253,7 @@ function connectSocket() {
         if (player) player.port.postMessage({ type: "reset" }); // audio of the old socket
         audioKey = null;
         $("mute").disabled = !state.micOn;
+        if (!state.micOn && !micAsked && ctx) startMic();
         $("transcript").replaceChildren();
         state.entries.clear();
         for (const entry of m.entries) {
@@ -326,6 +333,7 @@ function connectSocket() {
 
 async function connect() {
   wanted = true;
+  micAsked = false;
   $("connect").disabled = true;
   setStatus("connecting");
   try {
