@@ -6,6 +6,7 @@ recordings: it must answer finished sentences sooner and cut off no more mid-sen
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import numpy as np
@@ -100,3 +101,43 @@ async def test_speech_events_carry_audio_positions(vad_model: Any, asr: Any) -> 
     assert abs(started.audio_start_ms - 500) <= 150
     turn = next(e for _, e in events if e.kind == "turn_ended")
     assert turn.audio is not None and turn.audio.size > 16000  # the whole utterance, padded
+
+
+async def test_a_burst_keeps_the_start_of_speech_the_vad_has_not_reached(
+    vad_model: Any, asr: Any
+) -> None:
+    # A client sends 20 s at once; the VAD (run by the batcher in a thread) is still on the
+    # first 10 s when the rest arrives. Trimming the idle audio must keep what the VAD has
+    # not heard yet: it once kept only the newest 400 ms, so "Hello there." lost its start
+    # and was heard as "you".
+    import time
+
+    from kaiwa.engine.vad import VadBatcher
+
+    speech = piper("Hello there.")
+    clip = np.concatenate([silence(18_000), speech, silence(1500)])
+    events: list[ListenerEvent] = []
+    listener = TurnListener(
+        vad_model, asr, events.append, mode="server_vad", batcher=VadBatcher()
+    )
+    half, step = 10 * 16000, 1600
+    for i in range(0, half, step):
+        listener.push(clip[i : i + step])
+    await asyncio.sleep(0)  # the batcher's pass starts in its thread...
+    while listener.backlog_ms:  # ...and takes the first 10 s; its result waits for the loop
+        time.sleep(0.001)
+    for i in range(half, clip.size, step):
+        listener.push(clip[i : i + step])
+    while not any(e.kind == "turn_ended" for e in events):
+        await listener.caught_up()
+        await asyncio.sleep(0.01)
+    turn = next(e for e in events if e.kind == "turn_ended")
+    loud = np.nonzero(np.abs(speech) > 0.02)[0]
+    assert turn.audio is not None
+    assert turn.audio_start_ms <= 18_000 + loud[0] // 16
+    # The turn's audio is the clip from its start: all of the speech, nothing moved.
+    start = turn.audio_start_ms * 16
+    assert np.array_equal(turn.audio, clip[start : start + turn.audio.size])
+    assert start + turn.audio.size >= 18_000 * 16 + loud[-1]
+    heard = asr.transcribe(turn.audio, language="en").text.lower()
+    assert "hello" in heard

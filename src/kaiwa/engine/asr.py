@@ -26,7 +26,9 @@ WINDOW_PAD_S = 10
 five synthetic voices: WER 0.140 with 10 s, 0.132-0.137 with 7-9 s, 0.155 with 6 s; but 6-8 s
 mishear one of the ten sentences of ``tests/engine/test_asr.py``, and with 9 s a short "Hello
 there." sent in a burst was heard as "you" or "there." in 2 runs of 16 (10 s: 0 of 10). 9 s
-would save ~10 ms; not worth it."""
+would save ~10 ms; not worth it. (Those burst misses were at least partly a listener bug,
+fixed since: idle audio was trimmed from the newest end while the VAD ran behind, cutting
+the start of the speech. The 9 s figure has not been measured again.)"""
 
 
 @dataclass(frozen=True)

@@ -190,15 +190,21 @@ class TurnListener:
             self._emit(ListenerEvent("speech_stopped", audio_end_ms=end))
             self._end_turn(end)
 
-    def _turn_audio(self) -> Float:
+    @property
+    def _heard_samples(self) -> int:
+        """Where the VAD is: audio pushed beyond it (a burst) is not in this turn yet."""
+        return min(self._audio_samples, self._vad.audio_ms * SAMPLE_RATE // 1000)
+
+    def _turn_audio(self, *, until_heard: bool = True) -> Float:
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.float32)
         self._audio = [audio]
         offset = self._audio_samples - audio.size
-        return audio[max(0, self._turn_start_sample - offset) :]
+        end = (self._heard_samples if until_heard else self._audio_samples) - offset
+        return audio[max(0, self._turn_start_sample - offset) : max(0, end)]
 
     def _start_partial(self) -> None:
         audio = self._turn_audio()
-        self._partial_samples = self._audio_samples
+        self._partial_samples = self._heard_samples
         self._partial = asyncio.get_running_loop().create_task(self._transcribe(audio))
         self._partial.add_done_callback(self._partial_done)
 
@@ -251,21 +257,27 @@ class TurnListener:
             self._vad.end_speech()
 
     def commit(self) -> Float:
-        """End the turn now (manual mode or an explicit commit); returns its audio."""
-        audio = self._turn_audio()
+        """End the turn now (manual mode or an explicit commit); returns its audio (all of
+        the audio pushed, heard by the VAD or not)."""
+        audio = self._turn_audio(until_heard=False)
         self._in_turn = False
         self._drop_partial()
         return audio
 
     def _trim(self) -> None:
-        """Keep only what the current or next turn may need (bounded memory)."""
+        """Keep only what the current or next turn may need (bounded memory): the prefix
+        padding before where the VAD is, and all the audio pushed beyond it (in a burst the
+        VAD runs behind; trimming from the newest audio lost the start of the next turn)."""
         if self._in_turn:
             return
         keep = (self.config.prefix_padding_ms + 100) * SAMPLE_RATE // 1000
-        if self._audio_samples and sum(a.size for a in self._audio) > 4 * keep:
-            audio = np.concatenate(self._audio)[-keep:]
+        stored = sum(a.size for a in self._audio)
+        first = self._audio_samples - stored  # the stored audio's first sample
+        cut = max(first, self._heard_samples - keep)
+        if cut - first > 3 * keep:
+            audio = np.concatenate(self._audio)[cut - first :]
             self._audio = [audio]
-            self._turn_start_sample = self._audio_samples - audio.size
+            self._turn_start_sample = cut
 
 
 async def replay(
