@@ -117,9 +117,7 @@ async def test_a_burst_keeps_the_start_of_speech_the_vad_has_not_reached(
     speech = piper("Hello there.")
     clip = np.concatenate([silence(18_000), speech, silence(1500)])
     events: list[ListenerEvent] = []
-    listener = TurnListener(
-        vad_model, asr, events.append, mode="server_vad", batcher=VadBatcher()
-    )
+    listener = TurnListener(vad_model, asr, events.append, mode="server_vad", batcher=VadBatcher())
     half, step = 10 * 16000, 1600
     for i in range(0, half, step):
         listener.push(clip[i : i + step])
