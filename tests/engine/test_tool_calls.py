@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
-from kaiwa.engine.tool_calls import made_up, names_no_tool
+from kaiwa.engine.tool_calls import made_up, names_no_tool, parse_calls
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant.")
 WEATHER = ToolSpec("get_weather", "Weather.", {"type": "object", "required": ["city"]})
@@ -97,3 +97,33 @@ def test_optional_arguments_are_the_models_to_choose() -> None:
 )
 def test_calls_to_functions_we_do_not_have(written: str, no_tool: bool) -> None:
     assert names_no_tool(written, [WEATHER, TIMER]) is no_tool
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call>',
+        '{"name": "get_weather", "arguments": {"city": "Paris"}}',  # the tag dropped
+        '```json\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n```',
+        # Qwen2.5-Coder 1.5B's habits: its own tag, and braces doubled as in a format string.
+        '<tools>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tools>',
+        '{{"name": "get_weather", "arguments": {{"city": "Paris"}}}}',
+        '<tools>\n{{"name": "get_weather", "arguments": {"city": "Paris"}}}\n</tools>',
+    ],
+)
+def test_calls_are_read_in_the_shapes_qwen_writes_them(written: str) -> None:
+    calls = parse_calls(written, [WEATHER, TIMER])
+    assert calls is not None and [(c.name, json.loads(c.arguments)) for c in calls] == [
+        ("get_weather", {"city": "Paris"})
+    ]
+
+
+def test_a_call_that_does_not_fit_its_schema_is_not_read() -> None:
+    strict = ToolSpec(
+        "get_weather",
+        "Weather.",
+        {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    )
+    assert parse_calls('{"name": "get_weather", "arguments": {"town": "Paris"}}', [strict]) is None
+    assert parse_calls('{"name": "get_weather", "arguments": {"city": 3}}', [strict]) is None
+    assert parse_calls("It is sunny in Paris.", [strict]) is None

@@ -54,7 +54,7 @@ __all__ = [  # the stage's interface is in `chat`; named here too, where it alwa
 ]
 
 TOOL_OPEN = "<tool_call>"
-_CALL_OPENINGS = (TOOL_OPEN, "```")  # Qwen writes calls in a tag, or fenced as JSON
+_CALL_OPENINGS = (TOOL_OPEN, "<tools>", "```")  # Qwen writes calls in a tag, or fenced as JSON
 USER_TURN = b"<|im_end|>\n<|im_start|>user\n"  # what follows a reply in the chat template
 TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
 NO_TOOL_HINT = "(Answer in words, without a tool. If something is missing, ask for it.)"

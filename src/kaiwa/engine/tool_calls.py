@@ -16,7 +16,8 @@ from .text import is_japanese
 
 __all__ = ["answered", "call_schema", "made_up", "names_no_tool", "parse_calls"]
 
-_CALL_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.S)
+_CALL_BLOCK = re.compile(r"<(tool_call|tools)>\s*(.*?)\s*(?:</\1>|$)", re.S)
+"""A call in Qwen's tag; Qwen2.5-Coder 1.5B writes ``<tools>`` instead."""
 _JSON_TYPES: dict[str, type | tuple[type, ...]] = {
     "string": str,
     "integer": int,
@@ -50,7 +51,7 @@ def _fits(value: Any, schema: Mapping[str, Any]) -> bool:
 
 def parse_calls(text: str, tools: Sequence[ToolSpec]) -> list[ToolCall] | None:
     """Tool calls written freely by the model, if every one is valid for its tool's schema."""
-    bodies = _CALL_BLOCK.findall(text) or [text]
+    bodies = [body for _, body in _CALL_BLOCK.findall(text)] or [text]
     by_name = {t.name: t for t in tools}
     calls = []
     for body in bodies:
@@ -64,12 +65,20 @@ def parse_calls(text: str, tools: Sequence[ToolSpec]) -> list[ToolCall] | None:
 
 
 def _call_json(body: str) -> dict[str, Any] | None:
-    body = body.strip().removeprefix("```json").strip()
-    try:
-        data, _ = json.JSONDecoder().raw_decode(body)  # ignores a trailing tag or fence
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
+    body = body.strip().removeprefix("```json").removeprefix("```").strip()
+    for attempt in (body, _single_braces(body)):
+        try:
+            data, _ = json.JSONDecoder().raw_decode(attempt)  # ignores a trailing tag or fence
+        except ValueError:
+            continue
+        return data if isinstance(data, dict) else None
+    return None
+
+
+def _single_braces(body: str) -> str:
+    """``{{"name": ..., "arguments": {{...}}}}`` (braces doubled, as in a format string, a
+    habit of Qwen2.5-Coder 1.5B) as plain JSON."""
+    return body.replace("{{", "{").replace("}}", "}") if body.startswith("{{") else body
 
 
 _WORDS = re.compile(r"[^\W_]+")
@@ -90,7 +99,7 @@ def names_no_tool(text: str, tools: Sequence[ToolSpec]) -> bool:
     (``get_current_weather`` for ``get_weather``) is taken as that tool.
     """
     ours = [_plain_name(t.name) for t in tools]
-    for body in _CALL_BLOCK.findall(text) or [text]:
+    for body in [body for _, body in _CALL_BLOCK.findall(text)] or [text]:
         data = _call_json(body)
         name = data.get("name") if data is not None else None
         if isinstance(name, str) and not difflib.get_close_matches(
