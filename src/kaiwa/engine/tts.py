@@ -11,7 +11,7 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -144,12 +144,35 @@ class KokoroSynthesizer:
                 return
             with self._lock:
                 try:
-                    audio, _ = self._kokoro.synthesize(
-                        sentence, voice=self.voice, speed=speed, sentence_pause=0.0
-                    )
+                    try:
+                        audio = self._say(sentence, speed)
+                    except ModuleNotFoundError:
+                        # A kanji OpenJTalk's dictionary does not know (彁): pyopenjtalk-plus
+                        # then asks sudachidict, which is not installed. Say the rest.
+                        audio = self._say(_known_kanji_only(sentence), speed)
                 except Exception as exc:
                     raise EngineError(f"Japanese speech synthesis failed: {exc}") from exc
             yield np.asarray(audio, dtype=np.float32)
+
+    def _say(self, sentence: str, speed: float) -> Any:
+        audio, _ = self._kokoro.synthesize(
+            sentence, voice=self.voice, speed=speed, sentence_pause=0.0
+        )
+        return audio
+
+
+def _known_kanji_only(text: str) -> str:
+    """``text`` without the kanji OpenJTalk cannot read (its plain front end reads them as
+    a pause)."""
+    import pyopenjtalk
+
+    nodes = pyopenjtalk.run_frontend(text, use_vanilla=True)
+    unknown = {
+        n["string"]
+        for n in nodes
+        if n["pos"] == "記号" and n["pron"] == "、" and n["string"] not in "、,，"
+    }
+    return "".join(c for c in text if c not in unknown)
 
 
 _JA_SENTENCE = re.compile(r"(?<=[。！？!?\n])")
