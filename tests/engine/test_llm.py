@@ -253,3 +253,48 @@ def test_a_short_shared_prefix_is_not_worth_a_restore(llm: Any, monkeypatch: Any
     ask("What is the capital of Spain?")
     assert loads == []  # ...but not restored for the few tokens it shares with this question
     assert llm.last_evaluated_tokens < 25  # the instructions and tools were not evaluated again
+
+
+SUPPORT = ChatMessage(
+    "system",
+    "You are customer support for an online shop. Look orders up with get_order_status and "
+    "start refunds with request_refund. Ask for the order number if you need it.",
+)
+ORDER_TOOLS = [
+    ToolSpec(
+        "get_order_status",
+        "Look up where an order is.",
+        {
+            "type": "object",
+            "properties": {"order_number": {"type": "string"}},
+            "required": ["order_number"],
+        },
+    ),
+    ToolSpec(
+        "request_refund",
+        "Start a refund for an order.",
+        {
+            "type": "object",
+            "properties": {"order_number": {"type": "string"}, "reason": {"type": "string"}},
+            "required": ["order_number", "reason"],
+        },
+    ),
+]
+
+
+# From the dev half of bench/quality (never the test half): requests missing the value a call
+# needs. The model tends to fill one in ("12345", "Tokyo"); the call must not be made.
+@pytest.mark.parametrize(
+    ("system", "tools", "request_"),
+    [
+        (SUPPORT, ORDER_TOOLS, "Where's my order?"),  # en-support-21
+        (SUPPORT, ORDER_TOOLS, "Hi!"),  # en-support-25
+        (SYSTEM, TOOLS, "今日の天気どう？"),  # ja-weather-11
+    ],
+)
+def test_no_call_with_values_nobody_gave(
+    llm: Any, system: ChatMessage, tools: list[ToolSpec], request_: str
+) -> None:
+    for _ in range(3):  # sampled: each time
+        deltas = list(llm.stream([system, ChatMessage("user", request_)], tools, max_tokens=40))
+        assert not [d.tool_call for d in deltas if d.tool_call], deltas

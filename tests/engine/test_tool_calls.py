@@ -41,10 +41,24 @@ def made_up_call(
         ("Turn on the lights in the lounge.", {"room": ("enum", "living_room")}),
         ("Weather in Springfield?", {"city": "Springfield", "state": "IL"}),  # one is enough
         ("Weather in Zurich?", {"city": "Zürich"}),  # accents do not count
-        ("東京の天気は？", {"city": "Tokyo"}),  # Japanese: not checked
+        ("東京の天気は？", {"city": "Tokyo"}),  # Japanese: by the name's sound
+        ("東京の天気は？", {"city": "東京"}),
+        ("じゃあ神戸は？", {"city": "Kobe"}),
+        ("シアトルの天気を教えて", {"city": "Seattle"}),
+        ("子供部屋の電気を消して", {"room": "子供部屋"}),
         ("Hi!", {}),
         ("Booking ABC 123, seat 14 C please.", {"booking": "ABC123", "seat": "14C"}),
         ("My number is abc-123.", {"booking": "ABC123"}),
+        # Identifiers spelled out, as a recogniser writes them:
+        ("order number four seven one oh nine", {"order": "47109"}),
+        ("confirmation d f g four four one, seat 27 D", {"booking": "DFG441", "seat": "27D"}),
+        ("予約番号はエックスワイゼット456です", {"booking": "XYZ456"}),
+        ("注文番号は六二〇八一です", {"order": "62081"}),
+        ("It's 66 03 91.", {"order": "660391"}),
+        # Free text is the model's wording: a question, a reason, a long phrase.
+        ("How many bags can I check?", {"question": "baggage allowance"}),
+        ("It arrived broken.", {"reason": "damaged item"}),
+        ("I'm six foot five, is there more room?", {"topic": "seats with extra legroom"}),
     ],
 )
 def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, Any]) -> None:
@@ -61,6 +75,12 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
         # Identifiers nobody said, even beside a value that was said:
         ("I want to change my seat.", {"booking": "1234567890", "seat": "12A"}),
         ("Change my seat to 14C.", {"booking": "ABC123", "seat": "14C"}),
+        ("Where's my order?", {"order": "12345"}),  # a number the model made up
+        ("今日の天気どう？", {"city": "Tokyo"}),  # Japanese: nobody said Tokyo
+        ("こんにちは", {"city": "東京"}),
+        ("週末ソウルに行くんですけど", {"city": "大阪"}),
+        ("返金してほしいんですけど。", {"order": "1234567890"}),  # in Japanese too
+        ("Bag's twenty-two by fourteen inches.", {"booking": "XK22"}),
     ],
 )
 def test_values_nobody_said_are_made_up(said: str, arguments: dict[str, Any]) -> None:

@@ -38,7 +38,13 @@ from .chat import (
     ToolSpec,
     choose_tools,
 )
-from .tool_calls import answered, call_schema, made_up, names_no_tool, parse_calls
+from .tool_calls import (
+    answered,
+    call_schema,
+    made_up,
+    names_no_tool,
+    parse_calls,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +106,29 @@ def without_handoffs(messages: Sequence[ChatMessage]) -> Sequence[ChatMessage]:
             m = dataclasses.replace(m, tool_calls=tuple(calls))
         kept.append(m)
     return kept
+
+
+GRAMMAR_MAX_STRING = 120
+"""Characters a string argument may have under the grammar (unless its schema says): a small
+model forced into a value may repeat a digit until the token budget runs out
+("12345678901234567890...")."""
+
+
+def _bounded(schema: Any) -> Any:
+    """``schema`` with a ``maxLength`` on every string without one (for the grammar only;
+    calls are still checked against the tool's own schema)."""
+    if isinstance(schema, list):
+        return [_bounded(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _bounded(v) for k, v in schema.items()}
+    if (
+        out.get("type") == "string"
+        and "maxLength" not in out
+        and not {"enum", "const"} & out.keys()
+    ):
+        out["maxLength"] = GRAMMAR_MAX_STRING
+    return out
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -168,6 +197,7 @@ class LocalLLM:
         self.temperature = temperature
         self.ground_calls = True
         """Answer in words instead of making a call whose text arguments nobody said."""
+
         self._lock = threading.Lock()
         self._grammars: dict[str, Any] = {}
         self.last_prompt_tokens = 0
@@ -275,7 +305,7 @@ class LocalLLM:
 
         key = json.dumps([[t.name, dict(t.parameters)] for t in tools], sort_keys=True)
         if key not in self._grammars:
-            gbnf = json_schema_to_gbnf(json.dumps(call_schema(tools)))
+            gbnf = json_schema_to_gbnf(json.dumps(_bounded(call_schema(tools))))
             self._grammars[key] = LlamaGrammar.from_string(gbnf, verbose=False)
         return self._grammars[key]
 
@@ -393,7 +423,12 @@ class LocalLLM:
                 yield from self._text(in_words(), max_tokens, cancel)
                 return
             if calls is None:  # a tool of ours, malformed: generate it again, under the grammar
-                calls = list(self._grammar_calls(prompt, callable_tools, cancel))
+                try:
+                    calls = list(self._grammar_calls(prompt, callable_tools, cancel))
+                except EngineError:  # it ran on past its budget: say something instead
+                    logger.warning("the model could not write its tool call", exc_info=True)
+                    yield from self._text(in_words(), max_tokens, cancel)
+                    return
             tools = {t.name: t for t in callable_tools}
             if self.ground_calls and any(
                 c.name not in tools or made_up(c, tools[c.name], messages) for c in calls
@@ -467,7 +502,7 @@ class LocalLLM:
     ) -> Iterator[ToolCall]:
         prefix = prompt + TOOL_OPEN + "\n"
         body = "".join(
-            self._complete(prefix, 256, cancel, temperature=0.0, grammar=self._grammar(tools))
+            self._complete(prefix, 512, cancel, temperature=0.0, grammar=self._grammar(tools))
         )
         if cancel is not None and cancel.is_set:
             return

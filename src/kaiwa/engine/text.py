@@ -66,3 +66,59 @@ class ClauseSplitter:
                 lead = len(self._buffer) - len(self._buffer.lstrip())
                 return lead + spaces[self._first_words - 1]
         return None
+
+
+_KANA_ROMAJI = {
+    **dict(zip("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨ", [
+        "a", "i", "u", "e", "o", "ka", "ki", "ku", "ke", "ko", "sa", "shi", "su", "se", "so",
+        "ta", "chi", "tsu", "te", "to", "na", "ni", "nu", "ne", "no", "ha", "hi", "fu", "he",
+        "ho", "ma", "mi", "mu", "me", "mo", "ya", "yu", "yo"], strict=True)),
+    **dict(zip("ラリルレロワヲンガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴ", [
+        "ra", "ri", "ru", "re", "ro", "wa", "o", "n", "ga", "gi", "gu", "ge", "go", "za", "ji",
+        "zu", "ze", "zo", "da", "ji", "zu", "de", "do", "ba", "bi", "bu", "be", "bo", "pa",
+        "pi", "pu", "pe", "po", "vu"], strict=True)),
+    **dict(zip("ァィゥェォャュョ", ["a", "i", "u", "e", "o", "ya", "yu", "yo"], strict=True)),
+}  # fmt: skip
+_KANA = re.compile("[\u30a1-\u30fa]")
+
+
+def romaji(text: str) -> str:
+    """Japanese ``text`` read aloud (by pyopenjtalk) and written in plain Latin letters, long
+    vowels shortened, as names are in English ("東京" -> "tokyo", "札幌" -> "sapporo",
+    "神戸" -> "kobe"). Empty when pyopenjtalk is not installed."""
+    try:
+        import pyopenjtalk
+    except ImportError:
+        return ""
+    # vanilla: no post-processing (some of it needs sudachidict, which is not installed)
+    kana = pyopenjtalk.g2p(text, kana=True, use_vanilla=True)
+    kana = "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in kana)
+    out: list[str] = []
+    double = False
+    for c in kana:
+        if c == "ッ":
+            double = True
+            continue
+        sound = _KANA_ROMAJI.get(c)
+        if sound is None:
+            out.append(" " if c != "ー" else "")
+            double = False
+            continue
+        if c in "ャュョ" and out and len(out[-1]) >= 2 and out[-1].endswith("i"):
+            # キャ -> kya, シャ -> sha, チョ -> cho
+            stem = out.pop()[:-1]
+            sound = stem + sound[1:] if stem in ("sh", "ch", "j") else stem + sound
+        elif c in "ァィゥェォ" and out and out[-1][-1:] in "aiueo":
+            sound = out.pop()[:-1] + sound  # ファ -> fa, ティ -> ti
+        if double:
+            sound = sound[0] + sound
+            double = False
+        out.append(sound)
+    text = "".join(out)
+    # Long vowels as English writes names: "toukyou" -> "tokyo", "oosaka" -> "osaka".
+    return re.sub(r"ou|oo|uu|ee|aa|ii", lambda m: m.group()[0], text)
+
+
+def has_katakana_word(text: str) -> bool:
+    """Whether ``text`` has a katakana word (a foreign name, often: シアトル)."""
+    return bool(re.search("[\u30a1-\u30fa]{2,}", text))

@@ -12,9 +12,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .chat import ChatMessage, ToolCall, ToolSpec
-from .text import is_japanese
+from .text import is_japanese, romaji
 
-__all__ = ["answered", "call_schema", "made_up", "names_no_tool", "parse_calls"]
+__all__ = [
+    "answered",
+    "call_schema",
+    "made_up",
+    "names_no_tool",
+    "parse_calls",
+]
 
 _CALL_BLOCK = re.compile(r"<(tool_call|tools)>\s*(.*?)\s*(?:</\1>|$)", re.S)
 """A call in Qwen's tag; Qwen2.5-Coder 1.5B writes ``<tools>`` instead."""
@@ -114,21 +120,26 @@ def _plain_name(name: str) -> str:
 
 
 def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> bool:
-    """Whether no required free-text argument of ``call`` shares a word with the conversation.
+    """Whether a required argument of ``call`` holds a value nobody gave.
 
     A small model offered a tool calls it for questions it does not fit, with a value of its
-    own ("How are you today?" -> ``get_weather(city="London")``). A value the user gave, even
-    reworded ("remind me to buy milk" -> "Buy milk"), shares a word with what was said; one
-    such value grounds the call (the model may fill in others: a state for a city). An
-    identifier (capitals and digits: a booking number, a seat) must itself have been said by
-    the user (not read in the instructions or a tool's result). Not
-    checked: optional arguments, values the schema constrains (``enum``, ``const``,
-    ``format``), numbers, and conversations in Japanese (no spaces between words, and names
-    are transliterated). Names the model rewrites ("Munich" -> "München") are not recognised.
+    own ("How are you today?" -> ``get_weather(city="London")``), or fills in what the user
+    has not said yet ("Where's my order?" -> ``order_number="12345"``). Two checks:
+
+    - an identifier (capitals and digits: a booking number, a seat; or three digits or more)
+      must itself have been said by the user, in any spelling ("A B C one two three",
+      "エービーシー123", "六二〇八一"), not read in the instructions or a tool's result;
+    - a name (a value of one to three words) must share a word with the conversation; a
+      value the user gave, even reworded, does ("Weather in Zurich?" -> "Zürich"). One such
+      value grounds the call (the model may fill in others: a state for a city). Free text
+      (a question, a reason: a parameter named so, or four words or more) is the model's
+      paraphrase and is not checked ("How many bags can I check?" -> "baggage allowance").
+
+    Not checked: optional arguments, values the schema constrains (``enum``, ``const``,
+    ``format``) and numbers (computed: "two more degrees"). In Japanese, a name is compared by
+    its sound (東京 is "Tokyo"; `_said_in_japanese`).
     """
     said_text = " ".join(m.content for m in messages)
-    if is_japanese(said_text):
-        return False
     try:
         arguments = json.loads(call.arguments or "{}")
     except ValueError:
@@ -136,30 +147,100 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
     if not isinstance(arguments, dict):
         return False
     properties = tool.parameters.get("properties", {})
-    values = []
+    values: list[tuple[str, str]] = []  # (parameter, value)
     for key in tool.parameters.get("required", ()):
         schema = properties.get(key, {}) if isinstance(properties, dict) else {}
         if isinstance(schema, dict) and {"enum", "const", "format"} & schema.keys():
             continue
         value = arguments.get(key)
-        values += [value] if isinstance(value, str) else []
-        values += [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-    said_code = _code(" ".join(m.content for m in messages if m.role == "user"))
-    if any(_is_code(v) and _code(v) not in said_code for v in values):
+        values += [(key, value)] if isinstance(value, str) else []
+        values += [(key, v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    said_code = _code(_spelled(" ".join(m.content for m in messages if m.role == "user")))
+    if any(_is_code(v) and _code(v) not in said_code for _, v in values):
         return True  # a booking number or seat nobody said ("1234567890", "12A")
-    checkable = [words for words in map(_words, values) if words]
+    names = [v for key, v in values if not _is_code(v) and not _free_text(key, v)]
+    if is_japanese(said_text):
+        names = [v for v in names if v.strip()]
+        return bool(names) and not any(_said_in_japanese(v, said_text) for v in names)
+    checkable = [words for words in map(_words, names) if words]
     said = _words(said_text)
     return bool(checkable) and not any(words & said for words in checkable)
 
 
-_CODE = re.compile(r"(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9-]{2,}|\d{6,}")
+def _said_in_japanese(value: str, said: str) -> bool:
+    """Whether a name was said in a Japanese conversation, in kanji or kana ("東京"), or
+    transliterated by the model ("Tokyo", "Sapporo"; a foreign name said in katakana is
+    compared by its sound: シアトル for "Seattle")."""
+    if value in said:
+        return True
+    heard = romaji(said).replace(" ", "")
+    if not heard:  # no pyopenjtalk: nothing to compare with
+        return True
+    if is_japanese(value):
+        name = romaji(value).replace(" ", "")
+        return bool(name) and name in heard
+    latin = _plain_name(unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode())
+    if not latin or latin in heard:
+        return True
+    return any(
+        difflib.SequenceMatcher(None, latin, romaji(word).replace(" ", "")).ratio() >= 0.4
+        for word in re.findall("[\u30a1-\u30fa\u30fc]{2,}", said)
+    )
+
+
+_FREE_TEXT = re.compile(
+    r"question|query|reason|message|text|note|description|detail|request|topic|comment|"
+    r"feedback|summary|prompt|search|content|body|instruction",
+    re.I,
+)
+
+
+def _free_text(parameter: str, value: str) -> bool:
+    """Whether a value is the model's own wording, not a name to check."""
+    return bool(_FREE_TEXT.search(parameter)) or len(value.split()) >= 4
+
+
+_NUMBER_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+    "七": "7", "八": "8", "九": "9",
+}  # fmt: skip
+_KANA_LETTERS = {
+    "ダブリュー": "w", "エックス": "x", "エイチ": "h", "ジェー": "j", "ジェイ": "j",
+    "キュー": "q", "アール": "r", "ティー": "t", "ディー": "d", "ゼット": "z", "エー": "a",
+    "エイ": "a", "ビー": "b", "シー": "c", "イー": "e", "エフ": "f", "ジー": "g",
+    "アイ": "i", "ケー": "k", "ケイ": "k", "エル": "l", "エム": "m", "エヌ": "n", "オー": "o",
+    "ピー": "p", "エス": "s", "ユー": "u", "ブイ": "v", "ワイ": "y",
+}  # fmt: skip
+_SPOKEN = re.compile(
+    "|".join(sorted(_KANA_LETTERS, key=len, reverse=True))
+    + r"|[〇零一二三四五六七八九]|\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)\b",
+    re.I,
+)
+
+
+def _spelled(text: str) -> str:
+    """``text`` with digits and letters said one by one written as such ("four seven one oh
+    nine" -> "4 7 1 0 9", "エービーシー" -> "abc", "六二〇八一" -> "62081"), so that an
+    identifier the model wrote in characters is found in what the user said."""
+    return _SPOKEN.sub(
+        lambda m: _KANA_LETTERS.get(m.group(), _NUMBER_WORDS.get(m.group().lower(), "")), text
+    )
+
+
+_CODE = re.compile(r"(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9-]{2,}|\d[\d -]{1,}\d")
 
 
 def _is_code(value: str) -> bool:
     """Whether ``value`` is an identifier (a confirmation number, a seat, a flight): capitals
-    and digits ("ABC123", "12A", "BA-117"), or six digits or more. Such values are copied,
-    not paraphrased: each must have been said (times like "7am" and dates are not codes)."""
-    return bool(_CODE.fullmatch(value.strip()))
+    and digits ("ABC123", "12A", "BA-117"), or three digits or more ("40211", "66 03 91").
+    Such values are copied, not paraphrased: each must have been said (times like "7am" and
+    "7:30" and dates are not codes)."""
+    value = value.strip()
+    return bool(_CODE.fullmatch(value)) and sum(c.isdigit() for c in value) >= (
+        1 if any(c.isalpha() for c in value) else 3
+    )
 
 
 def _code(text: str) -> str:

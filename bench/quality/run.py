@@ -1,0 +1,292 @@
+"""Does the agent do what was asked? Tool choice, arguments, false calls and plain answers.
+
+Every case in ``bench/quality/cases/*.jsonl`` is a request to one of the agents of
+``bench/quality/agents.py`` (sometimes after earlier turns), with the call it should make (or
+none) and, for general questions, the words a right answer contains. The engine's LLM stage
+gets the agent's instructions and tools as a session would give them, and its reply is scored:
+
+- tool: the right tool was called (or none, when none should be);
+- args: that, and every labelled argument has the expected value;
+- false call: a call (a handoff counts) on a request that needs none;
+- answer: a general question answered rightly;
+- latency: from the request to the reply's first piece (text or call), p50/p95.
+
+The cases are split into a dev half and a test half (``half``): tune on dev only; the test half
+is the figure (README). Printed per half, per agent, per category and per language.
+
+    .venv/bin/python bench/quality/run.py [--half dev|test|all] [--lang en|ja|all]
+        [--agent NAME] [--model GGUF] [--failures] [--save results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from bench.quality.agents import AGENTS, AgentSetup, setup  # noqa: E402
+from kaiwa.engine.chat import ChatMessage, LLMStage, ToolCall  # noqa: E402
+from kaiwa.exceptions import EngineError  # noqa: E402
+
+CASES = Path(__file__).with_name("cases")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request, with what a right reply does."""
+
+    id: str
+    agent: str
+    lang: str
+    half: str
+    category: str
+    text: str
+    tool: str | None
+    args: dict[str, Any] = field(default_factory=dict)
+    answer: list[str] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    """Earlier turns: ``role`` and ``content``; an assistant turn may carry ``tool_calls``
+    (``name``, ``arguments``), each answered by a following ``tool`` turn."""
+    source: str = ""
+
+
+@dataclass
+class Outcome:
+    case: Case
+    calls: list[tuple[str, dict[str, Any]]]
+    text: str
+    latency_ms: float
+    tool_ok: bool = False
+    args_ok: bool = False
+    false_call: bool = False
+    answer_ok: bool | None = None
+
+
+def load(paths: Iterable[Path]) -> list[Case]:
+    cases: list[Case] = []
+    seen: set[str] = set()
+    for path in sorted(paths):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                case = Case(**json.loads(line))
+            except (TypeError, ValueError) as exc:
+                raise SystemExit(f"{path}:{n}: not a case: {exc}") from exc
+            if case.agent not in AGENTS or case.half not in ("dev", "test"):
+                raise SystemExit(f"{path}:{n}: unknown agent {case.agent!r} or half {case.half!r}")
+            if case.id in seen:
+                raise SystemExit(f"{path}:{n}: the id {case.id!r} is used twice")
+            seen.add(case.id)
+            cases.append(case)
+    return cases
+
+
+def norm(text: str) -> str:
+    """Compared text: NFKC, lower case, no accents, letters and digits only (no spaces)."""
+    text = unicodedata.normalize("NFKC", str(text)).lower()
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "", text)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
+def value_matches(value: Any, expected: Any) -> bool:
+    """Whether an argument's value is what was labelled. ``expected`` is a value or a list of
+    acceptable ones; text matches when one of them is contained in the value (compared by
+    `norm`: "Paris, France" is Paris; "ABC 123" is ABC123), numbers by value, booleans
+    exactly."""
+    options = expected if isinstance(expected, list) else [expected]
+    for option in options:
+        if isinstance(option, bool):
+            if value is option or (isinstance(value, str) and value.lower() == str(option).lower()):
+                return True
+        elif isinstance(option, int | float):
+            got = _number(value)
+            if got is not None and abs(got - option) < 1e-6:
+                return True
+        elif norm(option) and norm(option) in norm(value):
+            return True
+    return False
+
+
+def score(case: Case, calls: list[tuple[str, dict[str, Any]]], text: str) -> Outcome:
+    out = Outcome(case, calls, text, 0.0)
+    if case.tool is None:
+        out.tool_ok = out.args_ok = not calls
+        out.false_call = bool(calls)
+    elif calls:
+        name, args = calls[0]
+        out.tool_ok = name == case.tool
+        out.args_ok = out.tool_ok and all(
+            key in args and value_matches(args[key], want) for key, want in case.args.items()
+        )
+    if case.answer:
+        out.answer_ok = not calls and any(norm(a) in norm(text) for a in case.answer)
+    return out
+
+
+def run_case(llm: LLMStage, agent: AgentSetup, case: Case) -> Outcome:
+    messages = [ChatMessage("system", agent.instructions)]
+    pending: list[str] = []  # ids of calls made in the history and not answered yet
+    for n, turn in enumerate(case.history):
+        if turn["role"] == "tool":
+            messages.append(ChatMessage("tool", turn["content"], tool_call_id=pending.pop(0)))
+            continue
+        calls = tuple(
+            ToolCall(
+                c["name"],
+                json.dumps(c.get("arguments", {}), ensure_ascii=False),
+                call_id=f"call_{n}_{i}",
+            )
+            for i, c in enumerate(turn.get("tool_calls", ()))
+        )
+        pending += [c.call_id for c in calls]
+        messages.append(ChatMessage(turn["role"], turn.get("content", ""), calls))  # type: ignore[arg-type]
+    messages.append(ChatMessage("user", case.text))
+    start = time.perf_counter()
+    first: float | None = None
+    calls: list[tuple[str, dict[str, Any]]] = []
+    text = ""
+    try:
+        for delta in llm.stream(messages, agent.tools, max_tokens=80):
+            if first is None and (delta.text.strip() or delta.tool_call):
+                first = time.perf_counter()
+            if delta.tool_call is not None:
+                args = json.loads(delta.tool_call.arguments or "{}")
+                calls.append((delta.tool_call.name, args))
+            text += delta.text
+    except EngineError as exc:  # a failed turn: wrong whatever was expected
+        calls.append(("<error>", {"error": str(exc)[:200]}))
+    out = score(case, calls, text)
+    out.latency_ms = ((first or time.perf_counter()) - start) * 1000
+    return out
+
+
+def pct(n: int, d: int) -> str:
+    return f"{100 * n / d:5.1f}% ({n}/{d})" if d else "    -"
+
+
+def summary(outcomes: Sequence[Outcome]) -> dict[str, str]:
+    tool_cases = [o for o in outcomes if o.case.tool is not None]
+    none_cases = [o for o in outcomes if o.case.tool is None]
+    answers = [o for o in outcomes if o.answer_ok is not None]
+    lat = sorted(o.latency_ms for o in outcomes)
+    return {
+        "n": str(len(outcomes)),
+        "tool": pct(sum(o.tool_ok for o in tool_cases), len(tool_cases)),
+        "tool+args": pct(sum(o.args_ok for o in tool_cases), len(tool_cases)),
+        "false calls": pct(sum(o.false_call for o in none_cases), len(none_cases)),
+        "answers": pct(sum(bool(o.answer_ok) for o in answers), len(answers)),
+        "p50 ms": f"{statistics.median(lat):.0f}" if lat else "-",
+        "p95 ms": f"{lat[min(len(lat) - 1, int(0.95 * len(lat)))]:.0f}" if lat else "-",
+    }
+
+
+def table(title: str, groups: dict[str, list[Outcome]]) -> None:
+    rows = {key: summary(group) for key, group in sorted(groups.items())}
+    if not rows:
+        return
+    cols = list(next(iter(rows.values())))
+    width = max(len(title), *(len(k) for k in rows))
+    widths = [max(len(c), *(len(r[c]) for r in rows.values())) for c in cols]
+    print(f"{title:<{width}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(cols, widths, strict=True)))
+    for key, row in rows.items():
+        cells = "  ".join(f"{row[c]:>{w}}" for c, w in zip(cols, widths, strict=True))
+        print(f"{key:<{width}}  {cells}")
+    print()
+
+
+def report(outcomes: Sequence[Outcome]) -> None:
+    by: dict[str, dict[str, list[Outcome]]] = defaultdict(lambda: defaultdict(list))
+    for o in outcomes:
+        c = o.case
+        by["half"][c.half].append(o)
+        by["half/lang"][f"{c.half} {c.lang}"].append(o)
+        by["agent"][f"{c.half} {c.agent}"].append(o)
+        by["category"][f"{c.half} {c.category}"].append(o)
+    for title in ("half", "half/lang", "agent", "category"):
+        table(title, by[title])
+
+
+def failures(outcomes: Sequence[Outcome]) -> None:
+    for o in outcomes:
+        if o.args_ok and o.answer_ok is not False:
+            continue
+        c = o.case
+        got = "; ".join(f"{n}({json.dumps(a, ensure_ascii=False)})" for n, a in o.calls)
+        want = f"{c.tool}({json.dumps(c.args, ensure_ascii=False)})" if c.tool else "no call"
+        print(f"[{c.id} {c.agent}] {c.text!r}\n    want {want}; got {got or repr(o.text[:100])}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--half", choices=["dev", "test", "all"], default="dev")
+    parser.add_argument("--lang", choices=["en", "ja", "all"], default="all")
+    parser.add_argument("--agent", choices=sorted(AGENTS), action="append")
+    parser.add_argument("--model", type=Path, help="a GGUF file (default: the packaged model)")
+    parser.add_argument("--temperature", type=float, help="the LLM's (default: its own)")
+    parser.add_argument(
+        "--no-grounding", action="store_true", help="make calls whose values nobody said"
+    )
+    parser.add_argument("--failures", action="store_true", help="list every wrong reply")
+    parser.add_argument("--save", type=Path, help="write every outcome to this JSON file")
+    args = parser.parse_args()
+
+    cases = [
+        c
+        for c in load(CASES.glob("*.jsonl"))
+        if args.half in ("all", c.half)
+        and args.lang in ("all", c.lang)
+        and (not args.agent or c.agent in args.agent)
+    ]
+    if not cases:
+        raise SystemExit("no cases match")
+    from kaiwa.engine.llm import LocalLLM
+
+    llm = LocalLLM(args.model) if args.model else LocalLLM()
+    if args.temperature is not None:
+        llm.temperature = args.temperature
+    llm.ground_calls = not args.no_grounding
+    setups: dict[tuple[str, str], AgentSetup] = {}
+    outcomes = []
+    cases.sort(key=lambda c: (c.agent, c.lang))  # an agent's prompt stays cached
+    for i, case in enumerate(cases, 1):
+        key = (case.agent, case.lang)
+        if key not in setups:
+            setups[key] = setup(*key)
+        outcomes.append(run_case(llm, setups[key], case))
+        print(f"\r{i}/{len(cases)}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    report(outcomes)
+    if args.failures:
+        failures(outcomes)
+    if args.save:
+        rows = [asdict(o) for o in outcomes]
+        args.save.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
