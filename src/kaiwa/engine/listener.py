@@ -160,7 +160,8 @@ class TurnListener:
             else:
                 self._emit(ListenerEvent("speech_stopped", audio_end_ms=event.audio_ms))
                 if self.mode == "server_vad":
-                    self._end_turn(event.audio_ms)
+                    decided = event.audio_ms + self.config.silence_duration_ms
+                    self._end_turn(event.audio_ms, until=decided * SAMPLE_RATE // 1000)
         if self._in_turn and self._vad.speaking:
             self._during_silence()
         self._trim()
@@ -195,11 +196,14 @@ class TurnListener:
         """Where the VAD is: audio pushed beyond it (a burst) is not in this turn yet."""
         return min(self._audio_samples, self._vad.audio_ms * SAMPLE_RATE // 1000)
 
-    def _turn_audio(self, *, until_heard: bool = True) -> Float:
+    def _turn_audio(self, *, until_heard: bool = True, until: int | None = None) -> Float:
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.float32)
         self._audio = [audio]
         offset = self._audio_samples - audio.size
-        end = (self._heard_samples if until_heard else self._audio_samples) - offset
+        end = self._heard_samples if until_heard else self._audio_samples
+        if until is not None:  # where the VAD decided: later audio may be the next turn's
+            end = min(end, until)
+        end -= offset
         return audio[max(0, self._turn_start_sample - offset) : max(0, end)]
 
     def _start_partial(self) -> None:
@@ -232,7 +236,7 @@ class TurnListener:
         self._partial = None
         self._partial_text = None
 
-    def _end_turn(self, end_ms: int) -> None:
+    def _end_turn(self, end_ms: int, *, until: int | None = None) -> None:
         if not self._in_turn:
             return
         self._in_turn = False
@@ -240,7 +244,7 @@ class TurnListener:
         # it is in, else its running task (a fresh transcription would only start later).
         partial = self._partial if self._partial_samples >= end_ms * 16 else None
         running = partial if partial is not None and not partial.done() else None
-        audio = self._turn_audio()
+        audio = self._turn_audio(until=until)
         self._emit(
             ListenerEvent(
                 "turn_ended",

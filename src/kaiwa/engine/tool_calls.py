@@ -168,24 +168,49 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
 
 
 def _said_in_japanese(value: str, said: str) -> bool:
-    """Whether a name was said in a Japanese conversation, in kanji or kana ("東京"), or
-    transliterated by the model ("Tokyo", "Sapporo"; a foreign name said in katakana is
-    compared by its sound: シアトル for "Seattle")."""
-    if value in said:
+    """Whether a name was said in a Japanese conversation. Checked: a name in Japanese script
+    (in the text, or read the same: 東京都 for 東京), and a proper name the model wrote in
+    Latin letters ("Tokyo", "Sapporo"; a foreign name said in katakana is compared by its
+    sound: シアトル for "Seattle"). Not checked: common nouns the model translated
+    ("bedroom" for 寝室), values with digits (times) and weekdays."""
+    value = value.strip()
+    if not value or any(c.isdigit() for c in value):
         return True
+    if is_japanese(value):
+        core = re.sub("[都府県市区町村日]$", "", value)
+        if core in said or value in said:
+            return True
+        heard = romaji(said).replace(" ", "")
+        name = romaji(core).replace(" ", "")
+        return not heard or not name or name in heard
+    words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKD", value))
+    if not words or not all(w[:1].isupper() for w in words) or value.lower() in _TIME_WORDS:
+        return True  # not a proper name: a translated word ("bedroom"), a weekday
     heard = romaji(said).replace(" ", "")
     if not heard:  # no pyopenjtalk: nothing to compare with
         return True
-    if is_japanese(value):
-        name = romaji(value).replace(" ", "")
-        return bool(name) and name in heard
-    latin = _plain_name(unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode())
-    if not latin or latin in heard:
+    latin = [_latin_sound(w) for w in words]
+    if any(len(w) >= 3 and w in heard for w in latin):
         return True
     return any(
-        difflib.SequenceMatcher(None, latin, romaji(word).replace(" ", "")).ratio() >= 0.4
-        for word in re.findall("[\u30a1-\u30fa\u30fc]{2,}", said)
+        difflib.SequenceMatcher(None, w, romaji(kana).replace(" ", "")).ratio() >= 0.35
+        for w in latin + [w.encode("ascii", "ignore").decode().lower() for w in words]
+        for kana in re.findall("[\u30a1-\u30fa\u30fc]{3,}", said)  # not パン for Paris
     )
+
+
+_TIME_WORDS = {
+    "today", "tonight", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "morning", "evening", "noon", "now",
+}  # fmt: skip
+
+
+def _latin_sound(word: str) -> str:
+    """A name in Latin letters spelled as `romaji` spells Japanese ("Namba" -> "nanba",
+    "Niigata" -> "nigata")."""
+    plain = word.encode("ascii", "ignore").decode().lower()
+    plain = re.sub(r"m(?=[bp])", "n", plain).replace("v", "b")
+    return re.sub(r"ou|oo|uu|ee|aa|ii", lambda m: m.group()[0], plain)
 
 
 _FREE_TEXT = re.compile(
@@ -220,16 +245,42 @@ _SPOKEN = re.compile(
 )
 
 
+_TENS = {"twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6, "seventy": 7,
+         "eighty": 8, "ninety": 9}  # fmt: skip
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+          "nineteen": 19}  # fmt: skip
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9}  # fmt: skip
+_NUMBER = re.compile(
+    rf"\b(?:({'|'.join(_TENS)})(?:[\s-]+({'|'.join(_UNITS)}))?|({'|'.join(_TEENS)}))\b", re.I
+)
+
+
+def _numbers(text: str) -> str:
+    """Numbers from ten to ninety-nine said in words, written in digits ("fourteen C" -> "14 C",
+    "twenty-three b" -> "23 b")."""
+
+    def digits(m: re.Match[str]) -> str:
+        if m.group(3):
+            return str(_TEENS[m.group(3).lower()])
+        unit = _UNITS[m.group(2).lower()] if m.group(2) else 0
+        return str(_TENS[m.group(1).lower()] * 10 + unit)
+
+    return _NUMBER.sub(digits, text)
+
+
 def _spelled(text: str) -> str:
     """``text`` with digits and letters said one by one written as such ("four seven one oh
     nine" -> "4 7 1 0 9", "エービーシー" -> "abc", "六二〇八一" -> "62081"), so that an
     identifier the model wrote in characters is found in what the user said."""
     return _SPOKEN.sub(
-        lambda m: _KANA_LETTERS.get(m.group(), _NUMBER_WORDS.get(m.group().lower(), "")), text
+        lambda m: _KANA_LETTERS.get(m.group(), _NUMBER_WORDS.get(m.group().lower(), "")),
+        _numbers(text),
     )
 
 
-_CODE = re.compile(r"(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9-]{2,}|\d[\d -]{1,}\d")
+_CODE = re.compile(r"(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9-]{2,}|\d[\d ]{1,}\d")
 
 
 def _is_code(value: str) -> bool:
@@ -244,9 +295,9 @@ def _is_code(value: str) -> bool:
 
 
 def _code(text: str) -> str:
-    """``text`` as an identifier is compared: letters and digits only, lower-case ("ABC 123",
-    "abc-123" -> "abc123")."""
-    return re.sub(r"[^0-9a-z]", "", text.lower())
+    """``text`` as an identifier is compared: letters and digits only, lower-case, the letter
+    O as zero ("ABC 123", "abc-123" -> "abc123"; "O X 4" and "zero x four" alike)."""
+    return re.sub(r"[^0-9a-z]", "", text.lower()).replace("o", "0")
 
 
 def answered(call: ToolCall, messages: Sequence[ChatMessage]) -> bool:

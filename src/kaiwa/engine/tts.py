@@ -172,7 +172,9 @@ def _known_kanji_only(text: str) -> str:
         for n in nodes
         if n["pos"] == "記号" and n["pron"] == "、" and n["string"] not in "、,，"
     }
-    return "".join(c for c in text if c not in unknown)
+    for word in sorted(unknown, key=len, reverse=True):  # MeCab may group two: 彁彁
+        text = text.replace(word, "")
+    return text
 
 
 _JA_SENTENCE = re.compile(r"(?<=[。！？!?\n])")
