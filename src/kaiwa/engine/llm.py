@@ -40,7 +40,7 @@ from .chat import (
 )
 from .tool_calls import (
     answered,
-    call_schema,
+    grammar_schema,
     made_up,
     names_no_tool,
     parse_calls,
@@ -106,29 +106,6 @@ def without_handoffs(messages: Sequence[ChatMessage]) -> Sequence[ChatMessage]:
             m = dataclasses.replace(m, tool_calls=tuple(calls))
         kept.append(m)
     return kept
-
-
-GRAMMAR_MAX_STRING = 120
-"""Characters a string argument may have under the grammar (unless its schema says): a small
-model forced into a value may repeat a digit until the token budget runs out
-("12345678901234567890...")."""
-
-
-def _bounded(schema: Any) -> Any:
-    """``schema`` with a ``maxLength`` on every string without one (for the grammar only;
-    calls are still checked against the tool's own schema)."""
-    if isinstance(schema, list):
-        return [_bounded(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: _bounded(v) for k, v in schema.items()}
-    if (
-        out.get("type") == "string"
-        and "maxLength" not in out
-        and not {"enum", "const"} & out.keys()
-    ):
-        out["maxLength"] = GRAMMAR_MAX_STRING
-    return out
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -305,7 +282,7 @@ class LocalLLM:
 
         key = json.dumps([[t.name, dict(t.parameters)] for t in tools], sort_keys=True)
         if key not in self._grammars:
-            gbnf = json_schema_to_gbnf(json.dumps(_bounded(call_schema(tools))))
+            gbnf = json_schema_to_gbnf(json.dumps(grammar_schema(tools)))
             self._grammars[key] = LlamaGrammar.from_string(gbnf, verbose=False)
         return self._grammars[key]
 

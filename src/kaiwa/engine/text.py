@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["ClauseSplitter", "is_japanese"]
@@ -79,9 +80,9 @@ _KANA_ROMAJI = {
         "pi", "pu", "pe", "po", "vu"], strict=True)),
     **dict(zip("ァィゥェォャュョ", ["a", "i", "u", "e", "o", "ya", "yu", "yo"], strict=True)),
 }  # fmt: skip
-_KANA = re.compile("[\u30a1-\u30fa]")
 
 
+@functools.lru_cache(maxsize=256)  # a conversation's text is read again for each value
 def romaji(text: str) -> str:
     """Japanese ``text`` read aloud (by pyopenjtalk) and written in plain Latin letters, long
     vowels shortened, as names are in English ("東京" -> "tokyo", "札幌" -> "sapporo",
@@ -114,11 +115,9 @@ def romaji(text: str) -> str:
             sound = sound[0] + sound
             double = False
         out.append(sound)
-    text = "".join(out)
-    # Long vowels as English writes names: "toukyou" -> "tokyo", "oosaka" -> "osaka".
+    return short_vowels("".join(out))
+
+
+def short_vowels(text: str) -> str:
+    """Long vowels as English writes names: "toukyou" -> "tokyo", "oosaka" -> "osaka"."""
     return re.sub(r"ou|oo|uu|ee|aa|ii", lambda m: m.group()[0], text)
-
-
-def has_katakana_word(text: str) -> bool:
-    """Whether ``text`` has a katakana word (a foreign name, often: シアトル)."""
-    return bool(re.search("[\u30a1-\u30fa]{2,}", text))

@@ -9,14 +9,15 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from .chat import ChatMessage, ToolCall, ToolSpec
-from .text import is_japanese, romaji
+from .text import is_japanese, romaji, short_vowels
 
 __all__ = [
     "answered",
     "call_schema",
+    "grammar_schema",
     "made_up",
     "names_no_tool",
     "parse_calls",
@@ -210,7 +211,7 @@ def _latin_sound(word: str) -> str:
     "Niigata" -> "nigata")."""
     plain = word.encode("ascii", "ignore").decode().lower()
     plain = re.sub(r"m(?=[bp])", "n", plain).replace("v", "b")
-    return re.sub(r"ou|oo|uu|ee|aa|ii", lambda m: m.group()[0], plain)
+    return short_vowels(plain)
 
 
 _FREE_TEXT = re.compile(
@@ -325,3 +326,31 @@ def call_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
         for t in tools
     ]
     return options[0] if len(options) == 1 else {"anyOf": options}
+
+
+GRAMMAR_MAX_STRING = 120
+"""Characters a string argument may have under the grammar (unless its schema says): a small
+model forced into a value may repeat a digit until the token budget runs out
+("12345678901234567890...")."""
+
+
+def _bounded(schema: Any) -> Any:
+    """``schema`` with a ``maxLength`` on every string without one (for the grammar only;
+    calls are still checked against the tool's own schema)."""
+    if isinstance(schema, list):
+        return [_bounded(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _bounded(v) for k, v in schema.items()}
+    if (
+        out.get("type") == "string"
+        and "maxLength" not in out
+        and not {"enum", "const"} & out.keys()
+    ):
+        out["maxLength"] = GRAMMAR_MAX_STRING
+    return out
+
+
+def grammar_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
+    """`call_schema` for the grammar a call is generated under (strings bounded)."""
+    return cast(dict[str, Any], _bounded(call_schema(tools)))
