@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -111,6 +112,45 @@ def _tool(name: str) -> str:
     return path
 
 
+def _wait_until_the_microphone_flows(env: dict[str, str], timeout: float = 30.0) -> None:
+    """Wait until ``mic.monitor`` delivers audio as it is played.
+
+    Right after the server starts, the ``mic`` sink renders its first 2 s ahead and its monitor
+    delivers nothing meanwhile (measured: a recorder's first audio came 1.7-2.0 s after it
+    opened, and a voice played then was cut at its start). A recorder that gets 100 ms of
+    audio within 300 ms of opening means the sink is running in real time.
+    """
+    deadline = time.monotonic() + timeout
+    wanted = RATE // 10 * 2  # 100 ms of 16-bit mono
+    while time.monotonic() < deadline:
+        opened = time.monotonic()
+        rec = subprocess.Popen(
+            ["parec", "--device=mic.monitor", "--latency-msec=10", f"--rate={RATE}",
+             "--channels=1", "--format=s16le", "--raw"],
+            env=env,
+            stdout=subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            assert rec.stdout is not None
+            got = 0
+            while got < wanted and time.monotonic() < deadline:
+                ready, _, _ = select.select([rec.stdout], [], [], 1.0)
+                if not ready:
+                    continue
+                chunk = rec.stdout.read1(wanted - got)
+                if not chunk:
+                    break
+                got += len(chunk)
+        finally:
+            rec.kill()
+            rec.wait()
+            if rec.stdout is not None:
+                rec.stdout.close()
+        if got >= wanted and time.monotonic() - opened < 0.3:
+            return
+    raise RuntimeError("the virtual microphone never delivered audio in real time")
+
+
 @contextlib.contextmanager
 def pulse_server() -> Iterator[Pulse]:
     """Start a private PulseAudio server; stop it and its streams at the end."""
@@ -155,6 +195,7 @@ def pulse_server() -> Iterator[Pulse]:
             "--channels=1", "--format=s16le", "/dev/zero",
         ]  # fmt: skip
         pulse._streams.append(subprocess.Popen(keep, env=env))
+        _wait_until_the_microphone_flows(env)
         yield pulse
     finally:
         for proc in pulse._streams:
