@@ -139,3 +139,34 @@ async def test_a_burst_keeps_the_start_of_speech_the_vad_has_not_reached(
     assert start + turn.audio.size >= 18_000 * 16 + loud[-1]
     heard = asr.transcribe(turn.audio, language="en").text.lower()
     assert "hello" in heard
+
+
+async def test_a_commit_takes_the_audio_once_and_speech_after_it_is_a_new_turn(
+    vad_model: Any, asr: Any
+) -> None:
+    # A push-to-talk client commits while the VAD still hears speech: the audio so far is
+    # the turn. A second commit must not hand the same audio over again, and the user's
+    # next sentence must be a turn of its own, not lost in a turn the VAD thinks goes on.
+    events: list[ListenerEvent] = []
+    listener = TurnListener(vad_model, asr, events.append, mode="server_vad")
+    first = np.concatenate([silence(300), piper("Hello there, how are you?")])
+    for i in range(0, first.size, 320):
+        listener.push(first[i : i + 320])
+    assert listener.in_turn
+    taken = listener.commit()
+    assert taken.size >= first.size - 16 * 300 - 320
+    assert listener.commit().size == 0
+    committed_ms = first.size // 16
+
+    second = np.concatenate([silence(400), piper("Book a table for two."), silence(1500)])
+    for i in range(0, second.size, 320):
+        listener.push(second[i : i + 320])
+        await asyncio.sleep(0)
+    started = [e for e in events if e.kind == "speech_started"]
+    turns = [e for e in events if e.kind == "turn_ended"]
+    assert len(started) == 2 and started[1].audio_start_ms >= committed_ms
+    assert len(turns) == 1 and turns[0].audio is not None
+    assert turns[0].audio.size < second.size  # the second sentence only
+    text = asr.transcribe(turns[0].audio, language="en").text
+    assert wer("Book a table for two.", text) <= 0.2, text
+    listener.close()

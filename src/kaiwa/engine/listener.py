@@ -103,6 +103,7 @@ class TurnListener:
         self._audio: list[Float] = []
         self._audio_samples = 0
         self._turn_start_sample = 0
+        self._committed_sample = 0  # audio before this was taken by a commit
         self._in_turn = False
         self._partial: asyncio.Task[Transcript] | None = None
         self._partial_samples = 0  # audio length the running/finished partial covers
@@ -172,7 +173,8 @@ class TurnListener:
         if not self._in_turn:
             self._in_turn = True
             pad = self.config.prefix_padding_ms * SAMPLE_RATE // 1000
-            self._turn_start_sample = max(0, start_ms * SAMPLE_RATE // 1000 - pad)
+            start = max(0, start_ms * SAMPLE_RATE // 1000 - pad)
+            self._turn_start_sample = max(start, self._committed_sample)
         self._drop_partial()
         self._emit(ListenerEvent("speech_started", audio_start_ms=start_ms))
 
@@ -264,8 +266,12 @@ class TurnListener:
         """End the turn now (manual mode or an explicit commit); returns its audio (all of
         the audio pushed, heard by the VAD or not)."""
         audio = self._turn_audio(until_heard=False)
+        # Taken: a second commit gets nothing, a turn the VAD finds later starts after it.
+        self._turn_start_sample = self._committed_sample = self._audio_samples
         self._in_turn = False
         self._drop_partial()
+        if self._vad.speaking:  # speech that goes on is a new turn, with its own start
+            self._vad.end_speech()
         return audio
 
     def _trim(self) -> None:
