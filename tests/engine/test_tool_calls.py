@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
-from kaiwa.engine.tool_calls import made_up, names_no_tool, parse_calls
+from kaiwa.engine.tool_calls import (
+    GRAMMAR_MAX_STRING,
+    grammar_schema,
+    made_up,
+    names_no_tool,
+    parse_calls,
+)
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant.")
 WEATHER = ToolSpec("get_weather", "Weather.", {"type": "object", "required": ["city"]})
@@ -159,3 +165,38 @@ def test_a_call_that_does_not_fit_its_schema_is_not_read() -> None:
     assert parse_calls('{"name": "get_weather", "arguments": {"town": "Paris"}}', [strict]) is None
     assert parse_calls('{"name": "get_weather", "arguments": {"city": 3}}', [strict]) is None
     assert parse_calls("It is sunny in Paris.", [strict]) is None
+
+
+def test_the_grammar_bounds_every_free_string_and_leaves_choices_alone() -> None:
+    params = {
+        "type": "object",
+        "properties": {
+            "note": {"type": ["string", "null"]},
+            "city": {"type": "string"},
+            "code": {"type": "string", "maxLength": 6},
+            "unit": {"type": "string", "enum": ["c", "f"]},
+            "rooms": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    schema = json.dumps(grammar_schema([ToolSpec("tool", "A tool.", params)]))
+    bounded = json.loads(schema)
+
+    def find(node: Any, key: str) -> Any:
+        if isinstance(node, dict):
+            if key in node.get("properties", {}):
+                return node["properties"][key]
+            for value in node.values():
+                if (found := find(value, key)) is not None:
+                    return found
+        elif isinstance(node, list):
+            for value in node:
+                if (found := find(value, key)) is not None:
+                    return found
+        return None
+
+    assert find(bounded, "note")["maxLength"] == GRAMMAR_MAX_STRING
+    assert find(bounded, "city")["maxLength"] == GRAMMAR_MAX_STRING
+    assert find(bounded, "code")["maxLength"] == 6
+    assert "maxLength" not in find(bounded, "unit")
+    assert find(bounded, "rooms")["items"]["maxLength"] == GRAMMAR_MAX_STRING
+    assert "maxLength" not in params["properties"]["city"]  # the tool's own schema is untouched

@@ -61,6 +61,13 @@ __all__ = [  # the stage's interface is in `chat`; named here too, where it alwa
 
 TOOL_OPEN = "<tool_call>"
 _CALL_OPENINGS = (TOOL_OPEN, "<tools>", "```")  # Qwen writes calls in a tag, or fenced as JSON
+
+
+class _CallCutShort(EngineError):
+    """A call generated under the grammar ran past its token budget (not a failure of the
+    model itself: the turn is answered in words instead)."""
+
+
 USER_TURN = b"<|im_end|>\n<|im_start|>user\n"  # what follows a reply in the chat template
 TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
 NO_TOOL_HINT = "(Answer in words, without a tool. If something is missing, ask for it.)"
@@ -402,7 +409,7 @@ class LocalLLM:
             if calls is None:  # a tool of ours, malformed: generate it again, under the grammar
                 try:
                     calls = list(self._grammar_calls(prompt, callable_tools, cancel))
-                except EngineError:  # it ran on past its budget: say something instead
+                except _CallCutShort:  # it ran on past its budget: say something instead
                     logger.warning("the model could not write its tool call", exc_info=True)
                     yield from self._text(in_words(), max_tokens, cancel)
                     return
@@ -486,7 +493,7 @@ class LocalLLM:
         try:
             call = json.loads(body)
         except ValueError as exc:
-            raise EngineError(f"the model's tool call was cut short: {body[:200]!r}") from exc
+            raise _CallCutShort(f"the model's tool call was cut short: {body[:200]!r}") from exc
         yield (
             ToolCall(
                 name=call["name"],

@@ -342,8 +342,9 @@ def _bounded(schema: Any) -> Any:
     if not isinstance(schema, dict):
         return schema
     out = {k: _bounded(v) for k, v in schema.items()}
+    kind = out.get("type")
     if (
-        out.get("type") == "string"
+        (kind == "string" or (isinstance(kind, list) and "string" in kind))
         and "maxLength" not in out
         and not {"enum", "const"} & out.keys()
     ):
