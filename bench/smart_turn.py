@@ -3,7 +3,8 @@
 The model ships inside the ``pipecat-ai`` wheel; it is not a kaiwa dependency. To run this:
 ``.venv/bin/pip install --no-deps pipecat-ai==1.14.0`` (the model and a numpy feature extractor
 are all this uses; ``--no-deps`` keeps Pipecat's own dependencies out), then
-``.venv/bin/python bench/smart_turn.py``.
+``.venv/bin/python bench/smart_turn.py`` (synthetic voices) or ``... --recorded [--test]``
+(recorded human speech, bench/recorded.py).
 
 For each voice: five finished questions and five sentences cut where a speaker might pause,
 each followed by 200 ms of silence (when Pipecat asks the model). A good end-of-turn model says
@@ -62,10 +63,37 @@ def trimmed(audio: np.ndarray) -> np.ndarray:
     return audio[: loud[-1] + 1]
 
 
+def recorded(smart, asr: SpeechRecognizer, half: str) -> None:  # type: ignore[no-untyped-def]
+    """The same question on recorded human speech (bench/recorded.py): 200 ms after a
+    finished sentence, and 200 ms into the pause after an unfinished piece."""
+    from bench.recorded import RATE, clips, load
+    from kaiwa.engine.turn import completeness
+
+    rows: dict[str, list[tuple[float, float]]] = {"finished": [], "paused": []}
+    for clip in clips():
+        if clip.half != half:
+            continue
+        cut = clip.speech_end_ms
+        if clip.kind == "paused":
+            cut = 300 + load(clip.name).size * 1000 // RATE
+        audio = clip.audio[: (cut + 200) * 16]
+        text = asr.transcribe(audio[: (cut + 64) * 16]).text
+        rows[clip.kind].append((smart(audio), completeness(text)))
+    print(f"recorded speech ({half} half):")
+    for kind, got in rows.items():
+        print(
+            f"  {kind:8} ({len(got)}) Smart Turn says complete {sum(p > 0.5 for p, _ in got)}, "
+            f"the transcript rule {sum(c >= 0.8 for _, c in got)}"
+        )
+
+
 def main() -> None:
     smart = load_smart_turn()
     asr = SpeechRecognizer()
     policy = TurnPolicy()
+    if "--recorded" in sys.argv:
+        recorded(smart, asr, "test" if "--test" in sys.argv else "dev")
+        return
     for voice in (piper, espeak):
         clips = {
             "finished": [

@@ -30,6 +30,31 @@ def test_unfinished_utterances_score_low(text: str) -> None:
     assert completeness(text) <= 0.3
 
 
+@pytest.mark.parametrize(
+    "text",
+    # Recorded pieces of bench/turn_recorded.py's dev half, as Whisper punctuated them.
+    ["to leave the conference.", "To reset your speaking volume to the default level."],
+)
+def test_a_lone_leading_clause_is_waited_for_longer_than_a_sentence(text: str) -> None:
+    policy = TurnPolicy()
+    assert completeness(text) == 0.3
+    sentence = policy.silence_needed_ms("The conference has been extended.")
+    dangling = policy.silence_needed_ms("I'd like to book a table for")
+    assert sentence < policy.silence_needed_ms(text) < dangling
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "To leave a message, please enter a mailbox number.",  # the main clause follows
+        "When does the store open?",  # a question is asked
+        "Today is fine.",
+    ],
+)
+def test_a_leading_clause_with_its_main_clause_is_finished(text: str) -> None:
+    assert completeness(text) >= 0.8
+
+
 def test_no_punctuation_is_unsure() -> None:
     assert 0.3 < completeness("turn off the lights") < 0.8
     assert completeness("") == 0.0

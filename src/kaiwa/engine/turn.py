@@ -29,6 +29,13 @@ _DANGLING = frozenset(
     erm hmm i i'm we're you're they're it's let's gonna wanna very really""".split()
 )
 _WORD = re.compile(r"[\w']+")
+# Words that open a clause which needs another after it: "To leave the conference..." (press
+# 8), "If it rains tomorrow..." (can I get a refund?). Alone, such a clause is likely
+# unfinished, though it can be a whole answer ("Because I want more legroom."): waited for
+# longer than a sentence, less long than a dangling word.
+_OPENS_A_CLAUSE = frozenset(
+    "to if when whenever because although though unless since before after while once".split()
+)
 
 
 def completeness(text: str) -> float:
@@ -43,6 +50,10 @@ def completeness(text: str) -> float:
     words = _WORD.findall(stripped.lower())
     if words and words[-1] in _DANGLING:
         return 0.1  # "... a table for." : Whisper's period is not the speaker's
+    if words and words[0] in _OPENS_A_CLAUSE and len(words) > 1 and not re.search(
+        r"[,;:]", stripped
+    ):
+        return 0.3  # a lone leading clause, no main clause after it
     if stripped.endswith("."):
         return 0.9
     return 0.5
@@ -56,6 +67,7 @@ class TurnPolicy:
 
     _FINISHED: ClassVar[dict[str, int]] = {"high": 120, "medium": 200, "auto": 200, "low": 400}
     _UNSURE: ClassVar[dict[str, int]] = {"high": 400, "medium": 600, "auto": 600, "low": 1000}
+    _LEADING: ClassVar[dict[str, int]] = {"high": 700, "medium": 1200, "auto": 1200, "low": 2000}
     _UNFINISHED: ClassVar[dict[str, int]] = {
         "high": 1000,
         "medium": 1800,
@@ -70,8 +82,10 @@ class TurnPolicy:
         score = completeness(transcript)
         if score >= 0.8:
             return self._FINISHED[self.eagerness]
-        if score <= 0.3:
+        if score < 0.3:
             return self._UNFINISHED[self.eagerness]
+        if score <= 0.3:
+            return self._LEADING[self.eagerness]
         return self._UNSURE[self.eagerness]
 
     @property
