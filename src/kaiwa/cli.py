@@ -214,10 +214,18 @@ def build_parser() -> argparse.ArgumentParser:
         "server...) instead of the packaged model (default: $KAIWA_LLM_URL)",
     )
     serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="with no API key, let web pages from ORIGIN (e.g. http://myapp.test:3000) connect, "
+        "besides pages on this machine; repeat for several",
+    )
+    serve.add_argument(
         "--log-level",
         default="warning",
         choices=["debug", "info", "warning", "error"],
-        help="server log level",
+        help="server log level (keys and client secrets are masked)",
     )
     return parser
 
@@ -235,6 +243,7 @@ async def _serve(args: argparse.Namespace) -> int:
             max_sessions=args.max_sessions,
             llm_url=args.llm_url,
             log_level=args.log_level,
+            allowed_origins=args.allow_origin,
         )
     except (KaiwaError, OSError) as exc:
         print(f"kaiwa serve: {exc}", file=sys.stderr)

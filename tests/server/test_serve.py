@@ -65,6 +65,11 @@ async def test_bad_frames_get_errors_and_the_connection_stays_usable(
     await ws.send(json.dumps({"type": "response.cancel"}))
     assert (await rec.wait("error", count=7))["error"]["code"] == "response_cancel_not_active"
 
+    await ws.send(json.dumps({"event_id": "evt_3", "session": {}}))  # no "type" at all
+    untyped = await rec.wait("error", count=8)
+    assert untyped["error"]["event_id"] == "evt_3" and untyped["error"]["param"] == "type"
+    assert untyped["error"]["code"] == "missing_required_parameter"
+
     # still usable, and the bad update changed nothing
     good = {"type": "realtime", "instructions": "Be brief.", "audio": {"output": {"speed": 1.1}}}
     await ws.send(json.dumps({"type": "session.update", "session": good}))
@@ -160,7 +165,8 @@ def test_serve_help_explains_every_option() -> None:
         [sys.executable, "-m", "kaiwa.cli", "serve", "--help"], capture_output=True, text=True
     )
     assert result.returncode == 0
-    for option in ("--host", "--port", "--api-key", "--max-sessions", "--llm-url", "--log-level"):
+    options = ("--host", "--port", "--api-key", "--max-sessions", "--llm-url", "--allow-origin")
+    for option in (*options, "--log-level"):
         assert option in result.stdout
     assert "client_secrets" in result.stdout
 
@@ -224,3 +230,40 @@ async def test_audio_sent_faster_than_real_time_is_all_heard(raw: tuple[Any, Rec
     done = await rec.wait("conversation.item.done", lambda e: e["item"]["id"] == started["item_id"])
     assert "hello" in done["item"]["content"][0]["transcript"].lower()
     assert not rec.of("error")
+
+
+async def test_an_open_server_serves_only_pages_on_this_machine_and_logs_no_keys() -> None:
+    # No key: any web page the user visits could otherwise drive the server through their
+    # browser (a cross-site WebSocket). Programs send no Origin and are served.
+    srv = start_server("--allow-origin", "http://myapp.test:3000", "--log-level", "debug")
+    try:
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            async with websockets.connect(srv.url, origin="https://evil.example.com"):  # type: ignore[arg-type]
+                pass
+        assert refused.value.response.status_code == 403
+        assert b"--allow-origin" in (refused.value.response.body or b"")
+        request = urllib.request.Request(
+            f"{srv.http_base}/realtime/client_secrets",
+            data=b"{}",
+            method="POST",
+            headers={"Origin": "https://evil.example.com"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(request)
+        assert denied.value.code == 403
+        for origin in ("http://localhost:5173", "http://127.0.0.1:8080", "http://myapp.test:3000"):
+            async with websockets.connect(srv.url, origin=origin) as ws:  # type: ignore[arg-type]
+                assert json.loads(await ws.recv())["type"] == "session.created"
+        # Credentials sent anyway (the server is open) are in the debug header dump, masked.
+        async with websockets.connect(
+            srv.url,
+            additional_headers=headers("sk-leak-one"),
+            subprotocols=["realtime", "openai-insecure-api-key.sk-leak-two"],  # type: ignore[list-item]
+        ) as ws:
+            assert json.loads(await ws.recv())["type"] == "session.created"
+    finally:
+        stop_server(srv)
+    log = srv.log.read_text()
+    assert "authorization: bearer [redacted]" in log.lower()  # the dump happened, masked
+    assert "sk-leak" not in log
+    assert "refused a WebSocket from origin https://evil.example.com" in log

@@ -205,10 +205,18 @@ class RealtimeConnection:
                 kind="server_error",
             )
 
-    def reject(self, message: str, *, code: str = "invalid_json") -> None:
+    def reject(
+        self,
+        message: str,
+        *,
+        code: str = "invalid_json",
+        param: str | None = None,
+        event_id: str | None = None,
+    ) -> None:
         """Report input that never became an event (a frame that is not JSON, a binary
-        frame): an ``error`` event, and the connection goes on."""
-        self._error(message, code=code)
+        frame, an object with no ``type``): an ``error`` event, carrying the client's
+        ``event_id`` when it gave one, and the connection goes on."""
+        self._error(message, code=code, param=param, client_event_id=event_id)
 
     async def close(self) -> None:
         """Stop every response and background task; `next_event` returns None after the

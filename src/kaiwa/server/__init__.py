@@ -8,25 +8,16 @@ Any OpenAI Realtime client works against it unchanged: the official ``openai`` p
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import sys
 from collections.abc import Sequence
 
 from ..exceptions import UserError
 from .app import ServerConfig, create_app
+from .auth import is_loopback
+from .logs import hide_secrets
 
-__all__ = ["ServerConfig", "create_app", "serve"]
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` is reachable only from this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+__all__ = ["ServerConfig", "create_app", "is_loopback", "serve"]
 
 
 async def serve(
@@ -37,6 +28,7 @@ async def serve(
     max_sessions: int = 200,
     llm_url: str | None = None,
     log_level: str = "warning",
+    allowed_origins: Sequence[str] = (),
 ) -> None:
     """Load the engine, then serve until cancelled (Ctrl-C).
 
@@ -53,7 +45,14 @@ async def serve(
             "Pass --api-key (or set KAIWA_API_KEY), or listen on 127.0.0.1."
         )
     engine = Engine.load(llm_url=llm_url, progress=True)
-    app = create_app(engine, ServerConfig(api_keys=tuple(api_keys), max_sessions=max_sessions))
+    app = create_app(
+        engine,
+        ServerConfig(
+            api_keys=tuple(api_keys),
+            max_sessions=max_sessions,
+            allowed_origins=tuple(allowed_origins),
+        ),
+    )
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
@@ -65,6 +64,7 @@ async def serve(
         ws_per_message_deflate=True,  # openai-agents offers it
         lifespan="off",
     )
+    hide_secrets("uvicorn", "uvicorn.error", "uvicorn.access")  # uvicorn.Config set them up
     server = uvicorn.Server(config)
     print(
         f"kaiwa serve: ws://{host}:{bound}/v1/realtime (max {max_sessions} sessions)",

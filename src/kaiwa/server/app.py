@@ -17,6 +17,8 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from starlette.applications import Starlette
@@ -31,9 +33,9 @@ from ..engine.engine import Engine
 from ..exceptions import ProtocolError
 from ..protocol import load_frame
 from ..settings import DEFAULT_MODEL_NAME
-from .auth import DEFAULT_TTL_S, ClientSecrets, bearer_token
+from .auth import DEFAULT_TTL_S, ClientSecrets, bearer_token, is_loopback
 
-__all__ = ["ServerConfig", "create_app"]
+__all__ = ["ServerConfig", "create_app", "origin_allowed"]
 
 logger = logging.getLogger("kaiwa.server")
 
@@ -46,6 +48,25 @@ class ServerConfig:
     max_sessions: int = 200
     max_events: int = 256
     """Server events queued per session before its responses wait for the client."""
+    allowed_origins: tuple[str, ...] = ()
+    """Web pages from these origins may use an open server (no key), besides pages served
+    from this machine (``http://localhost:*``, ``http://127.0.0.1:*``)."""
+
+
+def origin_allowed(origin: str | None, config: ServerConfig) -> bool:
+    """Whether a request with this ``Origin`` may use the server.
+
+    With a key, a page needs a credential (a client secret from its backend), so any origin
+    may try. An open server has none: any web page the local user visits could drive it (a
+    cross-site WebSocket), so a browser's request must come from a page on this machine or
+    from an origin allowed with ``--allow-origin``. Programs send no ``Origin``.
+    """
+    if origin is None or config.api_keys:
+        return True
+    if origin in config.allowed_origins or "*" in config.allowed_origins:
+        return True
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and is_loopback((parts.hostname or "").strip("[]"))
 
 
 def _error(status: int, message: str, code: str, kind: str = "invalid_request_error") -> Response:
@@ -67,7 +88,21 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
             "invalid_api_key",
         )
 
+    def foreign_origin(origin: str) -> Response:
+        return _error(
+            403,
+            f"Pages from {origin} may not use this server: it has no API key, so only pages "
+            "on this machine may. Start it with --allow-origin ORIGIN to let that site in, "
+            "or with --api-key (browsers then use client secrets).",
+            "origin_not_allowed",
+        )
+
     async def realtime(ws: WebSocket) -> None:
+        origin = ws.headers.get("origin")
+        if not origin_allowed(origin, cfg):
+            logger.warning("refused a WebSocket from origin %s", origin)
+            await ws.send_denial_response(foreign_origin(origin or ""))
+            return
         offered = [
             p.strip() for p in ws.headers.get("sec-websocket-protocol", "").split(",") if p.strip()
         ]
@@ -126,6 +161,9 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
                 await ws.close(code=1008 if connection.overrun else 1000, reason=reason)
 
     async def client_secrets(request: Request) -> Response:
+        origin = request.headers.get("origin")
+        if not origin_allowed(origin, cfg):
+            return foreign_origin(origin or "")
         token = bearer_token(request.headers)
         if not (secrets.open or secrets.is_api_key(token)):
             return unauthorized()
@@ -186,9 +224,27 @@ async def _read(ws: WebSocket, connection: RealtimeConnection) -> None:
         try:
             event = load_frame(text)
         except ProtocolError as exc:
-            connection.reject(f"We could not parse the JSON body of your request: {exc}")
+            data = _json_object(text)
+            if data is None:
+                connection.reject(f"We could not parse the JSON body of your request: {exc}")
+            else:  # an object, but no string 'type': OpenAI's answer, with its event_id
+                event_id = data.get("event_id")
+                connection.reject(
+                    "Missing required parameter: 'type'.",
+                    code="missing_required_parameter",
+                    param="type",
+                    event_id=event_id if isinstance(event_id, str) else None,
+                )
             continue
         await connection.receive(event)
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 async def _write(ws: WebSocket, connection: RealtimeConnection) -> None:

@@ -8,17 +8,28 @@ open realtime sessions, optionally with the session settings fixed at creation.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ClientSecrets", "Secret", "bearer_token"]
+__all__ = ["ClientSecrets", "Secret", "bearer_token", "is_loopback"]
 
 MAX_SECRETS = 10_000
 DEFAULT_TTL_S = 600
 MIN_TTL_S, MAX_TTL_S = 10, 7200  # OpenAI's bounds
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def bearer_token(headers: Mapping[str, str], subprotocols: Sequence[str] = ()) -> str | None:
