@@ -267,3 +267,61 @@ async def test_an_open_server_serves_only_pages_on_this_machine_and_logs_no_keys
     assert "authorization: bearer [redacted]" in log.lower()  # the dump happened, masked
     assert "sk-leak" not in log
     assert "refused a WebSocket from origin https://evil.example.com" in log
+
+
+@pytest.mark.parametrize(
+    ("session", "param"),
+    [
+        ({"audio": {"output": {"speed": 10}}}, "session.audio.output.speed"),
+        (
+            {"audio": {"input": {"turn_detection": {"type": "server_vad", "threshold": 7.5}}}},
+            "session.audio.input.turn_detection.threshold",
+        ),
+        (
+            {
+                "audio": {
+                    "input": {"turn_detection": {"type": "server_vad", "silence_duration_ms": -500}}
+                }
+            },
+            "session.audio.input.turn_detection.silence_duration_ms",
+        ),
+        ({"temperature": 5.0}, "session.temperature"),  # not a field of the GA session
+        (
+            {"tools": [{"type": "function", "name": "f", "parameters": {"type": "objekt"}}]},
+            "session.tools[0].parameters",
+        ),
+        (
+            {
+                "tools": [
+                    {"type": "function", "name": f"f{i}", "parameters": {}} for i in range(129)
+                ]
+            },
+            "session.tools",
+        ),
+        ({"instructions": "Be nice. " * 120_000}, "session.instructions"),  # ~1 MB
+    ],
+)
+async def test_settings_no_response_could_use_are_refused_naming_the_field(
+    raw: tuple[Any, Recorder], session: dict[str, Any], param: str
+) -> None:
+    ws, rec = raw
+    await rec.wait("session.created")
+    update = {"type": "session.update", "event_id": "evt_bad", "session": {"type": "realtime"}}
+    update["session"].update(session)  # type: ignore[attr-defined]
+    await ws.send(json.dumps(update))
+    error = (await rec.wait("error"))["error"]
+    assert error["param"] == param and error["event_id"] == "evt_bad", error
+    # the session is as it was, and answers
+    await ws.send(
+        json.dumps(
+            {"type": "session.update", "session": {"type": "realtime", "instructions": "Be brief."}}
+        )
+    )
+    assert (await rec.wait("session.updated"))["session"]["audio"]["output"]["speed"] == 1.0
+    item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Hi!"}]}
+    await ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
+    await ws.send(
+        json.dumps({"type": "response.create", "response": {"output_modalities": ["text"]}})
+    )
+    done = await rec.wait("response.done")
+    assert done["response"]["status"] == "completed", done

@@ -122,7 +122,77 @@ def apply_update(session: dict[str, Any], update: Mapping[str, Any]) -> dict[str
     return merged
 
 
+_FIELDS = frozenset(RealtimeSessionCreateRequest.model_fields) | {"id", "object"}
+MAX_TOOLS = 128  # OpenAI's limit on functions
+MAX_TOOL_SCHEMA_BYTES = 16_384
+# (low, high) of numeric settings, as OpenAI documents them or as this server can honour them.
+_RANGES: dict[tuple[str, ...], tuple[float, float]] = {
+    ("audio", "output", "speed"): (0.25, 1.5),
+    ("audio", "input", "turn_detection", "threshold"): (0.0, 1.0),
+    ("audio", "input", "turn_detection", "prefix_padding_ms"): (0, 5_000),
+    ("audio", "input", "turn_detection", "silence_duration_ms"): (0, 30_000),
+    ("audio", "input", "turn_detection", "idle_timeout_ms"): (5_000, 30_000),
+}
+
+
+def _check_ranges(session: Mapping[str, Any]) -> None:
+    for path, (low, high) in _RANGES.items():
+        value: Any = session
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if not low <= value <= high:
+            param = "session." + ".".join(path)
+            raise ConfigError(
+                f"Invalid value for '{param}': {value} is out of range; expected a value "
+                f"between {low:g} and {high:g}.",
+                param,
+            )
+
+
+def _check_tools(tools: Any) -> None:
+    import jsonschema
+    import orjson
+
+    if not isinstance(tools, list):
+        return  # the shape check names it
+    if len(tools) > MAX_TOOLS:
+        raise ConfigError(
+            f"Too many tools: {len(tools)}; at most {MAX_TOOLS} are allowed.", "session.tools"
+        )
+    for i, tool in enumerate(tools):
+        if not isinstance(tool, Mapping) or tool.get("type", "function") != "function":
+            continue
+        parameters = tool.get("parameters")
+        param = f"session.tools[{i}].parameters"
+        if parameters is None:
+            continue
+        if len(orjson.dumps(parameters)) > MAX_TOOL_SCHEMA_BYTES:
+            raise ConfigError(
+                f"The parameters of tool {tool.get('name')!r} are larger than "
+                f"{MAX_TOOL_SCHEMA_BYTES} bytes.",
+                param,
+            )
+        try:
+            jsonschema.Draft202012Validator.check_schema(parameters)
+        except jsonschema.SchemaError as exc:
+            raise ConfigError(
+                f"Invalid schema for function {tool.get('name')!r}: {exc.message}", param
+            ) from None
+        if not isinstance(parameters, Mapping) or parameters.get("type", "object") != "object":
+            raise ConfigError(
+                f"Invalid schema for function {tool.get('name')!r}: the parameters must be a "
+                "JSON schema of type 'object'.",
+                param,
+            )
+
+
 def _check(session: dict[str, Any]) -> None:
+    unknown = sorted(set(session) - _FIELDS)
+    if unknown:
+        param = f"session.{unknown[0]}"
+        raise ConfigError(f"Unknown parameter: '{param}'.", param)
     shape = {k: v for k, v in session.items() if k not in ("id", "object")}
     try:
         RealtimeSessionCreateRequest.model_validate(_drop_nulls(shape))
@@ -130,6 +200,8 @@ def _check(session: dict[str, Any]) -> None:
         err = exc.errors()[0]
         param = "session." + ".".join(str(p) for p in err["loc"])
         raise ConfigError(f"Invalid value for {param}: {err['msg']}", param) from None
+    _check_ranges(session)
+    _check_tools(session.get("tools"))
     modalities = session.get("output_modalities")
     if modalities not in (["audio"], ["text"]):
         raise ConfigError(

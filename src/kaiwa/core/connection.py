@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import numpy as np
+import orjson
 import pydantic
 
 from .._event_queue import EventQueue
@@ -36,6 +37,7 @@ from ..protocol import KNOWN_CLIENT_EVENTS, client_event_adapter
 from ..settings import DEFAULT_MODEL_NAME
 from .config import (
     ClientError,
+    ConfigError,
     TurnSettings,
     apply_update,
     default_session,
@@ -78,7 +80,7 @@ class RealtimeConnection:
         self._warmed: asyncio.Task[None] | None = None
         self.session = default_session(model)
         if session:
-            self.session = apply_update(self.session, session)
+            self.session = self._fitted(apply_update(self.session, session))
         self.conversation = Conversation()
         self.conversation_id = new_id("conv")
         self._out: EventQueue[dict[str, Any]] = EventQueue(
@@ -251,13 +253,38 @@ class RealtimeConnection:
     # -- session -------------------------------------------------------------------------------
 
     async def _on_session_update(self, data: Mapping[str, Any]) -> None:
-        self.session = apply_update(self.session, data["session"])
+        self.session = self._fitted(apply_update(self.session, data["session"]))
         if self._input.configure(self.session):
             self._idle.clear()  # the new listener's clock starts at 0
         self._early.cancel()
         self._put({"type": "session.updated", "session": public_session(self.session)})
         if self._warm_up:
             self._start_warm_up()
+
+    def _fitted(self, session: dict[str, Any]) -> dict[str, Any]:
+        """``session``, if its instructions and tools leave the model room for a conversation
+        (at most 3/4 of its context window, estimated at 4 bytes a token: only what surely
+        cannot fit is refused). Else every response would fail; refused here, naming it.
+
+        Raises:
+            ConfigError: they do not fit.
+        """
+        window = getattr(self.engine.llm, "context_window", None)
+        if not isinstance(window, int):
+            return session  # a remote LLM: its server says
+        instructions = len(str(session.get("instructions") or "").encode())
+        tools = len(orjson.dumps(session.get("tools") or []))
+        estimate = (instructions + tools) // 4
+        if estimate > window * 3 // 4:
+            param = "session.instructions" if instructions >= tools else "session.tools"
+            raise ConfigError(
+                f"The instructions and tools take about {estimate} tokens; this model's context "
+                f"window is {window} tokens and they may use at most {window * 3 // 4} of them "
+                "(the rest holds the conversation and the answer). Shorten the "
+                f"{param.removeprefix('session.')}.",
+                param,
+            )
+        return session
 
     def _start_warm_up(self) -> None:
         try:

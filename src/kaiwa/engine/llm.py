@@ -148,6 +148,8 @@ class LocalLLM:
         from llama_cpp.llama_cache import LlamaRAMCache
 
         path = model_path or store.materialize(store.QWEN_0_5B)
+        self.context_window = n_ctx
+        """Tokens the model can hold: instructions, tools, conversation and reply together."""
         # Every call into llama.cpp is made from this one thread (see `OwnThread`).
         self._thread = OwnThread("kaiwa-llm")
         try:

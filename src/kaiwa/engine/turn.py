@@ -50,8 +50,11 @@ def completeness(text: str) -> float:
     words = _WORD.findall(stripped.lower())
     if words and words[-1] in _DANGLING:
         return 0.1  # "... a table for." : Whisper's period is not the speaker's
-    if words and words[0] in _OPENS_A_CLAUSE and len(words) > 1 and not re.search(
-        r"[,;:]", stripped
+    if (
+        words
+        and words[0] in _OPENS_A_CLAUSE
+        and len(words) > 1
+        and not re.search(r"[,;:]", stripped)
     ):
         return 0.3  # a lone leading clause, no main clause after it
     if stripped.endswith("."):
