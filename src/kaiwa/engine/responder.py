@@ -3,11 +3,17 @@
 The LLM runs in one worker thread and speech synthesis in another, so the model keeps writing
 the next clause while the first is being spoken: the first audio comes after the first clause,
 not after the whole answer. Cancelling (barge-in) stops both within one chunk.
+
+The LLM never waits for the consumer: a client that stops reading pauses its response, and
+the shared model must not pause with it (another session's turn would wait behind it). Its
+text is kept (bounded by the token budget); speech is synthesised only `SYNTH_AHEAD` clauses
+ahead of what was taken.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +30,8 @@ from .tts import SpeechSynthesizer
 __all__ = ["ResponseChunk", "respond"]
 
 _END = object()
+SYNTH_AHEAD = 2
+"""Clauses synthesised ahead of the one being played: the next is ready when it is due."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,13 @@ class ResponseChunk:
     text: str = ""
     audio: npt.NDArray[np.float32] | None = None
     tool_call: ToolCall | None = None
+
+
+@dataclass
+class _Clause:
+    text: str
+    audio: asyncio.Future[npt.NDArray[np.float32]] | None = None
+    """Its synthesis, once started (`SYNTH_AHEAD` clauses ahead of the consumer)."""
 
 
 async def respond(
@@ -55,7 +70,12 @@ async def respond(
     """
     counts = usage if usage is not None else {}
     splitter = ClauseSplitter()
-    queue: asyncio.Queue[object] = asyncio.Queue(maxsize=32)
+    # What the producer has made and the consumer not taken yet: clauses, tool calls, an
+    # error, the end. The producer never waits on it: the LLM is shared by every session, so
+    # a consumer that stops (its client is not reading) must not hold it. Bounded all the
+    # same, by the token budget.
+    pending: collections.deque[object] = collections.deque()
+    arrived = asyncio.Event()
     speaking: list[asyncio.Future[npt.NDArray[np.float32]]] = []
 
     def synth(text: str) -> npt.NDArray[np.float32]:
@@ -64,15 +84,36 @@ async def respond(
         audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         return resample(audio, tts.sample_rate, rate)
 
+    def top_up() -> None:
+        """Synthesise the next `SYNTH_AHEAD` clauses waiting, no more: speech for a consumer
+        that has stopped would be work (and memory) for nobody."""
+        if tts is None:
+            return
+        ahead = 0
+        for entry in pending:
+            if not isinstance(entry, _Clause):
+                continue
+            if entry.audio is None:
+                entry.audio = asyncio.ensure_future(asyncio.to_thread(synth, entry.text))
+                speaking.append(entry.audio)
+            ahead += 1
+            if ahead >= SYNTH_AHEAD:
+                return
+
+    def put(entry: object) -> None:
+        if len(pending) > 4 * max_tokens + 64:  # about one entry per token at most
+            raise RuntimeError("the reply made more pieces than its token budget allows")
+        pending.append(entry)
+        top_up()
+        arrived.set()
+
     async def clause(text: str) -> None:
-        future = asyncio.ensure_future(asyncio.to_thread(synth, text)) if tts else None
-        if future is not None:
-            speaking.append(future)
-        await queue.put((text, future))
-        if future is not None and len(speaking) == 1:
+        entry = _Clause(text)
+        put(entry)
+        if len(speaking) == 1 and entry.audio is speaking[0]:
             # The first audio is what the user waits for: let synthesis have the CPU to itself
             # (the LLM computes only the tokens asked for, so it idles meanwhile).
-            await asyncio.wait([future])
+            await asyncio.wait([speaking[0]])
 
     async def produce() -> None:
         # Runs ahead of the consumer: the LLM writes clause 2 while clause 1 is synthesised.
@@ -90,28 +131,35 @@ async def respond(
                     counts["output_tokens"] = 0
                 counts["output_tokens"] += 1
                 if delta.tool_call is not None:
-                    await queue.put(delta.tool_call)
+                    put(delta.tool_call)
                 for text in splitter.push(delta.text):
                     await clause(text)
             for text in splitter.flush():
                 await clause(text)
         except Exception as exc:
-            await queue.put(exc)
+            pending.append(exc)
         finally:
-            await queue.put(_END)
+            pending.append(_END)  # no wait: nothing can block the end
+            arrived.set()
 
     producer = asyncio.get_running_loop().create_task(produce())
     try:
-        while (item := await queue.get()) is not _END:
+        while True:
+            while not pending:
+                arrived.clear()
+                await arrived.wait()
+            item = pending.popleft()
+            top_up()
+            if item is _END:
+                break
             if isinstance(item, Exception):
                 raise item
             if isinstance(item, ToolCall):
                 yield ResponseChunk(tool_call=item)
                 continue
-            assert isinstance(item, tuple)
-            text: str = item[0]
-            future: asyncio.Future[npt.NDArray[np.float32]] | None = item[1]
-            yield ResponseChunk(text=text, audio=await future if future is not None else None)
+            assert isinstance(item, _Clause)
+            audio = await item.audio if item.audio is not None else None
+            yield ResponseChunk(text=item.text, audio=audio)
     finally:
         producer.cancel()
         for future in speaking:

@@ -1,0 +1,66 @@
+"""The reply stream with scripted stand-ins for the LLM and the voice (test fixtures, named
+so): what it asks of the shared model when its consumer stops reading."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from kaiwa.engine.chat import ChatMessage, LlmDelta, ToolSpec
+from kaiwa.engine.responder import SYNTH_AHEAD, respond
+
+CLAUSES = 60
+
+
+class ScriptedLLM:
+    """A test fixture: writes ``CLAUSES`` short sentences, holding a lock while it writes (as
+    the real model does), and says when it has finished."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.finished = threading.Event()
+
+    def stream(
+        self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec] = (), **_: Any
+    ) -> Iterator[LlmDelta]:
+        with self.lock:
+            for i in range(CLAUSES):
+                yield LlmDelta(text=f"Sentence number {i} is here. ")
+        self.finished.set()
+
+
+class ScriptedVoice:
+    """A test fixture: 10 ms of silence per clause; records what it was asked to say."""
+
+    sample_rate = 24000
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def synthesize(self, text: str, *, speed: float = 1.0, cancel: Any = None) -> Iterator[Any]:
+        self.said.append(text)
+        yield np.zeros(240, np.float32)
+
+
+async def test_a_consumer_that_stops_reading_does_not_hold_the_model() -> None:
+    llm, voice = ScriptedLLM(), ScriptedVoice()
+    chunks = respond(llm, voice, [ChatMessage("user", "Talk for a while.")], max_tokens=400)
+    first = await anext(chunks)  # then the consumer stops, as a client that does not read
+    assert first.text.startswith("Sentence number 0")
+    # The model finishes the reply for nobody waiting: another session may use it now.
+    await asyncio.wait_for(asyncio.to_thread(llm.finished.wait), 60)
+    assert llm.lock.acquire(timeout=60)
+    llm.lock.release()
+    # Speech was made only a little ahead of what was taken.
+    await asyncio.sleep(0.2)  # let any synthesis that was started run (none more should)
+    assert len(voice.said) <= 1 + SYNTH_AHEAD
+    # Reading on, nothing was lost.
+    rest = [chunk async for chunk in chunks]
+    assert len(rest) == CLAUSES - 1
+    assert [c.text for c in rest][-1].startswith(f"Sentence number {CLAUSES - 1}")
+    assert all(c.audio is not None and c.audio.size == 240 for c in rest)
+    assert len(voice.said) == CLAUSES
