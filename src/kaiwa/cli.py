@@ -214,6 +214,14 @@ def build_parser() -> argparse.ArgumentParser:
         "server...) instead of the packaged model (default: $KAIWA_LLM_URL)",
     )
     serve.add_argument(
+        "--stall-timeout",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="disconnect (close code 1008) a client that reads no event for this long while "
+        "events wait for it",
+    )
+    serve.add_argument(
         "--allow-origin",
         action="append",
         default=[],
@@ -244,6 +252,7 @@ async def _serve(args: argparse.Namespace) -> int:
             llm_url=args.llm_url,
             log_level=args.log_level,
             allowed_origins=args.allow_origin,
+            stall_timeout_s=args.stall_timeout,
         )
     except (KaiwaError, OSError) as exc:
         print(f"kaiwa serve: {exc}", file=sys.stderr)

@@ -166,6 +166,7 @@ def test_serve_help_explains_every_option() -> None:
     )
     assert result.returncode == 0
     options = ("--host", "--port", "--api-key", "--max-sessions", "--llm-url", "--allow-origin")
+    options += ("--stall-timeout",)
     for option in (*options, "--log-level"):
         assert option in result.stdout
     assert "client_secrets" in result.stdout

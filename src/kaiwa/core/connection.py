@@ -104,6 +104,8 @@ class RealtimeConnection:
         self._closed_event = asyncio.Event()
         self.overrun = False
         """The client stopped reading its events; the connection closed itself."""
+        self.events_taken = 0
+        """Server events handed to the client so far (its I/O layer watches it move)."""
         self._input = InputAudioBuffer(
             engine, self.session, self._on_listener_event, self._on_heard
         )
@@ -113,12 +115,25 @@ class RealtimeConnection:
 
     async def next_event(self) -> dict[str, Any] | None:
         """The next server event, waiting for one; None once the connection is closed."""
-        return await self._out.get()
+        event = await self._out.get()
+        self.events_taken += 1
+        return event
 
     async def events(self) -> AsyncIterator[dict[str, Any]]:
         """Every server event, until `close`."""
         while (event := await self._out.get()) is not None:
+            self.events_taken += 1
             yield event
+
+    @property
+    def events_waiting(self) -> int:
+        """Server events queued and not taken yet."""
+        return len(self._out)
+
+    def close_stalled(self) -> None:
+        """The client has stopped reading (its I/O layer judged so): close, as on overrun."""
+        self.overrun = True
+        self._spawn(self.close())
 
     def _stamp(self, event: dict[str, Any]) -> dict[str, Any]:
         return {"event_id": f"event_{self._id_prefix}{next(self._ids)}", **event}

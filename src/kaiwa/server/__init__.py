@@ -29,6 +29,7 @@ async def serve(
     llm_url: str | None = None,
     log_level: str = "warning",
     allowed_origins: Sequence[str] = (),
+    stall_timeout_s: float = 20.0,
 ) -> None:
     """Load the engine, then serve until cancelled (Ctrl-C).
 
@@ -51,6 +52,7 @@ async def serve(
             api_keys=tuple(api_keys),
             max_sessions=max_sessions,
             allowed_origins=tuple(allowed_origins),
+            stall_timeout_s=stall_timeout_s,
         ),
     )
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)

@@ -48,6 +48,9 @@ class ServerConfig:
     max_sessions: int = 200
     max_events: int = 256
     """Server events queued per session before its responses wait for the client."""
+    stall_timeout_s: float = 20.0
+    """A client that takes no event for this long while events wait is disconnected (1008):
+    its paused responses must not hold the session's resources forever."""
     allowed_origins: tuple[str, ...] = ()
     """Web pages from these origins may use an open server (no key), besides pages served
     from this machine (``http://localhost:*``, ``http://127.0.0.1:*``)."""
@@ -143,14 +146,18 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
         reader = asyncio.create_task(_read(ws, connection))
         writer = asyncio.create_task(_write(ws, connection))
         closed = asyncio.create_task(connection.wait_closed())
+        stalled = asyncio.create_task(_watch_reader(connection, cfg.stall_timeout_s))
         try:
             # Any side may end it: the client disconnects, the client stops reading (the
-            # writer stalls, the connection closes itself on overrun), or the socket fails.
-            await asyncio.wait([reader, writer, closed], return_when=asyncio.FIRST_COMPLETED)
+            # writer stalls: the connection closes itself on overrun, or the watch after
+            # `stall_timeout_s`), or the socket fails.
+            await asyncio.wait(
+                [reader, writer, closed, stalled], return_when=asyncio.FIRST_COMPLETED
+            )
         finally:
             sessions.discard(connection)
             await connection.close()
-            for task in (reader, writer, closed):
+            for task in (reader, writer, closed, stalled):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
@@ -206,6 +213,25 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
     )
     app.state.sessions = sessions
     return app
+
+
+async def _watch_reader(connection: RealtimeConnection, timeout_s: float) -> None:
+    """Return (having closed the connection) once its client has taken no event for
+    ``timeout_s`` while events were waiting for it."""
+    loop = asyncio.get_running_loop()
+    taken, since = connection.events_taken, loop.time()
+    while True:
+        await asyncio.sleep(min(1.0, timeout_s / 4))
+        if connection.events_taken != taken or connection.events_waiting == 0:
+            taken, since = connection.events_taken, loop.time()
+        elif loop.time() - since >= timeout_s:
+            logger.warning(
+                "closing a session: its client took no event for %.0f s (%d waiting)",
+                timeout_s,
+                connection.events_waiting,
+            )
+            connection.close_stalled()
+            return
 
 
 async def _read(ws: WebSocket, connection: RealtimeConnection) -> None:
