@@ -14,8 +14,13 @@ gets the agent's instructions and tools as a session would give them, and its re
 The cases are split into a dev half and a test half (``half``): tune on dev only; the test half
 is the figure (README). Printed per half, per agent, per category and per language.
 
+With ``--spoken``, each request is first spoken (the history stays text) by two voices per
+language (English: the packaged piper voice and espeak-ng; Japanese: two Kokoro voices, female
+and male), recognised by the engine's recogniser, and the transcript is what the LLM gets;
+the tables add the recognition's WER (English) or CER (Japanese) per voice.
+
     .venv/bin/python bench/quality/run.py [--half dev|test|all] [--lang en|ja|all]
-        [--agent NAME] [--model GGUF] [--failures] [--save results.json]
+        [--agent NAME] [--model GGUF] [--spoken] [--failures] [--save results.json]
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +74,13 @@ class Outcome:
     calls: list[tuple[str, dict[str, Any]]]
     text: str
     latency_ms: float
+    voice: str = "text"
+    heard: str | None = None
+    """What the recogniser heard (spoken runs)."""
+    errors: float = 0.0
+    """Recognition errors: words (English) or characters (Japanese), edit distance."""
+    length: int = 0
+    """The request's length in the same units."""
     tool_ok: bool = False
     args_ok: bool = False
     false_call: bool = False
@@ -185,6 +197,59 @@ def run_case(llm: LLMStage, agent: AgentSetup, case: Case) -> Outcome:
     return out
 
 
+VOICES = {"en": ("piper", "espeak"), "ja": ("kokoro-jf_alpha", "kokoro-jm_kumo")}
+
+
+class Speech:
+    """Speaks a request in a voice and recognises it as the engine would (models loaded once)."""
+
+    def __init__(self) -> None:
+        self._asr: dict[str, Any] = {}
+        self._kokoro: dict[str, Any] = {}
+
+    def say(self, text: str, voice: str) -> Any:
+        import numpy as np
+
+        from kaiwa.audio.codecs import resample
+        from tests.speech import espeak, piper
+
+        if voice == "piper":
+            audio = piper(text)
+        elif voice == "espeak":
+            audio = espeak(text)
+        else:
+            from kaiwa.engine.tts import KokoroSynthesizer
+
+            name = voice.removeprefix("kokoro-")
+            if name not in self._kokoro:
+                self._kokoro[name] = KokoroSynthesizer(name)
+            synth = self._kokoro[name]
+            audio = resample(np.concatenate(list(synth.synthesize(text))), synth.sample_rate, 16000)
+        lead = np.zeros(16000 * 3 // 10, np.float32)
+        return np.concatenate([lead, audio, lead])
+
+    def hear(self, audio: Any, lang: str) -> str:
+        from kaiwa.engine import store
+        from kaiwa.engine.asr import SpeechRecognizer
+
+        if lang not in self._asr:
+            self._asr[lang] = (
+                SpeechRecognizer() if lang == "en" else SpeechRecognizer(store.whisper_base())
+            )
+        return str(self._asr[lang].transcribe(audio, language=lang).text)
+
+
+def recognition_errors(said: str, heard: str, lang: str) -> tuple[float, int]:
+    """(edit distance, length) in words for English, characters for Japanese."""
+    from tests.speech import error_rate, words
+
+    if lang == "en":
+        ref, hyp = words(said), words(heard)
+    else:
+        ref, hyp = list(norm(said)), list(norm(heard))
+    return error_rate(ref, hyp) * max(len(ref), 1), len(ref)
+
+
 def pct(n: int, d: int) -> str:
     return f"{100 * n / d:5.1f}% ({n}/{d})" if d else "    -"
 
@@ -194,6 +259,11 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, str]:
     none_cases = [o for o in outcomes if o.case.tool is None]
     answers = [o for o in outcomes if o.answer_ok is not None]
     lat = sorted(o.latency_ms for o in outcomes)
+    heard = [o for o in outcomes if o.heard is not None]
+    recognition = {}
+    if heard:
+        rate = 100 * sum(o.errors for o in heard) / max(sum(o.length for o in heard), 1)
+        recognition = {"WER/CER": f"{rate:.1f}%"}
     return {
         "n": str(len(outcomes)),
         "tool": pct(sum(o.tool_ok for o in tool_cases), len(tool_cases)),
@@ -202,6 +272,7 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, str]:
         "answers": pct(sum(bool(o.answer_ok) for o in answers), len(answers)),
         "p50 ms": f"{statistics.median(lat):.0f}" if lat else "-",
         "p95 ms": f"{lat[min(len(lat) - 1, int(0.95 * len(lat)))]:.0f}" if lat else "-",
+        **recognition,
     }
 
 
@@ -225,9 +296,11 @@ def report(outcomes: Sequence[Outcome]) -> None:
         c = o.case
         by["half"][c.half].append(o)
         by["half/lang"][f"{c.half} {c.lang}"].append(o)
+        if o.heard is not None:
+            by["half/lang/voice"][f"{c.half} {c.lang} {o.voice}"].append(o)
         by["agent"][f"{c.half} {c.agent}"].append(o)
         by["category"][f"{c.half} {c.category}"].append(o)
-    for title in ("half", "half/lang", "agent", "category"):
+    for title in ("half", "half/lang", "half/lang/voice", "agent", "category"):
         table(title, by[title])
 
 
@@ -238,7 +311,11 @@ def failures(outcomes: Sequence[Outcome]) -> None:
         c = o.case
         got = "; ".join(f"{n}({json.dumps(a, ensure_ascii=False)})" for n, a in o.calls)
         want = f"{c.tool}({json.dumps(c.args, ensure_ascii=False)})" if c.tool else "no call"
-        print(f"[{c.id} {c.agent}] {c.text!r}\n    want {want}; got {got or repr(o.text[:100])}")
+        heard = f" (heard {o.heard!r}, {o.voice})" if o.heard is not None else ""
+        print(
+            f"[{c.id} {c.agent}] {c.text!r}{heard}\n"
+            f"    want {want}; got {got or repr(o.text[:100])}"
+        )
 
 
 def main() -> None:
@@ -250,6 +327,9 @@ def main() -> None:
     parser.add_argument("--temperature", type=float, help="the LLM's (default: its own)")
     parser.add_argument(
         "--no-grounding", action="store_true", help="make calls whose values nobody said"
+    )
+    parser.add_argument(
+        "--spoken", action="store_true", help="speak each request in two voices and recognise it"
     )
     parser.add_argument("--failures", action="store_true", help="list every wrong reply")
     parser.add_argument("--save", type=Path, help="write every outcome to this JSON file")
@@ -273,12 +353,21 @@ def main() -> None:
     setups: dict[tuple[str, str], AgentSetup] = {}
     outcomes = []
     cases.sort(key=lambda c: (c.agent, c.lang))  # an agent's prompt stays cached
-    for i, case in enumerate(cases, 1):
+    runs = [(c, v) for c in cases for v in (VOICES[c.lang] if args.spoken else ("text",))]
+    speech = Speech() if args.spoken else None
+    for i, (case, voice) in enumerate(runs, 1):
         key = (case.agent, case.lang)
         if key not in setups:
             setups[key] = setup(*key)
-        outcomes.append(run_case(llm, setups[key], case))
-        print(f"\r{i}/{len(cases)}", end="", file=sys.stderr, flush=True)
+        heard = None
+        if speech is not None:
+            heard = speech.hear(speech.say(case.text, voice), case.lang)
+        outcome = run_case(llm, setups[key], replace(case, text=heard) if heard else case)
+        outcome.case, outcome.voice, outcome.heard = case, voice, heard
+        if heard is not None:
+            outcome.errors, outcome.length = recognition_errors(case.text, heard, case.lang)
+        outcomes.append(outcome)
+        print(f"\r{i}/{len(runs)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     report(outcomes)
     if args.failures:
