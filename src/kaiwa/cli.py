@@ -7,6 +7,7 @@ import asyncio
 import gc
 import os
 import sys
+from collections.abc import Callable
 
 from . import __version__
 
@@ -214,8 +215,16 @@ def build_parser() -> argparse.ArgumentParser:
         "server...) instead of the packaged model (default: $KAIWA_LLM_URL)",
     )
     serve.add_argument(
+        "--grace-period",
+        type=_seconds(0.0),
+        default=10.0,
+        metavar="SECONDS",
+        help="on SIGTERM or Ctrl-C, let answers under way finish for this long, then close "
+        "every session (1001); a second signal stops at once",
+    )
+    serve.add_argument(
         "--stall-timeout",
-        type=float,
+        type=_seconds(1.0),
         default=20.0,
         metavar="SECONDS",
         help="disconnect (close code 1008) a client that reads no event for this long while "
@@ -238,6 +247,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _seconds(least: float) -> Callable[[str], float]:
+    """An argparse type: a number of seconds, at least ``least``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        if not value >= least:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"must be at least {least:g} seconds, not {text}")
+        return value
+
+    return parse
+
+
 async def _serve(args: argparse.Namespace) -> int:
     from .exceptions import KaiwaError
     from .server import serve
@@ -253,6 +277,7 @@ async def _serve(args: argparse.Namespace) -> int:
             log_level=args.log_level,
             allowed_origins=args.allow_origin,
             stall_timeout_s=args.stall_timeout,
+            grace_s=args.grace_period,
         )
     except (KaiwaError, OSError) as exc:
         print(f"kaiwa serve: {exc}", file=sys.stderr)

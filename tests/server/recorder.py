@@ -25,9 +25,12 @@ class Recorder:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
-        while True:
-            self.events.append(strict(await self._recv()))
-            self._changed.set()
+        try:
+            while True:
+                self.events.append(strict(await self._recv()))
+                self._changed.set()
+        finally:
+            self._changed.set()  # a waiter learns that the connection ended
 
     def of(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e["type"] == kind]

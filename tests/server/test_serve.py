@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -326,3 +327,40 @@ async def test_settings_no_response_could_use_are_refused_naming_the_field(
     )
     done = await rec.wait("response.done")
     assert done["response"]["status"] == "completed", done
+
+
+@pytest.mark.parametrize(
+    ("request_text", "grace", "finished"),
+    [
+        ("Say hello in one short sentence.", "30", True),  # the answer ends within the grace
+        ("Tell me a long story about a dragon and a knight.", "3", False),  # cut after it
+    ],
+)
+async def test_sigterm_finishes_answers_then_closes_every_session_cleanly(
+    request_text: str, grace: str, finished: bool
+) -> None:
+    srv = start_server("--grace-period", grace)
+    try:
+        async with websockets.connect(srv.url) as ws:
+            rec = Recorder(ws.recv)
+            await rec.wait("session.created")
+            text = {"type": "input_text", "text": request_text}
+            item = {"type": "message", "role": "user", "content": [text]}
+            await ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
+            await ws.send(json.dumps({"type": "response.create"}))
+            await rec.wait("response.output_audio.delta")  # mid-answer
+            srv.process.send_signal(signal.SIGTERM)
+            if not finished:  # while the long answer has its grace, newcomers are turned away
+                with pytest.raises(websockets.InvalidStatus) as refused:
+                    async with websockets.connect(srv.url):
+                        pass
+                assert refused.value.response.status_code == 503
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await rec.wait("never.sent", timeout=90)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1001
+            statuses = [e["response"]["status"] for e in rec.of("response.done")]
+            assert statuses == (["completed"] if finished else []), statuses
+        assert srv.process.wait(60) == 0
+    finally:
+        stop_server(srv)
+    assert b"shutting down" in srv.log.read_bytes()

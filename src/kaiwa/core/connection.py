@@ -126,6 +126,11 @@ class RealtimeConnection:
             yield event
 
     @property
+    def responding(self) -> bool:
+        """A response is under way."""
+        return self._response is not None
+
+    @property
     def events_waiting(self) -> int:
         """Server events queued and not taken yet."""
         return len(self._out)

@@ -30,8 +30,11 @@ async def serve(
     log_level: str = "warning",
     allowed_origins: Sequence[str] = (),
     stall_timeout_s: float = 20.0,
+    grace_s: float = 10.0,
 ) -> None:
-    """Load the engine, then serve until cancelled (Ctrl-C).
+    """Load the engine, then serve until cancelled, or until SIGTERM / Ctrl-C: then new
+    sessions are refused, answers under way get ``grace_s`` seconds to finish, every socket is
+    closed with 1001, and it returns (a second signal stops at once).
 
     Raises:
         UserError: no API key while listening beyond this machine.
@@ -39,6 +42,7 @@ async def serve(
     import uvicorn
 
     from ..engine.engine import Engine
+    from ._uvicorn import GentleServer
 
     if not api_keys and not is_loopback(host):
         raise UserError(
@@ -67,7 +71,7 @@ async def serve(
         lifespan="off",
     )
     hide_secrets("uvicorn", "uvicorn.error", "uvicorn.access")  # uvicorn.Config set them up
-    server = uvicorn.Server(config)
+    server = GentleServer(config, app.state.drain, grace_s)
     print(
         f"kaiwa serve: ws://{host}:{bound}/v1/realtime (max {max_sessions} sessions)",
         file=sys.stderr,

@@ -82,6 +82,24 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
     cfg = config or ServerConfig()
     secrets = ClientSecrets(cfg.api_keys)
     sessions: set[RealtimeConnection] = set()
+    draining = asyncio.Event()
+
+    async def drain(grace_s: float) -> None:
+        """Shut down gently: refuse new sessions (503), let the responses under way finish
+        for up to ``grace_s`` seconds, then close every session (its socket with 1001)."""
+        draining.set()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace_s
+        while any(c.responding for c in sessions) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        left = [c for c in sessions if c.responding]
+        if left:
+            logger.warning("shutting down: %d responses cut after %.0f s", len(left), grace_s)
+        for connection in list(sessions):
+            await connection.close()
+        deadline = loop.time() + 5.0
+        while sessions and loop.time() < deadline:  # each closes its socket with 1001
+            await asyncio.sleep(0.05)
 
     def unauthorized() -> Response:
         return _error(
@@ -101,6 +119,16 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
         )
 
     async def realtime(ws: WebSocket) -> None:
+        if draining.is_set():
+            await ws.send_denial_response(
+                _error(
+                    503,
+                    "This server is shutting down; connect again to another one, or in a moment.",
+                    "server_shutting_down",
+                    "server_error",
+                )
+            )
+            return
         origin = ws.headers.get("origin")
         if not origin_allowed(origin, cfg):
             logger.warning("refused a WebSocket from origin %s", origin)
@@ -161,11 +189,14 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-            reason = "client is not reading its events" if connection.overrun else ""
+            code, reason = 1000, ""
             if connection.overrun:
+                code, reason = 1008, "client is not reading its events"
                 logger.warning("closed a session: %s", reason)
+            elif draining.is_set():
+                code, reason = 1001, "server shutting down"
             with contextlib.suppress(Exception):
-                await ws.close(code=1008 if connection.overrun else 1000, reason=reason)
+                await ws.close(code=code, reason=reason)
 
     async def client_secrets(request: Request) -> Response:
         origin = request.headers.get("origin")
@@ -212,6 +243,7 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
         ]
     )
     app.state.sessions = sessions
+    app.state.drain = drain
     return app
 
 
