@@ -170,3 +170,28 @@ async def test_a_commit_takes_the_audio_once_and_speech_after_it_is_a_new_turn(
     text = asr.transcribe(turns[0].audio, language="en").text
     assert wer("Book a table for two.", text) <= 0.2, text
     listener.close()
+
+
+async def test_speech_a_commit_took_before_the_vad_heard_it_makes_no_second_turn(
+    vad_model: Any, asr: Any
+) -> None:
+    # A client sends a whole utterance in one burst and commits at once: the VAD (in the
+    # batcher's thread) has heard none of it yet. When it does, that speech was taken: no
+    # speech_started (it would cancel the answer to the commit) and no empty turn.
+    from kaiwa.engine.vad import VadBatcher
+
+    events: list[ListenerEvent] = []
+    listener = TurnListener(vad_model, asr, events.append, mode="server_vad", batcher=VadBatcher())
+    clip = np.concatenate([silence(300), piper("Hello there, how are you?"), silence(1500)])
+    for i in range(0, clip.size, 1600):
+        listener.push(clip[i : i + 1600])
+    taken = listener.commit()
+    assert taken.size == clip.size
+    while listener.heard_ms < clip.size // 16 - 100:  # until the VAD has heard it all
+        await listener.caught_up()
+        await asyncio.sleep(0.01)
+    for _ in range(10):  # and its passes' events have reached the loop (they follow at once)
+        await asyncio.sleep(0.01)
+    assert [e.kind for e in events if e.kind in ("speech_started", "turn_ended")] == []
+    assert listener.commit().size == 0
+    listener.close()

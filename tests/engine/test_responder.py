@@ -49,12 +49,19 @@ class ScriptedVoice:
 async def test_a_consumer_that_stops_reading_does_not_hold_the_model() -> None:
     llm, voice = ScriptedLLM(), ScriptedVoice()
     chunks = respond(llm, voice, [ChatMessage("user", "Talk for a while.")], max_tokens=400)
-    first = await anext(chunks)  # then the consumer stops, as a client that does not read
-    assert first.text.startswith("Sentence number 0")
-    # The model finishes the reply for nobody waiting: another session may use it now.
-    await asyncio.wait_for(asyncio.to_thread(llm.finished.wait), 60)
-    assert llm.lock.acquire(timeout=60)
-    llm.lock.release()
+    try:
+        first = await anext(chunks)  # then the consumer stops, as a client that does not read
+        assert first.text.startswith("Sentence number 0")
+        # The model finishes the reply for nobody waiting: another session may use it now.
+        assert await asyncio.to_thread(llm.finished.wait, 60)
+        assert llm.lock.acquire(timeout=60)
+        llm.lock.release()
+        await check_the_rest(chunks, voice)
+    finally:
+        await chunks.aclose()  # type: ignore[attr-defined]
+
+
+async def check_the_rest(chunks: Any, voice: ScriptedVoice) -> None:
     # Speech was made only a little ahead of what was taken.
     await asyncio.sleep(0.2)  # let any synthesis that was started run (none more should)
     assert len(voice.said) <= 1 + SYNTH_AHEAD

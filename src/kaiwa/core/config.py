@@ -175,7 +175,10 @@ def _check_tools(tools: Any) -> None:
                 param,
             )
         try:
-            jsonschema.Draft202012Validator.check_schema(parameters)
+            validator = jsonschema.validators.validator_for(
+                parameters, default=jsonschema.Draft202012Validator
+            )
+            validator.check_schema(parameters)  # by the draft its $schema names
         except jsonschema.SchemaError as exc:
             raise ConfigError(
                 f"Invalid schema for function {tool.get('name')!r}: {exc.message}", param

@@ -156,6 +156,8 @@ class TurnListener:
         if self._closed:
             return
         for event in events:
+            if event.audio_ms * SAMPLE_RATE // 1000 < self._committed_sample:
+                continue  # in audio a commit already took (the VAD ran behind a burst)
             if event.kind == "speech_started":
                 self._start_turn(event.audio_ms)
             else:
@@ -247,16 +249,17 @@ class TurnListener:
         partial = self._partial if self._partial_samples >= end_ms * 16 else None
         running = partial if partial is not None and not partial.done() else None
         audio = self._turn_audio(until=until)
-        self._emit(
-            ListenerEvent(
-                "turn_ended",
-                audio_start_ms=self._turn_start_sample // 16,
-                audio_end_ms=end_ms,
-                transcript=self._partial_text if partial is not None else None,
-                audio=audio,
-                pending=running,
+        if audio.size:  # else a commit took all of it: no turn is left
+            self._emit(
+                ListenerEvent(
+                    "turn_ended",
+                    audio_start_ms=self._turn_start_sample // 16,
+                    audio_end_ms=end_ms,
+                    transcript=self._partial_text if partial is not None else None,
+                    audio=audio,
+                    pending=running,
+                )
             )
-        )
         self._partial = None
         self._partial_text = None
         if self.mode == "semantic_vad":
@@ -287,7 +290,7 @@ class TurnListener:
         if cut - first > 3 * keep:
             audio = np.concatenate(self._audio)[cut - first :]
             self._audio = [audio]
-            self._turn_start_sample = cut
+            self._turn_start_sample = max(cut, self._committed_sample)
 
 
 async def replay(

@@ -33,6 +33,8 @@ _WORD = re.compile(r"[\w']+")
 # 8), "If it rains tomorrow..." (can I get a refund?). Alone, such a clause is likely
 # unfinished, though it can be a whole answer ("Because I want more legroom."): waited for
 # longer than a sentence, less long than a dangling word.
+LEADING_CLAUSE = 0.3
+"""`completeness` of a lone leading clause (`TurnPolicy` waits longer for it)."""
 _OPENS_A_CLAUSE = frozenset(
     "to if when whenever because although though unless since before after while once".split()
 )
@@ -53,10 +55,12 @@ def completeness(text: str) -> float:
     if (
         words
         and words[0] in _OPENS_A_CLAUSE
-        and len(words) > 1
+        and len(words) >= 4
         and not re.search(r"[,;:]", stripped)
     ):
-        return 0.3  # a lone leading clause, no main clause after it
+        # A lone leading clause, no main clause after it. Four words at least: shorter, it
+        # is more likely a phrase that answers ("To the airport.", "After lunch.").
+        return LEADING_CLAUSE
     if stripped.endswith("."):
         return 0.9
     return 0.5
@@ -85,10 +89,10 @@ class TurnPolicy:
         score = completeness(transcript)
         if score >= 0.8:
             return self._FINISHED[self.eagerness]
-        if score < 0.3:
-            return self._UNFINISHED[self.eagerness]
-        if score <= 0.3:
+        if score == LEADING_CLAUSE:
             return self._LEADING[self.eagerness]
+        if score <= 0.3:
+            return self._UNFINISHED[self.eagerness]
         return self._UNSURE[self.eagerness]
 
     @property

@@ -14,7 +14,8 @@ import re
 __all__ = ["SecretsFilter", "hide_secrets"]
 
 _SECRET = re.compile(
-    r"(?i)(bearer\s+|openai-insecure-api-key\.|api[_-]?key[\"'=:\s]+)[^\s,;\"']+|\bek_[\w-]+"
+    r"(?i)((?:bearer|basic)\s+|openai-insecure-api-key\.|api[_-]?key[\"'=:\s]+)[^\s,;&\"']+"
+    r"|\bek_[\w-]+"
 )
 MASK = "[redacted]"
 
