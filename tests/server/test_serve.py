@@ -252,6 +252,7 @@ async def test_an_open_server_serves_only_pages_on_this_machine_and_logs_no_keys
         )
         with pytest.raises(urllib.error.HTTPError) as denied:
             urllib.request.urlopen(request)
+        denied.value.close()  # its socket: left open, a later test sees a ResourceWarning
         assert denied.value.code == 403
         for origin in ("http://localhost:5173", "http://127.0.0.1:8080", "http://myapp.test:3000"):
             async with websockets.connect(srv.url, origin=origin) as ws:  # type: ignore[arg-type]
