@@ -114,14 +114,23 @@ async def events_until(
     try:
         await asyncio.wait_for(read(), timeout)
     except asyncio.TimeoutError:
-        raise AssertionError(f"timed out; saw {[e.type for e in seen][-25:]}") from None
+        kinds = [
+            getattr(e.data, "type", e.type) if e.type == "raw_model_event" else e.type for e in seen
+        ]
+        raw = [
+            str(getattr(e.data, "data", ""))[:200] for e in seen[-8:] if e.type == "raw_model_event"
+        ]
+        raise AssertionError(f"timed out; saw {kinds[-25:]}; last raw {raw}") from None
     return seen
 
 
 async def eventually(session: Any, check: Callable[[], bool], timeout: float = 20) -> None:
     """Wait (reading events) until ``check()`` holds; the history fills in as events arrive."""
     if not check():
-        await events_until(session, lambda e, _: check(), timeout)
+        try:
+            await events_until(session, lambda e, _: check(), timeout)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; assistant said {assistant_texts(session)}") from None
 
 
 def assistant_texts(session: Any) -> list[str]:
