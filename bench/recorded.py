@@ -70,7 +70,8 @@ class Clip:
     text: str
     audio: np.ndarray
     speech_end_ms: int
-    pause_ms: int = 0
+    pause_start_ms: int = 0
+    """Where the mid-sentence pause starts (paused clips)."""
 
 
 def transcripts() -> dict[str, str]:
@@ -178,7 +179,7 @@ def clips(tail_ms: int = 2500) -> list[Clip]:
                 text,
                 _behind(audio, background, 1000 + n, music),
                 (lead.size + head.size + gap.size + tail_speech.size) * 1000 // RATE,
-                pause_ms,
+                (lead.size + head.size) * 1000 // RATE,
             )
         )
     return out

@@ -66,16 +66,14 @@ def trimmed(audio: np.ndarray) -> np.ndarray:
 def recorded(smart, asr: SpeechRecognizer, half: str) -> None:  # type: ignore[no-untyped-def]
     """The same question on recorded human speech (bench/recorded.py): 200 ms after a
     finished sentence, and 200 ms into the pause after an unfinished piece."""
-    from bench.recorded import RATE, clips, load
+    from bench.recorded import clips
     from kaiwa.engine.turn import completeness
 
     rows: dict[str, list[tuple[float, float]]] = {"finished": [], "paused": []}
     for clip in clips():
         if clip.half != half:
             continue
-        cut = clip.speech_end_ms
-        if clip.kind == "paused":
-            cut = 300 + load(clip.name).size * 1000 // RATE
+        cut = clip.pause_start_ms if clip.kind == "paused" else clip.speech_end_ms
         audio = clip.audio[: (cut + 200) * 16]
         text = asr.transcribe(audio[: (cut + 64) * 16]).text
         rows[clip.kind].append((smart(audio), completeness(text)))

@@ -116,13 +116,13 @@ class RealtimeConnection:
     async def next_event(self) -> dict[str, Any] | None:
         """The next server event, waiting for one; None once the connection is closed."""
         event = await self._out.get()
-        self.events_taken += 1
+        if event is not None:
+            self.events_taken += 1
         return event
 
     async def events(self) -> AsyncIterator[dict[str, Any]]:
         """Every server event, until `close`."""
-        while (event := await self._out.get()) is not None:
-            self.events_taken += 1
+        while (event := await self.next_event()) is not None:
             yield event
 
     @property
@@ -136,7 +136,8 @@ class RealtimeConnection:
         return len(self._out)
 
     def close_stalled(self) -> None:
-        """The client has stopped reading (its I/O layer judged so): close, as on overrun."""
+        """The client has stopped reading (its events overran the queue, or its I/O layer
+        judged so): close, `overrun` saying why."""
         self.overrun = True
         self._spawn(self.close())
 
@@ -154,8 +155,7 @@ class RealtimeConnection:
         try:
             self._out.put_nowait(self._stamp(event))
         except InvalidState:
-            self.overrun = True
-            self._spawn(self.close())
+            self.close_stalled()
 
     async def _emit(self, event: dict[str, Any]) -> None:
         """Queue an event, waiting while the client is behind (responses)."""
