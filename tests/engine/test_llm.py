@@ -298,3 +298,42 @@ def test_no_call_with_values_nobody_gave(
     for _ in range(3):  # sampled: each time
         deltas = list(llm.stream([system, ChatMessage("user", request_)], tools, max_tokens=40))
         assert not [d.tool_call for d in deltas if d.tool_call], deltas
+
+
+def test_a_call_the_model_repeats_is_not_read_to_the_token_budget(
+    llm: Any, monkeypatch: Any
+) -> None:
+    """After a tool's result a small model may write the same call over and over until its
+    budget is spent (seen: 400 tokens, 20 s); reading stops at the repeat and the reply is words."""
+    from kaiwa.engine.llm import ToolCall
+
+    real = llm._complete
+    pulled = 0
+
+    def looping(prompt: str, max_tokens: int, cancel: Any, **kwargs: Any) -> Any:
+        nonlocal pulled
+        if kwargs.get("logit_bias") is not None:  # the answer in words: the real model
+            yield from real(prompt, max_tokens, cancel, **kwargs)
+            return
+        for _ in range(max_tokens // 4):
+            for piece in (
+                '<tool_call>\n{"name": "get_weather", ',
+                '"arguments": {"city": ',
+                '"Oslo"}}\n</tool_call>\n',
+            ):
+                pulled += 1
+                yield piece
+
+    monkeypatch.setattr(llm, "_complete", looping)
+    call = ToolCall("get_weather", '{"city": "Oslo"}', "call_1")
+    messages = [
+        SYSTEM,
+        ChatMessage("user", "Weather in Oslo?"),
+        ChatMessage("assistant", tool_calls=(call,)),
+        ChatMessage("tool", '{"temperature_c": -7, "sky": "snowing"}', tool_call_id="call_1"),
+    ]
+    deltas = list(llm.stream(messages, TOOLS, max_tokens=400))
+    assert pulled == 3  # one call, already answered: nothing after it was read
+    assert all(d.tool_call is None for d in deltas)
+    text = "".join(d.text for d in deltas)
+    assert "7" in text or "snow" in text.lower()

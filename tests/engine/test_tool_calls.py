@@ -10,10 +10,14 @@ import pytest
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.tool_calls import (
     GRAMMAR_MAX_STRING,
+    MAX_CALLS,
+    enough_calls,
     grammar_schema,
     made_up,
     names_no_tool,
     parse_calls,
+    tagged,
+    written_calls,
 )
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant.")
@@ -200,3 +204,45 @@ def test_the_grammar_bounds_every_free_string_and_leaves_choices_alone() -> None
     assert "maxLength" not in find(bounded, "unit")
     assert find(bounded, "rooms")["items"]["maxLength"] == GRAMMAR_MAX_STRING
     assert "maxLength" not in params["properties"]["city"]  # the tool's own schema is untouched
+
+
+PARIS = '{"name": "get_weather", "arguments": {"city": "Paris"}}'
+ROME = '{"name": "get_weather", "arguments": {"city": "Rome"}}'
+ASKED = [SYSTEM, ChatMessage("user", "Weather in Paris?")]
+ANSWERED = [
+    *ASKED,
+    ChatMessage("assistant", tool_calls=(ToolCall("get_weather", '{"city": "Paris"}', "c1"),)),
+    ChatMessage("tool", "Sunny.", tool_call_id="c1"),
+]
+
+
+def test_whole_calls_are_found_while_the_model_writes() -> None:
+    assert written_calls('<tool_call>\n{"name": "get_weather", "arguments": {"ci') == []
+    assert written_calls(f"<tool_call>\n{PARIS}\n</tool_call>\n<tool_call>\n{{") == [
+        json.loads(PARIS)
+    ]
+    assert written_calls(f"```json\n{PARIS}\n```\n{ROME}") == [json.loads(PARIS), json.loads(ROME)]
+
+
+@pytest.mark.parametrize(
+    ("written", "messages", "enough"),
+    [
+        (PARIS, ASKED, False),  # a new call: more may follow (parallel calls)
+        (f"<tool_call>{PARIS}</tool_call><tool_call>{ROME}</tool_call>", ASKED, False),
+        (PARIS[:-1], ANSWERED, False),  # not written whole yet
+        (PARIS, ANSWERED, True),  # the conversation already has its result
+        (f"{PARIS}\n{ROME}\n{PARIS}", ASKED, True),  # the model repeats itself
+        ("\n".join([ROME.replace("Rome", f"City{i}") for i in range(MAX_CALLS)]), ASKED, True),
+    ],
+)
+def test_reading_a_call_stops_when_the_rest_would_be_thrown_away(
+    written: str, messages: list[ChatMessage], enough: bool
+) -> None:
+    assert enough_calls(written, messages) is enough
+
+
+def test_calls_cut_short_keep_each_distinct_call_once() -> None:
+    text = tagged(f'<tool_call>\n{PARIS}\n</tool_call>\n{ROME}\n{PARIS}\n{{"name')
+    calls = parse_calls(text, [WEATHER])
+    assert calls is not None
+    assert [json.loads(c.arguments)["city"] for c in calls] == ["Paris", "Rome"]

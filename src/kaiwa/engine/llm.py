@@ -40,10 +40,12 @@ from .chat import (
 )
 from .tool_calls import (
     answered,
+    enough_calls,
     grammar_schema,
     made_up,
     names_no_tool,
     parse_calls,
+    tagged,
 )
 
 logger = logging.getLogger(__name__)
@@ -380,7 +382,8 @@ class LocalLLM:
             return
         head: str | None = ""  # the reply's start, held back until we know it is text
         call = ""
-        for piece in self._complete(prompt, max_tokens, cancel, temperature=self.temperature):
+        pieces = self._complete(prompt, max_tokens, cancel, temperature=self.temperature)
+        for piece in pieces:
             if head is None:
                 yield LlmDelta(text=piece)
                 continue
@@ -394,6 +397,10 @@ class LocalLLM:
                 continue
             if call:
                 call += piece
+                if "}" in piece and enough_calls(call, messages):
+                    pieces.close()  # the rest would be thrown away: stop the model now
+                    call = tagged(call)
+                    break
                 continue
             head = None
             yield LlmDelta(text=start)
@@ -475,13 +482,17 @@ class LocalLLM:
                 grammar=grammar,
                 logit_bias=logit_bias,
             )
+        except Exception as exc:
+            raise EngineError(f"LLM generation failed: {exc}") from exc
+        try:
             for chunk in stream:
                 if cancel is not None and cancel.is_set:
-                    stream.close()  # type: ignore[union-attr]
                     return
                 yield chunk["choices"][0]["text"]  # type: ignore[index]
         except Exception as exc:
             raise EngineError(f"LLM generation failed: {exc}") from exc
+        finally:  # cancelled, or closed by a reader that has read enough
+            stream.close()  # type: ignore[union-attr]
 
     def _grammar_calls(
         self, prompt: str, tools: Sequence[ToolSpec], cancel: Cancel | None

@@ -17,10 +17,13 @@ from .text import is_japanese, romaji, short_vowels
 __all__ = [
     "answered",
     "call_schema",
+    "enough_calls",
     "grammar_schema",
     "made_up",
     "names_no_tool",
     "parse_calls",
+    "tagged",
+    "written_calls",
 ]
 
 _CALL_BLOCK = re.compile(r"<(tool_call|tools)>\s*(.*?)\s*(?:</\1>|$)", re.S)
@@ -69,6 +72,58 @@ def parse_calls(text: str, tools: Sequence[ToolSpec]) -> list[ToolCall] | None:
             return None
         calls.append(ToolCall(name=tool.name, arguments=json.dumps(args, ensure_ascii=False)))
     return calls or None
+
+
+MAX_CALLS = 8
+"""Calls read from one reply at most (a small model may go on writing calls to its budget)."""
+
+
+def written_calls(text: str) -> list[dict[str, Any]]:
+    """The whole JSON objects in a call the model is still writing, in order; tags, fences
+    and whatever lies between them are skipped, and reading stops at an unfinished one."""
+    found: list[dict[str, Any]] = []
+    decoder = json.JSONDecoder()
+    at = text.find("{")
+    while at >= 0:
+        try:
+            data, end = decoder.raw_decode(text, at)
+        except ValueError:
+            break
+        if isinstance(data, dict):
+            found.append(data)
+        at = text.find("{", end)
+    return found
+
+
+def enough_calls(text: str, messages: Sequence[ChatMessage]) -> bool:
+    """Whether to stop reading a call the model is writing: it repeats a call it just wrote,
+    or one the conversation already answered, or it has written `MAX_CALLS`.
+
+    After a tool's result a small model often writes the same call again, and now and then
+    goes on writing calls until its token budget runs out: 400 tokens, 20 s on two cores, for a
+    reply that will be thrown away (the answered call is answered in words instead).
+    """
+    found = written_calls(text)
+    if not found:
+        return False
+    keys = [json.dumps(d, sort_keys=True) for d in found]
+    if len(set(keys)) < len(keys) or len(found) >= MAX_CALLS:
+        return True
+    last = found[-1]
+    args = last.get("arguments", {})
+    if not isinstance(last.get("name"), str) or not isinstance(args, dict):
+        return False
+    return answered(ToolCall(name=last["name"], arguments=json.dumps(args)), messages)
+
+
+def tagged(text: str) -> str:
+    """The distinct whole calls of ``text`` (see `written_calls`), each in Qwen's tag: what is
+    left to parse once reading stopped early."""
+    distinct = {json.dumps(d, ensure_ascii=False, sort_keys=True): d for d in written_calls(text)}
+    return "".join(
+        f"<tool_call>\n{json.dumps(d, ensure_ascii=False)}\n</tool_call>\n"
+        for d in distinct.values()
+    )
 
 
 def _call_json(body: str) -> dict[str, Any] | None:
