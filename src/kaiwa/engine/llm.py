@@ -20,7 +20,7 @@ import dataclasses
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -469,7 +469,7 @@ class LocalLLM:
         temperature: float,
         grammar: Any = None,
         logit_bias: dict[int, float] | None = None,
-    ) -> Iterator[str]:
+    ) -> Generator[str, None, None]:
         try:
             stream = self._llm.create_completion(
                 prompt,
