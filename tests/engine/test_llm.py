@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -202,7 +203,7 @@ def test_a_reply_waiting_for_the_model_can_be_cancelled(llm: Any) -> None:
     # Another conversation holds the model; a barge-in on this one must not wait for it.
     cancel = Cancel()
     cancel.set()
-    with llm._lock:
+    with llm._turns:
         assert list(llm.stream([SYSTEM, ChatMessage("user", "Hi!")], cancel=cancel)) == []
 
 
@@ -337,3 +338,53 @@ def test_a_call_the_model_repeats_is_not_read_to_the_token_budget(
     assert all(d.tool_call is None for d in deltas)
     text = "".join(d.text for d in deltas)
     assert "7" in text or "snow" in text.lower()
+
+
+def _two_conversations(llm: Any) -> list[tuple[str, str]]:
+    """A long story asked for in one conversation and, once it is under way, a short reply in
+    another: (who, text) of every delta, in the order they came."""
+    story = [
+        ChatMessage("system", "You are a storyteller."),
+        ChatMessage("user", "Tell me a long story about a dragon and a village, in ten sentences."),
+    ]
+    order: list[tuple[str, str]] = []
+    under_way = threading.Event()
+
+    def tell() -> None:
+        for delta in llm.stream(story, max_tokens=200):
+            order.append(("story", delta.text))
+            if len(order) >= 3:
+                under_way.set()
+        under_way.set()
+
+    teller = threading.Thread(target=tell)
+    teller.start()
+    assert under_way.wait(60)
+    for delta in llm.stream([SYSTEM, ChatMessage("user", "Say hello.")], max_tokens=20):
+        order.append(("hello", delta.text))
+    teller.join(120)
+    return order
+
+
+def test_a_long_reply_steps_aside_for_another_conversation(llm: Any) -> None:
+    order = _two_conversations(llm)
+    who = [w for w, _ in order]
+    last_hello = len(who) - 1 - who[::-1].index("hello")
+    assert who[last_hello + 1 :].count("story") > 20, who  # done while the story went on
+    story = "".join(t for w, t in order if w == "story")
+    hello = "".join(t for w, t in order if w == "hello")
+    assert "hello" in hello.lower() or "hi" in hello.lower(), hello
+    # It went on where it stopped: its opening is not written again (as a restart would), and
+    # neither conversation's words are in the other's.
+    assert story.count(story[:30]) == 1, story
+    assert "hello" not in story.lower() and "dragon" not in hello.lower(), (story, hello)
+
+
+def test_without_interleaving_a_reply_waits_for_the_whole_other_one(llm: Any) -> None:
+    llm.interleave = False
+    try:
+        order = _two_conversations(llm)
+    finally:
+        llm.interleave = True
+    who = [w for w, _ in order]
+    assert who.index("hello") > len(who) - 1 - who[::-1].index("story")

@@ -123,3 +123,49 @@ async def test_waiting_streams_leave_the_executor_to_short_jobs() -> None:
     assert [await w for w in waiting] == [1] * 12
     for s in streams:
         await s.aclose()
+
+
+def test_turns_go_in_order_with_urgent_callers_first() -> None:
+    from kaiwa.engine._threads import Turns
+
+    turns, order = Turns(), []
+    turns.acquire()
+
+    def wait(name: str, urgent: bool) -> threading.Thread:
+        def run() -> None:
+            turns.acquire(urgent=urgent)
+            order.append(name)
+            turns.release()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    threads = []
+    for name, urgent in [("a", False), ("b", False), ("first", True), ("second", True)]:
+        threads.append(wait(name, urgent))
+        while turns.waiting < len(threads):  # queued in this order
+            time.sleep(0.001)
+    assert (turns.waiting, turns.urgent) == (4, 2)
+    turns.release()
+    for thread in threads:
+        thread.join(10)
+    assert order == ["first", "second", "a", "b"]
+    assert (turns.waiting, turns.urgent) == (0, 0)
+
+
+def test_a_cancelled_wait_for_a_turn_leaves_the_line() -> None:
+    from kaiwa.engine._threads import Turns
+
+    turns, cancel = Turns(), Cancel()
+    turns.acquire()
+    got: list[bool] = []
+    waiter = threading.Thread(target=lambda: got.append(turns.acquire(cancel, urgent=True)))
+    waiter.start()
+    while not turns.waiting:
+        time.sleep(0.001)
+    cancel.set()
+    waiter.join(10)
+    assert got == [False] and (turns.waiting, turns.urgent) == (0, 0)
+    turns.release()
+    assert turns.acquire(Cancel())  # free for the next caller

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import queue
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
-__all__ = ["Cancel", "OwnThread", "stream_in_thread"]
+__all__ = ["Cancel", "OwnThread", "Turns", "stream_in_thread"]
 
 T = TypeVar("T")
 _DONE = object()
@@ -34,6 +35,62 @@ class Cancel:
     @property
     def is_set(self) -> bool:
         return self._event.is_set() or (self._parent is not None and self._parent.is_set)
+
+
+class Turns:
+    """A lock taken in turns: urgent callers first, then first come first served. It says who
+    waits, so a holder with more to do can let them go first. Also a context manager."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._queue: collections.deque[object] = collections.deque()
+        self._urgent = 0
+        self._held = False
+
+    @property
+    def waiting(self) -> int:
+        """How many wait for their turn."""
+        return len(self._queue)
+
+    @property
+    def urgent(self) -> int:
+        """How many of those are urgent."""
+        return self._urgent
+
+    def acquire(self, cancel: Cancel | None = None, *, urgent: bool = False) -> bool:
+        """Wait for our turn; ``False`` (and no turn) if ``cancel`` is set meanwhile. An
+        ``urgent`` caller goes before every caller that is not."""
+        me = object()
+        with self._changed:
+            if urgent:
+                self._queue.insert(self._urgent, me)
+                self._urgent += 1
+            else:
+                self._queue.append(me)
+            try:
+                while self._held or self._queue[0] is not me:
+                    if cancel is not None and cancel.is_set:
+                        self._changed.notify_all()  # the next in line may be first now
+                        return False
+                    # A cancel sets no condition: look at it every 50 ms.
+                    self._changed.wait(0.05 if cancel is not None else None)
+                self._held = True
+                return True
+            finally:
+                self._queue.remove(me)
+                self._urgent -= urgent
+
+    def release(self) -> None:
+        with self._changed:
+            self._held = False
+            self._changed.notify_all()
+
+    def __enter__(self) -> Turns:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 class OwnThread:
@@ -65,7 +122,7 @@ class OwnThread:
 
     def iterate(
         self, produce: Callable[[Cancel], Iterator[T]], *, cancel: Cancel | None = None
-    ) -> Iterator[T]:
+    ) -> Generator[T, None, None]:
         """Iterate ``produce(stop)`` on the thread, yielding its items to the caller (a
         blocking generator).
 

@@ -17,9 +17,10 @@ everything but the newest turn: turn 20 costs what turn 1 costs.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
-import threading
+import re
 from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ import numpy as np
 
 from ..exceptions import EngineError
 from . import store
-from ._threads import Cancel, OwnThread
+from ._threads import Cancel, OwnThread, Turns
 from .chat import (
     ChatMessage,
     LlmDelta,
@@ -78,6 +79,13 @@ RESTORE_MIN_TOKENS = 48
 here, a restore costs 25-80 ms (up to ~200 under load) and saving the state it replaces up to
 ~55 ms, while a prompt token costs ~4.5 ms to evaluate."""
 
+
+SLICE_TOKENS = 16
+"""A reply that another conversation's reply waits for steps aside at the first clause end
+after this many tokens (see `LocalLLM.stream`)..."""
+FIRST_WORDS_FIRST = 4
+"""...and after this many, if the other has not said its first words yet."""
+_CLAUSE_END = re.compile(r"[.!?;:,\u3002\u3001\uff01\uff1f\u2026]\s*$")
 
 HANDOFF_PREFIX = "transfer_to_"
 
@@ -186,7 +194,10 @@ class LocalLLM:
         self.ground_calls = True
         """Answer in words instead of making a call whose text arguments nobody said."""
 
-        self._lock = threading.Lock()
+        self.interleave = True
+        """Make long replies in slices, so that other conversations' replies start meanwhile."""
+        self._turns = Turns()
+        self._last_free: tuple[str, dict[int, float] | None] = ("", None)
         self._grammars: dict[str, Any] = {}
         self.last_prompt_tokens = 0
         """Prompt tokens of the latest call."""
@@ -271,7 +282,7 @@ class LocalLLM:
             self._use_prefix(prompt)
             self._llm.create_completion(prompt, max_tokens=1, temperature=0.0)
 
-        with self._lock:
+        with self._turns:
             try:
                 self._thread.call(evaluate)
             except Exception as exc:
@@ -285,7 +296,7 @@ class LocalLLM:
             if self._saved is not None:
                 self._saved.cache_state.clear()
 
-        with self._lock:
+        with self._turns:
             self._thread.call(forget)
 
     def _grammar(self, tools: Sequence[ToolSpec]) -> Any:
@@ -323,25 +334,67 @@ class LocalLLM:
         def in_words() -> str:  # the prompt again, when the model's call is not to be made
             return self.render(messages, shown, hint=NO_TOOL_HINT)
 
-        # Waiting for another conversation's reply: a cancel (barge-in) must still stop this.
-        while not self._lock.acquire(timeout=0.05):
-            if cancel is not None and cancel.is_set:
+        # The model is shared by every conversation, so a long reply is made in slices: at a
+        # clause end, a reply that another one waits for steps aside (soon if the other has
+        # not begun), and goes on later from where it stopped (its KV state is kept aside
+        # meanwhile, see `_use_prefix`). Speech plays far slower than the model writes, so the
+        # reply stays ahead of its playback, and nobody's first words wait for a whole answer.
+        work: Callable[[Cancel], Iterator[LlmDelta]] = functools.partial(
+            self._reply, prompt, in_words, messages, mode, callable_tools, max_tokens
+        )
+        said, made = "", 0  # the reply's text so far, and its deltas (about one a token)
+        base: tuple[str, dict[int, float] | None] | None = None
+        while True:
+            # Waiting for another conversation's reply: a cancel (barge-in) still stops this.
+            if not self._turns.acquire(cancel, urgent=not made):  # first words first
                 return
-        try:
-            yield from self._thread.iterate(
-                lambda stop: self._then_open_user_turn(
-                    self._reply(prompt, in_words, messages, mode, callable_tools, max_tokens, stop),
-                    stop,
-                ),
-                cancel=cancel,
+            paused, in_slice = False, 0
+            deltas = self._thread.iterate(
+                functools.partial(self._then_open_user_turn, work), cancel=cancel
             )
-        finally:
-            self._lock.release()
+            try:
+                for delta in deltas:
+                    yield delta
+                    made, in_slice, said = made + 1, in_slice + 1, said + delta.text
+                    if (
+                        self.interleave
+                        and delta.tool_call is None
+                        and made < max_tokens
+                        and _CLAUSE_END.search(delta.text)
+                        and (
+                            (in_slice >= FIRST_WORDS_FIRST and self._turns.urgent)
+                            or (in_slice >= SLICE_TOKENS and self._turns.waiting)
+                        )
+                    ):
+                        paused = True
+                        break
+            finally:
+                deltas.close()  # waits until the model has stopped
+                self._turns.release()
+            if not paused:
+                return
+            if base is None:  # the prompt (and bias) of the completion the text came from
+                base = self._last_free
+            work = functools.partial(self._go_on, base[0] + said, base[1], max_tokens - made)
 
-    def _then_open_user_turn(self, reply: Iterator[LlmDelta], stop: Cancel) -> Iterator[LlmDelta]:
-        """``reply``; then, if it was spoken to its end, the opening of the user's next turn."""
+    def _go_on(
+        self, prompt: str, bias: dict[int, float] | None, max_tokens: int, cancel: Cancel
+    ) -> Iterator[LlmDelta]:
+        """More of a reply that stepped aside: ``prompt`` ends with what it said so far."""
+        self._use_prefix(prompt)
+        for piece in self._complete(
+            prompt, max_tokens, cancel, temperature=self.temperature, logit_bias=bias
+        ):
+            if piece:
+                yield LlmDelta(text=piece)
+
+    def _then_open_user_turn(
+        self, reply: Callable[[Cancel], Iterator[LlmDelta]], stop: Cancel
+    ) -> Iterator[LlmDelta]:
+        """``reply(stop)``; then, if it was spoken to its end, the opening of the user's next
+        turn."""
         spoke = True
-        for delta in reply:
+        for delta in reply(stop):
             spoke = spoke and delta.tool_call is None
             yield delta
         if spoke and not stop.is_set:
@@ -470,6 +523,8 @@ class LocalLLM:
         grammar: Any = None,
         logit_bias: dict[int, float] | None = None,
     ) -> Generator[str, None, None]:
+        if grammar is None:  # a reply that may step aside goes on from this prompt
+            self._last_free = (prompt, logit_bias)
         try:
             stream = self._llm.create_completion(
                 prompt,
