@@ -212,3 +212,142 @@ class TestMalformedInput:
             {"type": "input_audio_buffer.append", "audio": "AQI="},
             {"type": "input_audio_buffer.commit"},
         ]
+
+
+def item_event(kind: str, item: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": kind, "event_id": "e", "item": {"object": "realtime.item", **item}, **extra}
+
+
+class TestResume:
+    """After a dropped connection: the same settings and conversation on the new one."""
+
+    def conversation(self) -> ClientProtocol:
+        p = ClientProtocol("m")
+        p.update_session({"instructions": "Be brief."})
+        said = {"id": "u1", "type": "message", "role": "user", "status": "completed"}
+        p.receive(
+            item_event(
+                "conversation.item.done",
+                {**said, "content": [{"type": "input_audio", "transcript": None}]},
+            )
+        )
+        p.receive(
+            {
+                "type": "conversation.item.input_audio_transcription.completed",
+                "event_id": "e",
+                "item_id": "u1",
+                "content_index": 0,
+                "transcript": "Weather in Oslo?",
+                "usage": {"type": "duration", "seconds": 1},
+            }
+        )
+        call = {
+            "id": "c1",
+            "type": "function_call",
+            "call_id": "call_1",
+            "name": "weather",
+            "arguments": '{"city": "Oslo"}',
+            "status": "completed",
+        }
+        p.receive(
+            {
+                "type": "response.output_item.done",
+                "event_id": "e",
+                "response_id": "r1",
+                "output_index": 0,
+                "item": {"object": "realtime.item", **call},
+            }
+        )
+        p.receive(
+            item_event(
+                "conversation.item.done",
+                {
+                    "id": "o1",
+                    "type": "function_call_output",
+                    "call_id": "call_1",
+                    "output": "Snow.",
+                },
+            )
+        )
+        # An answer cut by the drop: what was said of it is kept.
+        p.receive(created("r2"))
+        p.receive(
+            item_event(
+                "conversation.item.added",
+                {
+                    "id": "a1",
+                    "type": "message",
+                    "role": "assistant",
+                    "status": "in_progress",
+                    "content": [],
+                },
+            )
+        )
+        for piece in ("It is ", "snowing."):
+            p.receive(
+                {
+                    "type": "response.output_audio_transcript.delta",
+                    "event_id": "e",
+                    "response_id": "r2",
+                    "item_id": "a1",
+                    "output_index": 0,
+                    "content_index": 0,
+                    "delta": piece,
+                }
+            )
+        p.receive(
+            item_event(
+                "conversation.item.done",
+                {
+                    "id": "gone",
+                    "type": "message",
+                    "role": "user",
+                    "status": "completed",
+                    "content": [{"type": "input_text", "text": "never mind"}],
+                },
+            )
+        )
+        p.receive({"type": "conversation.item.deleted", "event_id": "e", "item_id": "gone"})
+        p.events_to_send()
+        p.events_to_emit()
+        return p
+
+    def test_settings_then_history_then_what_was_sent_meanwhile(self) -> None:
+        p = self.conversation()
+        p.send(RealtimeModelSendUserInput("And tomorrow?"))  # sent while disconnected
+        assert p.resume() == (4, 0)
+        out = p.events_to_send()
+        assert [e["type"] for e in out] == [
+            "session.update",
+            *["conversation.item.create"] * 5,
+            "response.create",
+        ]
+        assert out[0]["session"]["instructions"] == "Be brief."
+        items = [e["item"] for e in out[1:5]]
+        assert [i["id"] for i in items] == ["u1", "c1", "o1", "a1"]
+        assert items[0]["content"] == [{"type": "input_text", "text": "Weather in Oslo?"}]
+        assert items[1]["arguments"] == '{"city": "Oslo"}' and items[2]["output"] == "Snow."
+        assert items[3] == {
+            "type": "message",
+            "id": "a1",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "It is snowing."}],
+        }
+        assert out[5]["item"]["content"][0]["text"] == "And tomorrow?"
+        assert p.active_response_id is None  # r2 died with the old connection
+
+    def test_audio_nobody_transcribed_is_counted_not_hidden(self) -> None:
+        p = ClientProtocol("m")
+        p.receive(
+            item_event(
+                "conversation.item.done",
+                {
+                    "id": "u1",
+                    "type": "message",
+                    "role": "user",
+                    "status": "completed",
+                    "content": [{"type": "input_audio", "transcript": None}],
+                },
+            )
+        )
+        assert p.resume() == (0, 1)

@@ -311,11 +311,11 @@ async def test_two_response_creates_in_a_row_are_queued_not_errors(
     assert session.history[-1].content[0].transcript == "You said: and a third"
 
 
-async def test_dropped_connection_raises_from_the_iterator(
+async def test_dropped_connection_raises_from_the_iterator_without_reconnecting(
     server: ScriptedRealtimeServer, model_config: dict[str, Any]
 ) -> None:
     async with await RealtimeRunner(RealtimeAgent(name="A")).run(
-        model_config=model_config
+        model_config={**model_config, "reconnect": False}
     ) as session:
         await session.send_message("long answer")
         await collect(session, lambda e: e.type == "audio")

@@ -85,7 +85,12 @@ from .items import (
     SystemMessageItem,
     UserMessageItem,
 )
-from .models.interface import RealtimeModel, RealtimeModelConfig, RealtimeModelListener
+from .models.interface import (
+    RealtimeModel,
+    RealtimeModelConfig,
+    RealtimeModelListener,
+    ReconnectPolicy,
+)
 from .models.local import LocalRealtimeModel
 from .models.model_events import (
     RealtimeConnectionStatus,
@@ -107,6 +112,7 @@ from .models.model_events import (
     RealtimeModelOutputTextDeltaEvent,
     RealtimeModelOutputTokensDetails,
     RealtimeModelRawServerEvent,
+    RealtimeModelReconnectedEvent,
     RealtimeModelToolCallEvent,
     RealtimeModelTranscriptDeltaEvent,
     RealtimeModelTurnEndedEvent,
@@ -204,6 +210,7 @@ __all__ = [
     "RealtimeModelOutputTokensDetails",
     "RealtimeModelRawClientMessage",
     "RealtimeModelRawServerEvent",
+    "RealtimeModelReconnectedEvent",
     "RealtimeModelSendAudio",
     "RealtimeModelSendEvent",
     "RealtimeModelSendInterrupt",
@@ -242,6 +249,7 @@ __all__ = [
     "RealtimeUserInputMessage",
     "RealtimeUserInputText",
     "RealtimeVoice",
+    "ReconnectPolicy",
     "RunContextWrapper",
     "SystemMessageItem",
     "Tool",

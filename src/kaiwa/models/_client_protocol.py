@@ -14,7 +14,10 @@ Rules it enforces (from the Realtime API's behaviour):
 - a ``conversation_already_has_active_response`` error for our own create re-queues it instead
   of surfacing, since the race (server VAD started a response first) is expected;
 - on barge-in, the assistant item is truncated where playback really stopped, never past the
-  audio received, and the interrupted response's late audio is dropped.
+  audio received, and the interrupted response's late audio is dropped;
+- the conversation is remembered as the server tells it (items, transcripts, deletions), so that
+  after a dropped connection `resume` can give a new server session the same settings and
+  history.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ logger = logging.getLogger("kaiwa.models")
 
 ACTIVE_RESPONSE_ERROR = "conversation_already_has_active_response"
 _AUDIO_KEPT = 8
+MAX_REMEMBERED_ITEMS = 2_000
+"""Conversation items remembered for a reconnection (as many as `kaiwa serve` keeps)."""
 
 
 class ClientProtocol:
@@ -94,6 +99,8 @@ class ClientProtocol:
         self._audio: dict[str, tuple[str, int]] = {}
         self._app_barge_in = False
         self._last_payload: dict[str, Any] | None = None
+        # The server's conversation as it told us, in order (what `resume` replays).
+        self._items: dict[str, dict[str, Any]] = {}
         self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "error": self._on_error,
             "session.created": self._on_session,
@@ -207,17 +214,49 @@ class ClientProtocol:
         self._emit.append(RealtimeModelAudioDoneEvent(data["item_id"], data["content_index"]))
 
     def _on_transcript_delta(self, data: dict[str, Any]) -> None:
+        self._spoken(data["item_id"], data["delta"])
         self._emit.append(
             RealtimeModelTranscriptDeltaEvent(data["item_id"], data["delta"], data["response_id"])
         )
 
     def _on_text_delta(self, data: dict[str, Any]) -> None:
+        self._spoken(data["item_id"], data["delta"])
         self._emit.append(
             RealtimeModelOutputTextDeltaEvent(data["item_id"], data["delta"], data["response_id"])
         )
 
+    def _remember(self, item: dict[str, Any]) -> None:
+        item_id = item.get("id")
+        if not item_id:
+            return
+        self._items[item_id] = copy.deepcopy(item)
+        if len(self._items) > MAX_REMEMBERED_ITEMS:
+            oldest = next(iter(self._items))
+            del self._items[oldest]
+            logger.warning(
+                "over %d conversation items: the oldest (%s) will not be replayed after a "
+                "reconnection",
+                MAX_REMEMBERED_ITEMS,
+                oldest,
+            )
+
+    def _spoken(self, item_id: str, delta: str) -> None:
+        """Add a reply's text as it arrives to the remembered item (a reply cut by a dropped
+        connection is replayed with what was said)."""
+        item = self._items.get(item_id)
+        if item is None or item.get("type") != "message":
+            return
+        content = item.setdefault("content", [])
+        if not content:
+            content.append({"type": "output_text", "text": ""})
+        part = content[-1]
+        key = "transcript" if part.get("type") in ("output_audio", "audio") else "text"
+        part[key] = (part.get(key) or "") + delta
+
     def _on_output_item(self, data: dict[str, Any]) -> None:
         item = data["item"]
+        if item.get("id") not in self._items or data["type"] == "response.output_item.done":
+            self._remember(item)
         if item.get("type") == "function_call":
             # Run a tool only once its arguments are complete.
             if item.get("status") != "completed" or data["type"] != "response.output_item.done":
@@ -240,6 +279,8 @@ class ClientProtocol:
 
     def _on_item(self, data: dict[str, Any]) -> None:
         item = data["item"]
+        if item.get("status") != "in_progress" or item.get("id") not in self._items:
+            self._remember(item)  # (an in-progress copy would lose the text said so far)
         if item.get("type") != "message":
             return  # function calls come through output_item.done, outputs through send()
         history = item_to_history(item, data.get("previous_item_id"))
@@ -247,6 +288,7 @@ class ClientProtocol:
             self._emit.append(RealtimeModelItemUpdatedEvent(item=history))
 
     def _on_item_deleted(self, data: dict[str, Any]) -> None:
+        self._items.pop(data["item_id"], None)
         self._emit.append(RealtimeModelItemDeletedEvent(item_id=data["item_id"]))
 
     def _on_item_truncated(self, data: dict[str, Any]) -> None:
@@ -254,6 +296,11 @@ class ClientProtocol:
         self._queue({"type": "conversation.item.retrieve", "item_id": data["item_id"]})
 
     def _on_transcription(self, data: dict[str, Any]) -> None:
+        item = self._items.get(data["item_id"])
+        content = (item or {}).get("content") or []
+        index = data.get("content_index", 0)
+        if 0 <= index < len(content):
+            content[index]["transcript"] = data["transcript"]
         self._emit.append(
             RealtimeModelInputAudioTranscriptionCompletedEvent(data["item_id"], data["transcript"])
         )
@@ -325,6 +372,48 @@ class ClientProtocol:
         self._received.set_audio_format(out_format)
         self._playback.set_audio_format(out_format)
         self._queue({"type": "session.update", "session": payload})
+
+    def resume(self) -> tuple[int, int]:
+        """Start over on a new connection: forget the old one's responses and audio, and
+        queue, before anything sent meanwhile, the session's settings and the conversation as
+        items to create (text in place of audio: the server does not send audio back).
+
+        Returns:
+            How many items are replayed, and how many could not be (a user's audio whose
+            transcript never came: turn on input transcription to keep those).
+        """
+        held, self._out = self._out, []
+        # A response asked for and not begun is asked for again; one under way is lost.
+        asked = self._create_pending or self._create_in_flight
+        self.active_response_id = None
+        self._create_in_flight = self._create_pending = False
+        self._dropped_responses.clear()
+        self._audio.clear()
+        self._playback.on_interrupted()
+        if self._playback is not self._received:
+            self._received.on_interrupted()
+        if self._last_payload is not None:
+            payload = copy.deepcopy(self._last_payload)
+            self._override(payload)
+            self._queue({"type": "session.update", "session": payload})
+        replayed = skipped = 0
+        for item in self._items.values():
+            again = replayable(item)
+            if again is None:
+                skipped += 1
+                logger.warning("conversation item %s cannot be replayed: %s", item.get("id"), item)
+                continue
+            self._queue({"type": "conversation.item.create", "item": again})
+            replayed += 1
+        for event in held:
+            if event["type"] == "response.create":
+                asked = False
+                self.request_response(event.get("response"))
+            else:
+                self._out.append(event)
+        if asked:
+            self.request_response()
+        return replayed, skipped
 
     def attach_playback(
         self, tracker: RealtimePlaybackTracker, *, handles_interruptions: bool = False
@@ -448,3 +537,48 @@ class ClientProtocol:
 
     def _queue(self, event: dict[str, Any]) -> None:
         self._out.append(validate_client_event(event))
+
+
+def replayable(item: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A conversation item as the client may create it on a new connection: audio becomes its
+    transcript, an assistant's words ``output_text``; None if nothing of it can be said again
+    (audio with no transcript, a call whose arguments never came)."""
+    kind, item_id = item.get("type"), item.get("id")
+    if kind == "message":
+        role = item.get("role")
+        parts: list[dict[str, Any]] = []
+        for part in item.get("content") or []:
+            what = part.get("type")
+            if what == "input_image" and part.get("image_url"):
+                parts.append({k: part[k] for k in ("type", "image_url", "detail") if k in part})
+                continue
+            text = (
+                part.get("transcript")
+                if what in ("input_audio", "output_audio", "audio")
+                else part.get("text")
+            )
+            if text:
+                parts.append(
+                    {"type": "output_text" if role == "assistant" else "input_text", "text": text}
+                )
+        if not parts or role not in ("user", "assistant", "system"):
+            return None
+        return {"type": "message", "id": item_id, "role": role, "content": parts}
+    if kind == "function_call":
+        if item.get("status") == "in_progress" or not item.get("name"):
+            return None
+        return {
+            "type": "function_call",
+            "id": item_id,
+            "call_id": item.get("call_id"),
+            "name": item["name"],
+            "arguments": item.get("arguments") or "{}",
+        }
+    if kind == "function_call_output":
+        return {
+            "type": "function_call_output",
+            "id": item_id,
+            "call_id": item.get("call_id"),
+            "output": item.get("output") or "",
+        }
+    return None

@@ -18,7 +18,7 @@ from ..config import RealtimeSessionModelSettings
 from .model_events import RealtimeModelEvent
 from .model_inputs import RealtimeModelSendEvent
 
-__all__ = ["RealtimeModel", "RealtimeModelConfig", "RealtimeModelListener"]
+__all__ = ["RealtimeModel", "RealtimeModelConfig", "RealtimeModelListener", "ReconnectPolicy"]
 
 
 class RealtimeModelListener(abc.ABC):
@@ -27,6 +27,17 @@ class RealtimeModelListener(abc.ABC):
     @abc.abstractmethod
     async def on_event(self, event: RealtimeModelEvent) -> None:
         """Called for each event, in order; a slow listener slows the model (backpressure)."""
+
+
+class ReconnectPolicy(TypedDict, total=False):
+    """How a dropped connection is replaced (every key is optional)."""
+
+    attempts: int
+    """Connection attempts before giving up (default 5; 0 turns reconnection off)."""
+    first_delay: float
+    """Seconds before the first attempt (default 0.5); each next one waits twice as long."""
+    max_delay: float
+    """The longest wait between attempts, in seconds (default 8)."""
 
 
 class RealtimeModelConfig(TypedDict):
@@ -44,6 +55,10 @@ class RealtimeModelConfig(TypedDict):
     """Tells the session how much audio was really played, for truncation on interrupt."""
     call_id: NotRequired[str]
     """Attach to an existing call (OpenAI SIP) instead of creating a session."""
+    reconnect: NotRequired[ReconnectPolicy | bool]
+    """After a dropped connection, connect again, send the session's settings and replay its
+    conversation (default: on, see `ReconnectPolicy`; ``False``: the session ends with an
+    error, as in the reference SDK)."""
 
 
 class RealtimeModel(abc.ABC):

@@ -32,6 +32,7 @@ __all__ = [
     "RealtimeModelOutputTextDeltaEvent",
     "RealtimeModelOutputTokensDetails",
     "RealtimeModelRawServerEvent",
+    "RealtimeModelReconnectedEvent",
     "RealtimeModelToolCallEvent",
     "RealtimeModelTranscriptDeltaEvent",
     "RealtimeModelTurnEndedEvent",
@@ -39,7 +40,9 @@ __all__ = [
     "RealtimeModelUsageEvent",
 ]
 
-RealtimeConnectionStatus: TypeAlias = Literal["connecting", "connected", "disconnected"]
+RealtimeConnectionStatus: TypeAlias = Literal[
+    "connecting", "connected", "disconnected", "reconnecting"
+]
 
 
 @dataclass
@@ -155,6 +158,20 @@ class RealtimeModelConnectionStatusEvent:
 
 
 @dataclass
+class RealtimeModelReconnectedEvent:
+    """The connection dropped and a new one took its place: the session's settings and its
+    conversation were sent again (a response under way at the drop was lost; ask again)."""
+
+    attempts: int
+    """Connection attempts it took."""
+    items_replayed: int
+    """Conversation items created again on the new connection."""
+    items_skipped: int
+    """Items that could not be (a user's audio with no transcript: turn on transcription)."""
+    type: Literal["reconnected"] = "reconnected"
+
+
+@dataclass
 class RealtimeModelEndOfStreamEvent:
     """The model will send no more events."""
 
@@ -253,6 +270,7 @@ RealtimeModelEvent: TypeAlias = (
     | RealtimeModelItemUpdatedEvent
     | RealtimeModelItemDeletedEvent
     | RealtimeModelConnectionStatusEvent
+    | RealtimeModelReconnectedEvent
     | RealtimeModelEndOfStreamEvent
     | RealtimeModelTurnStartedEvent
     | RealtimeModelUsageEvent

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import random
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -24,12 +25,13 @@ from ..protocol import dump_event, load_frame
 from ..settings import DEFAULT_MODEL_NAME
 from ._client_protocol import ClientProtocol
 from ._protocol_model import ProtocolModel
-from .interface import RealtimeModelConfig
+from .interface import RealtimeModelConfig, ReconnectPolicy
 from .model_events import (
     RealtimeModelConnectionStatusEvent,
     RealtimeModelEndOfStreamEvent,
     RealtimeModelErrorEvent,
     RealtimeModelExceptionEvent,
+    RealtimeModelReconnectedEvent,
 )
 
 __all__ = ["OpenAIRealtimeWebSocketModel", "TransportConfig", "get_api_key"]
@@ -38,6 +40,15 @@ logger = logging.getLogger("kaiwa.models")
 
 OPENAI_REALTIME_URL = "wss://api.openai.com/v1/realtime"
 MAX_FRAME_BYTES = 8 * 1024 * 1024  # what openai-agents accepts; a bigger frame is refused
+RECONNECT_DEFAULTS: ReconnectPolicy = {"attempts": 5, "first_delay": 0.5, "max_delay": 8.0}
+RETRIED_CLOSE_CODES = {1001, 1006, 1011, 1012, 1013, 1014}
+"""Closes worth another connection: going away, dropped (no close frame), server error, service
+restart, try again later, bad gateway. Not 1000 (a normal end) nor 1008 (policy: the server
+closed on purpose, it would again)."""
+FINAL_STATUSES = {400, 401, 403, 404}
+"""Refusals that another attempt would get again (bad request, key, permission, URL)."""
+MAX_HELD_EVENTS = 4_000
+"""Events sent while reconnecting, kept for the new connection (~160 s of 40 ms audio)."""
 
 
 class TransportConfig(TypedDict, total=False):
@@ -75,6 +86,10 @@ class OpenAIRealtimeWebSocketModel(ProtocolModel):
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
         self._closing = False
+        self._reconnecting = False
+        self._url = ""
+        self._headers: dict[str, str] = {}
+        self._options: RealtimeModelConfig = {}
 
     # -- connecting --------------------------------------------------------------------------
 
@@ -99,6 +114,20 @@ class OpenAIRealtimeWebSocketModel(ProtocolModel):
             if options.get("call_id")
             else f"{base}?model={quote(self.model)}"
         )
+        headers = await self._headers_for(options)
+        self._url, self._options = url, options
+        await self._emit([RealtimeModelConnectionStatusEvent("connecting")])
+        self._ws = await self._open(url, headers)
+        self._protocol = protocol
+        self._closing = False
+        self._reader = asyncio.create_task(self._read_loop(), name="kaiwa-realtime-reader")
+        await self._emit([RealtimeModelConnectionStatusEvent("connected")])
+        await self._flush()
+
+    @staticmethod
+    async def _headers_for(options: RealtimeModelConfig) -> dict[str, str]:
+        """The handshake's headers (the key is asked for again on every connection: a
+        short-lived client secret may have been replaced)."""
         headers = dict(options.get("headers") or {})
         if not headers:
             api_key = await get_api_key(options.get("api_key"))
@@ -108,13 +137,7 @@ class OpenAIRealtimeWebSocketModel(ProtocolModel):
                     "(for Azure, pass headers={'api-key': ...})"
                 )
             headers["Authorization"] = f"Bearer {api_key}"
-        await self._emit([RealtimeModelConnectionStatusEvent("connecting")])
-        self._ws = await self._open(url, headers)
-        self._protocol = protocol
-        self._closing = False
-        self._reader = asyncio.create_task(self._read_loop(), name="kaiwa-realtime-reader")
-        await self._emit([RealtimeModelConnectionStatusEvent("connected")])
-        await self._flush()
+        return headers
 
     async def _open(self, url: str, headers: dict[str, str]) -> ClientConnection:
         t = self._transport
@@ -142,48 +165,120 @@ class OpenAIRealtimeWebSocketModel(ProtocolModel):
     # -- reading -----------------------------------------------------------------------------
 
     async def _read_loop(self) -> None:
-        assert self._ws is not None
-        ws = self._ws
-        try:
-            while True:
-                # Bytes, not str: orjson parses UTF-8 directly, so decoding first is wasted work.
-                frame = await ws.recv(decode=False)
-                try:
-                    data = load_frame(frame)
-                except ProtocolError as exc:
-                    await self._emit([RealtimeModelErrorEvent(error=exc)])
+        while self._ws is not None:
+            ws = self._ws
+            try:
+                while True:
+                    # Bytes, not str: orjson parses UTF-8 directly; decoding first is wasted.
+                    frame = await ws.recv(decode=False)
+                    try:
+                        data = load_frame(frame)
+                    except ProtocolError as exc:
+                        await self._emit([RealtimeModelErrorEvent(error=exc)])
+                        continue
+                    await self._handle(data)
+            except websockets.ConnectionClosed as exc:
+                if self._closing:
+                    return
+                code = exc.rcvd.code if exc.rcvd is not None else 1006
+                if code in RETRIED_CLOSE_CODES and await self._reconnect(code):
                     continue
-                await self._handle(data)
-        except websockets.ConnectionClosedOK:
-            if not self._closing:
-                # The server closed cleanly: no more events will come.
+                if isinstance(exc, websockets.ConnectionClosedOK):
+                    # The server closed cleanly: no more events will come.
+                    await self._emit(
+                        [
+                            RealtimeModelConnectionStatusEvent("disconnected"),
+                            RealtimeModelEndOfStreamEvent(),
+                        ]
+                    )
+                else:
+                    await self._emit(
+                        [
+                            RealtimeModelConnectionStatusEvent("disconnected"),
+                            RealtimeModelExceptionEvent(
+                                ModelConnectionError(f"connection dropped: {exc}"),
+                                context="the model's WebSocket closed",
+                            ),
+                        ]
+                    )
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a listener failed: report it, the session decides
+                logger.exception("realtime reader failed")
+                await self._emit([RealtimeModelExceptionEvent(exc, context="reading events")])
+                return
+
+    def _policy(self) -> ReconnectPolicy:
+        given = self._options.get("reconnect", True)
+        if given is False:
+            return {**RECONNECT_DEFAULTS, "attempts": 0}
+        return {**RECONNECT_DEFAULTS, **(given if isinstance(given, dict) else {})}
+
+    async def _reconnect(self, code: int) -> bool:
+        """Replace a dropped connection: new socket, settings and history sent again.
+
+        Returns whether it worked; events the session sends meanwhile are held for it.
+        """
+        policy = self._policy()
+        attempts = policy.get("attempts", 5)
+        if attempts <= 0 or self._protocol is None:
+            return False
+        delay = policy.get("first_delay", 0.5)
+        self._ws, self._reconnecting = None, True
+        logger.warning("the realtime connection dropped (close code %d): reconnecting", code)
+        await self._emit([RealtimeModelConnectionStatusEvent("reconnecting")])
+        try:
+            for attempt in range(1, attempts + 1):
+                await asyncio.sleep(delay * random.uniform(0.8, 1.2))  # jitter: not in step
+                delay = min(delay * 2, policy.get("max_delay", 8.0))
+                if self._closing:
+                    return False
+                try:
+                    ws = await self._open(self._url, await self._headers_for(self._options))
+                except ModelConnectionError as exc:
+                    logger.warning("reconnection attempt %d failed: %s", attempt, exc)
+                    if exc.status in FINAL_STATUSES:
+                        return False
+                    continue
+                if self._closing:
+                    await ws.close()
+                    return False
+                self._ws = ws
+                replayed, skipped = self._protocol.resume()
+                self._reconnecting = False
+                await self._flush()
+                logger.warning(
+                    "reconnected after %d attempt(s): %d items replayed", attempt, replayed
+                )
                 await self._emit(
                     [
-                        RealtimeModelConnectionStatusEvent("disconnected"),
-                        RealtimeModelEndOfStreamEvent(),
+                        RealtimeModelConnectionStatusEvent("connected"),
+                        RealtimeModelReconnectedEvent(attempt, replayed, skipped),
                     ]
                 )
-        except websockets.ConnectionClosed as exc:
-            if not self._closing:
-                await self._emit(
-                    [
-                        RealtimeModelConnectionStatusEvent("disconnected"),
-                        RealtimeModelExceptionEvent(
-                            ModelConnectionError(f"connection dropped: {exc}"),
-                            context="the model's WebSocket closed",
-                        ),
-                    ]
-                )
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a listener failed: report it, the session decides
-            logger.exception("realtime reader failed")
-            await self._emit([RealtimeModelExceptionEvent(exc, context="reading events")])
+                return True
+            return False
+        finally:
+            self._reconnecting = False
 
     # -- sending -----------------------------------------------------------------------------
 
     def _is_open(self) -> bool:
-        return self._ws is not None
+        return self._ws is not None or self._reconnecting
+
+    async def _flush(self) -> None:
+        if self._ws is None and self._reconnecting:
+            # Held for the new connection (`ClientProtocol.resume` sends them after the
+            # settings and history), within a bound.
+            assert self._protocol is not None
+            if len(self._protocol._out) > MAX_HELD_EVENTS:
+                raise ModelConnectionError(
+                    f"reconnecting: over {MAX_HELD_EVENTS} events sent meanwhile are held; "
+                    "wait for the connection (a 'reconnected' event) before sending more"
+                )
+            return
+        await super()._flush()
 
     async def _deliver(self, event: dict[str, Any]) -> None:
         ws = self._ws
