@@ -315,7 +315,7 @@ class TestResume:
     def test_settings_then_history_then_what_was_sent_meanwhile(self) -> None:
         p = self.conversation()
         p.send(RealtimeModelSendUserInput("And tomorrow?"))  # sent while disconnected
-        assert p.resume() == (4, 0)
+        assert p.resume() == (5, 0)  # (remembered when sent, replayed once)
         out = p.events_to_send()
         assert [e["type"] for e in out] == [
             "session.update",
@@ -335,6 +335,23 @@ class TestResume:
         }
         assert out[5]["item"]["content"][0]["text"] == "And tomorrow?"
         assert p.active_response_id is None  # r2 died with the old connection
+        ended = [e for e in p.events_to_emit() if e.type == "turn_ended"]
+        assert [e.response_id for e in ended] == ["r2"]  # the listeners are told
+
+    def test_an_item_the_server_never_confirmed_is_replayed_once(self) -> None:
+        p = ClientProtocol("m")
+        p.send(RealtimeModelSendUserInput("Hello?"))
+        lost = p.events_to_send()  # written to a socket that was already gone
+        p.put_back(lost)
+        assert p.resume() == (1, 0)
+        out = p.events_to_send()
+        assert [e["type"] for e in out] == ["conversation.item.create", "response.create"]
+        assert out[0]["item"]["id"] == lost[0]["item"]["id"]
+
+    def test_a_sip_call_gets_its_settings_again_and_keeps_its_items(self) -> None:
+        p = self.conversation()
+        assert p.resume(replay_items=False) == (0, 0)
+        assert [e["type"] for e in p.events_to_send()] == ["session.update"]
 
     def test_audio_nobody_transcribed_is_counted_not_hidden(self) -> None:
         p = ClientProtocol("m")

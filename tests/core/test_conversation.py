@@ -37,6 +37,20 @@ def test_items_go_where_previous_item_id_says() -> None:
         conv.delete("b")
 
 
+def test_the_oldest_items_go_past_the_limit_and_the_client_is_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kaiwa.core import conversation
+
+    monkeypatch.setattr(conversation, "MAX_ITEMS", 3)
+    evicted: list[str] = []
+    conv = Conversation(on_evict=evicted.append)
+    for i in range(5):
+        conv.add(message(f"m{i}", "user", str(i)))
+    assert [i["id"] for i in conv.items()] == ["m2", "m3", "m4"]
+    assert evicted == ["m0", "m1"]
+
+
 def test_truncation_keeps_the_words_that_were_heard() -> None:
     conv = Conversation()
     item = {

@@ -4,11 +4,12 @@ hold up a turn (issue 15). Over real sockets, against a real `kaiwa serve`."""
 from __future__ import annotations
 
 import json
+import urllib.request
 from typing import Any
 
 import websockets
 
-from .conftest import API_KEY, Served
+from .conftest import API_KEY, Served, start_server, stop_server
 from .recorder import Recorder
 
 STORY = "Tell me a long story about a dragon and a village, in ten sentences."
@@ -50,21 +51,27 @@ async def test_a_long_answer_does_not_hold_up_another_sessions_turn(served: Serv
             await rec.close()
 
 
-async def test_a_client_that_stops_reading_does_not_hold_up_another_session(
-    served: Served,
-) -> None:
+async def test_a_client_that_stops_reading_does_not_hold_up_another_session() -> None:
     # The stalled client's answer waits for it (its model output is kept, bounded by its token
-    # budget); the shared model goes on to other sessions' turns.
-    async with connect(served, max_queue=1, max_size=2**16) as stalled:
-        await ask(stalled, STORY, max_output_tokens=300)
-        # It reads nothing: its frames fill the socket and the server's send queue.
-        async with connect(served) as other:
-            rec = Recorder(other.recv)
-            for question in ("Say hello.", "What is the capital of France?"):
-                await ask(other, question)
-                done = await rec.wait(
-                    "response.done", count=len(rec.of("response.done")) + 1, timeout=120
-                )
-                assert done["response"]["status"] == "completed"
-            assert "paris" in spoken(rec).lower()
-            await rec.close()
+    # budget); the shared model goes on to other sessions' turns. The server here would cut
+    # the stalled client only after 10 minutes: the other session's turns are answered while
+    # it is still there, holding its response.
+    served = start_server("--api-key", API_KEY, "--stall-timeout", "600")
+    try:
+        async with connect(served, max_queue=1, max_size=2**16) as stalled:
+            await ask(stalled, STORY, max_output_tokens=300)
+            # It reads nothing: its frames fill the socket and the server's send queue.
+            async with connect(served) as other:
+                rec = Recorder(other.recv)
+                for question in ("Say hello.", "What is the capital of France?"):
+                    await ask(other, question)
+                    done = await rec.wait(
+                        "response.done", count=len(rec.of("response.done")) + 1, timeout=120
+                    )
+                    assert done["response"]["status"] == "completed"
+                assert "paris" in spoken(rec).lower()
+                with urllib.request.urlopen(f"http://127.0.0.1:{served.port}/health") as response:
+                    assert json.loads(response.read())["sessions"] == 2  # not cut: still there
+                await rec.close()
+    finally:
+        stop_server(served)

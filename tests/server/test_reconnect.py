@@ -166,3 +166,75 @@ async def test_a_dropped_connection_is_replaced_and_the_conversation_goes_on(
         await until(session, "agent_end")
         assert len(session.history) == 4, session.history  # nothing doubled, nothing lost
         assert "madrid" in assistant_said(session)[-1].lower()
+
+
+async def test_a_server_that_stays_away_ends_the_session_after_its_attempts(
+    relay: tuple[Relay, str],
+) -> None:
+    cuttable, url = relay
+    agent = kaiwa.RealtimeAgent(name="Assistant", instructions="Answer in one short sentence.")
+    session = await kaiwa.RealtimeRunner(agent).run(
+        model_config={
+            "url": url,
+            "api_key": API_KEY,
+            "reconnect": {"attempts": 3, "first_delay": 0.05},
+        }
+    )
+    async with session:
+        cuttable.refusing = True
+        cuttable.cut()
+        statuses: list[str] = []
+        with pytest.raises(kaiwa.ModelConnectionError, match="dropped"):
+            async with asyncio.timeout(60):
+                async for event in session:
+                    if name(event) == "connection_status":
+                        statuses.append(event.data.status)
+        assert statuses[-2:] == ["reconnecting", "disconnected"], statuses
+        # Held, not sent: the app is told, and a send now is refused clearly.
+        with pytest.raises((kaiwa.InvalidState, kaiwa.ModelConnectionError)):
+            await session.send_message("Anyone there?")
+
+
+async def test_a_long_conversation_is_replayed_whole(relay: tuple[Relay, str]) -> None:
+    # 600 items: their echoes (1,200 events) are more than the server holds for a client that
+    # does not read, so the replay must be sent while the client reads.
+    cuttable, url = relay
+    agent = kaiwa.RealtimeAgent(name="Assistant", instructions="Answer in one short sentence.")
+    session = await kaiwa.RealtimeRunner(agent).run(
+        model_config={"url": url, "api_key": API_KEY, "reconnect": {"first_delay": 0.05}}
+    )
+    async with session:
+        server = ServerEvents()
+        session.model.add_listener(server)
+        seen: list[Any] = []
+
+        async def drain() -> None:
+            async for event in session:
+                seen.append(event)
+
+        reader = asyncio.get_running_loop().create_task(drain())
+        ids = [f"item_{i:04d}" for i in range(600)]
+        for item_id in ids:
+            content = [{"type": "input_text", "text": f"Note {item_id}."}]
+            item = {"id": item_id, "type": "message", "role": "user", "content": content}
+            await session.model.send_event(
+                kaiwa.RealtimeModelSendRawMessage(
+                    {"type": "conversation.item.create", "other_data": {"item": item}}
+                )
+            )
+        async with asyncio.timeout(60):
+            while len(server.of("conversation.item.done")) < len(ids):
+                await asyncio.sleep(0.05)
+        cuttable.cut()
+        async with asyncio.timeout(60):
+            while not [e for e in seen if name(e) == "reconnected"]:
+                await asyncio.sleep(0.05)
+        reconnected = next(e for e in seen if name(e) == "reconnected").data
+        assert (reconnected.items_replayed, reconnected.items_skipped) == (len(ids), 0)
+        async with asyncio.timeout(60):
+            while len(server.of("conversation.item.done")) < 2 * len(ids):
+                await asyncio.sleep(0.05)
+        again = [e["item"]["id"] for e in server.of("conversation.item.done")[len(ids) :]]
+        assert again == ids
+        assert not [e for e in seen if name(e) in ("error", "disconnected")]
+        reader.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import subprocess
@@ -186,17 +187,20 @@ def test_client_secrets_need_the_key(served: Served) -> None:
 async def test_a_client_that_never_reads_is_disconnected_not_buffered(served: Served) -> None:
     # Every "{}" frame earns an error event. A client that keeps sending and never reads
     # fills the socket, then the session's bounded queue: the server closes the connection
-    # (1008) instead of holding events without limit.
+    # (1008) instead of holding events without limit. Its close frame waits behind what the
+    # client did not read; the connection is dropped when it cannot be sent: the server's log
+    # says why.
+    said = b"closed a session: client is not reading its events"
+    logged = served.log.read_bytes().count(said)
     async with websockets.connect(
         served.url, additional_headers=headers(API_KEY), max_queue=1, max_size=2**16
     ) as ws:
-        with pytest.raises(websockets.ConnectionClosed) as closed:
-            for _ in range(200_000):
+        with pytest.raises(websockets.ConnectionClosed):
+            for _ in range(2_000_000):  # (the server closes long before)
                 await ws.send("{}")
-            await ws.recv()  # (never reached when the server closes first)
-            for _ in range(10_000):
+            for _ in range(2_000_000):  # (never reached when the server closes first)
                 await ws.recv()
-    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    assert served.log.read_bytes().count(said) == logged + 1
 
 
 async def test_audio_sent_faster_than_real_time_is_all_heard(raw: tuple[Any, Recorder]) -> None:
@@ -365,3 +369,86 @@ async def test_sigterm_finishes_answers_then_closes_every_session_cleanly(
     finally:
         stop_server(srv)
     assert b"shutting down" in srv.log.read_bytes()
+
+
+async def test_a_flood_of_events_is_refused_past_the_budget_and_the_session_goes_on(
+    raw: tuple[Any, Recorder],
+) -> None:
+    from kaiwa.core.limits import EVENTS_BURST
+
+    ws, rec = raw
+    await rec.wait("session.created")
+
+    def answered() -> int:
+        return len(rec.of("input_audio_buffer.cleared")) + len(rec.of("error"))
+
+    async def answers(count: int) -> None:
+        for _ in range(3000):  # (up to 30 s)
+            if answered() >= count:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{answered()} answers of {count}")
+
+    # Far faster than 100 a second, reading the answers as they come (a client that does not
+    # read is cut off by another rule).
+    sent = 0
+    while not rec.of("error") and sent < 4 * EVENTS_BURST:
+        for _ in range(100):
+            await ws.send(json.dumps({"type": "input_audio_buffer.clear", "event_id": f"e{sent}"}))
+            sent += 1
+        await answers(sent - 100)
+    await answers(sent)
+    refused = rec.of("error")
+    assert refused and answered() == sent  # every event answered: done, or refused by name
+    assert {e["error"]["code"] for e in refused} == {"rate_limit_exceeded"}
+    assert all(e["error"]["event_id"].startswith("e") for e in refused)
+    assert len(rec.of("input_audio_buffer.cleared")) >= EVENTS_BURST
+    await asyncio.sleep(1.0)  # the budget refills: the session is usable again
+    item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Hi!"}]}
+    await ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
+    await ws.send(json.dumps({"type": "response.create"}))
+    done = await rec.wait("response.done")
+    assert done["response"]["status"] == "completed"
+
+
+async def test_a_frame_over_the_size_limit_closes_with_1009(served: Served) -> None:
+    async with websockets.connect(
+        served.url, additional_headers=headers(API_KEY), max_size=None
+    ) as ws:
+        audio = "A" * (17 * 1024 * 1024)  # past the 16 MiB frame limit
+        await ws.send(json.dumps({"type": "input_audio_buffer.append", "audio": audio}))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            for _ in range(1000):
+                await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+async def test_a_client_gone_mid_answer_leaves_nothing_behind(served: Served) -> None:
+    def sessions() -> int:
+        port = served.url.split(":")[2].split("/")[0]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health") as response:
+            return int(json.loads(response.read())["sessions"])
+
+    before = sessions()
+    ws = await websockets.connect(served.url, additional_headers=headers(API_KEY))
+    rec = Recorder(ws.recv)
+    text = {"type": "input_text", "text": "Tell me a long story about a dragon."}
+    item = {"type": "message", "role": "user", "content": [text]}
+    await ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
+    await ws.send(json.dumps({"type": "response.create"}))
+    await rec.wait("response.output_audio.delta")
+    ws.transport.abort()  # gone, no close frame
+    await rec.close()
+    for _ in range(100):
+        if sessions() == before:
+            break
+        await asyncio.sleep(0.1)
+    assert sessions() == before
+    # The next client is answered at once (nothing holds the model for the one that left).
+    async with websockets.connect(served.url, additional_headers=headers(API_KEY)) as ws2:
+        rec2 = Recorder(ws2.recv)
+        item["content"] = [{"type": "input_text", "text": "Say hello."}]
+        await ws2.send(json.dumps({"type": "conversation.item.create", "item": item}))
+        await ws2.send(json.dumps({"type": "response.create"}))
+        assert (await rec2.wait("response.done"))["response"]["status"] == "completed"
+        await rec2.close()

@@ -45,6 +45,7 @@ from .config import (
 )
 from .conversation import Conversation, new_id
 from .input_buffer import InputAudioBuffer
+from .limits import EVENT_HEADROOM, EventBudget
 from .replies import EarlyReply, engine_reply, response_items, warm_up
 from .response import Response, ResponseOptions, resolve_options
 from .turns import IdleTimer, UserTurn, words_of
@@ -81,11 +82,18 @@ class RealtimeConnection:
         self.session = default_session(model)
         if session:
             self.session = self._fitted(apply_update(self.session, session))
-        self.conversation = Conversation()
+        self.conversation = Conversation(
+            on_evict=lambda item_id: self._put(
+                {"type": "conversation.item.deleted", "item_id": item_id}
+            )
+        )
         self.conversation_id = new_id("conv")
         self._out: EventQueue[dict[str, Any]] = EventQueue(
             max_events,
-            headroom=max_events,
+            # Room for the answers to what the client sends (they cannot wait): a client
+            # replaying a long conversation after a reconnection gets two echoes per item
+            # while it reads them.
+            headroom=max(max_events, EVENT_HEADROOM),
             overrun="{n} server events are waiting: the client has stopped reading",
         )
         self._ids = itertools.count()
@@ -106,6 +114,7 @@ class RealtimeConnection:
         """The client stopped reading its events; the connection closed itself."""
         self.events_taken = 0
         """Server events handed to the client so far (its I/O layer watches it move)."""
+        self._budget = EventBudget()
         self._input = InputAudioBuffer(
             engine, self.session, self._on_listener_event, self._on_heard
         )
@@ -192,6 +201,13 @@ class RealtimeConnection:
             if kind == "input_audio_buffer.append":
                 await self._input.append(data.get("audio"))  # the hot path: no pydantic
                 return
+            if not self._budget.take():
+                raise ClientError(
+                    f"Too many events: this session takes {self._budget.rate:.0f} a second "
+                    f"(bursts of {self._budget.burst}), audio appends aside; this {kind} was "
+                    "not processed. Send it again later.",
+                    code="rate_limit_exceeded",
+                )
             if kind not in KNOWN_CLIENT_EVENTS:
                 raise ClientError(
                     f"Invalid value: {kind!r}. Supported values are: "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,8 @@ __all__ = ["Conversation", "ItemError", "new_id", "to_messages", "tool_specs"]
 SILENT_TURN = "(The user says nothing.)"
 """What the LLM reads for a user turn in which no words were heard."""
 MAX_ITEMS = 2_000
-"""Items kept per conversation; the oldest go first (the LLM sees only the recent ones)."""
+"""Items kept per conversation; the oldest go first, each with a `conversation.item.deleted`
+so the client knows (the LLM sees only the recent ones anyway)."""
 
 
 def new_id(prefix: str) -> str:
@@ -66,9 +67,15 @@ class _Spoken:
 
 
 class Conversation:
-    """The items of one session, in order."""
+    """The items of one session, in order.
 
-    def __init__(self) -> None:
+    Args:
+        on_evict: called with the id of each item dropped to keep `MAX_ITEMS` (the client is
+            told, as if it had deleted the item).
+    """
+
+    def __init__(self, on_evict: Callable[[str], None] | None = None) -> None:
+        self._on_evict = on_evict
         self._items: dict[str, dict[str, Any]] = {}  # insertion order is conversation order
         self._spoken: dict[str, _Spoken] = {}
         self._cut_at: dict[str, int] = {}  # truncations of replies still in progress
@@ -124,6 +131,8 @@ class Conversation:
             oldest = next(iter(self._items))
             del self._items[oldest]
             self._spoken.pop(oldest, None)
+            if self._on_evict is not None:
+                self._on_evict(oldest)
         return before
 
     def replace(self, item: dict[str, Any]) -> None:

@@ -370,11 +370,11 @@ class LocalLLM:
                         break
             finally:
                 deltas.close()  # waits until the model has stopped
+                if base is None:  # the prompt (and bias) of the completion the text came from
+                    base = self._last_free  # (read before another reply's turn changes it)
                 self._turns.release()
             if not paused:
                 return
-            if base is None:  # the prompt (and bias) of the completion the text came from
-                base = self._last_free
             work = functools.partial(self._go_on, base[0] + said, base[1], max_tokens - made)
 
     def _go_on(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -229,7 +230,14 @@ class ClientProtocol:
         item_id = item.get("id")
         if not item_id:
             return
-        self._items[item_id] = copy.deepcopy(item)
+        new = copy.deepcopy(item)
+        old = self._items.get(item_id)
+        if old is not None:  # a transcript that came before this copy of the item is kept
+            for was, now in zip(old.get("content") or [], new.get("content") or [], strict=False):
+                for key in ("transcript", "text"):
+                    if was.get(key) and not now.get(key) and was.get("type") == now.get("type"):
+                        now[key] = was[key]
+        self._items[item_id] = new
         if len(self._items) > MAX_REMEMBERED_ITEMS:
             oldest = next(iter(self._items))
             del self._items[oldest]
@@ -373,18 +381,28 @@ class ClientProtocol:
         self._playback.set_audio_format(out_format)
         self._queue({"type": "session.update", "session": payload})
 
-    def resume(self) -> tuple[int, int]:
+    def resume(self, *, replay_items: bool = True) -> tuple[int, int]:
         """Start over on a new connection: forget the old one's responses and audio, and
         queue, before anything sent meanwhile, the session's settings and the conversation as
         items to create (text in place of audio: the server does not send audio back).
+
+        Args:
+            replay_items: False when the new connection finds the old conversation still
+                there (a SIP ``call_id``): only the settings are sent.
 
         Returns:
             How many items are replayed, and how many could not be (a user's audio whose
             transcript never came: turn on input transcription to keep those).
         """
         held, self._out = self._out, []
-        # A response asked for and not begun is asked for again; one under way is lost.
+        # A response asked for and not begun is asked for again; one under way is lost: its
+        # audio stops and its turn ends for the listeners.
         asked = self._create_pending or self._create_in_flight
+        if self._audio:
+            item_id, index = self._audio[next(reversed(self._audio))]
+            self._emit.append(RealtimeModelAudioInterruptedEvent(item_id, index))
+        if self.active_response_id is not None:
+            self._emit.append(RealtimeModelTurnEndedEvent(response_id=self.active_response_id))
         self.active_response_id = None
         self._create_in_flight = self._create_pending = False
         self._dropped_responses.clear()
@@ -397,7 +415,7 @@ class ClientProtocol:
             self._override(payload)
             self._queue({"type": "session.update", "session": payload})
         replayed = skipped = 0
-        for item in self._items.values():
+        for item in self._items.values() if replay_items else ():
             again = replayable(item)
             if again is None:
                 skipped += 1
@@ -405,7 +423,10 @@ class ClientProtocol:
                 continue
             self._queue({"type": "conversation.item.create", "item": again})
             replayed += 1
+        sent = {e["item"]["id"] for e in self._out if e["type"] == "conversation.item.create"}
         for event in held:
+            if event["type"] == "conversation.item.create" and event["item"]["id"] in sent:
+                continue  # replayed already
             if event["type"] == "response.create":
                 asked = False
                 self.request_response(event.get("response"))
@@ -536,7 +557,29 @@ class ClientProtocol:
             del self._dropped_responses[next(iter(self._dropped_responses))]
 
     def _queue(self, event: dict[str, Any]) -> None:
+        if event["type"] == "conversation.item.create":
+            # An id of our own, so the item can be replayed even if the connection drops
+            # before the server confirms it (its echo then replaces our copy).
+            if not event["item"].get("id"):
+                event["item"] = {"id": f"item_{secrets.token_hex(12)}", **event["item"]}
+            mine = {k: v for k, v in event["item"].items()}
+            mine["content"] = [
+                {k: v for k, v in part.items() if k != "audio"}
+                for part in mine.get("content") or []
+            ]
+            if mine["id"] not in self._items:
+                self._remember(mine)
         self._out.append(validate_client_event(event))
+
+    @property
+    def pending(self) -> int:
+        """Events queued and not yet taken by `events_to_send`."""
+        return len(self._out)
+
+    def put_back(self, events: list[dict[str, Any]]) -> None:
+        """Return events `events_to_send` gave out that could not be sent (the connection
+        dropped): they go first, for the next connection."""
+        self._out[:0] = events
 
 
 def replayable(item: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -59,6 +59,7 @@ class ProtocolModel(RealtimeModel):
         """
         if self._protocol is None or not self._is_open():
             raise InvalidState("not connected: use the session as `async with session:` first")
+        self._check_room()
         self._protocol.send(event)
         await self._emit(self._protocol.events_to_emit())
         await self._flush()
@@ -86,9 +87,26 @@ class ProtocolModel(RealtimeModel):
         if self._protocol.wants_to_send:
             await self._flush()
 
+    def _check_room(self) -> None:
+        """Raise if no more events can be taken now (the default: always room)."""
+
     async def _flush(self) -> None:
         assert self._protocol is not None
         protocol = self._protocol
         async with self._send_lock:
-            for event in protocol.events_to_send():
-                await self._deliver(event)
+            events = protocol.events_to_send()
+            for i, event in enumerate(events):
+                try:
+                    await self._deliver(event)
+                except BaseException:
+                    protocol.put_back(events[i:])  # kept for a new connection, in order
+                    raise
+                try:
+                    # A socket with room never makes `send` wait: give the reader its turn,
+                    # or a client sending many events (a replayed history, a loop of
+                    # appends) reads none of the server's answers, and the server, whose
+                    # queue for a client is bounded, takes it for one that stopped reading.
+                    await asyncio.sleep(0)
+                except BaseException:
+                    protocol.put_back(events[i + 1 :])
+                    raise

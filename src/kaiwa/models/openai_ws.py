@@ -47,6 +47,8 @@ restart, try again later, bad gateway. Not 1000 (a normal end) nor 1008 (policy:
 closed on purpose, it would again)."""
 FINAL_STATUSES = {400, 401, 403, 404}
 """Refusals that another attempt would get again (bad request, key, permission, URL)."""
+HEALTHY_AFTER = 30.0
+"""Seconds a connection must stay up before its drop starts a fresh count of attempts."""
 MAX_HELD_EVENTS = 4_000
 """Events sent while reconnecting, kept for the new connection (~160 s of 40 ms audio)."""
 
@@ -72,6 +74,10 @@ async def get_api_key(key: str | Callable[[], Any] | None) -> str | None:
     return os.environ.get("OPENAI_API_KEY")
 
 
+class _GiveUp(Exception):
+    """A refusal another attempt would get again."""
+
+
 class OpenAIRealtimeWebSocketModel(ProtocolModel):
     """A realtime model reached over WebSocket with the OpenAI Realtime (GA) protocol.
 
@@ -87,6 +93,9 @@ class OpenAIRealtimeWebSocketModel(ProtocolModel):
         self._reader: asyncio.Task[None] | None = None
         self._closing = False
         self._reconnecting = False
+        self._streak = 0  # reconnection attempts since the last healthy connection
+        self._replay: asyncio.Task[None] | None = None
+        self._connected_at = 0.0
         self._url = ""
         self._headers: dict[str, str] = {}
         self._options: RealtimeModelConfig = {}
@@ -100,7 +109,7 @@ class OpenAIRealtimeWebSocketModel(ProtocolModel):
             ModelConnectionError: refused (``status`` holds the HTTP status) or unreachable.
             UserError: no API key and no headers, or a bad setting.
         """
-        if self._ws is not None:
+        if self._ws is not None or self._reconnecting:
             raise InvalidState("already connected; close() first")
         settings: dict[str, Any] = dict(options.get("initial_model_settings") or {})
         if options.get("call_id") and settings.get("model_name"):
@@ -167,6 +176,7 @@ class OpenAIRealtimeWebSocketModel(ProtocolModel):
     async def _read_loop(self) -> None:
         while self._ws is not None:
             ws = self._ws
+            self._connected_at = asyncio.get_running_loop().time()
             try:
                 while True:
                     # Bytes, not str: orjson parses UTF-8 directly; decoding first is wasted.
@@ -178,36 +188,37 @@ class OpenAIRealtimeWebSocketModel(ProtocolModel):
                         continue
                     await self._handle(data)
             except websockets.ConnectionClosed as exc:
-                if self._closing:
-                    return
-                code = exc.rcvd.code if exc.rcvd is not None else 1006
-                if code in RETRIED_CLOSE_CODES and await self._reconnect(code):
-                    continue
-                if isinstance(exc, websockets.ConnectionClosedOK):
-                    # The server closed cleanly: no more events will come.
-                    await self._emit(
-                        [
-                            RealtimeModelConnectionStatusEvent("disconnected"),
-                            RealtimeModelEndOfStreamEvent(),
-                        ]
-                    )
-                else:
-                    await self._emit(
-                        [
-                            RealtimeModelConnectionStatusEvent("disconnected"),
-                            RealtimeModelExceptionEvent(
-                                ModelConnectionError(f"connection dropped: {exc}"),
-                                context="the model's WebSocket closed",
-                            ),
-                        ]
-                    )
-                return
+                closed: websockets.ConnectionClosed = exc
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a listener failed: report it, the session decides
                 logger.exception("realtime reader failed")
                 await self._emit([RealtimeModelExceptionEvent(exc, context="reading events")])
                 return
+            if self._closing:
+                return
+            code = closed.rcvd.code if closed.rcvd is not None else 1006
+            if code in RETRIED_CLOSE_CODES and await self._reconnect(code):
+                continue
+            if isinstance(closed, websockets.ConnectionClosedOK):
+                # The server closed cleanly: no more events will come.
+                await self._emit(
+                    [
+                        RealtimeModelConnectionStatusEvent("disconnected"),
+                        RealtimeModelEndOfStreamEvent(),
+                    ]
+                )
+            else:
+                await self._emit(
+                    [
+                        RealtimeModelConnectionStatusEvent("disconnected"),
+                        RealtimeModelExceptionEvent(
+                            ModelConnectionError(f"connection dropped: {closed}"),
+                            context="the model's WebSocket closed",
+                        ),
+                    ]
+                )
+            return
 
     def _policy(self) -> ReconnectPolicy:
         given = self._options.get("reconnect", True)
@@ -218,67 +229,104 @@ class OpenAIRealtimeWebSocketModel(ProtocolModel):
     async def _reconnect(self, code: int) -> bool:
         """Replace a dropped connection: new socket, settings and history sent again.
 
-        Returns whether it worked; events the session sends meanwhile are held for it.
+        Attempts count across drops until a connection has stayed up `HEALTHY_AFTER` seconds
+        (a server that accepts and drops again at once is not retried forever). Returns
+        whether it worked; events the session sends meanwhile are held for it.
         """
         policy = self._policy()
         attempts = policy.get("attempts", 5)
         if attempts <= 0 or self._protocol is None:
             return False
-        delay = policy.get("first_delay", 0.5)
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._connected_at >= HEALTHY_AFTER:
+            self._streak = 0
         self._ws, self._reconnecting = None, True
         logger.warning("the realtime connection dropped (close code %d): reconnecting", code)
-        await self._emit([RealtimeModelConnectionStatusEvent("reconnecting")])
         try:
-            for attempt in range(1, attempts + 1):
+            await self._emit([RealtimeModelConnectionStatusEvent("reconnecting")])
+            while self._streak < attempts:
+                self._streak += 1
+                delay = min(
+                    policy.get("first_delay", 0.5) * 2 ** (self._streak - 1),
+                    policy.get("max_delay", 8.0),
+                )
                 await asyncio.sleep(delay * random.uniform(0.8, 1.2))  # jitter: not in step
-                delay = min(delay * 2, policy.get("max_delay", 8.0))
                 if self._closing:
                     return False
                 try:
-                    ws = await self._open(self._url, await self._headers_for(self._options))
-                except ModelConnectionError as exc:
-                    logger.warning("reconnection attempt %d failed: %s", attempt, exc)
-                    if exc.status in FINAL_STATUSES:
-                        return False
-                    continue
-                if self._closing:
-                    await ws.close()
+                    if await self._attempt():
+                        return True
+                except _GiveUp:
                     return False
-                self._ws = ws
-                replayed, skipped = self._protocol.resume()
-                self._reconnecting = False
-                await self._flush()
-                logger.warning(
-                    "reconnected after %d attempt(s): %d items replayed", attempt, replayed
-                )
-                await self._emit(
-                    [
-                        RealtimeModelConnectionStatusEvent("connected"),
-                        RealtimeModelReconnectedEvent(attempt, replayed, skipped),
-                    ]
-                )
-                return True
+                except Exception as exc:  # a failed attempt, whatever failed
+                    logger.warning("reconnection attempt %d failed: %s", self._streak, exc)
             return False
         finally:
             self._reconnecting = False
+
+    async def _attempt(self) -> bool:
+        """One connection attempt; True once the new connection carries the session."""
+        assert self._protocol is not None
+        try:
+            ws = await self._open(self._url, await self._headers_for(self._options))
+        except ModelConnectionError as exc:
+            if exc.status in FINAL_STATUSES:
+                logger.warning("reconnection refused for good: %s", exc)
+                raise _GiveUp from exc
+            raise
+        if self._closing:
+            await ws.close()
+            return False
+        # A SIP call's conversation lives on at OpenAI: only its settings are sent again.
+        replayed, skipped = self._protocol.resume(replay_items=not self._options.get("call_id"))
+        await self._emit(self._protocol.events_to_emit())  # the lost response's end
+        self._ws = ws
+        self._reconnecting = False
+        # Sent while the reader goes back to reading: the server echoes every replayed item,
+        # and a long history unread would fill its queue for this client (it closes 1008).
+        self._replay = asyncio.create_task(self._send_replay(ws, replayed, skipped))
+        return True
+
+    async def _send_replay(self, ws: ClientConnection, replayed: int, skipped: int) -> None:
+        try:
+            await super()._flush()
+        except ModelConnectionError:
+            return  # gone again: kept (`put_back`); the reader reconnects
+        except Exception:
+            logger.exception("sending the replay failed")
+            await ws.close(1011)
+            return
+        logger.warning("reconnected after %d attempt(s): %d items replayed", self._streak, replayed)
+        await self._emit(
+            [
+                RealtimeModelConnectionStatusEvent("connected"),
+                RealtimeModelReconnectedEvent(self._streak, replayed, skipped),
+            ]
+        )
 
     # -- sending -----------------------------------------------------------------------------
 
     def _is_open(self) -> bool:
         return self._ws is not None or self._reconnecting
 
+    def _check_room(self) -> None:
+        assert self._protocol is not None
+        if self._protocol.pending >= MAX_HELD_EVENTS:
+            raise ModelConnectionError(
+                f"reconnecting: {MAX_HELD_EVENTS} events sent meanwhile are held already; "
+                "this one was not taken. Wait for the connection (a 'reconnected' event)"
+            )
+
     async def _flush(self) -> None:
         if self._ws is None and self._reconnecting:
-            # Held for the new connection (`ClientProtocol.resume` sends them after the
-            # settings and history), within a bound.
-            assert self._protocol is not None
-            if len(self._protocol._out) > MAX_HELD_EVENTS:
-                raise ModelConnectionError(
-                    f"reconnecting: over {MAX_HELD_EVENTS} events sent meanwhile are held; "
-                    "wait for the connection (a 'reconnected' event) before sending more"
-                )
-            return
-        await super()._flush()
+            return  # held for the new connection (sent after the settings and history)
+        try:
+            await super()._flush()
+        except ModelConnectionError:
+            if self._closing or self._policy().get("attempts", 5) <= 0:
+                raise
+            # The socket is gone and the reader will reconnect: what was not sent is kept
+            # (`ClientProtocol.put_back`) and goes to the new connection.
 
     async def _deliver(self, event: dict[str, Any]) -> None:
         ws = self._ws
@@ -294,6 +342,8 @@ class OpenAIRealtimeWebSocketModel(ProtocolModel):
     async def close(self) -> None:
         """Close the connection (idempotent)."""
         self._closing = True
+        if self._replay is not None:
+            self._replay.cancel()
         ws, reader = self._ws, self._reader
         self._ws = None
         self._reader = None
