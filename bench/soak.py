@@ -233,7 +233,8 @@ async def act(client: Client, action: str, speech: dict[str, bytes], stats: Stat
         await client.wait("response.output_audio.delta", mark)
         await client.stream(random.choice(list(speech.values())))
         await client.stream(pcm24(silence(1200)))
-        await client.wait("response.done", mark)  # the story's (cancelled)
+        story = await client.wait("response.done", mark)  # the story's (cancelled)
+        await client.wait("response.done", client.events.index(story) + 1)  # the new answer
     else:  # stall or vanish: check the items first, then misbehave
         await client.check_items()
         mark = len(client.events)
