@@ -29,18 +29,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import orjson
 import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kaiwa.audio.codecs import float_to_pcm16, resample
+from bench.serve import CHUNK_BYTES, CHUNK_MS, pcm24, pct
 from tests.server.conftest import start_server, stop_server
 from tests.speech import espeak, piper, silence
 
-CHUNK_MS = 40
-CHUNK_BYTES = 48 * CHUNK_MS
 SPOKEN = [
     "What is the capital of France?",
     "How many legs does a spider have?",
@@ -61,14 +58,6 @@ TOOL = {
         "required": ["city"],
     },
 }
-
-
-def pct(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q * 100)) if values else float("nan")
-
-
-def pcm24(audio16k: np.ndarray) -> bytes:
-    return float_to_pcm16(resample(audio16k, 16000, 24000))
 
 
 class Stats:

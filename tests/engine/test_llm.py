@@ -124,16 +124,21 @@ def test_unknown_named_tool_is_a_user_error(llm: Any) -> None:
         run(llm, "hi", tool_choice={"type": "function", "name": "nope"})
 
 
-def test_tool_results_are_used_in_the_answer(llm: Any) -> None:
+def oslo_answered() -> list[ChatMessage]:
+    """A weather question, the model's call, and the tool's result (snow, -7)."""
     from kaiwa.engine.llm import ToolCall
 
     call = ToolCall("get_weather", '{"city": "Oslo"}', "call_1")
-    messages = [
+    return [
         SYSTEM,
         ChatMessage("user", "Weather in Oslo?"),
         ChatMessage("assistant", tool_calls=(call,)),
         ChatMessage("tool", '{"temperature_c": -7, "sky": "snowing"}', tool_call_id="call_1"),
     ]
+
+
+def test_tool_results_are_used_in_the_answer(llm: Any) -> None:
+    messages = oslo_answered()
     text = "".join(d.text for d in llm.stream(messages, TOOLS))
     assert "7" in text or "snow" in text.lower()
 
@@ -306,7 +311,6 @@ def test_a_call_the_model_repeats_is_not_read_to_the_token_budget(
 ) -> None:
     """After a tool's result a small model may write the same call over and over until its
     budget is spent (seen: 400 tokens, 20 s); reading stops at the repeat and the reply is words."""
-    from kaiwa.engine.llm import ToolCall
 
     real = llm._complete
     pulled = 0
@@ -326,13 +330,7 @@ def test_a_call_the_model_repeats_is_not_read_to_the_token_budget(
                 yield piece
 
     monkeypatch.setattr(llm, "_complete", looping)
-    call = ToolCall("get_weather", '{"city": "Oslo"}', "call_1")
-    messages = [
-        SYSTEM,
-        ChatMessage("user", "Weather in Oslo?"),
-        ChatMessage("assistant", tool_calls=(call,)),
-        ChatMessage("tool", '{"temperature_c": -7, "sky": "snowing"}', tool_call_id="call_1"),
-    ]
+    messages = oslo_answered()
     deltas = list(llm.stream(messages, TOOLS, max_tokens=400))
     assert pulled == 3  # one call, already answered: nothing after it was read
     assert all(d.tool_call is None for d in deltas)

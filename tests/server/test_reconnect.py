@@ -106,6 +106,14 @@ async def until(session: Any, kind: str, timeout: float = 90) -> list[Any]:
     return seen
 
 
+async def start(url: str, reconnect: kaiwa.ReconnectPolicy, **config: Any) -> Any:
+    """A kaiwa session with a one-sentence assistant, through the relay at ``url``."""
+    agent = kaiwa.RealtimeAgent(name="Assistant", instructions="Answer in one short sentence.")
+    return await kaiwa.RealtimeRunner(agent).run(
+        model_config={"url": url, "api_key": API_KEY, "reconnect": reconnect, **config}
+    )
+
+
 def assistant_said(session: Any) -> list[str]:
     return [
         " ".join(
@@ -120,14 +128,8 @@ async def test_a_dropped_connection_is_replaced_and_the_conversation_goes_on(
     relay: tuple[Relay, str],
 ) -> None:
     cuttable, url = relay
-    agent = kaiwa.RealtimeAgent(name="Assistant", instructions="Answer in one short sentence.")
-    session = await kaiwa.RealtimeRunner(agent).run(
-        model_config={
-            "url": url,
-            "api_key": API_KEY,
-            "reconnect": {"first_delay": 0.2},
-            "initial_model_settings": {"output_modalities": ["text"]},
-        }
+    session = await start(
+        url, {"first_delay": 0.2}, initial_model_settings={"output_modalities": ["text"]}
     )
     async with session:
         server = ServerEvents()
@@ -172,14 +174,7 @@ async def test_a_server_that_stays_away_ends_the_session_after_its_attempts(
     relay: tuple[Relay, str],
 ) -> None:
     cuttable, url = relay
-    agent = kaiwa.RealtimeAgent(name="Assistant", instructions="Answer in one short sentence.")
-    session = await kaiwa.RealtimeRunner(agent).run(
-        model_config={
-            "url": url,
-            "api_key": API_KEY,
-            "reconnect": {"attempts": 3, "first_delay": 0.05},
-        }
-    )
+    session = await start(url, {"attempts": 3, "first_delay": 0.05})
     async with session:
         cuttable.refusing = True
         cuttable.cut()
@@ -199,10 +194,7 @@ async def test_a_long_conversation_is_replayed_whole(relay: tuple[Relay, str]) -
     # 600 items: their echoes (1,200 events) are more than the server holds for a client that
     # does not read, so the replay must be sent while the client reads.
     cuttable, url = relay
-    agent = kaiwa.RealtimeAgent(name="Assistant", instructions="Answer in one short sentence.")
-    session = await kaiwa.RealtimeRunner(agent).run(
-        model_config={"url": url, "api_key": API_KEY, "reconnect": {"first_delay": 0.05}}
-    )
+    session = await start(url, {"first_delay": 0.05})
     async with session:
         server = ServerEvents()
         session.model.add_listener(server)
