@@ -119,13 +119,16 @@ async def one_session(
         reader.cancel()
 
 
-async def concurrency(counts: list[int], seconds: float) -> None:
+async def concurrency(counts: list[int], seconds: float, src: Path | None = None) -> None:
     if not counts:
         return
-    print(f"concurrent sessions streaming at real time ({seconds:.0f} s each run)")
+    print(
+        f"concurrent sessions streaming at real time ({seconds:.0f} s each run)"
+        + (f", kaiwa from {src}" if src else "")
+    )
     clip = piper("Hello.")
     speech = pcm24(clip[: np.nonzero(np.abs(clip) > 0.02)[0][-1] + 1])
-    server = start_server("--max-sessions", str(max(counts)))
+    server = start_server("--max-sessions", str(max(counts)), src=src)
     url, pid = server.url, server.process.pid
     try:
         for n in counts:
@@ -153,9 +156,9 @@ async def concurrency(counts: list[int], seconds: float) -> None:
 
 
 async def turn_latency(
-    mode: str, turns: int, clips: list[np.ndarray], keep: bool = False
+    mode: str, turns: int, clips: list[np.ndarray], keep: bool = False, src: Path | None = None
 ) -> dict[str, list[float]]:
-    server = start_server("--max-sessions", "4")
+    server = start_server("--max-sessions", "4", src=src)
     url = server.url
     out: dict[str, list[float]] = {"latency": [], "decision": []}
     try:
@@ -255,8 +258,18 @@ async def main() -> None:
         action="store_true",
         help="ask the questions in one growing conversation (default: each in a fresh one)",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another kaiwa source tree (its src/): measure it too, in turns with this one "
+        "(A B B A), and print both side by side",
+    )
     args = parser.parse_args()
-    await concurrency([int(n) for n in args.sessions.split(",") if n], args.seconds)
+    counts = [int(n) for n in args.sessions.split(",") if n]
+    if args.before is not None:
+        await compare(args.before, counts, args.seconds, args.turns)
+        return
+    await concurrency(counts, args.seconds)
     if args.skip_latency:
         return
     # Speech ends exactly at the clip's end (trimmed): the latency clock starts there.
@@ -281,6 +294,29 @@ async def main() -> None:
                 f" per turn p50 {pct(r['evaluated'], 0.5):.0f} (of the last: "
                 f"{r['evaluated'][-1] if r['evaluated'] else 0})"
             )
+
+
+async def compare(before: Path, counts: list[int], seconds: float, turns: int) -> None:
+    """Both versions, in turns (A B B A), on the same machine in one run."""
+    for src in (before, None, None, before):
+        await concurrency(counts, seconds, src)
+    clips = []
+    for q in QUESTIONS:
+        audio = piper(q)
+        loud = np.nonzero(np.abs(audio) > 0.02)[0]
+        clips.append(np.concatenate([np.zeros(4800, np.float32), audio[: loud[-1] + 1]]))
+    print("\nend of speech -> first audio, through the protocol (one session, real time)")
+    for mode in ("server_vad", "semantic_vad"):
+        got: dict[str, list[float]] = {"before": [], "now": []}
+        for name, src in (("before", before), ("now", None), ("now", None), ("before", before)):
+            got[name] += (await turn_latency(mode, turns // 2, clips, src=src))["latency"]
+        b, n = got["before"], got["now"]
+        print(
+            f"  {mode:13} before: p50 {pct(b, 0.5) * 1000:4.0f} / p95 {pct(b, 0.95) * 1000:4.0f}"
+            f" ms ({len(b)} turns); now: p50 {pct(n, 0.5) * 1000:4.0f} / p95 "
+            f"{pct(n, 0.95) * 1000:4.0f} ms ({len(n)}); now / before p50 "
+            f"{pct(n, 0.5) / pct(b, 0.5):.2f}"
+        )
 
 
 if __name__ == "__main__":

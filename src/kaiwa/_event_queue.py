@@ -46,6 +46,12 @@ class EventQueue(Generic[T]):
             await self._not_full.wait()
         self._append(item)
 
+    async def room(self) -> None:
+        """Wait while the queue is full (or return at once when it is closed)."""
+        while len(self._items) >= self._maxsize and not self._closed:
+            self._not_full.clear()
+            await self._not_full.wait()
+
     def put_nowait(self, item: T) -> None:
         """Append now, using the headroom if needed.
 

@@ -11,12 +11,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import orjson
 import pytest
-
-from kaiwa.protocol import parse_server_event
 
 API_KEY = "test-key"
 
@@ -46,17 +42,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(*args: str) -> Served:
+def start_server(*args: str, src: Path | None = None) -> Served:
     """Run ``kaiwa serve`` and wait until it says it is ready (stderr goes to a file: a full
-    pipe would stall it)."""
+    pipe would stall it). ``src``: run the kaiwa package found there instead (a benchmark
+    comparing two versions)."""
     port = free_port()
+    env = {**os.environ, "KAIWA_PROGRESS": "0"}
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep
+        )
     log = Path(tempfile.mkstemp(prefix="kaiwa-serve-", suffix=".log")[1])
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "kaiwa.cli", "serve", "--port", str(port), *args],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "KAIWA_PROGRESS": "0"},
+            env=env,
         )
     deadline = time.monotonic() + 120
     while b"kaiwa serve: ready" not in log.read_bytes():
@@ -86,23 +88,3 @@ def served() -> Iterator[Served]:
     srv = start_server("--api-key", API_KEY)
     yield srv
     stop_server(srv)
-
-
-def _nulls(value: Any, path: str = "") -> list[str]:
-    if value is None:
-        return [path or "<event>"]
-    if isinstance(value, dict):
-        return [n for k, v in value.items() for n in _nulls(v, f"{path}.{k}")]
-    if isinstance(value, list):
-        return [n for i, v in enumerate(value) for n in _nulls(v, f"{path}[{i}]")]
-    return []
-
-
-def strict(raw: bytes | str) -> dict[str, Any]:
-    """A server frame, checked as strict clients check it: valid for its
-    ``openai.types.realtime`` model, with an ``event_id``, and no ``null`` anywhere."""
-    data: dict[str, Any] = orjson.loads(raw)
-    parse_server_event(data)
-    assert data.get("event_id"), data
-    assert not _nulls(data), f"nulls in {data['type']}: {_nulls(data)}"
-    return data

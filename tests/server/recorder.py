@@ -10,8 +10,7 @@ from typing import Any
 import numpy as np
 
 from kaiwa.audio.codecs import float_to_pcm16, resample
-
-from .conftest import strict
+from tests.checks import strict
 
 
 class Recorder:

@@ -1,4 +1,4 @@
-"""The watch on a client's reading (`kaiwa.server.app._watch_reader`), on a stand-in
+"""The watch on a client's reading (`kaiwa.server.pump.watch_reader`), on a stand-in
 connection (a test fixture: only the counters the watch reads)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from kaiwa.server.app import _watch_reader
+from kaiwa.server.pump import watch_reader
 
 
 class Counters:
@@ -24,7 +24,7 @@ class Counters:
 
 async def test_a_client_that_takes_nothing_while_events_wait_is_closed() -> None:
     conn = Counters(waiting=256)
-    await asyncio.wait_for(_watch_reader(conn, 0.2), 30)  # type: ignore[arg-type]
+    await asyncio.wait_for(watch_reader(conn, 0.2), 30)  # type: ignore[arg-type]
     assert conn.stalled
 
 
@@ -40,7 +40,7 @@ async def test_a_slow_reader_and_an_idle_client_are_left_alone() -> None:
     try:
         for conn in (slow, idle):
             with pytest.raises(TimeoutError):
-                await asyncio.wait_for(_watch_reader(conn, 2.0), 3.0)  # type: ignore[arg-type]
+                await asyncio.wait_for(watch_reader(conn, 2.0), 3.0)  # type: ignore[arg-type]
             assert not conn.stalled
     finally:
         reader.cancel()

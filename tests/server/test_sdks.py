@@ -17,9 +17,10 @@ import orjson
 import pytest
 
 from kaiwa.audio.codecs import float_to_pcm16, resample
+from tests.checks import strict
 from tests.speech import espeak, piper, silence
 
-from .conftest import API_KEY, Served, strict
+from .conftest import API_KEY, Served
 
 
 @dataclass
@@ -62,12 +63,12 @@ def door(request: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Door]:
         return
     # No socket to read raw frames from: check every event as the connection makes it (and
     # fail at the end, since a check failing inside a callback could go unseen).
-    from kaiwa.core.connection import RealtimeConnection
+    from kaiwa.core.protocol import ServerProtocol
 
-    stamp = RealtimeConnection._stamp
+    stamp = ServerProtocol._stamp
     problems: list[str] = []
 
-    def checked(self: RealtimeConnection, event: dict[str, Any]) -> dict[str, Any]:
+    def checked(self: ServerProtocol, event: dict[str, Any]) -> dict[str, Any]:
         out = stamp(self, event)
         try:
             strict(orjson.dumps(out))
@@ -75,7 +76,7 @@ def door(request: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Door]:
             problems.append(f"{out.get('type')}: {exc}")
         return out
 
-    monkeypatch.setattr(RealtimeConnection, "_stamp", checked)
+    monkeypatch.setattr(ServerProtocol, "_stamp", checked)
     yield Door(request.param, _kaiwa(), {})
     assert not problems, problems
 

@@ -1,11 +1,23 @@
-"""The realtime protocol's server side over the offline engine, with no I/O inside.
+"""The realtime protocol's server side.
 
-`RealtimeConnection` takes client events and produces server events; ``kaiwa serve`` carries
-them over WebSocket and `kaiwa.models.local.LocalRealtimeModel` hands them over in-process.
+`ServerProtocol` is the protocol as a state machine with no I/O: client events and stage
+reports in, server events and stage commands (`kaiwa.core.commands`) out. `RealtimeConnection`
+drives it over the offline engine's stages, on an event loop; ``kaiwa serve`` carries its events
+over WebSocket and `kaiwa.models.local.LocalRealtimeModel` hands them over in-process. An
+`Observer` given to the connection sees every event and every stage's start and report.
 """
 
-from .config import ConfigError
-from .connection import RealtimeConnection
+from .config import ClientError, ConfigError
+from .connection import Observation, Observer, RealtimeConnection
 from .conversation import Conversation
+from .protocol import ServerProtocol
 
-__all__ = ["ConfigError", "Conversation", "RealtimeConnection"]
+__all__ = [
+    "ClientError",
+    "ConfigError",
+    "Conversation",
+    "Observation",
+    "Observer",
+    "RealtimeConnection",
+    "ServerProtocol",
+]

@@ -22,6 +22,7 @@ from openai.types.realtime import RealtimeSessionCreateRequest
 from ..audio.formats import to_ga_format
 from ..engine.tts import OPENAI_VOICES
 from ..engine.vad import VadConfig
+from ..exceptions import UserError
 
 __all__ = [
     "ClientError",
@@ -39,7 +40,7 @@ DEFAULT_INSTRUCTIONS = (
 OUR_VOICES = ("joe",)
 
 
-class ClientError(ValueError):
+class ClientError(UserError):
     """Something a client sent that the server cannot take; becomes an ``error`` event with
     OpenAI's ``code`` and the ``param`` it concerns."""
 

@@ -142,8 +142,14 @@ class Conversation:
             self._items[item["id"]] = item
             self.version += 1
             cut = self._cut_at.pop(item["id"], None)
-            if cut is not None and item.get("status") != "in_progress":
+            content = item.get("content") or [{}]
+            if (
+                cut is not None
+                and item.get("status") != "in_progress"
+                and content[0].get("type") == "output_audio"
+            ):
                 self.truncate(item["id"], 0, cut)
+            # (A text answer has no audio to cut: a cut asked for while it was made lapses.)
 
     def delete(self, item_id: str) -> None:
         if item_id not in self._items:

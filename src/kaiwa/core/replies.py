@@ -8,24 +8,27 @@ words to the same conversation, and otherwise dropped unseen.
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
-from ..engine.engine import Engine
+from ..engine.engine import Stages
 from ..engine.responder import ResponseChunk, respond
 from ..engine.speculation import SpeculativeReply
 from ..engine.tts import resolve_voice
-from .conversation import Conversation, to_messages, tool_specs
+from .commands import Transcribe
+from .conversation import to_messages, tool_specs
 from .response import ResponseOptions
 
-__all__ = ["EarlyReply", "engine_reply", "response_items", "warm_up"]
+__all__ = ["EarlyReply", "engine_reply", "transcribe", "warm_up"]
 
 logger = logging.getLogger("kaiwa.core")
 
 
 def engine_reply(
-    engine: Engine,
+    engine: Stages,
     options: ResponseOptions,
     items: Sequence[Mapping[str, Any]],
     usage: dict[str, int],
@@ -46,7 +49,7 @@ def engine_reply(
 
 
 def warm_up(
-    engine: Engine,
+    engine: Stages,
     options: ResponseOptions,
     items: Sequence[Mapping[str, Any]],
     language: str | None,
@@ -60,72 +63,58 @@ def warm_up(
             warm(to_messages(options.instructions, items), tool_specs(options.tools))
         engine.recognizer(language)
         if language is not None and language.startswith("ja"):
-            _ = engine.tts.japanese
+            _ = getattr(engine.tts, "japanese", None)
     except Exception:
         logger.warning("warming up the engine failed", exc_info=True)
 
 
-def response_items(
-    conversation: Conversation, options: ResponseOptions
-) -> Sequence[Mapping[str, Any]]:
-    """What a response answers: the conversation, or the ``input`` it was given (items, and
-    references to conversation items).
-
-    Raises:
-        ItemError: a reference to an item that is not in the conversation.
-    """
-    if options.input_items is None:
-        return conversation.items()
-    items: list[Mapping[str, Any]] = []
-    for ref in options.input_items:
-        if ref.get("type") == "item_reference":
-            items.append(conversation.get(ref["id"]))
+async def transcribe(engine: Stages, command: Transcribe) -> tuple[str, Exception | None]:
+    """A committed turn's words: the listener's transcription already under way, or a new
+    one; with the error if recognition failed (the words are then empty)."""
+    running = command.running
+    try:
+        if isinstance(running, asyncio.Task) and not running.cancelled():
+            result = await running
         else:
-            items.append(ref)
-    return items
+            recognizer = await asyncio.to_thread(engine.recognizer, command.language)
+            result = await asyncio.to_thread(
+                recognizer.transcribe,
+                command.audio,
+                language=command.language,
+                prompt=command.prompt,
+            )
+    except Exception as exc:
+        return "", exc
+    return str(result.text), None
 
 
 class EarlyReply:
     """A reply begun before the user's turn is confirmed (see the module docstring)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Stages) -> None:
         self._engine = engine
-        self._spec: SpeculativeReply[ResponseChunk] = SpeculativeReply(self._make)
+        self._starts = itertools.count()
+        self._key = ""
         self._basis: tuple[ResponseOptions, Sequence[Mapping[str, Any]]] | None = None
-        self._version = -1
+        self._spec: SpeculativeReply[ResponseChunk] = SpeculativeReply(self._make)
         self._usage: dict[str, int] = {}
 
-    def start(
-        self,
-        transcript: str,
-        options: ResponseOptions,
-        items: Sequence[Mapping[str, Any]],
-        version: int,
-    ) -> None:
-        """Start answering ``transcript`` after ``items`` (the conversation at ``version``)."""
-        self._basis, self._version = (options, items), version
-        self._spec.start(transcript)
+    def start(self, options: ResponseOptions, items: Sequence[Mapping[str, Any]]) -> None:
+        """Start answering ``items`` (replacing any early reply)."""
+        self._basis = (options, items)
+        self._key = str(next(self._starts))
+        self._spec.start(self._key)
 
-    def _make(self, transcript: str) -> AsyncIterator[ResponseChunk]:
+    def _make(self, key: str) -> AsyncIterator[ResponseChunk]:
         assert self._basis is not None
         options, items = self._basis
-        user = {
-            "type": "message",
-            "role": "user",
-            "content": [{"type": "input_text", "text": transcript}],
-        }
         self._usage = {}
-        return engine_reply(self._engine, options, [*items, user], self._usage)
+        return engine_reply(self._engine, options, items, self._usage)
 
-    def take(
-        self, transcript: str, version: int
-    ) -> tuple[AsyncIterator[ResponseChunk], dict[str, int]] | None:
-        """The early reply and its usage counts, if it answers ``transcript`` after the
-        conversation at ``version``; else None (and it is dropped)."""
-        if self._spec.transcript != transcript or self._version != version:
-            self.cancel()
-            return None
-        return self._spec.take(transcript), self._usage
+    def take(self) -> tuple[AsyncIterator[ResponseChunk], dict[str, int]]:
+        """The early reply and its usage counts (a fresh reply to the same items if it was
+        dropped meanwhile)."""
+        return self._spec.take(self._key), self._usage
 
     def cancel(self) -> None:
         self._spec.cancel()

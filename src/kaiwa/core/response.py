@@ -10,9 +10,8 @@ that will not come.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+import enum
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,9 +27,9 @@ from ..exceptions import EngineError, UserError
 from .config import ConfigError
 from .conversation import Conversation, new_id, tool_specs
 
-__all__ = ["Response", "ResponseOptions", "resolve_options"]
+__all__ = ["Response", "ResponseOptions", "ResponsePhase", "resolve_options"]
 
-Emit = Callable[[dict[str, Any]], Awaitable[None]]
+Emit = Callable[[dict[str, Any]], None]
 DELTA_MS = 200
 """Audio per ``output_audio.delta``: small enough to start playing early, big enough to be cheap."""
 
@@ -128,24 +127,34 @@ class _Item:
     audio_ms: float = 0.0
 
 
+class ResponsePhase(enum.Enum):
+    """Where a response is in its life."""
+
+    STREAMING = "streaming"
+    """Its reply arrives piece by piece."""
+    STOPPING = "stopping"
+    """Cancelled: its reply is being stopped; it ends when the stage says it has."""
+    DONE = "done"
+    """``response.done`` is sent."""
+
+
 @dataclass
 class Response:
-    """A response being produced; `run` it as a task, `cancel` it from outside."""
+    """A response being produced, as events: feed it the reply's pieces (`take`), then
+    `finish` it; `cancel` asks it to stop (it still needs `finish`, once its stage stopped)."""
 
     options: ResponseOptions
     conversation: Conversation
     emit: Emit
     id: str = field(default_factory=lambda: new_id("resp"))
     status: str = "in_progress"
+    phase: ResponsePhase = ResponsePhase.STREAMING
     cancel_reason: str | None = None
     usage: dict[str, int] = field(default_factory=dict)
     output: list[dict[str, Any]] = field(default_factory=list)
-    task: asyncio.Task[None] | None = None
     audio_ms: float = 0.0
     """How long the audio sent so far plays."""
     _message: _Item | None = None
-    _started: bool = False
-    _finishing: bool = False
 
     def shape(self) -> dict[str, Any]:
         """The ``response`` object of ``response.created|done``."""
@@ -165,43 +174,39 @@ class Response:
             out["metadata"] = o.metadata
         return out
 
-    def cancel(self, reason: Literal["turn_detected", "client_cancelled"]) -> None:
-        """Stop the response; it ends with ``response.done`` status ``cancelled``.
-
-        Once the reply is over and its closing events are on their way, it is too late to
-        cancel: they are all sent, so the client always sees the response end.
-        """
-        if self.cancel_reason is not None or self._finishing:
-            return
+    def cancel(self, reason: Literal["turn_detected", "client_cancelled"]) -> bool:
+        """Stop taking the reply; the response will end ``cancelled``. False if it was
+        already stopping or over (nothing to do)."""
+        if self.phase is not ResponsePhase.STREAMING:
+            return False
         self.cancel_reason = reason
-        # A task cancelled before it first runs would skip `run` entirely (no response.done):
-        # before that, the reason alone is enough, `run` checks it on entry.
-        if self._started and self.task is not None and not self.task.done():
-            self.task.cancel()
+        self.phase = ResponsePhase.STOPPING
+        return True
 
-    async def run(self, chunks: AsyncIterator[ResponseChunk]) -> None:
-        """Emit the events of the reply streamed by ``chunks``, then ``response.done``."""
-        self._started = True
-        error: Exception | None = None
-        try:
-            async with contextlib.aclosing(chunks):  # type: ignore[type-var]
-                if self.cancel_reason is not None:
-                    raise asyncio.CancelledError  # cancelled before it started
-                async for chunk in chunks:
-                    if chunk.tool_call is not None:
-                        await self._close_message()
-                        await self._function_call(chunk.tool_call)
-                    elif chunk.text or chunk.audio is not None:
-                        await self._clause(chunk.text, chunk.audio)
-            self.status = "completed"
-        except asyncio.CancelledError:
-            if self.cancel_reason is None:
-                raise  # the connection is closing: nobody to tell
+    def take(self, chunk: ResponseChunk) -> None:
+        """One piece of the reply: a spoken clause (or text), or a tool call. Ignored once
+        the response is stopping."""
+        if self.phase is not ResponsePhase.STREAMING:
+            return
+        if chunk.tool_call is not None:
+            self._close_message()
+            self._function_call(chunk.tool_call)
+        elif chunk.text or chunk.audio is not None:
+            self._clause(chunk.text, chunk.audio)
+
+    def finish(self, error: Exception | None = None) -> None:
+        """The reply is over (``error``: it failed): close every item it opened, then
+        ``response.done`` with the status and usage."""
+        if self.phase is ResponsePhase.DONE:
+            return
+        if self.cancel_reason is not None:
             self.status = "cancelled"
-        except Exception as exc:  # the engine failed: the response fails, the session goes on
-            self.status, error = "failed", exc
-        self._finishing = True
-        await self._close_message()
+        elif error is not None:
+            self.status = "failed"
+        else:
+            self.status = "completed"
+        self.phase = ResponsePhase.DONE
+        self._close_message()
         done = self.shape()
         if self.status == "cancelled":
             done["status_details"] = {"type": "cancelled", "reason": self.cancel_reason}
@@ -210,7 +215,7 @@ class Response:
                 "type": "failed",
                 "error": {"type": "server_error", "code": "engine_error"},
             }
-            await self.emit(
+            self.emit(
                 {
                     "type": "error",
                     "error": {
@@ -222,11 +227,11 @@ class Response:
             )
         if self.usage:
             done["usage"] = _usage(self.usage)
-        await self.emit({"type": "response.done", "response": done})
+        self.emit({"type": "response.done", "response": done})
 
     # -- message items -------------------------------------------------------------------------
 
-    async def _open_message(self) -> _Item:
+    def _open_message(self) -> _Item:
         if self._message is None:
             item = {
                 "id": new_id("item"),
@@ -238,26 +243,26 @@ class Response:
             }
             self._message = _Item(item, len(self.output))
             self.output.append(item)
-            await self._added(self._message)
+            self._added(self._message)
             part = (
                 {"type": "audio", "transcript": ""}
                 if self.options.audio
                 else {"type": "text", "text": ""}
             )
-            await self.emit(
+            self.emit(
                 {"type": "response.content_part.added", **self._where(self._message), "part": part}
             )
         return self._message
 
-    async def _clause(self, text: str, audio: np.ndarray | None) -> None:
-        m = await self._open_message()
+    def _clause(self, text: str, audio: np.ndarray | None) -> None:
+        m = self._open_message()
         delta = text if not m.text else " " + text
         m.text += delta
         where = self._where(m)
         if not self.options.audio:
-            await self.emit({"type": "response.output_text.delta", **where, "delta": delta})
+            self.emit({"type": "response.output_text.delta", **where, "delta": delta})
             return
-        await self.emit({"type": "response.output_audio_transcript.delta", **where, "delta": delta})
+        self.emit({"type": "response.output_audio_transcript.delta", **where, "delta": delta})
         if audio is None or audio.size == 0:
             return
         step = self.options.rate * DELTA_MS // 1000
@@ -266,7 +271,7 @@ class Response:
             data = encode_audio(
                 samples[i : i + step], self.options.rate, self.options.output_format
             )
-            await self.emit(
+            self.emit(
                 {
                     "type": "response.output_audio.delta",
                     **where,
@@ -279,31 +284,31 @@ class Response:
         if self.options.in_conversation:
             self.conversation.spoke(m.item["id"], text, ms)
 
-    async def _close_message(self) -> None:
+    def _close_message(self) -> None:
         m, self._message = self._message, None
         if m is None:
             return
         where = self._where(m)
         cancelled = self.cancel_reason is not None
         if self.options.audio:
-            await self.emit({"type": "response.output_audio.done", **where})
-            await self.emit(
+            self.emit({"type": "response.output_audio.done", **where})
+            self.emit(
                 {"type": "response.output_audio_transcript.done", **where, "transcript": m.text}
             )
             part = {"type": "audio", "transcript": m.text}
             content = {"type": "output_audio", "transcript": m.text}
         else:
-            await self.emit({"type": "response.output_text.done", **where, "text": m.text})
+            self.emit({"type": "response.output_text.done", **where, "text": m.text})
             part = {"type": "text", "text": m.text}
             content = {"type": "output_text", "text": m.text}
-        await self.emit({"type": "response.content_part.done", **where, "part": part})
+        self.emit({"type": "response.content_part.done", **where, "part": part})
         m.item["content"] = [content]
         m.item["status"] = "incomplete" if cancelled else "completed"
-        await self._done(m)
+        self._done(m)
 
     # -- function calls ------------------------------------------------------------------------
 
-    async def _function_call(self, call: ToolCall) -> None:
+    def _function_call(self, call: ToolCall) -> None:
         item = {
             "id": new_id("item"),
             "object": "realtime.item",
@@ -315,9 +320,9 @@ class Response:
         }
         entry = _Item(item, len(self.output))
         self.output.append(item)
-        await self._added(entry)
+        self._added(entry)
         where = {"response_id": self.id, "item_id": item["id"], "output_index": entry.index}
-        await self.emit(
+        self.emit(
             {
                 "type": "response.function_call_arguments.delta",
                 **where,
@@ -325,7 +330,7 @@ class Response:
                 "delta": call.arguments,
             }
         )
-        await self.emit(
+        self.emit(
             {
                 "type": "response.function_call_arguments.done",
                 **where,
@@ -336,7 +341,7 @@ class Response:
         )
         item["arguments"] = call.arguments
         item["status"] = "completed"  # openai-agents runs a tool only on a completed call
-        await self._done(entry)
+        self._done(entry)
 
     # -- shared --------------------------------------------------------------------------------
 
@@ -348,8 +353,8 @@ class Response:
             "content_index": 0,
         }
 
-    async def _added(self, entry: _Item) -> None:
-        await self.emit(
+    def _added(self, entry: _Item) -> None:
+        self.emit(
             {
                 "type": "response.output_item.added",
                 "response_id": self.id,
@@ -362,10 +367,10 @@ class Response:
             event: dict[str, Any] = {"type": "conversation.item.added", "item": _copy(entry.item)}
             if previous is not None:
                 event["previous_item_id"] = previous
-            await self.emit(event)
+            self.emit(event)
 
-    async def _done(self, entry: _Item) -> None:
-        await self.emit(
+    def _done(self, entry: _Item) -> None:
+        self.emit(
             {
                 "type": "response.output_item.done",
                 "response_id": self.id,
@@ -375,7 +380,7 @@ class Response:
         )
         if self.options.in_conversation:
             self.conversation.replace(entry.item)
-            await self.emit({"type": "conversation.item.done", "item": _copy(entry.item)})
+            self.emit({"type": "conversation.item.done", "item": _copy(entry.item)})
 
 
 def _copy(item: dict[str, Any]) -> dict[str, Any]:

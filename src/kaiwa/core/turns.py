@@ -1,55 +1,10 @@
-"""User turns: a committed turn on its way to its words, and the idle timeout between turns."""
+"""The idle timeout between turns."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
-
-from ..engine.asr import SpeechRecognizer, Transcript
-from .config import TurnSettings
-
-__all__ = ["IdleTimer", "UserTurn", "words_of"]
-
-
-@dataclass
-class UserTurn:
-    """A committed user turn: its item (already in the conversation), its audio, and its
-    transcript if the listener had it, or the transcription still running (``pending``)."""
-
-    item: dict[str, Any]
-    audio: np.ndarray
-    transcript: str | None
-    auto_response: bool
-    base_version: int
-    """The conversation's version before this turn (an early reply must match it)."""
-    pending: asyncio.Task[Transcript] | None = None
-
-
-async def words_of(
-    turn: UserTurn, recognizer: SpeechRecognizer, settings: TurnSettings
-) -> tuple[str, Exception | None]:
-    """The turn's transcript: the listener's, the one it was making, or a new one; with the
-    error if recognition failed (the transcript is then empty)."""
-    if turn.transcript is not None:
-        return turn.transcript, None
-    pending = turn.pending if turn.pending is not None and not turn.pending.cancelled() else None
-    try:
-        result = await (
-            pending
-            if pending is not None
-            else asyncio.to_thread(
-                recognizer.transcribe,
-                turn.audio,
-                language=settings.language,
-                prompt=settings.prompt,
-            )
-        )
-    except Exception as exc:
-        return "", exc
-    return result.text, None
+__all__ = ["IdleTimer"]
 
 
 @dataclass

@@ -74,8 +74,13 @@ class LLMStage(Protocol):
         tool_choice: ToolChoice = "auto",
         max_tokens: int = 256,
         cancel: Cancel | None = None,
+        usage: dict[str, int] | None = None,
     ) -> Iterator[LlmDelta]:
-        """Blocking generator of the reply; stops within one token once ``cancel`` is set."""
+        """Blocking generator of the reply; stops within one token once ``cancel`` is set.
+
+        ``usage``, if given, receives the prompt's token counts before the reply ends:
+        ``input_tokens``, and ``cached_tokens`` (of those, how many were not evaluated again).
+        """
         ...
 
 

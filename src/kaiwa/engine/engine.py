@@ -1,22 +1,76 @@
-"""`Engine`: every stage loaded once and shared by all sessions of a process."""
+"""`Engine`: every stage loaded once and shared by all sessions of a process.
+
+`Stages` is what a session's driver needs of an engine: `Engine` is the offline one, and
+`kaiwa.testing.FakeStages` a scripted one for tests.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
-from .asr import SpeechRecognizer
+import numpy as np
+import numpy.typing as npt
+
+from .asr import SpeechRecognizer, Transcript
+from .listener import Listener, ListenerEvent, TurnListener
 from .llm import LLMStage, LocalLLM
-from .tts import PiperSynthesizer, VoiceRouter
+from .tts import PiperSynthesizer, SpeechSynthesizer, VoiceRouter
 from .vad import SileroVAD, VadBatcher
 
-__all__ = ["Engine"]
+if TYPE_CHECKING:
+    from ..core.config import TurnSettings
 
-_shared: Engine | None = None
+__all__ = ["Engine", "Stages"]
+
+_shared: dict[str | None, Engine] = {}
 _shared_lock = threading.Lock()
+
+
+class Stages(Protocol):
+    """The stages a realtime session uses, shared by every session of a process."""
+
+    @property
+    def llm(self) -> LLMStage:
+        """Writes the replies (and tool calls)."""
+        ...
+
+    @property
+    def tts(self) -> SpeechSynthesizer:
+        """Speaks them."""
+        ...
+
+    def recognizer(self, language: str | None) -> Recognizer:
+        """Transcribes user turns in ``language`` (may load it: call off the event loop)."""
+        ...
+
+    def listen(
+        self,
+        settings: TurnSettings,
+        on_event: Callable[[ListenerEvent], None],
+        on_heard: Callable[[], None],
+    ) -> Listener:
+        """A new listener for one session (VAD, partial transcripts, end of turn)."""
+        ...
+
+
+class Recognizer(Protocol):
+    """What a session needs of speech recognition."""
+
+    def transcribe(
+        self,
+        samples: npt.NDArray[np.float32],
+        *,
+        language: str | None = None,
+        prompt: str | None = None,
+    ) -> Transcript:
+        """Recognise 16 kHz float audio (blocking; called from a worker thread)."""
+        ...
 
 
 @dataclass
@@ -43,6 +97,28 @@ class Engine:
                 self._multilingual = SpeechRecognizer(store.whisper_base())
             return self._multilingual
 
+    def listen(
+        self,
+        settings: TurnSettings,
+        on_event: Callable[[ListenerEvent], None],
+        on_heard: Callable[[], None],
+    ) -> Listener:
+        """A `TurnListener` for one session, its VAD batched with every other session's."""
+        if settings.mode is None:
+            raise ValueError("no listener without turn detection")
+        return TurnListener(
+            self.vad,
+            self.recognizer(settings.language),
+            on_event,
+            mode=settings.mode,
+            vad_config=settings.vad,
+            eagerness=settings.eagerness,
+            language=settings.language,
+            prompt=settings.prompt,
+            batcher=self.vad_batcher,
+            on_heard=on_heard,
+        )
+
     @classmethod
     def load(
         cls,
@@ -51,7 +127,8 @@ class Engine:
         progress: bool | None = None,
         on_step: Callable[[str, int, int], None] | None = None,
     ) -> Engine:
-        """The process's engine, loading the models the first time (with a progress bar).
+        """The process's engine for ``llm_url``, loading the models the first time (with a
+        progress bar); another ``llm_url`` gets its own engine.
 
         Args:
             llm_url: an OpenAI-compatible chat-completions base URL to use instead of the
@@ -59,12 +136,15 @@ class Engine:
             progress: show a progress bar (default: when standard error is a terminal).
             on_step: called as loading goes: ``(what is loading, models done, models)``.
         """
-        global _shared
+        url = llm_url or os.environ.get("KAIWA_LLM_URL") or None
         with _shared_lock:
-            engine = _shared or cls._load(
-                llm_url or os.environ.get("KAIWA_LLM_URL"), progress, on_step
-            )
-            _shared = engine
+            engine = _shared.get(url)
+            if engine is None and _shared:  # only the LLM differs: share the other stages
+                other = next(iter(_shared.values()))
+                engine = dataclasses.replace(other, llm=_load_llm(url))
+                _shared[url] = engine
+            if engine is None:
+                engine = _shared[url] = cls._load(url, progress, on_step)
             return engine
 
     @classmethod
@@ -98,14 +178,17 @@ class Engine:
             asr = SpeechRecognizer()
             bar.update()
             step(2)
-            if llm_url:
-                from .llm_http import ChatCompletionsLLM
-
-                llm: LLMStage = ChatCompletionsLLM(llm_url)
-            else:
-                llm = LocalLLM()
+            llm = _load_llm(llm_url)
             bar.update()
             step(3)
             tts = VoiceRouter(PiperSynthesizer())
             bar.update()
         return cls(vad=vad, asr=asr, llm=llm, tts=tts)
+
+
+def _load_llm(url: str | None) -> LLMStage:
+    if url:
+        from .llm_http import ChatCompletionsLLM
+
+        return ChatCompletionsLLM(url)
+    return LocalLLM()

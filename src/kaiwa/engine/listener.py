@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +35,7 @@ from .vad import (
     VoiceActivityDetector,
 )
 
-__all__ = ["ListenerEvent", "TurnListener"]
+__all__ = ["Listener", "ListenerEvent", "TurnListener"]
 
 Float = npt.NDArray[np.float32]
 Mode = Literal["server_vad", "semantic_vad"] | None
@@ -52,6 +52,44 @@ class ListenerEvent:
     transcript: str | None = None
     audio: Float | None = None
     pending: asyncio.Task[Transcript] | None = None
+
+
+class Listener(Protocol):
+    """What a session's driver needs from its listener (`TurnListener`, or a test's fake).
+
+    Events go to the ``on_event`` it was made with; ``on_heard`` is called as its VAD moves on.
+    """
+
+    @property
+    def heard_ms(self) -> int:
+        """How far into the audio the VAD has listened."""
+        ...
+
+    @property
+    def in_turn(self) -> bool:
+        """The user is speaking (or pausing within a turn)."""
+        ...
+
+    @property
+    def backlog_ms(self) -> int:
+        """Audio pushed that the VAD has not reached yet."""
+        ...
+
+    def push(self, samples: Float) -> None:
+        """Feed user audio (16 kHz float)."""
+        ...
+
+    def commit(self) -> Float:
+        """End the turn now; its audio (all of the audio pushed since the last turn)."""
+        ...
+
+    async def caught_up(self, backlog_ms: int = 0) -> None:
+        """Wait until the backlog is at most ``backlog_ms``."""
+        ...
+
+    def close(self) -> None:
+        """Report nothing more."""
+        ...
 
 
 class TurnListener:

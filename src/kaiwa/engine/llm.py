@@ -316,8 +316,10 @@ class LocalLLM:
         tool_choice: ToolChoice = "auto",
         max_tokens: int = 256,
         cancel: Cancel | None = None,
+        usage: dict[str, int] | None = None,
     ) -> Iterator[LlmDelta]:
         """Stream the reply (blocking). A tool call comes out whole, once its JSON is done.
+        ``usage``: see `LLMStage.stream`.
 
         With ``tool_choice="none"`` the tools are left out of the prompt and tokens that would
         open a call are banned: the reply is text.
@@ -354,6 +356,9 @@ class LocalLLM:
             )
             try:
                 for delta in deltas:
+                    if made == 0 and usage is not None:  # this reply's counts: in its turn
+                        n, evaluated = self.last_prompt_tokens, self.last_evaluated_tokens
+                        usage["input_tokens"], usage["cached_tokens"] = n, n - evaluated
                     yield delta
                     made, in_slice, said = made + 1, in_slice + 1, said + delta.text
                     if (

@@ -23,6 +23,8 @@ class ChatCompletionsLLM:
         base_url: e.g. ``http://127.0.0.1:8080/v1``.
         model: the model name the server expects.
         api_key: sent as a Bearer token when given.
+        include_usage: ask for the token counts (``stream_options.include_usage``); turn
+            off for a server that refuses the option.
     """
 
     def __init__(
@@ -33,6 +35,7 @@ class ChatCompletionsLLM:
         api_key: str | None = None,
         temperature: float = 0.3,
         timeout: float = 60.0,
+        include_usage: bool = True,
     ) -> None:
         import openai
 
@@ -41,6 +44,7 @@ class ChatCompletionsLLM:
         )
         self.model = model
         self.temperature = temperature
+        self.include_usage = include_usage
 
     def stream(
         self,
@@ -50,8 +54,9 @@ class ChatCompletionsLLM:
         tool_choice: ToolChoice = "auto",
         max_tokens: int = 256,
         cancel: Cancel | None = None,
+        usage: dict[str, int] | None = None,
     ) -> Iterator[LlmDelta]:
-        """Stream the reply from the server (blocking)."""
+        """Stream the reply from the server (blocking); ``usage`` as the server reports it."""
         _, allowed = choose_tools(tool_choice, tools)  # checks the choice before any request
         payload: list[dict[str, Any]] = []
         for m in messages:
@@ -69,6 +74,8 @@ class ChatCompletionsLLM:
                 item["tool_call_id"] = m.tool_call_id
             payload.append(item)
         kwargs: dict[str, Any] = {}
+        if self.include_usage:
+            kwargs["stream_options"] = {"include_usage": True}
         if tools:
             kwargs["tools"] = [
                 {
@@ -100,6 +107,10 @@ class ChatCompletionsLLM:
                 if cancel is not None and cancel.is_set:
                     stream.close()
                     return
+                if chunk.usage is not None and usage is not None:
+                    details = getattr(chunk.usage, "prompt_tokens_details", None)
+                    usage["input_tokens"] = chunk.usage.prompt_tokens or 0
+                    usage["cached_tokens"] = getattr(details, "cached_tokens", None) or 0
                 if not chunk.choices:
                     continue
                 delta = chunk.choices[0].delta

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import inspect
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
@@ -118,17 +119,22 @@ async def respond(
     async def produce() -> None:
         # Runs ahead of the consumer: the LLM writes clause 2 while clause 1 is synthesised.
         try:
+            counts.setdefault("input_tokens", 0)
+            counts.setdefault("cached_tokens", 0)
+            counts["output_tokens"] = 0
+            # An LLM stage written before `usage` was part of the interface still works.
+            extra = {"usage": counts} if _takes_usage(llm) else {}
             async for delta in stream_in_thread(
                 lambda cancel: llm.stream(
-                    messages, tools, tool_choice=tool_choice, max_tokens=max_tokens, cancel=cancel
+                    messages,
+                    tools,
+                    tool_choice=tool_choice,
+                    max_tokens=max_tokens,
+                    cancel=cancel,
+                    **extra,
                 ),
                 maxsize=0,
             ):
-                if not counts:
-                    prompt = getattr(llm, "last_prompt_tokens", 0)
-                    counts["input_tokens"] = prompt
-                    counts["cached_tokens"] = prompt - getattr(llm, "last_evaluated_tokens", prompt)
-                    counts["output_tokens"] = 0
                 counts["output_tokens"] += 1
                 if delta.tool_call is not None:
                     put(delta.tool_call)
@@ -166,3 +172,13 @@ async def respond(
             future.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await producer
+
+
+def _takes_usage(llm: LLMStage) -> bool:
+    try:
+        parameters = inspect.signature(llm.stream).parameters
+    except (TypeError, ValueError):
+        return False
+    return "usage" in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    )

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from ..exceptions import UserError
-from .app import ServerConfig, create_app
+from .app import RealtimeServer, ServerConfig, create_app
 from .auth import is_loopback
 from .logs import hide_secrets
 
-__all__ = ["ServerConfig", "create_app", "is_loopback", "serve"]
+__all__ = ["RealtimeServer", "ServerConfig", "create_app", "is_loopback", "serve"]
 
 
 async def serve(

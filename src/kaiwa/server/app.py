@@ -8,34 +8,33 @@ Routes, as OpenAI's:
 - ``POST /v1/realtime/client_secrets``: trade an API key for a short-lived client secret.
 - ``GET /health``: liveness and the number of open sessions.
 
-Everything about the protocol is in `kaiwa.core.RealtimeConnection`; this module moves frames.
+Everything about the protocol is in `kaiwa.core`; this module admits clients, and
+`kaiwa.server.pump` moves their frames. `RealtimeServer.routes` mount into another app.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from ..core import ConfigError, RealtimeConnection
 from ..core.config import apply_update, default_session, public_session
-from ..engine.engine import Engine
-from ..exceptions import ProtocolError
-from ..protocol import load_frame
+from ..engine.engine import Stages
 from ..settings import DEFAULT_MODEL_NAME
 from .auth import DEFAULT_TTL_S, ClientSecrets, bearer_token, is_loopback
+from .pump import pump
 
-__all__ = ["ServerConfig", "create_app", "origin_allowed"]
+__all__ = ["RealtimeServer", "ServerConfig", "create_app", "origin_allowed"]
 
 logger = logging.getLogger("kaiwa.server")
 
@@ -77,11 +76,45 @@ def _error(status: int, message: str, code: str, kind: str = "invalid_request_er
     return JSONResponse(body, status_code=status)
 
 
-def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
-    """The ASGI app serving realtime sessions on ``engine``."""
-    cfg = config or ServerConfig()
+class RealtimeServer:
+    """The realtime routes on ``engine`` (any `kaiwa.engine.engine.Stages`), to serve alone
+    (`create_app`) or mount into another Starlette app::
+
+        server = RealtimeServer(engine, ServerConfig(api_keys=("key",)))
+        app = Starlette(routes=[Mount("/openai", routes=server.routes), ...])
+        # clients connect to ws://HOST/openai/v1/realtime
+
+    Attributes:
+        routes: ``/v1/realtime`` (WebSocket), ``/v1/realtime/client_secrets``, ``/health``.
+        sessions: the sessions open now.
+    """
+
+    def __init__(self, engine: Stages, config: ServerConfig | None = None) -> None:
+        self.config = config or ServerConfig()
+        self.sessions: set[RealtimeConnection] = set()
+        self.routes, self._drain = _routes(engine, self.config, self.sessions)
+
+    async def drain(self, grace_s: float) -> None:
+        """Shut down gently: refuse new sessions (503), let the responses under way finish
+        for up to ``grace_s`` seconds, then close every session (its socket with 1001)."""
+        await self._drain(grace_s)
+
+
+def create_app(engine: Stages, config: ServerConfig | None = None) -> Starlette:
+    """The ASGI app serving realtime sessions on ``engine`` (``app.state.server`` is its
+    `RealtimeServer`; ``app.state.drain`` shuts it down gently)."""
+    server = RealtimeServer(engine, config)
+    app = Starlette(routes=server.routes)
+    app.state.server = server
+    app.state.sessions = server.sessions
+    app.state.drain = server.drain
+    return app
+
+
+def _routes(
+    engine: Stages, cfg: ServerConfig, sessions: set[RealtimeConnection]
+) -> tuple[list[BaseRoute], Callable[[float], Awaitable[None]]]:
     secrets = ClientSecrets(cfg.api_keys)
-    sessions: set[RealtimeConnection] = set()
     draining = asyncio.Event()
 
     async def drain(grace_s: float) -> None:
@@ -171,32 +204,10 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
             sessions.discard(connection)
             await connection.close()
             raise
-        reader = asyncio.create_task(_read(ws, connection))
-        writer = asyncio.create_task(_write(ws, connection))
-        closed = asyncio.create_task(connection.wait_closed())
-        stalled = asyncio.create_task(_watch_reader(connection, cfg.stall_timeout_s))
         try:
-            # Any side may end it: the client disconnects, the client stops reading (the
-            # writer stalls: the connection closes itself on overrun, or the watch after
-            # `stall_timeout_s`), or the socket fails.
-            await asyncio.wait(
-                [reader, writer, closed, stalled], return_when=asyncio.FIRST_COMPLETED
-            )
+            await pump(ws, connection, stall_timeout_s=cfg.stall_timeout_s, leaving=draining)
         finally:
             sessions.discard(connection)
-            await connection.close()
-            for task in (reader, writer, closed, stalled):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-            code, reason = 1000, ""
-            if connection.overrun:
-                code, reason = 1008, "client is not reading its events"
-                logger.warning("closed a session: %s", reason)
-            elif draining.is_set():
-                code, reason = 1001, "server shutting down"
-            with contextlib.suppress(Exception):
-                await ws.close(code=code, reason=reason)
 
     async def client_secrets(request: Request) -> Response:
         origin = request.headers.get("origin")
@@ -235,77 +246,9 @@ def create_app(engine: Engine, config: ServerConfig | None = None) -> Starlette:
             {"status": "ok", "sessions": len(sessions), "max_sessions": cfg.max_sessions}
         )
 
-    app = Starlette(
-        routes=[
-            WebSocketRoute("/v1/realtime", realtime),
-            Route("/v1/realtime/client_secrets", client_secrets, methods=["POST"]),
-            Route("/health", health),
-        ]
-    )
-    app.state.sessions = sessions
-    app.state.drain = drain
-    return app
-
-
-async def _watch_reader(connection: RealtimeConnection, timeout_s: float) -> None:
-    """Return (having closed the connection) once its client has taken no event for
-    ``timeout_s`` while events were waiting for it."""
-    loop = asyncio.get_running_loop()
-    taken, since = connection.events_taken, loop.time()
-    while True:
-        await asyncio.sleep(min(1.0, timeout_s / 4))
-        if connection.events_taken != taken or connection.events_waiting == 0:
-            taken, since = connection.events_taken, loop.time()
-        elif loop.time() - since >= timeout_s:
-            logger.warning(
-                "closing a session: its client took no event for %.0f s (%d waiting)",
-                timeout_s,
-                connection.events_waiting,
-            )
-            connection.close_stalled()
-            return
-
-
-async def _read(ws: WebSocket, connection: RealtimeConnection) -> None:
-    while True:
-        message = await ws.receive()
-        if message["type"] == "websocket.disconnect":
-            return
-        text, data = message.get("text"), message.get("bytes")
-        if text is None:
-            connection.reject(
-                f"binary frames are not supported ({len(data or b'')} bytes): send each "
-                "event as a JSON text frame",
-                code="invalid_frame",
-            )
-            continue
-        try:
-            event = load_frame(text)
-        except ProtocolError as exc:
-            data = _json_object(text)
-            if data is None:
-                connection.reject(f"We could not parse the JSON body of your request: {exc}")
-            else:  # an object, but no string 'type': OpenAI's answer, with its event_id
-                event_id = data.get("event_id")
-                connection.reject(
-                    "Missing required parameter: 'type'.",
-                    code="missing_required_parameter",
-                    param="type",
-                    event_id=event_id if isinstance(event_id, str) else None,
-                )
-            continue
-        await connection.receive(event)
-
-
-def _json_object(text: str) -> dict[str, Any] | None:
-    try:
-        data = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-async def _write(ws: WebSocket, connection: RealtimeConnection) -> None:
-    with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
-        async for event in connection.events():
-            await ws.send_text(orjson.dumps(event).decode())
+    routes: list[BaseRoute] = [
+        WebSocketRoute("/v1/realtime", realtime),
+        Route("/v1/realtime/client_secrets", client_secrets, methods=["POST"]),
+        Route("/health", health),
+    ]
+    return routes, drain
