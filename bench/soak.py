@@ -310,6 +310,19 @@ async def main() -> None:
             f"{pct(idle['typed'], 0.5) * 1000:.0f} / {pct(idle['typed'], 0.95) * 1000:.0f} ms",
             flush=True,
         )
+        rest, rest_threads = memory(srv.process.pid)
+        quiet = [await open_client(url, Stats()) for _ in range(args.sessions)]
+        await asyncio.sleep(2)
+        opened, _ = memory(srv.process.pid)
+        for client in quiet:
+            client.reader.cancel()
+            await client.ws.close()
+        print(
+            f"at rest after warm-up: RSS {rest:.0f} MB, {rest_threads} threads; with "
+            f"{args.sessions} idle sessions open: {opened:.0f} MB "
+            f"({(opened - rest) / args.sessions * 1024:.0f} KB a session)",
+            flush=True,
+        )
         stats = Stats()
         start = time.perf_counter()
         deadline = start + args.minutes * 60
@@ -329,6 +342,8 @@ async def main() -> None:
                     flush=True,
                 )
         await asyncio.wait(workers, timeout=240)
+        await asyncio.sleep(5)
+        after, after_threads = memory(srv.process.pid)
     finally:
         stop_server(srv)
     warm = [s for s in samples if s[0] >= 0.2 * args.minutes * 60] or samples
@@ -339,6 +354,10 @@ async def main() -> None:
         f"RSS after warm-up (the first 20 % left out): {rss[0]:.0f} -> {rss[-1]:.0f} MB "
         f"(min {min(rss):.0f}, max {max(rss):.0f}, change {100 * (rss[-1] / rss[0] - 1):+.1f} %); "
         f"threads {warm[0][2]} -> {warm[-1][2]} (max {max(s[2] for s in samples)})"
+    )
+    print(
+        f"after the run, every session closed: RSS {after:.0f} MB, {after_threads} threads "
+        f"(at rest before it: {rest:.0f} MB, {rest_threads} threads)"
     )
     print(f"responses by status: {dict(stats.responses)}")
     print(f"errors by code: {dict(stats.errors)}")
