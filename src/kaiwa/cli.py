@@ -333,6 +333,23 @@ async def _devices(args: argparse.Namespace) -> int:
     return 0
 
 
+_EXTRAS = {
+    "starlette": "server",
+    "uvicorn": "server",
+    "soxr": "audio",
+    "sounddevice": "audio",
+    "livekit": "audio",
+    "faster_whisper": "engine",
+    "ctranslate2": "engine",
+    "llama_cpp": "engine",
+    "piper": "engine",
+    "onnxruntime": "engine",
+    "tqdm": "engine",
+    "jinja2": "engine",
+}
+"""Modules that come with an extra, and its name."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kaiwa`` command."""
     parser = build_parser()
@@ -346,6 +363,16 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(run(args))
         except KeyboardInterrupt:
             return 130
+        except ModuleNotFoundError as exc:  # an extra that is not installed
+            extra = _EXTRAS.get((exc.name or "").split(".")[0])
+            if extra is None:
+                raise
+            print(
+                f"kaiwa {args.command}: {exc.name} is not installed; it comes with "
+                f"pip install 'kaiwa[{extra}]' (scripts/install installs everything)",
+                file=sys.stderr,
+            )
+            return 1
         finally:
             # Free the native resamplers and models while their libraries are still loaded
             # (left to interpreter exit, nanobind reports them as leaks on the terminal).

@@ -71,3 +71,31 @@ async def check_the_rest(chunks: Any, voice: ScriptedVoice) -> None:
     assert [c.text for c in rest][-1].startswith(f"Sentence number {CLAUSES - 1}")
     assert all(c.audio is not None and c.audio.size == 240 for c in rest)
     assert len(voice.said) == CLAUSES
+
+
+class RankedVoice(ScriptedVoice):
+    """A test fixture: a voice that takes ``urgent``, and records it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urgent: list[bool] = []
+
+    def synthesize(
+        self, text: str, *, speed: float = 1.0, cancel: Any = None, urgent: bool = False
+    ) -> Iterator[Any]:
+        self.urgent.append(urgent)
+        yield from super().synthesize(text, speed=speed, cancel=cancel)
+
+
+async def test_only_the_first_clause_asks_the_shared_voice_to_go_first() -> None:
+    voice = RankedVoice()
+    chunks = respond(ScriptedLLM(), voice, [ChatMessage("user", "Talk.")], max_tokens=400)
+    said = [chunk.text async for chunk in chunks]
+    assert len(said) == CLAUSES
+    assert voice.urgent == [True] + [False] * (CLAUSES - 1)
+
+
+async def test_a_voice_without_urgent_still_speaks() -> None:
+    voice = ScriptedVoice()  # its synthesize() takes no `urgent`
+    chunks = respond(ScriptedLLM(), voice, [ChatMessage("user", "Talk.")], max_tokens=400)
+    assert len([chunk async for chunk in chunks]) == CLAUSES

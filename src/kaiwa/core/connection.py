@@ -41,6 +41,7 @@ from .commands import (
     TranscribeContent,
     WarmUp,
 )
+from .conversation import Conversation
 from .limits import EVENT_HEADROOM
 from .protocol import ServerProtocol
 from .replies import EarlyReply, engine_reply, transcribe, warm_up
@@ -142,6 +143,11 @@ class RealtimeConnection:
     def session(self) -> dict[str, Any]:
         """The session's settings."""
         return self.protocol.session
+
+    @property
+    def conversation(self) -> Conversation:
+        """The session's conversation."""
+        return self.protocol.conversation
 
     # -- the outgoing side ---------------------------------------------------------------------
 

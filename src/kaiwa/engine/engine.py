@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from ..exceptions import EngineError
 from .asr import SpeechRecognizer, Transcript
 from .listener import Listener, ListenerEvent, TurnListener
 from .llm import LLMStage, LocalLLM
@@ -144,7 +145,15 @@ class Engine:
                 engine = dataclasses.replace(other, llm=_load_llm(url))
                 _shared[url] = engine
             if engine is None:
-                engine = _shared[url] = cls._load(url, progress, on_step)
+                try:
+                    engine = _shared[url] = cls._load(url, progress, on_step)
+                except ModuleNotFoundError as exc:
+                    raise EngineError(
+                        f"The offline engine needs {exc.name}, which is not installed: pip "
+                        "install 'kaiwa[engine]' (scripts/install installs it), or set "
+                        "OPENAI_API_KEY to talk with OpenAI's Realtime API instead.",
+                        is_permanent=True,
+                    ) from exc
             return engine
 
     @classmethod

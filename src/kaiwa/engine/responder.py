@@ -16,7 +16,7 @@ import asyncio
 import collections
 import contextlib
 import inspect
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,15 +79,26 @@ async def respond(
     arrived = asyncio.Event()
     speaking: list[asyncio.Future[npt.NDArray[np.float32]]] = []
 
-    def synth(text: str) -> npt.NDArray[np.float32]:
+    first_clause = True
+    # A voice written before `urgent` was part of the interface still works.
+    ranked = tts is not None and _takes(tts.synthesize, "urgent")
+
+    def synth(text: str, urgent: bool) -> npt.NDArray[np.float32]:
         assert tts is not None
-        parts = list(tts.synthesize(text, speed=speed))
+        pieces = (
+            tts.synthesize(text, speed=speed, urgent=urgent)
+            if ranked
+            else (tts.synthesize(text, speed=speed))
+        )
+        parts = list(pieces)
         audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         return resample(audio, tts.sample_rate, rate)
 
     def top_up() -> None:
         """Synthesise the next `SYNTH_AHEAD` clauses waiting, no more: speech for a consumer
-        that has stopped would be work (and memory) for nobody."""
+        that has stopped would be work (and memory) for nobody. The first clause is urgent
+        (its user waits for it): it goes before other sessions' clauses made ahead."""
+        nonlocal first_clause
         if tts is None:
             return
         ahead = 0
@@ -95,7 +106,8 @@ async def respond(
             if not isinstance(entry, _Clause):
                 continue
             if entry.audio is None:
-                entry.audio = asyncio.ensure_future(asyncio.to_thread(synth, entry.text))
+                urgent, first_clause = first_clause, False
+                entry.audio = asyncio.ensure_future(asyncio.to_thread(synth, entry.text, urgent))
                 speaking.append(entry.audio)
             ahead += 1
             if ahead >= SYNTH_AHEAD:
@@ -123,7 +135,7 @@ async def respond(
             counts.setdefault("cached_tokens", 0)
             counts["output_tokens"] = 0
             # An LLM stage written before `usage` was part of the interface still works.
-            extra = {"usage": counts} if _takes_usage(llm) else {}
+            extra = {"usage": counts} if _takes(llm.stream, "usage") else {}
             async for delta in stream_in_thread(
                 lambda cancel: llm.stream(
                     messages,
@@ -174,11 +186,12 @@ async def respond(
             await producer
 
 
-def _takes_usage(llm: LLMStage) -> bool:
+def _takes(method: Callable[..., object], name: str) -> bool:
+    """Whether ``method`` accepts the keyword ``name``."""
     try:
-        parameters = inspect.signature(llm.stream).parameters
+        parameters = inspect.signature(method).parameters
     except (TypeError, ValueError):
         return False
-    return "usage" in parameters or any(
+    return name in parameters or any(
         p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
     )

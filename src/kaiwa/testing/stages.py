@@ -137,7 +137,7 @@ class ToneVoice:
         self.said: list[str] = []
 
     def synthesize(
-        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None
+        self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None, urgent: bool = False
     ) -> Iterator[Float]:
         self.said.append(text)
         n = int(self.sample_rate * 0.04 * max(1, len(text.split())) / max(speed, 0.25))
