@@ -272,12 +272,7 @@ async def main() -> None:
     await concurrency(counts, args.seconds)
     if args.skip_latency:
         return
-    # Speech ends exactly at the clip's end (trimmed): the latency clock starts there.
-    clips = []
-    for q in QUESTIONS:
-        audio = piper(q)
-        loud = np.nonzero(np.abs(audio) > 0.02)[0]
-        clips.append(np.concatenate([np.zeros(4800, np.float32), audio[: loud[-1] + 1]]))
+    clips = question_clips()
     print("\nend of speech -> first audio, through the protocol (one session, real time)")
     for mode in ("server_vad", "semantic_vad"):
         r = await turn_latency(mode, args.turns, clips, keep=args.conversation)
@@ -296,15 +291,22 @@ async def main() -> None:
             )
 
 
-async def compare(before: Path, counts: list[int], seconds: float, turns: int) -> None:
-    """Both versions, in turns (A B B A), on the same machine in one run."""
-    for src in (before, None, None, before):
-        await concurrency(counts, seconds, src)
+def question_clips() -> list[np.ndarray]:
+    """The spoken questions; speech ends exactly at each clip's end (trimmed): the latency
+    clock starts there."""
     clips = []
     for q in QUESTIONS:
         audio = piper(q)
         loud = np.nonzero(np.abs(audio) > 0.02)[0]
         clips.append(np.concatenate([np.zeros(4800, np.float32), audio[: loud[-1] + 1]]))
+    return clips
+
+
+async def compare(before: Path, counts: list[int], seconds: float, turns: int) -> None:
+    """Both versions, in turns (A B B A), on the same machine in one run."""
+    for src in (before, None, None, before):
+        await concurrency(counts, seconds, src)
+    clips = question_clips()
     print("\nend of speech -> first audio, through the protocol (one session, real time)")
     for mode in ("server_vad", "semantic_vad"):
         got: dict[str, list[float]] = {"before": [], "now": []}

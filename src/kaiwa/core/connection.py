@@ -45,6 +45,7 @@ from .conversation import Conversation
 from .limits import EVENT_HEADROOM
 from .protocol import ServerProtocol
 from .replies import EarlyReply, engine_reply, transcribe, warm_up
+from .response import DELTA_MS
 
 logger = logging.getLogger("kaiwa.core")
 
@@ -89,6 +90,7 @@ class RealtimeConnection:
             tools and load the session language's models in the background (for a session
             that talks with a person, as `warmed` turns on; a server's many sessions would
             crowd the LLM with it).
+        delta_ms: audio per ``response.output_audio.delta`` (200 ms).
         observer: told of every event in and out and every stage's start and report, with
             its time (metrics, traces, logs); an observer that raises is logged and dropped.
 
@@ -105,6 +107,7 @@ class RealtimeConnection:
         max_events: int = 256,
         warm_up: bool = False,
         observer: Observer | None = None,
+        delta_ms: int = DELTA_MS,
     ) -> None:
         self.engine = engine
         self.observer = observer
@@ -114,6 +117,7 @@ class RealtimeConnection:
             session=session,
             context_window=window if isinstance(window, int) else None,
             warm_up=warm_up,
+            delta_ms=delta_ms,
         )
         self._out: EventQueue[dict[str, Any]] = EventQueue(
             max_events,

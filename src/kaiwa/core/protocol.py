@@ -71,7 +71,7 @@ from .config import (
 )
 from .conversation import Conversation, new_id
 from .limits import EventBudget
-from .response import Response, ResponseOptions, resolve_options
+from .response import DELTA_MS, Response, ResponseOptions, resolve_options
 from .turns import IdleTimer
 
 __all__ = [
@@ -134,6 +134,7 @@ class ServerProtocol:
         context_window: the LLM's context in tokens, if known: settings whose
             instructions and tools cannot fit are refused at ``session.update``.
         warm_up: ask for a `WarmUp` after each ``session.update``.
+        delta_ms: audio per ``response.output_audio.delta``.
 
     Raises:
         ClientError: ``session`` is invalid.
@@ -146,9 +147,13 @@ class ServerProtocol:
         session: Mapping[str, Any] | None = None,
         context_window: int | None = None,
         warm_up: bool = False,
+        delta_ms: int = DELTA_MS,
     ) -> None:
+        if not 10 <= delta_ms <= 10_000:
+            raise ValueError(f"delta_ms must be 10-10,000 ms, not {delta_ms}")
         self.context_window = context_window
         self.warm_up = warm_up
+        self.delta_ms = delta_ms
         self.state = SessionState.OPEN
         self.session = default_session(model)
         if session:
@@ -812,7 +817,7 @@ class ServerProtocol:
     ) -> None:
         """Start a response; ``transcript`` (words, conversation version before them) lets
         it use the early reply to those words."""
-        response = Response(options, self.conversation, self._put)
+        response = Response(options, self.conversation, self._put, delta_ms=self.delta_ms)
         self.response = response
         self._last_response = response.id
         self._idle.clear()

@@ -154,6 +154,8 @@ class Response:
     output: list[dict[str, Any]] = field(default_factory=list)
     audio_ms: float = 0.0
     """How long the audio sent so far plays."""
+    delta_ms: int = DELTA_MS
+    """Audio per ``output_audio.delta``."""
     _message: _Item | None = None
 
     def shape(self) -> dict[str, Any]:
@@ -265,7 +267,7 @@ class Response:
         self.emit({"type": "response.output_audio_transcript.delta", **where, "delta": delta})
         if audio is None or audio.size == 0:
             return
-        step = self.options.rate * DELTA_MS // 1000
+        step = self.options.rate * self.delta_ms // 1000
         samples = audio  # already at the output rate
         for i in range(0, samples.size, step):
             data = encode_audio(

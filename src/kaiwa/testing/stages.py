@@ -44,11 +44,14 @@ FRAME = 320  # 20 ms at 16 kHz
 
 class ScriptedLLM:
     """A test double of the LLM stage. With no ``reply`` function, the script, keyed on the
-    last message:
+    last message that is not the assistant's:
 
     - a user's ``call <tool> <json>``: a call to ``<tool>`` with those arguments;
+    - a user's ``transfer to <agent>``: a call to ``transfer_to_<agent>``;
     - a user's ``say: <text>``: ``<text>``;
-    - a user's ``long answer``: twenty sentences, ``delay`` seconds per word;
+    - a user's ``long answer``: twenty short sentences (``word0 word1 word2.`` ...),
+      ``delay`` seconds per word;
+    - a user's ``bench <n>``: ``bench <n>`` (`ToneVoice` says it as ``n`` chunks);
     - a tool's result: ``The tool said: <result>``;
     - anything else: ``You said: <text>``.
 
@@ -77,7 +80,12 @@ class ScriptedLLM:
         self._lock = threading.Lock()
 
     def script(self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec]) -> str | ToolCall:
-        last = messages[-1] if messages else ChatMessage("user", "")
+        # The last message the assistant did not write (a reply may have been added after
+        # the user's later messages, as the Realtime API orders a conversation).
+        last = next(
+            (m for m in reversed(messages) if m.role not in ("assistant", "system")),
+            ChatMessage("user", ""),
+        )
         text = last.content.strip()
         if last.role == "tool":
             return f"The tool said: {text}"
@@ -86,10 +94,14 @@ class ScriptedLLM:
             arguments = match.group(2) or "{}"
             json.loads(arguments)  # a script error is the test's, say so early
             return ToolCall(match.group(1), arguments)
+        if text.startswith("transfer to "):
+            return ToolCall("transfer_to_" + text[len("transfer to ") :].strip().lower(), "{}")
         if text.startswith("say:"):
             return text[4:].strip()
         if text == "long answer":
-            return " ".join(f"This is sentence number {i} of a long answer." for i in range(20))
+            return " ".join(f"word{i} word{i + 1} word{i + 2}." for i in range(0, 60, 3))
+        if re.fullmatch(r"bench \d+", text):
+            return text
         return f"You said: {text}"
 
     def stream(
@@ -107,10 +119,10 @@ class ScriptedLLM:
         with self._lock:
             self.calls.append(list(messages))
         answer = (self._reply or self.script)(messages, tools)
+        slow = isinstance(answer, str) and answer.startswith("word0 word1 word2.")
         if isinstance(answer, ToolCall):
             yield LlmDelta(tool_call=answer)
             return
-        slow = "long answer" in (messages[-1].content if messages else "")
         finished = False
         try:
             for n, word in enumerate(answer.split(" ")[:max_tokens]):
@@ -125,7 +137,8 @@ class ScriptedLLM:
 
 
 class ToneVoice:
-    """A test double of the voice: 40 ms of a 440 Hz tone per word, at 24 kHz.
+    """A test double of the voice: a 440 Hz tone at 24 kHz, 40 ms a word, or ``clause_ms``
+    for any text; ``bench <n>`` is ``n`` times ``bench_ms``.
 
     Attributes:
         said: every text it was asked to say.
@@ -133,14 +146,22 @@ class ToneVoice:
 
     sample_rate = 24000
 
-    def __init__(self) -> None:
+    def __init__(self, *, clause_ms: int | None = None, bench_ms: int = 100) -> None:
+        self.clause_ms, self.bench_ms = clause_ms, bench_ms
         self.said: list[str] = []
 
     def synthesize(
         self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None, urgent: bool = False
     ) -> Iterator[Float]:
         self.said.append(text)
-        n = int(self.sample_rate * 0.04 * max(1, len(text.split())) / max(speed, 0.25))
+        bench = re.fullmatch(r"bench (\d+)", text.strip())
+        if bench:
+            ms = int(bench.group(1)) * self.bench_ms
+        elif self.clause_ms is not None:
+            ms = self.clause_ms
+        else:
+            ms = int(40 * max(1, len(text.split())) / max(speed, 0.25))
+        n = self.sample_rate * ms // 1000
         t = np.arange(n, dtype=np.float32) / self.sample_rate
         yield (0.2 * np.sin(2 * math.pi * 440 * t)).astype(np.float32)
 
