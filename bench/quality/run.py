@@ -326,6 +326,11 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="a GGUF file (default: the packaged model)")
     parser.add_argument("--temperature", type=float, help="the LLM's (default: its own)")
     parser.add_argument(
+        "--sampled-decision",
+        action="store_true",
+        help="draw call-or-words from the first token's distribution (as before 2026-12-03)",
+    )
+    parser.add_argument(
         "--no-grounding", action="store_true", help="make calls whose values nobody said"
     )
     parser.add_argument(
@@ -349,6 +354,7 @@ def main() -> None:
     llm = LocalLLM(args.model) if args.model else LocalLLM()
     if args.temperature is not None:
         llm.temperature = args.temperature
+    llm.decide_greedily = not args.sampled_decision
     llm.ground_calls = not args.no_grounding
     setups: dict[tuple[str, str], AgentSetup] = {}
     outcomes = []

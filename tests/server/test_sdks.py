@@ -121,7 +121,14 @@ async def events_until(
         raw = [
             str(getattr(e.data, "data", ""))[:200] for e in seen[-8:] if e.type == "raw_model_event"
         ]
-        raise AssertionError(f"timed out; saw {kinds[-25:]}; last raw {raw}") from None
+        said = [
+            str(getattr(part, "transcript", None) or getattr(part, "text", None))
+            for item in getattr(session, "history", [])
+            for part in getattr(item, "content", None) or []
+        ]
+        raise AssertionError(
+            f"timed out; saw {kinds[-25:]}; last raw {raw}; the conversation: {said}"
+        ) from None
     return seen
 
 

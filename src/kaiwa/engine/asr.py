@@ -8,7 +8,6 @@ while the user speaks, so that at the end of the turn only the tail is left to r
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import numpy.typing as npt
 
 from ..exceptions import EngineError
 from . import store
+from ._threads import Turns
 
 __all__ = ["SpeechRecognizer", "Transcript"]
 
@@ -73,7 +73,9 @@ class SpeechRecognizer:
                 f"cannot load the Whisper model at {path}: {exc}", is_permanent=True
             ) from exc
         self.english_only = not self._model.model.is_multilingual
-        self._lock = threading.Lock()
+        # Sessions take turns on the one model, first come first served (a plain lock lets
+        # one session's back-to-back transcriptions go ahead of another's waiting turn).
+        self._turns = Turns()
 
     def transcribe(
         self,
@@ -94,7 +96,7 @@ class SpeechRecognizer:
         if samples.size < 1600:  # under 0.1 s: nothing a person said
             return Transcript("", language or "en", 1.0)
         try:
-            with self._lock:
+            with self._turns:
                 if samples.size <= SHORT_WINDOW_MAX * 16000 and (language or self.english_only):
                     quick = self._short(samples, language or "en", prompt, beam_size)
                     if not _repeats(quick.text):

@@ -196,6 +196,9 @@ class LocalLLM:
 
         self.interleave = True
         """Make long replies in slices, so that other conversations' replies start meanwhile."""
+        self.decide_greedily = True
+        """Decide between a tool call and words by the most likely first token (the same
+        request gets the same kind of answer every time), not by sampling it."""
         self._turns = Turns()
         self._last_free: tuple[str, dict[int, float] | None] = ("", None)
         self._grammars: dict[str, Any] = {}
@@ -440,7 +443,25 @@ class LocalLLM:
             return
         head: str | None = ""  # the reply's start, held back until we know it is text
         call = ""
-        pieces = self._complete(prompt, max_tokens, cancel, temperature=self.temperature)
+        if self.decide_greedily:
+            # Call or words is decided by the most likely first token, not by a draw: the
+            # same request gets the same kind of answer every time. A call is then written
+            # greedily (as under a grammar); words are sampled, with call openings banned.
+            first = "".join(self._complete(prompt, 1, cancel, temperature=0.0)).lstrip()
+            if first.startswith((*_CALL_OPENINGS, "{")) or any(
+                o.startswith(first) for o in _CALL_OPENINGS if first
+            ):
+                pieces = self._complete(prompt, max_tokens, cancel, temperature=0.0)
+            else:
+                pieces = self._complete(
+                    prompt,
+                    max_tokens,
+                    cancel,
+                    temperature=self.temperature,
+                    logit_bias=self._text_bias(),
+                )
+        else:
+            pieces = self._complete(prompt, max_tokens, cancel, temperature=self.temperature)
         for piece in pieces:
             if head is None:
                 yield LlmDelta(text=piece)
