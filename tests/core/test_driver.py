@@ -210,3 +210,21 @@ async def test_a_stage_that_fails_to_start_is_reported_and_the_session_goes_on()
     await conn.receive({"type": "response.create"})
     assert (await next_of(conn, "response.done"))["response"]["status"] == "completed"
     await conn.close()
+
+
+async def test_a_clause_longer_than_the_queue_reaches_a_reading_client_whole() -> None:
+    # One clause of 3,000 deltas (the test double's `bench 3000`): more than a client's queue
+    # holds (256 + 2,048 of headroom). It goes over in pieces, each waiting for room.
+    stages = FakeStages()
+    conn = RealtimeConnection(stages, session=MANUAL, delta_ms=20)
+    await say(conn, "bench 3000")
+    await conn.receive({"type": "response.create"})
+    deltas = 0
+    while (event := await asyncio.wait_for(conn.next_event(), 30)) is not None:
+        deltas += event["type"] == "response.output_audio.delta"
+        if event["type"] == "response.done":
+            break
+    assert event is not None and event["response"]["status"] == "completed"
+    assert deltas == 3000 * 100 // 20  # ToneVoice: 100 ms a "bench" chunk, 20 ms a delta
+    assert not conn.overrun
+    await conn.close()

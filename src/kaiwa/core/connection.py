@@ -26,6 +26,7 @@ from typing import Any, Literal
 from .._event_queue import EventQueue
 from ..engine.engine import Stages
 from ..engine.listener import Listener, ListenerEvent
+from ..engine.responder import ResponseChunk
 from ..exceptions import InvalidState
 from ..settings import DEFAULT_MODEL_NAME
 from .commands import (
@@ -53,6 +54,8 @@ __all__ = ["MAX_BACKLOG_MS", "Observation", "Observer", "RealtimeConnection"]
 
 MAX_BACKLOG_MS = 2000
 """Audio waiting for the VAD before `receive` waits (a client sending faster than real time)."""
+PIECE_DELTAS = 32
+"""Audio deltas queued at most per step of a reply (a long clause goes over in pieces)."""
 
 
 @dataclass(frozen=True)
@@ -363,6 +366,9 @@ class RealtimeConnection:
             stream = engine_reply(self.engine, command.options, command.items, usage)
         rid = command.response_id
         reported = False
+        # A long clause's audio goes over in pieces of `PIECE_DELTAS` deltas, each waiting
+        # for room: one clause must not overrun a client's queue by itself.
+        piece_samples = command.options.rate * self.protocol.delta_ms // 1000 * PIECE_DELTAS
 
         def report_end(error: Exception | None) -> None:
             nonlocal reported
@@ -379,10 +385,11 @@ class RealtimeConnection:
             try:
                 async with contextlib.aclosing(stream):  # type: ignore[type-var]
                     async for chunk in stream:
-                        await self._out.room()  # the client is behind: read on later
-                        self._report("replied", chunk)
-                        self.protocol.replied(rid, chunk)
-                        self._pump()
+                        for piece in _pieces(chunk, piece_samples):
+                            await self._out.room()  # the client is behind: read on later
+                            self._report("replied", piece)
+                            self.protocol.replied(rid, piece)
+                            self._pump()
             except Exception as exc:  # the engine failed: the response fails
                 error = exc
             # Reported here, in the same step as the stream's end: a cancel cannot come
@@ -435,6 +442,17 @@ class RealtimeConnection:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
+
+
+def _pieces(chunk: ResponseChunk, samples: int) -> list[ResponseChunk]:
+    """``chunk``, its audio cut in pieces of at most ``samples`` (the words go with the first)."""
+    audio = chunk.audio
+    if audio is None or audio.size <= samples:
+        return [chunk]
+    return [
+        ResponseChunk(text=chunk.text if i == 0 else "", audio=audio[i : i + samples])
+        for i in range(0, audio.size, samples)
+    ]
 
 
 async def _close(stream: AsyncIterator[Any]) -> None:

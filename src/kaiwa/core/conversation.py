@@ -160,8 +160,14 @@ class Conversation:
         self.version += 1
 
     def spoke(self, item_id: str, text: str, duration_ms: float) -> None:
-        """Record one spoken clause of an assistant item."""
-        self._spoken.setdefault(item_id, _Spoken()).clauses.append((text, duration_ms))
+        """Record one spoken clause of an assistant item (no ``text``: more audio of the
+        clause before)."""
+        clauses = self._spoken.setdefault(item_id, _Spoken()).clauses
+        if not text and clauses:
+            said, ms = clauses[-1]
+            clauses[-1] = (said, ms + duration_ms)
+        else:
+            clauses.append((text, duration_ms))
 
     def truncate(self, item_id: str, content_index: int, audio_end_ms: int) -> None:
         """Cut an assistant audio item at ``audio_end_ms``: its transcript keeps what was heard.

@@ -257,15 +257,16 @@ class Response:
         return self._message
 
     def _clause(self, text: str, audio: np.ndarray | None) -> None:
+        """A clause's words and audio; a piece with no words is more audio of the clause
+        before (a driver hands a long clause's audio over in pieces)."""
         m = self._open_message()
-        delta = text if not m.text else " " + text
-        m.text += delta
         where = self._where(m)
-        if not self.options.audio:
-            self.emit({"type": "response.output_text.delta", **where, "delta": delta})
-            return
-        self.emit({"type": "response.output_audio_transcript.delta", **where, "delta": delta})
-        if audio is None or audio.size == 0:
+        if text:
+            delta = text if not m.text else " " + text
+            m.text += delta
+            kind = "output_audio_transcript" if self.options.audio else "output_text"
+            self.emit({"type": f"response.{kind}.delta", **where, "delta": delta})
+        if not self.options.audio or audio is None or audio.size == 0:
             return
         step = self.options.rate * self.delta_ms // 1000
         samples = audio  # already at the output rate
