@@ -365,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
             return 130
         except ModuleNotFoundError as exc:  # an extra that is not installed
             extra = _EXTRAS.get((exc.name or "").split(".")[0])
+            if extra == "audio" and args.command in ("serve", "web"):
+                extra = "server"  # soxr: both extras bring it
             if extra is None:
                 raise
             print(

@@ -228,3 +228,32 @@ async def test_a_clause_longer_than_the_queue_reaches_a_reading_client_whole() -
     assert deltas == 3000 * 100 // 20  # ToneVoice: 100 ms a "bench" chunk, 20 ms a delta
     assert not conn.overrun
     await conn.close()
+
+
+async def test_a_reply_cut_between_pieces_of_a_clause_keeps_only_the_words_sent() -> None:
+    # A 20 s clause goes over in pieces; the client is behind, so only the first piece (6.4 s,
+    # 32 deltas of 200 ms) is queued when the user cancels. The words said are those of the
+    # pieces sent.
+    from kaiwa.testing import ToneVoice
+
+    words = " ".join(f"w{i}" for i in range(50))
+    stages = FakeStages(tts=ToneVoice(clause_ms=20_000))
+    conn = RealtimeConnection(stages, session=MANUAL, max_events=16)
+    await say(conn, f"say: {words}")
+    await conn.receive({"type": "response.create"})
+    for _ in range(500):
+        if conn.events_waiting >= 32:
+            break
+        await asyncio.sleep(0.01)
+    await conn.receive({"type": "response.cancel"})
+    done = await next_of(conn, "response.done")
+    said = done["response"]["output"][0]["content"][0]["transcript"].split()
+    # The first clause is "w0 w1 w2" (the splitter starts short): 20 s of audio in 4 pieces,
+    # its 3 words shared among them. Only the first piece was sent: its one word was said.
+    assert said == ["w0"]
+    item_id = done["response"]["output"][0]["id"]
+    truncate = {"type": "conversation.item.truncate", "item_id": item_id, "content_index": 0}
+    await conn.receive({**truncate, "audio_end_ms": 6400})  # all that was sent was heard
+    await next_of(conn, "conversation.item.truncated")
+    assert conn.conversation.get(item_id)["content"][0]["transcript"].split() == said
+    await conn.close()

@@ -445,13 +445,20 @@ class RealtimeConnection:
 
 
 def _pieces(chunk: ResponseChunk, samples: int) -> list[ResponseChunk]:
-    """``chunk``, its audio cut in pieces of at most ``samples`` (the words go with the first)."""
+    """``chunk``, its audio cut in pieces of at most ``samples``, each with its share of the
+    words (so that a reply cut after a piece has said, and is truncated to, what was sent)."""
     audio = chunk.audio
     if audio is None or audio.size <= samples:
         return [chunk]
+    words = chunk.text.split()
+    starts = range(0, audio.size, samples)
+    n = len(starts)
     return [
-        ResponseChunk(text=chunk.text if i == 0 else "", audio=audio[i : i + samples])
-        for i in range(0, audio.size, samples)
+        ResponseChunk(
+            text=" ".join(words[round(k * len(words) / n) : round((k + 1) * len(words) / n)]),
+            audio=audio[i : i + samples],
+        )
+        for k, i in enumerate(starts)
     ]
 
 

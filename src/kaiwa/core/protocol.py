@@ -188,7 +188,9 @@ class ServerProtocol:
         """An item waiting for its audio's transcript: (ticket, event, item, part index)."""
         self._tickets = itertools.count()
         self._format: dict[str, Any] = {}
-        self._decoder: AudioDecoder
+        self._decoder: AudioDecoder | None = None
+        """The input stream's resampler, made when audio first comes (text-only sessions,
+        the test double's included, never load the resampling library)."""
         self._kept: list[Float] = []
         self._kept_ms = 0.0
         self.turn = turn_settings(self.session)
@@ -361,7 +363,7 @@ class ServerProtocol:
     def _follow_format(self) -> None:
         fmt = to_ga_format(self.session["audio"]["input"]["format"])
         if fmt != self._format:
-            self._format, self._decoder = fmt, AudioDecoder(fmt, SAMPLE_RATE)
+            self._format, self._decoder = fmt, None
 
     def _fitted(self, session: dict[str, Any]) -> dict[str, Any]:
         """``session``, if its instructions and tools leave the model room for a conversation
@@ -413,6 +415,8 @@ class ServerProtocol:
             raise ClientError("'audio' is not valid base64", param="audio") from None
         try:
             if stream:
+                if self._decoder is None:
+                    self._decoder = AudioDecoder(self._format, SAMPLE_RATE)
                 return self._decoder.decode(raw)
             return decode_audio(raw, self._format, SAMPLE_RATE)
         except ValueError as exc:
@@ -446,7 +450,8 @@ class ServerProtocol:
         if self.listening:
             self._command(CommitAudio(event_id=_event_id(data)))
             return
-        audio = np.concatenate([*self._kept, self._decoder.flush()])
+        rest = self._decoder.flush() if self._decoder is not None else np.zeros(0, np.float32)
+        audio = np.concatenate([*self._kept, rest])
         self._kept, self._kept_ms = [], 0.0
         self._commit(audio, _event_id(data))
 
@@ -487,7 +492,7 @@ class ServerProtocol:
         self._drop_early()
         self._restart_listening(self.turn)
         self._kept, self._kept_ms = [], 0.0
-        self._decoder = AudioDecoder(self._format, SAMPLE_RATE)
+        self._decoder = None
         self._put({"type": "input_audio_buffer.cleared"})
 
     def heard(self, event: ListenerEvent) -> None:

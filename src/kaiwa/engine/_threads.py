@@ -60,6 +60,8 @@ class Turns:
     def acquire(self, cancel: Cancel | None = None, *, urgent: bool = False) -> bool:
         """Wait for our turn; ``False`` (and no turn) if ``cancel`` is set meanwhile. An
         ``urgent`` caller goes before every caller that is not."""
+        if cancel is not None and cancel.is_set:
+            return False
         me = object()
         with self._changed:
             if urgent:

@@ -448,8 +448,10 @@ class LocalLLM:
             # same request gets the same kind of answer every time. A call is then written
             # greedily (as under a grammar); words are sampled, with call openings banned.
             first = "".join(self._complete(prompt, 1, cancel, temperature=0.0)).lstrip()
-            if first.startswith((*_CALL_OPENINGS, "{")) or any(
-                o.startswith(first) for o in _CALL_OPENINGS if first
+            if not first:  # only a space or a line break (or half a character): undecided
+                pieces = self._complete(prompt, max_tokens, cancel, temperature=self.temperature)
+            elif first.startswith((*_CALL_OPENINGS, "{")) or any(
+                o.startswith(first) for o in _CALL_OPENINGS
             ):
                 pieces = self._complete(prompt, max_tokens, cancel, temperature=0.0)
             else:

@@ -77,6 +77,8 @@ class ScriptedRealtimeServer:
         validate: bool = True,
         speech_rms: float = 500.0,
     ) -> None:
+        if not 10 <= chunk_ms <= 10_000:
+            raise ValueError(f"chunk_ms must be 10-10,000 ms, not {chunk_ms}")
         self.api_key = api_key
         self.chunks, self.chunk_ms = chunks, chunk_ms
         self.validate = validate
@@ -116,9 +118,38 @@ class ScriptedRealtimeServer:
         connection = RealtimeConnection(self.stages, model=model, delta_ms=self.chunk_ms)
         session = _Session(ws, connection)
         self.connections.append(session)
+        reader = asyncio.create_task(self._read(session))
         writer = asyncio.create_task(self._write(session))
+        closed = asyncio.create_task(connection.wait_closed())
         try:
-            async for frame in ws:
+            # As kaiwa serve's pump: whichever ends first (the client leaves, an event fails
+            # its check, the connection closes itself) ends the session.
+            await asyncio.wait([reader, writer, closed], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await connection.close()
+            failed = writer.done() and not writer.cancelled() and writer.exception() is not None
+            for task in (reader, writer, closed):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            code, reason = 1000, ""
+            if failed:
+                code, reason = 1011, "a server event failed its openai.types.realtime check"
+            elif connection.overrun:
+                code, reason = 1008, "client is not reading its events"
+            with contextlib.suppress(Exception):
+                await ws.close(code, reason)
+
+    async def _read(self, session: _Session) -> None:
+        connection = session.connection
+        with contextlib.suppress(websockets.ConnectionClosed):
+            async for frame in session.ws:
+                if isinstance(frame, bytes):
+                    connection.reject(
+                        "binary frames are not supported: send each event as a JSON text frame",
+                        code="invalid_frame",
+                    )
+                    continue
                 try:
                     event = load_frame(frame)
                 except ProtocolError as exc:
@@ -131,18 +162,11 @@ class ScriptedRealtimeServer:
                     if isinstance(end, int):
                         self.truncations.append((item_id, end, self._audio_ms[item_id]))
                 await connection.receive(event)
-        except websockets.ConnectionClosed:
-            pass
-        finally:
-            await connection.close()
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await writer
 
     async def _write(self, session: _Session) -> None:
         async for event in session.connection.events():
             if self.validate:
-                parse_server_event(event)
+                parse_server_event(event)  # a failure ends the session with 1011
             self.sent.append(event)
             if event["type"] == "response.output_audio.delta":
                 ms = len(base64.b64decode(event["delta"])) / 48  # pcm16 at 24 kHz
