@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from kaiwa.protocol import parse_server_event
 
-__all__ = ["strict"]
+if TYPE_CHECKING:
+    from kaiwa.core import RealtimeConnection
+
+__all__ = ["next_of", "strict"]
 
 
 def _nulls(value: Any, path: str = "") -> list[str]:
@@ -29,3 +33,15 @@ def strict(raw: bytes | str) -> dict[str, Any]:
     assert data.get("event_id"), data
     assert not _nulls(data), f"nulls in {data['type']}: {_nulls(data)}"
     return data
+
+
+async def next_of(conn: RealtimeConnection, kind: str, timeout: float = 60) -> dict[str, Any]:
+    """The connection's next event of type ``kind`` (the others before it are dropped)."""
+
+    async def find() -> dict[str, Any]:
+        while (event := await conn.next_event()) is not None:
+            if event["type"] == kind:
+                return event
+        raise AssertionError(f"closed before {kind}")
+
+    return await asyncio.wait_for(find(), timeout)

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from kaiwa.core import RealtimeConnection
 from kaiwa.engine.engine import Engine
-
-
-async def next_of(conn: RealtimeConnection, kind: str, timeout: float = 60) -> dict[str, Any]:
-    async def find() -> dict[str, Any]:
-        while (event := await conn.next_event()) is not None:
-            if event["type"] == kind:
-                return event
-        raise AssertionError(f"closed before {kind}")
-
-    return await asyncio.wait_for(find(), timeout)
+from tests.checks import next_of
 
 
 async def test_a_response_cancelled_before_it_starts_still_ends() -> None:

@@ -12,18 +12,13 @@ import numpy as np
 from kaiwa.audio.codecs import resample
 from kaiwa.core import Observation, RealtimeConnection
 from kaiwa.testing import FakeStages, ScriptedRecognizer
+from tests import checks
 
 MANUAL: dict[str, Any] = {"type": "realtime", "audio": {"input": {"turn_detection": None}}}
 
 
-async def next_of(conn: RealtimeConnection, kind: str, timeout: float = 10) -> dict[str, Any]:
-    async def find() -> dict[str, Any]:
-        while (event := await conn.next_event()) is not None:
-            if event["type"] == kind:
-                return event
-        raise AssertionError(f"closed before {kind}")
-
-    return await asyncio.wait_for(find(), timeout)
+async def next_of(conn: RealtimeConnection, kind: str) -> dict[str, Any]:
+    return await checks.next_of(conn, kind, timeout=10)  # fake stages answer at once
 
 
 async def say(conn: RealtimeConnection, text: str) -> None:

@@ -24,14 +24,10 @@ from kaiwa.engine.chat import ToolCall
 from kaiwa.engine.listener import ListenerEvent
 from kaiwa.engine.responder import ResponseChunk
 
-from .test_protocol import Driven
+from .test_protocol import Driven, pcm
 
 IDS = ["item_a", "item_b", "item_c", "root", "nope"]
 WORDS = ["", "Hi.", "What is the weather in Oslo?", "and then", "Book seat 12A, please."]
-
-
-def pcm(ms: int) -> str:
-    return base64.b64encode(bytes(ms * 48)).decode()
 
 
 turn_detection = st.sampled_from(
