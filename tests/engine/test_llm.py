@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -186,30 +187,47 @@ def test_the_next_user_turn_is_begun_before_it_is_asked(llm: Any) -> None:
     opening = llm._llm.tokenize(USER_TURN, add_bos=False, special=True)
     messages = [SYSTEM, ChatMessage("user", "What do bees make?")]
     reply = "".join(d.text for d in llm.stream(messages, max_tokens=30))
-    evaluated = llm._thread.call(lambda: llm._llm._input_ids[: llm._llm.n_tokens].tolist())
+    evaluated = llm._worker.call(lambda: llm._llm._input_ids[: llm._llm.n_tokens].tolist())
     assert evaluated[-len(opening) :] == opening
     # ...and it is the opening the chat template writes after this reply.
     messages += [ChatMessage("assistant", reply.strip()), ChatMessage("user", "And ants?")]
     assert USER_TURN.decode() + "And ants?" in llm.render(messages, ())
     # A reply that is a tool call is followed by a tool result, not by the user: no opening.
     list(llm.stream(messages, TOOLS, tool_choice="required"))
-    evaluated = llm._thread.call(lambda: llm._llm._input_ids[: llm._llm.n_tokens].tolist())
+    evaluated = llm._worker.call(lambda: llm._llm._input_ids[: llm._llm.n_tokens].tolist())
     assert evaluated[-len(opening) :] != opening
 
 
 def test_the_opening_is_skipped_when_the_context_is_full(llm: Any, monkeypatch: Any) -> None:
-    before = llm._thread.call(lambda: llm._llm.n_tokens)
+    before = llm._worker.call(lambda: llm._llm.n_tokens)
     monkeypatch.setattr(llm._llm, "n_ctx", lambda: before + 2)
-    llm._thread.call(llm._open_user_turn)  # would need 5 more cells: skipped, no error
-    assert llm._thread.call(lambda: llm._llm.n_tokens) == before
+    llm._worker.call(llm._open_user_turn)  # would need 5 more cells: skipped, no error
+    assert llm._worker.call(lambda: llm._llm.n_tokens) == before
 
 
 def test_a_reply_waiting_for_the_model_can_be_cancelled(llm: Any) -> None:
     # Another conversation holds the model; a barge-in on this one must not wait for it.
-    cancel = Cancel()
-    cancel.set()
-    with llm._turns:
-        assert list(llm.stream([SYSTEM, ChatMessage("user", "Hi!")], cancel=cancel)) == []
+    release, busy = threading.Event(), threading.Event()
+
+    def other_conversations_turn() -> None:
+        busy.set()
+        release.wait(30)
+
+    llm._worker.later(other_conversations_turn)
+    assert busy.wait(10)
+    try:
+        cancel = Cancel()
+        deltas = llm.stream([SYSTEM, ChatMessage("user", "Hi!")], cancel=cancel)
+        got: list[Any] = []
+        reader = threading.Thread(target=lambda: got.append(list(deltas)))
+        reader.start()
+        while not llm._worker.waiting:
+            time.sleep(0.001)
+        cancel.set()
+        reader.join(10)  # ...while the other still holds the model
+        assert got == [[]]
+    finally:
+        release.set()
 
 
 def _spy(llm: Any, monkeypatch: Any, name: str) -> list[int]:

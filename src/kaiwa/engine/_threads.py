@@ -1,18 +1,28 @@
-"""Running blocking, chunked work (a model's generator) off the event loop, cancellably."""
+"""Running blocking, chunked work (a model's generator) off the event loop, cancellably.
+
+One model, one `ModelWorker`: a thread of its own with a queue of jobs. Cancelling is an event
+(`Cancel`) that wakes whatever waits on it; nothing polls.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import collections
 import contextlib
+import functools
+import logging
 import queue
 import threading
-from collections.abc import AsyncIterator, Callable, Generator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+import weakref
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
-__all__ = ["Cancel", "OwnThread", "Turns", "stream_in_thread"]
+__all__ = ["Cancel", "ModelWorker", "StepAside", "Turns", "stream_in_thread"]
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _DONE = object()
@@ -21,20 +31,54 @@ _DONE = object()
 class Cancel:
     """A flag a worker checks between chunks; setting it stops the work within one chunk.
 
+    Setting it also runs the callbacks given to `on_set`: how a worker waiting for its turn or
+    for its consumer is woken at once (nothing polls the flag).
+
     Args:
-        parent: a flag whose setting also counts as this one's.
+        parent: a flag whose setting also sets this one.
     """
 
     def __init__(self, parent: Cancel | None = None) -> None:
         self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[], object]] = []
         self._parent = parent
+        self._unlink: Callable[[], None] | None = None
+        if parent is not None:
+            self._unlink = parent.on_set(self.set)
 
     def set(self) -> None:
-        self._event.set()
+        with self._lock:
+            if self._event.is_set():
+                return
+            self._event.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback()
 
     @property
     def is_set(self) -> bool:
-        return self._event.is_set() or (self._parent is not None and self._parent.is_set)
+        return self._event.is_set()
+
+    def on_set(self, callback: Callable[[], object]) -> Callable[[], None]:
+        """Run ``callback()`` when the flag is set (at once, here, if it is already); returns
+        a function that takes the callback back."""
+        with self._lock:
+            if not self._event.is_set():
+                self._callbacks.append(callback)
+                return functools.partial(self._forget, callback)
+        callback()
+        return lambda: None
+
+    def detach(self) -> None:
+        """Stop following the parent (the work this flag stops is over)."""
+        if self._unlink is not None:
+            self._unlink()
+            self._unlink = None
+
+    def _forget(self, callback: Callable[[], object]) -> None:
+        with self._lock, contextlib.suppress(ValueError):
+            self._callbacks.remove(callback)
 
 
 class Turns:
@@ -63,24 +107,32 @@ class Turns:
         if cancel is not None and cancel.is_set:
             return False
         me = object()
+        forget = cancel.on_set(self._wake) if cancel is not None else None
+        try:
+            with self._changed:
+                if urgent:
+                    self._queue.insert(self._urgent, me)
+                    self._urgent += 1
+                else:
+                    self._queue.append(me)
+                try:
+                    while self._held or self._queue[0] is not me:
+                        if cancel is not None and cancel.is_set:
+                            self._changed.notify_all()  # the next in line may be first now
+                            return False
+                        self._changed.wait()  # woken by a release, or by the cancel
+                    self._held = True
+                    return True
+                finally:
+                    self._queue.remove(me)
+                    self._urgent -= urgent
+        finally:
+            if forget is not None:
+                forget()
+
+    def _wake(self) -> None:
         with self._changed:
-            if urgent:
-                self._queue.insert(self._urgent, me)
-                self._urgent += 1
-            else:
-                self._queue.append(me)
-            try:
-                while self._held or self._queue[0] is not me:
-                    if cancel is not None and cancel.is_set:
-                        self._changed.notify_all()  # the next in line may be first now
-                        return False
-                    # A cancel sets no condition: look at it every 50 ms.
-                    self._changed.wait(0.05 if cancel is not None else None)
-                self._held = True
-                return True
-            finally:
-                self._queue.remove(me)
-                self._urgent -= urgent
+            self._changed.notify_all()
 
     def release(self) -> None:
         with self._changed:
@@ -95,82 +147,92 @@ class Turns:
         self.release()
 
 
-class OwnThread:
-    """One thread that runs every call into a model, for libraries that want a single caller.
+@dataclass(frozen=True)
+class StepAside(Generic[T]):
+    """Yielded by a `ModelWorker` job to let the jobs waiting go first: the worker closes the
+    job's iterator and queues ``then`` (the rest of the work) behind them. The job's consumer
+    sees nothing but a longer wait."""
 
-    llama.cpp (with OpenMP) keeps a team of worker threads for each thread that calls it; once
-    two callers have teams, there are more OpenMP threads than cores, libgomp stops spinning at
-    its barriers, and each token waits on hundreds of futex wake-ups (60 ms a token instead of
-    39 here). Calling from one thread keeps one team.
+    then: Callable[[Cancel], Iterator[T | StepAside[T]]]
+
+
+class ModelWorker:
+    """The one thread that makes every call into a model, running jobs one at a time from a
+    queue: urgent jobs first, then first come first served.
+
+    Why one thread: llama.cpp (with OpenMP) keeps a team of worker threads for each thread
+    that calls it; once two callers have teams, there are more OpenMP threads than cores,
+    libgomp stops spinning at its barriers, and each token waits on hundreds of futex wake-ups
+    (60 ms a token instead of 39 here). Why a queue: the model is shared by every session, so
+    who goes next is decided in one place, and a job that is cancelled while it waits leaves
+    the queue at once.
+
+    A streaming job (`iterate`, `aiterate`) produces only what its consumer asks for, and
+    stops within one item when cancelled or closed. It may yield `StepAside` to let the jobs
+    waiting go first (see `waiting`) and go on after them.
     """
 
     def __init__(self, name: str) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
-        self._ident = self._executor.submit(threading.get_ident).result()
+        self._changed = threading.Condition()
+        self._queue: collections.deque[_Job] = collections.deque()
+        self._urgent = 0
+        self._closed = False
+        self._current: _Job | None = None
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._thread.start()
+        _workers.add(self)
+
+    @property
+    def waiting(self) -> int:
+        """Jobs waiting for their turn."""
+        return len(self._queue)
+
+    @property
+    def urgent(self) -> int:
+        """Of those, the urgent ones."""
+        return self._urgent
 
     def call(self, fn: Callable[[], T]) -> T:
-        """``fn()`` on the thread (blocking the caller until it is done).
-
-        Not from a thread that is in the middle of an `iterate` on this same thread: the call
-        would queue behind the paused iteration.
-        """
-        if threading.get_ident() == self._ident:
-            return fn()  # already there: submitting would wait on itself
-        return self._executor.submit(fn).result()
+        """``fn()`` on the worker, when its turn comes (blocking the caller until it is done)."""
+        if threading.get_ident() == self._thread.ident:
+            return fn()  # already there: queueing would wait on itself
+        done: Future[T] = Future()
+        self._put(_Call(fn, done))
+        return done.result()
 
     def later(self, fn: Callable[[], object]) -> None:
-        """Queue ``fn()`` to run on the thread after what is queued now; do not wait for it."""
-        self._executor.submit(fn)
+        """Run ``fn()`` on the worker next, before the jobs waiting; do not wait for it. For
+        short work that follows the current job (its errors are logged, not raised)."""
+        self._put(_Call(fn, None), first=True)
 
     def iterate(
-        self, produce: Callable[[Cancel], Iterator[T]], *, cancel: Cancel | None = None
+        self,
+        produce: Callable[[Cancel], Iterator[T | StepAside[T]]],
+        *,
+        cancel: Cancel | None = None,
+        urgent: bool = False,
     ) -> Generator[T, None, None]:
-        """Iterate ``produce(stop)`` on the thread, yielding its items to the caller (a
+        """Iterate ``produce(stop)`` on the worker, yielding its items to the caller (a
         blocking generator).
 
-        The work advances only when the caller asks for the next item, as if it ran in the
-        caller's thread: a consumer that pauses pauses the model too (it does not compute ahead
-        into a buffer). ``stop`` is set by ``cancel`` and when the caller closes the generator
-        early, which then waits for the work to stop.
+        The work advances only when the caller asks for the next item: a consumer that pauses
+        pauses the job (it does not compute ahead into a buffer). ``stop`` is set by
+        ``cancel`` and when the caller closes the generator early, which then waits for the
+        work to stop.
         """
         stop = Cancel(parent=cancel)
-        if threading.get_ident() == self._ident:
-            yield from produce(stop)
-            return
-        # At most one item (see `wanted`) and the end marker: a put never blocks.
-        items: queue.Queue[object] = queue.Queue(maxsize=2)
-        wanted = threading.Semaphore(0)
-
-        def asked() -> bool:
-            while not wanted.acquire(timeout=0.05):
-                if stop.is_set:
-                    return False
-            return not stop.is_set
-
-        def work() -> None:
-            generator = None
+        if threading.get_ident() == self._thread.ident:
             try:
-                while asked():
-                    if generator is None:
-                        generator = produce(stop)
-                    try:
-                        items.put(next(generator))
-                    except StopIteration:
-                        break
-            except BaseException as exc:  # raised in the caller's thread
-                items.put(_Failed(exc))
+                yield from _inline(produce, stop)
             finally:
-                try:
-                    close = getattr(generator, "close", None)
-                    if close is not None:
-                        close()  # on this thread, where the model's stream lives
-                finally:
-                    items.put(_DONE)
-
-        done = self._executor.submit(work)
+                stop.detach()
+            return
+        items: queue.SimpleQueue[object] = queue.SimpleQueue()
+        job = _Stream(produce, stop, items.put)
+        self._put(job, urgent=urgent)
         try:
             while True:
-                wanted.release()
+                job.ask()
                 item = items.get()
                 if item is _DONE:
                     return
@@ -179,9 +241,232 @@ class OwnThread:
                 yield item  # type: ignore[misc]
         finally:
             stop.set()
-            wanted.release()  # wake the work if it waits to be asked
-            if threading.get_ident() != self._ident:  # (closed by the collector, on the thread)
-                done.result()
+            while not job.over:  # wait for the work to stop
+                if items.get() is _DONE:
+                    break
+            stop.detach()
+
+    async def aiterate(
+        self,
+        produce: Callable[[Cancel], Iterator[T | StepAside[T]]],
+        *,
+        cancel: Cancel | None = None,
+        urgent: bool = False,
+    ) -> AsyncGenerator[T, None]:
+        """`iterate` for the event loop: the items come to the loop from the worker directly.
+        Leaving the loop early (``break``, an exception, the task cancelled) stops the work
+        and waits until it has stopped."""
+        loop = asyncio.get_running_loop()
+        # Bounded by the lockstep: one item asked for, then the end (or an error).
+        items: asyncio.Queue[object] = asyncio.Queue()
+        finished: asyncio.Future[None] = loop.create_future()
+
+        def deliver(item: object) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is listening
+                loop.call_soon_threadsafe(_arrive, items, finished, item)
+
+        stop = Cancel(parent=cancel)
+        job = _Stream(produce, stop, deliver)
+        self._put(job, urgent=urgent)
+        try:
+            while True:
+                job.ask()
+                item = await items.get()
+                if item is _DONE:
+                    return
+                if isinstance(item, _Failed):
+                    raise item.error
+                yield item  # type: ignore[misc]
+        finally:
+            stop.set()
+            await asyncio.shield(finished)
+            stop.detach()
+
+    def close(self) -> None:
+        """Stop the thread once the jobs queued now are done."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Cancel the streams queued or running, and wait (up to ``timeout`` s) for the thread
+        to end. Done for every worker at interpreter exit: the model must not be freed while
+        its thread is still inside it (a crash, not an error)."""
+        self.close()
+        with self._changed:
+            jobs = [*self._queue, *([self._current] if self._current is not None else [])]
+        for job in jobs:
+            if isinstance(job, _Stream):
+                job.stop.set()  # its consumer (an event loop) may be gone: nobody will ask
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
+
+    def _put(
+        self, job: _Job, *, urgent: bool = False, first: bool = False, again: bool = False
+    ) -> None:
+        with self._changed:
+            if self._closed and not again:
+                raise RuntimeError("the model's worker is closed")
+            if first:
+                self._queue.appendleft(job)
+            elif urgent:
+                # After the urgent jobs waiting (and after a `later` job at the front).
+                at = self._urgent + sum(1 for j in self._queue if j.first)
+                self._queue.insert(at, job)
+            else:
+                self._queue.append(job)
+            job.first, job.urgent = first, urgent and not first
+            self._urgent += job.urgent
+            self._changed.notify_all()
+        if isinstance(job, _Stream):
+            job.stop.on_set(functools.partial(self._withdraw, job))
+
+    def _withdraw(self, job: _Job) -> None:
+        """A cancelled job that has not begun leaves the queue now, not when its turn comes."""
+        with self._changed:
+            try:
+                self._queue.remove(job)
+            except ValueError:
+                return  # running, or done
+            self._urgent -= job.urgent
+        job.abandon()
+
+    def _serve(self) -> None:
+        while True:
+            with self._changed:
+                while not self._queue:
+                    if self._closed:
+                        return
+                    self._changed.wait()
+                job = self._queue.popleft()
+                self._urgent -= job.urgent
+                self._current = job
+            then = job.run()
+            with self._changed:
+                self._current = None
+            if then is not None:  # it steps aside: the rest waits behind the others
+                self._put(then, again=True)
+
+
+_workers: weakref.WeakSet[ModelWorker] = weakref.WeakSet()
+
+
+@atexit.register
+def _shut_down_workers() -> None:
+    for worker in list(_workers):
+        worker.shutdown()
+
+
+class _Job:
+    urgent = False
+    first = False
+
+    def run(self) -> _Job | None:
+        """Do the work (on the worker); return what is left of it, to queue again."""
+        raise NotImplementedError
+
+    def abandon(self) -> None:
+        """Withdrawn before it began."""
+
+
+class _Call(_Job):
+    def __init__(self, fn: Callable[[], object], done: Future[Any] | None) -> None:
+        self._fn = fn
+        self._done = done
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except BaseException as exc:
+            if self._done is None:
+                logger.exception("a job queued for later failed")
+            else:
+                self._done.set_exception(exc)
+        else:
+            if self._done is not None:
+                self._done.set_result(result)
+        return None
+
+
+class _Stream(_Job):
+    def __init__(
+        self,
+        produce: Callable[[Cancel], Iterator[Any]],
+        stop: Cancel,
+        deliver: Callable[[object], None],
+    ) -> None:
+        self._produce = produce
+        self.stop = stop
+        self._deliver = deliver
+        # The consumer's requests; a cancel counts as one, to wake the work and end it.
+        self._asked = threading.Semaphore(0)
+        self.over = False
+        stop.on_set(self._asked.release)
+
+    def ask(self) -> None:
+        self._asked.release()
+
+    def abandon(self) -> None:
+        self._end()
+
+    def _end(self) -> None:
+        self.over = True
+        self._deliver(_DONE)
+
+    def run(self) -> _Job | None:
+        items: Iterator[Any] | None = None
+        try:
+            while True:
+                self._asked.acquire()
+                if self.stop.is_set:
+                    break
+                if items is None:
+                    items = iter(self._produce(self.stop))
+                try:
+                    item = next(items)
+                except StopIteration:
+                    break
+                if isinstance(item, StepAside):
+                    self._asked.release()  # the request is still to be answered
+                    self._produce = item.then
+                    return self
+                self._deliver(item)
+        except BaseException as exc:  # raised in the consumer
+            self._deliver(_Failed(exc))
+        finally:
+            if items is not None:
+                close = getattr(items, "close", None)
+                if close is not None:
+                    try:
+                        close()  # on this thread, where the model's stream lives
+                    except Exception:
+                        logger.exception("closing a model's stream failed")
+        self._end()
+        return None
+
+
+def _inline(produce: Callable[[Cancel], Iterator[T | StepAside[T]]], stop: Cancel) -> Iterator[T]:
+    """A job run where it is asked for (on the worker itself): a step aside goes straight on."""
+    while True:
+        items = produce(stop)
+        try:
+            for item in items:
+                if isinstance(item, StepAside):
+                    produce = item.then
+                    break
+                yield item
+            else:
+                return
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+
+def _arrive(items: asyncio.Queue[object], finished: asyncio.Future[None], item: object) -> None:
+    items.put_nowait(item)
+    if item is _DONE and not finished.done():
+        finished.set_result(None)
 
 
 @dataclass(frozen=True)
@@ -191,7 +476,7 @@ class _Failed:
 
 async def stream_in_thread(
     produce: Callable[[Cancel], Iterator[T]], *, maxsize: int = 64
-) -> AsyncIterator[T]:
+) -> AsyncGenerator[T, None]:
     """Iterate ``produce(cancel)`` in a worker thread, yielding its items on the event loop.
 
     The worker computes at most ``maxsize`` items beyond the one the consumer waits for; with
@@ -215,9 +500,7 @@ async def stream_in_thread(
         try:
             items = iter(produce(cancel))
             while True:
-                while not space.acquire(timeout=0.1):
-                    if cancel.is_set:
-                        return
+                space.acquire()  # a permit: asked for, or released by the cancel
                 if cancel.is_set:
                     return
                 try:

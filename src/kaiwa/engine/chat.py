@@ -6,14 +6,15 @@ and the streamed reply (`LLMStage`). `kaiwa.engine.llm.LocalLLM` (llama.cpp in-p
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from ..exceptions import UserError
 from ._threads import Cancel
 
 __all__ = [
+    "AsyncLLMStage",
     "ChatMessage",
     "LLMStage",
     "LlmDelta",
@@ -81,6 +82,25 @@ class LLMStage(Protocol):
         ``usage``, if given, receives the prompt's token counts before the reply ends:
         ``input_tokens``, and ``cached_tokens`` (of those, how many were not evaluated again).
         """
+        ...
+
+
+@runtime_checkable
+class AsyncLLMStage(LLMStage, Protocol):
+    """An LLM stage that can also stream to the event loop without a thread of the caller's
+    (`LocalLLM`: from its model's own thread). The responder uses `astream` when it is there."""
+
+    def astream(
+        self,
+        messages: Sequence[ChatMessage],
+        tools: Sequence[ToolSpec] = (),
+        *,
+        tool_choice: ToolChoice = "auto",
+        max_tokens: int = 256,
+        cancel: Cancel | None = None,
+        usage: dict[str, int] | None = None,
+    ) -> AsyncGenerator[LlmDelta, None]:
+        """`stream` as an async iterator; closing it early (``aclose``) stops the model."""
         ...
 
 

@@ -16,12 +16,11 @@ everything but the newest turn: turn 20 costs what turn 1 costs.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import logging
 import re
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ import numpy as np
 
 from ..exceptions import EngineError
 from . import store
-from ._threads import Cancel, OwnThread, Turns
+from ._threads import Cancel, ModelWorker, StepAside
 from .chat import (
     ChatMessage,
     LlmDelta,
@@ -39,15 +38,8 @@ from .chat import (
     ToolSpec,
     choose_tools,
 )
-from .tool_calls import (
-    answered,
-    enough_calls,
-    grammar_schema,
-    made_up,
-    names_no_tool,
-    parse_calls,
-    tagged,
-)
+from .tool_calls import enough_calls, grammar_schema, tagged
+from .tool_policy import NO_TOOL_HINT, Asked, ToolCallPolicy, Verdict, VerdictKind
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +65,6 @@ class _CallCutShort(EngineError):
 
 USER_TURN = b"<|im_end|>\n<|im_start|>user\n"  # what follows a reply in the chat template
 TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
-NO_TOOL_HINT = "(Answer in words, without a tool. If something is missing, ask for it.)"
 RESTORE_MIN_TOKENS = 48
 """A saved conversation state is restored only if it spares this many prompt tokens: measured
 here, a restore costs 25-80 ms (up to ~200 under load) and saving the state it replaces up to
@@ -86,43 +77,6 @@ after this many tokens (see `LocalLLM.stream`)..."""
 FIRST_WORDS_FIRST = 4
 """...and after this many, if the other has not said its first words yet."""
 _CLAUSE_END = re.compile(r"[.!?;:,\u3002\u3001\uff01\uff1f\u2026]\s*$")
-
-HANDOFF_PREFIX = "transfer_to_"
-
-
-def _handed_off(messages: Sequence[ChatMessage]) -> bool:
-    """Whether the last message is the result of a handoff (a ``transfer_to_...`` call)."""
-    if not messages or messages[-1].role != "tool":
-        return False
-    call_id = messages[-1].tool_call_id
-    return any(
-        c.call_id == call_id and c.name.startswith(HANDOFF_PREFIX)
-        for m in messages
-        for c in m.tool_calls
-    )
-
-
-def without_handoffs(messages: Sequence[ChatMessage]) -> Sequence[ChatMessage]:
-    """``messages`` without handoff calls (``transfer_to_...``) and their results.
-
-    The agent taking over answers the user's request as if it had been asked; shown the
-    transfer and its JSON result, a small model reads the result out, answers in JSON or
-    transfers straight back.
-    """
-    ids = {c.call_id for m in messages for c in m.tool_calls if c.name.startswith(HANDOFF_PREFIX)}
-    if not ids:
-        return messages
-    kept: list[ChatMessage] = []
-    for m in messages:
-        if m.role == "tool" and m.tool_call_id in ids:
-            continue
-        if m.tool_calls and any(c.call_id in ids for c in m.tool_calls):
-            calls = [c for c in m.tool_calls if c.call_id not in ids]
-            if not calls and not m.content.strip():
-                continue
-            m = dataclasses.replace(m, tool_calls=tuple(calls))
-        kept.append(m)
-    return kept
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -160,10 +114,10 @@ class LocalLLM:
         path = model_path or store.materialize(store.QWEN_0_5B)
         self.context_window = n_ctx
         """Tokens the model can hold: instructions, tools, conversation and reply together."""
-        # Every call into llama.cpp is made from this one thread (see `OwnThread`).
-        self._thread = OwnThread("kaiwa-llm")
+        # Every call into llama.cpp is made from this one thread (see `ModelWorker`).
+        self._worker = ModelWorker("kaiwa-llm")
         try:
-            self._llm = self._thread.call(
+            self._llm = self._worker.call(
                 lambda: Llama(
                     model_path=str(path),
                     n_ctx=n_ctx,
@@ -176,7 +130,7 @@ class LocalLLM:
         except Exception as exc:
             raise EngineError(f"cannot load the LLM {path}: {exc}", is_permanent=True) from exc
         self._no_calls: dict[int, float] | None = None
-        self._thread.call(self._text_bias)  # ~0.4 s over the vocabulary: at load, not turn 1
+        self._worker.call(self._text_bias)  # ~0.4 s over the vocabulary: at load, not turn 1
         # Conversations take turns on the one model: the KV state of one that another is about
         # to overwrite is kept in RAM, and restored on its next turn (see `_use_prefix`). Not
         # llama-cpp-python's own cache: it saves after every reply and restores any longer
@@ -191,21 +145,30 @@ class LocalLLM:
         env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
         self._template = env.from_string(template)
         self.temperature = temperature
-        self.ground_calls = True
-        """Answer in words instead of making a call whose text arguments nobody said."""
 
         self.interleave = True
         """Make long replies in slices, so that other conversations' replies start meanwhile."""
         self.decide_greedily = True
         """Decide between a tool call and words by the most likely first token (the same
         request gets the same kind of answer every time), not by sampling it."""
-        self._turns = Turns()
+        self.policy = ToolCallPolicy()
+        """What the model's tool calls must pass before they are made."""
         self._last_free: tuple[str, dict[int, float] | None] = ("", None)
         self._grammars: dict[str, Any] = {}
         self.last_prompt_tokens = 0
         """Prompt tokens of the latest call."""
         self.last_evaluated_tokens = 0
         """Of those, how many had to be evaluated (the rest came from the cached prefix)."""
+
+    @property
+    def ground_calls(self) -> bool:
+        """Answer in words instead of making a call whose text arguments nobody said (the
+        policy's setting: `ToolCallPolicy.ground_calls`)."""
+        return self.policy.ground_calls
+
+    @ground_calls.setter
+    def ground_calls(self, value: bool) -> None:
+        self.policy.ground_calls = value
 
     def _use_prefix(self, prompt: str) -> None:
         """Make the longest evaluated prefix of ``prompt`` current, and note the token counts.
@@ -285,11 +248,10 @@ class LocalLLM:
             self._use_prefix(prompt)
             self._llm.create_completion(prompt, max_tokens=1, temperature=0.0)
 
-        with self._turns:
-            try:
-                self._thread.call(evaluate)
-            except Exception as exc:
-                raise EngineError(f"LLM warm-up failed: {exc}") from exc
+        try:
+            self._worker.call(evaluate)
+        except Exception as exc:
+            raise EngineError(f"LLM warm-up failed: {exc}") from exc
 
     def reset(self) -> None:
         """Forget every evaluated prompt (the next call starts cold; benchmarks use this)."""
@@ -299,8 +261,7 @@ class LocalLLM:
             if self._saved is not None:
                 self._saved.cache_state.clear()
 
-        with self._turns:
-            self._thread.call(forget)
+        self._worker.call(forget)
 
     def _grammar(self, tools: Sequence[ToolSpec]) -> Any:
         from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
@@ -327,36 +288,53 @@ class LocalLLM:
         With ``tool_choice="none"`` the tools are left out of the prompt and tokens that would
         open a call are banned: the reply is text.
         """
-        mode, callable_tools = choose_tools(tool_choice, tools)
-        if _handed_off(messages):  # just taken over: transferring again would be ping-pong
-            callable_tools = [t for t in callable_tools if not t.name.startswith(HANDOFF_PREFIX)]
-        messages = without_handoffs(messages)
-        # "none" leaves the tools out of the prompt: a small model shown tools writes calls in
-        # prose. That turn loses its cached prefix; the others keep it.
-        shown = tools if mode != "none" else ()
-        prompt = self.render(messages, shown)
+        job = self._job(messages, tools, tool_choice, max_tokens, usage)
+        return self._worker.iterate(job, cancel=cancel, urgent=True)  # first words first
+
+    def astream(
+        self,
+        messages: Sequence[ChatMessage],
+        tools: Sequence[ToolSpec] = (),
+        *,
+        tool_choice: ToolChoice = "auto",
+        max_tokens: int = 256,
+        cancel: Cancel | None = None,
+        usage: dict[str, int] | None = None,
+    ) -> AsyncGenerator[LlmDelta, None]:
+        """`stream` for the event loop: the deltas come from the model's thread to the loop
+        directly. Closing the iterator early stops the model."""
+        job = self._job(messages, tools, tool_choice, max_tokens, usage)
+        return self._worker.aiterate(job, cancel=cancel, urgent=True)
+
+    def _job(
+        self,
+        messages: Sequence[ChatMessage],
+        tools: Sequence[ToolSpec],
+        tool_choice: ToolChoice,
+        max_tokens: int,
+        usage: dict[str, int] | None,
+    ) -> Callable[[Cancel], Iterator[LlmDelta | StepAside[LlmDelta]]]:
+        """The work of one reply, for the model's worker."""
+        asked = self.policy.ask(messages, tools, tool_choice)
+        prompt = self.render(asked.messages, asked.shown)
 
         def in_words() -> str:  # the prompt again, when the model's call is not to be made
-            return self.render(messages, shown, hint=NO_TOOL_HINT)
+            return self.render(asked.messages, asked.shown, hint=NO_TOOL_HINT)
 
         # The model is shared by every conversation, so a long reply is made in slices: at a
         # clause end, a reply that another one waits for steps aside (soon if the other has
         # not begun), and goes on later from where it stopped (its KV state is kept aside
         # meanwhile, see `_use_prefix`). Speech plays far slower than the model writes, so the
         # reply stays ahead of its playback, and nobody's first words wait for a whole answer.
-        work: Callable[[Cancel], Iterator[LlmDelta]] = functools.partial(
-            self._reply, prompt, in_words, messages, mode, callable_tools, max_tokens
-        )
         said, made = "", 0  # the reply's text so far, and its deltas (about one a token)
         base: tuple[str, dict[int, float] | None] | None = None
-        while True:
-            # Waiting for another conversation's reply: a cancel (barge-in) still stops this.
-            if not self._turns.acquire(cancel, urgent=not made):  # first words first
-                return
-            paused, in_slice = False, 0
-            deltas = self._thread.iterate(
-                functools.partial(self._then_open_user_turn, work), cancel=cancel
-            )
+
+        def part(
+            work: Callable[[Cancel], Iterator[LlmDelta]], stop: Cancel
+        ) -> Iterator[LlmDelta | StepAside[LlmDelta]]:
+            nonlocal said, made, base
+            in_slice = 0
+            deltas = self._then_open_user_turn(work, stop)
             try:
                 for delta in deltas:
                     if made == 0 and usage is not None:  # this reply's counts: in its turn
@@ -370,20 +348,22 @@ class LocalLLM:
                         and made < max_tokens
                         and _CLAUSE_END.search(delta.text)
                         and (
-                            (in_slice >= FIRST_WORDS_FIRST and self._turns.urgent)
-                            or (in_slice >= SLICE_TOKENS and self._turns.waiting)
+                            (in_slice >= FIRST_WORDS_FIRST and self._worker.urgent)
+                            or (in_slice >= SLICE_TOKENS and self._worker.waiting)
                         )
                     ):
-                        paused = True
                         break
+                else:
+                    return
             finally:
-                deltas.close()  # waits until the model has stopped
+                deltas.close()  # the model stops here
                 if base is None:  # the prompt (and bias) of the completion the text came from
                     base = self._last_free  # (read before another reply's turn changes it)
-                self._turns.release()
-            if not paused:
-                return
-            work = functools.partial(self._go_on, base[0] + said, base[1], max_tokens - made)
+            rest = functools.partial(self._go_on, base[0] + said, base[1], max_tokens - made)
+            yield StepAside(functools.partial(part, rest))
+
+        first = functools.partial(self._reply, prompt, in_words, asked, max_tokens)
+        return functools.partial(part, first)
 
     def _go_on(
         self, prompt: str, bias: dict[int, float] | None, max_tokens: int, cancel: Cancel
@@ -398,7 +378,7 @@ class LocalLLM:
 
     def _then_open_user_turn(
         self, reply: Callable[[Cancel], Iterator[LlmDelta]], stop: Cancel
-    ) -> Iterator[LlmDelta]:
+    ) -> Generator[LlmDelta, None, None]:
         """``reply(stop)``; then, if it was spoken to its end, the opening of the user's next
         turn."""
         spoke = True
@@ -408,8 +388,8 @@ class LocalLLM:
         if spoke and not stop.is_set:
             # The user speaks next: evaluate the start of their turn while they think, so the
             # next reply's prompt has a few tokens fewer to evaluate. Queued after this reply
-            # (its end is not held up), and before any later call on this thread.
-            self._thread.later(self._open_user_turn)
+            # (its end is not held up), and before the jobs waiting.
+            self._worker.later(self._open_user_turn)
 
     def _open_user_turn(self) -> None:
         """Evaluate the chat template's opening of a user turn after the current state (an
@@ -426,19 +406,18 @@ class LocalLLM:
         self,
         prompt: str,
         in_words: Callable[[], str],
-        messages: Sequence[ChatMessage],
-        mode: str,
-        callable_tools: Sequence[ToolSpec],
+        asked: Asked,
         max_tokens: int,
         cancel: Cancel,
     ) -> Iterator[LlmDelta]:
         """`stream`'s work, on the model's own thread."""
         self._use_prefix(prompt)
-        if mode == "required":
+        callable_tools = asked.callable
+        if asked.mode == "required":
             for c in self._grammar_calls(prompt, callable_tools, cancel):
                 yield LlmDelta(tool_call=c)
             return
-        if mode == "none" or not callable_tools:
+        if asked.mode == "none" or not callable_tools:
             yield from self._text(prompt, max_tokens, cancel)
             return
         head: str | None = ""  # the reply's start, held back until we know it is text
@@ -472,13 +451,13 @@ class LocalLLM:
             start = head.lstrip()
             if any(len(start) < len(o) and o.startswith(start) for o in _CALL_OPENINGS):
                 continue  # could still become "<tool_call>" or a fenced JSON call
-            if mode == "auto" and callable_tools and start.startswith((*_CALL_OPENINGS, "{")):
+            if start.startswith((*_CALL_OPENINGS, "{")):
                 call = head  # a tool call (Qwen sometimes drops the tag): read it whole
                 head = ""
                 continue
             if call:
                 call += piece
-                if "}" in piece and enough_calls(call, messages):
+                if "}" in piece and enough_calls(call, asked.messages):
                     pieces.close()  # the rest would be thrown away: stop the model now
                     call = tagged(call)
                     break
@@ -487,38 +466,30 @@ class LocalLLM:
             yield LlmDelta(text=start)
         if cancel is not None and cancel.is_set:
             return
-        if call:
-            calls = parse_calls(call, callable_tools)
-            if calls is None and names_no_tool(call, callable_tools):
-                # A call to a function the model made up ("Say hello." -> say_hello): it
-                # wants to answer, not to call; forced onto a real tool, the call would be
-                # wrong ("Say hello." -> get_weather). Answer in words, told so (the prompt
-                # changes only at its end: the cached prefix holds).
-                yield from self._text(in_words(), max_tokens, cancel)
-                return
-            if calls is None:  # a tool of ours, malformed: generate it again, under the grammar
-                try:
-                    calls = list(self._grammar_calls(prompt, callable_tools, cancel))
-                except _CallCutShort:  # it ran on past its budget: say something instead
-                    logger.warning("the model could not write its tool call", exc_info=True)
-                    yield from self._text(in_words(), max_tokens, cancel)
-                    return
-            tools = {t.name: t for t in callable_tools}
-            if self.ground_calls and any(
-                c.name not in tools or made_up(c, tools[c.name], messages) for c in calls
-            ):
-                # "How are you today?" -> get_weather(city="London"): nobody said London.
-                yield from self._text(in_words(), max_tokens, cancel)
-                return
-            if calls and all(answered(c, messages) for c in calls):
-                # A small model may call again what it already has the answer to: that is a
-                # loop, not a request. Answer in words instead.
-                yield from self._text(prompt, max_tokens, cancel)
+        if not call:
+            if head and head.strip():
+                yield LlmDelta(text=head.strip())
+            return
+        verdict = self.policy.judge_written(call, asked)
+        if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar
+            try:
+                calls = list(self._grammar_calls(prompt, callable_tools, cancel))
+            except _CallCutShort:  # it ran on past its budget: say something instead
+                logger.warning("the model could not write its tool call", exc_info=True)
+                verdict = Verdict(VerdictKind.WORDS_TOLD)
             else:
-                for c in calls:
-                    yield LlmDelta(tool_call=c)
-        elif head and head.strip():
-            yield LlmDelta(text=head.strip())
+                verdict = self.policy.judge(calls, asked)
+                if verdict.kind is VerdictKind.REWRITE:  # (the grammar makes this unreachable)
+                    verdict = Verdict(VerdictKind.WORDS_TOLD)
+        if verdict.kind is VerdictKind.CALL:
+            for c in verdict.calls:
+                yield LlmDelta(tool_call=c)
+        elif verdict.kind is VerdictKind.WORDS_TOLD:
+            # Not a call to make: answer in words, told so (the prompt changes only at its
+            # end: the cached prefix holds).
+            yield from self._text(in_words(), max_tokens, cancel)
+        else:
+            yield from self._text(prompt, max_tokens, cancel)
 
     def _text(self, prompt: str, max_tokens: int, cancel: Cancel | None) -> Iterator[LlmDelta]:
         """A reply that cannot be a tool call: tokens that would open one are banned."""

@@ -6,12 +6,14 @@ shared by many ``kaiwa serve`` processes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..exceptions import EngineError
 from ._threads import Cancel
-from .chat import ChatMessage, LlmDelta, ToolCall, ToolChoice, ToolSpec, choose_tools
+from .chat import ChatMessage, LlmDelta, ToolCall, ToolChoice, ToolSpec
+from .tool_policy import NO_TOOL_HINT, ToolCallPolicy, Verdict, VerdictKind
 
 __all__ = ["ChatCompletionsLLM"]
 
@@ -45,6 +47,8 @@ class ChatCompletionsLLM:
         self.model = model
         self.temperature = temperature
         self.include_usage = include_usage
+        self.policy = ToolCallPolicy()
+        """What the server's tool calls must pass before they are made."""
 
     def stream(
         self,
@@ -56,8 +60,68 @@ class ChatCompletionsLLM:
         cancel: Cancel | None = None,
         usage: dict[str, int] | None = None,
     ) -> Iterator[LlmDelta]:
-        """Stream the reply from the server (blocking); ``usage`` as the server reports it."""
-        _, allowed = choose_tools(tool_choice, tools)  # checks the choice before any request
+        """Stream the reply from the server (blocking); ``usage`` as the server reports it.
+
+        The server's tool calls pass `policy` (`kaiwa.engine.tool_policy`), as the local
+        model's do: a call it rejects is asked for again (a malformed one, by name) or
+        answered in words by a second request. Text comes as it is written; calls are held
+        until the reply is done.
+        """
+        asked = self.policy.ask(messages, tools, tool_choice)  # checked before any request
+        said, calls = False, []
+        offered = asked.callable if asked.mode != "none" else ()
+        for delta in self._request(asked.messages, offered, tool_choice, max_tokens, cancel, usage):
+            if delta.tool_call is not None:
+                calls.append(delta.tool_call)
+            else:
+                said = said or bool(delta.text.strip())
+                yield delta
+        if not calls or (cancel is not None and cancel.is_set):
+            return
+        verdict = self.policy.judge(calls, asked)
+        names = {c.name for c in calls}
+        if verdict.kind is VerdictKind.REWRITE and len(names) == 1:
+            # One of our tools with arguments that do not fit: asked for again, by name (a
+            # server with grammars, like llama.cpp's, then writes them to the schema).
+            again = [
+                d.tool_call
+                for d in self._request(
+                    asked.messages,
+                    [t for t in asked.callable if t.name in names],
+                    {"type": "function", "function": {"name": names.pop()}},
+                    max_tokens,
+                    cancel,
+                    usage,
+                )
+                if d.tool_call is not None
+            ]
+            verdict = self.policy.judge(again, asked) if again else Verdict(VerdictKind.WORDS_TOLD)
+        if verdict.kind is VerdictKind.CALL:
+            for c in verdict.calls:
+                yield LlmDelta(tool_call=c)
+            return
+        if said or (cancel is not None and cancel.is_set):
+            return  # it has answered in words already; the call is left out
+        told = verdict.kind is not VerdictKind.WORDS
+        yield from self._request(
+            _told(asked.messages) if told else asked.messages,
+            (),
+            "none",
+            max_tokens,
+            cancel,
+            usage,
+        )
+
+    def _request(
+        self,
+        messages: Sequence[ChatMessage],
+        tools: Sequence[ToolSpec],
+        tool_choice: ToolChoice,
+        max_tokens: int,
+        cancel: Cancel | None,
+        usage: dict[str, int] | None,
+    ) -> Iterator[LlmDelta]:
+        """One streamed request; its token counts are added to ``usage``."""
         payload: list[dict[str, Any]] = []
         for m in messages:
             item: dict[str, Any] = {"role": m.role, "content": m.content}
@@ -91,7 +155,7 @@ class ChatCompletionsLLM:
             kwargs["tool_choice"] = (
                 tool_choice
                 if isinstance(tool_choice, str)
-                else {"type": "function", "function": {"name": allowed[0].name}}
+                else {"type": "function", "function": {"name": tools[0].name}}
             )
         try:
             stream: Any = self._client.chat.completions.create(
@@ -109,8 +173,11 @@ class ChatCompletionsLLM:
                     return
                 if chunk.usage is not None and usage is not None:
                     details = getattr(chunk.usage, "prompt_tokens_details", None)
-                    usage["input_tokens"] = chunk.usage.prompt_tokens or 0
-                    usage["cached_tokens"] = getattr(details, "cached_tokens", None) or 0
+                    for key, n in (
+                        ("input_tokens", chunk.usage.prompt_tokens),
+                        ("cached_tokens", getattr(details, "cached_tokens", None)),
+                    ):
+                        usage[key] = usage.get(key, 0) + (n or 0)
                 if not chunk.choices:
                     continue
                 delta = chunk.choices[0].delta
@@ -135,3 +202,11 @@ class ChatCompletionsLLM:
                     **({"call_id": slot["id"]} if slot["id"] else {}),
                 )
             )
+
+
+def _told(messages: Sequence[ChatMessage]) -> list[ChatMessage]:
+    """``messages`` with `NO_TOOL_HINT` after the user's last words (as `LocalLLM` adds it)."""
+    told = list(messages)
+    if told and told[-1].role == "user":
+        told[-1] = dataclasses.replace(told[-1], content=f"{told[-1].content}\n{NO_TOOL_HINT}")
+    return told

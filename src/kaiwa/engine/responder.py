@@ -16,7 +16,7 @@ import asyncio
 import collections
 import contextlib
 import inspect
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from ..audio.codecs import resample
 from ._threads import stream_in_thread
-from .chat import ChatMessage, LLMStage, ToolCall, ToolChoice, ToolSpec
+from .chat import AsyncLLMStage, ChatMessage, LlmDelta, LLMStage, ToolCall, ToolChoice, ToolSpec
 from .text import ClauseSplitter
 from .tts import SpeechSynthesizer
 
@@ -136,22 +136,32 @@ async def respond(
             counts["output_tokens"] = 0
             # An LLM stage written before `usage` was part of the interface still works.
             extra = {"usage": counts} if _takes(llm.stream, "usage") else {}
-            async for delta in stream_in_thread(
-                lambda cancel: llm.stream(
-                    messages,
-                    tools,
-                    tool_choice=tool_choice,
-                    max_tokens=max_tokens,
-                    cancel=cancel,
-                    **extra,
-                ),
-                maxsize=0,
-            ):
-                counts["output_tokens"] += 1
-                if delta.tool_call is not None:
-                    put(delta.tool_call)
-                for text in splitter.push(delta.text):
-                    await clause(text)
+            deltas: AsyncGenerator[LlmDelta, None]
+            if isinstance(llm, AsyncLLMStage):  # from the model's thread to the loop directly
+                deltas = llm.astream(
+                    messages, tools, tool_choice=tool_choice, max_tokens=max_tokens, usage=counts
+                )
+            else:  # a blocking stage: iterated in a thread of its own
+                deltas = stream_in_thread(
+                    lambda cancel: llm.stream(
+                        messages,
+                        tools,
+                        tool_choice=tool_choice,
+                        max_tokens=max_tokens,
+                        cancel=cancel,
+                        **extra,
+                    ),
+                    maxsize=0,
+                )
+            # Computed only as asked for: while the first clause is synthesised (below), the
+            # model idles and synthesis has the CPU.
+            async with contextlib.aclosing(deltas):  # leaving early stops the model
+                async for delta in deltas:
+                    counts["output_tokens"] += 1
+                    if delta.tool_call is not None:
+                        put(delta.tool_call)
+                    for text in splitter.push(delta.text):
+                        await clause(text)
             for text in splitter.flush():
                 await clause(text)
         except Exception as exc:

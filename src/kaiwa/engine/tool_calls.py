@@ -23,6 +23,7 @@ __all__ = [
     "names_no_tool",
     "parse_calls",
     "tagged",
+    "valid_arguments",
     "written_calls",
 ]
 
@@ -72,6 +73,15 @@ def parse_calls(text: str, tools: Sequence[ToolSpec]) -> list[ToolCall] | None:
             return None
         calls.append(ToolCall(name=tool.name, arguments=json.dumps(args, ensure_ascii=False)))
     return calls or None
+
+
+def valid_arguments(call: ToolCall, tool: ToolSpec) -> bool:
+    """Whether ``call``'s arguments parse as a JSON object that fits ``tool``'s schema."""
+    try:
+        arguments = json.loads(call.arguments or "{}")
+    except ValueError:
+        return False
+    return isinstance(arguments, dict) and _fits(arguments, tool.parameters)
 
 
 MAX_CALLS = 8

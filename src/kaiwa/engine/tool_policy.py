@@ -1,0 +1,168 @@
+"""What a model's tool calls must pass before they are made: one policy for every LLM backend.
+
+A small model calls tools it should not: a function it made up ("Say hello." -> ``say_hello``),
+a tool with a value nobody gave ("How are you?" -> ``get_weather(city="London")``), the call it
+already has the result of, or a transfer straight back to the agent that handed over. The same
+conversation must get the same treatment whether the model runs in-process (`LocalLLM`) or
+behind a chat-completions URL (`ChatCompletionsLLM`), so the rules live here and each backend
+only carries out the verdict: make the calls, answer in words, or write the call again.
+
+The checks themselves are in `kaiwa.engine.tool_calls`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
+from .tool_calls import answered, made_up, names_no_tool, parse_calls, valid_arguments
+
+__all__ = [
+    "HANDOFF_PREFIX",
+    "Asked",
+    "ToolCallPolicy",
+    "Verdict",
+    "VerdictKind",
+    "without_handoffs",
+]
+
+HANDOFF_PREFIX = "transfer_to_"
+"""The names of handoff tools (the Agents SDK's convention)."""
+
+
+class VerdictKind(enum.Enum):
+    CALL = "call"
+    """Make the calls."""
+    WORDS = "words"
+    """Answer in words, from the same prompt (the call was already answered: a loop)."""
+    WORDS_TOLD = "words told"
+    """Answer in words, told so (`NO_TOOL_HINT`): the call was not the user's request."""
+    REWRITE = "rewrite"
+    """The call names one of the tools but does not parse or fit its schema: write it again
+    (under a grammar, where the backend has one)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: VerdictKind
+    calls: tuple[ToolCall, ...] = ()
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One request as the model is to see it."""
+
+    messages: Sequence[ChatMessage]
+    """The conversation, without handoffs (see `without_handoffs`)."""
+    mode: str
+    """``auto``, ``none`` or ``required`` (a named function is ``required`` of that one)."""
+    shown: Sequence[ToolSpec]
+    """The tools in the prompt (none with ``tool_choice="none"``: a small model shown tools
+    writes calls in prose)."""
+    callable: Sequence[ToolSpec]
+    """The tools a call may use."""
+
+
+NO_TOOL_HINT = "(Answer in words, without a tool. If something is missing, ask for it.)"
+"""Added to the user's last message when the model is to answer in words after all."""
+
+
+class ToolCallPolicy:
+    """The rules a model's tool calls must pass, the same for every LLM backend.
+
+    Args:
+        ground_calls: answer in words instead of making a call whose text arguments nobody
+            said (see `kaiwa.engine.tool_calls.made_up`).
+    """
+
+    def __init__(self, *, ground_calls: bool = True) -> None:
+        self.ground_calls = ground_calls
+
+    def ask(
+        self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec], tool_choice: ToolChoice
+    ) -> Asked:
+        """The request to put to the model. Raises `UserError` for a ``tool_choice`` that
+        names no tool."""
+        mode, callable_tools = choose_tools(tool_choice, tools)
+        if _handed_off(messages):  # just taken over: transferring again would be ping-pong
+            callable_tools = [t for t in callable_tools if not t.name.startswith(HANDOFF_PREFIX)]
+        return Asked(
+            messages=without_handoffs(messages),
+            mode=mode,
+            shown=tools if mode != "none" else (),
+            callable=callable_tools,
+        )
+
+    def judge_written(self, text: str, asked: Asked) -> Verdict:
+        """The verdict on calls the model wrote as text (in Qwen's tag, fenced, or bare JSON)."""
+        calls = parse_calls(text, asked.callable)
+        if calls is None:
+            if names_no_tool(text, asked.callable):
+                return Verdict(VerdictKind.WORDS_TOLD)
+            return Verdict(VerdictKind.REWRITE)
+        return self.judge(calls, asked)
+
+    def judge(self, calls: Sequence[ToolCall], asked: Asked) -> Verdict:
+        """The verdict on calls the model made (a backend's structured calls, or calls
+        written again under a grammar).
+
+        - a function that is none of the tools: words, told so (it wanted to answer);
+        - arguments that do not parse or fit the schema: write the call again;
+        - with ``ground_calls``, a value nobody said: words, told so;
+        - every call already answered in the conversation: words (a loop, not a request).
+        """
+        if not calls:
+            return Verdict(VerdictKind.WORDS)
+        tools = {t.name: t for t in asked.callable}
+        if any(c.name not in tools for c in calls):
+            return Verdict(VerdictKind.WORDS_TOLD)
+        if not all(valid_arguments(c, tools[c.name]) for c in calls):
+            return Verdict(VerdictKind.REWRITE)
+        if asked.mode == "required":
+            return Verdict(VerdictKind.CALL, tuple(calls))  # asked for: made as they are
+        if self.ground_calls and any(made_up(c, tools[c.name], asked.messages) for c in calls):
+            # "How are you today?" -> get_weather(city="London"): nobody said London.
+            return Verdict(VerdictKind.WORDS_TOLD)
+        if all(answered(c, asked.messages) for c in calls):
+            # A small model may call again what it already has the answer to: that is a
+            # loop, not a request.
+            return Verdict(VerdictKind.WORDS)
+        return Verdict(VerdictKind.CALL, tuple(calls))
+
+
+def _handed_off(messages: Sequence[ChatMessage]) -> bool:
+    """Whether the last message is the result of a handoff (a ``transfer_to_...`` call)."""
+    if not messages or messages[-1].role != "tool":
+        return False
+    call_id = messages[-1].tool_call_id
+    return any(
+        c.call_id == call_id and c.name.startswith(HANDOFF_PREFIX)
+        for m in messages
+        for c in m.tool_calls
+    )
+
+
+def without_handoffs(messages: Sequence[ChatMessage]) -> Sequence[ChatMessage]:
+    """``messages`` without handoff calls (``transfer_to_...``) and their results.
+
+    The agent taking over answers the user's request as if it had been asked; shown the
+    transfer and its JSON result, a small model reads the result out, answers in JSON or
+    transfers straight back.
+    """
+    ids = {c.call_id for m in messages for c in m.tool_calls if c.name.startswith(HANDOFF_PREFIX)}
+    if not ids:
+        return messages
+    kept: list[ChatMessage] = []
+    for m in messages:
+        if m.role == "tool" and m.tool_call_id in ids:
+            continue
+        if m.tool_calls and any(c.call_id in ids for c in m.tool_calls):
+            calls = [c for c in m.tool_calls if c.call_id not in ids]
+            if not calls and not m.content.strip():
+                continue
+            m = dataclasses.replace(m, tool_calls=tuple(calls))
+        kept.append(m)
+    return kept
