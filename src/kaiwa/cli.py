@@ -242,7 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-level",
         default="warning",
         choices=["debug", "info", "warning", "error"],
-        help="server log level (keys and client secrets are masked)",
+        help="server log level (keys and client secrets are masked); at info, a line per "
+        "turn with its stages' times",
+    )
+    serve.add_argument(
+        "--metrics",
+        action="store_true",
+        help="serve Prometheus metrics at /metrics: turn latency by stage, sessions, "
+        "responses, errors, tokens, the LLM's queue (with --api-key, scrape with the key)",
     )
     return parser
 
@@ -278,6 +285,7 @@ async def _serve(args: argparse.Namespace) -> int:
             allowed_origins=args.allow_origin,
             stall_timeout_s=args.stall_timeout,
             grace_s=args.grace_period,
+            metrics=args.metrics,
         )
     except (KaiwaError, OSError) as exc:
         print(f"kaiwa serve: {exc}", file=sys.stderr)

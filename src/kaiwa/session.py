@@ -8,6 +8,8 @@ runs output guardrails on the transcript as it streams.
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import contextvars
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -20,6 +22,7 @@ from ._tool_calls import DEFAULT_REJECTION_MESSAGE, ApprovalGate, find_target, r
 from .agent import RealtimeAgent
 from .config import RealtimeRunConfig, RealtimeSessionModelSettings, RealtimeUserInput
 from .context import RunContextWrapper
+from .core.metrics import TurnClock, TurnMetrics
 from .events import (
     RealtimeAgentEndEvent,
     RealtimeAgentStartEvent,
@@ -43,6 +46,7 @@ from .exceptions import InvalidState, ToolError, UserError
 from .guardrail import OutputGuardrail, OutputGuardrailResult
 from .handoff import Handoff
 from .items import RealtimeItem
+from .models._protocol_model import ProtocolModel
 from .models.interface import RealtimeModel, RealtimeModelConfig, RealtimeModelListener
 from .models.model_events import (
     RealtimeModelAudioEvent,
@@ -62,6 +66,9 @@ from .settings import check_settings, merge_settings
 __all__ = ["RealtimeSession"]
 
 logger = logging.getLogger("kaiwa.session")
+
+MAX_TURN_METRICS = 100
+"""Responses whose metrics `RealtimeSession.turn_metrics` keeps."""
 
 # Set while the application itself calls into the model, so the events that call causes are
 # queued without waiting on the application's own reading (which would deadlock).
@@ -115,6 +122,10 @@ class RealtimeSession(RealtimeModelListener):
             (self._run_config.get("guardrails_settings") or {}).get("debounce_text_length", 100)
         )
         self._response_agent: dict[str, RealtimeAgent[Any]] = {}
+        self._turn_metrics: collections.deque[TurnMetrics] = collections.deque(
+            maxlen=MAX_TURN_METRICS
+        )
+        self._turn_callbacks: list[Callable[[TurnMetrics], None]] = []
         self._handlers: dict[str, Callable[[Any], Any]] = {
             "error": self._on_error,
             "function_call": self._on_function_call,
@@ -151,6 +162,34 @@ class RealtimeSession(RealtimeModelListener):
         """The agent speaking now (changes on handoffs)."""
         return self._current_agent
 
+    @property
+    def turn_metrics(self) -> list[TurnMetrics]:
+        """The latest responses' times (up to `MAX_TURN_METRICS`), as this client measured
+        them: from the end of the user's speech (when its last audio was sent) or from the
+        request, to the turn's commit, the transcript, the first audio and the end; tool
+        time, tokens, barge-in (`kaiwa.core.TurnMetrics`). The same for every model that
+        speaks the protocol: the offline engine, ``kaiwa serve``, OpenAI."""
+        return list(self._turn_metrics)
+
+    def on_turn_metrics(self, callback: Callable[[TurnMetrics], None]) -> Callable[[], None]:
+        """Call ``callback`` with each response's `TurnMetrics` when it is done (on the
+        event loop: it must not block). Returns a function that stops the calls."""
+        self._turn_callbacks.append(callback)
+
+        def stop() -> None:
+            with contextlib.suppress(ValueError):
+                self._turn_callbacks.remove(callback)
+
+        return stop
+
+    def _measured(self, turn: TurnMetrics) -> None:
+        self._turn_metrics.append(turn)
+        for callback in list(self._turn_callbacks):
+            try:
+                callback(turn)
+            except Exception:
+                logger.exception("a turn-metrics callback failed")
+
     async def __aenter__(self) -> RealtimeSession:
         """Connect to the model and send the starting agent's settings."""
         if self._connected or self._closed:
@@ -161,6 +200,8 @@ class RealtimeSession(RealtimeModelListener):
         config: RealtimeModelConfig = dict(self._model_config)  # type: ignore[assignment]
         config["initial_model_settings"] = settings
         self._model.add_listener(self)
+        if isinstance(self._model, ProtocolModel) and self._model.observer is None:
+            self._model.observer = TurnClock(self._measured, client=True)
         try:
             await self._model.connect(config)
         except BaseException:

@@ -4,12 +4,14 @@
 reports in, server events and stage commands (`kaiwa.core.commands`) out. `RealtimeConnection`
 drives it over the offline engine's stages, on an event loop; ``kaiwa serve`` carries its events
 over WebSocket and `kaiwa.models.local.LocalRealtimeModel` hands them over in-process. An
-`Observer` given to the connection sees every event and every stage's start and report.
+`Observer` given to the connection sees every event and every stage's start and report;
+`TurnClock` is one that measures every turn (`TurnMetrics`).
 """
 
 from .config import ClientError, ConfigError
 from .connection import Observation, Observer, RealtimeConnection
 from .conversation import Conversation
+from .metrics import ToolTime, TurnClock, TurnMetrics
 from .protocol import ServerProtocol
 
 __all__ = [
@@ -20,4 +22,7 @@ __all__ = [
     "Observer",
     "RealtimeConnection",
     "ServerProtocol",
+    "ToolTime",
+    "TurnClock",
+    "TurnMetrics",
 ]

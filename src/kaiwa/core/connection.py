@@ -274,7 +274,7 @@ class RealtimeConnection:
     def _pump_once(self) -> None:
         protocol, observing = self.protocol, self.observer is not None
         while (command := protocol.next_command()) is not None:
-            if observing and not isinstance(command, ListenTo):
+            if observing:  # (audio for the listener too: metrics place the end of speech)
                 self._observe("stage_start", type(command).__name__, command)
             try:
                 self._run(command)

@@ -102,13 +102,15 @@ class EarlyReply:
     def start(self, options: ResponseOptions, items: Sequence[Mapping[str, Any]]) -> None:
         """Start answering ``items`` (replacing any early reply)."""
         self._basis = (options, items)
+        # Made here, not when the reply's task first runs: a `take` that comes before then
+        # (the turn confirmed at once) must get the dict the reply will fill.
+        self._usage = {}
         self._key = str(next(self._starts))
         self._spec.start(self._key)
 
     def _make(self, key: str) -> AsyncIterator[ResponseChunk]:
         assert self._basis is not None
         options, items = self._basis
-        self._usage = {}
         return engine_reply(self._engine, options, items, self._usage)
 
     def take(self) -> tuple[AsyncIterator[ResponseChunk], dict[str, int]]:

@@ -161,6 +161,11 @@ class LocalLLM:
         """Of those, how many had to be evaluated (the rest came from the cached prefix)."""
 
     @property
+    def waiting(self) -> int:
+        """Replies (and other work) waiting for the model, besides what it does now."""
+        return self._worker.waiting
+
+    @property
     def ground_calls(self) -> bool:
         """Answer in words instead of making a call whose text arguments nobody said (the
         policy's setting: `ToolCallPolicy.ground_calls`)."""

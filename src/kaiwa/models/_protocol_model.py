@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import abc
 import asyncio
-from typing import Any
+import logging
+import time
+from typing import Any, Literal
 
 from ..audio.playback import RealtimePlaybackTracker
+from ..core.connection import Observation, Observer
 from ..exceptions import InvalidState
 from ._client_protocol import ClientProtocol
 from .interface import RealtimeModel, RealtimeModelListener
@@ -19,6 +22,8 @@ from .model_events import RealtimeModelEvent
 from .model_inputs import RealtimeModelSendEvent
 
 __all__ = ["ProtocolModel"]
+
+logger = logging.getLogger(__name__)
 
 
 class ProtocolModel(RealtimeModel):
@@ -28,6 +33,21 @@ class ProtocolModel(RealtimeModel):
         self._listeners: list[RealtimeModelListener] = []
         self._protocol: ClientProtocol | None = None
         self._send_lock = asyncio.Lock()
+        self.observer: Observer | None = None
+        """Told of every client event sent and server event received, with its time (as
+        `kaiwa.core.Observation`s): how `RealtimeSession` measures each turn."""
+
+    def _observe(
+        self, kind: Literal["client_event", "server_event"], event: dict[str, Any]
+    ) -> None:
+        observer = self.observer
+        if observer is None:
+            return
+        try:
+            observer(Observation(time.perf_counter(), kind, str(event.get("type")), event))
+        except Exception:
+            logger.exception("the model's observer failed; it is dropped")
+            self.observer = None
 
     def add_listener(self, listener: RealtimeModelListener) -> None:
         if listener not in self._listeners:
@@ -82,6 +102,8 @@ class ProtocolModel(RealtimeModel):
     async def _handle(self, data: dict[str, Any]) -> None:
         """One server event: update the protocol, tell the listeners, send what it asks."""
         assert self._protocol is not None
+        if self.observer is not None:
+            self._observe("server_event", data)
         self._protocol.receive(data)
         await self._emit(self._protocol.events_to_emit())
         if self._protocol.wants_to_send:
@@ -101,6 +123,8 @@ class ProtocolModel(RealtimeModel):
                 except BaseException:
                     protocol.put_back(events[i:])  # kept for a new connection, in order
                     raise
+                if self.observer is not None:
+                    self._observe("client_event", event)
                 try:
                     # A socket with room never makes `send` wait: give the reader its turn,
                     # or a client sending many events (a replayed history, a loop of

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import sys
+import time
 from collections.abc import Sequence
 
 from ..exceptions import UserError
@@ -31,6 +32,7 @@ async def serve(
     allowed_origins: Sequence[str] = (),
     stall_timeout_s: float = 20.0,
     grace_s: float = 10.0,
+    metrics: bool = False,
 ) -> None:
     """Load the engine, then serve until cancelled, or until SIGTERM / Ctrl-C: then new
     sessions are refused, answers under way get ``grace_s`` seconds to finish, every socket is
@@ -49,7 +51,9 @@ async def serve(
             f"refusing to serve on {host} with no API key: anyone on the network could use it. "
             "Pass --api-key (or set KAIWA_API_KEY), or listen on 127.0.0.1."
         )
+    started = time.perf_counter()
     engine = Engine.load(llm_url=llm_url, progress=True)
+    loaded = time.perf_counter() - started
     app = create_app(
         engine,
         ServerConfig(
@@ -57,8 +61,11 @@ async def serve(
             max_sessions=max_sessions,
             allowed_origins=tuple(allowed_origins),
             stall_timeout_s=stall_timeout_s,
+            metrics=metrics,
         ),
     )
+    if app.state.server.metrics is not None:
+        app.state.server.metrics.load.set(loaded)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
@@ -76,6 +83,8 @@ async def serve(
         f"kaiwa serve: ws://{host}:{bound}/v1/realtime (max {max_sessions} sessions)",
         file=sys.stderr,
     )
+    if metrics:
+        print(f"kaiwa serve: metrics at http://{host}:{bound}/metrics", file=sys.stderr)
     if not api_keys:
         print(
             "kaiwa serve: no API key set: open to anyone on this machine (loopback only)",

@@ -36,6 +36,8 @@ from .pump import pump
 
 __all__ = ["RealtimeServer", "ServerConfig", "create_app", "origin_allowed"]
 
+from .metrics import ServerMetrics, SessionMetrics
+
 logger = logging.getLogger("kaiwa.server")
 
 
@@ -53,6 +55,9 @@ class ServerConfig:
     allowed_origins: tuple[str, ...] = ()
     """Web pages from these origins may use an open server (no key), besides pages served
     from this machine (``http://localhost:*``, ``http://127.0.0.1:*``)."""
+    metrics: bool = False
+    """Serve Prometheus metrics at ``/metrics`` (`kaiwa.server.metrics`); with API keys, a
+    scraper sends one as a Bearer token."""
 
 
 def origin_allowed(origin: str | None, config: ServerConfig) -> bool:
@@ -85,14 +90,18 @@ class RealtimeServer:
         # clients connect to ws://HOST/openai/v1/realtime
 
     Attributes:
-        routes: ``/v1/realtime`` (WebSocket), ``/v1/realtime/client_secrets``, ``/health``.
+        routes: ``/v1/realtime`` (WebSocket), ``/v1/realtime/client_secrets``, ``/health``,
+            and ``/metrics`` with ``config.metrics``.
         sessions: the sessions open now.
+        metrics: the Prometheus metrics (with ``config.metrics``; else None). Every session's
+            turns are logged either way (``kaiwa.metrics``, at INFO).
     """
 
     def __init__(self, engine: Stages, config: ServerConfig | None = None) -> None:
         self.config = config or ServerConfig()
         self.sessions: set[RealtimeConnection] = set()
-        self.routes, self._drain = _routes(engine, self.config, self.sessions)
+        self.metrics = ServerMetrics(self.sessions, engine.llm) if self.config.metrics else None
+        self.routes, self._drain = _routes(engine, self.config, self.sessions, self.metrics)
 
     async def drain(self, grace_s: float) -> None:
         """Shut down gently: refuse new sessions (503), let the responses under way finish
@@ -112,7 +121,10 @@ def create_app(engine: Stages, config: ServerConfig | None = None) -> Starlette:
 
 
 def _routes(
-    engine: Stages, cfg: ServerConfig, sessions: set[RealtimeConnection]
+    engine: Stages,
+    cfg: ServerConfig,
+    sessions: set[RealtimeConnection],
+    metrics: ServerMetrics | None = None,
 ) -> tuple[list[BaseRoute], Callable[[float], Awaitable[None]]]:
     secrets = ClientSecrets(cfg.api_keys)
     draining = asyncio.Event()
@@ -197,6 +209,7 @@ def _routes(
         except ConfigError as exc:
             await ws.send_denial_response(_error(400, str(exc), "invalid_value"))
             return
+        connection.observer = SessionMetrics(str(connection.protocol.session["id"]), metrics)
         sessions.add(connection)  # before the upgrade's await: the limit holds under a rush
         try:
             await ws.accept(subprotocol="realtime" if "realtime" in offered else None)
@@ -246,9 +259,18 @@ def _routes(
             {"status": "ok", "sessions": len(sessions), "max_sessions": cfg.max_sessions}
         )
 
+    async def prometheus(request: Request) -> Response:
+        assert metrics is not None
+        if not (secrets.open or secrets.is_api_key(bearer_token(request.headers))):
+            return unauthorized()
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
+
     routes: list[BaseRoute] = [
         WebSocketRoute("/v1/realtime", realtime),
         Route("/v1/realtime/client_secrets", client_secrets, methods=["POST"]),
         Route("/health", health),
     ]
+    if metrics is not None:
+        routes.append(Route("/metrics", prometheus))
     return routes, drain
