@@ -23,6 +23,7 @@ from .agent import RealtimeAgent
 from .config import RealtimeRunConfig, RealtimeSessionModelSettings, RealtimeUserInput
 from .context import RunContextWrapper
 from .core.metrics import TurnClock, TurnMetrics
+from .core.tracing import TurnTracer
 from .events import (
     RealtimeAgentEndEvent,
     RealtimeAgentStartEvent,
@@ -126,6 +127,7 @@ class RealtimeSession(RealtimeModelListener):
             maxlen=MAX_TURN_METRICS
         )
         self._turn_callbacks: list[Callable[[TurnMetrics], None]] = []
+        self._tracer: TurnTracer | None = None
         self._handlers: dict[str, Callable[[Any], Any]] = {
             "error": self._on_error,
             "function_call": self._on_function_call,
@@ -184,6 +186,8 @@ class RealtimeSession(RealtimeModelListener):
 
     def _measured(self, turn: TurnMetrics) -> None:
         self._turn_metrics.append(turn)
+        if self._tracer is not None:
+            self._tracer.turn(turn)
         for callback in list(self._turn_callbacks):
             try:
                 callback(turn)
@@ -208,6 +212,8 @@ class RealtimeSession(RealtimeModelListener):
             self._model.remove_listener(self)
             raise
         self._connected = True
+        if isinstance(self._model, ProtocolModel):  # spans for its measured turns
+            self._tracer = TurnTracer(system=_system_of(self._model, config))
         await self._put(RealtimeHistoryUpdated(history=[], info=self._event_info))
         return self
 
@@ -243,6 +249,8 @@ class RealtimeSession(RealtimeModelListener):
         await asyncio.gather(*tasks, return_exceptions=True)
         self._model.remove_listener(self)
         await self._model.close()
+        if self._tracer is not None:
+            self._tracer.close()
 
     # -- what the application sends ----------------------------------------------------------
 
@@ -545,3 +553,10 @@ def _audio_of(event: RealtimeSessionEvent) -> str | None:
     if isinstance(event, RealtimeRawModelEvent) and isinstance(event.data, RealtimeModelAudioEvent):
         return event.data.response_id
     return None
+
+
+def _system_of(model: RealtimeModel, config: RealtimeModelConfig) -> str:
+    """The ``gen_ai.system`` of a session's spans: ``openai`` for OpenAI's servers, else
+    ``kaiwa`` (the offline engine, in-process or behind ``kaiwa serve``)."""
+    url = str(config.get("url") or getattr(model, "_url", "") or "")
+    return "openai" if "api.openai.com" in url else "kaiwa"

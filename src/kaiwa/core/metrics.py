@@ -38,6 +38,8 @@ class ToolTime:
     name: str
     call_id: str
     seconds: float
+    sent_at: float = 0.0
+    """`time.perf_counter()` when its arguments were sent."""
 
 
 @dataclass
@@ -165,7 +167,8 @@ class TurnClock:
                 call = self._calls.pop(str(item.get("call_id")), None)
                 if call is not None:
                     tool, sent = call
-                    self._answered.append(ToolTime(tool, str(item.get("call_id")), at - sent))
+                    call_id = str(item.get("call_id"))
+                    self._answered.append(ToolTime(tool, call_id, at - sent, sent))
             self._asked = at
 
     def _server(self, name: str, event: Mapping[str, Any], at: float) -> None:

@@ -209,7 +209,8 @@ def _routes(
         except ConfigError as exc:
             await ws.send_denial_response(_error(400, str(exc), "invalid_value"))
             return
-        connection.observer = SessionMetrics(str(connection.protocol.session["id"]), metrics)
+        observer = SessionMetrics(str(connection.protocol.session["id"]), metrics)
+        connection.observer = observer
         sessions.add(connection)  # before the upgrade's await: the limit holds under a rush
         try:
             await ws.accept(subprotocol="realtime" if "realtime" in offered else None)
@@ -221,6 +222,7 @@ def _routes(
             await pump(ws, connection, stall_timeout_s=cfg.stall_timeout_s, leaving=draining)
         finally:
             sessions.discard(connection)
+            observer.close()
 
     async def client_secrets(request: Request) -> Response:
         origin = request.headers.get("origin")

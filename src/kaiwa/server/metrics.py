@@ -26,6 +26,7 @@ from typing import Any
 
 from ..core.connection import Observation
 from ..core.metrics import TurnClock, TurnMetrics
+from ..core.tracing import TurnTracer
 
 __all__ = ["ServerMetrics", "SessionMetrics", "turn_line"]
 
@@ -146,13 +147,15 @@ class ServerMetrics:
 
 
 class SessionMetrics:
-    """The observer of one session's connection: its turns logged, and recorded in
-    ``metrics`` if given.
+    """The observer of one session's connection: its turns logged, traced (OpenTelemetry,
+    `kaiwa.core.tracing`: a no-op unless the application configures it), and recorded in
+    ``metrics`` if given. `close` it when the session ends.
 
     Args:
         session_id: named in the log lines.
         metrics: the server's registry (None: log only).
         on_turn: also called with each turn (e.g. a test, or an app's own dashboard).
+        tracer: the OpenTelemetry tracer (default: the global provider's ``kaiwa``).
     """
 
     def __init__(
@@ -160,11 +163,14 @@ class SessionMetrics:
         session_id: str,
         metrics: ServerMetrics | None = None,
         on_turn: Callable[[TurnMetrics], None] | None = None,
+        *,
+        tracer: Any = None,
     ) -> None:
         self.session_id = session_id
         self._metrics = metrics
         self._on_turn = on_turn
         self._clock = TurnClock(self._turn)
+        self._tracer = TurnTracer(tracer, session_id=session_id)
 
     def __call__(self, seen: Observation) -> None:
         self._clock(seen)
@@ -182,8 +188,13 @@ class SessionMetrics:
             logger.info("%s %s", self.session_id, turn_line(turn))
         if self._metrics is not None:
             self._metrics.turn(turn)
+        self._tracer.turn(turn)
         if self._on_turn is not None:
             self._on_turn(turn)
+
+    def close(self) -> None:
+        """The session has ended (its trace's session span ends)."""
+        self._tracer.close()
 
 
 def turn_line(turn: TurnMetrics) -> str:
