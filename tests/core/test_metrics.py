@@ -68,6 +68,7 @@ async def test_a_spoken_turn_is_measured_from_the_end_of_the_speech() -> None:
     # the audio coming faster than real time) reports its usage too.
     assert turn.output_tokens > 0 and turn.input_tokens > 0
     assert turn.early_reply_kept is True
+    assert turn.llm_first_token is not None and turn.llm_first_token <= turn.first_audio
 
 
 async def test_a_typed_turn_is_measured_from_the_request_with_its_tools_time() -> None:
@@ -96,6 +97,9 @@ async def test_a_typed_turn_is_measured_from_the_request_with_its_tools_time() -
     [used] = answering.tools  # the result this answer uses, and how long the tool took
     assert used.name == "get_weather" and used.call_id == args["call_id"] and used.seconds >= 0
     assert answering.first_audio is not None
+    for turn in turns:  # the LLM's first token comes before anything of the response is sent
+        assert turn.llm_first_token is not None
+        assert 0 <= turn.llm_first_token <= (turn.first_audio or turn.done or 0)
 
 
 async def test_a_response_cut_by_speech_is_measured_to_its_end() -> None:

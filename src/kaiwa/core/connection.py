@@ -385,6 +385,8 @@ class RealtimeConnection:
             try:
                 async with contextlib.aclosing(stream):  # type: ignore[type-var]
                     async for chunk in stream:
+                        if chunk.llm_first_token_at is not None and self.observer is not None:
+                            self._report("llm_first_token", (rid, chunk.llm_first_token_at))
                         for piece in _pieces(chunk, piece_samples):
                             await self._out.room()  # the client is behind: read on later
                             self._report("replied", piece)

@@ -64,6 +64,9 @@ class TurnMetrics:
     """-> ``response.created``."""
     first_audio: float | None = None
     """-> the first ``response.output_audio.delta`` was sent."""
+    llm_first_token: float | None = None
+    """-> the LLM's first token (measured by the server only; an early reply's may come
+    before the turn was committed). Not one of the `stages`: it runs alongside them."""
     first_text: float | None = None
     """-> the first transcript or text delta was sent."""
     done: float | None = None
@@ -136,6 +139,11 @@ class TurnClock:
         kind, name, data, at = seen.kind, seen.name, seen.data, seen.at
         if kind == "stage_start":
             self._command(data, at)
+        elif kind == "stage_report" and name == "llm_first_token" and isinstance(data, tuple):
+            rid, token_at = data
+            turn = self._open.get(str(rid))
+            if turn is not None and isinstance(token_at, float):
+                turn.llm_first_token = token_at - turn.start
         elif kind == "client_event" and isinstance(data, Mapping):
             self._client(name, data, at)
         elif kind == "server_event" and isinstance(data, Mapping):

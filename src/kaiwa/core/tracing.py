@@ -80,6 +80,8 @@ class TurnTracer:
             attributes["kaiwa.barge_in_seconds"] = turn.barge_in
         if turn.first_audio is not None:
             attributes["kaiwa.first_audio_seconds"] = turn.first_audio
+        if turn.llm_first_token is not None:
+            attributes["kaiwa.llm_first_token_seconds"] = turn.llm_first_token
         first = min([turn.start, *(t.sent_at for t in turn.tools)])
         span = self._tracer.start_span(
             "realtime turn", context=parent, start_time=self._ns(first), attributes=attributes

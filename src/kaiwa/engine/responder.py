@@ -16,6 +16,7 @@ import asyncio
 import collections
 import contextlib
 import inspect
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ class ResponseChunk:
     text: str = ""
     audio: npt.NDArray[np.float32] | None = None
     tool_call: ToolCall | None = None
+    llm_first_token_at: float | None = None
+    """On a reply's first chunk: `time.perf_counter()` when the LLM's first token came."""
 
 
 @dataclass
@@ -80,6 +83,7 @@ async def respond(
     speaking: list[asyncio.Future[npt.NDArray[np.float32]]] = []
 
     first_clause = True
+    first_token_at: float | None = None  # when the LLM's first token came
     # A voice written before `urgent` was part of the interface still works.
     ranked = tts is not None and _takes(tts.synthesize, "urgent")
 
@@ -129,6 +133,7 @@ async def respond(
             await asyncio.wait([speaking[0]])
 
     async def produce() -> None:
+        nonlocal first_token_at
         # Runs ahead of the consumer: the LLM writes clause 2 while clause 1 is synthesised.
         try:
             counts.setdefault("input_tokens", 0)
@@ -157,6 +162,8 @@ async def respond(
             # model idles and synthesis has the CPU.
             async with contextlib.aclosing(deltas):  # leaving early stops the model
                 async for delta in deltas:
+                    if first_token_at is None:
+                        first_token_at = time.perf_counter()
                     counts["output_tokens"] += 1
                     if delta.tool_call is not None:
                         put(delta.tool_call)
@@ -169,6 +176,15 @@ async def respond(
         finally:
             pending.append(_END)  # no wait: nothing can block the end
             arrived.set()
+
+    stamped = False  # the first chunk carries `first_token_at`
+
+    def stamp() -> float | None:
+        nonlocal stamped
+        if stamped:
+            return None
+        stamped = True
+        return first_token_at
 
     producer = asyncio.get_running_loop().create_task(produce())
     try:
@@ -183,11 +199,11 @@ async def respond(
             if isinstance(item, Exception):
                 raise item
             if isinstance(item, ToolCall):
-                yield ResponseChunk(tool_call=item)
+                yield ResponseChunk(tool_call=item, llm_first_token_at=stamp())
                 continue
             assert isinstance(item, _Clause)
             audio = await item.audio if item.audio is not None else None
-            yield ResponseChunk(text=item.text, audio=audio)
+            yield ResponseChunk(text=item.text, audio=audio, llm_first_token_at=stamp())
     finally:
         producer.cancel()
         for future in speaking:

@@ -7,6 +7,7 @@ response's `TurnMetrics` is logged (``kaiwa.metrics``, at INFO: ``--log-level in
 - ``kaiwa_turn_stage_seconds{stage}``: each stage of a turn (end of speech -> end of turn ->
   transcript -> response created -> first audio -> done), one after the other;
 - ``kaiwa_first_audio_seconds{spoken}``: end of speech (or the request) -> first audio;
+- ``kaiwa_llm_first_token_seconds``: end of speech (or the request) -> the LLM's first token;
 - ``kaiwa_tool_seconds``, ``kaiwa_barge_in_seconds`` (speech started -> the response stopped);
 - ``kaiwa_responses_total{status}``, ``kaiwa_errors_total{code}``,
   ``kaiwa_tokens_total{kind}``, ``kaiwa_early_replies_total{kept}``;
@@ -67,6 +68,12 @@ class ServerMetrics:
             buckets=STAGE_BUCKETS,
             registry=r,
         )
+        self.llm_first_token = Histogram(
+            "kaiwa_llm_first_token_seconds",
+            "End of the user's speech (or the request) to the LLM's first token.",
+            buckets=STAGE_BUCKETS,
+            registry=r,
+        )
         self.tool = Histogram(
             "kaiwa_tool_seconds",
             "A tool call: its arguments sent to its output received.",
@@ -115,6 +122,8 @@ class ServerMetrics:
             self.stage.labels(stage).observe(seconds)
         if turn.first_audio is not None:
             self.first_audio.labels("true" if turn.spoken else "false").observe(turn.first_audio)
+        if turn.llm_first_token is not None:
+            self.llm_first_token.observe(max(0.0, turn.llm_first_token))
         for tool in turn.tools:
             self.tool.observe(tool.seconds)
         if turn.barge_in is not None:
@@ -205,6 +214,8 @@ def turn_line(turn: TurnMetrics) -> str:
         "spoken" if turn.spoken else "typed",
         stages,
     ]
+    if turn.llm_first_token is not None:
+        parts.append(f"llm_first_token_after={turn.llm_first_token * 1000:.0f}ms")
     if turn.first_audio is not None:
         parts.append(f"first_audio_after={turn.first_audio * 1000:.0f}ms")
     if turn.input_tokens or turn.output_tokens:
