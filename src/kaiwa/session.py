@@ -128,6 +128,7 @@ class RealtimeSession(RealtimeModelListener):
         )
         self._turn_callbacks: list[Callable[[TurnMetrics], None]] = []
         self._tracer: TurnTracer | None = None
+        self._clock: TurnClock | None = None
         self._handlers: dict[str, Callable[[Any], Any]] = {
             "error": self._on_error,
             "function_call": self._on_function_call,
@@ -184,6 +185,11 @@ class RealtimeSession(RealtimeModelListener):
 
         return stop
 
+    def _stop_measuring(self) -> None:
+        if self._clock is not None and getattr(self._model, "observer", None) is self._clock:
+            self._model.observer = None  # type: ignore[attr-defined]
+        self._clock = None
+
     def _measured(self, turn: TurnMetrics) -> None:
         self._turn_metrics.append(turn)
         if self._tracer is not None:
@@ -204,12 +210,14 @@ class RealtimeSession(RealtimeModelListener):
         config: RealtimeModelConfig = dict(self._model_config)  # type: ignore[assignment]
         config["initial_model_settings"] = settings
         self._model.add_listener(self)
-        if isinstance(self._model, ProtocolModel) and self._model.observer is None:
-            self._model.observer = TurnClock(self._measured, client=True)
+        if isinstance(self._model, ProtocolModel):  # (a model reused by a new session: ours now)
+            self._clock = TurnClock(self._measured, client=True)
+            self._model.observer = self._clock
         try:
             await self._model.connect(config)
         except BaseException:
             self._model.remove_listener(self)
+            self._stop_measuring()
             raise
         self._connected = True
         if isinstance(self._model, ProtocolModel):  # spans for its measured turns
@@ -249,6 +257,7 @@ class RealtimeSession(RealtimeModelListener):
         await asyncio.gather(*tasks, return_exceptions=True)
         self._model.remove_listener(self)
         await self._model.close()
+        self._stop_measuring()
         if self._tracer is not None:
             self._tracer.close()
 

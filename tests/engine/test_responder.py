@@ -99,3 +99,47 @@ async def test_a_voice_without_urgent_still_speaks() -> None:
     voice = ScriptedVoice()  # its synthesize() takes no `urgent`
     chunks = respond(ScriptedLLM(), voice, [ChatMessage("user", "Talk.")], max_tokens=400)
     assert len([chunk async for chunk in chunks]) == CLAUSES
+
+
+class WorkerLLM:
+    """A test fixture with the local model's shape: its deltas come from a `ModelWorker`
+    through ``astream`` (the responder must use it, and close it when it stops early)."""
+
+    def __init__(self) -> None:
+        from kaiwa.engine._threads import ModelWorker
+
+        self.worker = ModelWorker("test-llm")
+        self.made = 0
+        self.stopped = threading.Event()
+
+    def _produce(self, stop: Any) -> Iterator[LlmDelta]:
+        try:
+            for i in range(3):
+                self.made += 1
+                yield LlmDelta(text=f"Sentence number {i} is here. ")
+            stop_set = threading.Event()
+            stop.on_set(stop_set.set)
+            stop_set.wait(30)  # a long reply, under way until it is stopped
+        finally:
+            self.stopped.set()
+
+    def stream(self, *args: Any, **kwargs: Any) -> Iterator[LlmDelta]:
+        raise AssertionError("the responder should use astream")
+
+    def astream(self, *args: Any, **kwargs: Any) -> Any:
+        return self.worker.aiterate(self._produce, urgent=True)
+
+
+async def test_a_stage_with_astream_is_read_on_the_loop_and_stopped_when_left() -> None:
+    from kaiwa.engine.chat import AsyncLLMStage
+
+    llm, voice = WorkerLLM(), ScriptedVoice()
+    assert isinstance(llm, AsyncLLMStage)
+    chunks = respond(llm, voice, [ChatMessage("user", "Talk.")], max_tokens=400)
+    first = await anext(chunks)
+    assert first.text.startswith("Sentence number 0") and first.llm_first_token_at is not None
+    second = await anext(chunks)
+    assert second.llm_first_token_at is None  # only the first chunk carries it
+    await chunks.aclose()  # type: ignore[attr-defined]
+    assert llm.stopped.is_set() and llm.made == 3  # stopped at once, not after 30 s
+    llm.worker.close()

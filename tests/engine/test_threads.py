@@ -266,18 +266,22 @@ def test_a_cancel_sets_its_children_and_runs_its_callbacks() -> None:
 @pytest.mark.parametrize("maxsize", [0, 1])
 async def test_stream_in_thread_computes_at_most_maxsize_ahead(maxsize: int) -> None:
     produced: list[int] = []
+    ahead = threading.Event()  # set once the producer has made what it may make ahead
 
     def produce(cancel: Any) -> Iterator[int]:
         for i in range(50):
             if cancel.is_set:
                 return
             produced.append(i)
+            if i == maxsize:
+                ahead.set()
             yield i
 
     stream = stream_in_thread(produce, maxsize=maxsize)
     assert await anext(stream) == 0
-    await asyncio.sleep(0.2)  # the consumer is busy elsewhere
-    assert len(produced) == 1 + maxsize
+    assert await asyncio.to_thread(ahead.wait, 10)
+    await asyncio.sleep(0.2)  # the consumer is busy elsewhere: a producer running on would
+    assert len(produced) == 1 + maxsize  # have made more by now
     assert await anext(stream) == 1
     await stream.aclose()
     assert len(produced) <= 2 + maxsize

@@ -120,6 +120,7 @@ class TurnClock:
         self.on_turn = on_turn
         self._bytes_per_ms: float | None = 48.0 if client else None  # pcm16 at 24 kHz
         self._heard_ms = 0.0  # audio given to the listener since it started
+        self._detection: object = None  # the session's turn detection (client side)
         self._arrivals: collections.deque[tuple[float, float]] = collections.deque(
             maxlen=MAX_ARRIVALS
         )  # (audio ms at the end of a chunk, when it arrived)
@@ -154,13 +155,23 @@ class TurnClock:
             self._heard_ms += 1000 * len(command.samples) / LISTEN_RATE
             self._arrivals.append((self._heard_ms, at))
         elif isinstance(command, Listen):  # a new listener counts its audio from zero
-            self._heard_ms = 0.0
-            self._arrivals.clear()
+            self._restart_count()
         elif isinstance(command, Reply):
             _put(self._early, command.response_id, command.early)
 
+    def _restart_count(self) -> None:
+        self._heard_ms = 0.0
+        self._arrivals.clear()
+
     def _client(self, name: str, event: Mapping[str, Any], at: float) -> None:
-        if name == "input_audio_buffer.append" and self._bytes_per_ms is not None:
+        if name == "input_audio_buffer.clear" and self._bytes_per_ms is not None:
+            self._restart_count()  # the server's listener starts again
+        elif name == "session.update" and self._bytes_per_ms is not None:
+            detection = _turn_detection(event.get("session"), missing=self._detection)
+            if detection != self._detection:  # another VAD: the server's listener restarts,
+                self._restart_count()  # before the audio sent after this event
+                self._detection = detection
+        elif name == "input_audio_buffer.append" and self._bytes_per_ms is not None:
             # Measured by the client: the audio's arrival is when it was sent.
             audio = event.get("audio")
             if isinstance(audio, str):
@@ -181,7 +192,11 @@ class TurnClock:
 
     def _server(self, name: str, event: Mapping[str, Any], at: float) -> None:
         if name in ("session.created", "session.updated") and self._bytes_per_ms is not None:
-            self._bytes_per_ms = _bytes_per_ms(event.get("session"), self._bytes_per_ms)
+            session = event.get("session")
+            self._bytes_per_ms = _bytes_per_ms(session, self._bytes_per_ms)
+            if name == "session.created":  # a new connection: its listener counts from 0
+                self._restart_count()
+            self._detection = _turn_detection(session)
         elif name == "input_audio_buffer.speech_started":
             self._speech_started = at
             self._speech_end = self._committed = self._transcribed = None
@@ -197,7 +212,7 @@ class TurnClock:
             if turn is not None:  # after the response began (it did not wait for the words)
                 if turn.transcript is None:
                     turn.transcript = at - turn.start
-            else:
+            elif str(event.get("item_id")) == self._item:  # not an earlier item's, late
                 self._transcribed = at
         elif name == "response.created":
             self._created(event, at)
@@ -263,6 +278,14 @@ class TurnClock:
             if isinstance(details, Mapping):
                 turn.cached_tokens = _int(details.get("cached_tokens"))
         self.on_turn(turn)
+
+
+def _turn_detection(session: object, missing: object = None) -> object:
+    """A session's ``audio.input.turn_detection`` (``missing`` if it does not say)."""
+    try:
+        return session["audio"]["input"].get("turn_detection", missing)  # type: ignore[index]
+    except (TypeError, KeyError, AttributeError):
+        return missing
 
 
 def _bytes_per_ms(session: object, default: float) -> float:

@@ -202,8 +202,12 @@ class ModelWorker:
 
     def later(self, fn: Callable[[], object]) -> None:
         """Run ``fn()`` on the worker next, before the jobs waiting; do not wait for it. For
-        short work that follows the current job (its errors are logged, not raised)."""
-        self._put(_Call(fn, None), first=True)
+        short work that follows the current job (its errors are logged, not raised; once the
+        worker is closed, it is not run)."""
+        with self._changed:
+            if self._closed:
+                return
+            self._put(_Call(fn, None), first=True)
 
     def iterate(
         self,
@@ -229,22 +233,24 @@ class ModelWorker:
             return
         items: queue.SimpleQueue[object] = queue.SimpleQueue()
         job = _Stream(produce, stop, items.put)
-        self._put(job, urgent=urgent)
         try:
-            while True:
-                job.ask()
-                item = items.get()
-                if item is _DONE:
-                    return
-                if isinstance(item, _Failed):
-                    raise item.error
-                yield item  # type: ignore[misc]
+            self._put(job, urgent=urgent)
+            try:
+                while True:
+                    job.ask()
+                    item = items.get()
+                    if item is _DONE:
+                        return
+                    if isinstance(item, _Failed):
+                        raise item.error
+                    yield item  # type: ignore[misc]
+            finally:
+                stop.set()
+                while not job.over:  # wait for the work to stop
+                    if items.get() is _DONE:
+                        break
         finally:
-            stop.set()
-            while not job.over:  # wait for the work to stop
-                if items.get() is _DONE:
-                    break
-            stop.detach()
+            stop.detach()  # (a long-lived ``cancel`` must not keep this job alive)
 
     async def aiterate(
         self,
@@ -267,20 +273,22 @@ class ModelWorker:
 
         stop = Cancel(parent=cancel)
         job = _Stream(produce, stop, deliver)
-        self._put(job, urgent=urgent)
         try:
-            while True:
-                job.ask()
-                item = await items.get()
-                if item is _DONE:
-                    return
-                if isinstance(item, _Failed):
-                    raise item.error
-                yield item  # type: ignore[misc]
+            self._put(job, urgent=urgent)
+            try:
+                while True:
+                    job.ask()
+                    item = await items.get()
+                    if item is _DONE:
+                        return
+                    if isinstance(item, _Failed):
+                        raise item.error
+                    yield item  # type: ignore[misc]
+            finally:
+                stop.set()
+                await asyncio.shield(finished)
         finally:
-            stop.set()
-            await asyncio.shield(finished)
-            stop.detach()
+            stop.detach()  # (a long-lived ``cancel`` must not keep this job alive)
 
     def close(self) -> None:
         """Stop the thread once the jobs queued now are done."""
@@ -342,10 +350,11 @@ class ModelWorker:
                 self._urgent -= job.urgent
                 self._current = job
             then = job.run()
-            with self._changed:
+            with self._changed:  # (one step: `shutdown` sees the job queued or current)
                 self._current = None
-            if then is not None:  # it steps aside: the rest waits behind the others
-                self._put(then, again=True)
+                if then is not None:  # it steps aside: the rest waits behind the others
+                    self._put(then, again=True)
+            del job, then  # nothing of a finished job is kept while the worker waits
 
 
 _workers: weakref.WeakSet[ModelWorker] = weakref.WeakSet()
@@ -385,6 +394,7 @@ class _Call(_Job):
         else:
             if self._done is not None:
                 self._done.set_result(result)
+        self._fn, self._done = _nothing, None  # what it held can go
         return None
 
 
@@ -412,6 +422,7 @@ class _Stream(_Job):
     def _end(self) -> None:
         self.over = True
         self._deliver(_DONE)
+        self._produce = _no_items  # what it held (a model, a conversation) can go
 
     def run(self) -> _Job | None:
         items: Iterator[Any] | None = None
@@ -443,6 +454,14 @@ class _Stream(_Job):
                         logger.exception("closing a model's stream failed")
         self._end()
         return None
+
+
+def _nothing() -> None:
+    return None
+
+
+def _no_items(stop: Cancel) -> Iterator[Any]:
+    return iter(())
 
 
 def _inline(produce: Callable[[Cancel], Iterator[T | StepAside[T]]], stop: Cancel) -> Iterator[T]:

@@ -20,6 +20,7 @@ import functools
 import json
 import logging
 import re
+import weakref
 from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,8 @@ class LocalLLM:
         """Tokens the model can hold: instructions, tools, conversation and reply together."""
         # Every call into llama.cpp is made from this one thread (see `ModelWorker`).
         self._worker = ModelWorker("kaiwa-llm")
+        # The worker holds nothing of this object: once it is gone, its thread ends.
+        weakref.finalize(self, self._worker.close)
         try:
             self._llm = self._worker.call(
                 lambda: Llama(
@@ -320,11 +323,7 @@ class LocalLLM:
         usage: dict[str, int] | None,
     ) -> Callable[[Cancel], Iterator[LlmDelta | StepAside[LlmDelta]]]:
         """The work of one reply, for the model's worker."""
-        asked = self.policy.ask(messages, tools, tool_choice)
-        prompt = self.render(asked.messages, asked.shown)
-
-        def in_words() -> str:  # the prompt again, when the model's call is not to be made
-            return self.render(asked.messages, asked.shown, hint=NO_TOOL_HINT)
+        asked = self.policy.ask(messages, tools, tool_choice)  # a bad choice raises here
 
         # The model is shared by every conversation, so a long reply is made in slices: at a
         # clause end, a reply that another one waits for steps aside (soon if the other has
@@ -367,7 +366,7 @@ class LocalLLM:
             rest = functools.partial(self._go_on, base[0] + said, base[1], max_tokens - made)
             yield StepAside(functools.partial(part, rest))
 
-        first = functools.partial(self._reply, prompt, in_words, asked, max_tokens)
+        first = functools.partial(self._reply, asked, max_tokens)
         return functools.partial(part, first)
 
     def _go_on(
@@ -407,15 +406,14 @@ class LocalLLM:
         except Exception:  # llama.cpp clears from n_tokens first: the state stays consistent
             logger.debug("could not evaluate the opening of the next user turn", exc_info=True)
 
-    def _reply(
-        self,
-        prompt: str,
-        in_words: Callable[[], str],
-        asked: Asked,
-        max_tokens: int,
-        cancel: Cancel,
-    ) -> Iterator[LlmDelta]:
-        """`stream`'s work, on the model's own thread."""
+    def _reply(self, asked: Asked, max_tokens: int, cancel: Cancel) -> Iterator[LlmDelta]:
+        """`stream`'s work, on the model's own thread (the prompt is rendered here too: not
+        on the caller's event loop)."""
+        prompt = self.render(asked.messages, asked.shown)
+
+        def in_words() -> str:  # the prompt again, when the model's call is not to be made
+            return self.render(asked.messages, asked.shown, hint=NO_TOOL_HINT)
+
         self._use_prefix(prompt)
         callable_tools = asked.callable
         if asked.mode == "required":
@@ -483,6 +481,8 @@ class LocalLLM:
                 logger.warning("the model could not write its tool call", exc_info=True)
                 verdict = Verdict(VerdictKind.WORDS_TOLD)
             else:
+                if cancel.is_set:  # stopped while it wrote: nothing more
+                    return
                 verdict = self.policy.judge(calls, asked)
                 if verdict.kind is VerdictKind.REWRITE:  # (the grammar makes this unreachable)
                     verdict = Verdict(VerdictKind.WORDS_TOLD)

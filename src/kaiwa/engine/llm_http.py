@@ -69,8 +69,12 @@ class ChatCompletionsLLM:
         """
         asked = self.policy.ask(messages, tools, tool_choice)  # checked before any request
         said, calls = False, []
-        offered = asked.callable if asked.mode != "none" else ()
-        for delta in self._request(asked.messages, offered, tool_choice, max_tokens, cancel, usage):
+        # Every tool is shown, as the local model shows them (the server's cached prompt
+        # prefix holds from turn to turn); the policy decides which calls may be made.
+        choice: ToolChoice = (
+            tool_choice if isinstance(tool_choice, str) else _named(asked.callable[0].name)
+        )
+        for delta in self._request(asked.messages, asked.shown, choice, max_tokens, cancel, usage):
             if delta.tool_call is not None:
                 calls.append(delta.tool_call)
             else:
@@ -87,8 +91,8 @@ class ChatCompletionsLLM:
                 d.tool_call
                 for d in self._request(
                     asked.messages,
-                    [t for t in asked.callable if t.name in names],
-                    {"type": "function", "function": {"name": names.pop()}},
+                    asked.shown,
+                    _named(names.pop()),
                     max_tokens,
                     cancel,
                     usage,
@@ -152,11 +156,7 @@ class ChatCompletionsLLM:
                 }
                 for t in tools
             ]
-            kwargs["tool_choice"] = (
-                tool_choice
-                if isinstance(tool_choice, str)
-                else {"type": "function", "function": {"name": tools[0].name}}
-            )
+            kwargs["tool_choice"] = tool_choice
         try:
             stream: Any = self._client.chat.completions.create(
                 model=self.model,
@@ -167,17 +167,17 @@ class ChatCompletionsLLM:
                 **kwargs,
             )
             calls: dict[int, dict[str, str]] = {}
+            counted: tuple[int, int] | None = None
             for chunk in stream:
                 if cancel is not None and cancel.is_set:
                     stream.close()
                     return
-                if chunk.usage is not None and usage is not None:
+                if chunk.usage is not None:  # the last report counts (some repeat it)
                     details = getattr(chunk.usage, "prompt_tokens_details", None)
-                    for key, n in (
-                        ("input_tokens", chunk.usage.prompt_tokens),
-                        ("cached_tokens", getattr(details, "cached_tokens", None)),
-                    ):
-                        usage[key] = usage.get(key, 0) + (n or 0)
+                    counted = (
+                        chunk.usage.prompt_tokens or 0,
+                        getattr(details, "cached_tokens", None) or 0,
+                    )
                 if not chunk.choices:
                     continue
                 delta = chunk.choices[0].delta
@@ -192,6 +192,9 @@ class ChatCompletionsLLM:
                         slot["name"] = tc.function.name
                     if tc.function and tc.function.arguments:
                         slot["arguments"] += tc.function.arguments
+            if usage is not None and counted is not None:  # added: a retry's counts add up
+                usage["input_tokens"] = usage.get("input_tokens", 0) + counted[0]
+                usage["cached_tokens"] = usage.get("cached_tokens", 0) + counted[1]
         except Exception as exc:
             raise EngineError(f"chat-completions request failed: {exc}") from exc
         for slot in calls.values():
@@ -202,6 +205,11 @@ class ChatCompletionsLLM:
                     **({"call_id": slot["id"]} if slot["id"] else {}),
                 )
             )
+
+
+def _named(name: str) -> dict[str, Any]:
+    """A ``tool_choice`` that names one function."""
+    return {"type": "function", "function": {"name": name}}
 
 
 def _told(messages: Sequence[ChatMessage]) -> list[ChatMessage]:
