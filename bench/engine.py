@@ -172,6 +172,22 @@ class Timeline:
             timed_stream,
             timed_synthesize,
         )
+        astream = getattr(llm, "astream", None)
+        if astream is not None:  # the responder reads the model this way when it can
+
+            async def timed_astream(*args: Any, **kwargs: Any) -> Any:
+                self.mark("llm")
+                deltas = astream(*args, **kwargs)
+                try:
+                    i = 0
+                    async for delta in deltas:
+                        self.mark("llm first token" if i == 0 else "llm token")
+                        i += 1
+                        yield delta
+                finally:
+                    await deltas.aclose()
+
+            llm.astream = timed_astream
 
     def mark(self, name: str) -> None:
         self.marks.append((name, time.perf_counter()))
