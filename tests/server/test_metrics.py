@@ -4,37 +4,27 @@ on `FakeStages`. The exposition is read with prometheus_client's own text parser
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import socket
 import urllib.request
 from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 import pytest
-import uvicorn
 import websockets
 from prometheus_client.parser import text_string_to_metric_families
 
 from kaiwa.server import ServerConfig, create_app
 from kaiwa.testing import FakeStages
 
+from .conftest import serving
+
 
 @pytest.fixture
 async def server() -> AsyncIterator[str]:
     app = create_app(FakeStages(), ServerConfig(api_keys=("k",), metrics=True))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(uv.serve(sockets=[sock]))
-    while not uv.started:
-        await asyncio.sleep(0.01)
-    yield f"127.0.0.1:{port}"
-    uv.should_exit = True
-    with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.wait_for(task, 10)
+    async with serving(app) as port:
+        yield f"127.0.0.1:{port}"
 
 
 async def scrape(host: str, key: str | None = "k") -> dict[str, Any]:

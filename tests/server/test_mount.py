@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
 from collections.abc import AsyncIterator
 
 import orjson
 import pytest
-import uvicorn
 import websockets
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
@@ -17,6 +14,8 @@ from starlette.routing import Mount, Route
 
 from kaiwa.server import RealtimeServer, ServerConfig
 from kaiwa.testing import FakeStages
+
+from .conftest import serving
 
 
 @pytest.fixture
@@ -27,17 +26,8 @@ async def mounted() -> AsyncIterator[str]:
         return PlainTextResponse("the host app")
 
     app = Starlette(routes=[Route("/", home), Mount("/openai", routes=server.routes)])
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(uv.serve(sockets=[sock]))
-    while not uv.started:
-        await asyncio.sleep(0.01)
-    yield f"ws://127.0.0.1:{port}/openai/v1/realtime"
-    uv.should_exit = True
-    with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.wait_for(task, 10)
+    async with serving(app) as port:
+        yield f"ws://127.0.0.1:{port}/openai/v1/realtime"
 
 
 async def test_mounted_routes_serve_a_session(mounted: str) -> None:
