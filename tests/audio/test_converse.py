@@ -129,6 +129,16 @@ async def talk() -> AsyncIterator[Callable[..., Awaitable[Talk]]]:
             await thing.close()
 
 
+def let_go_echo(t: Talk) -> list[Any]:
+    """The holds so far, before the user has spoken over the answer: the echo of the answer's
+    first second or two, heard while the canceller converges (2 of 16 room runs in
+    `bench/audio.py`; Whisper then hears "Thank you."). Each must have been let go."""
+    echo = list(t.actions)
+    assert [a.kind for a in echo] == ["hold", "resume"] * (len(echo) // 2), echo
+    assert t.audio.stats.interrupted == 0, echo
+    return echo
+
+
 LONG = (
     "You are a helpful voice assistant. Answer with a detailed explanation of four or five "
     "sentences."
@@ -164,16 +174,23 @@ async def test_a_backchannel_over_the_answer_pauses_it_and_it_goes_on(
     t.room.say(user_says("Tell me about the history of Kyoto."), at_s=t.room.now_s + 0.3)
     player = t.audio.player
     assert player is not None
-    await t.until(lambda: player.stats.played_ms > 2000)
+    await t.until(lambda: player.stats.played_ms > 2000 and len(t.actions) % 2 == 0)
+    echo = let_go_echo(t)
     t.room.say(user_says("Okay.", voice="en-gb", over_the_agent=True))
-    await t.until(lambda: t.audio.stats.holds >= 1, timeout=10)
-    await t.until(lambda: t.audio.stats.resumed + t.audio.stats.interrupted >= 1, timeout=15)
+    await t.until(lambda: len(t.actions) > len(echo), timeout=10)
+    await t.until(lambda: len(t.actions) > len(echo) + 1, timeout=15)
     await t.until(t.quiet)
-    assert t.audio.stats.resumed == 1 and t.audio.stats.interrupted == 0, (t.actions, t.kinds())
+    after = t.actions[len(echo) :]
+    assert [a.kind for a in after] == ["hold", "resume"], (t.actions, t.kinds())
+    assert t.audio.stats.interrupted == 0, t.actions
     assert t.count("audio_interrupted") == 0
     assert player.stats.dropped_ms == 0  # every sample of the answer was played
     assert len(t.user_lines()) == 1  # the "uh-huh" left no trace in the conversation
-    assert t.count("agent_start") == 1  # and got no answer
+    # and got no answer: if the first answer was all written by then, the server started one
+    # for the "okay" at once (agent_start); it was cancelled and deleted, and never heard.
+    assert len(t.agent_lines()) == 1, t.session.history
+    answer = next(i for i in t.session.history if getattr(i, "role", None) == "assistant")
+    assert set(player.first_played) == {answer.item_id}
 
 
 async def test_a_backchannel_after_the_answer_was_made_gets_no_answer_of_its_own(
@@ -185,13 +202,20 @@ async def test_a_backchannel_after_the_answer_was_made_gets_no_answer_of_its_own
     t.room.say(user_says("Tell me about the history of Kyoto."), at_s=t.room.now_s + 0.3)
     player = t.audio.player
     assert player is not None
-    await t.until(lambda: t.count("agent_end") >= 1 and player.stats.played_ms > 1000)
+    await t.until(
+        lambda: (
+            t.count("agent_end") >= 1 and player.stats.played_ms > 1000 and len(t.actions) % 2 == 0
+        )  # no hold waiting for its verdict
+    )
     assert player.buffered_ms() > 3000, "the answer should still be playing"
+    echo = let_go_echo(t)
     t.room.say(user_says("Okay.", voice="en-gb", over_the_agent=True))
-    await t.until(lambda: t.audio.stats.resumed + t.audio.stats.interrupted >= 1, timeout=15)
+    await t.until(lambda: len(t.actions) > len(echo) + 1, timeout=15)
     await t.until(t.quiet)
     await asyncio.sleep(1.0)
-    assert t.audio.stats.resumed == 1 and t.audio.stats.interrupted == 0, t.actions
+    after = t.actions[len(echo) :]
+    assert [a.kind for a in after] == ["hold", "resume"], t.actions
+    assert t.audio.stats.interrupted == 0, t.actions
     assert len(t.user_lines()) == 1 and len(t.agent_lines()) == 1, t.session.history
     answer = next(i for i in t.session.history if getattr(i, "role", None) == "assistant")
     assert set(player.first_played) == {answer.item_id}  # nothing else reached the speaker

@@ -372,6 +372,30 @@ def test_deleting_the_turn_takes_back_its_answer() -> None:
     assert len(side.protocol.conversation) == 0
 
 
+def test_a_turn_deleted_while_it_waits_for_the_answer_before_it_gets_none() -> None:
+    # kaiwa's AudioIO deletes a backchannel said over a long answer; its automatic response,
+    # which waits for that answer to end, must never start.
+    side = Driven(
+        {
+            "type": "realtime",
+            "audio": {
+                "input": {"turn_detection": {"type": "server_vad", "interrupt_response": False}}
+            },
+        }
+    )
+    vad_turn(side, "Tell me a long story.")
+    (story,) = side.taken(Reply)
+    vad_turn(side, "Okay.")
+    okay = side.last("input_audio_buffer.committed")["item_id"]
+    side.send("conversation.item.delete", item_id=okay)
+    assert side.taken(StopReply) == []  # the story goes on
+    side.report("replied", story.response_id, spoken("Once upon a time."))
+    side.report("reply_ended", story.response_id)
+    assert side.last("response.done")["response"]["status"] == "completed"
+    assert side.taken(Reply) == []  # and nothing answers the deleted turn
+    assert sum(e["type"] == "response.created" for e in side.events) == 1
+
+
 def test_an_item_with_audio_waits_for_its_words_and_holds_later_events() -> None:
     side = Driven(MANUAL)
     part = {"type": "input_audio", "audio": pcm(500)}

@@ -338,7 +338,13 @@ async def test_settings_no_response_could_use_are_refused_naming_the_field(
     ("request_text", "grace", "finished"),
     [
         ("Say hello in one short sentence.", "30", True),  # the answer ends within the grace
-        ("Tell me a long story about a dragon and a knight.", "3", False),  # cut after it
+        # Cut after it: a story of ten sentences takes the 0.5B model ~6 s to write (a plain
+        # "long story" was sometimes written within the grace period).
+        (
+            "Tell me a long story about a dragon and a knight, in ten sentences or more.",
+            "2",
+            False,
+        ),
     ],
 )
 async def test_sigterm_finishes_answers_then_closes_every_session_cleanly(
