@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from kaiwa import UserError
-from kaiwa.engine._threads import Cancel, stream_in_thread
+from kaiwa.engine._threads import Cancel
 from kaiwa.engine.llm import ChatMessage, LlmDelta, ToolSpec
+from kaiwa.engine.worker import stream_in_thread
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant. Answer in one short sentence.")
 TOOLS = [

@@ -106,7 +106,7 @@ class WorkerLLM:
     through ``astream`` (the responder must use it, and close it when it stops early)."""
 
     def __init__(self) -> None:
-        from kaiwa.engine._threads import ModelWorker
+        from kaiwa.engine.worker import ModelWorker
 
         self.worker = ModelWorker("test-llm")
         self.made = 0

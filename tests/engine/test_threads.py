@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from kaiwa.engine._threads import Cancel, ModelWorker, StepAside, stream_in_thread
+from kaiwa.engine._threads import Cancel
+from kaiwa.engine.worker import ModelWorker, StepAside, stream_in_thread
 
 
 @pytest.fixture
@@ -382,7 +383,7 @@ def test_the_interpreter_waits_for_the_workers_job_before_it_exits() -> None:
 
     program = (
         "import time\n"
-        "from kaiwa.engine._threads import ModelWorker\n"
+        "from kaiwa.engine.worker import ModelWorker\n"
         "w = ModelWorker('exit-test')\n"
         "def job():\n"
         "    time.sleep(0.5)\n"

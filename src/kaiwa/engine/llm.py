@@ -29,7 +29,7 @@ import numpy as np
 
 from ..exceptions import EngineError
 from . import store
-from ._threads import Cancel, ModelWorker, StepAside
+from ._threads import Cancel
 from .chat import (
     ChatMessage,
     LlmDelta,
@@ -41,6 +41,7 @@ from .chat import (
 )
 from .tool_calls import enough_calls, grammar_schema, tagged
 from .tool_policy import NO_TOOL_HINT, Asked, ToolCallPolicy, Verdict, VerdictKind
+from .worker import ModelWorker, StepAside
 
 logger = logging.getLogger(__name__)
 

@@ -24,10 +24,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ..audio.codecs import resample
-from ._threads import stream_in_thread
 from .chat import AsyncLLMStage, ChatMessage, LlmDelta, LLMStage, ToolCall, ToolChoice, ToolSpec
 from .text import ClauseSplitter
 from .tts import SpeechSynthesizer
+from .worker import stream_in_thread
 
 __all__ = ["ResponseChunk", "respond"]
 
