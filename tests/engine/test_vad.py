@@ -70,3 +70,36 @@ def test_detectors_share_the_model_but_not_state(vad_model: Any) -> None:
     a.push(np.concatenate([silence(200), piper("Hello there.")]))
     assert a.speaking and not b.speaking
     assert b.push(silence(500)) == []
+
+
+async def test_the_batcher_counts_the_sessions_waiting_for_its_next_pass() -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    from kaiwa.engine.engine import Engine
+    from kaiwa.engine.vad import VadBatcher
+
+    class Detector:  # a stand-in: the batcher only calls process()
+        def process(self) -> list[Any]:
+            return []
+
+    batcher = VadBatcher()
+    heard: list[int] = []
+    detectors = [Detector(), Detector()]
+    for d in detectors:
+        batcher.submit(d, lambda events: heard.append(len(events)))  # type: ignore[arg-type]
+    batcher.submit(detectors[0], lambda events: heard.append(len(events)))  # type: ignore[arg-type]
+    assert batcher.waiting == 2  # a session submitted twice waits once
+    engine = Engine(
+        vad=None,  # type: ignore[arg-type]
+        asr=SimpleNamespace(waiting=1),  # type: ignore[arg-type]
+        llm=SimpleNamespace(waiting=4),  # type: ignore[arg-type]
+        tts=SimpleNamespace(waiting=0),  # type: ignore[arg-type]
+        vad_batcher=batcher,
+    )
+    assert engine.queue_depths() == {"vad": 2, "asr": 1, "llm": 4, "tts": 0}
+    for _ in range(100):
+        if len(heard) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert batcher.waiting == 0 and heard == [0, 0]

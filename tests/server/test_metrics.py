@@ -106,3 +106,28 @@ async def test_without_the_option_there_is_no_metrics_route() -> None:
     app = create_app(FakeStages(), ServerConfig())
     assert app.state.server.metrics is None
     assert "/metrics" not in [getattr(r, "path", "") for r in app.routes]
+
+
+async def test_the_stages_queue_depths_are_read_at_each_scrape() -> None:
+    depths = {"vad": 0, "asr": 0, "llm": 0, "tts": 0}
+
+    class Queued(FakeStages):
+        def queue_depths(self) -> dict[str, int]:
+            return dict(depths)
+
+    app = create_app(Queued(), ServerConfig(api_keys=("k",), metrics=True))
+    async with serving(app) as port:
+        host = f"127.0.0.1:{port}"
+        first = await scrape(host)
+        depths.update(asr=2, llm=3, tts=1)
+        second = await scrape(host)
+
+    def depth(samples: dict[str, Any], stage: str) -> float:
+        return samples[("kaiwa_stage_queue_depth", frozenset({("stage", stage)}))]
+
+    assert [depth(first, s) for s in depths] == [0, 0, 0, 0]
+    assert [depth(second, s) for s in depths] == [0, 2, 3, 1]
+
+
+async def test_stages_without_queues_have_no_queue_gauge(server: str) -> None:
+    assert not any(name == "kaiwa_stage_queue_depth" for name, _ in await scrape(server))

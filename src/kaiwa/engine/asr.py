@@ -77,6 +77,11 @@ class SpeechRecognizer:
         # one session's back-to-back transcriptions go ahead of another's waiting turn).
         self._turns = Turns()
 
+    @property
+    def waiting(self) -> int:
+        """Transcriptions waiting for the model (its queue depth)."""
+        return self._turns.waiting
+
     def transcribe(
         self,
         samples: npt.NDArray[np.float32],

@@ -98,6 +98,18 @@ class Engine:
                 self._multilingual = SpeechRecognizer(store.whisper_base())
             return self._multilingual
 
+    def queue_depths(self) -> dict[str, int]:
+        """What waits for each shared stage now: sessions whose audio waits for the VAD's
+        next pass, transcriptions, replies (besides the one being written) and syntheses.
+        Read by ``kaiwa serve --metrics`` (``kaiwa_stage_queue_depth{stage}``)."""
+        multilingual = self._multilingual
+        return {
+            "vad": self.vad_batcher.waiting,
+            "asr": self.asr.waiting + (multilingual.waiting if multilingual is not None else 0),
+            "llm": int(getattr(self.llm, "waiting", 0)),
+            "tts": self.tts.waiting,
+        }
+
     def listen(
         self,
         settings: TurnSettings,

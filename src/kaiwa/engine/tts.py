@@ -97,6 +97,11 @@ class PiperSynthesizer:
         self.sample_rate: int = self._voice.config.sample_rate
         self._turns = Turns()
 
+    @property
+    def waiting(self) -> int:
+        """Syntheses waiting for the voice (its queue depth)."""
+        return self._turns.waiting
+
     def synthesize(
         self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None, urgent: bool = False
     ) -> Iterator[npt.NDArray[np.float32]]:
@@ -138,6 +143,11 @@ class KokoroSynthesizer:
         self.voice = voice
         self._turns = Turns()
         self._kokoro.synthesize("あ", voice=voice)  # load the model and the dictionary now
+
+    @property
+    def waiting(self) -> int:
+        """Syntheses waiting for the voice (its queue depth)."""
+        return self._turns.waiting
 
     def synthesize(
         self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None, urgent: bool = False
@@ -208,6 +218,12 @@ class VoiceRouter:
             if self._japanese is None:
                 self._japanese = KokoroSynthesizer()
             return self._japanese
+
+    @property
+    def waiting(self) -> int:
+        """Syntheses waiting for either voice (the Japanese one only once loaded)."""
+        japanese = self._japanese
+        return self.english.waiting + (japanese.waiting if japanese is not None else 0)
 
     def synthesize(
         self, text: str, *, speed: float = 1.0, cancel: Cancel | None = None, urgent: bool = False

@@ -218,6 +218,11 @@ class VadBatcher:
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
+    @property
+    def waiting(self) -> int:
+        """Sessions whose audio waits for the next pass (the VAD's queue depth)."""
+        return len(self._ready)
+
     def submit(
         self, detector: VoiceActivityDetector, on_events: Callable[[list[VadEvent]], None]
     ) -> None:

@@ -100,7 +100,7 @@ class RealtimeServer:
     def __init__(self, engine: Stages, config: ServerConfig | None = None) -> None:
         self.config = config or ServerConfig()
         self.sessions: set[RealtimeConnection] = set()
-        self.metrics = ServerMetrics(self.sessions, engine.llm) if self.config.metrics else None
+        self.metrics = ServerMetrics(self.sessions, engine) if self.config.metrics else None
         self.routes, self._drain = _routes(engine, self.config, self.sessions, self.metrics)
 
     async def drain(self, grace_s: float) -> None:

@@ -11,8 +11,8 @@ response's `TurnMetrics` is logged (``kaiwa.metrics``, at INFO: ``--log-level in
 - ``kaiwa_tool_seconds``, ``kaiwa_barge_in_seconds`` (speech started -> the response stopped);
 - ``kaiwa_responses_total{status}``, ``kaiwa_errors_total{code}``,
   ``kaiwa_tokens_total{kind}``, ``kaiwa_early_replies_total{kept}``;
-- ``kaiwa_sessions_active``, ``kaiwa_llm_queue_depth`` (replies waiting for the shared model),
-  ``kaiwa_model_load_seconds``.
+- ``kaiwa_sessions_active``, ``kaiwa_stage_queue_depth{stage}`` (what waits for each shared
+  stage: ``vad``, ``asr``, ``llm``, ``tts``), ``kaiwa_model_load_seconds``.
 
 Labels take only values the server chose (a status, an error code it sends): a client cannot
 grow the number of series.
@@ -20,9 +20,10 @@ grow the number of series.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-from collections.abc import Callable, Sized
+from collections.abc import Callable, Mapping, Sized
 from typing import Any
 
 from ..core.connection import Observation
@@ -40,16 +41,21 @@ MAX_ERROR_CODES = 64
 _CODE = re.compile(r"[a-z0-9_.]{1,64}")
 
 
+def _depth(depths: Callable[[], Mapping[str, int]], stage: str) -> float:
+    return float(depths().get(stage, 0))
+
+
 class ServerMetrics:
     """The Prometheus metrics of one server (its own registry: two servers in one process, or
     a server mounted in an app with metrics of its own, do not collide).
 
     Args:
         sessions: the server's open sessions (their count is read at each scrape).
-        llm: the engine's LLM stage (its queue depth is read at each scrape, if it has one).
+        stages: the engine; if it has a ``queue_depths()`` method (a mapping from stage name
+            to what waits for it, as `kaiwa.engine.Engine` has), it is read at each scrape.
     """
 
-    def __init__(self, sessions: Sized, llm: object = None) -> None:
+    def __init__(self, sessions: Sized, stages: object = None) -> None:
         from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
         self.registry = CollectorRegistry(auto_describe=True)
@@ -106,14 +112,17 @@ class ServerMetrics:
         )
         active = Gauge("kaiwa_sessions_active", "Sessions open now.", registry=r)
         active.set_function(lambda: len(sessions))
-        waiting = getattr(llm, "waiting", None)
-        if isinstance(waiting, int):
+        depths = getattr(stages, "queue_depths", None)
+        if callable(depths):
             queue = Gauge(
-                "kaiwa_llm_queue_depth",
-                "Replies waiting for the shared LLM (besides the one it is making).",
+                "kaiwa_stage_queue_depth",
+                "What waits for a shared stage now (besides what it is doing).",
+                ["stage"],
                 registry=r,
             )
-            queue.set_function(lambda: float(getattr(llm, "waiting", 0)))
+            for stage in depths():
+                if _CODE.fullmatch(stage):
+                    queue.labels(stage).set_function(functools.partial(_depth, depths, stage))
         self._codes: set[str] = set()
 
     def turn(self, turn: TurnMetrics) -> None:
