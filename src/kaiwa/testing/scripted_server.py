@@ -33,6 +33,7 @@ import websockets
 from websockets.asyncio.server import Server, ServerConnection
 from websockets.http11 import Request, Response
 
+from ..audio.formats import audio_duration_ms
 from ..core import RealtimeConnection
 from ..exceptions import ProtocolError
 from ..protocol import load_frame, parse_server_event
@@ -46,6 +47,7 @@ class _Session:
 
     def __init__(self, ws: ServerConnection, connection: RealtimeConnection) -> None:
         self.ws, self.connection = ws, connection
+        self.output_format: object = None  # as the session last said (None: pcm16)
 
 
 class ScriptedRealtimeServer:
@@ -64,6 +66,7 @@ class ScriptedRealtimeServer:
         truncations: ``(item_id, audio_end_ms, audio_ms sent for the item)`` of each
             ``conversation.item.truncate`` received.
         transcripts: what the next spoken turns "said" (the double cannot transcribe).
+        connections: the clients connected now.
         stages: the scripted stages (``stages.llm.calls``: what each reply was asked).
     """
 
@@ -126,6 +129,7 @@ class ScriptedRealtimeServer:
             # its check, the connection closes itself) ends the session.
             await asyncio.wait([reader, writer, closed], return_when=asyncio.FIRST_COMPLETED)
         finally:
+            self.connections.remove(session)
             await connection.close()
             failed = writer.done() and not writer.cancelled() and writer.exception() is not None
             for task in (reader, writer, closed):
@@ -168,9 +172,13 @@ class ScriptedRealtimeServer:
             if self.validate:
                 parse_server_event(event)  # a failure ends the session with 1011
             self.sent.append(event)
-            if event["type"] == "response.output_audio.delta":
-                ms = len(base64.b64decode(event["delta"])) / 48  # pcm16 at 24 kHz
-                self._audio_ms[event["item_id"]] += ms
+            kind = event["type"]
+            if kind in ("session.created", "session.updated"):
+                output = ((event["session"].get("audio") or {}).get("output")) or {}
+                session.output_format = output.get("format")
+            elif kind == "response.output_audio.delta":
+                data = base64.b64decode(event["delta"])
+                self._audio_ms[event["item_id"]] += audio_duration_ms(session.output_format, data)
             with contextlib.suppress(websockets.ConnectionClosed):
                 await session.ws.send(orjson.dumps(event).decode())
 
