@@ -121,14 +121,24 @@ async def main() -> None:
         settings=PiperTTSService.Settings(voice=config["voice"]),
     )
     context = LLMContext([{"role": "system", "content": config["instructions"]}])
+    if config.get("turn") == "model":
+        # Pipecat's default: the VAD stops after 200 ms of silence, then Smart Turn v3 (the
+        # ONNX model bundled in the wheel) judges whether the turn is complete.
+        from pipecat.audio.turn.smart_turn.local_smart_turn_v3 import LocalSmartTurnAnalyzerV3
+        from pipecat.turns.user_stop import TurnAnalyzerUserTurnStopStrategy
+
+        stop_secs = 0.2
+        stop: list[Any] = [
+            TurnAnalyzerUserTurnStopStrategy(turn_analyzer=LocalSmartTurnAnalyzerV3())
+        ]
+    else:
+        stop_secs = 0.5
+        stop = [SpeechTimeoutUserTurnStopStrategy(user_speech_timeout=0.0)]
     aggregators = LLMContextAggregatorPair(
         context,
         user_params=LLMUserAggregatorParams(
-            vad_analyzer=SileroVADAnalyzer(params=VADParams(confidence=0.5, stop_secs=0.5)),
-            user_turn_strategies=UserTurnStrategies(
-                start=[VADUserTurnStartStrategy()],
-                stop=[SpeechTimeoutUserTurnStopStrategy(user_speech_timeout=0.0)],
-            ),
+            vad_analyzer=SileroVADAnalyzer(params=VADParams(confidence=0.5, stop_secs=stop_secs)),
+            user_turn_strategies=UserTurnStrategies(start=[VADUserTurnStartStrategy()], stop=stop),
         ),
     )
     pipeline = Pipeline(

@@ -5,8 +5,10 @@ v6 file has other inputs), faster-whisper with kaiwa's tiny.en weights, the same
 GGUF, piper with kaiwa's voice. kaiwa runs as ``kaiwa serve`` (the LLM in-process); Pipecat as
 a pipeline (`bench/pipecat_side.py`, in its own venv ``.venv-pipecat``) whose LLM is the same
 GGUF behind ``llama_cpp.server`` (``--same-llm-server``: kaiwa's too). Each side keeps one
-conversation for all its turns, waits 500 ms of silence for the end of a turn, and answers in
-at most 60 tokens.
+conversation for all its turns and answers in at most 60 tokens. The end of a turn: by default
+500 ms of silence on both sides; with ``--turn model`` each side's own end-of-turn model, as
+each recommends: kaiwa's ``semantic_vad`` and Pipecat's default, Smart Turn v3 (its bundled
+ONNX model, run 200 ms into the silence).
 
 Turns alternate (kaiwa, Pipecat, Pipecat, kaiwa, ...), each streamed at real time in 20-40 ms
 chunks, then silence until the answer's first audio. Measured from the end of the speech (when
@@ -95,8 +97,9 @@ def speech() -> list[tuple[str, np.ndarray]]:
 class KaiwaSide:
     """One conversation with ``kaiwa serve`` over its WebSocket."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, turn_detection: dict[str, Any]) -> None:
         self.url = url
+        self.turn_detection = turn_detection
 
     async def __aenter__(self) -> KaiwaSide:
         self.ws = await websockets.connect(self.url, max_size=None, compression=None)
@@ -106,13 +109,15 @@ class KaiwaSide:
             "max_output_tokens": MAX_TOKENS,
             "audio": {
                 "input": {
-                    "turn_detection": {"type": "server_vad", "silence_duration_ms": 500},
+                    "turn_detection": self.turn_detection,
                     "transcription": {"model": "whisper-1"},
                 }
             },
         }
         await self.ws.send(orjson.dumps({"type": "session.update", "session": session}).decode())
         self.marks: dict[str, float] = {}
+        self.active: set[str] = set()  # responses under way
+        self.hearing = False  # a turn started and not yet committed
         self.done = asyncio.Event()
         self.reader = asyncio.ensure_future(self._read())
         return self
@@ -124,10 +129,18 @@ class KaiwaSide:
             "response.output_audio.delta": "first_audio",
         }
         async for frame in self.ws:
-            kind = orjson.loads(frame)["type"]
+            event = orjson.loads(frame)
+            kind = event["type"]
             if kind in names:
                 self.marks.setdefault(names[kind], time.perf_counter())
+            elif kind == "response.created":
+                self.active.add(event["response"]["id"])
+            elif kind == "input_audio_buffer.speech_started":
+                self.hearing = True
+            elif kind == "input_audio_buffer.committed":
+                self.hearing = False
             elif kind == "response.done":
+                self.active.discard(event["response"]["id"])
                 self.done.set()
 
     async def turn(self, audio: np.ndarray) -> dict[str, float]:
@@ -138,7 +151,9 @@ class KaiwaSide:
         self.done.clear()
         start = time.perf_counter()
         n = 0
-        while not self.done.is_set() and n < 1500:
+        # All the speech is sent even if an answer came before its end (a turn ended in a
+        # pause: its marks are then negative, a cut-off).
+        while n < len(chunks) or (not self.done.is_set() and n < 1500):
             chunk = chunks[n] if n < len(chunks) else silence
             b64 = base64.b64encode(chunk.ljust(CHUNK_BYTES, b"\0")).decode()
             await self.ws.send('{"type":"input_audio_buffer.append","audio":"' + b64 + '"}')
@@ -147,7 +162,15 @@ class KaiwaSide:
             n += 1
             await asyncio.sleep(max(0.0, start + n * CHUNK_MS / 1000 - time.perf_counter()))
         assert eos is not None
-        return {k: v - eos for k, v in self.marks.items()}
+        marks = {k: v - eos for k, v in self.marks.items()}
+        # A turn split in a pause leaves a second turn and answer behind: let them end (with
+        # silence still streaming) so the next turn's marks are its own.
+        deadline = time.perf_counter() + 30
+        while (self.active or self.hearing) and time.perf_counter() < deadline:
+            b64 = base64.b64encode(silence).decode()
+            await self.ws.send('{"type":"input_audio_buffer.append","audio":"' + b64 + '"}')
+            await asyncio.sleep(CHUNK_MS / 1000)
+        return marks
 
     async def __aexit__(self, *exc: object) -> None:
         self.reader.cancel()
@@ -157,7 +180,7 @@ class KaiwaSide:
 class PipecatSide:
     """`bench/pipecat_side.py` in its venv, talked to over its stdin and stdout."""
 
-    def __init__(self, clips: list[np.ndarray], llm_url: str) -> None:
+    def __init__(self, clips: list[np.ndarray], llm_url: str, turn: str) -> None:
         self.clips_file = Path(tempfile.mkstemp(suffix=".npy")[1])
         longest = max(c.size for c in clips)
         np.save(self.clips_file, np.stack([np.pad(c, (0, longest - c.size)) for c in clips]))
@@ -171,6 +194,7 @@ class PipecatSide:
             "voice": voice.name.removesuffix(".onnx"),
             "llm_url": llm_url,
             "instructions": INSTRUCTIONS,
+            "turn": turn,
         }
 
     def __enter__(self) -> PipecatSide:
@@ -273,6 +297,10 @@ def report(results: dict[str, list[dict[str, float]]], sources: list[str]) -> No
             f"  {side:8s} p50 {pct(first, 0.5):6.0f} / p95 {pct(first, 0.95):6.0f}"
             f"  ({len(first)} of {len(turns)} turns answered)"
         )
+    for side, turns in results.items():
+        early = sum(t.get("turn_ended", 0.0) < 0 for t in turns)
+        if early:
+            print(f"  {side}: {early} turn(s) ended before the speech did (cut off)")
     ratio = pct(firsts["kaiwa"], 0.5) / pct(firsts["Pipecat"], 0.5)
     print(f"  kaiwa / Pipecat p50: {ratio:.2f} (target: at most 0.25)")
     for source in sorted(set(sources)):
@@ -292,6 +320,7 @@ def report(results: dict[str, list[dict[str, float]]], sources: list[str]) -> No
 
 SEGMENTS = [  # (label, the mark each side reaches it with)
     ("end of turn decided", {"kaiwa": "turn_ended", "Pipecat": "vad_stopped"}),
+    # (with --turn model, Pipecat's is "turn_ended": Smart Turn's verdict; see main)
     ("transcript", {"kaiwa": "transcript", "Pipecat": "transcript"}),
     ("LLM's first token", {"Pipecat": "llm_first_token"}),  # (kaiwa's: server-side only)
     ("first audio", {"kaiwa": "first_audio", "Pipecat": "first_audio"}),
@@ -348,7 +377,19 @@ async def main() -> None:
         help="kaiwa too uses the llama_cpp.server Pipecat uses (kaiwa serve --llm-url), "
         "instead of its in-process model",
     )
+    parser.add_argument(
+        "--turn",
+        choices=["silence", "model"],
+        default="silence",
+        help="how each side ends a turn: 500 ms of silence on both (default), or each side's "
+        "end-of-turn model (kaiwa: semantic_vad; Pipecat: Smart Turn v3, its default)",
+    )
     args = parser.parse_args()
+    if args.turn == "model":
+        SEGMENTS[0] = ("end of turn decided", {"kaiwa": "turn_ended", "Pipecat": "turn_ended"})
+        turn_detection: dict[str, Any] = {"type": "semantic_vad"}
+    else:
+        turn_detection = {"type": "server_vad", "silence_duration_ms": 500}
     if not PIPECAT_PYTHON.exists():
         raise SystemExit("Pipecat's venv is missing: run scripts/install bench")
     clips = speech()
@@ -359,8 +400,8 @@ async def main() -> None:
     extra = ["--llm-url", llm_url] if args.same_llm_server else []
     server = start_server("--max-sessions", "4", *extra)
     try:
-        with PipecatSide(audio, llm_url) as pipecat:
-            async with KaiwaSide(server.url) as kaiwa:
+        with PipecatSide(audio, llm_url, args.turn) as pipecat:
+            async with KaiwaSide(server.url, turn_detection) as kaiwa:
                 for turn in range(args.turns):
                     order = ["kaiwa", "Pipecat"] if turn % 2 == 0 else ["Pipecat", "kaiwa"]
                     for side in order:
@@ -383,7 +424,9 @@ async def main() -> None:
     report(results, sources)
     if args.plot is not None:
         llm = "both: llama_cpp.server" if args.same_llm_server else "kaiwa: in-process LLM"
-        plot(results, args.plot, f"kaiwa vs Pipecat, same models, {args.turns} turns ({llm})")
+        ends = "each side's end-of-turn model" if args.turn == "model" else "500 ms of silence"
+        title = f"kaiwa vs Pipecat, same models, {args.turns} turns ({llm}; {ends})"
+        plot(results, args.plot, title)
 
 
 if __name__ == "__main__":
