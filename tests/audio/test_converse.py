@@ -132,9 +132,10 @@ async def talk() -> AsyncIterator[Callable[..., Awaitable[Talk]]]:
 def let_go_echo(t: Talk) -> list[Any]:
     """The holds so far, before the user has spoken over the answer: the echo of the answer's
     first second or two, heard while the canceller converges (2 of 16 room runs in
-    `bench/audio.py`; Whisper then hears "Thank you."). Each must have been let go."""
+    `bench/audio.py`; Whisper then hears "Thank you."). At most one, and it must have been
+    let go: more would be the agent pausing on its own voice."""
     echo = list(t.actions)
-    assert [a.kind for a in echo] == ["hold", "resume"] * (len(echo) // 2), echo
+    assert [a.kind for a in echo] in ([], ["hold", "resume"]), echo
     assert t.audio.stats.interrupted == 0, echo
     return echo
 

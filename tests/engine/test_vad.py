@@ -98,6 +98,8 @@ async def test_the_batcher_counts_the_sessions_waiting_for_its_next_pass() -> No
         vad_batcher=batcher,
     )
     assert engine.queue_depths() == {"vad": 2, "asr": 1, "llm": 4, "tts": 0}
+    engine.llm = SimpleNamespace()  # type: ignore[assignment]  # an LLM behind HTTP
+    assert "llm" not in engine.queue_depths()
     for _ in range(100):
         if len(heard) == 2:
             break

@@ -100,15 +100,19 @@ class Engine:
 
     def queue_depths(self) -> dict[str, int]:
         """What waits for each shared stage now: sessions whose audio waits for the VAD's
-        next pass, transcriptions, replies (besides the one being written) and syntheses.
+        next pass, transcriptions, replies (besides the one being written; not for an LLM
+        behind HTTP, whose queue is its server's) and syntheses.
         Read by ``kaiwa serve --metrics`` (``kaiwa_stage_queue_depth{stage}``)."""
         multilingual = self._multilingual
-        return {
+        depths = {
             "vad": self.vad_batcher.waiting,
             "asr": self.asr.waiting + (multilingual.waiting if multilingual is not None else 0),
-            "llm": int(getattr(self.llm, "waiting", 0)),
             "tts": self.tts.waiting,
         }
+        waiting = getattr(self.llm, "waiting", None)  # an HTTP LLM's queue is its server's
+        if isinstance(waiting, int):
+            depths["llm"] = waiting
+        return depths
 
     def listen(
         self,

@@ -193,12 +193,12 @@ class ScriptedRealtimeServer:
 
     async def inject(self, frame: str) -> None:
         """Send ``frame`` as is to every client (to test how clients take malformed input)."""
-        for session in self.connections:
+        for session in list(self.connections):
             await session.ws.send(frame)
 
     def drop_connections(self) -> None:
         """Cut every connection without a close frame, as a network failure would."""
-        for session in self.connections:
+        for session in list(self.connections):
             session.ws.transport.abort()
 
     async def close(self) -> None:
