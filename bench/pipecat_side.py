@@ -177,21 +177,25 @@ async def main() -> None:
             marks.clear()
             eos = None
             t0 = time.perf_counter()
-            for i in range(0, pcm.size, CHUNK):
+            for i in range(0, pcm.size, CHUNK):  # all of it, even if an answer came early
                 await asyncio.sleep(max(0.0, t0 + i / RATE - time.perf_counter()))
                 frame = InputAudioRawFrame(pcm[i : i + CHUNK].tobytes(), RATE, 1)
                 await worker.queue_frame(frame)
                 if eos is None and i + CHUNK >= end:
                     eos = time.perf_counter()  # the chunk holding the last of the speech
-                if "first_audio" in marks:
-                    break
+            cut_off = "first_audio" in marks  # a turn ended in a pause and was answered
+            if cut_off:
+                marks.clear()  # what is measured is the answer to the rest
             silence = np.zeros(CHUNK, "<i2").tobytes()
             deadline = time.perf_counter() + 30
             while "first_audio" not in marks and time.perf_counter() < deadline:
                 await worker.queue_frame(InputAudioRawFrame(silence, RATE, 1))
                 await asyncio.sleep(CHUNK / RATE)
             assert eos is not None
-            send({"turn": turn, "marks": {k: v - eos for k, v in marks.items()}})
+            measured = {k: v - eos for k, v in marks.items()}
+            if cut_off:
+                measured["cut_off"] = 1.0
+            send({"turn": turn, "marks": measured})
             # Let the answer finish (it is not measured) before the next turn.
             await asyncio.sleep(config.get("settle_s", 6.0))
         await worker.queue_frame(EndFrame())

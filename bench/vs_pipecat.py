@@ -117,42 +117,58 @@ class KaiwaSide:
         await self.ws.send(orjson.dumps({"type": "session.update", "session": session}).decode())
         self.marks: dict[str, float] = {}
         self.active: set[str] = set()  # responses under way
+        self.latest = ""  # the newest response
         self.hearing = False  # a turn started and not yet committed
+        self.unanswered = 0  # turns committed whose response has not been created
+        self.cut_off = False
         self.done = asyncio.Event()
         self.reader = asyncio.ensure_future(self._read())
         return self
 
     async def _read(self) -> None:
-        names = {
-            "input_audio_buffer.committed": "turn_ended",
-            "conversation.item.input_audio_transcription.completed": "transcript",
-            "response.output_audio.delta": "first_audio",
-        }
         async for frame in self.ws:
             event = orjson.loads(frame)
             kind = event["type"]
-            if kind in names:
-                self.marks.setdefault(names[kind], time.perf_counter())
-            elif kind == "response.created":
-                self.active.add(event["response"]["id"])
-            elif kind == "input_audio_buffer.speech_started":
+            now = time.perf_counter()
+            if kind == "input_audio_buffer.speech_started":
                 self.hearing = True
+                if "turn_ended" in self.marks:  # the user went on after a turn had ended
+                    self.cut_off = True
+                    self.marks = {}
+                    self.latest = ""  # that turn's answer is not the one measured
+                    self.done.clear()
             elif kind == "input_audio_buffer.committed":
                 self.hearing = False
+                self.unanswered += 1
+                self.marks.setdefault("turn_ended", now)
+            elif kind == "conversation.item.input_audio_transcription.completed":
+                self.marks.setdefault("transcript", now)
+            elif kind == "response.created":
+                self.unanswered = max(0, self.unanswered - 1)
+                self.latest = event["response"]["id"]
+                self.active.add(self.latest)
+            elif kind == "response.output_audio.delta" and event["response_id"] == self.latest:
+                self.marks.setdefault("first_audio", now)
             elif kind == "response.done":
                 self.active.discard(event["response"]["id"])
-                self.done.set()
+                if event["response"]["id"] == self.latest:
+                    self.done.set()
+
+    def busy(self) -> bool:
+        """A turn is being heard, waits for its answer, or is being answered."""
+        return self.hearing or self.unanswered > 0 or bool(self.active)
 
     async def turn(self, audio: np.ndarray) -> dict[str, float]:
+        """Stream ``audio`` at real time, then silence until the answer to its last turn is
+        done. Marks are of the last turn: when the user went on after a turn had ended in a
+        pause, that answer is not the one measured, and ``cut_off`` is 1."""
         pcm = float_to_pcm16(resample(audio, 16000, 24000))
         chunks = [pcm[i : i + CHUNK_BYTES] for i in range(0, len(pcm), CHUNK_BYTES)]
         silence = b"\0" * CHUNK_BYTES
-        self.marks, eos = {}, None
+        self.marks, self.cut_off, eos = {}, False, None
         self.done.clear()
         start = time.perf_counter()
         n = 0
-        # All the speech is sent even if an answer came before its end (a turn ended in a
-        # pause: its marks are then negative, a cut-off).
         while n < len(chunks) or (not self.done.is_set() and n < 1500):
             chunk = chunks[n] if n < len(chunks) else silence
             b64 = base64.b64encode(chunk.ljust(CHUNK_BYTES, b"\0")).decode()
@@ -163,10 +179,17 @@ class KaiwaSide:
             await asyncio.sleep(max(0.0, start + n * CHUNK_MS / 1000 - time.perf_counter()))
         assert eos is not None
         marks = {k: v - eos for k, v in self.marks.items()}
-        # A turn split in a pause leaves a second turn and answer behind: let them end (with
-        # silence still streaming) so the next turn's marks are its own.
-        deadline = time.perf_counter() + 30
-        while (self.active or self.hearing) and time.perf_counter() < deadline:
+        if self.cut_off:
+            marks["cut_off"] = 1.0
+        # Whatever is left (a turn still heard or waiting for its answer) ends before the next
+        # turn starts, with silence still streaming, so the next turn's marks are its own.
+        quiet_since = time.perf_counter()
+        deadline = quiet_since + 30
+        while time.perf_counter() < deadline:
+            if self.busy():
+                quiet_since = time.perf_counter()
+            elif time.perf_counter() - quiet_since > 1.0:
+                break
             b64 = base64.b64encode(silence).decode()
             await self.ws.send('{"type":"input_audio_buffer.append","audio":"' + b64 + '"}')
             await asyncio.sleep(CHUNK_MS / 1000)
@@ -298,9 +321,8 @@ def report(results: dict[str, list[dict[str, float]]], sources: list[str]) -> No
             f"  ({len(first)} of {len(turns)} turns answered)"
         )
     for side, turns in results.items():
-        early = sum(t.get("turn_ended", 0.0) < 0 for t in turns)
-        if early:
-            print(f"  {side}: {early} turn(s) ended before the speech did (cut off)")
+        cut = sum(t.get("cut_off", 0.0) > 0 for t in turns)
+        print(f"  {side}: {cut} of {len(turns)} turns ended in a pause before the speech did")
     ratio = pct(firsts["kaiwa"], 0.5) / pct(firsts["Pipecat"], 0.5)
     print(f"  kaiwa / Pipecat p50: {ratio:.2f} (target: at most 0.25)")
     for source in sorted(set(sources)):
