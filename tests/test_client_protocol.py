@@ -368,3 +368,69 @@ class TestResume:
             )
         )
         assert p.resume() == (0, 1)
+
+
+class TestReplayAfterBargeIn:
+    """An answer the user cut off is replayed after a reconnection as far as it was heard."""
+
+    SAID = "One two three four five six seven eight."
+
+    def cut_answer(self, server_keeps: str | None) -> list[dict[str, Any]]:
+        tracker = RealtimePlaybackTracker()
+        p = ClientProtocol("m", tracker)
+        p.receive(created("r1"))
+        answer = {"id": "i1", "type": "message", "role": "assistant", "status": "in_progress"}
+        content = [{"type": "output_audio", "transcript": ""}]
+        p.receive(item_event("conversation.item.added", {**answer, "content": content}))
+        p.receive(
+            {
+                "type": "response.output_audio_transcript.delta",
+                "event_id": "e",
+                "response_id": "r1",
+                "item_id": "i1",
+                "output_index": 0,
+                "content_index": 0,
+                "delta": self.SAID,
+            }
+        )
+        for _ in range(4):
+            p.receive(delta())  # 400 ms of audio
+        tracker.on_play_ms("i1", 0, 200.0)  # half of it was heard
+        p.send(RealtimeModelSendInterrupt())
+        assert p.events_to_send()[0]["type"] == "conversation.item.truncate"
+        p.receive(
+            {
+                "type": "conversation.item.truncated",
+                "event_id": "e",
+                "item_id": "i1",
+                "content_index": 0,
+                "audio_end_ms": 200,
+            }
+        )
+        assert p.events_to_send() == [{"type": "conversation.item.retrieve", "item_id": "i1"}]
+        p.receive(done("r1", "cancelled"))
+        # The item as the server keeps it: OpenAI removes the transcript, kaiwa cuts it.
+        kept = [{"type": "output_audio", "transcript": server_keeps}]
+        p.receive(
+            item_event(
+                "conversation.item.retrieved", {**answer, "status": "incomplete", "content": kept}
+            )
+        )
+        p.resume()
+        return [e["item"] for e in p.events_to_send() if e["type"] == "conversation.item.create"]
+
+    def test_without_the_servers_transcript_the_heard_share_is_replayed(self) -> None:
+        (item,) = self.cut_answer(server_keeps=None)
+        assert item["role"] == "assistant"
+        assert item["content"] == [{"type": "output_text", "text": "One two three four"}]
+
+    def test_the_servers_cut_transcript_wins_over_the_estimate(self) -> None:
+        (item,) = self.cut_answer(server_keeps="One two three")
+        assert item["content"] == [{"type": "output_text", "text": "One two three"}]
+
+    def test_heard_part_cuts_words_or_characters(self) -> None:
+        from kaiwa.models._client_protocol import heard_part
+
+        assert heard_part("a b c d", 0.5) == "a b"
+        assert heard_part("今日は晴れです", 0.5) == "今日は晴"
+        assert heard_part("a b", 0.0) == "" and heard_part("a b", 1.5) == "a b"

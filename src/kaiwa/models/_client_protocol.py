@@ -102,6 +102,9 @@ class ClientProtocol:
         self._last_payload: dict[str, Any] | None = None
         # The server's conversation as it told us, in order (what `resume` replays).
         self._items: dict[str, dict[str, Any]] = {}
+        # Items this client truncated: the share of their audio that was heard, until the
+        # server confirms the cut (the remembered transcript is then cut to match).
+        self._heard_share: dict[str, float] = {}
         self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "error": self._on_error,
             "session.created": self._on_session,
@@ -300,8 +303,20 @@ class ClientProtocol:
         self._emit.append(RealtimeModelItemDeletedEvent(item_id=data["item_id"]))
 
     def _on_item_truncated(self, data: dict[str, Any]) -> None:
-        # The server cut the transcript to what was heard: fetch the item to update history.
-        self._queue({"type": "conversation.item.retrieve", "item_id": data["item_id"]})
+        # The server cut the transcript to what was heard (kaiwa) or removed it (OpenAI).
+        # What is remembered for a reconnection is cut here, by the share of the audio that
+        # was heard, so a replay never puts unheard words in the model's context; a
+        # transcript the server keeps replaces this estimate when the item is fetched.
+        item_id = data["item_id"]
+        share = self._heard_share.pop(item_id, None)
+        item = self._items.get(item_id)
+        index = data.get("content_index", 0)
+        content = (item or {}).get("content") or []
+        if share is not None and isinstance(index, int) and 0 <= index < len(content):
+            part = content[index]
+            if part.get("transcript"):
+                part["transcript"] = heard_part(part["transcript"], share)
+        self._queue({"type": "conversation.item.retrieve", "item_id": item_id})
 
     def _on_transcription(self, data: dict[str, Any]) -> None:
         item = self._items.get(data["item_id"])
@@ -537,6 +552,9 @@ class ClientProtocol:
         if state["current_item_id"] != item_id or played is None:
             played = 0.0  # nothing of this item was reported played
         if played < received:
+            self._heard_share[item_id] = max(played, 0.0) / received
+            while len(self._heard_share) > _AUDIO_KEPT * 4:
+                del self._heard_share[next(iter(self._heard_share))]
             self._queue(
                 {
                     "type": "conversation.item.truncate",
@@ -580,6 +598,17 @@ class ClientProtocol:
         """Return events `events_to_send` gave out that could not be sent (the connection
         dropped): they go first, for the next connection."""
         self._out[:0] = events
+
+
+def heard_part(transcript: str, share: float) -> str:
+    """The first ``share`` (0-1) of ``transcript``: by words, or by characters for text
+    written without spaces (Japanese). An estimate: speech is not spoken at an even pace."""
+    share = min(max(share, 0.0), 1.0)
+    words = transcript.split()
+    if len(words) > 1:
+        return " ".join(words[: round(len(words) * share)])
+    text = transcript.strip()
+    return text[: round(len(text) * share)]
 
 
 def replayable(item: Mapping[str, Any]) -> dict[str, Any] | None:
