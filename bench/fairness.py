@@ -13,7 +13,10 @@ Measured: the question -> its first audio (the LLM and the speech synthesis, thr
 played at real time; how long its playback ran dry waiting for audio is reported too (the
 price of sharing).
 The questions and stories vary from round to round; the three ways alternate within a round.
-Run: ``.venv/bin/python bench/fairness.py [--rounds 6]`` (about 4 minutes).
+They come in two halves: ``dev`` (the default), on which the slicing was tuned, and ``test``,
+written afterwards and never tuned on (other wordings, other requests for long answers:
+instructions, lists, explanations, not only stories): its figures are the measure.
+Run: ``.venv/bin/python bench/fairness.py [--half test] [--rounds 6]`` (4-10 minutes).
 """
 
 from __future__ import annotations
@@ -48,6 +51,24 @@ STORIES = [
     "Tell me the story of a sailor lost at sea, with lots of detail.",
     "Describe a whole day in the life of a baker in an old town, step by step.",
     "Tell me a long fairy tale about a clever fox and a proud king.",
+]
+
+# The held-out half: written after the slicing was tuned, never run while tuning.
+TEST_QUESTIONS = [
+    "quick one, what's the boiling point of water",
+    "Hey, is it Monday or Tuesday after Sunday?",
+    "Could you tell me how many days there are in a week?",
+    "what do you call a baby cat",
+    "Name one colour of the rainbow, please.",
+    "Um, how many minutes are in an hour?",
+    "Is a tomato a fruit?",
+    "Good morning! How are you today?",
+]
+TEST_STORIES = [
+    "Walk me through baking bread from scratch, every step, in detail.",
+    "Explain how a car engine works, as if to a curious twelve year old, at length.",
+    "Give me a long list of ideas for a rainy weekend, with a sentence about each.",
+    "Tell me everything you know about the history of the bicycle.",
 ]
 
 
@@ -99,7 +120,16 @@ async def busy(engine: Engine, question: str, request: str, dry: list[float]) ->
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument(
+        "--half",
+        choices=["dev", "test"],
+        default="dev",
+        help="dev: the questions the slicing was tuned on; test: held-out ones (the measure)",
+    )
     args = parser.parse_args()
+    questions, stories = (
+        (QUESTIONS, STORIES) if args.half == "dev" else (TEST_QUESTIONS, TEST_STORIES)
+    )
     engine = Engine.load(progress=True)
     llm = engine.llm
     assert isinstance(llm, LocalLLM), "the packaged LLM (not KAIWA_LLM_URL)"
@@ -107,7 +137,7 @@ async def main() -> None:
     took: dict[str, list[float]] = {"idle": [], "sliced": [], "whole": []}
     dry: dict[str, list[float]] = {"sliced": [], "whole": []}
     for i in range(args.rounds):
-        question, request = QUESTIONS[i % len(QUESTIONS)], STORIES[i % len(STORIES)]
+        question, request = questions[i % len(questions)], stories[i % len(stories)]
         ways = ["idle", "sliced", "whole"]
         for way in ways[i % 3 :] + ways[: i % 3]:  # the order rotates
             if way == "idle":
@@ -123,7 +153,10 @@ async def main() -> None:
             flush=True,
         )
     idle = pct(took["idle"], 0.5)
-    print(f"\nquestion -> first audio over {args.rounds} rounds (p50 / p95 ms, x idle p50):")
+    print(
+        f"\n{args.half} half: question -> first audio over {args.rounds} rounds "
+        "(p50 / p95 ms, x idle p50):"
+    )
     for way, xs in took.items():
         print(
             f"  {way:7} {pct(xs, 0.5) * 1000:6.0f} / {pct(xs, 0.95) * 1000:6.0f}"
