@@ -375,29 +375,45 @@ class TestReplayAfterBargeIn:
 
     SAID = "One two three four five six seven eight."
 
-    def cut_answer(self, server_keeps: str | None) -> list[dict[str, Any]]:
+    @staticmethod
+    def transcript(text: str) -> dict[str, Any]:
+        return {
+            "type": "response.output_audio_transcript.delta",
+            "event_id": "e",
+            "response_id": "r1",
+            "item_id": "i1",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": text,
+        }
+
+    def cut_answer(
+        self, fetched: dict[str, Any], *, finished_first: bool = False
+    ) -> tuple[ClientProtocol, list[dict[str, Any]]]:
+        """The answer streams as both servers send it (the item added with no content, then
+        its transcript and audio), is cut at half its audio, then fetched as ``fetched``."""
         tracker = RealtimePlaybackTracker()
         p = ClientProtocol("m", tracker)
         p.receive(created("r1"))
         answer = {"id": "i1", "type": "message", "role": "assistant", "status": "in_progress"}
-        content = [{"type": "output_audio", "transcript": ""}]
-        p.receive(item_event("conversation.item.added", {**answer, "content": content}))
-        p.receive(
-            {
-                "type": "response.output_audio_transcript.delta",
-                "event_id": "e",
-                "response_id": "r1",
-                "item_id": "i1",
-                "output_index": 0,
-                "content_index": 0,
-                "delta": self.SAID,
-            }
-        )
+        added = {"event_id": "e", "response_id": "r1", "output_index": 0}
+        p.receive(item_event("response.output_item.added", {**answer, "content": []}, **added))
+        p.receive(item_event("conversation.item.added", {**answer, "content": []}))
+        p.receive(self.transcript(self.SAID))
         for _ in range(4):
             p.receive(delta())  # 400 ms of audio
-        tracker.on_play_ms("i1", 0, 200.0)  # half of it was heard
+        whole = [{"type": "output_audio", "transcript": self.SAID + " Nine ten."}]
+        if finished_first:
+            p.receive(self.transcript(" Nine ten."))
+            done_item = {**answer, "status": "completed", "content": whole}
+            p.receive(item_event("response.output_item.done", done_item, **added))
+        tracker.on_play_ms("i1", 0, 200.0)  # half of the audio was heard
         p.send(RealtimeModelSendInterrupt())
         assert p.events_to_send()[0]["type"] == "conversation.item.truncate"
+        if not finished_first:  # still being written: late words and the whole copy come
+            p.receive(self.transcript(" Nine ten."))
+            done_item = {**answer, "status": "incomplete", "content": whole}
+            p.receive(item_event("response.output_item.done", done_item, **added))
         p.receive(
             {
                 "type": "conversation.item.truncated",
@@ -409,28 +425,52 @@ class TestReplayAfterBargeIn:
         )
         assert p.events_to_send() == [{"type": "conversation.item.retrieve", "item_id": "i1"}]
         p.receive(done("r1", "cancelled"))
-        # The item as the server keeps it: OpenAI removes the transcript, kaiwa cuts it.
-        kept = [{"type": "output_audio", "transcript": server_keeps}]
-        p.receive(
-            item_event(
-                "conversation.item.retrieved", {**answer, "status": "incomplete", "content": kept}
-            )
-        )
+        kept = {**answer, "status": "incomplete", "content": [fetched]}
+        p.receive(item_event("conversation.item.retrieved", kept))
         p.resume()
-        return [e["item"] for e in p.events_to_send() if e["type"] == "conversation.item.create"]
+        items = [e["item"] for e in p.events_to_send() if e["type"] == "conversation.item.create"]
+        return p, items
 
     def test_without_the_servers_transcript_the_heard_share_is_replayed(self) -> None:
-        (item,) = self.cut_answer(server_keeps=None)
-        assert item["role"] == "assistant"
-        assert item["content"] == [{"type": "output_text", "text": "One two three four"}]
+        # Cut while being written (8 words so far: the late "Nine ten." is not taken), or
+        # after (all 10): half of the audio was heard, so half of the words.
+        for finished_first, heard in (
+            (False, "One two three four"),
+            (True, "One two three four five"),
+        ):
+            _, items = self.cut_answer({"type": "output_audio"}, finished_first=finished_first)
+            assert [i["content"] for i in items] == [[{"type": "output_text", "text": heard}]]
 
     def test_the_servers_cut_transcript_wins_over_the_estimate(self) -> None:
-        (item,) = self.cut_answer(server_keeps="One two three")
-        assert item["content"] == [{"type": "output_text", "text": "One two three"}]
+        _, items = self.cut_answer({"type": "output_audio", "transcript": "One two three"})
+        assert [i["content"] for i in items] == [[{"type": "output_text", "text": "One two three"}]]
 
-    def test_heard_part_cuts_words_or_characters(self) -> None:
+    def test_a_cut_the_server_made_empty_is_not_replayed(self) -> None:
+        _, items = self.cut_answer({"type": "output_audio", "transcript": ""})
+        assert items == []
+
+    def test_a_truncate_not_sent_before_the_drop_is_not_sent_after_it(self) -> None:
+        tracker = RealtimePlaybackTracker()
+        p = ClientProtocol("m", tracker)
+        p.receive(created("r1"))
+        answer = {"id": "i1", "type": "message", "role": "assistant", "status": "in_progress"}
+        p.receive(item_event("conversation.item.added", {**answer, "content": []}))
+        p.receive(self.transcript(self.SAID))
+        for _ in range(4):
+            p.receive(delta())
+        tracker.on_play_ms("i1", 0, 100.0)
+        p.send(RealtimeModelSendInterrupt())  # queued, and the connection drops before it goes
+        p.resume()
+        out = p.events_to_send()
+        assert "conversation.item.truncate" not in [e["type"] for e in out]
+        (item,) = [e["item"] for e in out if e["type"] == "conversation.item.create"]
+        assert item["content"] == [{"type": "output_text", "text": "One two"}]
+
+    def test_heard_part_cuts_whole_words_or_characters(self) -> None:
         from kaiwa.models._client_protocol import heard_part
 
         assert heard_part("a b c d", 0.5) == "a b"
-        assert heard_part("今日は晴れです", 0.5) == "今日は晴"
+        assert heard_part("a b c d", 0.7) == "a b"  # a word half heard is not kept
+        assert heard_part("Absolutely!", 0.6) == ""
+        assert heard_part("今日は晴れです", 0.5) == "今日は"
         assert heard_part("a b", 0.0) == "" and heard_part("a b", 1.5) == "a b"

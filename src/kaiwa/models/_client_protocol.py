@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -102,9 +104,9 @@ class ClientProtocol:
         self._last_payload: dict[str, Any] | None = None
         # The server's conversation as it told us, in order (what `resume` replays).
         self._items: dict[str, dict[str, Any]] = {}
-        # Items this client truncated: the share of their audio that was heard, until the
-        # server confirms the cut (the remembered transcript is then cut to match).
-        self._heard_share: dict[str, float] = {}
+        # Answers this client truncated: their remembered text is what was heard (for a
+        # replay after a reconnection); only the server's fetched copy may change it.
+        self._cut: dict[str, None] = {}
         self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "error": self._on_error,
             "session.created": self._on_session,
@@ -229,13 +231,27 @@ class ClientProtocol:
             RealtimeModelOutputTextDeltaEvent(data["item_id"], data["delta"], data["response_id"])
         )
 
-    def _remember(self, item: dict[str, Any]) -> None:
+    def _remember(self, item: dict[str, Any], *, fetched: bool = False) -> None:
         item_id = item.get("id")
         if not item_id:
             return
         new = copy.deepcopy(item)
         old = self._items.get(item_id)
-        if old is not None:  # a transcript that came before this copy of the item is kept
+        if old is not None and item_id in self._cut:
+            # Cut by this client: what was heard stays, whatever later copies of the whole
+            # answer say. The server's fetched copy after the cut wins where it has a
+            # transcript ("" too: kaiwa cuts to whole words); where it has none (OpenAI
+            # removes it), the estimate stays.
+            olds = old.get("content") or []
+            if not fetched:
+                new["content"] = copy.deepcopy(olds)
+            for was, now in zip(olds, new.get("content") or [], strict=False):
+                if isinstance(now.get("transcript"), str) or isinstance(now.get("text"), str):
+                    continue
+                heard = was.get("transcript") or was.get("text")
+                if heard:
+                    now["transcript" if _is_audio(now) else "text"] = heard
+        elif old is not None:  # a transcript that came before this copy of the item is kept
             for was, now in zip(old.get("content") or [], new.get("content") or [], strict=False):
                 for key in ("transcript", "text"):
                     if was.get(key) and not now.get(key) and was.get("type") == now.get("type"):
@@ -255,8 +271,8 @@ class ClientProtocol:
         """Add a reply's text as it arrives to the remembered item (a reply cut by a dropped
         connection is replayed with what was said)."""
         item = self._items.get(item_id)
-        if item is None or item.get("type") != "message":
-            return
+        if item is None or item.get("type") != "message" or item_id in self._cut:
+            return  # (a cut answer's late words were not heard)
         content = item.setdefault("content", [])
         if not content:
             content.append({"type": "output_text", "text": ""})
@@ -291,7 +307,8 @@ class ClientProtocol:
     def _on_item(self, data: dict[str, Any]) -> None:
         item = data["item"]
         if item.get("status") != "in_progress" or item.get("id") not in self._items:
-            self._remember(item)  # (an in-progress copy would lose the text said so far)
+            # (an in-progress copy would lose the text said so far)
+            self._remember(item, fetched=data["type"] == "conversation.item.retrieved")
         if item.get("type") != "message":
             return  # function calls come through output_item.done, outputs through send()
         history = item_to_history(item, data.get("previous_item_id"))
@@ -303,20 +320,21 @@ class ClientProtocol:
         self._emit.append(RealtimeModelItemDeletedEvent(item_id=data["item_id"]))
 
     def _on_item_truncated(self, data: dict[str, Any]) -> None:
-        # The server cut the transcript to what was heard (kaiwa) or removed it (OpenAI).
-        # What is remembered for a reconnection is cut here, by the share of the audio that
-        # was heard, so a replay never puts unheard words in the model's context; a
-        # transcript the server keeps replaces this estimate when the item is fetched.
-        item_id = data["item_id"]
-        share = self._heard_share.pop(item_id, None)
-        item = self._items.get(item_id)
-        index = data.get("content_index", 0)
-        content = (item or {}).get("content") or []
-        if share is not None and isinstance(index, int) and 0 <= index < len(content):
-            part = content[index]
-            if part.get("transcript"):
-                part["transcript"] = heard_part(part["transcript"], share)
-        self._queue({"type": "conversation.item.retrieve", "item_id": item_id})
+        # The server cut the transcript to what was heard (kaiwa) or removed it (OpenAI):
+        # fetch the item to update history (see `_remember` for what a replay keeps).
+        self._queue({"type": "conversation.item.retrieve", "item_id": data["item_id"]})
+
+    def _cut_to_heard(self, item_id: str, share: float) -> None:
+        """Cut the remembered answer ``item_id`` to the ``share`` of it that was heard (an
+        estimate: the text may run ahead of the audio, and speech is not evenly paced), so a
+        replay after a reconnection does not put the rest in the model's context."""
+        self._cut[item_id] = None
+        while len(self._cut) > MAX_REMEMBERED_ITEMS:
+            del self._cut[next(iter(self._cut))]
+        for part in (self._items.get(item_id) or {}).get("content") or []:
+            for key in ("transcript", "text"):
+                if isinstance(part.get(key), str) and part[key]:
+                    part[key] = heard_part(part[key], share)
 
     def _on_transcription(self, data: dict[str, Any]) -> None:
         item = self._items.get(data["item_id"])
@@ -442,6 +460,11 @@ class ClientProtocol:
         for event in held:
             if event["type"] == "conversation.item.create" and event["item"]["id"] in sent:
                 continue  # replayed already
+            if (
+                event["type"] in ("conversation.item.truncate", "conversation.item.retrieve")
+                and event["item_id"] in sent
+            ):
+                continue  # replayed as text, already cut to what was heard
             if event["type"] == "response.create":
                 asked = False
                 self.request_response(event.get("response"))
@@ -552,9 +575,7 @@ class ClientProtocol:
         if state["current_item_id"] != item_id or played is None:
             played = 0.0  # nothing of this item was reported played
         if played < received:
-            self._heard_share[item_id] = max(played, 0.0) / received
-            while len(self._heard_share) > _AUDIO_KEPT * 4:
-                del self._heard_share[next(iter(self._heard_share))]
+            self._cut_to_heard(item_id, max(played, 0.0) / received)
             self._queue(
                 {
                     "type": "conversation.item.truncate",
@@ -600,15 +621,22 @@ class ClientProtocol:
         self._out[:0] = events
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+
+
 def heard_part(transcript: str, share: float) -> str:
-    """The first ``share`` (0-1) of ``transcript``: by words, or by characters for text
-    written without spaces (Japanese). An estimate: speech is not spoken at an even pace."""
+    """The first ``share`` (0-1) of ``transcript``, whole words only (characters for
+    Japanese or Chinese, written without spaces). An estimate: speech is not evenly paced."""
     share = min(max(share, 0.0), 1.0)
+    if _CJK.search(transcript):
+        text = transcript.strip()
+        return text[: math.floor(len(text) * share)]
     words = transcript.split()
-    if len(words) > 1:
-        return " ".join(words[: round(len(words) * share)])
-    text = transcript.strip()
-    return text[: round(len(text) * share)]
+    return " ".join(words[: math.floor(len(words) * share)])
+
+
+def _is_audio(part: Mapping[str, Any]) -> bool:
+    return part.get("type") in ("output_audio", "audio", "input_audio")
 
 
 def replayable(item: Mapping[str, Any]) -> dict[str, Any] | None:
