@@ -32,6 +32,11 @@ SERVER_VAD: dict[str, Any] = {
     "type": "realtime",
     "audio": {"input": {"turn_detection": {"type": "server_vad"}}},
 }
+# What kaiwa's AudioIO sends: the server does not cancel an answer when speech starts.
+SERVER_VAD_NO_BARGE_IN: dict[str, Any] = {
+    "type": "realtime",
+    "audio": {"input": {"turn_detection": {"type": "server_vad", "interrupt_response": False}}},
+}
 
 
 def pcm(ms: int) -> str:
@@ -259,14 +264,7 @@ def test_a_detected_turn_is_answered_and_speech_interrupts_the_answer() -> None:
 
 
 def test_a_turn_that_ends_during_a_response_gets_the_next_one() -> None:
-    side = Driven(
-        {
-            "type": "realtime",
-            "audio": {
-                "input": {"turn_detection": {"type": "server_vad", "interrupt_response": False}}
-            },
-        }
-    )
+    side = Driven(SERVER_VAD_NO_BARGE_IN)
     vad_turn(side, "Tell me a story.")
     (first,) = side.taken(Reply)
     vad_turn(side, "And make it short.")
@@ -375,14 +373,7 @@ def test_deleting_the_turn_takes_back_its_answer() -> None:
 def test_a_turn_deleted_while_it_waits_for_the_answer_before_it_gets_none() -> None:
     # kaiwa's AudioIO deletes a backchannel said over a long answer; its automatic response,
     # which waits for that answer to end, must never start.
-    side = Driven(
-        {
-            "type": "realtime",
-            "audio": {
-                "input": {"turn_detection": {"type": "server_vad", "interrupt_response": False}}
-            },
-        }
-    )
+    side = Driven(SERVER_VAD_NO_BARGE_IN)
     vad_turn(side, "Tell me a long story.")
     (story,) = side.taken(Reply)
     vad_turn(side, "Okay.")

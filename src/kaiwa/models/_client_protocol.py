@@ -277,7 +277,7 @@ class ClientProtocol:
         if not content:
             content.append({"type": "output_text", "text": ""})
         part = content[-1]
-        key = "transcript" if part.get("type") in ("output_audio", "audio") else "text"
+        key = "transcript" if _is_audio(part) else "text"
         part[key] = (part.get(key) or "") + delta
 
     def _on_output_item(self, data: dict[str, Any]) -> None:
@@ -652,11 +652,7 @@ def replayable(item: Mapping[str, Any]) -> dict[str, Any] | None:
             if what == "input_image" and part.get("image_url"):
                 parts.append({k: part[k] for k in ("type", "image_url", "detail") if k in part})
                 continue
-            text = (
-                part.get("transcript")
-                if what in ("input_audio", "output_audio", "audio")
-                else part.get("text")
-            )
+            text = part.get("transcript") if _is_audio(part) else part.get("text")
             if text:
                 parts.append(
                     {"type": "output_text" if role == "assistant" else "input_text", "text": text}

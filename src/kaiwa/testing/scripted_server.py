@@ -47,7 +47,7 @@ class _Session:
 
     def __init__(self, ws: ServerConnection, connection: RealtimeConnection) -> None:
         self.ws, self.connection = ws, connection
-        self.output_format: object = None  # as the session last said (None: pcm16)
+        self.output_format: object = None  # the current response's (None: pcm16)
 
 
 class ScriptedRealtimeServer:
@@ -173,8 +173,8 @@ class ScriptedRealtimeServer:
                 parse_server_event(event)  # a failure ends the session with 1011
             self.sent.append(event)
             kind = event["type"]
-            if kind in ("session.created", "session.updated"):
-                output = ((event["session"].get("audio") or {}).get("output")) or {}
+            if kind == "response.created":  # its format: the session's, or its own override
+                output = (event["response"].get("audio") or {}).get("output") or {}
                 session.output_format = output.get("format")
             elif kind == "response.output_audio.delta":
                 data = base64.b64decode(event["delta"])
