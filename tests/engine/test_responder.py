@@ -111,6 +111,7 @@ class WorkerLLM:
         self.worker = ModelWorker("test-llm")
         self.made = 0
         self.stopped = threading.Event()
+        self.waited_out = False  # the long reply ran its 30 s instead of being stopped
 
     def _produce(self, stop: Any) -> Iterator[LlmDelta]:
         try:
@@ -119,7 +120,7 @@ class WorkerLLM:
                 yield LlmDelta(text=f"Sentence number {i} is here. ")
             stop_set = threading.Event()
             stop.on_set(stop_set.set)
-            stop_set.wait(30)  # a long reply, under way until it is stopped
+            self.waited_out = not stop_set.wait(30)  # a long reply, under way until stopped
         finally:
             self.stopped.set()
 
@@ -141,5 +142,9 @@ async def test_a_stage_with_astream_is_read_on_the_loop_and_stopped_when_left() 
     second = await anext(chunks)
     assert second.llm_first_token_at is None  # only the first chunk carries it
     await chunks.aclose()  # type: ignore[attr-defined]
-    assert llm.stopped.is_set() and llm.made == 3  # stopped at once, not after 30 s
+    # The work had stopped when aclose returned, by the cancel, not by its 30 s running out.
+    # Whether the third delta had been asked for by then depends on the machine's load (the
+    # responder reads ahead of its consumer): stopped before it, or in the long wait after.
+    assert llm.stopped.is_set() and not llm.waited_out
+    assert llm.made in (2, 3)
     llm.worker.close()
