@@ -11,11 +11,13 @@ from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.tool_calls import (
     GRAMMAR_MAX_STRING,
     MAX_CALLS,
+    as_identifiers,
     enough_calls,
     grammar_schema,
     made_up,
     names_no_tool,
     parse_calls,
+    spoken_identifier,
     tagged,
     written_calls,
 )
@@ -46,7 +48,7 @@ def made_up_call(
     [
         ("What's the weather in Paris?", {"city": "Paris"}),
         ("remind me to buy milk", {"text": "Buy milk."}),  # reworded, but shares words
-        ("Set a timer for ten minutes.", {"minutes": "10"}),  # numbers are not checked
+        ("Set a timer for ten minutes.", {"minutes": "10"}),  # a number said in words
         ("Wake me up at seven am.", {"time": "7am"}),  # ...nor words with digits
         ("Turn on the lights in the lounge.", {"room": ("enum", "living_room")}),
         ("Weather in Springfield?", {"city": "Springfield", "state": "IL"}),  # one is enough
@@ -78,8 +80,14 @@ def made_up_call(
         ("It's 66 03 91.", {"order": "660391"}),
         # Free text is the model's wording: a question, a reason, a long phrase.
         ("How many bags can I check?", {"question": "baggage allowance"}),
-        ("It arrived broken.", {"reason": "damaged item"}),
+        ("Order 40211. It arrived broken.", {"order": "40211", "reason": "damaged item"}),
         ("I'm six foot five, is there more room?", {"topic": "seats with extra legroom"}),
+        ("手荷物は何個まで？", {"question": "手荷物の個数制限"}),
+        # Numbers and times need a number said, in any form; a date may come from a day.
+        ("Turn it up two more degrees.", {"temperature": "22"}),
+        ("a table for the two of us at half past seven", {"party": "2", "time": "19:30"}),
+        ("六人でお願いします", {"party": "6"}),
+        ("Book it for tomorrow.", {"date": "2026-12-05"}),
     ],
 )
 def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, Any]) -> None:
@@ -103,6 +111,13 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
         ("パンを買いたい", {"city": "Paris"}),
         ("返金してほしいんですけど。", {"order": "1234567890"}),  # in Japanese too
         ("Bag's twenty-two by fourteen inches.", {"booking": "XK22"}),
+        # Numbers nobody gave, and free text about something nobody asked:
+        ("Set a timer.", {"minutes": "30"}),
+        ("タイマーかけて", {"minutes": "30"}),
+        ("I wanted to book something for Thursday evening.", {"party": "2", "time": "14:00"}),
+        ("予約したいんですけど。", {"time": "10:00 AM"}),
+        ("Thanks, that's really helpful!", {"question": "What is the baggage allowance?"}),
+        ("えっと、ちょっと聞きたいことがあるんですけど", {"question": "旅行者の手荷物の規則"}),
     ],
 )
 def test_values_nobody_said_are_made_up(said: str, arguments: dict[str, Any]) -> None:
@@ -246,3 +261,52 @@ def test_calls_cut_short_keep_each_distinct_call_once() -> None:
     calls = parse_calls(text, [WEATHER])
     assert calls is not None
     assert [json.loads(c.arguments)["city"] for c in calls] == ["Paris", "Rome"]
+
+
+@pytest.mark.parametrize(
+    ("spoken", "written"),
+    [
+        ("four seven one oh nine", "47109"),
+        ("four seven one o nine", "47109"),
+        ("b x nine two seven four", "BX9274"),
+        ("twenty seven d", "27D"),
+        ("d f g four four one", "DFG441"),
+        ("66 03 91", "660391"),
+        ("六二〇八一", "62081"),
+        ("エックスワイゼット456", "XYZ456"),
+    ],
+)
+def test_identifiers_spoken_one_by_one_are_written_as_one(spoken: str, written: str) -> None:
+    assert spoken_identifier(spoken) == written
+    tool = ToolSpec(
+        "get_order_status",
+        "Order status.",
+        {"type": "object", "properties": {"order_number": {"type": "string"}}},
+    )
+    call = as_identifiers(ToolCall("get_order_status", json.dumps({"order_number": spoken})), tool)
+    assert json.loads(call.arguments) == {"order_number": written}
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["seven thirty", "7 pm", "Paris", "New York", "one two", "40217", "17B", "東京", "二人"],
+)
+def test_values_that_are_not_spoken_identifiers_stay(value: str) -> None:
+    assert spoken_identifier(value) is None
+
+
+def test_free_text_and_constrained_values_are_not_rewritten() -> None:
+    tool = ToolSpec(
+        "note",
+        "A note.",
+        {
+            "type": "object",
+            "properties": {
+                "message": {"type": "string"},
+                "code": {"type": "string", "enum": ["a b one two three"]},
+            },
+        },
+    )
+    arguments = {"message": "a b one two three", "code": "a b one two three"}
+    call = ToolCall("note", json.dumps(arguments))
+    assert as_identifiers(call, tool) == call

@@ -16,6 +16,7 @@ everything but the newest turn: turn 20 costs what turn 1 costs.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -67,6 +68,50 @@ class _CallCutShort(EngineError):
 
 USER_TURN = b"<|im_end|>\n<|im_start|>user\n"  # what follows a reply in the chat template
 TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
+CALL_HINT = "(Call a tool if one fits.)"
+"""Added to every user turn when there are tools. Without it the 0.5B model answers most
+requests a tool should serve from its own ideas ("Will I need a heavy coat in Oslo?" -> "No");
+with it, it calls for more of them, and for some it should not: the policy's checks
+(`kaiwa.engine.tool_calls.made_up`) turn most of those back into words."""
+
+
+def _spoken_from_result(messages: Sequence[ChatMessage], i: int) -> bool:
+    """Whether ``messages[i]`` is the assistant's answer read from a tool's result, telling
+    nothing the result does not (it asks nothing).
+
+    Shown its own earlier answer ("It is sunny in Paris, 22 degrees."), the small model
+    answers a follow-up ("And in Rome?") in the same shape, making the weather up, instead of
+    calling the tool again: left out, the turn before reads as a call and its result, and the
+    model calls (dev half: follow-ups right 1 of 20 -> 12 of 20). An answer that asks
+    something ("Shall I book it?") is kept: the user's next words answer it.
+    """
+    m = messages[i]
+    return (
+        m.role == "assistant"
+        and not m.tool_calls
+        and i > 0
+        and messages[i - 1].role == "tool"
+        and not m.content.rstrip().endswith(("?", "\uff1f"))
+    )
+
+
+def _without_hint(call: ToolCall) -> ToolCall:
+    """``call`` without `CALL_HINT` in its arguments (the model copies the user's words,
+    hint and all, into a question to look up)."""
+    if CALL_HINT not in call.arguments:
+        return call
+    try:
+        arguments = json.loads(call.arguments)
+    except ValueError:
+        return call
+    if not isinstance(arguments, dict):
+        return call
+    for key, value in arguments.items():
+        if isinstance(value, str):
+            arguments[key] = value.replace(CALL_HINT, "").strip()
+    return dataclasses.replace(call, arguments=json.dumps(arguments, ensure_ascii=False))
+
+
 RESTORE_MIN_TOKENS = 48
 """A saved conversation state is restored only if it spares this many prompt tokens: measured
 here, a restore costs 25-80 ms (up to ~200 under load) and saving the state it replaces up to
@@ -213,10 +258,22 @@ class LocalLLM:
         self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec], *, hint: str = ""
     ) -> str:
         """The prompt for ``messages`` in the model's chat template, ready for the reply;
-        ``hint`` is added to the last message if it is the user's."""
+        ``hint`` is added to the last message if it is the user's.
+
+        What the small model sees differs from the conversation in two ways, each measured on
+        the dev half of ``bench/quality`` (README): with tools, every user turn ends with
+        `CALL_HINT`; and an answer spoken from a tool's result is left out once the user has
+        spoken again (`_spoken_from_result`).
+        """
         rendered = []
+        last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
         for i, m in enumerate(messages):
+            if i < last_user and _spoken_from_result(messages, i):
+                continue  # see `_spoken_from_result`
             item: dict[str, Any] = {"role": m.role, "content": m.content}
+            if m.role == "user" and tools and not (i == len(messages) - 1 and hint):
+                # The same on every user turn, so the cached prefix holds from turn to turn.
+                item["content"] = f"{m.content}\n{CALL_HINT}"
             if m.role == "tool" and i == len(messages) - 1:
                 # Small models tend to call the tool again; this line keeps them answering.
                 item["content"] = f"{m.content}\n{TOOL_RESULT_HINT}"
@@ -419,7 +476,7 @@ class LocalLLM:
         callable_tools = asked.callable
         if asked.mode == "required":
             for c in self._grammar_calls(prompt, callable_tools, cancel):
-                yield LlmDelta(tool_call=c)
+                yield LlmDelta(tool_call=_without_hint(c))
             return
         if asked.mode == "none" or not callable_tools:
             yield from self._text(prompt, max_tokens, cancel)
@@ -488,7 +545,7 @@ class LocalLLM:
                 if verdict.kind is VerdictKind.REWRITE:  # (the grammar makes this unreachable)
                     verdict = Verdict(VerdictKind.WORDS_TOLD)
         if verdict.kind is VerdictKind.CALL:
-            for c in verdict.calls:
+            for c in map(_without_hint, verdict.calls):
                 yield LlmDelta(tool_call=c)
         elif verdict.kind is VerdictKind.WORDS_TOLD:
             # Not a call to make: answer in words, told so (the prompt changes only at its

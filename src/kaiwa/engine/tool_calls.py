@@ -4,6 +4,7 @@ against the conversation (a small model calls tools it should not, with values o
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -16,12 +17,14 @@ from .text import is_japanese, romaji, short_vowels
 
 __all__ = [
     "answered",
+    "as_identifiers",
     "call_schema",
     "enough_calls",
     "grammar_schema",
     "made_up",
     "names_no_tool",
     "parse_calls",
+    "spoken_identifier",
     "tagged",
     "valid_arguments",
     "written_calls",
@@ -197,13 +200,20 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
       "エービーシー123", "六二〇八一"), not read in the instructions or a tool's result;
     - a name (a value of one to three words) must share a word with the conversation; a
       value the user gave, even reworded, does ("Weather in Zurich?" -> "Zürich"). One such
-      value grounds the call (the model may fill in others: a state for a city). Free text
-      (a question, a reason: a parameter named so, or four words or more) is the model's
-      paraphrase and is not checked ("How many bags can I check?" -> "baggage allowance").
+      value grounds the call (the model may fill in others: a state for a city);
+    - a number, or a value written with digits (a time), needs some number said by the user
+      or a tool, in any form: the value itself may be worked out ("two more degrees" -> 22),
+      but "Set a timer." -> ``minutes=30`` is made up (`_numbers_made_up`);
+    - free text (a question, a reason: a parameter named so, or four words or more) is the
+      model's paraphrase; alone in a call, it must share a word with the user's latest turn
+      ("How many bags can I check?" -> "baggage allowance", but not "Thanks, that's helpful!"
+      -> "What is the baggage allowance?"; `_shares_a_word`). A rewording with no word in
+      common is refused too ("Can I take my guitar?" -> "musical instruments"): the model
+      then answers in words, told to ask if something is missing.
 
-    Not checked: optional arguments, values the schema constrains (``enum``, ``const``,
-    ``format``) and numbers (computed: "two more degrees"). In Japanese, a name is compared by
-    its sound (東京 is "Tokyo"; `_said_in_japanese`).
+    Not checked: optional arguments and values the schema constrains (``enum``, ``const``,
+    ``format``). In Japanese, a name is compared by its sound (東京 is "Tokyo";
+    `_said_in_japanese`).
     """
     said_text = " ".join(m.content for m in messages)
     try:
@@ -224,6 +234,12 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
     said_code = _code(_spelled(" ".join(m.content for m in messages if m.role == "user")))
     if any(_is_code(v) and _code(v) not in said_code for _, v in values):
         return True  # a booking number or seat nobody said ("1234567890", "12A")
+    if _numbers_made_up(arguments, tool, messages):
+        return True
+    free = [v for key, v in values if not _is_code(v) and _free_text(key, v)]
+    latest = next((m.content for m in reversed(messages) if m.role == "user"), "")
+    if free and len(free) == len(values) and not any(_shares_a_word(v, latest) for v in free):
+        return True  # "Thanks, that's helpful!" -> question="What is the baggage allowance?"
     names = [v for key, v in values if not _is_code(v) and not _free_text(key, v)]
     if is_japanese(said_text):
         names = [v for v in names if v.strip()]
@@ -231,6 +247,94 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
     checkable = [words for words in map(_words, names) if words]
     said = _words(said_text)
     return bool(checkable) and not any(words & said for words in checkable)
+
+
+_SAYS_NUMBER = re.compile(
+    r"\d|[〇零一二三四五六七八九十百半]|\b(?:zero|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|dozen|couple|half|quarter|noon|midnight|pair|first|second|third|\w+th)\b",
+    re.I,
+)
+
+
+_COMMON = set(
+    "the and for are but not you your all can her was one our out has had his how its may "
+    "new now see who did get let say she too use any about what when where which would could "
+    "should there their them they this that with from have been will into than then some want "
+    "like just know need also please thanks thank okay yes question ask tell really much many "
+    "does doing done make made give".split()
+)
+_CONTENT_CHARS = re.compile("[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{2,}")
+
+
+def _shares_a_word(value: str, said: str) -> bool:
+    """Whether free text the model wrote (a question to look up) shares a content word with
+    what the user just said: a word's first three letters ("bags" and "baggage"), a word
+    inside another ("room", "legroom"), or two kanji or katakana in a row in Japanese. The
+    model rewords a request; it does not write one about something else ("Thanks!" -> "What
+    is the baggage allowance?")."""
+    if is_japanese(value) or is_japanese(said):
+        runs = _CONTENT_CHARS.findall(value)
+        if any(run[i : i + 2] in said for run in runs for i in range(len(run) - 1)):
+            return True
+        if is_japanese(value) and is_japanese(said):
+            return False
+    heard = [w for w in _words(said) if len(w) >= 3 and w not in _COMMON]
+    written = [w for w in _words(value) if len(w) >= 3 and w not in _COMMON]
+    return any(
+        a[:3] == b[:3] or (len(a) >= 4 and a in b) or (len(b) >= 4 and b in a)
+        for a in heard
+        for b in written
+    )
+
+
+_DATE = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\b|\d+月",
+    re.I,
+)
+_DAY_WORDS = {
+    "today", "tonight", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "weekend", "week", "month", "next",
+}  # fmt: skip
+_JA_DAY = re.compile(
+    "今日|明日|あした|あす|明後日|あさって|昨日|今夜|今晩|週末|来週|[月火水木金土日]曜"
+)
+
+
+def _numbers_made_up(
+    arguments: Mapping[str, Any], tool: ToolSpec, messages: Sequence[ChatMessage]
+) -> bool:
+    """Whether a required number, or a required value written with digits (a time: "14:00"),
+    was made up: nobody in the conversation said any number at all. A small model fills in a
+    number it was not given ("Set a timer." -> ``minutes=30``; "I'd like to book." ->
+    ``time="10:00 AM"``). A number worked out from what was said ("two more degrees" -> 22)
+    counts as said; so does one said in words or kanji ("just the two of us", "六人")."""
+    properties = tool.parameters.get("properties", {})
+    if not isinstance(properties, dict):
+        return False
+    numbers: list[Any] = []
+    for key in tool.parameters.get("required", ()):
+        schema = properties.get(key, {})
+        if not isinstance(schema, dict) or {"enum", "const"} & schema.keys():
+            continue
+        value = arguments.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            numbers.append(value)
+        elif isinstance(value, str) and any(c.isdigit() for c in value) and not _is_code(value):
+            numbers.append(value)
+    if not numbers:
+        return False
+    said = unicodedata.normalize(
+        "NFKC", " ".join(m.content for m in messages if m.role in ("user", "tool"))
+    )
+    if _SAYS_NUMBER.search(said):
+        return False
+    # A date may be worked out from a day's name ("tomorrow" -> "2026-12-05"); a time of day
+    # or a count may not.
+    return not all(isinstance(v, str) and _DATE.search(v) for v in numbers) or not (
+        _words(said) & _DAY_WORDS or _JA_DAY.search(said)
+    )
 
 
 def _said_in_japanese(value: str, said: str) -> bool:
@@ -364,6 +468,83 @@ def _code(text: str) -> str:
     """``text`` as an identifier is compared: letters and digits only, lower-case, the letter
     O as zero ("ABC 123", "abc-123" -> "abc123"; "O X 4" and "zero x four" alike)."""
     return re.sub(r"[^0-9a-z]", "", text.lower()).replace("o", "0")
+
+
+_DIGIT_WORDS = {w: d for w, d in _NUMBER_WORDS.items() if w.isascii() and w != "o"}
+_JA_SPELLED = re.compile(
+    "(?:"
+    + "|".join(sorted(_KANA_LETTERS, key=len, reverse=True))
+    + r"|[〇零一二三四五六七八九0-9A-Za-z])+"
+)
+
+
+def spoken_identifier(value: str) -> str | None:
+    """An identifier the recogniser wrote as it was spoken, written as one: "four seven one oh
+    nine" -> "47109", "b x nine two seven four" -> "BX9274", "twenty seven d" -> "27D",
+    "66 03 91" -> "660391", "六二〇八一" -> "62081", "エックスワイゼット456" -> "XYZ456";
+    None for anything else (a name, a time: "seven thirty" stays as it is)."""
+    plain = unicodedata.normalize("NFKC", value).strip()
+    if not plain:
+        return None
+    if is_japanese(plain):
+        if not _JA_SPELLED.fullmatch(plain) or plain.isascii():
+            return None
+        compact = _spelled(plain)
+        return compact.upper() if len(compact) >= 3 and compact.isascii() else None
+    tokens = [t for t in re.split(r"[\s,.\-]+", _numbers(plain.lower())) if t]
+    if len(tokens) < 2:
+        return None
+    out, letters, single_digits = [], 0, 0
+    for token in tokens:
+        if token in _DIGIT_WORDS:
+            out.append(_DIGIT_WORDS[token])
+            single_digits += 1
+        elif token.isdigit():
+            out.append(token)
+            single_digits += len(token) == 1
+        elif len(token) == 1 and token.isalpha():
+            out.append(token)
+            letters += 1
+        else:
+            return None
+    digits = sum(c.isdigit() for c in "".join(out))
+    written_in_digits = all(t.isdigit() for t in tokens) and plain.replace(" ", "").isdigit()
+    if digits == 0 or not (letters or single_digits >= 3 or written_in_digits):
+        return None
+    compact = "".join(out)
+    if "o" in out and all(t.isdigit() or t == "o" for t in out):
+        compact = compact.replace("o", "0")  # "four seven one o nine": a zero, said as a letter
+    return compact.upper()
+
+
+def as_identifiers(call: ToolCall, tool: ToolSpec) -> ToolCall:
+    """``call`` with every string argument that is a spoken identifier written as one (see
+    `spoken_identifier`): what a recogniser hears as "b x nine two seven four" is the order
+    number BX9274 to the tool. Free text and values the schema constrains stay as they are."""
+    try:
+        arguments = json.loads(call.arguments or "{}")
+    except ValueError:
+        return call
+    properties = tool.parameters.get("properties", {})
+    if not isinstance(arguments, dict) or not isinstance(properties, dict):
+        return call
+    changed = False
+    for key, value in arguments.items():
+        schema = properties.get(key)
+        if (
+            not isinstance(value, str)
+            or not isinstance(schema, dict)
+            or schema.get("type") != "string"
+            or {"enum", "const", "format", "pattern"} & schema.keys()
+            or _FREE_TEXT.search(key)
+        ):
+            continue
+        written = spoken_identifier(value)
+        if written is not None and written != value:
+            arguments[key], changed = written, True
+    if not changed:
+        return call
+    return dataclasses.replace(call, arguments=json.dumps(arguments, ensure_ascii=False))
 
 
 def answered(call: ToolCall, messages: Sequence[ChatMessage]) -> bool:

@@ -18,7 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
-from .tool_calls import answered, made_up, names_no_tool, parse_calls, valid_arguments
+from .tool_calls import (
+    answered,
+    as_identifiers,
+    made_up,
+    names_no_tool,
+    parse_calls,
+    valid_arguments,
+)
 
 __all__ = [
     "HANDOFF_PREFIX",
@@ -111,6 +118,7 @@ class ToolCallPolicy:
 
         - a function that is none of the tools: words, told so (it wanted to answer);
         - arguments that do not parse or fit the schema: write the call again;
+        - identifiers spoken letter by letter are written as one (`as_identifiers`);
         - with ``ground_calls``, a value nobody said: words, told so;
         - every call already answered in the conversation: words (a loop, not a request).
         """
@@ -121,6 +129,8 @@ class ToolCallPolicy:
             return Verdict(VerdictKind.WORDS_TOLD)
         if not all(valid_arguments(c, tools[c.name]) for c in calls):
             return Verdict(VerdictKind.REWRITE)
+        # "b x nine two seven four", as the recogniser wrote it, is the order number BX9274
+        calls = [as_identifiers(c, tools[c.name]) for c in calls]
         if asked.mode == "required":
             return Verdict(VerdictKind.CALL, tuple(calls))  # asked for: made as they are
         if self.ground_calls and any(made_up(c, tools[c.name], asked.messages) for c in calls):

@@ -1,0 +1,225 @@
+"""What the small model is shown, and what it then decides: pinned on cases from the dev half
+of ``bench/quality`` (never the test half), with the real model.
+
+The agents are written here as ``bench/quality/agents.py`` writes them (and as users do): the
+prompt is the same, so the model's greedy decision is too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from kaiwa import RealtimeAgent, function_tool
+from kaiwa.apps import airline
+from kaiwa.context import RunContextWrapper
+from kaiwa.core.conversation import tool_specs
+from kaiwa.engine.chat import ChatMessage, LlmDelta, ToolCall, ToolSpec
+from kaiwa.engine.llm import CALL_HINT
+from kaiwa.settings import _tools
+
+SPOKEN = " Answer in one or two short spoken sentences."
+
+
+@function_tool
+def get_weather(city: str) -> str:
+    """Get the current weather in a city.
+
+    Args:
+        city: the city's name.
+    """
+    return f"It is sunny in {city}, 22 degrees."
+
+
+@function_tool
+def get_order_status(order_number: str) -> str:
+    """Look up where an order is.
+
+    Args:
+        order_number: the order's number.
+    """
+    return f"Order {order_number} was shipped yesterday and arrives on Friday."
+
+
+@function_tool
+def request_refund(order_number: str, reason: str) -> str:
+    """Start a refund for an order.
+
+    Args:
+        order_number: the order's number.
+        reason: why the customer wants a refund.
+    """
+    return f"A refund for order {order_number} has been started."
+
+
+@function_tool
+def set_lights(room: str, on: bool) -> str:
+    """Switch the lights of a room on or off.
+
+    Args:
+        room: the room, such as kitchen or bedroom.
+        on: true to switch on, false to switch off.
+    """
+    return f"The {room} lights are {'on' if on else 'off'}."
+
+
+@function_tool
+def set_thermostat(temperature: float) -> str:
+    """Set the heating or air conditioning to a temperature.
+
+    Args:
+        temperature: the target temperature in degrees.
+    """
+    return f"The thermostat is set to {temperature} degrees."
+
+
+@function_tool
+def set_timer(minutes: float) -> str:
+    """Start a timer.
+
+    Args:
+        minutes: how long the timer runs, in minutes.
+    """
+    return f"Timer set for {minutes} minutes."
+
+
+AGENTS: dict[str, RealtimeAgent[Any]] = {
+    "weather": RealtimeAgent(
+        name="Weather Assistant",
+        instructions="You are a helpful voice assistant. Use get_weather to tell the weather."
+        + SPOKEN,
+        tools=[get_weather],
+    ),
+    "support": RealtimeAgent(
+        name="Support Agent",
+        instructions=(
+            "You are customer support for an online shop. Look orders up with "
+            "get_order_status and start refunds with request_refund. Ask for the order number "
+            "if you need it." + SPOKEN
+        ),
+        tools=[get_order_status, request_refund],
+    ),
+    "smart_home": RealtimeAgent(
+        name="Home Assistant",
+        instructions=(
+            "You control the user's smart home: lights, thermostat and timers. Use the tools "
+            "to do what the user asks." + SPOKEN
+        ),
+        tools=[set_lights, set_thermostat, set_timer],
+    ),
+    "airline_faq": airline.faq_agent,
+}
+
+
+def agent_prompt(name: str) -> tuple[str, list[ToolSpec]]:
+    agent = AGENTS[name]
+    ctx = RunContextWrapper(SimpleNamespace(language="en"))
+
+    async def read() -> tuple[str, list[Any], list[Any]]:
+        prompt = await agent.get_system_prompt(ctx) or ""
+        return prompt, await agent.get_all_tools(ctx), await agent.get_handoffs(ctx)
+
+    prompt, tools, handoffs = asyncio.run(read())
+    return prompt, tool_specs(_tools(tools, handoffs))
+
+
+def weather_turn(city: str, answer: str) -> list[ChatMessage]:
+    """An earlier turn: the weather asked, looked up, and told."""
+    call = ToolCall("get_weather", json.dumps({"city": city}), call_id="c1")
+    return [
+        ChatMessage("user", f"What's the weather in {city}?"),
+        ChatMessage("assistant", "", tool_calls=(call,)),
+        ChatMessage("tool", f"It is sunny in {city}, 22 degrees.", tool_call_id="c1"),
+        ChatMessage("assistant", answer),
+    ]
+
+
+def reply(llm: Any, agent: str, history: list[ChatMessage], said: str) -> list[LlmDelta]:
+    instructions, tools = agent_prompt(agent)
+    messages = [ChatMessage("system", instructions), *history, ChatMessage("user", said)]
+    return list(llm.stream(messages, tools, max_tokens=60))
+
+
+def calls(deltas: list[LlmDelta]) -> list[tuple[str, dict[str, Any]]]:
+    return [(d.tool_call.name, json.loads(d.tool_call.arguments)) for d in deltas if d.tool_call]
+
+
+# -- what the model is shown (no generation) -------------------------------------------------
+
+
+def test_every_user_turn_ends_with_the_call_hint_when_there_are_tools(llm: Any) -> None:
+    instructions, tools = agent_prompt("weather")
+    messages = [
+        ChatMessage("system", instructions),
+        ChatMessage("user", "Hi."),
+        ChatMessage("assistant", "Hello!"),
+        ChatMessage("user", "Weather in Oslo?"),
+    ]
+    assert llm.render(messages, tools).count(CALL_HINT) == 2
+    assert CALL_HINT not in llm.render(messages, [])
+    # Told to answer in words, the last turn gets that hint instead (the earlier keep theirs).
+    told = llm.render(messages, tools, hint="(In words.)")
+    assert told.count(CALL_HINT) == 1
+    assert told.index(CALL_HINT) < told.index("Weather in Oslo?") < told.index("(In words.)")
+
+
+def test_the_prompt_of_one_turn_is_the_prefix_of_the_next(llm: Any) -> None:
+    """The hint is on every user turn, so the cached prefix holds from turn to turn."""
+    instructions, tools = agent_prompt("weather")
+    first = [ChatMessage("system", instructions), ChatMessage("user", "Hi there.")]
+    prompt = llm.render(first, tools)
+    more = [ChatMessage("assistant", "Hello!"), ChatMessage("user", "How are you?")]
+    later = llm.render([*first, *more], tools)
+    assert later.startswith(prompt)
+
+
+def test_an_answer_read_from_a_result_is_left_out_once_the_user_speaks(llm: Any) -> None:
+    instructions, tools = agent_prompt("weather")
+    told = "It is sunny in Paris, twenty-two degrees."
+    history = [ChatMessage("system", instructions), *weather_turn("Paris", told)]
+    assert told in llm.render(history, tools)  # nothing said since: it is the latest reply
+    after = llm.render([*history, ChatMessage("user", "And in Rome?")], tools)
+    assert told not in after
+    assert "It is sunny in Paris, 22 degrees." in after  # the result itself stays
+    # An answer that asks something is kept: the user's next words answer it.
+    asked = "It is sunny in Paris. Shall I check Rome as well?"
+    history = [ChatMessage("system", instructions), *weather_turn("Paris", asked)]
+    assert asked in llm.render([*history, ChatMessage("user", "Yes please.")], tools)
+
+
+# -- what it decides: dev-half cases -----------------------------------------------------------
+
+
+def test_a_follow_up_calls_the_tool_again(llm: Any) -> None:  # en-weather-17
+    history = weather_turn("Paris", "It is sunny in Paris, 22 degrees.")
+    assert calls(reply(llm, "weather", history, "And in Rome?")) == [
+        ("get_weather", {"city": "Rome"})
+    ]
+
+
+def test_an_indirect_request_calls_the_tool(llm: Any) -> None:  # en-weather-09
+    assert calls(reply(llm, "weather", [], "Will I need a heavy coat in Oslo?")) == [
+        ("get_weather", {"city": "Oslo"})
+    ]
+
+
+def test_an_order_number_spelled_out_reaches_the_tool_in_digits(llm: Any) -> None:
+    deltas = reply(llm, "support", [], "check order b x nine two seven four")  # en-support-15
+    assert calls(deltas) == [("get_order_status", {"order_number": "BX9274"})]
+
+
+@pytest.mark.parametrize(
+    ("agent", "said"),
+    [
+        ("smart_home", "Set a timer."),  # en-smart_home-21: the model fills in 30 minutes
+        ("airline_faq", "Thanks, that's really helpful!"),  # en-airline_faq-25
+    ],
+)
+def test_no_call_for_what_was_not_asked(llm: Any, agent: str, said: str) -> None:
+    deltas = reply(llm, agent, [], said)
+    assert not calls(deltas), deltas
+    assert "".join(d.text for d in deltas).strip()
