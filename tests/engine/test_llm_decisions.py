@@ -18,8 +18,9 @@ from kaiwa import RealtimeAgent, function_tool
 from kaiwa.apps import airline
 from kaiwa.context import RunContextWrapper
 from kaiwa.core.conversation import tool_specs
-from kaiwa.engine.chat import ChatMessage, LlmDelta, ToolCall, ToolSpec
-from kaiwa.engine.llm import CALL_HINT
+from kaiwa.engine.chat import SILENT_TURN, ChatMessage, LlmDelta, ToolCall, ToolSpec
+from kaiwa.engine.llm import _HINT_IN_JSON, CALL_HINT, _without_hint
+from kaiwa.engine.tool_policy import ToolCallPolicy, VerdictKind
 from kaiwa.settings import _tools
 
 SPOKEN = " Answer in one or two short spoken sentences."
@@ -189,6 +190,31 @@ def test_an_answer_read_from_a_result_is_left_out_once_the_user_speaks(llm: Any)
     asked = "It is sunny in Paris. Shall I check Rome as well?"
     history = [ChatMessage("system", instructions), *weather_turn("Paris", asked)]
     assert asked in llm.render([*history, ChatMessage("user", "Yes please.")], tools)
+    asked = "Shall I check Rome as well? It is sunny in Paris."
+    history = [ChatMessage("system", instructions), *weather_turn("Paris", asked)]
+    assert asked in llm.render([*history, ChatMessage("user", "Yes please.")], tools)
+
+
+def test_a_silent_turn_gets_no_call_hint(llm: Any) -> None:
+    instructions, tools = agent_prompt("weather")
+    silent = [ChatMessage("system", instructions), ChatMessage("user", SILENT_TURN)]
+    assert CALL_HINT not in llm.render(silent, tools)
+
+
+def test_the_hint_the_model_copies_into_a_call_is_taken_out_before_it_is_judged() -> None:
+    _, tools = agent_prompt("support")
+    policy = ToolCallPolicy()
+    said = f"check order b x nine two seven four\n{CALL_HINT}"
+    asked = policy.ask([ChatMessage("user", said)], tools, "auto")
+    copied = f"b x nine two seven four\n{CALL_HINT}"  # the hint, copied with the number
+    written = json.dumps(
+        {"name": "get_order_status", "arguments": {"order_number": copied}}, ensure_ascii=False
+    )
+    verdict = policy.judge_written(_HINT_IN_JSON.sub("", written), asked)
+    assert verdict.kind is VerdictKind.CALL
+    assert json.loads(verdict.calls[0].arguments) == {"order_number": "BX9274"}
+    question = ToolCall("faq_lookup_tool", json.dumps({"question": f"Wifi?\n{CALL_HINT}"}))
+    assert json.loads(_without_hint(question).arguments) == {"question": "Wifi?"}
 
 
 # -- what it decides: dev-half cases -----------------------------------------------------------

@@ -117,6 +117,10 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
         ("I wanted to book something for Thursday evening.", {"party": "2", "time": "14:00"}),
         ("予約したいんですけど。", {"time": "10:00 AM"}),
         ("Thanks, that's really helpful!", {"question": "What is the baggage allowance?"}),
+        ("Set a timer with a beep, both of them, this month.", {"minutes": "30"}),
+        ("一緒にタイマーかけて", {"minutes": "30"}),
+        ("Book a table for tomorrow.", {"when": "2026-12-05 19:00"}),  # a time made up
+        ("It arrived broken.", {"reason": "The item was lost in the post."}),
         ("えっと、ちょっと聞きたいことがあるんですけど", {"question": "旅行者の手荷物の規則"}),
     ],
 )
@@ -135,6 +139,32 @@ def test_the_whole_conversation_counts() -> None:
     # ...the instructions too: they may name the user's home town.
     home = [ChatMessage("system", "The user lives in Lyon."), ChatMessage("user", "Weather?")]
     assert not made_up_call(home, city="Lyon")
+
+
+def test_a_number_counts_only_in_the_request_at_hand() -> None:
+    earlier = [
+        SYSTEM,
+        ChatMessage("user", "Set the heating to 21."),
+        ChatMessage("assistant", "", tool_calls=(ToolCall("set_thermostat", "{}", "c1"),)),
+        ChatMessage("tool", "The thermostat is set to 21 degrees.", tool_call_id="c1"),
+        ChatMessage("assistant", "Done."),
+    ]
+    assert made_up_call([*earlier, ChatMessage("user", "Now set a timer.")], minutes="30")
+    assert not made_up_call([*earlier, ChatMessage("user", "Two more degrees.")], temp="23")
+
+
+def test_free_text_may_answer_the_assistants_question() -> None:
+    offered = [
+        SYSTEM,
+        ChatMessage("user", "I'm flying tomorrow."),
+        ChatMessage("assistant", "Shall I look up the baggage allowance for you?"),
+        ChatMessage("user", "Yes please."),
+    ]
+    assert not made_up_call(offered, question="baggage allowance")
+    assert made_up_call(offered, question="wifi on board")
+    # Japanese: a kanji in common is enough; a translation is not compared.
+    assert not made_up_call("犬は乗れますか？", question="犬の同伴")
+    assert not made_up_call("手荷物は何個まで？", question="baggage allowance")
 
 
 def test_optional_arguments_are_the_models_to_choose() -> None:
@@ -289,7 +319,20 @@ def test_identifiers_spoken_one_by_one_are_written_as_one(spoken: str, written: 
 
 @pytest.mark.parametrize(
     "value",
-    ["seven thirty", "7 pm", "Paris", "New York", "one two", "40217", "17B", "東京", "二人"],
+    [
+        "seven thirty",
+        "7 pm",
+        "seven p m",
+        "ten fifteen a m",
+        "Paris",
+        "New York",
+        "one two",
+        "40217",
+        "17B",
+        "東京",
+        "二人",
+        "ディーブイディー",
+    ],
 )
 def test_values_that_are_not_spoken_identifiers_stay(value: str) -> None:
     assert spoken_identifier(value) is None
@@ -309,4 +352,11 @@ def test_free_text_and_constrained_values_are_not_rewritten() -> None:
     )
     arguments = {"message": "a b one two three", "code": "a b one two three"}
     call = ToolCall("note", json.dumps(arguments))
+    assert as_identifiers(call, tool) == call
+
+
+@pytest.mark.parametrize("key", ["time", "date", "phone_number", "delivery_address"])
+def test_times_dates_and_phone_numbers_are_not_identifiers(key: str) -> None:
+    tool = ToolSpec("t", "T.", {"type": "object", "properties": {key: {"type": "string"}}})
+    call = ToolCall("t", json.dumps({key: "six oh five"}))
     assert as_identifiers(call, tool) == call

@@ -15,13 +15,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.chat import ChatMessage, ToolCall, ToolSpec
+from ..engine.chat import SILENT_TURN, ChatMessage, ToolCall, ToolSpec
 from .config import ClientError
 
 __all__ = ["Conversation", "ItemError", "new_id", "to_messages", "tool_specs"]
 
-SILENT_TURN = "(The user says nothing.)"
-"""What the LLM reads for a user turn in which no words were heard."""
 MAX_ITEMS = 2_000
 """Items kept per conversation; the oldest go first, each with a `conversation.item.deleted`
 so the client knows (the LLM sees only the recent ones anyway)."""

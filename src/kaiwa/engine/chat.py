@@ -34,6 +34,10 @@ class ToolSpec:
     parameters: Mapping[str, Any]
 
 
+SILENT_TURN = "(The user says nothing.)"
+"""What the LLM reads for a user turn in which no words were heard."""
+
+
 @dataclass(frozen=True)
 class ToolCall:
     """A call the model made: its name and JSON arguments (valid for the tool's schema)."""

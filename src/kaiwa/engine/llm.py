@@ -32,6 +32,7 @@ from ..exceptions import EngineError
 from . import store
 from ._threads import Cancel
 from .chat import (
+    SILENT_TURN,
     ChatMessage,
     LlmDelta,
     LLMStage,
@@ -91,8 +92,12 @@ def _spoken_from_result(messages: Sequence[ChatMessage], i: int) -> bool:
         and not m.tool_calls
         and i > 0
         and messages[i - 1].role == "tool"
-        and not m.content.rstrip().endswith(("?", "\uff1f"))
+        and not ("?" in m.content or "\uff1f" in m.content)
     )
+
+
+_HINT_IN_JSON = re.compile(r"(?:\\n|\s)*" + re.escape(CALL_HINT))
+"""`CALL_HINT` as the model copies it into a call it writes (after an escaped line break)."""
 
 
 def _without_hint(call: ToolCall) -> ToolCall:
@@ -271,8 +276,13 @@ class LocalLLM:
             if i < last_user and _spoken_from_result(messages, i):
                 continue  # see `_spoken_from_result`
             item: dict[str, Any] = {"role": m.role, "content": m.content}
-            if m.role == "user" and tools and not (i == len(messages) - 1 and hint):
-                # The same on every user turn, so the cached prefix holds from turn to turn.
+            if (
+                m.role == "user"
+                and tools
+                and m.content != SILENT_TURN  # nothing asked: nothing to call for
+                and not (i == len(messages) - 1 and hint)
+            ):
+                # On every user turn, so that one turn's prompt is the start of the next's.
                 item["content"] = f"{m.content}\n{CALL_HINT}"
             if m.role == "tool" and i == len(messages) - 1:
                 # Small models tend to call the tool again; this line keeps them answering.
@@ -475,8 +485,10 @@ class LocalLLM:
         self._use_prefix(prompt)
         callable_tools = asked.callable
         if asked.mode == "required":
-            for c in self._grammar_calls(prompt, callable_tools, cancel):
-                yield LlmDelta(tool_call=_without_hint(c))
+            made = [_without_hint(c) for c in self._grammar_calls(prompt, callable_tools, cancel)]
+            verdict = self.policy.judge(made, asked)  # (asked for: made, spoken codes written)
+            for c in verdict.calls if verdict.kind is VerdictKind.CALL else made:
+                yield LlmDelta(tool_call=c)
             return
         if asked.mode == "none" or not callable_tools:
             yield from self._text(prompt, max_tokens, cancel)
@@ -531,7 +543,7 @@ class LocalLLM:
             if head and head.strip():
                 yield LlmDelta(text=head.strip())
             return
-        verdict = self.policy.judge_written(call, asked)
+        verdict = self.policy.judge_written(_HINT_IN_JSON.sub("", call), asked)
         if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar
             try:
                 calls = list(self._grammar_calls(prompt, callable_tools, cancel))
@@ -541,11 +553,11 @@ class LocalLLM:
             else:
                 if cancel.is_set:  # stopped while it wrote: nothing more
                     return
-                verdict = self.policy.judge(calls, asked)
+                verdict = self.policy.judge(list(map(_without_hint, calls)), asked)
                 if verdict.kind is VerdictKind.REWRITE:  # (the grammar makes this unreachable)
                     verdict = Verdict(VerdictKind.WORDS_TOLD)
         if verdict.kind is VerdictKind.CALL:
-            for c in map(_without_hint, verdict.calls):
+            for c in verdict.calls:
                 yield LlmDelta(tool_call=c)
         elif verdict.kind is VerdictKind.WORDS_TOLD:
             # Not a call to make: answer in words, told so (the prompt changes only at its

@@ -193,7 +193,7 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
 
     A small model offered a tool calls it for questions it does not fit, with a value of its
     own ("How are you today?" -> ``get_weather(city="London")``), or fills in what the user
-    has not said yet ("Where's my order?" -> ``order_number="12345"``). Two checks:
+    has not said yet ("Where's my order?" -> ``order_number="12345"``). The checks:
 
     - an identifier (capitals and digits: a booking number, a seat; or three digits or more)
       must itself have been said by the user, in any spelling ("A B C one two three",
@@ -202,10 +202,10 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
       value the user gave, even reworded, does ("Weather in Zurich?" -> "Zürich"). One such
       value grounds the call (the model may fill in others: a state for a city);
     - a number, or a value written with digits (a time), needs some number said by the user
-      or a tool, in any form: the value itself may be worked out ("two more degrees" -> 22),
-      but "Set a timer." -> ``minutes=30`` is made up (`_numbers_made_up`);
+      since the last tool result, in any form: the value itself may be worked out ("two more
+      degrees" -> 22), but "Set a timer." -> ``minutes=30`` is made up (`_numbers_made_up`);
     - free text (a question, a reason: a parameter named so, or four words or more) is the
-      model's paraphrase; alone in a call, it must share a word with the user's latest turn
+      model's paraphrase; alone in a call, it must share a word with the request at hand
       ("How many bags can I check?" -> "baggage allowance", but not "Thanks, that's helpful!"
       -> "What is the baggage allowance?"; `_shares_a_word`). A rewording with no word in
       common is refused too ("Can I take my guitar?" -> "musical instruments"): the model
@@ -237,8 +237,8 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
     if _numbers_made_up(arguments, tool, messages):
         return True
     free = [v for key, v in values if not _is_code(v) and _free_text(key, v)]
-    latest = next((m.content for m in reversed(messages) if m.role == "user"), "")
-    if free and len(free) == len(values) and not any(_shares_a_word(v, latest) for v in free):
+    asked = _asked(messages)
+    if free and len(free) == len(values) and not any(_shares_a_word(v, asked) for v in free):
         return True  # "Thanks, that's helpful!" -> question="What is the baggage allowance?"
     names = [v for key, v in values if not _is_code(v) and not _free_text(key, v)]
     if is_japanese(said_text):
@@ -250,13 +250,15 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
 
 
 _SAYS_NUMBER = re.compile(
-    r"\d|[〇零一二三四五六七八九十百半]|\b(?:zero|one|two|three|four|five|six|seven|eight|"
-    r"nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    r"hundred|dozen|couple|half|quarter|noon|midnight|pair|first|second|third|\w+th)\b",
+    r"\d|[〇零一二三四五六七八九十百千]+(?:[人名分時日個回度枚台本階番件歳円月年週杯]|半)|半|"
+    r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|dozen|couple|half|quarter|noon|midnight|pair|"
+    r"first|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\b",
     re.I,
 )
-
-
+"""Some number said, in digits, words or kanji (a kanji numeral with its counter: 六人, not
+the 一 of 一緒)."""
 _COMMON = set(
     "the and for are but not you your all can her was one our out has had his how its may "
     "new now see who did get let say she too use any about what when where which would could "
@@ -265,20 +267,36 @@ _COMMON = set(
     "does doing done make made give".split()
 )
 _CONTENT_CHARS = re.compile("[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{2,}")
+_KANJI = re.compile("[\u4e00-\u9fff]")
+
+
+def _asked(messages: Sequence[ChatMessage]) -> str:
+    """The request at hand: the user's turns since the last tool result, and the assistant's
+    words just before the latest ("Shall I look up the baggage allowance?" "Yes please.")."""
+    since = max((i for i, m in enumerate(messages) if m.role == "tool"), default=-1)
+    turns = [m for m in messages[since + 1 :] if m.role in ("user", "assistant")]
+    last_user = max((i for i, m in enumerate(turns) if m.role == "user"), default=-1)
+    kept = [
+        m.content
+        for i, m in enumerate(turns)
+        if m.role == "user" or (i == last_user - 1 and m.role == "assistant")
+    ]
+    return " ".join(kept)
 
 
 def _shares_a_word(value: str, said: str) -> bool:
     """Whether free text the model wrote (a question to look up) shares a content word with
-    what the user just said: a word's first three letters ("bags" and "baggage"), a word
-    inside another ("room", "legroom"), or two kanji or katakana in a row in Japanese. The
+    what the user asked (`_asked`): a word's first three letters ("bags" and "baggage"), a word
+    inside another ("room", "legroom"), or in Japanese a kanji or two katakana in a row. The
     model rewords a request; it does not write one about something else ("Thanks!" -> "What
     is the baggage allowance?")."""
-    if is_japanese(value) or is_japanese(said):
-        runs = _CONTENT_CHARS.findall(value)
-        if any(run[i : i + 2] in said for run in runs for i in range(len(run) - 1)):
+    if is_japanese(value) != is_japanese(said):
+        return True  # a translation: nothing to compare
+    if is_japanese(value):
+        if any(c in said for c in _KANJI.findall(value) if c not in "何私今方事"):
             return True
-        if is_japanese(value) and is_japanese(said):
-            return False
+        runs = _CONTENT_CHARS.findall(value)
+        return any(run[i : i + 2] in said for run in runs for i in range(len(run) - 1))
     heard = [w for w in _words(said) if len(w) >= 3 and w not in _COMMON]
     written = [w for w in _words(value) if len(w) >= 3 and w not in _COMMON]
     return any(
@@ -289,10 +307,14 @@ def _shares_a_word(value: str, said: str) -> bool:
 
 
 _DATE = re.compile(
-    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"[a-z]*\b|\d+月",
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:\d{1,2}月)?\d{1,2}日|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?"
+    r"(?:,? \d{4})?|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+    r"nov|dec)[a-z]*(?:,? \d{4})?",
     re.I,
 )
+"""A date and nothing else ("2026-12-05", "December 5", "12月5日"): one may be worked out
+from a day's name; a time may not."""
 _DAY_WORDS = {
     "today", "tonight", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday",
     "friday", "saturday", "sunday", "weekend", "week", "month", "next",
@@ -306,17 +328,18 @@ def _numbers_made_up(
     arguments: Mapping[str, Any], tool: ToolSpec, messages: Sequence[ChatMessage]
 ) -> bool:
     """Whether a required number, or a required value written with digits (a time: "14:00"),
-    was made up: nobody in the conversation said any number at all. A small model fills in a
-    number it was not given ("Set a timer." -> ``minutes=30``; "I'd like to book." ->
-    ``time="10:00 AM"``). A number worked out from what was said ("two more degrees" -> 22)
-    counts as said; so does one said in words or kanji ("just the two of us", "六人")."""
+    was made up: the user said no number at all since the last tool result (the request at
+    hand). A small model fills in a number it was not given ("Set a timer." -> ``minutes=30``;
+    "I'd like to book." -> ``time="10:00 AM"``). A number worked out from what was said ("two
+    more degrees" -> 22) counts as said; so does one said in words or kanji ("just the two of
+    us", "六人"). A date alone may come from a day's name ("tomorrow" -> "2026-12-05")."""
     properties = tool.parameters.get("properties", {})
     if not isinstance(properties, dict):
         return False
     numbers: list[Any] = []
     for key in tool.parameters.get("required", ()):
         schema = properties.get(key, {})
-        if not isinstance(schema, dict) or {"enum", "const"} & schema.keys():
+        if not isinstance(schema, dict) or {"enum", "const", "format"} & schema.keys():
             continue
         value = arguments.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -325,16 +348,14 @@ def _numbers_made_up(
             numbers.append(value)
     if not numbers:
         return False
+    since = max((i for i, m in enumerate(messages) if m.role == "tool"), default=-1)
     said = unicodedata.normalize(
-        "NFKC", " ".join(m.content for m in messages if m.role in ("user", "tool"))
+        "NFKC", " ".join(m.content for m in messages[since + 1 :] if m.role == "user")
     )
     if _SAYS_NUMBER.search(said):
         return False
-    # A date may be worked out from a day's name ("tomorrow" -> "2026-12-05"); a time of day
-    # or a count may not.
-    return not all(isinstance(v, str) and _DATE.search(v) for v in numbers) or not (
-        _words(said) & _DAY_WORDS or _JA_DAY.search(said)
-    )
+    dates_only = all(isinstance(v, str) and _DATE.fullmatch(v.strip()) for v in numbers)
+    return not (dates_only and (_words(said) & _DAY_WORDS or _JA_DAY.search(said)))
 
 
 def _said_in_japanese(value: str, said: str) -> bool:
@@ -490,10 +511,13 @@ def spoken_identifier(value: str) -> str | None:
         if not _JA_SPELLED.fullmatch(plain) or plain.isascii():
             return None
         compact = _spelled(plain)
-        return compact.upper() if len(compact) >= 3 and compact.isascii() else None
+        digits = sum(c.isdigit() for c in compact)
+        if not compact.isascii() or not digits or (digits < 3 and compact.isdigit()):
+            return None  # not a code: ディーブイディー, 二
+        return compact.upper()
     tokens = [t for t in re.split(r"[\s,.\-]+", _numbers(plain.lower())) if t]
-    if len(tokens) < 2:
-        return None
+    if len(tokens) < 2 or tokens[-2:] in (["a", "m"], ["p", "m"]):
+        return None  # a time: "seven p m"
     out, letters, single_digits = [], 0, 0
     for token in tokens:
         if token in _DIGIT_WORDS:
@@ -517,10 +541,17 @@ def spoken_identifier(value: str) -> str | None:
     return compact.upper()
 
 
+_NOT_AN_IDENTIFIER = re.compile(
+    r"time|date|day|hour|when|phone|tel|address|street|zip|postal|amount|price|count|size", re.I
+)
+"""Parameters whose values are said in numbers but are not identifiers ("twelve thirty")."""
+
+
 def as_identifiers(call: ToolCall, tool: ToolSpec) -> ToolCall:
     """``call`` with every string argument that is a spoken identifier written as one (see
     `spoken_identifier`): what a recogniser hears as "b x nine two seven four" is the order
-    number BX9274 to the tool. Free text and values the schema constrains stay as they are."""
+    number BX9274 to the tool. Free text, times, dates, phone numbers, addresses and values
+    the schema constrains stay as they are."""
     try:
         arguments = json.loads(call.arguments or "{}")
     except ValueError:
@@ -537,6 +568,7 @@ def as_identifiers(call: ToolCall, tool: ToolSpec) -> ToolCall:
             or schema.get("type") != "string"
             or {"enum", "const", "format", "pattern"} & schema.keys()
             or _FREE_TEXT.search(key)
+            or _NOT_AN_IDENTIFIER.search(key)
         ):
             continue
         written = spoken_identifier(value)
