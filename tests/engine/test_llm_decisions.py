@@ -186,13 +186,27 @@ def test_an_answer_read_from_a_result_is_left_out_once_the_user_speaks(llm: Any)
     after = llm.render([*history, ChatMessage("user", "And in Rome?")], tools)
     assert told not in after
     assert "It is sunny in Paris, 22 degrees." in after  # the result itself stays
-    # An answer that asks something is kept: the user's next words answer it.
-    asked = "It is sunny in Paris. Shall I check Rome as well?"
-    history = [ChatMessage("system", instructions), *weather_turn("Paris", asked)]
-    assert asked in llm.render([*history, ChatMessage("user", "Yes please.")], tools)
-    asked = "Shall I check Rome as well? It is sunny in Paris."
-    history = [ChatMessage("system", instructions), *weather_turn("Paris", asked)]
-    assert asked in llm.render([*history, ChatMessage("user", "Yes please.")], tools)
+
+
+def test_a_question_is_left_out_once_answered_and_other_words_stay(llm: Any) -> None:
+    instructions, tools = agent_prompt("support")
+    asked = "Sure, what's your order number?"
+    chat = "Hello! Lovely day for shopping."
+    messages = [
+        ChatMessage("system", instructions),
+        ChatMessage("user", "Hi!"),
+        ChatMessage("assistant", chat),
+        ChatMessage("user", "I want to check on my order."),
+        ChatMessage("assistant", asked),
+    ]
+    assert asked in llm.render(messages, tools)
+    after = llm.render([*messages, ChatMessage("user", "It's 66 03 91.")], tools)
+    assert asked not in after
+    assert chat in after
+    # The rule reads each message alone: one turn's prompt is the start of the next one's.
+    more = [ChatMessage("assistant", "It ships Friday."), ChatMessage("user", "Thanks.")]
+    later = llm.render([*messages, ChatMessage("user", "It's 66 03 91."), *more], tools)
+    assert later.startswith(after)
 
 
 def test_a_silent_turn_gets_no_call_hint(llm: Any) -> None:
@@ -224,6 +238,16 @@ def test_a_follow_up_calls_the_tool_again(llm: Any) -> None:  # en-weather-17
     history = weather_turn("Paris", "It is sunny in Paris, 22 degrees.")
     assert calls(reply(llm, "weather", history, "And in Rome?")) == [
         ("get_weather", {"city": "Rome"})
+    ]
+
+
+def test_the_value_asked_for_is_used_in_a_call(llm: Any) -> None:  # en-support-17
+    history = [
+        ChatMessage("user", "Hi, I want to check on my order."),
+        ChatMessage("assistant", "Sure, what's your order number?"),
+    ]
+    assert calls(reply(llm, "support", history, "It's 66 03 91.")) == [
+        ("get_order_status", {"order_number": "660391"})
     ]
 
 

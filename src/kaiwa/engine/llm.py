@@ -76,24 +76,24 @@ with it, it calls for more of them, and for some it should not: the policy's che
 (`kaiwa.engine.tool_calls.made_up`) turn most of those back into words."""
 
 
-def _spoken_from_result(messages: Sequence[ChatMessage], i: int) -> bool:
-    """Whether ``messages[i]`` is the assistant's answer read from a tool's result, telling
-    nothing the result does not (it asks nothing).
+def _left_out(messages: Sequence[ChatMessage], i: int) -> bool:
+    """Whether the small model is not shown ``messages[i]``, words of the assistant's that the
+    user has answered since (the caller checks that): an answer read from a tool's result
+    (the result stays), or a question.
 
-    Shown its own earlier answer ("It is sunny in Paris, 22 degrees."), the small model
-    answers a follow-up ("And in Rome?") in the same shape, making the weather up, instead of
-    calling the tool again: left out, the turn before reads as a call and its result, and the
-    model calls (dev half: follow-ups right 1 of 20 -> 12 of 20). An answer that asks
-    something ("Shall I book it?") is kept: the user's next words answer it.
+    Shown its own words, the 0.5B model says the same kind of thing again instead of calling:
+    after "It is sunny in Paris, 22 degrees." it answers "And in Rome?" with "It is sunny in
+    Rome, 23 degrees.", the weather made up; after "What's your order number?" it answers
+    "It's 66 03 91." with another question. Left out, the turn before reads as a request, a
+    call and its result, and the model calls. Dev half of ``bench/quality``: follow-ups right
+    1 of 20 -> 12 (answers from results) -> 17 (questions too). Its other words (chit-chat, an
+    answer of its own) stay, and so does every item of the conversation: this is the prompt
+    only. The rule depends on the message alone, so one turn's prompt still starts the next's.
     """
     m = messages[i]
-    return (
-        m.role == "assistant"
-        and not m.tool_calls
-        and i > 0
-        and messages[i - 1].role == "tool"
-        and not ("?" in m.content or "\uff1f" in m.content)
-    )
+    if m.role != "assistant" or m.tool_calls:
+        return False
+    return (i > 0 and messages[i - 1].role == "tool") or "?" in m.content or "\uff1f" in m.content
 
 
 _HINT_IN_JSON = re.compile(r"(?:\\n|\s)*" + re.escape(CALL_HINT))
@@ -267,14 +267,14 @@ class LocalLLM:
 
         What the small model sees differs from the conversation in two ways, each measured on
         the dev half of ``bench/quality`` (README): with tools, every user turn ends with
-        `CALL_HINT`; and an answer spoken from a tool's result is left out once the user has
-        spoken again (`_spoken_from_result`).
+        `CALL_HINT`; and the assistant's answers read from a tool's result, and its questions,
+        are left out once the user has spoken again (`_left_out`).
         """
         rendered = []
         last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
         for i, m in enumerate(messages):
-            if i < last_user and _spoken_from_result(messages, i):
-                continue  # see `_spoken_from_result`
+            if i < last_user and _left_out(messages, i):
+                continue  # see `_left_out`
             item: dict[str, Any] = {"role": m.role, "content": m.content}
             if (
                 m.role == "user"
