@@ -19,8 +19,8 @@ from kaiwa.apps import airline
 from kaiwa.context import RunContextWrapper
 from kaiwa.core.conversation import tool_specs
 from kaiwa.engine.chat import SILENT_TURN, ChatMessage, LlmDelta, ToolCall, ToolSpec
-from kaiwa.engine.llm import _HINT_IN_JSON, CALL_HINT, _without_hint
-from kaiwa.engine.tool_policy import ToolCallPolicy, VerdictKind
+from kaiwa.engine.llm import CALL_HINT, _without_hint
+from kaiwa.engine.tool_policy import VerdictKind
 from kaiwa.settings import _tools
 
 SPOKEN = " Answer in one or two short spoken sentences."
@@ -190,23 +190,46 @@ def test_an_answer_read_from_a_result_is_left_out_once_the_user_speaks(llm: Any)
 
 def test_a_question_is_left_out_once_answered_and_other_words_stay(llm: Any) -> None:
     instructions, tools = agent_prompt("support")
-    asked = "Sure, what's your order number?"
     chat = "Hello! Lovely day for shopping."
-    messages = [
+    before = [
         ChatMessage("system", instructions),
         ChatMessage("user", "Hi!"),
         ChatMessage("assistant", chat),
         ChatMessage("user", "I want to check on my order."),
-        ChatMessage("assistant", asked),
     ]
-    assert asked in llm.render(messages, tools)
-    after = llm.render([*messages, ChatMessage("user", "It's 66 03 91.")], tools)
-    assert asked not in after
-    assert chat in after
-    # The rule reads each message alone: one turn's prompt is the start of the next one's.
-    more = [ChatMessage("assistant", "It ships Friday."), ChatMessage("user", "Thanks.")]
-    later = llm.render([*messages, ChatMessage("user", "It's 66 03 91."), *more], tools)
-    assert later.startswith(after)
+    asked = ChatMessage("assistant", "Sure, what's your order number?")
+    prompt = llm.render(before, tools)  # the prompt the question was written from
+    after = llm.render([*before, asked, ChatMessage("user", "It's 66 03 91.")], tools)
+    assert asked.content not in after
+    assert chat in after  # its other words stay
+    # The question's prompt is the start of the next one, but for the assistant's opening
+    # (the next one goes on with a user turn there): the cached prefix holds.
+    opening = "<|im_start|>assistant\n"
+    assert prompt.endswith(opening) and after.startswith(prompt.removesuffix(opening))
+    # Said nothing, the user has not answered; a bare yes keeps what it says yes to.
+    silent = llm.render([*before, asked, ChatMessage("user", SILENT_TURN)], tools)
+    assert asked.content in silent
+    offer = ChatMessage("assistant", "Order 4411 shipped. Shall I track order 4412 too?")
+    yes = llm.render([*before, offer, ChatMessage("user", "Yes please.")], tools)
+    assert offer.content in yes
+
+
+def test_a_conversations_own_reply_left_out_is_not_saved_as_another_state(
+    llm: Any,
+) -> None:
+    instructions, tools = agent_prompt("support")
+    messages = [ChatMessage("system", instructions), ChatMessage("user", "I have an order.")]
+    question = "".join(d.text for d in llm.stream(messages, tools, max_tokens=60))
+    llm._saved.cache_state.clear()
+    long_question = ChatMessage("assistant", question + " Which one? " * 20)  # 60+ tokens
+    # As if the model had just written it: the reply's tokens are in the current state.
+    llm._worker.call(lambda: llm._use_prefix(llm.render(messages, tools)))
+    llm._worker.call(
+        lambda: llm._llm.eval(llm._llm.tokenize(long_question.content.encode(), add_bos=False))
+    )
+    later = [*messages, long_question, ChatMessage("user", "It's 4411.")]
+    llm._worker.call(lambda: llm._use_prefix(llm.render(later, tools)))
+    assert len(llm._saved.cache_state) == 0
 
 
 def test_a_silent_turn_gets_no_call_hint(llm: Any) -> None:
@@ -215,16 +238,18 @@ def test_a_silent_turn_gets_no_call_hint(llm: Any) -> None:
     assert CALL_HINT not in llm.render(silent, tools)
 
 
-def test_the_hint_the_model_copies_into_a_call_is_taken_out_before_it_is_judged() -> None:
+def test_the_hint_the_model_copies_into_a_call_is_taken_out_before_it_is_judged(
+    llm: Any,
+) -> None:
     _, tools = agent_prompt("support")
-    policy = ToolCallPolicy()
-    said = f"check order b x nine two seven four\n{CALL_HINT}"
-    asked = policy.ask([ChatMessage("user", said)], tools, "auto")
+    asked = llm.policy.ask(
+        [ChatMessage("user", "check order b x nine two seven four")], tools, "auto"
+    )
     copied = f"b x nine two seven four\n{CALL_HINT}"  # the hint, copied with the number
     written = json.dumps(
         {"name": "get_order_status", "arguments": {"order_number": copied}}, ensure_ascii=False
     )
-    verdict = policy.judge_written(_HINT_IN_JSON.sub("", written), asked)
+    verdict = llm._judge_written(f"<tool_call>\n{written}\n</tool_call>", asked)
     assert verdict.kind is VerdictKind.CALL
     assert json.loads(verdict.calls[0].arguments) == {"order_number": "BX9274"}
     question = ToolCall("faq_lookup_tool", json.dumps({"question": f"Wifi?\n{CALL_HINT}"}))

@@ -41,7 +41,7 @@ from .chat import (
     ToolSpec,
     choose_tools,
 )
-from .tool_calls import enough_calls, grammar_schema, tagged
+from .tool_calls import asks, enough_calls, grammar_schema, tagged
 from .tool_policy import NO_TOOL_HINT, Asked, ToolCallPolicy, Verdict, VerdictKind
 from .worker import ModelWorker, StepAside
 
@@ -76,24 +76,40 @@ with it, it calls for more of them, and for some it should not: the policy's che
 (`kaiwa.engine.tool_calls.made_up`) turn most of those back into words."""
 
 
-def _left_out(messages: Sequence[ChatMessage], i: int) -> bool:
-    """Whether the small model is not shown ``messages[i]``, words of the assistant's that the
-    user has answered since (the caller checks that): an answer read from a tool's result
-    (the result stays), or a question.
+def _shown(messages: Sequence[ChatMessage], i: int) -> str | None:
+    """What the small model is shown of the assistant's words ``messages[i]``, which the user
+    has answered since (the caller checks that); None: nothing.
+
+    An answer read from a tool's result is left out (the result stays), and so is a reply that
+    asks something, unless the user's answer is a bare yes or no ("Shall I check Rome as
+    well?" "Yes please."); its other words stay.
 
     Shown its own words, the 0.5B model says the same kind of thing again instead of calling:
     after "It is sunny in Paris, 22 degrees." it answers "And in Rome?" with "It is sunny in
     Rome, 23 degrees.", the weather made up; after "What's your order number?" it answers
     "It's 66 03 91." with another question. Left out, the turn before reads as a request, a
     call and its result, and the model calls. Dev half of ``bench/quality``: follow-ups right
-    1 of 20 -> 12 (answers from results) -> 17 (questions too). Its other words (chit-chat, an
-    answer of its own) stay, and so does every item of the conversation: this is the prompt
-    only. The rule depends on the message alone, so one turn's prompt still starts the next's.
+    1 of 20 -> 12 (answers from results) -> 17 (questions too). A reply that asks is left out
+    whole: shown its statements alone ("Sure." of "Sure. What's your confirmation number?"),
+    the model answered with them and stopped (follow-ups 17 -> 11). Every item of the
+    conversation stays as it was: this is the prompt only.
     """
     m = messages[i]
     if m.role != "assistant" or m.tool_calls:
-        return False
-    return (i > 0 and messages[i - 1].role == "tool") or "?" in m.content or "\uff1f" in m.content
+        return m.content
+    answer = next((n.content for n in messages[i + 1 :] if n.role == "user"), "")
+    if _BARE_REPLY.fullmatch(answer.strip()):
+        return m.content  # "Yes please.": the question is what it says yes to
+    if i > 0 and messages[i - 1].role == "tool":
+        return None
+    return None if asks(m.content) else m.content
+
+
+_BARE_REPLY = re.compile(
+    r"(?i)(?:(?:yes|yeah|yep|sure|ok|okay|please|no|nope|go ahead|do it|thanks|thank you|"
+    r"sounds good|that's right|right|correct)[\s,.!]*)+|"
+    r"(?:はい|ええ|うん|お願いします|お願い|いいえ|いや|そうです|大丈夫です|結構です)[\s、。！]*"
+)
 
 
 _HINT_IN_JSON = re.compile(r"(?:\\n|\s)*" + re.escape(CALL_HINT))
@@ -121,6 +137,12 @@ RESTORE_MIN_TOKENS = 48
 """A saved conversation state is restored only if it spares this many prompt tokens: measured
 here, a restore costs 25-80 ms (up to ~200 under load) and saving the state it replaces up to
 ~55 ms, while a prompt token costs ~4.5 ms to evaluate."""
+
+
+OWN_REPLY_TOKENS = 24
+"""When the new prompt keeps all but this many tokens of the last one, what it drops is that
+conversation's own last reply (the small model is not shown all of it: see `_shown`), and
+maybe the end of the last prompt (a hint): not another conversation's state worth saving."""
 
 
 SLICE_TOKENS = 16
@@ -242,7 +264,8 @@ class LocalLLM:
         same = _common_prefix(tokens, current)
         saved = self._saved
         if saved is not None:
-            if len(current) - same >= RESTORE_MIN_TOKENS:
+            own_reply = same >= self.last_prompt_tokens - OWN_REPLY_TOKENS
+            if len(current) - same >= RESTORE_MIN_TOKENS and not own_reply:
                 state = llm.save_state()
                 # The state carries a copy of the logits of the last batch (n_batch x 151,936
                 # floats: 155 MB), which sampling does not read (the context keeps its own);
@@ -268,14 +291,18 @@ class LocalLLM:
         What the small model sees differs from the conversation in two ways, each measured on
         the dev half of ``bench/quality`` (README): with tools, every user turn ends with
         `CALL_HINT`; and the assistant's answers read from a tool's result, and its questions,
-        are left out once the user has spoken again (`_left_out`).
+        are left out once the user has answered them (`_shown`).
         """
         rendered = []
-        last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+        last_user = max(
+            (i for i, m in enumerate(messages) if m.role == "user" and m.content != SILENT_TURN),
+            default=-1,
+        )
         for i, m in enumerate(messages):
-            if i < last_user and _left_out(messages, i):
-                continue  # see `_left_out`
-            item: dict[str, Any] = {"role": m.role, "content": m.content}
+            content = _shown(messages, i) if i < last_user else m.content
+            if content is None:
+                continue  # see `_shown`
+            item: dict[str, Any] = {"role": m.role, "content": content}
             if (
                 m.role == "user"
                 and tools
@@ -543,7 +570,7 @@ class LocalLLM:
             if head and head.strip():
                 yield LlmDelta(text=head.strip())
             return
-        verdict = self.policy.judge_written(_HINT_IN_JSON.sub("", call), asked)
+        verdict = self._judge_written(call, asked)
         if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar
             try:
                 calls = list(self._grammar_calls(prompt, callable_tools, cancel))
@@ -565,6 +592,11 @@ class LocalLLM:
             yield from self._text(in_words(), max_tokens, cancel)
         else:
             yield from self._text(prompt, max_tokens, cancel)
+
+    def _judge_written(self, text: str, asked: Asked) -> Verdict:
+        """The policy's verdict on calls the model wrote, without the `CALL_HINT` it copied
+        into them (the checks must see the value the user gave)."""
+        return self.policy.judge_written(_HINT_IN_JSON.sub("", text), asked)
 
     def _text(self, prompt: str, max_tokens: int, cancel: Cancel | None) -> Iterator[LlmDelta]:
         """A reply that cannot be a tool call: tokens that would open one are banned."""

@@ -18,6 +18,7 @@ from .text import is_japanese, romaji, short_vowels
 __all__ = [
     "answered",
     "as_identifiers",
+    "asks",
     "call_schema",
     "enough_calls",
     "grammar_schema",
@@ -202,7 +203,7 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
       value the user gave, even reworded, does ("Weather in Zurich?" -> "Zürich"). One such
       value grounds the call (the model may fill in others: a state for a city);
     - a number, or a value written with digits (a time), needs some number said by the user
-      since the last tool result, in any form: the value itself may be worked out ("two more
+      in the request at hand (`_asked`), in any form: the value itself may be worked out ("two more
       degrees" -> 22), but "Set a timer." -> ``minutes=30`` is made up (`_numbers_made_up`);
     - free text (a question, a reason: a parameter named so, or four words or more) is the
       model's paraphrase; alone in a call, it must share a word with the request at hand
@@ -271,17 +272,27 @@ _KANJI = re.compile("[\u4e00-\u9fff]")
 
 
 def _asked(messages: Sequence[ChatMessage]) -> str:
-    """The request at hand: the user's turns since the last tool result, and the assistant's
-    words just before the latest ("Shall I look up the baggage allowance?" "Yes please.")."""
-    since = max((i for i, m in enumerate(messages) if m.role == "tool"), default=-1)
-    turns = [m for m in messages[since + 1 :] if m.role in ("user", "assistant")]
-    last_user = max((i for i, m in enumerate(turns) if m.role == "user"), default=-1)
-    kept = [
-        m.content
-        for i, m in enumerate(turns)
-        if m.role == "user" or (i == last_user - 1 and m.role == "assistant")
-    ]
+    """The request at hand: what the user said since the assistant last spoke (tool calls and
+    results in between do not end it: "Turn on the lights and set a timer for 10 minutes."
+    may take two calls), and that last reply if it asked something ("Shall I book it for
+    four?" "Yes please.")."""
+    last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+    spoke = max(
+        (i for i, m in enumerate(messages[:last_user]) if m.role == "assistant" and m.content),
+        default=-1,
+    )
+    kept = [m.content for m in messages[spoke + 1 :] if m.role == "user"]
+    if spoke >= 0 and asks(messages[spoke].content):
+        kept.insert(0, messages[spoke].content)
     return " ".join(kept)
+
+
+_QUESTION = re.compile(r"[^.!?。！？]*[?？]")
+
+
+def asks(text: str) -> bool:
+    """Whether ``text`` asks something: a sentence ending in a question mark."""
+    return bool(_QUESTION.search(text))
 
 
 def _shares_a_word(value: str, said: str) -> bool:
@@ -328,9 +339,9 @@ def _numbers_made_up(
     arguments: Mapping[str, Any], tool: ToolSpec, messages: Sequence[ChatMessage]
 ) -> bool:
     """Whether a required number, or a required value written with digits (a time: "14:00"),
-    was made up: the user said no number at all since the last tool result (the request at
-    hand). A small model fills in a number it was not given ("Set a timer." -> ``minutes=30``;
-    "I'd like to book." -> ``time="10:00 AM"``). A number worked out from what was said ("two
+    was made up: no number at all was said in the request at hand (`_asked`). A small model
+    fills in a number it was not given ("Set a timer." -> ``minutes=30``; "I'd like to
+    book." -> ``time="10:00 AM"``). A number worked out from what was said ("two
     more degrees" -> 22) counts as said; so does one said in words or kanji ("just the two of
     us", "六人"). A date alone may come from a day's name ("tomorrow" -> "2026-12-05")."""
     properties = tool.parameters.get("properties", {})
@@ -348,10 +359,7 @@ def _numbers_made_up(
             numbers.append(value)
     if not numbers:
         return False
-    since = max((i for i, m in enumerate(messages) if m.role == "tool"), default=-1)
-    said = unicodedata.normalize(
-        "NFKC", " ".join(m.content for m in messages[since + 1 :] if m.role == "user")
-    )
+    said = unicodedata.normalize("NFKC", _asked(messages))
     if _SAYS_NUMBER.search(said):
         return False
     dates_only = all(isinstance(v, str) and _DATE.fullmatch(v.strip()) for v in numbers)
@@ -541,10 +549,16 @@ def spoken_identifier(value: str) -> str | None:
     return compact.upper()
 
 
-_NOT_AN_IDENTIFIER = re.compile(
-    r"time|date|day|hour|when|phone|tel|address|street|zip|postal|amount|price|count|size", re.I
-)
-"""Parameters whose values are said in numbers but are not identifiers ("twelve thirty")."""
+_NOT_AN_IDENTIFIER = {
+    "time", "date", "datetime", "day", "hour", "when", "phone", "tel", "telephone", "mobile",
+    "address", "street", "zip", "postal", "postcode", "amount", "price", "count", "size",
+}  # fmt: skip
+"""Parameters whose values are said in numbers but are not identifiers ("twelve thirty"), by
+a part of their name ("delivery_time", "phoneNumber"; not "account_number")."""
+
+
+def _name_parts(key: str) -> set[str]:
+    return {p.lower() for p in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", key) if p}
 
 
 def as_identifiers(call: ToolCall, tool: ToolSpec) -> ToolCall:
@@ -568,7 +582,7 @@ def as_identifiers(call: ToolCall, tool: ToolSpec) -> ToolCall:
             or schema.get("type") != "string"
             or {"enum", "const", "format", "pattern"} & schema.keys()
             or _FREE_TEXT.search(key)
-            or _NOT_AN_IDENTIFIER.search(key)
+            or _name_parts(key) & _NOT_AN_IDENTIFIER
         ):
             continue
         written = spoken_identifier(value)
