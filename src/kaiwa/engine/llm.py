@@ -42,7 +42,7 @@ from .chat import (
     choose_tools,
 )
 from .tool_calls import asks, enough_calls, grammar_schema, tagged
-from .tool_policy import NO_TOOL_HINT, Asked, ToolCallPolicy, Verdict, VerdictKind
+from .tool_policy import Asked, ToolCallPolicy, Verdict, VerdictKind, no_tool_hint
 from .worker import ModelWorker, StepAside
 
 logger = logging.getLogger(__name__)
@@ -507,7 +507,8 @@ class LocalLLM:
         prompt = self.render(asked.messages, asked.shown)
 
         def in_words() -> str:  # the prompt again, when the model's call is not to be made
-            return self.render(asked.messages, asked.shown, hint=NO_TOOL_HINT)
+            said = asked.messages[-1].content if asked.messages else ""
+            return self.render(asked.messages, asked.shown, hint=no_tool_hint(said))
 
         self._use_prefix(prompt)
         callable_tools = asked.callable

@@ -13,7 +13,7 @@ from typing import Any
 from ..exceptions import EngineError
 from ._threads import Cancel
 from .chat import ChatMessage, LlmDelta, ToolCall, ToolChoice, ToolSpec
-from .tool_policy import NO_TOOL_HINT, ToolCallPolicy, Verdict, VerdictKind
+from .tool_policy import ToolCallPolicy, Verdict, VerdictKind, no_tool_hint
 
 __all__ = ["ChatCompletionsLLM"]
 
@@ -213,8 +213,9 @@ def _named(name: str) -> dict[str, Any]:
 
 
 def _told(messages: Sequence[ChatMessage]) -> list[ChatMessage]:
-    """``messages`` with `NO_TOOL_HINT` after the user's last words (as `LocalLLM` adds it)."""
+    """``messages`` with `no_tool_hint` after the user's last words (as `LocalLLM` adds it)."""
     told = list(messages)
     if told and told[-1].role == "user":
-        told[-1] = dataclasses.replace(told[-1], content=f"{told[-1].content}\n{NO_TOOL_HINT}")
+        said = told[-1].content
+        told[-1] = dataclasses.replace(told[-1], content=f"{said}\n{no_tool_hint(said)}")
     return told

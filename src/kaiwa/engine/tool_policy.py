@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
+from .text import is_japanese
 from .tool_calls import (
     answered,
     as_identifiers,
@@ -33,6 +34,7 @@ __all__ = [
     "ToolCallPolicy",
     "Verdict",
     "VerdictKind",
+    "no_tool_hint",
     "without_handoffs",
 ]
 
@@ -75,6 +77,14 @@ class Asked:
 
 NO_TOOL_HINT = "(Answer in words, without a tool. If something is missing, ask for it.)"
 """Added to the user's last message when the model is to answer in words after all."""
+NO_TOOL_HINT_JA = "（ツールを使わずに日本語で答えてください。足りない情報があれば聞いてください。）"
+"""`NO_TOOL_HINT` after words in Japanese: told in English, the 0.5B model answered in
+English ("Yes, I can help you with that.")."""
+
+
+def no_tool_hint(said: str) -> str:
+    """The `NO_TOOL_HINT` for the language of ``said``, the user's last words."""
+    return NO_TOOL_HINT_JA if is_japanese(said) else NO_TOOL_HINT
 
 
 class ToolCallPolicy:
