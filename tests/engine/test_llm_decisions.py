@@ -1,131 +1,27 @@
 """What the small model is shown, and what it then decides: pinned on cases from the dev half
 of ``bench/quality`` (never the test half), with the real model.
 
-The agents are written here as ``bench/quality/agents.py`` writes them (and as users do): the
-prompt is the same, so the model's greedy decision is too.
+The agents are those of ``bench/quality/agents.py``: the prompt is the same, so the model's
+greedy decision is too.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from kaiwa import RealtimeAgent, function_tool
-from kaiwa.apps import airline
-from kaiwa.context import RunContextWrapper
-from kaiwa.core.conversation import tool_specs
+from bench.quality.agents import setup
 from kaiwa.engine.chat import SILENT_TURN, ChatMessage, LlmDelta, ToolCall, ToolSpec
 from kaiwa.engine.llm import CALL_HINT, _without_hint
 from kaiwa.engine.tool_policy import NO_TOOL_HINT, NO_TOOL_HINT_JA, VerdictKind, no_tool_hint
-from kaiwa.settings import _tools
-
-SPOKEN = " Answer in one or two short spoken sentences."
-
-
-@function_tool
-def get_weather(city: str) -> str:
-    """Get the current weather in a city.
-
-    Args:
-        city: the city's name.
-    """
-    return f"It is sunny in {city}, 22 degrees."
-
-
-@function_tool
-def get_order_status(order_number: str) -> str:
-    """Look up where an order is.
-
-    Args:
-        order_number: the order's number.
-    """
-    return f"Order {order_number} was shipped yesterday and arrives on Friday."
-
-
-@function_tool
-def request_refund(order_number: str, reason: str) -> str:
-    """Start a refund for an order.
-
-    Args:
-        order_number: the order's number.
-        reason: why the customer wants a refund.
-    """
-    return f"A refund for order {order_number} has been started."
-
-
-@function_tool
-def set_lights(room: str, on: bool) -> str:
-    """Switch the lights of a room on or off.
-
-    Args:
-        room: the room, such as kitchen or bedroom.
-        on: true to switch on, false to switch off.
-    """
-    return f"The {room} lights are {'on' if on else 'off'}."
-
-
-@function_tool
-def set_thermostat(temperature: float) -> str:
-    """Set the heating or air conditioning to a temperature.
-
-    Args:
-        temperature: the target temperature in degrees.
-    """
-    return f"The thermostat is set to {temperature} degrees."
-
-
-@function_tool
-def set_timer(minutes: float) -> str:
-    """Start a timer.
-
-    Args:
-        minutes: how long the timer runs, in minutes.
-    """
-    return f"Timer set for {minutes} minutes."
-
-
-AGENTS: dict[str, RealtimeAgent[Any]] = {
-    "weather": RealtimeAgent(
-        name="Weather Assistant",
-        instructions="You are a helpful voice assistant. Use get_weather to tell the weather."
-        + SPOKEN,
-        tools=[get_weather],
-    ),
-    "support": RealtimeAgent(
-        name="Support Agent",
-        instructions=(
-            "You are customer support for an online shop. Look orders up with "
-            "get_order_status and start refunds with request_refund. Ask for the order number "
-            "if you need it." + SPOKEN
-        ),
-        tools=[get_order_status, request_refund],
-    ),
-    "smart_home": RealtimeAgent(
-        name="Home Assistant",
-        instructions=(
-            "You control the user's smart home: lights, thermostat and timers. Use the tools "
-            "to do what the user asks." + SPOKEN
-        ),
-        tools=[set_lights, set_thermostat, set_timer],
-    ),
-    "airline_faq": airline.faq_agent,
-}
 
 
 def agent_prompt(name: str) -> tuple[str, list[ToolSpec]]:
-    agent = AGENTS[name]
-    ctx = RunContextWrapper(SimpleNamespace(language="en"))
-
-    async def read() -> tuple[str, list[Any], list[Any]]:
-        prompt = await agent.get_system_prompt(ctx) or ""
-        return prompt, await agent.get_all_tools(ctx), await agent.get_handoffs(ctx)
-
-    prompt, tools, handoffs = asyncio.run(read())
-    return prompt, tool_specs(_tools(tools, handoffs))
+    """Agent ``name`` of ``bench/quality`` as a session gives it to the LLM."""
+    agent = setup(name, "en")
+    return agent.instructions, agent.tools
 
 
 def weather_turn(city: str, answer: str) -> list[ChatMessage]:

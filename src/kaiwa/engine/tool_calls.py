@@ -235,10 +235,10 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
     said_code = _code(_spelled(" ".join(m.content for m in messages if m.role == "user")))
     if any(_is_code(v) and _code(v) not in said_code for _, v in values):
         return True  # a booking number or seat nobody said ("1234567890", "12A")
-    if _numbers_made_up(arguments, tool, messages):
+    asked = _asked(messages)
+    if _numbers_made_up(arguments, tool, asked):
         return True
     free = [v for key, v in values if not _is_code(v) and _free_text(key, v)]
-    asked = _asked(messages)
     if free and len(free) == len(values) and not any(_shares_a_word(v, asked) for v in free):
         return True  # "Thanks, that's helpful!" -> question="What is the baggage allowance?"
     names = [v for key, v in values if not _is_code(v) and not _free_text(key, v)]
@@ -335,12 +335,10 @@ _JA_DAY = re.compile(
 )
 
 
-def _numbers_made_up(
-    arguments: Mapping[str, Any], tool: ToolSpec, messages: Sequence[ChatMessage]
-) -> bool:
+def _numbers_made_up(arguments: Mapping[str, Any], tool: ToolSpec, asked: str) -> bool:
     """Whether a required number, or a required value written with digits (a time: "14:00"),
-    was made up: no number at all was said in the request at hand (`_asked`). A small model
-    fills in a number it was not given ("Set a timer." -> ``minutes=30``; "I'd like to
+    was made up: no number at all was said in ``asked``, the request at hand (`_asked`). A
+    small model fills in a number it was not given ("Set a timer." -> ``minutes=30``; "I'd like to
     book." -> ``time="10:00 AM"``). A number worked out from what was said ("two
     more degrees" -> 22) counts as said; so does one said in words or kanji ("just the two of
     us", "六人"). A date alone may come from a day's name ("tomorrow" -> "2026-12-05")."""
@@ -359,7 +357,7 @@ def _numbers_made_up(
             numbers.append(value)
     if not numbers:
         return False
-    said = unicodedata.normalize("NFKC", _asked(messages))
+    said = unicodedata.normalize("NFKC", asked)
     if _SAYS_NUMBER.search(said):
         return False
     dates_only = all(isinstance(v, str) and _DATE.fullmatch(v.strip()) for v in numbers)
