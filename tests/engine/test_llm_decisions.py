@@ -201,3 +201,13 @@ def test_told_to_answer_in_words_in_the_users_language() -> None:
     # replies in words, against none told in Japanese).
     assert no_tool_hint("手荷物はいくつまで？") == NO_TOOL_HINT_JA
     assert no_tool_hint("How many bags?") == NO_TOOL_HINT
+
+
+def test_no_call_hint_when_no_tool_takes_a_value(llm: Any) -> None:
+    # Nothing for the checks to refuse: with the hint, kaiwa chat's get_current_time was
+    # called for every "hello".
+    clock = ToolSpec("get_current_time", "The time.", {"type": "object", "properties": {}})
+    messages = [ChatMessage("system", "You are helpful."), ChatMessage("user", "Hello!")]
+    assert CALL_HINT not in llm.render(messages, [clock])
+    _, weather = agent_prompt("weather")
+    assert CALL_HINT in llm.render(messages, [clock, *weather])

@@ -70,10 +70,12 @@ class _CallCutShort(EngineError):
 USER_TURN = b"<|im_end|>\n<|im_start|>user\n"  # what follows a reply in the chat template
 TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
 CALL_HINT = "(Call a tool if one fits.)"
-"""Added to every user turn when there are tools. Without it the 0.5B model answers most
-requests a tool should serve from its own ideas ("Will I need a heavy coat in Oslo?" -> "No");
-with it, it calls for more of them, and for some it should not: the policy's checks
-(`kaiwa.engine.tool_calls.made_up`) turn most of those back into words."""
+"""Added to every user turn when a tool takes required arguments. Without it the 0.5B model
+answers most requests a tool should serve from its own ideas ("Will I need a heavy coat in
+Oslo?" -> "No"); with it, it calls for more of them, and for some it should not: the policy's
+checks (`kaiwa.engine.tool_calls.made_up`) turn most of those back into words. A tool that
+takes nothing leaves them nothing to check: with the hint, `kaiwa chat`'s get_current_time
+was called for every "hello"."""
 
 
 def _shown(messages: Sequence[ChatMessage], i: int) -> str | None:
@@ -298,6 +300,9 @@ class LocalLLM:
             (i for i, m in enumerate(messages) if m.role == "user" and m.content != SILENT_TURN),
             default=-1,
         )
+        # Only where a call has values to check (`ToolCallPolicy`): with the hint, a tool that
+        # takes none (get_current_time) was called for every "hello".
+        hinted = any(t.parameters.get("required") for t in tools)
         for i, m in enumerate(messages):
             content = _shown(messages, i) if i < last_user else m.content
             if content is None:
@@ -305,7 +310,7 @@ class LocalLLM:
             item: dict[str, Any] = {"role": m.role, "content": content}
             if (
                 m.role == "user"
-                and tools
+                and hinted
                 and m.content != SILENT_TURN  # nothing asked: nothing to call for
                 and not (i == len(messages) - 1 and hint)
             ):
