@@ -7,7 +7,11 @@ silence, through the listener, the LLM and TTS; latency is the end of the user's
 to the first audio of the answer, p50/p95 over the turns, with ``server_vad`` (500 ms silence)
 and with ``semantic_vad``. Where the time goes is printed too.
 
-    .venv/bin/python bench/engine.py [--turns 20]
+With ``--lang ja`` the same in Japanese: questions spoken by two Kokoro voices (jm_kumo and
+jf_nezumi, taking turns; the answers are spoken by jf_alpha), recognised by Whisper base,
+answered in Japanese.
+
+    .venv/bin/python bench/engine.py [--turns 20] [--lang ja]
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from kaiwa.engine.listener import ListenerEvent, TurnListener, replay
 from kaiwa.engine.llm import ChatMessage, ToolSpec
 from kaiwa.engine.responder import ResponseChunk, respond
 from kaiwa.engine.speculation import SpeculativeReply
+from kaiwa.engine.tts import KokoroSynthesizer
 from kaiwa.engine.vad import VadConfig, VoiceActivityDetector
 
 SYSTEM = ChatMessage("system", "You are a friendly voice assistant. Answer in one short sentence.")
@@ -62,6 +67,34 @@ QUESTIONS = [
     "What is the color of grass?",
     "Can you recommend a good book?",
 ]
+SYSTEM_JA = ChatMessage(
+    "system",
+    "You are a friendly voice assistant. Answer in one short sentence. Always answer in Japanese.",
+)
+# Plain questions of several shapes (polite, plain, with a filler, a request), for timing.
+QUESTIONS_JA = [
+    "フランスの首都はどこですか？",
+    "クモの足は何本あるの？",
+    "月について何か面白いことを教えて。",
+    "晴れた日の空は何色ですか？",
+    "スペイン語でこんにちはって何て言うの？",
+    "二足す二はいくつですか？",
+    "黄色い果物を一つ挙げてください。",
+    "ミツバチは何を作りますか？",
+    "えっと、一番大きい海はどれだっけ？",
+    "寒いの反対は何ですか？",
+    "一週間は何日ありますか？",
+    "モーと鳴く動物は何でしょう？",
+    "凍った水は何と呼びますか？",
+    "ペンギンはどこに住んでいますか？",
+    "アルファベットの最初の文字は何？",
+    "一日は何時間ですか？",
+    "子犬のことを英語で何と言いますか？",
+    "私たちが住んでいる惑星は何ですか？",
+    "草の色は何色でしょうか？",
+    "何かおすすめの本はありますか？",
+]
+QUESTION_VOICES_JA = ("jm_kumo", "jf_nezumi")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -69,12 +102,38 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def speak(engine: Engine, text: str) -> np.ndarray:
-    audio = np.concatenate(list(engine.tts.synthesize(text)))
-    return resample(audio, engine.tts.sample_rate, 16000)
+def speak(engine: Engine, text: str, voice: str | None = None) -> np.ndarray:
+    """``text`` spoken at 16 kHz: by the engine's own voice, or by Kokoro's ``voice``."""
+    if voice is None:
+        audio = np.concatenate(list(engine.tts.synthesize(text)))
+        return resample(audio, engine.tts.sample_rate, 16000)
+    if voice not in _SPEAKERS:
+        _SPEAKERS[voice] = KokoroSynthesizer(voice)
+    audio = np.concatenate(list(_SPEAKERS[voice].synthesize(text)))
+    return resample(audio, KokoroSynthesizer.sample_rate, 16000)
 
 
-def bench_stages(engine: Engine) -> None:
+_SPEAKERS: dict[str, KokoroSynthesizer] = {}
+
+
+def questions(lang: str, turns: int) -> list[tuple[str, str | None]]:
+    """(question, the voice that asks it) for ``turns`` turns."""
+    if lang == "ja":
+        voices = QUESTION_VOICES_JA
+        return [(q, voices[i % len(voices)]) for i, q in enumerate(QUESTIONS_JA[:turns])]
+    return [(q, None) for q in QUESTIONS[:turns]]
+
+
+STAGE_TEXTS = {
+    "en": (
+        "Could you please tell me what the weather will be like in Kyoto tomorrow afternoon?",
+        "Sure, here is what I found.",
+    ),
+    "ja": ("明日の午後の京都の天気がどうなるか教えていただけますか？", "はい、調べてみました。"),
+}
+
+
+def bench_stages(engine: Engine, lang: str = "en") -> None:
     vad = VoiceActivityDetector(engine.vad)
     audio = speak(engine, "The quick brown fox jumps over the lazy dog. " * 3)
     cpu0 = time.process_time()
@@ -83,24 +142,23 @@ def bench_stages(engine: Engine) -> None:
     frames = audio.size // 512
     vad_us = (time.process_time() - cpu0) / frames * 1e6
 
-    utterance = speak(
-        engine,
-        "Could you please tell me what the weather will be like in Kyoto tomorrow afternoon?",
-    )
+    asked, answer = STAGE_TEXTS[lang]
+    utterance = speak(engine, asked, questions(lang, 1)[0][1])
+    recognizer = engine.recognizer(lang)
     times = []
     for _ in range(5):
         t = time.perf_counter()
-        engine.asr.transcribe(utterance)
+        recognizer.transcribe(utterance, language=lang)
         times.append(time.perf_counter() - t)
     asr_s = statistics.median(times)
     rtf = asr_s / (utterance.size / 16000)
 
     llm: Any = engine.llm
     llm.reset()
-    messages = [SYSTEM]
+    messages = [SYSTEM_JA if lang == "ja" else SYSTEM]
     ttft: list[float] = []
     for i in range(20):
-        messages.append(ChatMessage("user", QUESTIONS[i]))
+        messages.append(ChatMessage("user", (QUESTIONS_JA if lang == "ja" else QUESTIONS)[i]))
         # The user takes a moment to ask: the model evaluates the opening of their turn
         # meanwhile (~60 ms), which a question asked at once would wait for.
         time.sleep(0.3)
@@ -117,13 +175,14 @@ def bench_stages(engine: Engine) -> None:
     tts_first = []
     for _ in range(5):
         t = time.perf_counter()
-        next(iter(engine.tts.synthesize("Sure, here is what I found.")))
+        next(iter(engine.tts.synthesize(answer)))
         tts_first.append(time.perf_counter() - t)
 
     print("stage costs on this machine")
     print(f"  VAD                 {vad_us:8.0f} us CPU per 32 ms frame")
     print(
-        f"  ASR (tiny.en)       {asr_s * 1000:8.0f} ms for a {utterance.size / 16000:.1f} s "
+        f"  {'ASR (' + ('base' if lang == 'ja' else 'tiny.en') + ')':20}"
+        f"{asr_s * 1000:8.0f} ms for a {utterance.size / 16000:.1f} s "
         f"utterance (real-time factor {rtf:.2f})"
     )
     print(
@@ -146,9 +205,9 @@ STAGES = (
 class Timeline:
     """Wall-clock marks of each stage's start and first output (the stages are wrapped)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, lang: str = "en") -> None:
         self.marks: list[tuple[str, float]] = []
-        asr, llm, tts = engine.asr, engine.llm, engine.tts
+        asr, llm, tts = engine.recognizer(lang), engine.llm, engine.tts
         transcribe, stream, synthesize = asr.transcribe, llm.stream, tts.synthesize
 
         def timed_transcribe(*args: Any, **kwargs: Any) -> Any:
@@ -212,7 +271,12 @@ class Timeline:
 
 
 async def run_turns(
-    engine: Engine, mode: str, turns: int, timeline: Timeline, verbose: bool = False
+    engine: Engine,
+    mode: str,
+    turns: int,
+    timeline: Timeline,
+    verbose: bool = False,
+    lang: str = "en",
 ) -> dict[str, list[float]]:
     """Stream spoken questions at real time; measure end of speech -> first answer audio.
 
@@ -225,10 +289,13 @@ async def run_turns(
         "reply": [],
         "words": [],
         "first_words": [],
+        "gaps": [],
     }
     stages: list[dict[str, float]] = []
-    messages = [SYSTEM]
-    clips = [speak(engine, q) for q in QUESTIONS[:turns]]
+    system = SYSTEM_JA if lang == "ja" else SYSTEM
+    messages = [system]
+    clips = [speak(engine, q, voice) for q, voice in questions(lang, turns)]
+    recognizer = engine.recognizer(lang)
 
     def make(transcript: str) -> Any:
         # A plain answer (the targets are for plain turns): no tools offered.
@@ -249,15 +316,21 @@ async def run_turns(
             text = (await ev.pending).text
         if text is None:
             assert ev.audio is not None
-            text = (await asyncio.to_thread(engine.asr.transcribe, ev.audio)).text
+            text = (await asyncio.to_thread(recognizer.transcribe, ev.audio, language=lang)).text
         transcript = text
         messages.append(ChatMessage("user", text))
         spoken = ""
+        due = gaps = 0.0  # when the next clause must be ready to play on without a break
         async for item in spec.take(text):
-            if item.audio is not None and first_audio is None:
-                first_audio = time.perf_counter()
-                out["first_words"].append(len(item.text.split()))
+            if item.audio is not None:
+                now = time.perf_counter()
+                if first_audio is None:
+                    first_audio = due = now
+                    out["first_words"].append(len(item.text.split()))
+                gaps += max(0.0, now - due)
+                due = max(due, now) + item.audio.size / 24000
             spoken += " " + item.text
+        out["gaps"].append(gaps)
         messages.append(ChatMessage("assistant", spoken.strip()))
         out["words"].append(len(spoken.split()))
 
@@ -277,12 +350,13 @@ async def run_turns(
 
     listener = TurnListener(
         engine.vad,
-        engine.asr,
+        recognizer,
         on_event,
         mode=mode,  # type: ignore[arg-type]
         vad_config=VadConfig(silence_duration_ms=500),
+        language=lang,
     )
-    engine.llm.warm([SYSTEM])  # type: ignore[attr-defined]
+    engine.llm.warm([system])  # type: ignore[attr-defined]
     chunk = 320  # 20 ms
     for clip in clips:
         # Each question opens a fresh conversation on the same instructions (their KV prefix
@@ -346,25 +420,58 @@ PAUSED = [
 ]
 
 
-async def bench_end_of_turn(engine: Engine) -> None:
+# The same in Japanese (written for this benchmark, before the Japanese end-of-turn rules:
+# pauses after a particle, a conjunction, a filler), spoken by two voices taking turns.
+FINISHED_JA = [
+    "京都の天気はどうですか？",
+    "十分のタイマーをセットして。",
+    "台所の電気を消してください。",
+    "クモの足は何本ある？",
+    "おすすめの本はありますか？",
+    "明日の予定を教えてくれる？",
+    "ありがとう、助かりました。",
+    "もう大丈夫です。",
+]
+PAUSED_JA = [
+    ("明日の夜、二人で", "予約をお願いしたいんですが。"),
+    ("母に電話するのを", "明日の朝に思い出させて。"),
+    ("好きな色は", "とても濃い緑色です。"),
+    ("パリに飛んでから", "電車でローマに行きたいです。"),
+    ("会議は", "金曜日の三時半からです。"),
+    ("えっと、", "窓側の席に変えてもらえますか。"),
+    ("荷物が二つあるんですけど、", "両方とも機内に持ち込めますか。"),
+    ("東京駅まで", "タクシーでどのくらいかかりますか。"),
+]
+
+
+async def bench_end_of_turn(engine: Engine, lang: str = "en", verbose: bool = False) -> None:
     """Semantic end of turn vs the 500 ms silence rule, on the same recordings."""
     gap = np.zeros(int(16000 * 0.75), np.float32)
-    finished = [speak(engine, s) for s in FINISHED]
-    paused = [np.concatenate([speak(engine, a), gap, speak(engine, b)]) for a, b in PAUSED]
+    voices = QUESTION_VOICES_JA if lang == "ja" else (None,)
+    finished = [
+        speak(engine, s, voices[i % len(voices)])
+        for i, s in enumerate(FINISHED_JA if lang == "ja" else FINISHED)
+    ]
+    paused = [
+        np.concatenate([speak(engine, a, v), gap, speak(engine, b, v)])
+        for i, (a, b) in enumerate(PAUSED_JA if lang == "ja" else PAUSED)
+        for v in [voices[i % len(voices)]]
+    ]
     tail = np.zeros(16000 * 2, np.float32)
     print(
-        "\nend of turn on the same speech "
-        "(5 finished questions; 5 with a 750 ms mid-sentence pause)"
+        f"\nend of turn on the same speech ({len(finished)} finished questions; "
+        f"{len(paused)} with a 750 ms mid-sentence pause)"
     )
     for mode in ("server_vad", "semantic_vad"):
 
         def make(emit: Any, mode: str = mode) -> TurnListener:
             return TurnListener(
                 engine.vad,
-                engine.asr,
+                engine.recognizer(lang),
                 emit,
                 mode=mode,  # type: ignore[arg-type]
                 vad_config=VadConfig(silence_duration_ms=500),
+                language=lang,
             )
 
         waits = []
@@ -372,14 +479,21 @@ async def bench_end_of_turn(engine: Engine) -> None:
             events = await replay(make, np.concatenate([clip, tail]))
             end = next(ms for ms, e in events if e.kind == "turn_ended")
             waits.append(end - int(np.nonzero(np.abs(clip) > 0.02)[0][-1] / 16))
+            if verbose:
+                heard = [e.transcript for _, e in events if e.kind == "partial"]
+                print(f"    {mode} waited {waits[-1]:4.0f} ms after {heard[-1:]}")
         cutoffs = 0
         for clip in paused:
             events = await replay(make, np.concatenate([clip, tail]))
             end = next(ms for ms, e in events if e.kind == "turn_ended")
-            cutoffs += end < int(np.nonzero(np.abs(clip) > 0.02)[0][-1] / 16)
+            cut = end < int(np.nonzero(np.abs(clip) > 0.02)[0][-1] / 16)
+            cutoffs += cut
+            if verbose and cut:
+                heard = [e.transcript for ms, e in events if e.kind == "partial" and ms <= end]
+                print(f"    {mode} cut off after {heard[-1:]}")
         print(
-            f"  {mode:13} wait after a finished question: mean {np.mean(waits):4.0f} ms; "
-            f"cut off mid-sentence: {cutoffs} of {len(paused)}"
+            f"  {mode:13} wait after a finished question: mean {np.mean(waits):4.0f} ms, "
+            f"p50 {pct(waits, 0.5):4.0f} ms; cut off mid-sentence: {cutoffs} of {len(paused)}"
         )
 
 
@@ -387,6 +501,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--skip-stages", action="store_true")
+    parser.add_argument("--only-end-of-turn", action="store_true", help="end of turn only")
     parser.add_argument(
         "--mode",
         choices=["server_vad", "semantic_vad"],
@@ -394,6 +509,9 @@ async def main() -> None:
         help="end-of-turn mode(s) to run (default: both)",
     )
     parser.add_argument("--verbose", action="store_true", help="print every turn")
+    parser.add_argument(
+        "--lang", choices=["en", "ja"], default="en", help="language of the turns (default: en)"
+    )
     args = parser.parse_args()
     t = time.perf_counter()
     engine = Engine.load(progress=True)
@@ -401,13 +519,16 @@ async def main() -> None:
     # Greedy decoding: runs give the same answers, so their latencies compare (speed does not
     # depend on the temperature).
     engine.llm.temperature = 0.0  # type: ignore[attr-defined]
+    if args.only_end_of_turn:
+        await bench_end_of_turn(engine, args.lang, args.verbose)
+        return
     if not args.skip_stages:
-        bench_stages(engine)
-        await bench_end_of_turn(engine)
-    timeline = Timeline(engine)
+        bench_stages(engine, args.lang)
+        await bench_end_of_turn(engine, args.lang, args.verbose)
+    timeline = Timeline(engine, args.lang)
     for mode in args.mode or ("server_vad", "semantic_vad"):
         engine.llm.reset()  # type: ignore[attr-defined]
-        r = await run_turns(engine, mode, args.turns, timeline, args.verbose)
+        r = await run_turns(engine, mode, args.turns, timeline, args.verbose, args.lang)
         lat = r["latency"]
         print(
             f"\nturn latency, {mode} ({len(lat)} turns): p50 {pct(lat, 0.5) * 1000:.0f} ms, "
@@ -424,6 +545,11 @@ async def main() -> None:
             f"  answers: p50 {pct(r['words'], 0.5):.0f} words, first clause p50 "
             f"{pct(r['first_words'], 0.5):.0f} words, "
             f"{pct(r['tokens in the first clause'], 0.5):.0f} tokens"
+        )
+        gaps = [g for g in r["gaps"] if g > 0]
+        print(
+            f"  breaks in the answer's audio (a clause not ready when due): {len(gaps)} of "
+            f"{len(r['gaps'])} answers, {sum(gaps) * 1000:.0f} ms in all"
         )
 
 

@@ -41,3 +41,19 @@ def test_japanese_punctuation() -> None:
     pieces = feed(ClauseSplitter(min_first=2), "こんにちは。今日は晴れです。")
     assert pieces == ["こんにちは。", "今日は晴れです。"]
     assert is_japanese("今日は") and not is_japanese("hello")
+
+
+def test_a_long_japanese_first_sentence_is_cut_after_its_first_phrase() -> None:
+    # No 、 or 。 yet: the first piece ends after a particle that follows a noun, so Kokoro
+    # (which starts nothing before the whole piece) speaks a few characters first.
+    assert feed(ClauseSplitter(), "東京の天気は晴れで、気温は二十度です。") == [
+        "東京の天気は",
+        "晴れで、気温は二十度です。",
+    ]
+    assert feed(ClauseSplitter(), "日本では富士山が一番高い山です。")[0] == "日本では富士山が"
+    # Not inside words or compound particles, not in です, and only in the first piece.
+    assert feed(ClauseSplitter(), "こんにちは、元気です。") == ["こんにちは、元気です。"]
+    assert feed(ClauseSplitter(), "元気でした。今日は晴れです。") == [
+        "元気でした。",
+        "今日は晴れです。",
+    ]

@@ -67,3 +67,44 @@ def test_waits_follow_eagerness_and_completeness() -> None:
     assert high.silence_needed_ms(finished) < auto.silence_needed_ms(finished)
     assert low.silence_needed_ms(unfinished) > auto.silence_needed_ms(unfinished)
     assert auto.silence_needed_ms(None) == auto.silence_needed_ms("turn off the lights")
+
+
+@pytest.mark.parametrize(
+    "text",
+    # As Whisper base writes Japanese: often no final mark.
+    [
+        "京都の天気はどうですか",
+        "何本あるの",
+        "台所の電気を消してください",
+        "もう大丈夫です。",
+        "こんにちは",
+    ],
+)
+def test_finished_japanese_sentences_score_high(text: str) -> None:
+    assert completeness(text) >= 0.8
+
+
+@pytest.mark.parametrize(
+    # A particle, a conjunction or a filler at the end: the speaker goes on, even when Whisper
+    # wrote a 。 ("私たちが。").
+    "text",
+    [
+        "私たちが。",
+        "好きな色は。",
+        "東京駅まで",
+        "明日の夜二人で",
+        "母に電話するのを",
+        "えっと",
+        "東京の",
+    ],
+)
+def test_japanese_that_ends_on_a_particle_is_waited_for(text: str) -> None:
+    assert completeness(text) <= 0.3
+    assert TurnPolicy().silence_needed_ms(text) > TurnPolicy().silence_needed_ms("何ですか")
+
+
+def test_japanese_that_may_go_on_is_unsure() -> None:
+    # A て-form is a request ("教えて") or a clause that goes on; "...んですけど" is often the
+    # whole request, said softly.
+    for text in ("セットして", "予約したいんですけど。", "何か"):
+        assert 0.3 < completeness(text) < 0.8, text

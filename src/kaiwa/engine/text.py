@@ -10,6 +10,14 @@ __all__ = ["ClauseSplitter", "is_japanese"]
 _SENTENCE_END = re.compile(r"[.!?。！？](?:[\"')\]」』]*)(?=\s|$)|[。！？]")
 _CLAUSE_END = re.compile(r"[,;:、—–](?=\s|$)|[、]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+# Where a Japanese first piece may end when no 、 or 。 has come: after a particle that follows
+# a noun (kanji, katakana, letters or digits: "東京の天気は|晴れです"), and not inside a
+# compound particle ("日本では": after は, not after で).
+_JA_PHRASE_END = re.compile(
+    r"(?<=[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9０-９])(?:[はがをにへも]|で(?![すしき]))"
+    r"(?=[^はがをにでへもの、。！？])"
+)  # (で of です, でした, できる is no particle)
+_JA_FIRST_MIN = 4  # characters a first piece cut at a particle has at least
 
 
 def is_japanese(text: str) -> bool:
@@ -59,6 +67,13 @@ class ClauseSplitter:
         for match in _CLAUSE_END.finditer(self._buffer):
             if match.end() >= minimum:
                 return match.end()
+        if self._emitted == 0 and self._first_words and is_japanese(self._buffer):
+            # The same in Japanese, which has no spaces: after the first phrase that ends in a
+            # particle. Kokoro's time grows with the length of what it says (~0.2 s, plus
+            # ~0.25 s per second of speech), and it starts nothing before the whole piece.
+            for match in _JA_PHRASE_END.finditer(self._buffer):
+                if len(self._buffer[: match.end()].strip()) >= _JA_FIRST_MIN:
+                    return match.end()
         if self._emitted == 0 and self._first_words:
             # No break yet: the first audio should not wait for a long sentence. Cut after a
             # few words (at a space that is followed by more text, so no word is split).

@@ -40,6 +40,56 @@ _OPENS_A_CLAUSE = frozenset(
 )
 
 
+# Japanese. Whisper often writes no final mark, or a "。" after a phrase the speaker has not
+# finished ("私たちが。"), so the words decide: a particle or a conjunction at the end waits
+# for more; a sentence-final form (です, ますか, ください, ね, の after a verb...) is finished.
+_JA_SCRIPT = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_JA_FILLERS = ("えっと", "えーと", "えーっと", "あのー", "あの", "えー", "うーん", "まあ", "その")
+# Phrases that end in a particle's letter and are whole: greetings, thanks.
+_JA_WHOLE = ("こんにちは", "こんばんは", "どうも", "ありがと", "では", "じゃあ", "それでは")
+_JA_PARTICLES = ("は", "が", "を", "に", "へ", "と", "も", "や", "で", "から", "まで", "より")
+_JA_CONJUNCTIONS = ("けど", "けれど", "けれども", "ので", "のに", "たら", "れば", "ながら", "し")
+# "...んですが" / "...んですけど": a soft request that is often the whole turn.
+_JA_SOFT_ENDINGS = ("んですが", "んですけど", "んだけど", "んですけれども", "のですが")
+_JA_FINAL = (
+    "です", "ます", "ました", "でした", "ません", "ください", "さい", "かな", "かね", "ね", "よ",
+    "っけ", "でしょう", "しょう", "ろう", "な", "ぞ",
+)  # fmt: skip
+_HIRAGANA = re.compile(r"[\u3040-\u309f]")
+_VERB_OR_ADJECTIVE_END = "るうくすつむぶぬぐいただ"
+
+
+def _japanese_completeness(text: str) -> float:
+    """`completeness` of Japanese ``text`` (final marks other than a question's stripped)."""
+    if text.endswith(("?", "？")):
+        return 0.95
+    core = text.rstrip("。．.!！ 　")
+    if not core:
+        return 0.0
+    if core.endswith(_JA_WHOLE):
+        return 0.9
+    if core.endswith(_JA_FILLERS) or core.endswith(("ー", "っ")):
+        return 0.1
+    if core.endswith(_JA_SOFT_ENDINGS):
+        return 0.5
+    if core.endswith(_JA_CONJUNCTIONS) or core.endswith(_JA_PARTICLES):
+        return 0.1
+    before = core[-2] if len(core) > 1 else ""
+    if core.endswith(("の", "か")):
+        # After a verb or an adjective (hiragana) it asks ("何本あるの", "何ですか"); after a
+        # noun it joins the next word ("東京の...", "何か...").
+        if before and _HIRAGANA.match(before):
+            return 0.95
+        return 0.1 if core.endswith("の") else 0.5
+    if core.endswith(_JA_FINAL):
+        return 0.95
+    if core.endswith(("て", "で")):
+        return 0.5  # a request ("教えて") or a clause that goes on ("飛んで...")
+    if core[-1] in _VERB_OR_ADJECTIVE_END and before:
+        return 0.85  # a plain verb or adjective: "本はある", "教えてくれる", "大きい"
+    return 0.5
+
+
 def completeness(text: str) -> float:
     """How likely ``text`` is a finished turn, from 0 (surely not) to 1 (surely)."""
     stripped = text.strip()
@@ -47,6 +97,8 @@ def completeness(text: str) -> float:
         return 0.0
     if stripped.endswith(("...", "…", ",", "-", "—", ":", ";", "、")):
         return 0.15
+    if _JA_SCRIPT.search(stripped[-4:]):
+        return _japanese_completeness(stripped)
     if stripped.endswith(("?", "!", "？", "！", "。")):
         return 0.95
     words = _WORD.findall(stripped.lower())
