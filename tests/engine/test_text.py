@@ -51,9 +51,11 @@ def test_a_long_japanese_first_sentence_is_cut_after_its_first_phrase() -> None:
         "晴れで、気温は二十度です。",
     ]
     assert feed(ClauseSplitter(), "日本では富士山が一番高い山です。")[0] == "日本では富士山が"
-    # Not inside words or compound particles, not in です, and only in the first piece.
-    assert feed(ClauseSplitter(), "こんにちは、元気です。") == ["こんにちは、元気です。"]
-    assert feed(ClauseSplitter(), "元気でした。今日は晴れです。") == [
+    # Not in a verb's kana, not in です (fed a character at a time, so that the sentence's end
+    # does not come in the same push), and only in the first piece.
+    for text in ("こんにちは、元気です。", "気温が下がります。", "富士山について話します。"):
+        assert feed(ClauseSplitter(), text, step=1) == [text]
+    assert feed(ClauseSplitter(), "元気でした。東京の天気は晴れです。", step=1) == [
         "元気でした。",
-        "今日は晴れです。",
+        "東京の天気は晴れです。",
     ]

@@ -74,6 +74,8 @@ def test_waits_follow_eagerness_and_completeness() -> None:
     # As Whisper base writes Japanese: often no final mark.
     [
         "京都の天気はどうですか",
+        "いいですね",
+        "了解！",
         "何本あるの",
         "台所の電気を消してください",
         "もう大丈夫です。",
@@ -90,6 +92,11 @@ def test_finished_japanese_sentences_score_high(text: str) -> None:
     "text",
     [
         "私たちが。",
+        "あのー",
+        "田中さんの",
+        "この",
+        "日本では",
+        "それでね",
         "好きな色は。",
         "東京駅まで",
         "明日の夜二人で",
@@ -106,5 +113,5 @@ def test_japanese_that_ends_on_a_particle_is_waited_for(text: str) -> None:
 def test_japanese_that_may_go_on_is_unsure() -> None:
     # A て-form is a request ("教えて") or a clause that goes on; "...んですけど" is often the
     # whole request, said softly.
-    for text in ("セットして", "予約したいんですけど。", "何か"):
+    for text in ("セットして", "タクシーを呼んで", "予約したいんですけど。", "何か", "コーヒー"):
         assert 0.3 < completeness(text) < 0.8, text

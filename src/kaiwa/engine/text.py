@@ -11,12 +11,13 @@ _SENTENCE_END = re.compile(r"[.!?。！？](?:[\"')\]」』]*)(?=\s|$)|[。！�
 _CLAUSE_END = re.compile(r"[,;:、—–](?=\s|$)|[、]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # Where a Japanese first piece may end when no 、 or 。 has come: after a particle that follows
-# a noun (kanji, katakana, letters or digits: "東京の天気は|晴れです"), and not inside a
-# compound particle ("日本では": after は, not after で).
+# a noun (kanji, katakana, letters or digits: "東京の天気は|晴れです"), and not where a
+# second particle follows ("日本では": not after で).
 _JA_PHRASE_END = re.compile(
-    r"(?<=[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9０-９])(?:[はがをにへも]|で(?![すしき]))"
+    r"(?<=[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9０-９])"
+    r"(?:[はをへも]|が(?![らりるれろっ])|に(?![つとよお])|で(?![すしきご]))"
     r"(?=[^はがをにでへもの、。！？])"
-)  # (で of です, でした, できる is no particle)
+)  # not a verb's kana (上がる, について, です, できる, でございます)
 _JA_FIRST_MIN = 4  # characters a first piece cut at a particle has at least
 
 

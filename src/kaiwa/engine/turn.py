@@ -46,41 +46,51 @@ _OPENS_A_CLAUSE = frozenset(
 _JA_SCRIPT = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _JA_FILLERS = ("えっと", "えーと", "えーっと", "あのー", "あの", "えー", "うーん", "まあ", "その")
 # Phrases that end in a particle's letter and are whole: greetings, thanks.
-_JA_WHOLE = ("こんにちは", "こんばんは", "どうも", "ありがと", "では", "じゃあ", "それでは")
+_JA_WHOLE = ("こんにちは", "こんばんは", "どうも", "ありがと", "もしもし", "いや")
+_JA_PRONOUNS_OF = ("この", "その", "あの", "どの", "あなたの", "わたしの", "ぼくの", "きみの")
 _JA_PARTICLES = ("は", "が", "を", "に", "へ", "と", "も", "や", "で", "から", "まで", "より")
 _JA_CONJUNCTIONS = ("けど", "けれど", "けれども", "ので", "のに", "たら", "れば", "ながら", "し")
 # "...んですが" / "...んですけど": a soft request that is often the whole turn.
 _JA_SOFT_ENDINGS = ("んですが", "んですけど", "んだけど", "んですけれども", "のですが")
 _JA_FINAL = (
     "です", "ます", "ました", "でした", "ません", "ください", "さい", "かな", "かね", "ね", "よ",
-    "っけ", "でしょう", "しょう", "ろう", "な", "ぞ",
+    "っけ", "でしょう", "しょう", "ろう", "だな", "よな", "ぞ",
 )  # fmt: skip
 _HIRAGANA = re.compile(r"[\u3040-\u309f]")
 _VERB_OR_ADJECTIVE_END = "るうくすつむぶぬぐいただ"
+_DRAWN_OUT = re.compile(r"[\u3041-\u3096][ーっ]$")  # "あのー", "えっ": not "コーヒー"
 
 
 def _japanese_completeness(text: str) -> float:
     """`completeness` of Japanese ``text`` (final marks other than a question's stripped)."""
-    if text.endswith(("?", "？")):
+    if text.endswith(("?", "？", "!", "！")):
         return 0.95
-    core = text.rstrip("。．.!！ 　")
+    core = text.rstrip("。．. 　")
     if not core:
         return 0.0
-    if core.endswith(_JA_WHOLE):
+    if core in _JA_WHOLE:
         return 0.9
-    if core.endswith(_JA_FILLERS) or core.endswith(("ー", "っ")):
+    if core.endswith(_JA_FILLERS) or _DRAWN_OUT.search(core):
         return 0.1
     if core.endswith(_JA_SOFT_ENDINGS):
         return 0.5
+    if core.endswith(("んで", "いで")):
+        return 0.5  # a request ("呼んで", "急いで") or a clause that goes on ("飛んで...")
     if core.endswith(_JA_CONJUNCTIONS) or core.endswith(_JA_PARTICLES):
         return 0.1
     before = core[-2] if len(core) > 1 else ""
-    if core.endswith(("の", "か")):
-        # After a verb or an adjective (hiragana) it asks ("何本あるの", "何ですか"); after a
-        # noun it joins the next word ("東京の...", "何か...").
-        if before and _HIRAGANA.match(before):
+    if core.endswith("の"):
+        # After a verb or an adjective it asks ("何本あるの", "いいの"); after a noun or a
+        # pronoun it joins the next word ("東京の...", "田中さんの...", "この...").
+        if before in _VERB_OR_ADJECTIVE_END and not core.endswith(_JA_PRONOUNS_OF):
             return 0.95
-        return 0.1 if core.endswith("の") else 0.5
+        return 0.1
+    if core.endswith("か"):
+        return 0.95 if before and _HIRAGANA.match(before) else 0.5  # "何ですか"; "何か..."
+    if core.endswith("ね") and (
+        core[:-1].endswith(_JA_FILLERS) or core[:-1].endswith((*_JA_CONJUNCTIONS, "それで"))
+    ):
+        return 0.1  # "あのね", "それでね": about to say it
     if core.endswith(_JA_FINAL):
         return 0.95
     if core.endswith(("て", "で")):
