@@ -211,3 +211,19 @@ def test_no_call_hint_when_no_tool_takes_a_value(llm: Any) -> None:
     assert CALL_HINT not in llm.render(messages, [clock])
     _, weather = agent_prompt("weather")
     assert CALL_HINT in llm.render(messages, [clock, *weather])
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "シアトルの天気を教えてください。",  # ja-airline_triage-01: "抱歉，..." before
+        "あさって那覇に着くんだけど、半袖で平気かな？",  # ja-airline_triage-05
+    ],
+)
+def test_no_chinese_to_a_japanese_speaker(llm: Any, said: str) -> None:
+    from kaiwa.engine.llm import CHINESE_ONLY
+
+    agent = setup("airline_triage", "ja")
+    messages = [ChatMessage("system", agent.instructions), ChatMessage("user", said)]
+    text = "".join(d.text for d in llm.stream(messages, agent.tools, max_tokens=60))
+    assert CHINESE_ONLY.isdisjoint(text), text

@@ -41,6 +41,7 @@ from .chat import (
     ToolSpec,
     choose_tools,
 )
+from .text import is_japanese
 from .tool_calls import asks, enough_calls, grammar_schema, tagged
 from .tool_policy import Asked, ToolCallPolicy, Verdict, VerdictKind, no_tool_hint
 from .worker import ModelWorker, StepAside
@@ -155,6 +156,16 @@ FIRST_WORDS_FIRST = 4
 _CLAUSE_END = re.compile(r"[.!?;:,\u3002\u3001\uff01\uff1f\u2026]\s*$")
 
 
+CHINESE_ONLY = frozenset(
+    "这们个么吗呢吧您请无说对为还时问题谢歉关开见车门东长进动气电买卖钱帮欢语间过协发"
+)
+"""Simplified Chinese characters Japanese does not write (it has 這, 請, 無, 説, 対, 時...)."""
+
+
+def _last_user_text(messages: Sequence[ChatMessage]) -> str:
+    return next((m.content for m in reversed(messages) if m.role == "user"), "")
+
+
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     same = 0
     for x, y in zip(a, b, strict=False):
@@ -208,6 +219,8 @@ class LocalLLM:
         except Exception as exc:
             raise EngineError(f"cannot load the LLM {path}: {exc}", is_permanent=True) from exc
         self._no_calls: dict[int, float] | None = None
+        self._no_chinese: dict[int, float] | None = None
+        self._no_calls_no_chinese: dict[int, float] | None = None
         self._worker.call(self._text_bias)  # ~0.4 s over the vocabulary: at load, not turn 1
         # Conversations take turns on the one model: the KV state of one that another is about
         # to overwrite is kept in RAM, and restored on its next turn (see `_use_prefix`). Not
@@ -517,6 +530,9 @@ class LocalLLM:
 
         self._use_prefix(prompt)
         callable_tools = asked.callable
+        # Spoken to in Japanese, the model sometimes answers in Chinese ("抱歉，我无法..."):
+        # characters only Chinese writes are banned, at the call-or-words decision too.
+        japanese = is_japanese(_last_user_text(asked.messages))
         if asked.mode == "required":
             made = [_without_hint(c) for c in self._grammar_calls(prompt, callable_tools, cancel)]
             verdict = self.policy.judge(made, asked)  # (asked for: made, spoken codes written)
@@ -524,7 +540,7 @@ class LocalLLM:
                 yield LlmDelta(tool_call=c)
             return
         if asked.mode == "none" or not callable_tools:
-            yield from self._text(prompt, max_tokens, cancel)
+            yield from self._text(prompt, max_tokens, cancel, japanese)
             return
         head: str | None = ""  # the reply's start, held back until we know it is text
         call = ""
@@ -532,9 +548,23 @@ class LocalLLM:
             # Call or words is decided by the most likely first token, not by a draw: the
             # same request gets the same kind of answer every time. A call is then written
             # greedily (as under a grammar); words are sampled, with call openings banned.
-            first = "".join(self._complete(prompt, 1, cancel, temperature=0.0)).lstrip()
+            first = "".join(
+                self._complete(
+                    prompt,
+                    1,
+                    cancel,
+                    temperature=0.0,
+                    logit_bias=self._chinese() if japanese else None,
+                )
+            ).lstrip()
             if not first:  # only a space or a line break (or half a character): undecided
-                pieces = self._complete(prompt, max_tokens, cancel, temperature=self.temperature)
+                pieces = self._complete(
+                    prompt,
+                    max_tokens,
+                    cancel,
+                    temperature=self.temperature,
+                    logit_bias=self._chinese() if japanese else None,
+                )
             elif first.startswith((*_CALL_OPENINGS, "{")) or any(
                 o.startswith(first) for o in _CALL_OPENINGS
             ):
@@ -545,7 +575,7 @@ class LocalLLM:
                     max_tokens,
                     cancel,
                     temperature=self.temperature,
-                    logit_bias=self._text_bias(),
+                    logit_bias=self._text_bias(japanese),
                 )
         else:
             pieces = self._complete(prompt, max_tokens, cancel, temperature=self.temperature)
@@ -595,24 +625,47 @@ class LocalLLM:
         elif verdict.kind is VerdictKind.WORDS_TOLD:
             # Not a call to make: answer in words, told so (the prompt changes only at its
             # end: the cached prefix holds).
-            yield from self._text(in_words(), max_tokens, cancel)
+            yield from self._text(in_words(), max_tokens, cancel, japanese)
         else:
-            yield from self._text(prompt, max_tokens, cancel)
+            yield from self._text(prompt, max_tokens, cancel, japanese)
 
     def _judge_written(self, text: str, asked: Asked) -> Verdict:
         """The policy's verdict on calls the model wrote, without the `CALL_HINT` it copied
         into them (the checks must see the value the user gave)."""
         return self.policy.judge_written(_HINT_IN_JSON.sub("", text), asked)
 
-    def _text(self, prompt: str, max_tokens: int, cancel: Cancel | None) -> Iterator[LlmDelta]:
-        """A reply that cannot be a tool call: tokens that would open one are banned."""
+    def _text(
+        self, prompt: str, max_tokens: int, cancel: Cancel | None, japanese: bool = False
+    ) -> Iterator[LlmDelta]:
+        """A reply that cannot be a tool call: tokens that would open one are banned (and
+        Chinese, to a ``japanese`` speaker)."""
         for piece in self._complete(
-            prompt, max_tokens, cancel, temperature=self.temperature, logit_bias=self._text_bias()
+            prompt,
+            max_tokens,
+            cancel,
+            temperature=self.temperature,
+            logit_bias=self._text_bias(japanese),
         ):
             if piece:
                 yield LlmDelta(text=piece)
 
-    def _text_bias(self) -> dict[int, float]:
+    def _chinese(self) -> dict[int, float]:
+        """Tokens with a character only Chinese writes (`CHINESE_ONLY`), banned."""
+        if self._no_chinese is None:
+            self._no_chinese = {
+                token: -100.0
+                for token in range(self._llm.n_vocab())
+                if not CHINESE_ONLY.isdisjoint(
+                    self._llm.detokenize([token]).decode("utf-8", "ignore")
+                )
+            }
+        return self._no_chinese
+
+    def _text_bias(self, japanese: bool = False) -> dict[int, float]:
+        if japanese:
+            if self._no_calls_no_chinese is None:
+                self._no_calls_no_chinese = {**self._text_bias(), **self._chinese()}
+            return self._no_calls_no_chinese
         if self._no_calls is None:
             banned = ("{", "<", "`", "[{")  # "`": also "``", whose next token makes a fence
             self._no_calls = {
