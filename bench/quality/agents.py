@@ -18,6 +18,7 @@ from typing import Any
 
 from kaiwa import RealtimeAgent, function_tool
 from kaiwa.apps import airline
+from kaiwa.apps.agents import default_agent
 from kaiwa.context import RunContextWrapper
 from kaiwa.core.conversation import tool_specs
 from kaiwa.engine.chat import ToolSpec
@@ -169,9 +170,12 @@ AGENTS: dict[str, RealtimeAgent[Any]] = {
     "restaurant": restaurant,
     "smart_home": smart_home,
     "support": support,
+    "assistant": default_agent(),
 }
 """Agents by the name the cases use. The airline demo's three count as one kind (with
-handoffs); five kinds in all, plus requests that need no tool for every one of them."""
+handoffs); six kinds in all, plus requests that need no tool for every one of them.
+``assistant`` is `kaiwa chat`'s default agent, whose one tool takes no value (added
+2026-12-05, by a third writer, after "hello" was seen to call it)."""
 
 
 @dataclass(frozen=True)
