@@ -21,6 +21,8 @@ import asyncio
 import statistics
 import sys
 import time
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kaiwa.audio.codecs import resample
 from kaiwa.engine.engine import Engine
 from kaiwa.engine.listener import ListenerEvent, TurnListener, replay
-from kaiwa.engine.llm import ChatMessage, ToolSpec
+from kaiwa.engine.llm import ChatMessage, LocalLLM, ToolSpec
 from kaiwa.engine.responder import ResponseChunk, respond
 from kaiwa.engine.speculation import SpeculativeReply
 from kaiwa.engine.tts import KokoroSynthesizer
@@ -97,7 +99,7 @@ QUESTIONS_JA = [
 QUESTION_VOICES_JA = ("jm_kumo", "jf_nezumi")
 
 
-def pct(values: list[float], q: float) -> float:
+def pct(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
@@ -246,7 +248,7 @@ class Timeline:
                 finally:
                     await deltas.aclose()
 
-            llm.astream = timed_astream
+            llm.astream = timed_astream  # type: ignore[attr-defined]
 
     def mark(self, name: str) -> None:
         self.marks.append((name, time.perf_counter()))
@@ -512,6 +514,13 @@ async def main() -> None:
     parser.add_argument(
         "--lang", choices=["en", "ja"], default="en", help="language of the turns (default: en)"
     )
+    parser.add_argument(
+        "--model",
+        action="append",
+        type=Path,
+        help="a GGUF file for the turns (repeatable; 'packaged' is the packaged model; "
+        "several: each runs every mode, in this run)",
+    )
     args = parser.parse_args()
     t = time.perf_counter()
     engine = Engine.load(progress=True)
@@ -525,14 +534,29 @@ async def main() -> None:
     if not args.skip_stages:
         bench_stages(engine, args.lang)
         await bench_end_of_turn(engine, args.lang, args.verbose)
-    timeline = Timeline(engine, args.lang)
-    for mode in args.mode or ("server_vad", "semantic_vad"):
+    packaged = engine
+    runs = [
+        (mode, model)
+        for model in args.model or [Path("packaged")]
+        for mode in args.mode or ("server_vad", "semantic_vad")
+    ]
+    engines: dict[Path, tuple[Engine, Timeline]] = {}
+    for mode, model in runs:
+        if model not in engines:  # (runs are grouped by model: one timeline at a time)
+            engine = packaged
+            if str(model) != "packaged":
+                llm = LocalLLM(model)
+                llm.temperature = 0.0
+                engine = replace(packaged, llm=llm)
+            engines[model] = (engine, Timeline(engine, args.lang))
+        engine, timeline = engines[model]
         engine.llm.reset()  # type: ignore[attr-defined]
         r = await run_turns(engine, mode, args.turns, timeline, args.verbose, args.lang)
         lat = r["latency"]
+        which = "" if len(args.model or []) < 2 else f", {model.name}"
         print(
-            f"\nturn latency, {mode} ({len(lat)} turns): p50 {pct(lat, 0.5) * 1000:.0f} ms, "
-            f"p95 {pct(lat, 0.95) * 1000:.0f} ms"
+            f"\nturn latency, {mode}{which} ({len(lat)} turns): p50 {pct(lat, 0.5) * 1000:.0f} "
+            f"ms, p95 {pct(lat, 0.95) * 1000:.0f} ms"
         )
         print(
             f"  end of speech -> end-of-turn decision  p50 {pct(r['decision'], 0.5) * 1000:.0f} ms"
