@@ -159,11 +159,17 @@ _CLAUSE_END = re.compile(r"[.!?;:,\u3002\u3001\uff01\uff1f\u2026]\s*$")
 CHINESE_ONLY = frozenset(
     "这们个么吗呢吧您请无说对为还时问题谢歉关开见车门东长进动气电买卖钱帮欢语间过协发"
 )
-"""Simplified Chinese characters Japanese does not write (it has 這, 請, 無, 説, 対, 時...)."""
+"""Chinese characters ordinary Japanese does not write: simplified forms (it has 這, 請, 無, 説,
+対, 時...) and Chinese particles and words (吧, 呢, 您, 歉). Kanji alone is Japanese to
+`is_japanese`, so a user writing Chinese gets no Chinese back either."""
 
 
 def _last_user_text(messages: Sequence[ChatMessage]) -> str:
-    return next((m.content for m in reversed(messages) if m.role == "user"), "")
+    """What the user said last (a silent turn is not words)."""
+    return next(
+        (m.content for m in reversed(messages) if m.role == "user" and m.content != SILENT_TURN),
+        "",
+    )
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -221,7 +227,7 @@ class LocalLLM:
         self._no_calls: dict[int, float] | None = None
         self._no_chinese: dict[int, float] | None = None
         self._no_calls_no_chinese: dict[int, float] | None = None
-        self._worker.call(self._text_bias)  # ~0.4 s over the vocabulary: at load, not turn 1
+        self._worker.call(self._vocabulary_biases)  # ~0.5 s: at load, not on turn 1
         # Conversations take turns on the one model: the KV state of one that another is about
         # to overwrite is kept in RAM, and restored on its next turn (see `_use_prefix`). Not
         # llama-cpp-python's own cache: it saves after every reply and restores any longer
@@ -533,6 +539,7 @@ class LocalLLM:
         # Spoken to in Japanese, the model sometimes answers in Chinese ("抱歉，我无法..."):
         # characters only Chinese writes are banned, at the call-or-words decision too.
         japanese = is_japanese(_last_user_text(asked.messages))
+        no_chinese = self._chinese() if japanese else None
         if asked.mode == "required":
             made = [_without_hint(c) for c in self._grammar_calls(prompt, callable_tools, cancel)]
             verdict = self.policy.judge(made, asked)  # (asked for: made, spoken codes written)
@@ -554,7 +561,7 @@ class LocalLLM:
                     1,
                     cancel,
                     temperature=0.0,
-                    logit_bias=self._chinese() if japanese else None,
+                    logit_bias=no_chinese,
                 )
             ).lstrip()
             if not first:  # only a space or a line break (or half a character): undecided
@@ -563,12 +570,14 @@ class LocalLLM:
                     max_tokens,
                     cancel,
                     temperature=self.temperature,
-                    logit_bias=self._chinese() if japanese else None,
+                    logit_bias=no_chinese,
                 )
             elif first.startswith((*_CALL_OPENINGS, "{")) or any(
                 o.startswith(first) for o in _CALL_OPENINGS
             ):
-                pieces = self._complete(prompt, max_tokens, cancel, temperature=0.0)
+                pieces = self._complete(
+                    prompt, max_tokens, cancel, temperature=0.0, logit_bias=no_chinese
+                )
             else:
                 pieces = self._complete(
                     prompt,
@@ -578,7 +587,9 @@ class LocalLLM:
                     logit_bias=self._text_bias(japanese),
                 )
         else:
-            pieces = self._complete(prompt, max_tokens, cancel, temperature=self.temperature)
+            pieces = self._complete(
+                prompt, max_tokens, cancel, temperature=self.temperature, logit_bias=no_chinese
+            )
         for piece in pieces:
             if head is None:
                 yield LlmDelta(text=piece)
@@ -652,31 +663,30 @@ class LocalLLM:
     def _chinese(self) -> dict[int, float]:
         """Tokens with a character only Chinese writes (`CHINESE_ONLY`), banned."""
         if self._no_chinese is None:
-            self._no_chinese = {
-                token: -100.0
-                for token in range(self._llm.n_vocab())
-                if not CHINESE_ONLY.isdisjoint(
-                    self._llm.detokenize([token]).decode("utf-8", "ignore")
-                )
-            }
+            self._vocabulary_biases()
+        assert self._no_chinese is not None
         return self._no_chinese
 
     def _text_bias(self, japanese: bool = False) -> dict[int, float]:
-        if japanese:
-            if self._no_calls_no_chinese is None:
-                self._no_calls_no_chinese = {**self._text_bias(), **self._chinese()}
-            return self._no_calls_no_chinese
-        if self._no_calls is None:
-            banned = ("{", "<", "`", "[{")  # "`": also "``", whose next token makes a fence
-            self._no_calls = {
-                token: -100.0
-                for token in range(self._llm.n_vocab())
-                if self._llm.detokenize([token])
-                .decode("utf-8", "ignore")
-                .lstrip()
-                .startswith(banned)
-            }
-        return self._no_calls
+        """Tokens that would open a call, banned (and Chinese ones, to a ``japanese`` user)."""
+        if self._no_calls is None or self._no_calls_no_chinese is None:
+            self._vocabulary_biases()
+        assert self._no_calls is not None and self._no_calls_no_chinese is not None
+        return self._no_calls_no_chinese if japanese else self._no_calls
+
+    def _vocabulary_biases(self) -> None:
+        """Both bans, in one pass over the vocabulary."""
+        opening = ("{", "<", "`", "[{")  # "`": also "``", whose next token makes a fence
+        calls: dict[int, float] = {}
+        chinese: dict[int, float] = {}
+        for token in range(self._llm.n_vocab()):
+            text = self._llm.detokenize([token]).decode("utf-8", "ignore")
+            if text.lstrip().startswith(opening):
+                calls[token] = -100.0
+            if not CHINESE_ONLY.isdisjoint(text):
+                chinese[token] = -100.0
+        self._no_calls, self._no_chinese = calls, chinese
+        self._no_calls_no_chinese = {**calls, **chinese}
 
     def _complete(
         self,
