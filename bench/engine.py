@@ -211,6 +211,10 @@ class Timeline:
         self.marks: list[tuple[str, float]] = []
         asr, llm, tts = engine.recognizer(lang), engine.llm, engine.tts
         transcribe, stream, synthesize = asr.transcribe, llm.stream, tts.synthesize
+        # What `close` puts back (the wrappers are set on the instances; the stages are shared).
+        self._wrapped = [(asr, "transcribe"), (llm, "stream"), (tts, "synthesize")]
+        if getattr(llm, "astream", None) is not None:
+            self._wrapped.append((llm, "astream"))
 
         def timed_transcribe(*args: Any, **kwargs: Any) -> Any:
             self.mark("asr")
@@ -249,6 +253,11 @@ class Timeline:
                     await deltas.aclose()
 
             llm.astream = timed_astream  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        """Unwrap the stages (another timeline may wrap them next)."""
+        for stage, name in self._wrapped:
+            vars(stage).pop(name, None)
 
     def mark(self, name: str) -> None:
         self.marks.append((name, time.perf_counter()))
@@ -543,6 +552,8 @@ async def main() -> None:
     engines: dict[Path, tuple[Engine, Timeline]] = {}
     for mode, model in runs:
         if model not in engines:  # (runs are grouped by model: one timeline at a time)
+            for _, earlier in engines.values():
+                earlier.close()
             engine = packaged
             if str(model) != "packaged":
                 llm = LocalLLM(model)
