@@ -224,10 +224,10 @@ class LocalLLM:
             )
         except Exception as exc:
             raise EngineError(f"cannot load the LLM {path}: {exc}", is_permanent=True) from exc
-        self._no_calls: dict[int, float] | None = None
-        self._no_chinese: dict[int, float] | None = None
-        self._no_calls_no_chinese: dict[int, float] | None = None
-        self._worker.call(self._vocabulary_biases)  # ~0.5 s: at load, not on turn 1
+        # Tokens banned from words: those that open a call; and, to a Japanese speaker, those
+        # with a character only Chinese writes (~0.5 s over the vocabulary: at load).
+        self._no_calls, self._no_chinese = self._worker.call(self._vocabulary_biases)
+        self._no_calls_no_chinese = {**self._no_calls, **self._no_chinese}
         # Conversations take turns on the one model: the KV state of one that another is about
         # to overwrite is kept in RAM, and restored on its next turn (see `_use_prefix`). Not
         # llama-cpp-python's own cache: it saves after every reply and restores any longer
@@ -539,7 +539,7 @@ class LocalLLM:
         # Spoken to in Japanese, the model sometimes answers in Chinese ("抱歉，我无法..."):
         # characters only Chinese writes are banned, at the call-or-words decision too.
         japanese = is_japanese(_last_user_text(asked.messages))
-        no_chinese = self._chinese() if japanese else None
+        no_chinese = self._no_chinese if japanese else None
         if asked.mode == "required":
             made = [_without_hint(c) for c in self._grammar_calls(prompt, callable_tools, cancel)]
             verdict = self.policy.judge(made, asked)  # (asked for: made, spoken codes written)
@@ -556,13 +556,7 @@ class LocalLLM:
             # same request gets the same kind of answer every time. A call is then written
             # greedily (as under a grammar); words are sampled, with call openings banned.
             first = "".join(
-                self._complete(
-                    prompt,
-                    1,
-                    cancel,
-                    temperature=0.0,
-                    logit_bias=no_chinese,
-                )
+                self._complete(prompt, 1, cancel, temperature=0.0, logit_bias=no_chinese)
             ).lstrip()
             if not first:  # only a space or a line break (or half a character): undecided
                 pieces = self._complete(
@@ -660,22 +654,13 @@ class LocalLLM:
             if piece:
                 yield LlmDelta(text=piece)
 
-    def _chinese(self) -> dict[int, float]:
-        """Tokens with a character only Chinese writes (`CHINESE_ONLY`), banned."""
-        if self._no_chinese is None:
-            self._vocabulary_biases()
-        assert self._no_chinese is not None
-        return self._no_chinese
-
     def _text_bias(self, japanese: bool = False) -> dict[int, float]:
         """Tokens that would open a call, banned (and Chinese ones, to a ``japanese`` user)."""
-        if self._no_calls is None or self._no_calls_no_chinese is None:
-            self._vocabulary_biases()
-        assert self._no_calls is not None and self._no_calls_no_chinese is not None
         return self._no_calls_no_chinese if japanese else self._no_calls
 
-    def _vocabulary_biases(self) -> None:
-        """Both bans, in one pass over the vocabulary."""
+    def _vocabulary_biases(self) -> tuple[dict[int, float], dict[int, float]]:
+        """The tokens that open a call, and those with a character in `CHINESE_ONLY`: each
+        banned (-100), in one pass over the vocabulary."""
         opening = ("{", "<", "`", "[{")  # "`": also "``", whose next token makes a fence
         calls: dict[int, float] = {}
         chinese: dict[int, float] = {}
@@ -685,8 +670,7 @@ class LocalLLM:
                 calls[token] = -100.0
             if not CHINESE_ONLY.isdisjoint(text):
                 chinese[token] = -100.0
-        self._no_calls, self._no_chinese = calls, chinese
-        self._no_calls_no_chinese = {**calls, **chinese}
+        return calls, chinese
 
     def _complete(
         self,

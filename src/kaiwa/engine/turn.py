@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from .text import is_japanese
+
 __all__ = ["Eagerness", "TurnPolicy", "completeness"]
 
 Eagerness = Literal["auto", "low", "medium", "high"]
@@ -43,7 +45,6 @@ _OPENS_A_CLAUSE = frozenset(
 # Japanese. Whisper often writes no final mark, or a "。" after a phrase the speaker has not
 # finished ("私たちが。"), so the words decide: a particle or a conjunction at the end waits
 # for more; a sentence-final form (です, ますか, ください, ね, の after a verb...) is finished.
-_JA_SCRIPT = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _JA_FILLERS = ("えっと", "えーと", "えーっと", "あのー", "あの", "えー", "うーん", "まあ", "その")
 # Phrases that end in a particle's letter and are whole: greetings, thanks.
 _JA_WHOLE = ("こんにちは", "こんばんは", "どうも", "ありがと", "もしもし", "いや")
@@ -107,7 +108,7 @@ def completeness(text: str) -> float:
         return 0.0
     if stripped.endswith(("...", "…", ",", "-", "—", ":", ";", "、")):
         return 0.15
-    if _JA_SCRIPT.search(stripped[-4:]):
+    if is_japanese(stripped[-4:]):
         return _japanese_completeness(stripped)
     if stripped.endswith(("?", "!", "？", "！", "。")):
         return 0.95
