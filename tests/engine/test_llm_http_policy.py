@@ -158,6 +158,23 @@ def test_a_call_already_answered_is_answered_in_words(llm: ChatCompletionsLLM) -
     assert NO_TOOL_HINT not in json.dumps(Script.requests[1]["messages"])  # a loop: no hint
 
 
+def test_a_call_asked_for_again_by_the_user_is_made(llm: ChatCompletionsLLM) -> None:
+    # Answered before the user's last message, the same call is a new request (the weather
+    # may have changed; in `kaiwa chat` a second "What time is it?" got words, not the clock).
+    done = ToolCall("get_weather", '{"city": "Oslo"}', "call_1")
+    messages = [
+        ChatMessage("user", "Weather in Oslo?"),
+        ChatMessage("assistant", tool_calls=(done,)),
+        ChatMessage("tool", '{"temp_c": -7, "sky": "snow"}', tool_call_id="call_1"),
+        ChatMessage("assistant", "It's -7 and snowing."),
+        ChatMessage("user", "And the weather in Oslo now?"),
+    ]
+    deltas = ask(llm, messages, call("get_weather", '{"city": "Oslo"}'))
+    made = [d.tool_call for d in deltas if d.tool_call is not None]
+    assert [(c.name, json.loads(c.arguments)) for c in made] == [("get_weather", {"city": "Oslo"})]
+    assert len(Script.requests) == 1
+
+
 def test_an_agent_just_handed_to_cannot_transfer_straight_back(llm: ChatCompletionsLLM) -> None:
     handoff = ToolCall("transfer_to_billing", "{}", "call_9")
     messages = [

@@ -592,9 +592,15 @@ def as_identifiers(call: ToolCall, tool: ToolSpec) -> ToolCall:
 
 
 def answered(call: ToolCall, messages: Sequence[ChatMessage]) -> bool:
-    """Whether the conversation already holds this exact call and a result for it."""
-    answered = {m.tool_call_id for m in messages if m.role == "tool"}
-    for m in messages:
+    """Whether this exact call was made and answered since the user last spoke.
+
+    Made again after its result, the call is a loop; asked for again by the user ("What time
+    is it?" a second time, minutes later), it is a new request and its answer may differ.
+    """
+    users = [i for i, m in enumerate(messages) if m.role == "user"]
+    since = messages[users[-1] + 1 :] if users else messages
+    answered = {m.tool_call_id for m in since if m.role == "tool"}
+    for m in since:
         for earlier in m.tool_calls:
             if (
                 earlier.name == call.name
