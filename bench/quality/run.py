@@ -9,6 +9,10 @@ gets the agent's instructions and tools as a session would give them, and its re
 - args: that, and every labelled argument has the expected value;
 - false call: a call (a handoff counts) on a request that needs none;
 - answer: a general question answered rightly;
+- junk: a reply in words that is not fit to be spoken: it reads out instructions or hints
+  (its own or the engine's), spells out a tool call, or repeats the request back with little
+  added (at least 12 letters of English, 6 characters of Japanese: "hello" back is a fair
+  answer, and so is "Largest ocean is the Pacific Ocean.");
 - latency: from the request to the reply's first piece (text or call), p50/p95.
 
 The cases are split into a dev half and a test half (``half``): tune on dev only; the test half
@@ -85,6 +89,8 @@ class Outcome:
     args_ok: bool = False
     false_call: bool = False
     answer_ok: bool | None = None
+    junk: bool | None = None
+    """A reply in words not fit to be spoken (`junk`); None for a call."""
 
 
 def load(paths: Iterable[Path]) -> list[Case]:
@@ -144,8 +150,43 @@ def value_matches(value: Any, expected: Any) -> bool:
     return False
 
 
-def score(case: Case, calls: list[tuple[str, dict[str, Any]]], text: str) -> Outcome:
+LEAKS = (
+    "call a tool",
+    "answer in words",
+    "without a tool",
+    "if something is missing",
+    "ツールを使わず",
+    "足りない情報があれば",
+    "# tools",
+    "<tool",
+    "</tool",
+    "function signatures",
+    "additionalproperties",
+)
+"""Pieces of the engine's hints and of Qwen's tool prompt: never words for a user."""
+
+CALL_SHAPES = re.compile(r'"name"\s*:|\bname:\s*\w+_\w+|\barguments\b\s*[:=]', re.IGNORECASE)
+
+
+def junk(case: Case, tools: Sequence[str], text: str) -> bool:
+    """Whether a reply in words is not fit to be spoken (see the module's docstring). Its own
+    rules, not the engine's: the bench must not share the engine's idea of a good reply."""
+    low = text.lower()
+    if any(leak in low for leak in LEAKS) or CALL_SHAPES.search(text):
+        return True
+    if any(name in text for name in tools):  # "You can call the get_weather tool..."
+        return True
+    asked, said = norm(case.text), norm(text)
+    long_enough = len(asked) >= (6 if case.lang == "ja" else 12)
+    return long_enough and asked in said and len(said) - len(asked) <= len(asked) // 2
+
+
+def score(
+    case: Case, calls: list[tuple[str, dict[str, Any]]], text: str, tools: Sequence[str] = ()
+) -> Outcome:
     out = Outcome(case, calls, text, 0.0)
+    if not calls:
+        out.junk = junk(case, tools, text)
     if case.tool is None:
         out.tool_ok = out.args_ok = not calls
         out.false_call = bool(calls)
@@ -192,7 +233,7 @@ def run_case(llm: LLMStage, agent: AgentSetup, case: Case) -> Outcome:
             text += delta.text
     except EngineError as exc:  # a failed turn: wrong whatever was expected
         calls.append(("<error>", {"error": str(exc)[:200]}))
-    out = score(case, calls, text)
+    out = score(case, calls, text, [t.name for t in agent.tools])
     out.latency_ms = ((first or time.perf_counter()) - start) * 1000
     return out
 
@@ -258,6 +299,7 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, str]:
     tool_cases = [o for o in outcomes if o.case.tool is not None]
     none_cases = [o for o in outcomes if o.case.tool is None]
     answers = [o for o in outcomes if o.answer_ok is not None]
+    words = [o for o in outcomes if o.junk is not None]
     lat = sorted(o.latency_ms for o in outcomes)
     heard = [o for o in outcomes if o.heard is not None]
     recognition = {}
@@ -270,6 +312,7 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, str]:
         "tool+args": pct(sum(o.args_ok for o in tool_cases), len(tool_cases)),
         "false calls": pct(sum(o.false_call for o in none_cases), len(none_cases)),
         "answers": pct(sum(bool(o.answer_ok) for o in answers), len(answers)),
+        "junk": pct(sum(bool(o.junk) for o in words), len(words)),
         "p50 ms": f"{statistics.median(lat):.0f}" if lat else "-",
         "p95 ms": f"{lat[min(len(lat) - 1, int(0.95 * len(lat)))]:.0f}" if lat else "-",
         **recognition,
@@ -306,7 +349,7 @@ def report(outcomes: Sequence[Outcome]) -> None:
 
 def failures(outcomes: Sequence[Outcome]) -> None:
     for o in outcomes:
-        if o.args_ok and o.answer_ok is not False:
+        if o.args_ok and o.answer_ok is not False and not o.junk:
             continue
         c = o.case
         got = "; ".join(f"{n}({json.dumps(a, ensure_ascii=False)})" for n, a in o.calls)
@@ -314,7 +357,7 @@ def failures(outcomes: Sequence[Outcome]) -> None:
         heard = f" (heard {o.heard!r}, {o.voice})" if o.heard is not None else ""
         print(
             f"[{c.id} {c.agent}] {c.text!r}{heard}\n"
-            f"    want {want}; got {got or repr(o.text[:100])}"
+            f"    want {want}; got {got or repr(o.text[:100])}{' (junk)' if o.junk else ''}"
         )
 
 

@@ -530,15 +530,16 @@ class LocalLLM:
         on the caller's event loop)."""
         prompt = self.render(asked.messages, asked.shown)
 
+        said = _last_user_text(asked.messages)
+
         def in_words() -> str:  # the prompt again, when the model's call is not to be made
-            said = asked.messages[-1].content if asked.messages else ""
             return self.render(asked.messages, asked.shown, hint=no_tool_hint(said))
 
         self._use_prefix(prompt)
         callable_tools = asked.callable
         # Spoken to in Japanese, the model sometimes answers in Chinese ("抱歉，我无法..."):
         # characters only Chinese writes are banned, at the call-or-words decision too.
-        japanese = is_japanese(_last_user_text(asked.messages))
+        japanese = is_japanese(said)
         no_chinese = self._no_chinese if japanese else None
         if asked.mode == "required":
             made = [_without_hint(c) for c in self._grammar_calls(prompt, callable_tools, cancel)]
