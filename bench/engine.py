@@ -530,6 +530,11 @@ async def main() -> None:
         help="a GGUF file for the turns (repeatable; 'packaged' is the packaged model; "
         "several: each runs every mode, in this run)",
     )
+    parser.add_argument(
+        "--unchecked",
+        action="store_true",
+        help="each mode also with the reply check off (LocalLLM.check_replies), in this run",
+    )
     args = parser.parse_args()
     t = time.perf_counter()
     engine = Engine.load(progress=True)
@@ -545,12 +550,13 @@ async def main() -> None:
         await bench_end_of_turn(engine, args.lang, args.verbose)
     packaged = engine
     runs = [
-        (mode, model)
+        (mode, model, checked)
         for model in args.model or [Path("packaged")]
         for mode in args.mode or ("server_vad", "semantic_vad")
+        for checked in ((False, True) if args.unchecked else (True,))
     ]
     engines: dict[Path, tuple[Engine, Timeline]] = {}
-    for mode, model in runs:
+    for mode, model, checked in runs:
         if model not in engines:  # (runs are grouped by model: one timeline at a time)
             for _, earlier in engines.values():
                 earlier.close()
@@ -562,9 +568,11 @@ async def main() -> None:
             engines[model] = (engine, Timeline(engine, args.lang))
         engine, timeline = engines[model]
         engine.llm.reset()  # type: ignore[attr-defined]
+        engine.llm.check_replies = checked  # type: ignore[attr-defined]
         r = await run_turns(engine, mode, args.turns, timeline, args.verbose, args.lang)
         lat = r["latency"]
         which = "" if len(args.model or []) < 2 else f", {model.name}"
+        which += "" if not args.unchecked else (", checked" if checked else ", unchecked")
         print(
             f"\nturn latency, {mode}{which} ({len(lat)} turns): p50 {pct(lat, 0.5) * 1000:.0f} "
             f"ms, p95 {pct(lat, 0.95) * 1000:.0f} ms"

@@ -230,3 +230,34 @@ def test_no_chinese_to_a_japanese_speaker(llm: Any, said: str) -> None:
     # Words were written (the model does not call here). Whether they are Japanese depends on
     # the draw: with another test's state before it, it once listed its tools in prose.
     assert text.strip()
+
+
+# -- replies in words fit to be spoken (`ReplyCheck`) -----------------------------------------
+
+UNFIT_BEFORE = [  # dev-half requests the model answered unfit to be spoken (2026-12-05)
+    ("airline_faq", "en", "I have a question."),  # said back
+    ("airline_seat", "en", "Hang on, what exactly is this line for?"),  # the hint read out
+    ("restaurant", "en", "Book me a table."),  # "name: book_table, arguments: ..."
+    ("support", "ja", "返金してほしいんですけど。"),  # said back, with the hint
+    ("airline_triage", "ja", "天気を教えてもらえますか？"),  # said back, with the hint
+]
+
+
+@pytest.mark.parametrize(("agent", "lang", "said"), UNFIT_BEFORE)
+def test_replies_in_words_are_fit_to_be_spoken(llm: Any, agent: str, lang: str, said: str) -> None:
+    # Judged by the quality bench's own rules (`bench.quality.run.junk`), not the engine's.
+    from bench.quality.run import Case, junk
+
+    setup_ = setup(agent, lang)
+    case = Case(id="t", agent=agent, lang=lang, half="dev", category="", text=said, tool=None)
+    for _ in range(3):  # replies in words are sampled
+        deltas = list(
+            llm.stream(
+                [ChatMessage("system", setup_.instructions), ChatMessage("user", said)],
+                setup_.tools,
+                max_tokens=60,
+            )
+        )
+        text = "".join(d.text for d in deltas)
+        assert calls(deltas) or text.strip()
+        assert not junk(case, [t.name for t in setup_.tools], text), text

@@ -41,9 +41,18 @@ from .chat import (
     ToolSpec,
     choose_tools,
 )
+from .reply_check import Fault, ReplyCheck
 from .text import is_japanese
 from .tool_calls import asks, enough_calls, grammar_schema, tagged
-from .tool_policy import Asked, ToolCallPolicy, Verdict, VerdictKind, no_tool_hint
+from .tool_policy import (
+    NO_TOOL_HINT,
+    NO_TOOL_HINT_JA,
+    Asked,
+    ToolCallPolicy,
+    Verdict,
+    VerdictKind,
+    no_tool_hint,
+)
 from .worker import ModelWorker, StepAside
 
 logger = logging.getLogger(__name__)
@@ -115,6 +124,14 @@ _BARE_REPLY = re.compile(
 )
 
 
+HINTS = (CALL_HINT, NO_TOOL_HINT, NO_TOOL_HINT_JA)
+"""What the engine adds to the user's words for the model: never to be read out."""
+
+UNCLEAR = "Sorry, could you say that another way?"
+UNCLEAR_JA = "すみません、別の言い方でもう一度お願いできますか？"
+"""Said when the model's reply in words was unfit to be spoken twice (`ReplyCheck`): the request
+said back, a call spelled out, a hint read out."""
+
 _HINT_IN_JSON = re.compile(r"(?:\\n|\s)*" + re.escape(CALL_HINT))
 """`CALL_HINT` as the model copies it into a call it writes (after an escaped line break)."""
 
@@ -170,6 +187,13 @@ def _last_user_text(messages: Sequence[ChatMessage]) -> str:
         (m.content for m in reversed(messages) if m.role == "user" and m.content != SILENT_TURN),
         "",
     )
+
+
+def _released(ends: Sequence[int], out: int, released: int) -> list[int]:
+    """Where the pieces of text that now may go out end (the last cut at ``released``), given
+    that ``out`` characters went out already and ``ends`` is where each piece ends."""
+    cuts = [e for e in ends if out < e < released]
+    return [*cuts, released] if released > out else []
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -248,6 +272,9 @@ class LocalLLM:
         self.decide_greedily = True
         """Decide between a tool call and words by the most likely first token (the same
         request gets the same kind of answer every time), not by sampling it."""
+        self.check_replies = True
+        """Check replies in words before they are spoken (`ReplyCheck`): the request said
+        back, a hint read out or a call spelled out is made again, once."""
         self.policy = ToolCallPolicy()
         """What the model's tool calls must pass before they are made."""
         self._last_free: tuple[str, dict[int, float] | None] = ("", None)
@@ -530,16 +557,11 @@ class LocalLLM:
         on the caller's event loop)."""
         prompt = self.render(asked.messages, asked.shown)
 
-        said = _last_user_text(asked.messages)
-
-        def in_words() -> str:  # the prompt again, when the model's call is not to be made
-            return self.render(asked.messages, asked.shown, hint=no_tool_hint(said))
-
         self._use_prefix(prompt)
         callable_tools = asked.callable
         # Spoken to in Japanese, the model sometimes answers in Chinese ("抱歉，我无法..."):
         # characters only Chinese writes are banned, at the call-or-words decision too.
-        japanese = is_japanese(said)
+        japanese = is_japanese(_last_user_text(asked.messages))
         no_chinese = self._no_chinese if japanese else None
         if asked.mode == "required":
             made = [_without_hint(c) for c in self._grammar_calls(prompt, callable_tools, cancel)]
@@ -548,7 +570,7 @@ class LocalLLM:
                 yield LlmDelta(tool_call=c)
             return
         if asked.mode == "none" or not callable_tools:
-            yield from self._text(prompt, max_tokens, cancel, japanese)
+            yield from self._words(prompt, max_tokens, cancel, asked)
             return
         head: str | None = ""  # the reply's start, held back until we know it is text
         call = ""
@@ -573,14 +595,12 @@ class LocalLLM:
                 pieces = self._complete(
                     prompt, max_tokens, cancel, temperature=0.0, logit_bias=no_chinese
                 )
-            else:
-                pieces = self._complete(
-                    prompt,
-                    max_tokens,
-                    cancel,
-                    temperature=self.temperature,
-                    logit_bias=self._text_bias(japanese),
-                )
+            else:  # words, checked as they come; a call spelled out in them is written
+                spelled = yield from self._words(prompt, max_tokens, cancel, asked, may_call=True)
+                if spelled:
+                    rewrite = Verdict(VerdictKind.REWRITE)
+                    yield from self._settle(rewrite, prompt, asked, max_tokens, cancel)
+                return
         else:
             pieces = self._complete(
                 prompt, max_tokens, cancel, temperature=self.temperature, logit_bias=no_chinese
@@ -613,9 +633,16 @@ class LocalLLM:
                 yield LlmDelta(text=head.strip())
             return
         verdict = self._judge_written(call, asked)
+        yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
+
+    def _settle(
+        self, verdict: Verdict, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
+    ) -> Iterator[LlmDelta]:
+        """What comes of the policy's verdict on a call the model wrote: the call, written
+        again under the grammar first if it did not fit; or words, told so or not."""
         if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar
             try:
-                calls = list(self._grammar_calls(prompt, callable_tools, cancel))
+                calls = list(self._grammar_calls(prompt, asked.callable, cancel))
             except _CallCutShort:  # it ran on past its budget: say something instead
                 logger.warning("the model could not write its tool call", exc_info=True)
                 verdict = Verdict(VerdictKind.WORDS_TOLD)
@@ -631,29 +658,111 @@ class LocalLLM:
         elif verdict.kind is VerdictKind.WORDS_TOLD:
             # Not a call to make: answer in words, told so (the prompt changes only at its
             # end: the cached prefix holds).
-            yield from self._text(in_words(), max_tokens, cancel, japanese)
+            said = _last_user_text(asked.messages)
+            told = self.render(asked.messages, asked.shown, hint=no_tool_hint(said))
+            yield from self._words(told, max_tokens, cancel, asked)
         else:
-            yield from self._text(prompt, max_tokens, cancel, japanese)
+            yield from self._words(prompt, max_tokens, cancel, asked)
 
     def _judge_written(self, text: str, asked: Asked) -> Verdict:
         """The policy's verdict on calls the model wrote, without the `CALL_HINT` it copied
         into them (the checks must see the value the user gave)."""
         return self.policy.judge_written(_HINT_IN_JSON.sub("", text), asked)
 
-    def _text(
-        self, prompt: str, max_tokens: int, cancel: Cancel | None, japanese: bool = False
-    ) -> Iterator[LlmDelta]:
-        """A reply that cannot be a tool call: tokens that would open one are banned (and
-        Chinese, to a ``japanese`` speaker)."""
-        for piece in self._complete(
-            prompt,
-            max_tokens,
-            cancel,
-            temperature=self.temperature,
-            logit_bias=self._text_bias(japanese),
-        ):
-            if piece:
-                yield LlmDelta(text=piece)
+    def _words(
+        self,
+        prompt: str,
+        max_tokens: int,
+        cancel: Cancel | None,
+        asked: Asked,
+        *,
+        may_call: bool = False,
+    ) -> Generator[LlmDelta, None, bool]:
+        """A reply in words, checked as it comes (`ReplyCheck`). Tokens that would open a call
+        are banned (and Chinese, to a Japanese speaker).
+
+        A reply found unfit before any of it went out (the request said back, a hint read out,
+        a call spelled out) is made again once, its opening tokens banned for its first token;
+        unfit again, the user is asked to say it another way (`UNCLEAR`). One found unfit
+        later is cut short there. Returns True, having said nothing, when ``may_call`` and
+        the reply spelled out a call: the caller writes it.
+        """
+        request = _last_user_text(asked.messages)
+        japanese = is_japanese(request)
+        bias = self._text_bias(japanese)
+        if not self.check_replies:
+            for piece in self._complete(
+                prompt, max_tokens, cancel, temperature=self.temperature, logit_bias=bias
+            ):
+                if piece:
+                    yield LlmDelta(text=piece)
+            return False
+        tools = [t.name for t in asked.shown] + [t.name for t in asked.callable]
+        opening = ""
+        for attempt in range(2):
+            check = ReplyCheck(request, tools, HINTS)
+            text = ""  # what the model wrote, released or not
+            out = 0  # characters of it gone out
+            pieces = self._complete(
+                prompt,
+                max_tokens,
+                cancel,
+                temperature=self.temperature,
+                logit_bias=bias,
+                opening=opening,
+            )
+            ends: list[int] = []  # where each piece of ``text`` ends
+            for piece in pieces:
+                text += piece
+                ends.append(len(text))
+                check.push(piece)
+                # what may be spoken goes out as the model's own pieces (about a token each:
+                # the reply's slicing counts them)
+                for end in _released(ends, out, len(check.said)):
+                    yield LlmDelta(text=text[out:end])
+                    out = end
+                if check.fault is not None:
+                    pieces.close()
+                    break
+            else:
+                if check.fault is None:
+                    check.finish()
+                    for end in _released(ends, out, len(check.said)):
+                        yield LlmDelta(text=text[out:end])
+                        out = end
+            if check.fault is None or (cancel is not None and cancel.is_set):
+                return False
+            if check.started:
+                logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
+                return False
+            logger.info("reply not spoken (%s, try %d): %r", check.fault.value, attempt, text[:200])
+            if may_call and check.fault is Fault.CALL:
+                return True
+            if attempt == 0:
+                ban = self._openings(text)
+                opening = "".join(
+                    self._complete(
+                        prompt,
+                        1,
+                        cancel,
+                        temperature=self.temperature,
+                        logit_bias={**bias, **ban},
+                    )
+                )
+        yield LlmDelta(text=UNCLEAR_JA if japanese else UNCLEAR)
+        return False
+
+    def _openings(self, text: str) -> dict[int, float]:
+        """The tokens that could begin ``text`` (a token for each of its first characters, with
+        a space before them or not), banned."""
+        start = text.lstrip()[:8]
+        ban: dict[int, float] = {}
+        for n in range(1, len(start) + 1):
+            for variant in (start[:n], " " + start[:n]):  # "Largest", and " Largest"
+                tokens = self._llm.tokenize(variant.encode(), add_bos=False, special=False)
+                if len(tokens) == 1:
+                    ban[tokens[0]] = -100.0
+        return ban
 
     def _text_bias(self, japanese: bool = False) -> dict[int, float]:
         """Tokens that would open a call, banned (and Chinese ones, to a ``japanese`` user)."""
@@ -682,12 +791,17 @@ class LocalLLM:
         temperature: float,
         grammar: Any = None,
         logit_bias: dict[int, float] | None = None,
+        opening: str = "",
     ) -> Generator[str, None, None]:
+        """The model's completion of ``prompt``, piece by piece (about a token each).
+        ``opening``: the completion's start, chosen already (yielded first, and continued)."""
         if grammar is None:  # a reply that may step aside goes on from this prompt
             self._last_free = (prompt, logit_bias)
+        if opening:
+            yield opening
         try:
             stream = self._llm.create_completion(
-                prompt,
+                prompt + opening,
                 max_tokens=max_tokens,
                 temperature=temperature,
                 top_p=0.9,

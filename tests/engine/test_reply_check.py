@@ -1,0 +1,107 @@
+"""`ReplyCheck`: which replies in words may be spoken, and when their text goes out.
+
+The unfit replies are the 0.5B model's own, from the quality bench's dev half (2026-12-05).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kaiwa.engine.llm import HINTS
+from kaiwa.engine.reply_check import Fault, ReplyCheck, echoes
+
+SEAT_TOOLS = ["update_seat", "transfer_to_triage_agent"]
+
+
+def run(request: str, reply: str, tools: list[str] = SEAT_TOOLS, step: int = 2) -> ReplyCheck:
+    """``reply`` fed to a check in pieces of ``step`` characters; what went out is ``said``."""
+    check = ReplyCheck(request, tools, HINTS)
+    out = "".join(check.push(reply[i : i + step]) for i in range(0, len(reply), step))
+    out += check.finish()
+    assert out == check.said
+    return check
+
+
+@pytest.mark.parametrize(
+    ("request_", "reply", "fault"),
+    [
+        ("I have a question.", "I have a question.", Fault.ECHO),
+        ("何ができるの？", "何ができるの？", Fault.ECHO),
+        (
+            "返金してほしいんですけど。",
+            "返金してほしいんですけど。（ツールを使わずに日本語で答えてください。"
+            "足りない情報があれば聞いてください。）",
+            Fault.ECHO,
+        ),
+        ("Hang on, what exactly is this line for?", "Call a tool if one fits.", Fault.LEAK),
+        (
+            "あさって那覇に着くんだけど、半袖で平気かな？",
+            '以下に日本語で回答します：\n\n"あさって那覇に着くんだけど、半袖で平気かな？"',
+            Fault.LEAK,
+        ),
+        (
+            "twenty seven d please confirmation d f g four four one",
+            'name: update_seat\narguments: confirmation_number="twenty-seven-d"',
+            Fault.CALL,
+        ),
+        (
+            "Great, then book a table for three at 7 that day.",
+            '>{"name": "book_table", "arguments": ["party_size": 3]}',
+            Fault.CALL,
+        ),
+        ("Set a timer.", "set_timer(minutes=30)", Fault.CALL),
+        ("もしもし、こんにちは", '["get_order_status", "order_number: \'12345\'"]', Fault.CALL),
+        (
+            "What can you do?",
+            'You can call the "update_seat" tool by sending a request.',
+            Fault.CALL,
+        ),
+    ],
+)
+def test_unfit_replies_are_stopped_before_a_word_goes_out(
+    request_: str, reply: str, fault: Fault
+) -> None:
+    check = run(request_, reply)
+    assert check.fault is fault
+    assert check.said == "" and not check.started
+
+
+@pytest.mark.parametrize(
+    ("request_", "reply"),
+    [
+        ("hello", "Hello! How can I help you today?"),
+        ("こんにちは", "こんにちは！何かお手伝いできることはありますか？"),
+        ("Is there wifi on the plane?", "Yes, most of our planes have wifi on board."),
+        ("Can I change my seat?", "Sure, what's your confirmation number and the seat you want?"),
+        ("明日の天気は？", "どちらの都市の天気をお調べしましょうか？"),
+        ("What's five times six?", "Five times six is thirty."),
+        ("Largest ocean?", "The largest ocean is the Pacific Ocean."),
+    ],
+)
+def test_fit_replies_go_out_whole(request_: str, reply: str) -> None:
+    check = run(request_, reply)
+    assert check.fault is None and check.said == reply
+
+
+def test_the_start_goes_out_after_a_few_words_then_clause_by_clause() -> None:
+    check = ReplyCheck("Is there wifi on the plane?", SEAT_TOOLS, HINTS)
+    assert check.push("Yes") == "" and check.push(" there") == ""
+    assert check.push(" is wifi") == "Yes there is wifi"  # four words: the start is fine
+    assert check.push(" on most") == ""  # held to its clause's end
+    assert check.push(" planes, and") == " on most planes, "
+    assert check.finish() == "and"
+
+
+def test_a_tool_named_later_cuts_the_reply_short_there() -> None:
+    check = run("Can you help me?", "Sure, I can help. Just use the update_seat function.")
+    assert check.fault is Fault.CALL
+    assert check.said == "Sure, I can help. " and check.started
+
+
+def test_a_short_request_said_back_is_an_answer_and_a_long_one_is_not() -> None:
+    assert not echoes("Hello!", "hello")
+    assert not echoes("Largest ocean is the Pacific Ocean.", "Largest ocean?")
+    assert echoes(
+        "週末ソウルに行くんですけど、傘っていりますかね。",
+        "週末ソウルに行くんですけど、傘っていりますかね",
+    )
