@@ -105,3 +105,10 @@ def test_a_short_request_said_back_is_an_answer_and_a_long_one_is_not() -> None:
         "週末ソウルに行くんですけど、傘っていりますかね。",
         "週末ソウルに行くんですけど、傘っていりますかね",
     )
+
+
+def test_a_tool_named_across_the_start_and_the_next_clause_is_found() -> None:
+    check = ReplyCheck("何を手伝ってくれるの？", ["get_weather"], HINTS)
+    assert check.push("あなたは「g") == "あなたは「g"  # six characters: the start goes out
+    assert check.push("et_weather」関数を使えます。") == ""
+    assert check.fault is Fault.CALL

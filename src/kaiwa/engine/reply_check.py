@@ -74,6 +74,9 @@ _HEAD_END = re.compile(r"[.!?;,。！？、；…]")
 """A clause's end that ends the reply's start too: not a colon, which opens what a preface
 announces ("以下に日本語で回答します：" then the request said back)."""
 
+_OVERLAP = 64
+"""Characters of what went out that are checked again with the next clause."""
+
 _ECHO_MIN = {"en": 12, "ja": 6}
 """Letters (English) or characters (Japanese) a request must have before saying it back counts
 as an echo: "Hello." -> "Hello!" is an answer."""
@@ -177,7 +180,12 @@ class ReplyCheck:
 
     def _release(self, text: str) -> str:
         self._held = self._held[len(text) :]
-        fault = unfit(text, self._tools, self._hints)
+        # with the end of what went out before: a tool's name may straddle the two
+        # ("あなたは「g" then "et_weather」関数...")
+        before = self.said[-_OVERLAP:]
+        fault = unfit(before + text, self._tools, self._hints)
+        if fault is not None and unfit(before, self._tools, self._hints) is not None:
+            fault = None  # (what went out was judged already)
         if fault is not None:
             self.fault = fault
             self._held = ""
