@@ -26,12 +26,13 @@ def run(request: str, reply: str, tools: list[str] = SEAT_TOOLS, step: int = 2) 
     ("request_", "reply", "fault"),
     [
         ("I have a question.", "I have a question.", Fault.ECHO),
+        ("天気を教えてもらえますか？", "日本語で天気を教えてもらえますか？", Fault.ECHO),
         ("何ができるの？", "何ができるの？", Fault.ECHO),
         (
             "返金してほしいんですけど。",
             "返金してほしいんですけど。（ツールを使わずに日本語で答えてください。"
             "足りない情報があれば聞いてください。）",
-            Fault.ECHO,
+            Fault.LEAK,  # (said back, then more: the hint)
         ),
         ("Hang on, what exactly is this line for?", "Call a tool if one fits.", Fault.LEAK),
         (
@@ -50,11 +51,14 @@ def run(request: str, reply: str, tools: list[str] = SEAT_TOOLS, step: int = 2) 
             Fault.CALL,
         ),
         ("Set a timer.", "set_timer(minutes=30)", Fault.CALL),
+        ("Why?", "Answer in words, without a tool.", Fault.LEAK),
+        ("Book me a table.", "Sure! name: book_table, arguments: party_size=1", Fault.CALL),
+        ("Can you book for me?", "   ", Fault.EMPTY),
         ("もしもし、こんにちは", '["get_order_status", "order_number: \'12345\'"]', Fault.CALL),
         (
             "What can you do?",
             'You can call the "update_seat" tool by sending a request.',
-            Fault.CALL,
+            Fault.NAMED,
         ),
     ],
 )
@@ -76,6 +80,16 @@ def test_unfit_replies_are_stopped_before_a_word_goes_out(
         ("明日の天気は？", "どちらの都市の天気をお調べしましょうか？"),
         ("What's five times six?", "Five times six is thirty."),
         ("Largest ocean?", "The largest ocean is the Pacific Ocean."),
+        ("Largest ocean?", "Largest ocean is the Pacific Ocean."),
+        (
+            "What is the capital of France?",
+            "What is the capital of France? That would be Paris, on the Seine.",
+        ),
+        ("Yes, please book it for seven pm", "Yes."),
+        ("Tell me a joke.", "Here's one: why did the chicken cross the road?"),
+        ("明日は何を持っていけばいい？", "以下の3つがおすすめです：傘、帽子、水。"),
+        ("Book it under my name", "Your booking is confirmed. Name: Alice, party of two."),
+        ("Where's my parcel?", "Sorry to hear that. If something is missing, tell me the number."),
     ],
 )
 def test_fit_replies_go_out_whole(request_: str, reply: str) -> None:
@@ -94,7 +108,7 @@ def test_the_start_goes_out_after_a_few_words_then_clause_by_clause() -> None:
 
 def test_a_tool_named_later_cuts_the_reply_short_there() -> None:
     check = run("Can you help me?", "Sure, I can help. Just use the update_seat function.")
-    assert check.fault is Fault.CALL
+    assert check.fault is Fault.NAMED
     assert check.said == "Sure, I can help. " and check.started
 
 
@@ -111,4 +125,25 @@ def test_a_tool_named_across_the_start_and_the_next_clause_is_found() -> None:
     check = ReplyCheck("何を手伝ってくれるの？", ["get_weather"], HINTS)
     assert check.push("あなたは「g") == "あなたは「g"  # six characters: the start goes out
     assert check.push("et_weather」関数を使えます。") == ""
-    assert check.fault is Fault.CALL
+    assert check.fault is Fault.NAMED
+
+
+def test_the_users_earlier_words_said_back_are_an_echo_too() -> None:
+    check = ReplyCheck(
+        "重さは何キロまでですか？", [], HINTS, earlier=["手荷物について聞きたいんですけど。"]
+    )
+    for piece in (
+        "(手荷物",
+        "について",
+        "聞きたいん",
+        "ですけど。",
+        "(Call a tool",
+        " if one fits.)",
+    ):
+        assert check.push(piece) == ""
+    assert check.fault in (Fault.ECHO, Fault.LEAK) and not check.started
+
+
+def test_json_in_a_reply_is_a_call_spelled_out() -> None:
+    check = run("Weight limit?", '(Tools)\n["type": "function", "function": {"name": "x"}]')
+    assert check.fault is Fault.CALL and not check.started

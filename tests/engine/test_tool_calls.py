@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
+from kaiwa.engine.chat import SILENT_TURN, ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.tool_calls import (
     GRAMMAR_MAX_STRING,
     MAX_CALLS,
+    answered,
     as_identifiers,
     enough_calls,
     grammar_schema,
@@ -396,3 +397,16 @@ def test_times_dates_and_phone_numbers_are_not_identifiers(key: str, rewritten: 
     tool = ToolSpec("t", "T.", {"type": "object", "properties": {key: {"type": "string"}}})
     call = ToolCall("t", json.dumps({key: "six oh five"}))
     assert (as_identifiers(call, tool) != call) is rewritten
+
+
+def test_a_call_counts_as_answered_until_the_user_speaks_again() -> None:
+    clock = ToolCall("get_current_time", "{}", "c1")
+    told = [
+        ChatMessage("user", "What time is it?"),
+        ChatMessage("assistant", tool_calls=(clock,)),
+        ChatMessage("tool", '{"time": "15:02"}', tool_call_id="c1"),
+    ]
+    again = ToolCall("get_current_time", "{}")
+    assert answered(again, told)  # made again after its result: a loop
+    assert answered(again, [*told, ChatMessage("user", SILENT_TURN)])  # silence asks nothing
+    assert not answered(again, [*told, ChatMessage("user", "And now?")])  # asked again

@@ -124,8 +124,11 @@ _BARE_REPLY = re.compile(
 )
 
 
-HINTS = (CALL_HINT, NO_TOOL_HINT, NO_TOOL_HINT_JA)
+HINTS = (CALL_HINT, NO_TOOL_HINT, NO_TOOL_HINT_JA, TOOL_RESULT_HINT)
 """What the engine adds to the user's words for the model: never to be read out."""
+
+EARLIER_TURNS = 6
+"""The user's latest words a reply may not say back (the model repeats earlier turns too)."""
 
 UNCLEAR = "Sorry, could you say that another way?"
 UNCLEAR_JA = "すみません、別の言い方でもう一度お願いできますか？"
@@ -187,6 +190,17 @@ def _last_user_text(messages: Sequence[ChatMessage]) -> str:
         (m.content for m in reversed(messages) if m.role == "user" and m.content != SILENT_TURN),
         "",
     )
+
+
+def _after(first: str, rest: Generator[str, None, None]) -> Generator[str, None, None]:
+    """``first``, then ``rest`` (closing this closes ``rest``: the model stops)."""
+    yield first
+    yield from rest
+
+
+def _tool_names(asked: Asked) -> list[str]:
+    """The names of the tools the model was shown or may call."""
+    return [t.name for t in (*asked.shown, *asked.callable)]
 
 
 def _released(ends: Sequence[int], out: int, released: int) -> list[int]:
@@ -509,22 +523,36 @@ class LocalLLM:
                 deltas.close()  # the model stops here
                 if base is None:  # the prompt (and bias) of the completion the text came from
                     base = self._last_free  # (read before another reply's turn changes it)
-            rest = functools.partial(self._go_on, base[0] + said, base[1], max_tokens - made)
+            rest = functools.partial(
+                self._go_on, asked, said, base[0] + said, base[1], max_tokens - made
+            )
             yield StepAside(functools.partial(part, rest))
 
         first = functools.partial(self._reply, asked, max_tokens)
         return functools.partial(part, first)
 
     def _go_on(
-        self, prompt: str, bias: dict[int, float] | None, max_tokens: int, cancel: Cancel
+        self,
+        asked: Asked,
+        said: str,
+        prompt: str,
+        bias: dict[int, float] | None,
+        max_tokens: int,
+        cancel: Cancel,
     ) -> Iterator[LlmDelta]:
-        """More of a reply that stepped aside: ``prompt`` ends with what it said so far."""
+        """More of a reply that stepped aside: ``prompt`` ends with ``said``, what it said so
+        far; the rest is checked as the start was (`ReplyCheck`), and cut short if unfit."""
         self._use_prefix(prompt)
-        for piece in self._complete(
+        pieces = self._complete(
             prompt, max_tokens, cancel, temperature=self.temperature, logit_bias=bias
-        ):
-            if piece:
-                yield LlmDelta(text=piece)
+        )
+        if not self.check_replies:
+            yield from (LlmDelta(text=p) for p in pieces if p)
+            return
+        check = self._reply_check(asked, said=said)
+        text = yield from self._checked(pieces, check, cancel)
+        if check.fault is not None:
+            logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
 
     def _then_open_user_turn(
         self, reply: Callable[[Cancel], Iterator[LlmDelta]], stop: Cancel
@@ -572,7 +600,7 @@ class LocalLLM:
         if asked.mode == "none" or not callable_tools:
             yield from self._words(prompt, max_tokens, cancel, asked)
             return
-        head: str | None = ""  # the reply's start, held back until we know it is text
+        head = ""  # the reply's start, held back until we know it is text
         call = ""
         if self.decide_greedily:
             # Call or words is decided by the most likely first token, not by a draw: the
@@ -606,9 +634,6 @@ class LocalLLM:
                 prompt, max_tokens, cancel, temperature=self.temperature, logit_bias=no_chinese
             )
         for piece in pieces:
-            if head is None:
-                yield LlmDelta(text=piece)
-                continue
             head += piece
             start = head.lstrip()
             if any(len(start) < len(o) and o.startswith(start) for o in _CALL_OPENINGS):
@@ -624,12 +649,26 @@ class LocalLLM:
                     call = tagged(call)
                     break
                 continue
-            head = None
-            yield LlmDelta(text=start)
+            # Words after all: checked as any words are; unfit before they went out, made
+            # again as words (or the call they spell out, written).
+            if not self.check_replies:
+                yield from (LlmDelta(text=p) for p in _after(start, pieces) if p)
+                return
+            check = self._reply_check(asked)
+            yield from self._checked(_after(start, pieces), check, cancel)
+            if check.fault is None or check.started or (cancel is not None and cancel.is_set):
+                return
+            spelled = yield from self._words(prompt, max_tokens, cancel, asked, may_call=True)
+            if spelled:
+                rewrite = Verdict(VerdictKind.REWRITE)
+                yield from self._settle(rewrite, prompt, asked, max_tokens, cancel)
+            return
         if cancel is not None and cancel.is_set:
             return
         if not call:
-            if head and head.strip():
+            if (
+                head and head.strip()
+            ):  # (a reply of a few characters, all of it like a call's start)
                 yield LlmDelta(text=head.strip())
             return
         verdict = self._judge_written(call, asked)
@@ -697,12 +736,9 @@ class LocalLLM:
                 if piece:
                     yield LlmDelta(text=piece)
             return False
-        tools = [t.name for t in asked.shown] + [t.name for t in asked.callable]
         opening = ""
         for attempt in range(2):
-            check = ReplyCheck(request, tools, HINTS)
-            text = ""  # what the model wrote, released or not
-            out = 0  # characters of it gone out
+            check = self._reply_check(asked)
             pieces = self._complete(
                 prompt,
                 max_tokens,
@@ -711,46 +747,75 @@ class LocalLLM:
                 logit_bias=bias,
                 opening=opening,
             )
-            ends: list[int] = []  # where each piece of ``text`` ends
-            for piece in pieces:
-                text += piece
-                ends.append(len(text))
-                check.push(piece)
-                # what may be spoken goes out as the model's own pieces (about a token each:
-                # the reply's slicing counts them)
-                for end in _released(ends, out, len(check.said)):
-                    yield LlmDelta(text=text[out:end])
-                    out = end
-                if check.fault is not None:
-                    pieces.close()
-                    break
-            else:
-                if check.fault is None:
-                    check.finish()
-                    for end in _released(ends, out, len(check.said)):
-                        yield LlmDelta(text=text[out:end])
-                        out = end
+            text = yield from self._checked(pieces, check, cancel)
             if check.fault is None or (cancel is not None and cancel.is_set):
                 return False
             if check.started:
                 logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
                 return False
             logger.info("reply not spoken (%s, try %d): %r", check.fault.value, attempt, text[:200])
-            if may_call and check.fault is Fault.CALL:
+            if may_call and check.fault is Fault.CALL:  # (a tool only named: words again)
                 return True
             if attempt == 0:
-                ban = self._openings(text)
-                opening = "".join(
-                    self._complete(
-                        prompt,
-                        1,
-                        cancel,
-                        temperature=self.temperature,
-                        logit_bias={**bias, **ban},
-                    )
-                )
+                opening = self._other_opening(prompt, text, bias, cancel)
         yield LlmDelta(text=UNCLEAR_JA if japanese else UNCLEAR)
         return False
+
+    @staticmethod
+    def _reply_check(asked: Asked, said: str = "") -> ReplyCheck:
+        """A `ReplyCheck` for a reply to ``asked`` (``said``: what went out already)."""
+        users = [m.content for m in asked.messages if m.role == "user"]
+        users = [u for u in users if u != SILENT_TURN][-EARLIER_TURNS:]
+        return ReplyCheck(
+            users[-1] if users else "", _tool_names(asked), HINTS, said=said, earlier=users[:-1]
+        )
+
+    @staticmethod
+    def _checked(
+        pieces: Generator[str, None, None], check: ReplyCheck, cancel: Cancel | None
+    ) -> Generator[LlmDelta, None, str]:
+        """``pieces`` through ``check``: what may be spoken goes out as the model's own pieces
+        (about a token each: the reply's slicing counts them). Returns all the model wrote."""
+        base = len(check.said)  # (what went out before these pieces)
+        text, out = "", 0
+        ends: list[int] = []  # where each piece of ``text`` ends
+        for piece in pieces:
+            if not piece:
+                continue
+            text += piece
+            ends.append(len(text))
+            check.push(piece)
+            for end in _released(ends, out, len(check.said) - base):
+                yield LlmDelta(text=text[out:end])
+                out = end
+            if check.fault is not None:
+                pieces.close()
+                return text
+        if cancel is not None and cancel.is_set:
+            return text
+        check.finish()
+        for end in _released(ends, out, len(check.said) - base):
+            yield LlmDelta(text=text[out:end])
+            out = end
+        return text
+
+    def _other_opening(
+        self, prompt: str, text: str, bias: dict[int, float], cancel: Cancel | None
+    ) -> str:
+        """The start of another reply than ``text``: its first tokens drawn with the tokens that
+        could begin ``text`` banned, up to the first that is not a space or a line break."""
+        ban = {**bias, **self._openings(text)}
+        opening = ""
+        for _ in range(3):
+            token = "".join(
+                self._complete(
+                    prompt + opening, 1, cancel, temperature=self.temperature, logit_bias=ban
+                )
+            )
+            opening += token
+            if token.strip() or not token:
+                break
+        return opening
 
     def _openings(self, text: str) -> dict[int, float]:
         """The tokens that could begin ``text`` (a token for each of its first characters, with

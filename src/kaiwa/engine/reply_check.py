@@ -34,17 +34,25 @@ class Fault(enum.Enum):
     ECHO = "echo"
     """It says the user's request back."""
     CALL = "call"
-    """It spells out a tool call, or names a tool."""
+    """It spells out a tool call ("name: book_table, arguments: ...")."""
+    NAMED = "named"
+    """It names a tool ("You can call the get_weather tool...")."""
     LEAK = "leak"
     """It reads out an instruction the engine or the chat template gave the model."""
+    EMPTY = "empty"
+    """It says nothing."""
 
+
+_CALL_START = re.compile(r"""^\s*(?:[>(\[]\s*)?[{\[]\s*"|^\s*\w+_\w+\s*\(""")
+"""A call at the start of a reply: ``{"name": ...``, ``>{...``, ``({...``,
+``["get_order_status", ...``, ``set_timer(minutes=30)``."""
 
 _CALL_SHAPE = re.compile(
-    r"""^\s*(?:[>(\[]\s*)?[{\[]\s*"|"name"\s*:|\bname\s*:\s*\w|\barguments\s*[:=]|^\s*\w+_\w+\s*\(""",
+    r"""["']\w+["']\s*:\s*["'\[{\d]|\bname\s*:\s*["']?\w+_\w+|\barguments\s*[:=]|\(Tools\)""",
     re.IGNORECASE,
 )
-"""``{"name": ...``, ``>{...``, ``({...``, ``["get_order_status", ...``, ``name: book_table``,
-``arguments: ...``, ``set_timer(minutes=30)``."""
+"""A call anywhere: JSON's ``"name": "...``, ``name: book_table``, ``arguments: ...``
+("Name: Alice" is not one: a tool's name has an underscore)."""
 
 _TEMPLATE_LEAKS = (
     "# Tools",
@@ -57,25 +65,31 @@ _TEMPLATE_LEAKS = (
 """Pieces of Qwen's tool prompt, as the model sometimes reads them out."""
 
 _PREFACE = re.compile(
-    r"^\s*(?:以下|here(?:'s| is)|below is|the (?:response|answer|reply))[^:：\n]{0,60}[:：]",
+    r"^\s*(?:以下[^:：\n]{0,60}(?:回答|答え|JSON|ツール|関数)[^:：\n]{0,30}"
+    r"|here(?:'s| is) (?:the|my) (?:response|reply)[^:：\n]{0,40}|below is[^:：\n]{0,40})[:：]",
     re.IGNORECASE,
 )
-"""A reply that opens by announcing itself ("以下に日本語で回答します：", "Here's the
-response:"): the model writing a document about the request, not answering it."""
+"""A reply that announces itself ("以下に日本語で回答します：", "Here's the response:"): the model
+writing a document about the request, not answering it ("Here's one: ..." and "以下の3つが
+おすすめです：" are answers)."""
 
-_PREFACE_START = re.compile(r"(?:以下|here|below|the (?:response|answer|reply))", re.IGNORECASE)
+_PREFACE_START = re.compile(r"^\s*(?:以下|here(?:'s| is) (?:the|my)|below is)", re.IGNORECASE)
 
-_TOOL_TALK = re.compile(r"\b(?:call|use|using|function|tool)s?\b|ツール|関数", re.IGNORECASE)
+_TOOL_TALK = re.compile(r"\b(?:call|function|tool)s?\b|ツール|関数", re.IGNORECASE)
 """Words of a reply that explains a tool instead of using it ("You can call the get_weather
-tool..."): the start of such a reply is held until its clause ends."""
+tool..."): the start of such a reply is held until its first clause ends."""
 
-_CLAUSE_END = re.compile(r"[.!?;:,。！？、；：…\n]\s*")
-_HEAD_END = re.compile(r"[.!?;,。！？、；…]")
-"""A clause's end that ends the reply's start too: not a colon, which opens what a preface
-announces ("以下に日本語で回答します：" then the request said back)."""
+_CLAUSE_END = re.compile(r"[.!?;,。！？、；…\n]\s*")
+"""Where text goes out: not at a colon, which opens what it announces ("Sure! name:" then
+"book_table, ...")."""
+_SENTENCE_END = re.compile(r"[.!?。！？\n]")
 
 _OVERLAP = 64
 """Characters of what went out that are checked again with the next clause."""
+
+_HEAD_MIN = 8
+"""Characters before a clause's end that lets the reply's start go ("Sure!" alone waits for
+what follows it; the first spoken piece has as many)."""
 
 _ECHO_MIN = {"en": 12, "ja": 6}
 """Letters (English) or characters (Japanese) a request must have before saying it back counts
@@ -87,22 +101,29 @@ def _norm(text: str) -> str:
     return re.sub(r"[\W_]+", "", text)
 
 
+def _long_enough(request: str) -> bool:
+    return len(_norm(request)) >= _ECHO_MIN["ja" if is_japanese(request) else "en"]
+
+
 def echoes(reply: str, request: str) -> bool:
     """Whether ``reply`` is ``request`` said back with little added (at most half as much
     again): "Largest ocean?" -> "Largest ocean is the Pacific Ocean." is an answer."""
     asked, said = _norm(request), _norm(reply)
-    long_enough = len(asked) >= _ECHO_MIN["ja" if is_japanese(request) else "en"]
-    return long_enough and asked in said and len(said) - len(asked) <= len(asked) // 2
+    return _long_enough(request) and asked in said and len(said) - len(asked) <= len(asked) // 2
 
 
-def unfit(text: str, tools: Iterable[str], hints: Iterable[str]) -> Fault | None:
-    """What makes ``text`` (a reply or a clause of one) unfit to be spoken: a call spelled out,
-    a tool named (a name with an underscore: "get_weather", not "search"), a hint or the
-    template read out; None when nothing does."""
-    if any(p in text for p in _clauses(hints)) or any(p in text for p in _TEMPLATE_LEAKS):
+def unfit(
+    text: str, tools: Iterable[str], hints: Iterable[str], *, start: bool = True
+) -> Fault | None:
+    """What makes ``text`` unfit to be spoken: a hint or the template read out, a call spelled
+    out, a tool named (a name with an underscore: "get_weather", not "search"); None when
+    nothing does. ``start``: ``text`` is where the reply starts (a call may open it)."""
+    if any(p in text for p in _sentences(hints)) or any(p in text for p in _TEMPLATE_LEAKS):
         return Fault.LEAK
-    if _CALL_SHAPE.search(text) or any("_" in name and name in text for name in tools):
+    if _CALL_SHAPE.search(text) or (start and _CALL_START.search(text)):
         return Fault.CALL
+    if any("_" in name and name in text for name in tools):
+        return Fault.NAMED
     return None
 
 
@@ -111,11 +132,12 @@ class ReplyCheck:
 
     Args:
         request: the user's last words (the hint the engine added to them excluded).
-        tools: names of the tools the model was offered (a reply naming one is a call
-            spelled out, or a tool explained).
+        tools: names of the tools the model was offered.
         hints: instructions the engine added to the prompt; read out, they are a leak.
         head_words: words (or, in Japanese, characters / 2) after which the reply's start is
             released if nothing is wrong with it (the first spoken piece needs about as many).
+        said: what already went out, checked (a reply going on after it stepped aside).
+        earlier: the user's earlier words in the conversation: said back, they are an echo too.
     """
 
     def __init__(
@@ -125,19 +147,20 @@ class ReplyCheck:
         hints: Sequence[str],
         *,
         head_words: int = 3,
+        said: str = "",
+        earlier: Sequence[str] = (),
     ) -> None:
-        self._request = request
-        self._asked = _norm(request)
-        self._echo_possible = len(self._asked) >= _ECHO_MIN["ja" if is_japanese(request) else "en"]
+        self._requests = [r for r in (request, *earlier) if _long_enough(r)]
+        """What may not be said back: the request, and the user's earlier words."""
         self._tools = tuple(tools)
         self._hints = tuple(hints)
-        self._hint_clauses = _clauses(hints)
+        self._hint_sentences = _sentences(hints)
         self._head_words = head_words
         self._held = ""
-        self._released = False  # the head has gone out: later text goes clause by clause
+        self._released = bool(said)  # the start has gone out: the rest goes clause by clause
         self.fault: Fault | None = None
         """The fault found, once one is: nothing more is released."""
-        self.said = ""
+        self.said = said
         """All the text released so far."""
 
     def push(self, piece: str) -> str:
@@ -180,12 +203,14 @@ class ReplyCheck:
 
     def _release(self, text: str) -> str:
         self._held = self._held[len(text) :]
-        # with the end of what went out before: a tool's name may straddle the two
-        # ("あなたは「g" then "et_weather」関数...")
-        before = self.said[-_OVERLAP:]
-        fault = unfit(before + text, self._tools, self._hints)
-        if fault is not None and unfit(before, self._tools, self._hints) is not None:
-            fault = None  # (what went out was judged already)
+        fault = unfit(text, self._tools, self._hints, start=not self.said)
+        if fault is None and self.said:
+            # with the end of what went out before: a tool's name or a hint may straddle
+            # the two ("あなたは「g" then "et_weather」関数...")
+            before = self.said[-_OVERLAP:]
+            fault = unfit(before + text, self._tools, self._hints, start=False)
+            if fault is not None and unfit(before, self._tools, self._hints, start=False):
+                fault = None  # (what went out was judged already)
         if fault is not None:
             self.fault = fault
             self._held = ""
@@ -201,38 +226,54 @@ class ReplyCheck:
         if re.search(r"[:：]\s*$", held):
             return False  # a colon: what it announces comes next
         if _PREFACE_START.match(held) and len(held) < 64 and not re.search(r"[:：]", held):
-            return False  # could be announcing itself
-        if self._echo_possible and self._asked.startswith(_norm(_announced(held))):
-            return False  # still saying the request back, so far
-        if _HEAD_END.search(held):
+            if not _SENTENCE_END.search(held):
+                return False  # could be announcing itself
+        seen = _norm(_announced(held))
+        if any(self._may_be_echo(seen, _norm(r)) for r in self._requests):
+            return False  # may be saying the request back: wait and see
+        tail = _norm(re.split(r"[.!?。！？、,（(「\n]", held)[-1])
+        for hint in map(_norm, self._hint_sentences):
+            if hint.startswith(_norm(held)) or (tail and hint.startswith(tail)):
+                return False  # could be reading out a hint (alone, or after the request)
+        if any(m.start() >= _HEAD_MIN for m in _CLAUSE_END.finditer(held)):
             return True
-        if any(_norm(c).startswith(_norm(held)) for c in self._hint_clauses):
-            return False  # could be reading out a hint
         if _TOOL_TALK.search(held) and len(held) < 80:
             return False  # could be explaining a tool: its name may come before the clause ends
         if is_japanese(held):
             return len(held) >= 2 * self._head_words
         return len(held.split()) > self._head_words
 
+    @staticmethod
+    def _may_be_echo(seen: str, asked: str) -> bool:
+        """Whether ``seen`` (the reply so far) may still turn out to be ``asked`` said back
+        with little added (`echoes`): a start of it, after a few words at most
+        ("日本語で" + "天気を教えて..."), or the whole of it with little after it so far."""
+        little = len(asked) // 2
+        at = seen.find(asked)
+        if at >= 0:
+            return len(seen) - len(asked) <= little
+        return any(asked.startswith(seen[i:]) for i in range(min(little, len(seen) - 1) + 1))
+
     def _head_fault(self, whole: bool = False) -> Fault | None:
         """What is wrong with the reply's start (``whole``: the reply is all there)."""
+        if whole and not _norm(self._held) and not self._held.strip():
+            return Fault.EMPTY
         if _PREFACE.search(self._held):
             return Fault.LEAK
         held = _announced(self._held)
-        if self._echo_possible:
-            seen = _norm(held)
-            if seen and (seen.startswith(self._asked) or self._asked.startswith(seen)):
-                return Fault.ECHO  # it opens with the request, or is a start of it
-            if whole and echoes(held, self._request):  # (a start cannot tell "little added")
+        seen = _norm(held)
+        for request in self._requests:
+            if echoes(held, request):
                 return Fault.ECHO
+            if whole and seen and _norm(request).startswith(seen) and len(seen) >= _ECHO_MIN["en"]:
+                return Fault.ECHO  # (the whole reply is a start of the request)
         return unfit(self._held, self._tools, self._hints)
 
 
-def _clauses(hints: Iterable[str]) -> list[str]:
-    """The clauses of ``hints`` (12 characters or more), without brackets or stops: a reply
-    checked clause by clause holds one at a time, and the model drops the brackets ("Call a
-    tool if one fits.")."""
-    pieces = (p.strip("()（）「」 .。、,") for h in hints for p in re.split(r"[.。!?！？,、]", h))
+def _sentences(hints: Iterable[str]) -> list[str]:
+    """The sentences of ``hints`` (12 characters or more), without brackets or stops: the
+    model drops the brackets ("Call a tool if one fits.")."""
+    pieces = (p.strip("()（）「」 .。") for h in hints for p in re.split(r"[.。!?！？]", h))
     return [p for p in pieces if len(p) >= 12]
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from .chat import ChatMessage, ToolCall, ToolSpec
+from .chat import SILENT_TURN, ChatMessage, ToolCall, ToolSpec
 from .text import is_japanese, romaji, short_vowels
 
 __all__ = [
@@ -111,7 +111,7 @@ def written_calls(text: str) -> list[dict[str, Any]]:
 
 def enough_calls(text: str, messages: Sequence[ChatMessage]) -> bool:
     """Whether to stop reading a call the model is writing: it repeats a call it just wrote,
-    or one the conversation already answered, or it has written `MAX_CALLS`.
+    or one answered since the user last spoke (`answered`), or it has written `MAX_CALLS`.
 
     After a tool's result a small model often writes the same call again, and now and then
     goes on writing calls until its token budget runs out: 400 tokens, 20 s on two cores, for a
@@ -597,7 +597,7 @@ def answered(call: ToolCall, messages: Sequence[ChatMessage]) -> bool:
     Made again after its result, the call is a loop; asked for again by the user ("What time
     is it?" a second time, minutes later), it is a new request and its answer may differ.
     """
-    users = [i for i, m in enumerate(messages) if m.role == "user"]
+    users = [i for i, m in enumerate(messages) if m.role == "user" and m.content != SILENT_TURN]
     since = messages[users[-1] + 1 :] if users else messages
     answered = {m.tool_call_id for m in since if m.role == "tool"}
     for m in since:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
+from .small_talk import small_talk_turn
 from .text import is_japanese
 from .tool_calls import (
     answered,
@@ -129,8 +130,9 @@ class ToolCallPolicy:
         - a function that is none of the tools: words, told so (it wanted to answer);
         - arguments that do not parse or fit the schema: write the call again;
         - identifiers spoken letter by letter are written as one (`as_identifiers`);
-        - with ``ground_calls``, a value nobody said: words, told so;
-        - every call already answered in the conversation: words (a loop, not a request).
+        - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
+          with a value nobody said: words, told so;
+        - every call already answered since the user last spoke: words (a loop, not a request).
         """
         if not calls:
             return Verdict(VerdictKind.WORDS)
@@ -143,6 +145,9 @@ class ToolCallPolicy:
         calls = [as_identifiers(c, tools[c.name]) for c in calls]
         if asked.mode == "required":
             return Verdict(VerdictKind.CALL, tuple(calls))  # asked for: made as they are
+        if self.ground_calls and small_talk_turn(asked.messages):
+            # "hello" -> get_current_time(), "ありがとう" -> set_lights(room="kitchen")
+            return Verdict(VerdictKind.WORDS_TOLD)
         if self.ground_calls and any(made_up(c, tools[c.name], asked.messages) for c in calls):
             # "How are you today?" -> get_weather(city="London"): nobody said London.
             return Verdict(VerdictKind.WORDS_TOLD)

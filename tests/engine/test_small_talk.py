@@ -1,0 +1,75 @@
+"""`small_talk`: greetings, thanks and goodbyes, which no tool serves; and the policy's verdict
+on a call made for one."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
+from kaiwa.engine.small_talk import small_talk, small_talk_turn
+from kaiwa.engine.tool_policy import ToolCallPolicy, VerdictKind
+
+CLOCK = ToolSpec("get_current_time", "The current date and time.", {"type": "object"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello",
+        "Hey there!",
+        "Good evening.",
+        "Hi, how are you doing?",
+        "Thank you so much!",
+        "Cheers, that's great.",
+        "okay bye",
+        "See you later, take care.",
+        "こんばんは",
+        "どうもありがとうございます。",
+        "おやすみなさい！",
+        "じゃあね",
+    ],
+)
+def test_greetings_thanks_and_goodbyes_are_small_talk(text: str) -> None:
+    assert small_talk(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, what's the weather in Oslo?",
+        "hello can you tell me the time",
+        "Thanks, and book a table for two",
+        "Yes",  # an answer: "Shall I book it for four?" "Yes." is a call
+        "ok",
+        "はい",
+        "わかった",
+        "じゃあ予約して",
+        "ありがとう、あと電気を消して",
+        "How do I change my seat?",
+        "",
+    ],
+)
+def test_requests_and_answers_are_not(text: str) -> None:
+    assert not small_talk(text)
+
+
+def test_a_call_for_small_talk_is_answered_in_words_told_so() -> None:
+    policy = ToolCallPolicy()
+    messages = [ChatMessage("user", "hello")]
+    asked = policy.ask(messages, [CLOCK], "auto")
+    verdict = policy.judge([ToolCall("get_current_time", "{}")], asked)
+    assert verdict.kind is VerdictKind.WORDS_TOLD
+    # The same call for a request is made.
+    asked = policy.ask([ChatMessage("user", "What time is it?")], [CLOCK], "auto")
+    assert policy.judge([ToolCall("get_current_time", "{}")], asked).kind is VerdictKind.CALL
+
+
+def test_only_the_users_words_since_the_assistant_spoke_count() -> None:
+    asked_first = [
+        ChatMessage("user", "What time is it?"),
+        ChatMessage("assistant", "It's ten past three."),
+        ChatMessage("user", "Thanks!"),
+    ]
+    assert small_talk_turn(asked_first)
+    assert not small_talk_turn([*asked_first[:2], ChatMessage("user", "And the date?")])
+    assert not small_talk_turn([ChatMessage("user", "Hi!"), ChatMessage("user", "Time please")])
