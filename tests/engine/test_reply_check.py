@@ -51,6 +51,17 @@ def run(request: str, reply: str, tools: list[str] = SEAT_TOOLS, step: int = 2) 
             Fault.CALL,
         ),
         ("Set a timer.", "set_timer(minutes=30)", Fault.CALL),
+        ("ありがとう、助かったよ", "ありがとう、助かったよ。", Fault.ECHO),
+        (
+            "返金してほしいんですけど。",
+            "ツールを使わずに日本語で返金してほしいんですけど。",
+            Fault.LEAK,
+        ),
+        (
+            "Table for two at 8 tonight.",
+            'Get_opening_hours\nname: "Monday"\narguments: "tomorrow"',
+            Fault.CALL,
+        ),
         ("Why?", "Answer in words, without a tool.", Fault.LEAK),
         ("Book me a table.", "Sure! name: book_table, arguments: party_size=1", Fault.CALL),
         ("Can you book for me?", "   ", Fault.EMPTY),
@@ -90,6 +101,10 @@ def test_unfit_replies_are_stopped_before_a_word_goes_out(
         ("明日は何を持っていけばいい？", "以下の3つがおすすめです：傘、帽子、水。"),
         ("Book it under my name", "Your booking is confirmed. Name: Alice, party of two."),
         ("Where's my parcel?", "Sorry to hear that. If something is missing, tell me the number."),
+        ("Nice to meet you", "It's nice to meet you too!"),
+        ("ありがとうございました", "こちらこそありがとうございました。"),
+        ("What does hello mean?", 'The word "hello": a greeting, said when people meet.'),
+        ("Why is it late?", "There are two main arguments: cost and time."),
     ],
 )
 def test_fit_replies_go_out_whole(request_: str, reply: str) -> None:

@@ -27,6 +27,8 @@ CLOCK = ToolSpec("get_current_time", "The current date and time.", {"type": "obj
         "どうもありがとうございます。",
         "おやすみなさい！",
         "じゃあね",
+        "Nice to meet you",
+        "お疲れ様でした",
     ],
 )
 def test_greetings_thanks_and_goodbyes_are_small_talk(text: str) -> None:
@@ -46,6 +48,8 @@ def test_greetings_thanks_and_goodbyes_are_small_talk(text: str) -> None:
         "じゃあ予約して",
         "ありがとう、あと電気を消して",
         "How do I change my seat?",
+        "Evening",  # an answer to "When?"
+        "よろしくお願いします",  # "please go ahead"
         "",
     ],
 )
@@ -73,3 +77,13 @@ def test_only_the_users_words_since_the_assistant_spoke_count() -> None:
     assert small_talk_turn(asked_first)
     assert not small_talk_turn([*asked_first[:2], ChatMessage("user", "And the date?")])
     assert not small_talk_turn([ChatMessage("user", "Hi!"), ChatMessage("user", "Time please")])
+
+
+def test_small_talk_after_a_question_is_an_answer() -> None:
+    # "Shall I book it for four?" "Great, thanks!": a yes, and the booking call may follow.
+    messages = [
+        ChatMessage("user", "A table for four at seven."),
+        ChatMessage("assistant", "Shall I book it for four at seven?"),
+        ChatMessage("user", "Great, thanks!"),
+    ]
+    assert small_talk("Great, thanks!") and not small_talk_turn(messages)

@@ -194,8 +194,11 @@ def _last_user_text(messages: Sequence[ChatMessage]) -> str:
 
 def _after(first: str, rest: Generator[str, None, None]) -> Generator[str, None, None]:
     """``first``, then ``rest`` (closing this closes ``rest``: the model stops)."""
-    yield first
-    yield from rest
+    try:
+        yield first
+        yield from rest
+    finally:
+        rest.close()
 
 
 def _tool_names(asked: Asked) -> list[str]:
@@ -655,10 +658,12 @@ class LocalLLM:
                 yield from (LlmDelta(text=p) for p in _after(start, pieces) if p)
                 return
             check = self._reply_check(asked)
-            yield from self._checked(_after(start, pieces), check, cancel)
+            text = yield from self._checked(_after(start, pieces), check, cancel)
             if check.fault is None or check.started or (cancel is not None and cancel.is_set):
                 return
-            spelled = yield from self._words(prompt, max_tokens, cancel, asked, may_call=True)
+            spelled = yield from self._words(
+                prompt, max_tokens, cancel, asked, may_call=True, failed=(check.fault, text)
+            )
             if spelled:
                 rewrite = Verdict(VerdictKind.REWRITE)
                 yield from self._settle(rewrite, prompt, asked, max_tokens, cancel)
@@ -716,6 +721,7 @@ class LocalLLM:
         asked: Asked,
         *,
         may_call: bool = False,
+        failed: tuple[Fault, str] | None = None,
     ) -> Generator[LlmDelta, None, bool]:
         """A reply in words, checked as it comes (`ReplyCheck`). Tokens that would open a call
         are banned (and Chinese, to a Japanese speaker).
@@ -724,7 +730,9 @@ class LocalLLM:
         a call spelled out) is made again once, its opening tokens banned for its first token;
         unfit again, the user is asked to say it another way (`UNCLEAR`). One found unfit
         later is cut short there. Returns True, having said nothing, when ``may_call`` and
-        the reply spelled out a call: the caller writes it.
+        the reply spelled out a call to one of the tools: the caller writes it. ``failed``:
+        the fault and the text of a first reply found unfit already (this is the retry).
+        An empty reply to a silent turn is an answer (saying nothing).
         """
         request = _last_user_text(asked.messages)
         japanese = is_japanese(request)
@@ -736,26 +744,37 @@ class LocalLLM:
                 if piece:
                     yield LlmDelta(text=piece)
             return False
+        tools = _tool_names(asked)
         opening = ""
         for attempt in range(2):
-            check = self._reply_check(asked)
-            pieces = self._complete(
-                prompt,
-                max_tokens,
-                cancel,
-                temperature=self.temperature,
-                logit_bias=bias,
-                opening=opening,
-            )
-            text = yield from self._checked(pieces, check, cancel)
-            if check.fault is None or (cancel is not None and cancel.is_set):
-                return False
-            if check.started:
-                logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
-                return False
-            logger.info("reply not spoken (%s, try %d): %r", check.fault.value, attempt, text[:200])
-            if may_call and check.fault is Fault.CALL:  # (a tool only named: words again)
-                return True
+            if attempt == 0 and failed is not None:
+                fault, text = failed
+            else:
+                check = self._reply_check(asked)
+                pieces = self._complete(
+                    prompt,
+                    max_tokens,
+                    cancel,
+                    temperature=self.temperature,
+                    logit_bias=bias,
+                    opening=opening,
+                )
+                text = yield from self._checked(pieces, check, cancel)
+                if check.fault is None or (cancel is not None and cancel.is_set):
+                    return False
+                if check.started:
+                    logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
+                    return False
+                fault = check.fault
+            logger.info("reply not spoken (%s, try %d): %r", fault.value, attempt, text[:200])
+            if (
+                fault is Fault.EMPTY
+                and asked.messages
+                and asked.messages[-1].content == SILENT_TURN
+            ):
+                return False  # nothing said to nothing said
+            if may_call and fault is Fault.CALL and any(n.lower() in text.lower() for n in tools):
+                return True  # a call to one of the tools, spelled out: to be written
             if attempt == 0:
                 opening = self._other_opening(prompt, text, bias, cancel)
         yield LlmDelta(text=UNCLEAR_JA if japanese else UNCLEAR)

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from .small_talk import small_talk
 from .text import is_japanese
 
 __all__ = ["Fault", "ReplyCheck", "echoes", "unfit"]
@@ -43,16 +44,18 @@ class Fault(enum.Enum):
     """It says nothing."""
 
 
-_CALL_START = re.compile(r"""^\s*(?:[>(\[]\s*)?[{\[]\s*"|^\s*\w+_\w+\s*\(""")
+_CALL_START = re.compile(r"""^\s*(?:[>(\[]\s*)?[{\[]\s*"|^\s*\w+_\w+\s*[(:\n]""")
 """A call at the start of a reply: ``{"name": ...``, ``>{...``, ``({...``,
-``["get_order_status", ...``, ``set_timer(minutes=30)``."""
+``["get_order_status", ...``, ``set_timer(minutes=30)``, ``get_opening_hours`` on a line."""
 
 _CALL_SHAPE = re.compile(
-    r"""["']\w+["']\s*:\s*["'\[{\d]|\bname\s*:\s*["']?\w+_\w+|\barguments\s*[:=]|\(Tools\)""",
+    r"""[{\[,]\s*["']\w+["']\s*:|["'](?:name|arguments)["']\s*:|\bname\s*:\s*["']?\w+_\w+"""
+    r"""|\barguments\s*[:=]\s*(?:[{\[("']|\w+\s*[:=])|\(Tools\)""",
     re.IGNORECASE,
 )
-"""A call anywhere: JSON's ``"name": "...``, ``name: book_table``, ``arguments: ...``
-("Name: Alice" is not one: a tool's name has an underscore)."""
+"""A call anywhere: JSON (``{"city": ...``, ``"name":``), ``name: book_table``,
+``arguments: party_size=1``. Not 'The word "hello": a greeting', "Name: Alice" (a tool's name
+has an underscore) or "two main arguments: cost and time"."""
 
 _TEMPLATE_LEAKS = (
     "# Tools",
@@ -61,6 +64,7 @@ _TEMPLATE_LEAKS = (
     "<tool_call>",
     "function signatures",
     "XML tag",
+    "ツールを使わず",
 )
 """Pieces of Qwen's tool prompt, as the model sometimes reads them out."""
 
@@ -122,7 +126,8 @@ def unfit(
         return Fault.LEAK
     if _CALL_SHAPE.search(text) or (start and _CALL_START.search(text)):
         return Fault.CALL
-    if any("_" in name and name in text for name in tools):
+    low = text.lower()
+    if any("_" in name and name.lower() in low for name in tools):
         return Fault.NAMED
     return None
 
@@ -151,7 +156,8 @@ class ReplyCheck:
         earlier: Sequence[str] = (),
     ) -> None:
         self._requests = [r for r in (request, *earlier) if _long_enough(r)]
-        """What may not be said back: the request, and the user's earlier words."""
+        """What may not be said back: the request, and the user's earlier words (small talk
+        only word for word: "Nice to meet you." "Nice to meet you too!" is an answer)."""
         self._tools = tuple(tools)
         self._hints = tuple(hints)
         self._hint_sentences = _sentences(hints)
@@ -229,7 +235,7 @@ class ReplyCheck:
             if not _SENTENCE_END.search(held):
                 return False  # could be announcing itself
         seen = _norm(_announced(held))
-        if any(self._may_be_echo(seen, _norm(r)) for r in self._requests):
+        if any(self._may_be_echo(seen, _norm(r), small_talk(r)) for r in self._requests):
             return False  # may be saying the request back: wait and see
         tail = _norm(re.split(r"[.!?。！？、,（(「\n]", held)[-1])
         for hint in map(_norm, self._hint_sentences):
@@ -244,11 +250,12 @@ class ReplyCheck:
         return len(held.split()) > self._head_words
 
     @staticmethod
-    def _may_be_echo(seen: str, asked: str) -> bool:
+    def _may_be_echo(seen: str, asked: str, word_for_word: bool = False) -> bool:
         """Whether ``seen`` (the reply so far) may still turn out to be ``asked`` said back
         with little added (`echoes`): a start of it, after a few words at most
-        ("日本語で" + "天気を教えて..."), or the whole of it with little after it so far."""
-        little = len(asked) // 2
+        ("日本語で" + "天気を教えて..."), or the whole of it with little after it so far.
+        ``word_for_word``: only the very words count (small talk)."""
+        little = 0 if word_for_word else len(asked) // 2
         at = seen.find(asked)
         if at >= 0:
             return len(seen) - len(asked) <= little
@@ -263,6 +270,10 @@ class ReplyCheck:
         held = _announced(self._held)
         seen = _norm(held)
         for request in self._requests:
+            if small_talk(request):
+                if whole and seen == _norm(request):
+                    return Fault.ECHO  # "ありがとう、助かったよ" back
+                continue
             if echoes(held, request):
                 return Fault.ECHO
             if whole and seen and _norm(request).startswith(seen) and len(seen) >= _ECHO_MIN["en"]:
