@@ -48,6 +48,8 @@ class Talk:
     room: SimulatedRoom
     events: list[Any] = field(default_factory=list)
     actions: list[Any] = field(default_factory=list)
+    timeline: list[str] = field(default_factory=list)
+    """The server's events as they came (stream seconds, type), for a failure's message."""
 
     def count(self, kind: str) -> int:
         return sum(e.type == kind for e in self.events)
@@ -55,8 +57,16 @@ class Talk:
     async def until(self, check: Callable[[], bool], timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while not check():
-            assert time.monotonic() < deadline, f"timed out; events: {self.kinds()}"
+            assert time.monotonic() < deadline, f"timed out; {self.story()}"
             await asyncio.sleep(0.05)
+
+    def story(self) -> str:
+        """What happened, for a failure's message."""
+        lines = [f"{getattr(i, 'role', '?')}: {_text(i)!r}" for i in self.session.history]
+        return (
+            f"actions: {self.actions}; history: {lines}; server events: {self.timeline}; "
+            f"played from {self.audio.player.first_played if self.audio.player else None}"
+        )
 
     def kinds(self) -> list[str]:
         return [e.type for e in self.events if e.type not in ("raw_model_event", "audio")]
@@ -109,6 +119,14 @@ async def talk() -> AsyncIterator[Callable[..., Awaitable[Talk]]]:
         actions: list[Any] = []
         audio = AudioIO(session, stream=room, on_action=actions.append, **options)
         result = Talk(session, audio, room, actions=actions)
+        on_server_event = audio._on_server_event  # (noted for failures' messages)
+
+        async def noted(data: dict[str, Any]) -> None:
+            if "delta" not in str(data.get("type")):
+                result.timeline.append(f"{room.now_s:.2f} {data.get('type')}")
+            await on_server_event(data)
+
+        audio._on_server_event = noted  # type: ignore[method-assign]
         await audio.start()
         stack.append(audio)
 
@@ -203,19 +221,25 @@ async def test_a_backchannel_after_the_answer_was_made_gets_no_answer_of_its_own
     t.room.say(user_says("Tell me about the history of Kyoto."), at_s=t.room.now_s + 0.3)
     player = t.audio.player
     assert player is not None
+    # Past the answer's first 3 s: while AEC3 converges it takes ~14 dB off a voice over the
+    # echo, and a short "okay" then sits at Silero's threshold, heard or not by how the VAD's
+    # frames fall (seen: 1 run in 8 missed it at 2 s). Hearing a voice over the echo is
+    # measured in bench/audio.py; this test is about the reply the server made for it.
     await t.until(
         lambda: (
-            t.count("agent_end") >= 1 and player.stats.played_ms > 1000 and len(t.actions) % 2 == 0
+            t.count("agent_end") >= 1 and player.stats.played_ms > 3000 and len(t.actions) % 2 == 0
         )  # no hold waiting for its verdict
     )
     assert player.buffered_ms() > 3000, "the answer should still be playing"
     echo = let_go_echo(t)
-    t.room.say(user_says("Okay.", voice="en-gb", over_the_agent=True))
+    # "Yeah, yeah.": a short "okay" over the echo was heard as "I'm okay." or "of creation."
+    # (1 run in 20 at 3 s): Whisper tiny.en on a word with the echo's residue around it.
+    t.room.say(user_says("Yeah, yeah.", voice="en-gb", over_the_agent=True))
     await t.until(lambda: len(t.actions) > len(echo) + 1, timeout=15)
     await t.until(t.quiet)
     await asyncio.sleep(1.0)
     after = t.actions[len(echo) :]
-    assert [a.kind for a in after] == ["hold", "resume"], t.actions
+    assert [a.kind for a in after] == ["hold", "resume"], t.story()
     assert t.audio.stats.interrupted == 0, t.actions
     assert len(t.user_lines()) == 1 and len(t.agent_lines()) == 1, t.session.history
     answer = next(i for i in t.session.history if getattr(i, "role", None) == "assistant")
