@@ -13,6 +13,9 @@ gets the agent's instructions and tools as a session would give them, and its re
   (its own or the engine's), spells out a tool call, or repeats the request back with little
   added (at least 12 letters of English, 6 characters of Japanese: "hello" back is a fair
   answer, and so is "Largest ocean is the Pacific Ocean.");
+- asks: a request missing a value ("Book me a table.") answered with a question, not a call,
+  junk or a request to say it again (whether the question is about the missing value is not
+  checked);
 - latency: from the request to the reply's first piece (text or call), p50/p95.
 
 The cases are split into a dev half and a test half (``half``): tune on dev only; the test half
@@ -91,6 +94,8 @@ class Outcome:
     answer_ok: bool | None = None
     junk: bool | None = None
     """A reply in words not fit to be spoken (`junk`); None for a call."""
+    asks: bool | None = None
+    """For a request missing a value: whether the reply asks for something (`asks`)."""
 
 
 def load(paths: Iterable[Path]) -> list[Case]:
@@ -181,12 +186,26 @@ def junk(case: Case, tools: Sequence[str], text: str) -> bool:
     return long_enough and asked in said and len(said) - len(asked) <= len(asked) // 2
 
 
+_REPEAT = re.compile(r"another way|say that again|repeat|rephrase|別の言い方|もう一度")
+
+
+def asks(text: str) -> bool:
+    """Whether a reply asks the user something (a question mark, or a Japanese sentence
+    ending in か) other than to say it again: what a request missing a value should get.
+    The bench's own rule; it does not check that the question is about the missing value."""
+    if _REPEAT.search(text.lower()):
+        return False
+    return bool(re.search(r"[?？]|か[。.]?\s*$|ですか|ますか", text))
+
+
 def score(
     case: Case, calls: list[tuple[str, dict[str, Any]]], text: str, tools: Sequence[str] = ()
 ) -> Outcome:
     out = Outcome(case, calls, text, 0.0)
     if not calls:
         out.junk = junk(case, tools, text)
+    if case.category == "missing":
+        out.asks = not calls and not out.junk and asks(text)
     if case.tool is None:
         out.tool_ok = out.args_ok = not calls
         out.false_call = bool(calls)
@@ -300,6 +319,7 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, str]:
     none_cases = [o for o in outcomes if o.case.tool is None]
     answers = [o for o in outcomes if o.answer_ok is not None]
     words = [o for o in outcomes if o.junk is not None]
+    missing = [o for o in outcomes if o.asks is not None]
     lat = sorted(o.latency_ms for o in outcomes)
     heard = [o for o in outcomes if o.heard is not None]
     recognition = {}
@@ -313,6 +333,7 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, str]:
         "false calls": pct(sum(o.false_call for o in none_cases), len(none_cases)),
         "answers": pct(sum(bool(o.answer_ok) for o in answers), len(answers)),
         "junk": pct(sum(bool(o.junk) for o in words), len(words)),
+        "asks": pct(sum(bool(o.asks) for o in missing), len(missing)),
         "p50 ms": f"{statistics.median(lat):.0f}" if lat else "-",
         "p95 ms": f"{lat[min(len(lat) - 1, int(0.95 * len(lat)))]:.0f}" if lat else "-",
         **recognition,
@@ -349,7 +370,7 @@ def report(outcomes: Sequence[Outcome]) -> None:
 
 def failures(outcomes: Sequence[Outcome]) -> None:
     for o in outcomes:
-        if o.args_ok and o.answer_ok is not False and not o.junk:
+        if o.args_ok and o.answer_ok is not False and not o.junk and o.asks is not False:
             continue
         c = o.case
         got = "; ".join(f"{n}({json.dumps(a, ensure_ascii=False)})" for n, a in o.calls)

@@ -196,6 +196,23 @@ def test_no_call_for_what_was_not_asked(llm: Any, agent: str, said: str) -> None
     assert "".join(d.text for d in deltas).strip()
 
 
+@pytest.mark.parametrize(
+    ("agent", "said", "value"),
+    [
+        ("support", "Where's my order?", "order number"),  # en-support-21: "12345" before
+        ("weather", "how's the weather looking", "city"),  # en-weather-21: "It is clear."
+        ("smart_home", "Set a timer.", "minutes"),  # en-smart_home-21: "Set a timer." back
+    ],
+)
+def test_a_value_missing_from_a_request_is_asked_for(
+    llm: Any, agent: str, said: str, value: str
+) -> None:
+    # The model wrote the call with a value of its own, or answered with one in words.
+    deltas = reply(llm, agent, [], said)
+    text = "".join(d.text for d in deltas)
+    assert not calls(deltas) and value in text.lower() and text.endswith("?"), deltas
+
+
 def test_told_to_answer_in_words_in_the_users_language() -> None:
     # Told in English, the model answered Japanese requests in English (dev half: 5 of 25
     # replies in words, against none told in Japanese).

@@ -18,7 +18,7 @@ import pytest
 
 from kaiwa.engine.chat import ChatMessage, LlmDelta, ToolCall, ToolSpec
 from kaiwa.engine.llm_http import ChatCompletionsLLM
-from kaiwa.engine.tool_policy import NO_TOOL_HINT
+from kaiwa.engine.tool_policy import ASK_FOR, NO_TOOL_HINT
 
 WEATHER = ToolSpec(
     "get_weather",
@@ -112,6 +112,20 @@ def test_a_value_nobody_said_is_answered_in_words_told_so(llm: ChatCompletionsLL
         llm, [ChatMessage("user", "How are you today?")], call("get_weather", '{"city": "London"}')
     )
     assert [d.tool_call.name for d in deltas if d.tool_call] == ["get_weather"]
+
+
+def test_a_value_missing_from_a_request_for_the_tool_is_asked_for(
+    llm: ChatCompletionsLLM,
+) -> None:
+    deltas = ask(
+        llm,
+        [ChatMessage("user", "What's the weather doing?")],
+        call("get_weather", '{"city": "London"}'),
+        words("Which city?"),
+    )
+    assert said(deltas) == "Which city?"
+    told = Script.requests[1]["messages"][-1]["content"]
+    assert told == f"What's the weather doing?\n{ASK_FOR.format('city')}"
 
 
 def test_a_made_up_function_is_answered_in_words(llm: ChatCompletionsLLM) -> None:

@@ -162,3 +162,18 @@ def test_the_users_earlier_words_said_back_are_an_echo_too() -> None:
 def test_json_in_a_reply_is_a_call_spelled_out() -> None:
     check = run("Weight limit?", '(Tools)\n["type": "function", "function": {"name": "x"}]')
     assert check.fault is Fault.CALL and not check.started
+
+
+def test_a_hint_to_ask_for_a_value_read_out_is_a_leak() -> None:
+    from kaiwa.engine.tool_policy import ASK_FOR, ASK_FOR_JA, no_tool_hint
+
+    hint = no_tool_hint("Where's my order?", ["order_number"])
+    assert hint == ASK_FOR.format("order number")
+    check = ReplyCheck("Where's my order?", ["get_order_status"], (*HINTS, hint))
+    check.push("Ask for the order number.")
+    assert check.finish() == "" and check.fault is Fault.LEAK
+    fine = ReplyCheck("Where's my order?", ["get_order_status"], (*HINTS, hint))
+    said = fine.push("Sure, what's your order number?") + fine.finish()
+    assert said == "Sure, what's your order number?" and fine.fault is None
+    ja = no_tool_hint("予約したいんですけど。", ["party_size", "time"])
+    assert ja == ASK_FOR_JA.format("party size、time")

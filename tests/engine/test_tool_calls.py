@@ -13,9 +13,11 @@ from kaiwa.engine.tool_calls import (
     MAX_CALLS,
     answered,
     as_identifiers,
+    asks_for_tool,
     enough_calls,
     grammar_schema,
     made_up,
+    made_up_values,
     names_no_tool,
     parse_calls,
     spoken_identifier,
@@ -51,6 +53,7 @@ def made_up_call(
         ("remind me to buy milk", {"text": "Buy milk."}),  # reworded, but shares words
         ("Set a timer for ten minutes.", {"minutes": "10"}),  # a number said in words
         ("Wake me up at seven am.", {"time": "7am"}),  # a time said in words
+        ("Table for two at 8 tonight.", {"party": "2", "time": "8:00 AM"}),  # "AM": no name
         ("Turn on the lights in the lounge.", {"room": ("enum", "living_room")}),
         ("Weather in Springfield?", {"city": "Springfield", "state": "IL"}),  # one is enough
         ("Weather in Zurich?", {"city": "Zürich"}),  # accents do not count
@@ -126,6 +129,49 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
 )
 def test_values_nobody_said_are_made_up(said: str, arguments: dict[str, Any]) -> None:
     assert made_up_call(said, **arguments)
+
+
+def test_the_values_made_up_are_named() -> None:
+    order = ToolSpec(
+        "get_order_status",
+        "Where an order is.",
+        {"properties": {"order_number": {"type": "string"}}, "required": ["order_number"]},
+    )
+    where = [SYSTEM, ChatMessage("user", "Where's my order?")]
+    assert made_up_values(ToolCall("x", '{"order_number": "12345"}'), order, where) == (
+        "order_number",
+    )
+    booking = ToolSpec(
+        "book_table",
+        "Book a table.",
+        {
+            "properties": {"party_size": {"type": "integer"}, "time": {"type": "string"}},
+            "required": ["party_size", "time"],
+        },
+    )
+    book = [SYSTEM, ChatMessage("user", "Book me a table.")]
+    made = ToolCall("book_table", '{"party_size": 2, "time": "19:00"}')
+    assert made_up_values(made, booking, book) == ("party_size", "time")
+    given = [SYSTEM, ChatMessage("user", "A table for two at seven.")]
+    assert made_up_values(made, booking, given) == ()
+
+
+@pytest.mark.parametrize(
+    ("tool", "said", "asks"),
+    [
+        ("set_timer", "Set a timer.", True),
+        ("get_order_status", "Where's my order?", True),
+        ("update_seat", "I need a different seat.", True),  # "seat", not the verb "update"
+        ("get_weather", "how's the weather looking", True),
+        ("bookTable", "Book me a table.", True),
+        ("get_weather", "How are you today?", False),
+        ("set_lights", "Set it to whatever you like.", False),  # "set": every tool's verb
+        ("get_order_status", "can you check on a package for me", False),  # reworded
+        ("set_timer", "タイマーかけて", False),  # Japanese: not compared
+    ],
+)
+def test_a_request_for_a_tool_names_what_it_does(tool: str, said: str, asks: bool) -> None:
+    assert asks_for_tool(tool, [SYSTEM, ChatMessage("user", said)]) is asks
 
 
 def test_the_whole_conversation_counts() -> None:

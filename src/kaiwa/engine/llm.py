@@ -43,14 +43,16 @@ from .chat import (
 )
 from .reply_check import Fault, ReplyCheck
 from .text import is_japanese
-from .tool_calls import asks, enough_calls, grammar_schema, tagged
+from .tool_calls import asks, asks_for_tool, enough_calls, grammar_schema, tagged
 from .tool_policy import (
+    HANDOFF_PREFIX,
     NO_TOOL_HINT,
     NO_TOOL_HINT_JA,
     Asked,
     ToolCallPolicy,
     Verdict,
     VerdictKind,
+    asked_for,
     no_tool_hint,
 )
 from .worker import ModelWorker, StepAside
@@ -132,6 +134,9 @@ EARLIER_TURNS = 6
 
 UNCLEAR = "Sorry, could you say that another way?"
 UNCLEAR_JA = "すみません、別の言い方でもう一度お願いできますか？"
+ASK_FOR_VALUES = "Could you tell me the {}?"
+"""Said for a request that names a tool but not the values it needs (the call the model
+wrote made them up): "Where's my order?" -> "Could you tell me the order number?"."""
 """Said when the model's reply in words was unfit to be spoken twice (`ReplyCheck`): the request
 said back, a call spelled out, a hint read out."""
 
@@ -199,6 +204,17 @@ def _after(first: str, rest: Generator[str, None, None]) -> Generator[str, None,
         yield from rest
     finally:
         rest.close()
+
+
+def _ask_for(missing: Sequence[str], tools: Sequence[ToolSpec]) -> str:
+    """The question for values a call made up: `ASK_FOR_VALUES`; "How many minutes?" for one
+    number whose parameter is named by a plural ("minutes", "guests")."""
+    if len(missing) == 1 and re.fullmatch(r"[a-z]+s", missing[0]):
+        for tool in tools:
+            schema = tool.parameters.get("properties", {}).get(missing[0])
+            if isinstance(schema, dict) and schema.get("type") in ("integer", "number"):
+                return f"How many {missing[0]}?"
+    return ASK_FOR_VALUES.format(asked_for(missing))
 
 
 def _tool_names(asked: Asked) -> list[str]:
@@ -292,6 +308,10 @@ class LocalLLM:
         self.check_replies = True
         """Check replies in words before they are spoken (`ReplyCheck`): the request said
         back, a hint read out or a call spelled out is made again, once."""
+        self.ask_named_tools = True
+        """When the model chooses words for a request that names what a tool does ("Where's
+        my order?"), write that tool's call and judge it: made if grounded, the missing value
+        asked for if made up (the model otherwise answers with values of its own in words)."""
         self.policy = ToolCallPolicy()
         """What the model's tool calls must pass before they are made."""
         self._last_free: tuple[str, dict[int, float] | None] = ("", None)
@@ -627,6 +647,10 @@ class LocalLLM:
                     prompt, max_tokens, cancel, temperature=0.0, logit_bias=no_chinese
                 )
             else:  # words, checked as they come; a call spelled out in them is written
+                named = self._named_tool(asked) if self.ask_named_tools else None
+                if named is not None:
+                    yield from self._named(named, prompt, asked, max_tokens, cancel)
+                    return
                 spelled = yield from self._words(prompt, max_tokens, cancel, asked, may_call=True)
                 if spelled:
                     rewrite = Verdict(VerdictKind.REWRITE)
@@ -654,6 +678,11 @@ class LocalLLM:
                 continue
             # Words after all: checked as any words are; unfit before they went out, made
             # again as words (or the call they spell out, written).
+            named = self._named_tool(asked) if self.ask_named_tools else None
+            if named is not None:
+                pieces.close()
+                yield from self._named(named, prompt, asked, max_tokens, cancel)
+                return
             if not self.check_replies:
                 yield from (LlmDelta(text=p) for p in _after(start, pieces) if p)
                 return
@@ -702,11 +731,53 @@ class LocalLLM:
         elif verdict.kind is VerdictKind.WORDS_TOLD:
             # Not a call to make: answer in words, told so (the prompt changes only at its
             # end: the cached prefix holds).
+            # A value it made up is asked for instead ("Where's my order?": the order number).
+            # In English by kaiwa itself: told to ask for it, the 0.5B model answered with
+            # values of its own in words ("The weather is clear.", "The order number is
+            # 12345."; dev half).
             said = _last_user_text(asked.messages)
-            told = self.render(asked.messages, asked.shown, hint=no_tool_hint(said))
-            yield from self._words(told, max_tokens, cancel, asked)
+            if verdict.missing and not is_japanese(said):
+                yield LlmDelta(text=_ask_for(verdict.missing, asked.callable))
+                return
+            hint = no_tool_hint(said, verdict.missing)
+            told = self.render(asked.messages, asked.shown, hint=hint)
+            yield from self._words(told, max_tokens, cancel, asked, hint=hint)
         else:
             yield from self._words(prompt, max_tokens, cancel, asked)
+
+    @staticmethod
+    def _named_tool(asked: Asked) -> ToolSpec | None:
+        """The tool the request names what it does ("Where's my order?": get_order_status),
+        if it takes values to be given (`asks_for_tool`; handoffs aside)."""
+        for tool in asked.callable:
+            if tool.name.startswith(HANDOFF_PREFIX) or not tool.parameters.get("required"):
+                continue
+            if asks_for_tool(tool.name, asked.messages):
+                return tool
+        return None
+
+    def _named(
+        self, tool: ToolSpec, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
+    ) -> Iterator[LlmDelta]:
+        """The model chose words for a request that names ``tool``: it answers such requests
+        with values made up in words ("Where's my order?" -> "The order number is 12345.",
+        "What's the weather doing?" -> "The weather is clear."). The call is written under
+        the grammar and judged: made if grounded; if it made a value up, the user is asked
+        for it; else the words the model chose."""
+        try:
+            made = [_without_hint(c) for c in self._grammar_calls(prompt, [tool], cancel)]
+        except _CallCutShort:
+            made = []
+        if cancel.is_set:
+            return
+        verdict = self.policy.judge(made, asked) if made else Verdict(VerdictKind.WORDS)
+        logger.info("words for a request naming %s: the call %s, %s", tool.name, made, verdict)
+        if verdict.kind is VerdictKind.CALL or verdict.missing:
+            yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
+            return
+        spelled = yield from self._words(prompt, max_tokens, cancel, asked, may_call=True)
+        if spelled:
+            yield from self._settle(Verdict(VerdictKind.REWRITE), prompt, asked, max_tokens, cancel)
 
     def _judge_written(self, text: str, asked: Asked) -> Verdict:
         """The policy's verdict on calls the model wrote, without the `CALL_HINT` it copied
@@ -722,6 +793,7 @@ class LocalLLM:
         *,
         may_call: bool = False,
         failed: tuple[Fault, str] | None = None,
+        hint: str = "",
     ) -> Generator[LlmDelta, None, bool]:
         """A reply in words, checked as it comes (`ReplyCheck`). Tokens that would open a call
         are banned (and Chinese, to a Japanese speaker).
@@ -732,7 +804,8 @@ class LocalLLM:
         later is cut short there. Returns True, having said nothing, when ``may_call`` and
         the reply spelled out a call to one of the tools: the caller writes it. ``failed``:
         the fault and the text of a first reply found unfit already (this is the retry).
-        An empty reply to a silent turn is an answer (saying nothing).
+        An empty reply to a silent turn is an answer (saying nothing). ``hint``: the one
+        ``prompt`` ends with, if not one of `HINTS` (read out, it is a leak too).
         """
         request = _last_user_text(asked.messages)
         japanese = is_japanese(request)
@@ -750,7 +823,7 @@ class LocalLLM:
             if attempt == 0 and failed is not None:
                 fault, text = failed
             else:
-                check = self._reply_check(asked)
+                check = self._reply_check(asked, hints=(hint,) if hint else ())
                 pieces = self._complete(
                     prompt,
                     max_tokens,
@@ -781,12 +854,17 @@ class LocalLLM:
         return False
 
     @staticmethod
-    def _reply_check(asked: Asked, said: str = "") -> ReplyCheck:
-        """A `ReplyCheck` for a reply to ``asked`` (``said``: what went out already)."""
+    def _reply_check(asked: Asked, said: str = "", hints: Sequence[str] = ()) -> ReplyCheck:
+        """A `ReplyCheck` for a reply to ``asked`` (``said``: what went out already;
+        ``hints``: added to the prompt besides `HINTS`)."""
         users = [m.content for m in asked.messages if m.role == "user"]
         users = [u for u in users if u != SILENT_TURN][-EARLIER_TURNS:]
         return ReplyCheck(
-            users[-1] if users else "", _tool_names(asked), HINTS, said=said, earlier=users[:-1]
+            users[-1] if users else "",
+            _tool_names(asked),
+            (*HINTS, *hints),
+            said=said,
+            earlier=users[:-1],
         )
 
     @staticmethod

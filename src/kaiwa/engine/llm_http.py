@@ -108,7 +108,7 @@ class ChatCompletionsLLM:
             return  # it has answered in words already; the call is left out
         told = verdict.kind is not VerdictKind.WORDS
         yield from self._request(
-            _told(asked.messages) if told else asked.messages,
+            _told(asked.messages, verdict.missing) if told else asked.messages,
             (),
             "none",
             max_tokens,
@@ -212,10 +212,12 @@ def _named(name: str) -> dict[str, Any]:
     return {"type": "function", "function": {"name": name}}
 
 
-def _told(messages: Sequence[ChatMessage]) -> list[ChatMessage]:
-    """``messages`` with `no_tool_hint` after the user's last words (as `LocalLLM` adds it)."""
+def _told(messages: Sequence[ChatMessage], missing: Sequence[str] = ()) -> list[ChatMessage]:
+    """``messages`` with `no_tool_hint` after the user's last words (as `LocalLLM` adds it;
+    ``missing``: the values to ask for)."""
     told = list(messages)
     if told and told[-1].role == "user":
         said = told[-1].content
-        told[-1] = dataclasses.replace(told[-1], content=f"{said}\n{no_tool_hint(said)}")
+        hint = no_tool_hint(said, missing)
+        told[-1] = dataclasses.replace(told[-1], content=f"{said}\n{hint}")
     return told

@@ -9,7 +9,7 @@ import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from .chat import SILENT_TURN, ChatMessage, ToolCall, ToolSpec
@@ -19,10 +19,12 @@ __all__ = [
     "answered",
     "as_identifiers",
     "asks",
+    "asks_for_tool",
     "call_schema",
     "enough_calls",
     "grammar_schema",
     "made_up",
+    "made_up_values",
     "names_no_tool",
     "parse_calls",
     "spoken_identifier",
@@ -190,7 +192,16 @@ def _plain_name(name: str) -> str:
 
 
 def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> bool:
-    """Whether a required argument of ``call`` holds a value nobody gave.
+    """Whether a required argument of ``call`` holds a value nobody gave (see
+    `made_up_values`)."""
+    return bool(made_up_values(call, tool, messages))
+
+
+def made_up_values(
+    call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]
+) -> tuple[str, ...]:
+    """The required parameters of ``call`` whose values nobody gave (none: the call is
+    grounded). What the user is then asked for.
 
     A small model offered a tool calls it for questions it does not fit, with a value of its
     own ("How are you today?" -> ``get_weather(city="London")``), or fills in what the user
@@ -220,9 +231,9 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
     try:
         arguments = json.loads(call.arguments or "{}")
     except ValueError:
-        return False
+        return ()
     if not isinstance(arguments, dict):
-        return False
+        return ()
     properties = tool.parameters.get("properties", {})
     values: list[tuple[str, str]] = []  # (parameter, value)
     for key in tool.parameters.get("required", ()):
@@ -233,21 +244,58 @@ def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> 
         values += [(key, value)] if isinstance(value, str) else []
         values += [(key, v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
     said_code = _code(_spelled(" ".join(m.content for m in messages if m.role == "user")))
-    if any(_is_code(v) and _code(v) not in said_code for _, v in values):
-        return True  # a booking number or seat nobody said ("1234567890", "12A")
+    codes = [key for key, v in values if _is_code(v) and _code(v) not in said_code]
+    if codes:
+        return _unique(codes)  # a booking number or seat nobody said ("1234567890", "12A")
     asked = _asked(messages)
-    if _numbers_made_up(arguments, tool, asked):
-        return True
-    free = [v for key, v in values if not _is_code(v) and _free_text(key, v)]
-    if free and len(free) == len(values) and not any(_shares_a_word(v, asked) for v in free):
-        return True  # "Thanks, that's helpful!" -> question="What is the baggage allowance?"
-    names = [v for key, v in values if not _is_code(v) and not _free_text(key, v)]
+    numbers = _numbers_made_up(arguments, tool, asked)
+    if numbers:
+        return numbers
+    free = [(key, v) for key, v in values if not _is_code(v) and _free_text(key, v)]
+    if free and len(free) == len(values) and not any(_shares_a_word(v, asked) for _, v in free):
+        # "Thanks, that's helpful!" -> question="What is the baggage allowance?"
+        return _unique(key for key, _ in free)
+    names = [
+        (key, v)
+        for key, v in values
+        if not _is_code(v)
+        and not _free_text(key, v)
+        and not any(c.isdigit() for c in v)  # a time ("8:00 AM"): a number, checked above
+    ]
     if is_japanese(said_text):
-        names = [v for v in names if v.strip()]
-        return bool(names) and not any(_said_in_japanese(v, said_text) for v in names)
-    checkable = [words for words in map(_words, names) if words]
+        names = [(key, v) for key, v in names if v.strip()]
+        if names and not any(_said_in_japanese(v, said_text) for _, v in names):
+            return _unique(key for key, _ in names)
+        return ()
+    checkable = [(key, words) for key, words in ((k, _words(v)) for k, v in names) if words]
     said = _words(said_text)
-    return bool(checkable) and not any(words & said for words in checkable)
+    if checkable and not any(words & said for _, words in checkable):
+        return _unique(key for key, _ in checkable)
+    return ()
+
+
+def _unique(keys: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(keys))
+
+
+def asks_for_tool(name: str, messages: Sequence[ChatMessage]) -> bool:
+    """Whether the request at hand (`_asked`) names what tool ``name`` does: a word of the
+    name, other than a verb every tool has, said in the request ("Set a timer." for
+    ``set_timer``, "Where's my order?" for ``get_order_status``; a word's first four letters
+    count: "seats" and "seat"). Then a value the call made up is missing from a request for
+    that tool, and the user is asked for it; "How are you?" -> ``get_weather(city="London")``
+    is not such a request. English only: in Japanese the words of a tool's name are not said.
+    """
+    said = _asked(messages)
+    if is_japanese(said):
+        return False
+    named = {w for w in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name) if len(w) >= 3}
+    named = {w.lower() for w in named} - _TOOL_VERBS
+    heard = {w[:4] for w in _words(said) if len(w) >= 3}
+    return any(w[:4] in heard for w in named)
+
+
+_TOOL_VERBS = {"get", "set", "tool", "lookup", "request", "update", "check", "find", "make"}
 
 
 _SAYS_NUMBER = re.compile(
@@ -335,33 +383,36 @@ _JA_DAY = re.compile(
 )
 
 
-def _numbers_made_up(arguments: Mapping[str, Any], tool: ToolSpec, asked: str) -> bool:
-    """Whether a required number, or a required value written with digits (a time: "14:00"),
-    was made up: no number at all was said in ``asked``, the request at hand (`_asked`). A
-    small model fills in a number it was not given ("Set a timer." -> ``minutes=30``; "I'd like to
-    book." -> ``time="10:00 AM"``). A number worked out from what was said ("two
-    more degrees" -> 22) counts as said; so does one said in words or kanji ("just the two of
-    us", "六人"). A date alone may come from a day's name ("tomorrow" -> "2026-12-05")."""
+def _numbers_made_up(arguments: Mapping[str, Any], tool: ToolSpec, asked: str) -> tuple[str, ...]:
+    """The parameters of required numbers, and of required values written with digits (a
+    time: "14:00"), that were made up: no number at all was said in ``asked``, the request at
+    hand (`_asked`). A small model fills in a number it was not given ("Set a timer." ->
+    ``minutes=30``; "I'd like to book." -> ``time="10:00 AM"``). A number worked out from
+    what was said ("two more degrees" -> 22) counts as said; so does one said in words or
+    kanji ("just the two of us", "六人"). A date alone may come from a day's name ("tomorrow"
+    -> "2026-12-05")."""
     properties = tool.parameters.get("properties", {})
     if not isinstance(properties, dict):
-        return False
-    numbers: list[Any] = []
+        return ()
+    numbers: list[tuple[str, Any]] = []
     for key in tool.parameters.get("required", ()):
         schema = properties.get(key, {})
         if not isinstance(schema, dict) or {"enum", "const", "format"} & schema.keys():
             continue
         value = arguments.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            numbers.append(value)
+            numbers.append((key, value))
         elif isinstance(value, str) and any(c.isdigit() for c in value) and not _is_code(value):
-            numbers.append(value)
+            numbers.append((key, value))
     if not numbers:
-        return False
+        return ()
     said = unicodedata.normalize("NFKC", asked)
     if _SAYS_NUMBER.search(said):
-        return False
-    dates_only = all(isinstance(v, str) and _DATE.fullmatch(v.strip()) for v in numbers)
-    return not (dates_only and (_words(said) & _DAY_WORDS or _JA_DAY.search(said)))
+        return ()
+    dates_only = all(isinstance(v, str) and _DATE.fullmatch(v.strip()) for _, v in numbers)
+    if dates_only and (_words(said) & _DAY_WORDS or _JA_DAY.search(said)):
+        return ()
+    return _unique(key for key, _ in numbers)
 
 
 def _said_in_japanese(value: str, said: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,18 +24,22 @@ from .text import is_japanese
 from .tool_calls import (
     answered,
     as_identifiers,
-    made_up,
+    asks_for_tool,
+    made_up_values,
     names_no_tool,
     parse_calls,
     valid_arguments,
 )
 
 __all__ = [
+    "ASK_FOR",
+    "ASK_FOR_JA",
     "HANDOFF_PREFIX",
     "Asked",
     "ToolCallPolicy",
     "Verdict",
     "VerdictKind",
+    "asked_for",
     "no_tool_hint",
     "without_handoffs",
 ]
@@ -59,6 +64,9 @@ class VerdictKind(enum.Enum):
 class Verdict:
     kind: VerdictKind
     calls: tuple[ToolCall, ...] = ()
+    missing: tuple[str, ...] = ()
+    """With `WORDS_TOLD`: the required values the call made up (its parameters' names), to
+    be asked for (`no_tool_hint`)."""
 
 
 @dataclass(frozen=True)
@@ -83,9 +91,26 @@ NO_TOOL_HINT_JA = "（ツールを使わずに日本語で答えてください�
 English ("Yes, I can help you with that.")."""
 
 
-def no_tool_hint(said: str) -> str:
-    """The `NO_TOOL_HINT` for the language of ``said``, the user's last words."""
-    return NO_TOOL_HINT_JA if is_japanese(said) else NO_TOOL_HINT
+ASK_FOR = "(Answer in words, without a tool. Ask for the {}.)"
+"""`NO_TOOL_HINT` when the call refused made up values: the user is asked for them."""
+ASK_FOR_JA = "（ツールを使わずに日本語で答えてください。{}を聞いてください。）"
+
+
+def no_tool_hint(said: str, missing: Sequence[str] = ()) -> str:
+    """The `NO_TOOL_HINT` for the language of ``said``, the user's last words; with
+    ``missing`` (parameters' names), one that says to ask for those values."""
+    japanese = is_japanese(said)
+    if missing:
+        return (ASK_FOR_JA if japanese else ASK_FOR).format(asked_for(missing, japanese))
+    return NO_TOOL_HINT_JA if japanese else NO_TOOL_HINT
+
+
+def asked_for(missing: Sequence[str], japanese: bool = False) -> str:
+    """Parameters' names as words: ``["party_size", "time"]`` -> "party size and time"."""
+    words = [re.sub(r"(?<=[a-z])(?=[A-Z])|[_\-]+", " ", m).strip().lower() for m in missing]
+    if japanese:
+        return "、".join(words)
+    return " and ".join(words) if len(words) <= 2 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 class ToolCallPolicy:
@@ -148,9 +173,15 @@ class ToolCallPolicy:
         if self.ground_calls and small_talk_turn(asked.messages):
             # "hello" -> get_current_time(), "ありがとう" -> set_lights(room="kitchen")
             return Verdict(VerdictKind.WORDS_TOLD)
-        if self.ground_calls and any(made_up(c, tools[c.name], asked.messages) for c in calls):
-            # "How are you today?" -> get_weather(city="London"): nobody said London.
-            return Verdict(VerdictKind.WORDS_TOLD)
+        if self.ground_calls:
+            for c in calls:
+                missing = made_up_values(c, tools[c.name], asked.messages)
+                if missing:
+                    # "How are you today?" -> get_weather(city="London"): nobody said London.
+                    # "Where's my order?" -> order_number="12345": the user is asked for it.
+                    if not asks_for_tool(c.name, asked.messages):
+                        missing = ()
+                    return Verdict(VerdictKind.WORDS_TOLD, missing=missing)
         if all(answered(c, asked.messages) for c in calls):
             # A small model may call again what it already has the answer to: that is a
             # loop, not a request.
