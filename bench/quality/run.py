@@ -186,7 +186,7 @@ def junk(case: Case, tools: Sequence[str], text: str) -> bool:
     return long_enough and asked in said and len(said) - len(asked) <= len(asked) // 2
 
 
-_REPEAT = re.compile(r"another way|say that again|repeat|rephrase|別の言い方|もう一度")
+_REPEAT = re.compile(r"another way|say that again|repeat that|rephrase|別の言い方|もう一度")
 
 
 def asks(text: str) -> bool:

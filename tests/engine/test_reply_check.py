@@ -165,7 +165,7 @@ def test_json_in_a_reply_is_a_call_spelled_out() -> None:
 
 
 def test_a_hint_to_ask_for_a_value_read_out_is_a_leak() -> None:
-    from kaiwa.engine.tool_policy import ASK_FOR, ASK_FOR_JA, no_tool_hint
+    from kaiwa.engine.tool_policy import ASK_FOR, NO_TOOL_HINT_JA, no_tool_hint
 
     hint = no_tool_hint("Where's my order?", ["order_number"])
     assert hint == ASK_FOR.format("order number")
@@ -175,5 +175,5 @@ def test_a_hint_to_ask_for_a_value_read_out_is_a_leak() -> None:
     fine = ReplyCheck("Where's my order?", ["get_order_status"], (*HINTS, hint))
     said = fine.push("Sure, what's your order number?") + fine.finish()
     assert said == "Sure, what's your order number?" and fine.fault is None
-    ja = no_tool_hint("予約したいんですけど。", ["party_size", "time"])
-    assert ja == ASK_FOR_JA.format("party size、time")
+    # In Japanese, no values are named (they would be English words in a Japanese hint).
+    assert no_tool_hint("予約したいんですけど。", ["party_size", "time"]) == NO_TOOL_HINT_JA

@@ -168,10 +168,32 @@ def test_the_values_made_up_are_named() -> None:
         ("set_lights", "Set it to whatever you like.", False),  # "set": every tool's verb
         ("get_order_status", "can you check on a package for me", False),  # reworded
         ("set_timer", "タイマーかけて", False),  # Japanese: not compared
+        ("get_order_status", "What's the status of the project?", False),  # not "status"
     ],
 )
 def test_a_request_for_a_tool_names_what_it_does(tool: str, said: str, asks: bool) -> None:
     assert asks_for_tool(tool, [SYSTEM, ChatMessage("user", said)]) is asks
+
+
+def test_the_assistants_own_question_does_not_name_the_tool() -> None:
+    # Else "Never mind." after "Could you tell me the order number?" is asked it again.
+    asked = [
+        SYSTEM,
+        ChatMessage("user", "Where's my order?"),
+        ChatMessage("assistant", "Could you tell me the order number?"),
+        ChatMessage("user", "Never mind."),
+    ]
+    assert not asks_for_tool("get_order_status", asked)
+
+
+def test_a_value_with_digits_grounds_a_call_but_is_never_made_up_as_a_name() -> None:
+    # As before: a time whose words were said grounds a name nobody said...
+    assert not made_up_call("Book at 8 am please.", name="Smith", time="8:00 AM")
+    assert not made_up_call("明日の7時に予約したいです", name="Smith", time="7:00")
+    # ...and a name nobody said, alone, is made up.
+    assert made_up_call("Book it please.", name="Smith", time="8:00 AM")
+    # New: "AM" is no name nobody said.
+    assert not made_up_call("Table for two at 8 tonight.", party="2", time="8:00 AM")
 
 
 def test_the_whole_conversation_counts() -> None:
@@ -456,3 +478,34 @@ def test_a_call_counts_as_answered_until_the_user_speaks_again() -> None:
     assert answered(again, told)  # made again after its result: a loop
     assert answered(again, [*told, ChatMessage("user", SILENT_TURN)])  # silence asks nothing
     assert not answered(again, [*told, ChatMessage("user", "And now?")])  # asked again
+
+
+def test_the_policy_asks_for_values_only_for_a_request_for_the_tool() -> None:
+    from kaiwa.engine.tool_policy import ToolCallPolicy, VerdictKind, asked_for
+
+    order = ToolSpec(
+        "get_order_status",
+        "Where an order is.",
+        {"properties": {"order_number": {"type": "string"}}, "required": ["order_number"]},
+    )
+    billing = ToolSpec(
+        "transfer_to_billing",
+        "Hand over to billing.",
+        {"properties": {"reason": {"type": "string"}}, "required": ["reason"]},
+    )
+    policy = ToolCallPolicy()
+
+    def verdict(said: str, call: ToolCall) -> Any:
+        messages = [SYSTEM, ChatMessage("user", said)]
+        return policy.judge([call], policy.ask(messages, [order, billing], "auto"))
+
+    made = ToolCall("get_order_status", '{"order_number": "12345"}')
+    asked = verdict("Where's my order?", made)
+    assert asked.kind is VerdictKind.WORDS_TOLD and asked.missing == ("order_number",)
+    chat = verdict("How are you today?", made)
+    assert chat.kind is VerdictKind.WORDS_TOLD and chat.missing == ()
+    # A handoff's values are its own business: nothing is asked for.
+    handoff = ToolCall("transfer_to_billing", '{"reason": "The card was declined twice."}')
+    assert verdict("I have a billing problem.", handoff).missing == ()
+    assert asked_for(["a", "b_c", "dValue"]) == "a, b c and d value"
+    assert asked_for(["_", ""]) == ""

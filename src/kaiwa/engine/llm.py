@@ -134,11 +134,11 @@ EARLIER_TURNS = 6
 
 UNCLEAR = "Sorry, could you say that another way?"
 UNCLEAR_JA = "すみません、別の言い方でもう一度お願いできますか？"
+"""Said when the model's reply in words was unfit to be spoken twice (`ReplyCheck`): the request
+said back, a call spelled out, a hint read out."""
 ASK_FOR_VALUES = "Could you tell me the {}?"
 """Said for a request that names a tool but not the values it needs (the call the model
 wrote made them up): "Where's my order?" -> "Could you tell me the order number?"."""
-"""Said when the model's reply in words was unfit to be spoken twice (`ReplyCheck`): the request
-said back, a call spelled out, a hint read out."""
 
 _HINT_IN_JSON = re.compile(r"(?:\\n|\s)*" + re.escape(CALL_HINT))
 """`CALL_HINT` as the model copies it into a call it writes (after an escaped line break)."""
@@ -208,13 +208,16 @@ def _after(first: str, rest: Generator[str, None, None]) -> Generator[str, None,
 
 def _ask_for(missing: Sequence[str], tools: Sequence[ToolSpec]) -> str:
     """The question for values a call made up: `ASK_FOR_VALUES`; "How many minutes?" for one
-    number whose parameter is named by a plural ("minutes", "guests")."""
+    number whose parameter is named by a plural ("minutes", "guests"). Empty when there is
+    nothing to ask for, or the names give no words."""
     if len(missing) == 1 and re.fullmatch(r"[a-z]+s", missing[0]):
         for tool in tools:
-            schema = tool.parameters.get("properties", {}).get(missing[0])
+            properties = tool.parameters.get("properties", {})
+            schema = properties.get(missing[0]) if isinstance(properties, dict) else None
             if isinstance(schema, dict) and schema.get("type") in ("integer", "number"):
                 return f"How many {missing[0]}?"
-    return ASK_FOR_VALUES.format(asked_for(missing))
+    words = asked_for(missing)
+    return ASK_FOR_VALUES.format(words) if words.strip() else ""
 
 
 def _tool_names(asked: Asked) -> list[str]:
@@ -736,10 +739,11 @@ class LocalLLM:
             # values of its own in words ("The weather is clear.", "The order number is
             # 12345."; dev half).
             said = _last_user_text(asked.messages)
-            if verdict.missing and not is_japanese(said):
-                yield LlmDelta(text=_ask_for(verdict.missing, asked.callable))
+            question = _ask_for(verdict.missing, asked.callable)
+            if question:
+                yield LlmDelta(text=question)
                 return
-            hint = no_tool_hint(said, verdict.missing)
+            hint = no_tool_hint(said)
             told = self.render(asked.messages, asked.shown, hint=hint)
             yield from self._words(told, max_tokens, cancel, asked, hint=hint)
         else:
@@ -762,8 +766,9 @@ class LocalLLM:
         """The model chose words for a request that names ``tool``: it answers such requests
         with values made up in words ("Where's my order?" -> "The order number is 12345.",
         "What's the weather doing?" -> "The weather is clear."). The call is written under
-        the grammar and judged: made if grounded; if it made a value up, the user is asked
-        for it; else the words the model chose."""
+        the grammar and judged: if it made a value up, the user is asked for it; else the
+        words the model chose (a call the model did not choose is not made: "Tell me a fun
+        fact about lights." is no request for ``set_lights``)."""
         try:
             made = [_without_hint(c) for c in self._grammar_calls(prompt, [tool], cancel)]
         except _CallCutShort:
@@ -772,7 +777,7 @@ class LocalLLM:
             return
         verdict = self.policy.judge(made, asked) if made else Verdict(VerdictKind.WORDS)
         logger.info("words for a request naming %s: the call %s, %s", tool.name, made, verdict)
-        if verdict.kind is VerdictKind.CALL or verdict.missing:
+        if verdict.missing:
             yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
             return
         spelled = yield from self._words(prompt, max_tokens, cancel, asked, may_call=True)

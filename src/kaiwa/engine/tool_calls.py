@@ -255,23 +255,19 @@ def made_up_values(
     if free and len(free) == len(values) and not any(_shares_a_word(v, asked) for _, v in free):
         # "Thanks, that's helpful!" -> question="What is the baggage allowance?"
         return _unique(key for key, _ in free)
-    names = [
-        (key, v)
-        for key, v in values
-        if not _is_code(v)
-        and not _free_text(key, v)
-        and not any(c.isdigit() for c in v)  # a time ("8:00 AM"): a number, checked above
-    ]
+    names = [(key, v) for key, v in values if not _is_code(v) and not _free_text(key, v)]
     if is_japanese(said_text):
         names = [(key, v) for key, v in names if v.strip()]
-        if names and not any(_said_in_japanese(v, said_text) for _, v in names):
-            return _unique(key for key, _ in names)
+        grounded = any(_said_in_japanese(v, said_text) for _, v in names)
+    else:
+        names = [(key, v) for key, v in names if _words(v)]
+        said = _words(said_text)
+        grounded = any(_words(v) & said for _, v in names)
+    if grounded:
         return ()
-    checkable = [(key, words) for key, words in ((k, _words(v)) for k, v in names) if words]
-    said = _words(said_text)
-    if checkable and not any(words & said for _, words in checkable):
-        return _unique(key for key, _ in checkable)
-    return ()
+    # A value with digits (a time: "8:00 AM") may ground the call, but is never made up as
+    # a name: its number is checked above ("AM" is not a name nobody said).
+    return _unique(key for key, v in names if not any(c.isdigit() for c in v))
 
 
 def _unique(keys: Iterable[str]) -> tuple[str, ...]:
@@ -279,14 +275,14 @@ def _unique(keys: Iterable[str]) -> tuple[str, ...]:
 
 
 def asks_for_tool(name: str, messages: Sequence[ChatMessage]) -> bool:
-    """Whether the request at hand (`_asked`) names what tool ``name`` does: a word of the
-    name, other than a verb every tool has, said in the request ("Set a timer." for
+    """Whether the user's words since the assistant last spoke name what tool ``name`` does: a
+    word of the name, other than a verb every tool has, said in them ("Set a timer." for
     ``set_timer``, "Where's my order?" for ``get_order_status``; a word's first four letters
     count: "seats" and "seat"). Then a value the call made up is missing from a request for
     that tool, and the user is asked for it; "How are you?" -> ``get_weather(city="London")``
     is not such a request. English only: in Japanese the words of a tool's name are not said.
     """
-    said = _asked(messages)
+    said = _user_since_reply(messages)
     if is_japanese(said):
         return False
     named = {w for w in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name) if len(w) >= 3}
@@ -295,7 +291,20 @@ def asks_for_tool(name: str, messages: Sequence[ChatMessage]) -> bool:
     return any(w[:4] in heard for w in named)
 
 
-_TOOL_VERBS = {"get", "set", "tool", "lookup", "request", "update", "check", "find", "make"}
+_TOOL_VERBS = {
+    "get", "set", "tool", "lookup", "request", "update", "check", "find", "make", "status",
+    "info", "current", "details", "data",
+}  # fmt: skip
+"""Words of tools' names that say nothing of what a tool does ("status" of
+``get_order_status``: "What's the status of the project?" asks for no order)."""
+
+
+def _user_since_reply(messages: Sequence[ChatMessage]) -> str:
+    """What the user said since the assistant last spoke (not its question: after "Could
+    you tell me the order number?", "Never mind." asks for no order)."""
+    spoke = [i for i, m in enumerate(messages) if m.role == "assistant" and m.content]
+    last = spoke[-1] if spoke else -1
+    return " ".join(m.content for m in messages[last + 1 :] if m.role == "user")
 
 
 _SAYS_NUMBER = re.compile(

@@ -33,7 +33,6 @@ from .tool_calls import (
 
 __all__ = [
     "ASK_FOR",
-    "ASK_FOR_JA",
     "HANDOFF_PREFIX",
     "Asked",
     "ToolCallPolicy",
@@ -92,25 +91,27 @@ English ("Yes, I can help you with that.")."""
 
 
 ASK_FOR = "(Answer in words, without a tool. Ask for the {}.)"
-"""`NO_TOOL_HINT` when the call refused made up values: the user is asked for them."""
-ASK_FOR_JA = "（ツールを使わずに日本語で答えてください。{}を聞いてください。）"
+"""`NO_TOOL_HINT` when the call refused made up values: the user is asked for them (English:
+`Verdict.missing` is only set for requests in English, see `asks_for_tool`)."""
 
 
 def no_tool_hint(said: str, missing: Sequence[str] = ()) -> str:
     """The `NO_TOOL_HINT` for the language of ``said``, the user's last words; with
-    ``missing`` (parameters' names), one that says to ask for those values."""
-    japanese = is_japanese(said)
-    if missing:
-        return (ASK_FOR_JA if japanese else ASK_FOR).format(asked_for(missing, japanese))
-    return NO_TOOL_HINT_JA if japanese else NO_TOOL_HINT
+    ``missing`` (parameters' names), in English, one that says to ask for those values."""
+    if is_japanese(said):
+        return NO_TOOL_HINT_JA
+    words = asked_for(missing)
+    return ASK_FOR.format(words) if words else NO_TOOL_HINT
 
 
-def asked_for(missing: Sequence[str], japanese: bool = False) -> str:
-    """Parameters' names as words: ``["party_size", "time"]`` -> "party size and time"."""
-    words = [re.sub(r"(?<=[a-z])(?=[A-Z])|[_\-]+", " ", m).strip().lower() for m in missing]
-    if japanese:
-        return "、".join(words)
-    return " and ".join(words) if len(words) <= 2 else ", ".join(words[:-1]) + " and " + words[-1]
+def asked_for(missing: Sequence[str]) -> str:
+    """Parameters' names as words: ``["party_size", "time"]`` -> "party size and time"
+    (names that give no words are left out)."""
+    words = [re.sub(r"(?<=[a-z])(?=[A-Z])|[_\W]+", " ", m).strip().lower() for m in missing]
+    words = [w for w in words if w]
+    if len(words) <= 2:
+        return " and ".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 class ToolCallPolicy:
@@ -156,7 +157,8 @@ class ToolCallPolicy:
         - arguments that do not parse or fit the schema: write the call again;
         - identifiers spoken letter by letter are written as one (`as_identifiers`);
         - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
-          with a value nobody said: words, told so;
+          with a value nobody said: words, told so; when the request names what the tool
+          does (`asks_for_tool`), the values are asked for (``missing``);
         - every call already answered since the user last spoke: words (a loop, not a request).
         """
         if not calls:
@@ -179,7 +181,9 @@ class ToolCallPolicy:
                 if missing:
                     # "How are you today?" -> get_weather(city="London"): nobody said London.
                     # "Where's my order?" -> order_number="12345": the user is asked for it.
-                    if not asks_for_tool(c.name, asked.messages):
+                    if c.name.startswith(HANDOFF_PREFIX) or not asks_for_tool(
+                        c.name, asked.messages
+                    ):
                         missing = ()
                     return Verdict(VerdictKind.WORDS_TOLD, missing=missing)
         if all(answered(c, asked.messages) for c in calls):
