@@ -654,10 +654,7 @@ class LocalLLM:
                 if named is not None:
                     yield from self._named(named, prompt, asked, max_tokens, cancel)
                     return
-                spelled = yield from self._words(prompt, max_tokens, cancel, asked, may_call=True)
-                if spelled:
-                    rewrite = Verdict(VerdictKind.REWRITE)
-                    yield from self._settle(rewrite, prompt, asked, max_tokens, cancel)
+                yield from self._in_words(prompt, asked, max_tokens, cancel)
                 return
         else:
             pieces = self._complete(
@@ -693,12 +690,7 @@ class LocalLLM:
             text = yield from self._checked(_after(start, pieces), check, cancel)
             if check.fault is None or check.started or (cancel is not None and cancel.is_set):
                 return
-            spelled = yield from self._words(
-                prompt, max_tokens, cancel, asked, may_call=True, failed=(check.fault, text)
-            )
-            if spelled:
-                rewrite = Verdict(VerdictKind.REWRITE)
-                yield from self._settle(rewrite, prompt, asked, max_tokens, cancel)
+            yield from self._in_words(prompt, asked, max_tokens, cancel, (check.fault, text))
             return
         if cancel is not None and cancel.is_set:
             return
@@ -780,7 +772,21 @@ class LocalLLM:
         if verdict.missing:
             yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
             return
-        spelled = yield from self._words(prompt, max_tokens, cancel, asked, may_call=True)
+        yield from self._in_words(prompt, asked, max_tokens, cancel)
+
+    def _in_words(
+        self,
+        prompt: str,
+        asked: Asked,
+        max_tokens: int,
+        cancel: Cancel,
+        failed: tuple[Fault, str] | None = None,
+    ) -> Iterator[LlmDelta]:
+        """A reply the model chose to give in words (`_words`, ``failed``: its first try,
+        found unfit); a call it spells out in them is written under the grammar instead."""
+        spelled = yield from self._words(
+            prompt, max_tokens, cancel, asked, may_call=True, failed=failed
+        )
         if spelled:
             yield from self._settle(Verdict(VerdictKind.REWRITE), prompt, asked, max_tokens, cancel)
 

@@ -260,9 +260,10 @@ def made_up_values(
         names = [(key, v) for key, v in names if v.strip()]
         grounded = any(_said_in_japanese(v, said_text) for _, v in names)
     else:
-        names = [(key, v) for key, v in names if _words(v)]
+        words = [(key, v, _words(v)) for key, v in names]
+        names = [(key, v) for key, v, w in words if w]
         said = _words(said_text)
-        grounded = any(_words(v) & said for _, v in names)
+        grounded = any(w & said for _, _, w in words)
     if grounded:
         return ()
     # A value with digits (a time: "8:00 AM") may ground the call, but is never made up as
@@ -300,11 +301,10 @@ _TOOL_VERBS = {
 
 
 def _user_since_reply(messages: Sequence[ChatMessage]) -> str:
-    """What the user said since the assistant last spoke (not its question: after "Could
-    you tell me the order number?", "Never mind." asks for no order)."""
-    spoke = [i for i, m in enumerate(messages) if m.role == "assistant" and m.content]
-    last = spoke[-1] if spoke else -1
-    return " ".join(m.content for m in messages[last + 1 :] if m.role == "user")
+    """What the user said since the assistant last spoke: `_asked` without the assistant's
+    question (after "Could you tell me the order number?", "Never mind." asks for no
+    order)."""
+    return " ".join(m.content for m in messages[_last_reply(messages) + 1 :] if m.role == "user")
 
 
 _SAYS_NUMBER = re.compile(
@@ -333,15 +333,20 @@ def _asked(messages: Sequence[ChatMessage]) -> str:
     results in between do not end it: "Turn on the lights and set a timer for 10 minutes."
     may take two calls), and that last reply if it asked something ("Shall I book it for
     four?" "Yes please.")."""
-    last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
-    spoke = max(
-        (i for i, m in enumerate(messages[:last_user]) if m.role == "assistant" and m.content),
-        default=-1,
-    )
+    spoke = _last_reply(messages)
     kept = [m.content for m in messages[spoke + 1 :] if m.role == "user"]
     if spoke >= 0 and asks(messages[spoke].content):
         kept.insert(0, messages[spoke].content)
     return " ".join(kept)
+
+
+def _last_reply(messages: Sequence[ChatMessage]) -> int:
+    """Where the assistant last spoke before the user's last message (-1: never)."""
+    last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+    return max(
+        (i for i, m in enumerate(messages[:last_user]) if m.role == "assistant" and m.content),
+        default=-1,
+    )
 
 
 _QUESTION = re.compile(r"[^.!?。！？]*[?？]")
