@@ -18,9 +18,9 @@ from kaiwa.engine.llm import CALL_HINT, _without_hint
 from kaiwa.engine.tool_policy import NO_TOOL_HINT, NO_TOOL_HINT_JA, VerdictKind, no_tool_hint
 
 
-def agent_prompt(name: str) -> tuple[str, list[ToolSpec]]:
+def agent_prompt(name: str, lang: str = "en") -> tuple[str, list[ToolSpec]]:
     """Agent ``name`` of ``bench/quality`` as a session gives it to the LLM."""
-    agent = setup(name, "en")
+    agent = setup(name, lang)
     return agent.instructions, agent.tools
 
 
@@ -35,8 +35,10 @@ def weather_turn(city: str, answer: str) -> list[ChatMessage]:
     ]
 
 
-def reply(llm: Any, agent: str, history: list[ChatMessage], said: str) -> list[LlmDelta]:
-    instructions, tools = agent_prompt(agent)
+def reply(
+    llm: Any, agent: str, history: list[ChatMessage], said: str, lang: str = "en"
+) -> list[LlmDelta]:
+    instructions, tools = agent_prompt(agent, lang)
     messages = [ChatMessage("system", instructions), *history, ChatMessage("user", said)]
     return list(llm.stream(messages, tools, max_tokens=60))
 
@@ -183,6 +185,27 @@ def test_an_order_number_spelled_out_reaches_the_tool_in_digits(llm: Any) -> Non
     assert calls(deltas) == [("get_order_status", {"order_number": "BX9274"})]
 
 
+def test_a_value_taken_back_is_not_the_one_in_the_call(llm: Any) -> None:  # en-support-05
+    deltas = reply(llm, "support", [], "Track order 40217, no sorry, 40271.")
+    assert calls(deltas) == [("get_order_status", {"order_number": "40271"})]
+
+
+@pytest.mark.parametrize(
+    ("agent", "said", "city"),
+    [
+        # ja-airline_triage-05: the model wrote city="Tokyo"
+        ("airline_triage", "あさって那覇に着くんだけど、半袖で平気かな？", "那覇"),
+        # ja-weather-07: the model wrote city="大阪"
+        ("weather", "週末ソウルに行くんですけど、傘っていりますかね。", "ソウル"),
+    ],
+)
+def test_a_place_a_japanese_speaker_names_is_the_one_in_the_call(
+    llm: Any, agent: str, said: str, city: str
+) -> None:
+    deltas = reply(llm, agent, [], said, lang="ja")
+    assert calls(deltas) == [("get_weather", {"city": city})], deltas
+
+
 @pytest.mark.parametrize(
     ("agent", "said"),
     [
@@ -233,8 +256,10 @@ def test_no_call_hint_when_no_tool_takes_a_value(llm: Any) -> None:
 @pytest.mark.parametrize(
     "said",
     [
-        "シアトルの天気を教えてください。",  # ja-airline_triage-01: "抱歉，..." before
-        "あさって那覇に着くんだけど、半袖で平気かな？",  # ja-airline_triage-05
+        # Answered "抱歉，..." before the ban; now they are calls (the place named, above):
+        # the ban is checked on Japanese requests answered in words.
+        "日本で一番高い山はなんですか？",  # ja-airline_triage general, dev
+        "こんにちは",  # ja-airline_triage no_tool, dev
     ],
 )
 def test_no_chinese_to_a_japanese_speaker(llm: Any, said: str) -> None:

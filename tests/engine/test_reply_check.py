@@ -28,6 +28,8 @@ def run(request: str, reply: str, tools: list[str] = SEAT_TOOLS, step: int = 2) 
         ("I have a question.", "I have a question.", Fault.ECHO),
         ("天気を教えてもらえますか？", "日本語で天気を教えてもらえますか？", Fault.ECHO),
         ("何ができるの？", "何ができるの？", Fault.ECHO),
+        ("今何時？", "今何時？", Fault.ECHO),  # a short question, back
+        ("天気を教えてもらえますか？", "true", Fault.CALL),  # a JSON value alone
         (
             "返金してほしいんですけど。",
             "返金してほしいんですけど。（ツールを使わずに日本語で答えてください。"
@@ -134,6 +136,9 @@ def test_a_short_request_said_back_is_an_answer_and_a_long_one_is_not() -> None:
         "週末ソウルに行くんですけど、傘っていりますかね。",
         "週末ソウルに行くんですけど、傘っていりますかね",
     )
+    assert run("Hello.", "Hello.").fault is None
+    assert run("Is that true?", "True.").fault is None
+    assert run("今何時？", "今は三時です。").fault is None
 
 
 def test_a_tool_named_across_the_start_and_the_next_clause_is_found() -> None:

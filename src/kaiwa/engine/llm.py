@@ -17,12 +17,13 @@ everything but the newest turn: turn 20 costs what turn 1 costs.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import functools
 import json
 import logging
 import re
 import weakref
-from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,15 @@ from .chat import (
     choose_tools,
 )
 from .reply_check import Fault, ReplyCheck
-from .text import is_japanese
-from .tool_calls import asks, asks_for_tool, enough_calls, grammar_schema, tagged
+from .text import is_japanese, proper_nouns
+from .tool_calls import (
+    asks,
+    asks_for_tool,
+    enough_calls,
+    grammar_schema,
+    tagged,
+    user_since_reply,
+)
 from .tool_policy import (
     HANDOFF_PREFIX,
     NO_TOOL_HINT,
@@ -72,6 +80,17 @@ __all__ = [  # the stage's interface is in `chat`; named here too, where it alwa
 
 TOOL_OPEN = "<tool_call>"
 _CALL_OPENINGS = (TOOL_OPEN, "<tools>", "```")  # Qwen writes calls in a tag, or fenced as JSON
+
+
+class _Words(enum.Enum):
+    """How a reply in words ended (`LocalLLM._words`)."""
+
+    SAID = "said"
+    """Spoken (or cut short, or cancelled)."""
+    SPELLED = "spelled"
+    """Nothing said: the reply spelled out a call to one of the tools."""
+    UNFIT = "unfit"
+    """Nothing said: unfit twice."""
 
 
 class _CallCutShort(EngineError):
@@ -457,10 +476,15 @@ class LocalLLM:
 
         self._worker.call(forget)
 
-    def _grammar(self, tools: Sequence[ToolSpec]) -> Any:
+    def _grammar(self, tools: Sequence[ToolSpec], cache: bool = True) -> Any:
+        """The grammar of a call to one of ``tools`` (kept for the next request unless not
+        ``cache``: a grammar made for one request's words)."""
         from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
 
         key = json.dumps([[t.name, dict(t.parameters)] for t in tools], sort_keys=True)
+        if not cache:
+            gbnf = json_schema_to_gbnf(json.dumps(grammar_schema(tools)))
+            return LlamaGrammar.from_string(gbnf, verbose=False)
         if key not in self._grammars:
             gbnf = json_schema_to_gbnf(json.dumps(grammar_schema(tools)))
             self._grammars[key] = LlamaGrammar.from_string(gbnf, verbose=False)
@@ -701,6 +725,7 @@ class LocalLLM:
                 yield LlmDelta(text=head.strip())
             return
         verdict = self._judge_written(call, asked)
+        logger.debug("the model wrote %r: %s", call[:300], verdict.kind.value)
         yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
 
     def _settle(
@@ -724,6 +749,13 @@ class LocalLLM:
             for c in verdict.calls:
                 yield LlmDelta(tool_call=c)
         elif verdict.kind is VerdictKind.WORDS_TOLD:
+            named = self._names_from_words(verdict, prompt, asked, cancel)
+            if named is not None:
+                for c in named:
+                    yield LlmDelta(tool_call=c)
+                return
+            if cancel.is_set:
+                return
             # Not a call to make: answer in words, told so (the prompt changes only at its
             # end: the cached prefix holds).
             # A value it made up is asked for instead ("Where's my order?": the order number).
@@ -740,6 +772,41 @@ class LocalLLM:
             yield from self._words(told, max_tokens, cancel, asked, hint=hint)
         else:
             yield from self._words(prompt, max_tokens, cancel, asked)
+
+    def _names_from_words(
+        self, verdict: Verdict, prompt: str, asked: Asked, cancel: Cancel
+    ) -> tuple[ToolCall, ...] | None:
+        """A call refused for a name nobody said, to a Japanese speaker: the 0.5B model
+        writes a name of its own for one it cannot spell ("あさって那覇に着くんだけど" ->
+        ``city="Tokyo"``, "シアトルの天気" -> ``"Sydney"``). The call is written again with
+        those values chosen among the proper nouns the user said (pyopenjtalk's dictionary:
+        那覇, シアトル), and made if it then passes; None otherwise."""
+        call, made_up = verdict.refused, verdict.made_up
+        said = user_since_reply(asked.messages)
+        if call is None or not made_up or not is_japanese(said):
+            return None
+        nouns = proper_nouns(said)
+        tool = next((t for t in asked.callable if t.name == call.name), None)
+        properties = dict(tool.parameters.get("properties") or {}) if tool else {}
+        if not nouns or tool is None:
+            return None
+        for key in made_up:
+            schema = properties.get(key)
+            if not isinstance(schema, Mapping) or schema.get("type") != "string":
+                return None  # (a number: not a name)
+            properties[key] = {**schema, "enum": list(nouns)}
+        narrowed = dataclasses.replace(
+            tool, parameters={**tool.parameters, "properties": properties}
+        )
+        try:
+            calls = list(self._grammar_calls(prompt, [narrowed], cancel, cache=False))
+        except _CallCutShort:
+            return None
+        if cancel.is_set:
+            return None
+        again = self.policy.judge([_without_hint(c) for c in calls], asked)
+        logger.info("names from the user's words %s: %s -> %s", nouns, call, again)
+        return again.calls if again.kind is VerdictKind.CALL else None
 
     @staticmethod
     def _named_tool(asked: Asked) -> ToolSpec | None:
@@ -784,11 +851,40 @@ class LocalLLM:
     ) -> Iterator[LlmDelta]:
         """A reply the model chose to give in words (`_words`, ``failed``: its first try,
         found unfit); a call it spells out in them is written under the grammar instead."""
-        spelled = yield from self._words(
+        outcome = yield from self._words(
             prompt, max_tokens, cancel, asked, may_call=True, failed=failed
         )
-        if spelled:
+        if outcome is _Words.SPELLED:
             yield from self._settle(Verdict(VerdictKind.REWRITE), prompt, asked, max_tokens, cancel)
+        elif outcome is _Words.UNFIT:
+            yield from self._call_after_all(prompt, asked, max_tokens, cancel)
+
+    def _call_after_all(
+        self, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
+    ) -> Iterator[LlmDelta]:
+        """The model's words were unfit twice (said back, mostly: "シアトルの天気を教えてくだ
+        さい。" -> the request again): before the user is asked to say it another way, a call
+        to a tool that takes values is written under the grammar and judged. It is made if
+        every value it needs was said; a value it made up is asked for (`Verdict.missing`);
+        else `UNCLEAR`. A tool without values is never called so: nothing said grounds it."""
+        tools = [t for t in asked.callable if t.parameters.get("required")]
+        made: list[ToolCall] = []
+        if tools:
+            try:
+                made = [_without_hint(c) for c in self._grammar_calls(prompt, tools, cancel)]
+            except _CallCutShort:
+                made = []
+        if cancel.is_set:
+            return
+        verdict = self.policy.judge(made, asked) if made else Verdict(VerdictKind.WORDS)
+        logger.info("words unfit twice: the call %s, %s", made, verdict)
+        if verdict.kind is VerdictKind.CALL:
+            for c in verdict.calls:
+                yield LlmDelta(tool_call=c)
+            return
+        question = _ask_for(verdict.missing, asked.callable)
+        japanese = is_japanese(_last_user_text(asked.messages))
+        yield LlmDelta(text=question or (UNCLEAR_JA if japanese else UNCLEAR))
 
     def _judge_written(self, text: str, asked: Asked) -> Verdict:
         """The policy's verdict on calls the model wrote, without the `CALL_HINT` it copied
@@ -805,15 +901,16 @@ class LocalLLM:
         may_call: bool = False,
         failed: tuple[Fault, str] | None = None,
         hint: str = "",
-    ) -> Generator[LlmDelta, None, bool]:
+    ) -> Generator[LlmDelta, None, _Words]:
         """A reply in words, checked as it comes (`ReplyCheck`). Tokens that would open a call
         are banned (and Chinese, to a Japanese speaker).
 
         A reply found unfit before any of it went out (the request said back, a hint read out,
         a call spelled out) is made again once, its opening tokens banned for its first token;
         unfit again, the user is asked to say it another way (`UNCLEAR`). One found unfit
-        later is cut short there. Returns True, having said nothing, when ``may_call`` and
-        the reply spelled out a call to one of the tools: the caller writes it. ``failed``:
+        later is cut short there. With ``may_call``, having said nothing, returns `_Words.
+        SPELLED` when the reply spelled out a call to one of the tools (the caller writes it),
+        and `_Words.UNFIT` instead of asking the user to say it again. ``failed``:
         the fault and the text of a first reply found unfit already (this is the retry).
         An empty reply to a silent turn is an answer (saying nothing). ``hint``: the one
         ``prompt`` ends with, if not one of `HINTS` (read out, it is a leak too).
@@ -827,7 +924,7 @@ class LocalLLM:
             ):
                 if piece:
                     yield LlmDelta(text=piece)
-            return False
+            return _Words.SAID
         tools = _tool_names(asked)
         opening = ""
         for attempt in range(2):
@@ -845,10 +942,10 @@ class LocalLLM:
                 )
                 text = yield from self._checked(pieces, check, cancel)
                 if check.fault is None or (cancel is not None and cancel.is_set):
-                    return False
+                    return _Words.SAID
                 if check.started:
                     logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
-                    return False
+                    return _Words.SAID
                 fault = check.fault
             logger.info("reply not spoken (%s, try %d): %r", fault.value, attempt, text[:200])
             if (
@@ -856,13 +953,15 @@ class LocalLLM:
                 and asked.messages
                 and asked.messages[-1].content == SILENT_TURN
             ):
-                return False  # nothing said to nothing said
+                return _Words.SAID  # nothing said to nothing said
             if may_call and fault is Fault.CALL and any(n.lower() in text.lower() for n in tools):
-                return True  # a call to one of the tools, spelled out: to be written
+                return _Words.SPELLED  # a call to one of the tools, spelled out: to be written
             if attempt == 0:
                 opening = self._other_opening(prompt, text, bias, cancel)
+        if may_call:
+            return _Words.UNFIT
         yield LlmDelta(text=UNCLEAR_JA if japanese else UNCLEAR)
-        return False
+        return _Words.SAID
 
     @staticmethod
     def _reply_check(asked: Asked, said: str = "", hints: Sequence[str] = ()) -> ReplyCheck:
@@ -997,12 +1096,11 @@ class LocalLLM:
             stream.close()  # type: ignore[union-attr]
 
     def _grammar_calls(
-        self, prompt: str, tools: Sequence[ToolSpec], cancel: Cancel | None
+        self, prompt: str, tools: Sequence[ToolSpec], cancel: Cancel | None, cache: bool = True
     ) -> Iterator[ToolCall]:
         prefix = prompt + TOOL_OPEN + "\n"
-        body = "".join(
-            self._complete(prefix, 512, cancel, temperature=0.0, grammar=self._grammar(tools))
-        )
+        grammar = self._grammar(tools, cache)
+        body = "".join(self._complete(prefix, 512, cancel, temperature=0.0, grammar=grammar))
         if cancel is not None and cancel.is_set:
             return
         try:

@@ -48,6 +48,10 @@ _CALL_START = re.compile(r"""^\s*(?:[>(\[]\s*)?[{\[]\s*"|^\s*\w+_\w+\s*[(:\n]"""
 """A call at the start of a reply: ``{"name": ...``, ``>{...``, ``({...``,
 ``["get_order_status", ...``, ``set_timer(minutes=30)``, ``get_opening_hours`` on a line."""
 
+_JSON_LITERAL = re.compile(r"\s*(?:true|false|null|None)\s*")
+"""A reply that is a JSON value alone, as a tool's result would be ("true"; "True." is an
+answer)."""
+
 _CALL_SHAPE = re.compile(
     r"""[{\[,]\s*["']\w+["']\s*:|["'](?:name|arguments)["']\s*:|\bname\s*:\s*["']?\w+_\w+"""
     r"""|\barguments\s*[:=]\s*(?:[{\[("']|\w+\s*[:=])|\(Tools\)""",
@@ -158,6 +162,9 @@ class ReplyCheck:
         self._requests = [r for r in (request, *earlier) if _long_enough(r)]
         """What may not be said back: the request, and the user's earlier words (small talk
         only word for word: "Nice to meet you." "Nice to meet you too!" is an answer)."""
+        self._question = request if re.search(r"[?？]\s*$", request) else ""
+        """The request, if a question: said back word for word, it is an echo however short
+        ("Hello." -> "Hello!" is an answer; "今何時？" -> "今何時？" is not)."""
         self._tools = tuple(tools)
         self._hints = tuple(hints)
         self._hint_sentences = _sentences(hints)
@@ -278,6 +285,10 @@ class ReplyCheck:
                 return Fault.ECHO
             if whole and seen and _norm(request).startswith(seen) and len(seen) >= _ECHO_MIN["en"]:
                 return Fault.ECHO  # (the whole reply is a start of the request)
+        if whole and _JSON_LITERAL.fullmatch(self._held):
+            return Fault.CALL  # "天気を教えてもらえますか？" -> "true"
+        if whole and self._question and seen == _norm(self._question):
+            return Fault.ECHO  # a short question, back: "今何時？" -> "今何時？"
         return unfit(self._held, self._tools, self._hints)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import re
 
 __all__ = ["ClauseSplitter", "is_japanese"]
@@ -132,6 +133,28 @@ def romaji(text: str) -> str:
             double = False
         out.append(sound)
     return short_vowels("".join(out))
+
+
+@functools.lru_cache(maxsize=256)
+def proper_nouns(text: str) -> tuple[str, ...]:
+    """The proper nouns of Japanese ``text`` (places, people, organisations), as pyopenjtalk's
+    dictionary tags them ("あさって那覇に着くんだけど" -> ``("那覇",)``, "新宿駅で田中さんに"
+    -> ``("新宿", "田中")``), each once; empty when pyopenjtalk is not installed."""
+    try:
+        import pyopenjtalk
+    except ImportError:
+        return ()
+    # vanilla: no post-processing (some of it needs sudachidict, which is not installed)
+    try:
+        words = pyopenjtalk.run_frontend(text, use_vanilla=True)
+    except Exception:  # a dictionary problem: no nouns rather than no answer
+        logging.getLogger(__name__).warning("pyopenjtalk could not read %r", text, exc_info=True)
+        return ()
+    nouns: list[str] = []
+    for word in words:
+        if word.get("pos") == "名詞" and word.get("pos_group1") == "固有名詞":
+            nouns.append(str(word["string"]))
+    return tuple(dict.fromkeys(n for n in nouns if n.strip()))
 
 
 def short_vowels(text: str) -> str:

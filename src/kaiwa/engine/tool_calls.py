@@ -29,6 +29,7 @@ __all__ = [
     "parse_calls",
     "spoken_identifier",
     "tagged",
+    "user_since_reply",
     "valid_arguments",
     "written_calls",
 ]
@@ -283,7 +284,7 @@ def asks_for_tool(name: str, messages: Sequence[ChatMessage]) -> bool:
     that tool, and the user is asked for it; "How are you?" -> ``get_weather(city="London")``
     is not such a request. English only: in Japanese the words of a tool's name are not said.
     """
-    said = _user_since_reply(messages)
+    said = user_since_reply(messages)
     if is_japanese(said):
         return False
     named = {w for w in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name) if len(w) >= 3}
@@ -300,7 +301,7 @@ _TOOL_VERBS = {
 ``get_order_status``: "What's the status of the project?" asks for no order)."""
 
 
-def _user_since_reply(messages: Sequence[ChatMessage]) -> str:
+def user_since_reply(messages: Sequence[ChatMessage]) -> str:
     """What the user said since the assistant last spoke: `_asked` without the assistant's
     question (after "Could you tell me the order number?", "Never mind." asks for no
     order)."""

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
+from .repairs import repaired
 from .small_talk import small_talk_turn
 from .text import is_japanese
 from .tool_calls import (
@@ -28,6 +29,7 @@ from .tool_calls import (
     made_up_values,
     names_no_tool,
     parse_calls,
+    user_since_reply,
     valid_arguments,
 )
 
@@ -66,6 +68,10 @@ class Verdict:
     missing: tuple[str, ...] = ()
     """With `WORDS_TOLD`: the required values the call made up (its parameters' names), to
     be asked for (`no_tool_hint`)."""
+    refused: ToolCall | None = None
+    """With `WORDS_TOLD`: the call refused for values nobody said (named in ``made_up``)."""
+    made_up: tuple[str, ...] = ()
+    """The parameters of ``refused`` whose values nobody said (asked for or not)."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,8 @@ class ToolCallPolicy:
 
         - a function that is none of the tools: words, told so (it wanted to answer);
         - arguments that do not parse or fit the schema: write the call again;
-        - identifiers spoken letter by letter are written as one (`as_identifiers`);
+        - identifiers spoken letter by letter are written as one (`as_identifiers`), and
+          values the user took back are replaced by the ones said after them (`repaired`);
         - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
           with a value nobody said: words, told so; when the request names what the tool
           does (`asks_for_tool`), the values are asked for (``missing``);
@@ -170,6 +177,9 @@ class ToolCallPolicy:
             return Verdict(VerdictKind.REWRITE)
         # "b x nine two seven four", as the recogniser wrote it, is the order number BX9274
         calls = [as_identifiers(c, tools[c.name]) for c in calls]
+        # "17B, sorry, 17E": the seat is 17E, whichever the model copied
+        said = user_since_reply(asked.messages)
+        calls = [_repaired(c, tools[c.name], said) for c in calls]
         if asked.mode == "required":
             return Verdict(VerdictKind.CALL, tuple(calls))  # asked for: made as they are
         if self.ground_calls and small_talk_turn(asked.messages):
@@ -177,20 +187,31 @@ class ToolCallPolicy:
             return Verdict(VerdictKind.WORDS_TOLD)
         if self.ground_calls:
             for c in calls:
-                missing = made_up_values(c, tools[c.name], asked.messages)
-                if missing:
+                made_up = made_up_values(c, tools[c.name], asked.messages)
+                if made_up:
                     # "How are you today?" -> get_weather(city="London"): nobody said London.
                     # "Where's my order?" -> order_number="12345": the user is asked for it.
-                    if c.name.startswith(HANDOFF_PREFIX) or not asks_for_tool(
+                    asked_for = not c.name.startswith(HANDOFF_PREFIX) and asks_for_tool(
                         c.name, asked.messages
-                    ):
-                        missing = ()
-                    return Verdict(VerdictKind.WORDS_TOLD, missing=missing)
+                    )
+                    return Verdict(
+                        VerdictKind.WORDS_TOLD,
+                        missing=made_up if asked_for else (),
+                        refused=c,
+                        made_up=made_up,
+                    )
         if all(answered(c, asked.messages) for c in calls):
             # A small model may call again what it already has the answer to: that is a
             # loop, not a request.
             return Verdict(VerdictKind.WORDS)
         return Verdict(VerdictKind.CALL, tuple(calls))
+
+
+def _repaired(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
+    """``call`` with the values the user took back in ``said`` replaced (`repaired`), unless
+    the new values do not fit the tool's schema."""
+    fixed = repaired(call, tool, said)
+    return fixed if fixed is call or valid_arguments(fixed, tool) else call
 
 
 def _handed_off(messages: Sequence[ChatMessage]) -> bool:

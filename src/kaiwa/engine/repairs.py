@@ -1,0 +1,155 @@
+"""Speech repairs: a value said, then taken back and said again ("seat 17B, sorry, 17E";
+"three, no, four people"; "三人、いや四人で").
+
+People correct themselves as they speak, and a recogniser writes both values down. A small
+model copies the first one into its call as often as the second (dev half: "Track order 40217,
+no sorry, 40271." -> ``order_number="40217"``). The call's values are put right here, after
+the model wrote them: a value the user said and then took back is replaced by the one said
+after it. Only numbers, codes and times are repaired (both values of the same kind): "Paris,
+no worries" takes nothing back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import unicodedata
+from typing import Any
+
+from .chat import ToolCall, ToolSpec
+
+__all__ = ["repaired", "repairs"]
+
+_EDIT_ONE = (
+    r"(?:no|sorry|wait|actually|oops|i\s+mean|make\s+(?:that|it)|or\s+rather|rather|"
+    r"scratch\s+that|correction)"
+)
+_EDIT_EN = rf"{_EDIT_ONE}(?:[,.;!-]*\s*{_EDIT_ONE}){{0,2}}"
+"""What people say between a value and the one that replaces it (the editing term)."""
+_FILLER = r"(?:(?:uh|um|er|erm|oh)[,.]?\s+)?"
+_VALUE_EN = r"[A-Za-z0-9][\w:]*"
+_REPAIR_EN = re.compile(
+    rf"(?<![\w:])(?P<a>{_VALUE_EN})(?:\s+[A-Za-z]+)?\s*[,.;!-]*\s*{_FILLER}{_EDIT_EN}\b[,.;!-]*\s*{_FILLER}"
+    rf"(?:(?:the|a|an|seat|row|order|number)\s+)?(?P<b>{_VALUE_EN})(?![\w:])",
+    re.I,
+)
+_EDIT_JA = (
+    "(?:あ[、,]?)?(?:いや|いえ|じゃなくて|ではなくて|ではなく|じゃない|違う|違った|違います|"
+    "ちがう|間違えた|間違えました|間違い|訂正|失礼|ごめん|すみません)"
+)
+_VALUE_JA = "[0-9A-Za-z〇零一二三四五六七八九十]+"
+_COUNTER_JA = "(?:人|名|時|分|番|号|件|個|日|枚|台|本|階|歳|円|年|月|週)?"
+_REPAIR_JA = re.compile(
+    rf"(?P<a>{_VALUE_JA}){_COUNTER_JA}(?:です|で)?[、,。\s]*{_EDIT_JA}[、,。\s]*"
+    rf"(?:(?:えっと|えーと|えー)[、,]?)?(?P<b>{_VALUE_JA})"
+)
+_UNITS = {
+    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+}  # fmt: skip
+_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _number(token: str) -> int | None:
+    """``token`` as a whole number ("17", "four", "二十三", "六二〇"), or None."""
+    token = token.lower()
+    if token.isascii() and token.isdigit():
+        return int(token)
+    if token in _UNITS:
+        return _UNITS[token]
+    if token and all(c in _KANJI_DIGITS or c == "十" for c in token):
+        if "十" not in token:
+            return int("".join(str(_KANJI_DIGITS[c]) for c in token))
+        tens, _, units = token.partition("十")
+        if "十" in units or len(tens) > 1 or len(units) > 1:
+            return None
+        return (_KANJI_DIGITS[tens] if tens else 1) * 10 + (_KANJI_DIGITS[units] if units else 0)
+    return None
+
+
+def _kind(token: str) -> str | None:
+    """What kind of value ``token`` is: a number, a code (letters and digits: "17B"), a time
+    ("7:30", "7pm"); None for a word."""
+    low = token.lower()
+    if _number(low) is not None:
+        return "number"
+    if re.fullmatch(r"\d{1,2}(?::\d{2})?\s*(?:am|pm)?", low) and (":" in low or "m" in low):
+        return "time"
+    if any(c.isdigit() for c in low) and any(c.isalpha() for c in low):
+        return "code"
+    return None
+
+
+def repairs(said: str) -> dict[str, str]:
+    """The values ``said`` took back, each with the one said in its place (lower-case):
+    "Seat 17B, sorry, 17E" -> ``{"17b": "17e"}``; "three, no, four" -> ``{"three": "four"}``.
+    A value taken back twice gives the last one ("2, no, 3, sorry, 4": 2 -> 4)."""
+    text = unicodedata.normalize("NFKC", said)
+    found: dict[str, str] = {}
+    for pattern in (_REPAIR_EN, _REPAIR_JA):
+        at = 0
+        while (m := pattern.search(text, at)) is not None:
+            a, b = m["a"].lower(), m["b"].lower()
+            kind = _kind(a)
+            if kind is not None and kind == _kind(b) and a != b:
+                found[a] = b
+                at = m.start("b")  # the repair may itself be taken back
+            else:  # ("for three, no, four": not "for" ... "four")
+                at = m.start() + 1
+    for a in found:  # 2 -> 3 -> 4: 2 -> 4
+        seen = {a}
+        while found[a] in found and found[a] not in seen:
+            seen.add(found[a])
+            found[a] = found[found[a]]
+    return found
+
+
+def _same(value: Any, token: str) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return _number(token) == value
+    if isinstance(value, str):
+        plain = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", value).lower())
+        if plain == token:
+            return True
+        number = _number(token)
+        return number is not None and _number(plain) == number
+    return False
+
+
+def _as(value: Any, token: str) -> Any:
+    """``token`` written as ``value`` was (an int, a code in capitals, a number in digits)."""
+    number = _number(token)
+    if isinstance(value, int):
+        return value if number is None else number
+    text = str(value)
+    if number is not None and any(c.isdigit() for c in text):
+        return str(number)
+    return token.upper() if text.upper() == text and text.lower() != text else token
+
+
+def repaired(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
+    """``call`` with each value the user took back in ``said`` (their words since the
+    assistant last spoke) replaced by the one said after it (`repairs`)."""
+    found = repairs(said)
+    if not found:
+        return call
+    try:
+        arguments = json.loads(call.arguments or "{}")
+    except ValueError:
+        return call
+    if not isinstance(arguments, dict):
+        return call
+    changed = False
+    for key, value in arguments.items():
+        for a, b in found.items():
+            if _same(value, a):
+                arguments[key], changed = _as(value, b), True
+                break
+    if not changed:
+        return call
+    return dataclasses.replace(call, arguments=json.dumps(arguments, ensure_ascii=False))

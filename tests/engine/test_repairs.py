@@ -1,0 +1,127 @@
+"""Values people take back as they speak ("17B, sorry, 17E"): found in their words and put
+right in the model's calls (no model needed)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
+from kaiwa.engine.repairs import repaired, repairs
+from kaiwa.engine.tool_policy import ToolCallPolicy, VerdictKind
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("Please change my seat to 17B, sorry, 17E, booking reference TQZ830.", {"17b": "17e"}),
+        ("A table for three, no, four people on Friday at 7:30.", {"three": "four"}),
+        ("Track order 40217, no sorry, 40271.", {"40217": "40271"}),
+        ("I have 3 bags, no actually 4.", {"3": "4"}),
+        ("Set it for 10 minutes, sorry, 15 minutes.", {"10": "15"}),
+        ("At 7:30, no wait, 8:00.", {"7:30": "8:00"}),
+        ("two people, uh, I mean three", {"two": "three"}),
+        ("2, no, 3, sorry, 4", {"2": "4", "3": "4"}),
+        ("三人、いや四人でお願いします", {"三": "四"}),
+        ("注文番号は40217、あ、違った、40271です", {"40217": "40271"}),
+        ("予約番号はABC123、じゃなくてABC124です", {"abc123": "abc124"}),
+    ],
+)
+def test_a_value_taken_back_is_replaced_by_the_one_said_after_it(
+    said: str, found: dict[str, str]
+) -> None:
+    assert repairs(said) == found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Paris, no worries, take your time.",  # words are not repaired
+        "Book for 7, no later than 8pm.",
+        "Table for two, no smoking please.",
+        "Set a timer for 5 minutes. Sorry to bother you.",
+        "I have 2 kids, no pets.",
+        "Seat 12A, no problem.",
+    ],
+)
+def test_nothing_is_taken_back_without_a_second_value_of_the_same_kind(said: str) -> None:
+    assert repairs(said) == {}
+
+
+SEAT = ToolSpec(
+    "update_seat",
+    "Change a seat.",
+    {
+        "type": "object",
+        "properties": {"confirmation_number": {"type": "string"}, "new_seat": {"type": "string"}},
+        "required": ["confirmation_number", "new_seat"],
+    },
+)
+TABLE = ToolSpec(
+    "book_table",
+    "Book a table.",
+    {
+        "type": "object",
+        "properties": {"party_size": {"type": "integer"}, "time": {"type": "string"}},
+        "required": ["party_size", "time"],
+    },
+)
+ROOM = ToolSpec(
+    "set_room",
+    "Pick a room.",
+    {
+        "type": "object",
+        "properties": {"room": {"type": "string", "enum": ["12A", "12B"]}},
+        "required": ["room"],
+    },
+)
+
+
+def arguments(call: ToolCall) -> dict[str, Any]:
+    return dict(json.loads(call.arguments))
+
+
+def test_the_call_gets_the_value_said_last_in_the_form_the_model_wrote() -> None:
+    said = "Seat 17B, sorry, 17E please, booking TQZ830."
+    call = ToolCall("update_seat", '{"confirmation_number": "TQZ830", "new_seat": "17B"}')
+    assert arguments(repaired(call, SEAT, said)) == {
+        "confirmation_number": "TQZ830",
+        "new_seat": "17E",
+    }
+    call = ToolCall("book_table", '{"party_size": 3, "time": "7:30 PM"}')
+    fixed = repaired(call, TABLE, "For three, no, four people at 7:30.")
+    assert arguments(fixed) == {"party_size": 4, "time": "7:30 PM"}
+    call = ToolCall("book_table", '{"party_size": 3, "time": "19:00"}')
+    fixed = repaired(call, TABLE, "三人、いや四人で七時に")
+    assert arguments(fixed) == {"party_size": 4, "time": "19:00"}
+
+
+def test_a_call_with_the_value_said_last_is_left_as_it_is() -> None:
+    call = ToolCall("update_seat", '{"confirmation_number": "TQZ830", "new_seat": "17E"}')
+    assert repaired(call, SEAT, "Seat 17B, sorry, 17E, booking TQZ830.") is call
+
+
+def message(said: str) -> list[ChatMessage]:
+    return [ChatMessage("system", "You book seats."), ChatMessage("user", said)]
+
+
+def test_the_policy_makes_the_call_with_the_value_said_last() -> None:
+    policy = ToolCallPolicy()
+    tools = [SEAT, ROOM]
+    said = "Change my seat to 17B, sorry, 17E. My booking is TQZ830."
+    asked = policy.ask(message(said), tools, "auto")
+    verdict = policy.judge(
+        [ToolCall("update_seat", '{"confirmation_number": "TQZ830", "new_seat": "17B"}')], asked
+    )
+    assert verdict.kind is VerdictKind.CALL
+    assert arguments(verdict.calls[0])["new_seat"] == "17E"
+
+
+def test_a_repair_that_would_not_fit_the_schema_is_not_made() -> None:
+    policy = ToolCallPolicy()
+    asked = policy.ask(message("Room 12A, sorry, 14C."), [ROOM], "auto")
+    verdict = policy.judge([ToolCall("set_room", '{"room": "12A"}')], asked)
+    assert verdict.kind is VerdictKind.CALL
+    assert arguments(verdict.calls[0]) == {"room": "12A"}  # 14C is none of the rooms
