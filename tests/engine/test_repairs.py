@@ -44,6 +44,18 @@ def test_a_value_taken_back_is_replaced_by_the_one_said_after_it(
         "Set a timer for 5 minutes. Sorry to bother you.",
         "I have 2 kids, no pets.",
         "Seat 12A, no problem.",
+        # not across a sentence's end, not to something else, not when it is unclear which
+        "Book a table for 2. Sorry, one more thing.",
+        "for 2, sorry, one more thing",
+        "My order is 40217. Actually, 2 quick questions.",
+        "Book a room for 3 nights. Actually, 2 adults.",
+        "Set a timer for 10 minutes, wait 5 seconds first.",
+        "Oh no, 5 minutes late.",
+        "Two, no, three nights, two guests.",
+        "Table for 2 at 2, sorry, 3.",
+        "Set it to 21.5, no, 22 for 5 minutes.",
+        "二人です。すみません、一つ聞きたいんですが",
+        "2名です、すみません、5分ほど遅れます",
     ],
 )
 def test_nothing_is_taken_back_without_a_second_value_of_the_same_kind(said: str) -> None:
@@ -96,6 +108,20 @@ def test_the_call_gets_the_value_said_last_in_the_form_the_model_wrote() -> None
     call = ToolCall("book_table", '{"party_size": 3, "time": "19:00"}')
     fixed = repaired(call, TABLE, "三人、いや四人で七時に")
     assert arguments(fixed) == {"party_size": 4, "time": "19:00"}
+
+
+def test_digits_are_given_as_said() -> None:
+    call = ToolCall("update_seat", '{"confirmation_number": "0123", "new_seat": "4A"}')
+    fixed = repaired(call, SEAT, "Booking 0123, sorry, 0124, seat 4A.")
+    assert arguments(fixed)["confirmation_number"] == "0124"
+
+
+def test_long_input_is_read_quickly() -> None:
+    """A hostile transcript cannot hold the model's thread: with backtracking patterns each
+    of these took seconds to minutes (the test run's timeout catches that)."""
+    for said in ("1 sorry" + " " * 20_000 + "x", "1" * 20_000, "1 no " * 5_000):
+        assert repairs(said) == {}
+    assert repairs("x " * 20_000 + "3, no, 4") == {"3": "4"}  # the end is read
 
 
 def test_a_call_with_the_value_said_last_is_left_as_it_is() -> None:

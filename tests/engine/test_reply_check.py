@@ -138,6 +138,7 @@ def test_a_short_request_said_back_is_an_answer_and_a_long_one_is_not() -> None:
     )
     assert run("Hello.", "Hello.").fault is None
     assert run("Is that true?", "True.").fault is None
+    assert run("Ready?", "Ready!").fault is None
     assert run("今何時？", "今は三時です。").fault is None
 
 

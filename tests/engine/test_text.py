@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kaiwa.engine.text import ClauseSplitter, is_japanese
+from kaiwa.engine.text import ClauseSplitter, is_japanese, place_names
 
 
 def feed(splitter: ClauseSplitter, text: str, step: int = 3) -> list[str]:
@@ -59,3 +59,10 @@ def test_a_long_japanese_first_sentence_is_cut_after_its_first_phrase() -> None:
         "元気でした。",
         "東京の天気は晴れです。",
     ]
+
+
+def test_places_named_in_japanese_are_found_and_people_are_not() -> None:
+    assert place_names("あさって那覇に着くんだけど、半袖で平気かな？") == ("那覇",)
+    assert place_names("シアトルの天気を教えてください。") == ("シアトル",)
+    assert place_names("新宿駅で田中さんに会う予定です") == ("新宿",)  # not 田中, a person
+    assert place_names("キッチンの電気をつけて") == ()

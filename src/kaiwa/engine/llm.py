@@ -43,7 +43,7 @@ from .chat import (
     choose_tools,
 )
 from .reply_check import Fault, ReplyCheck
-from .text import is_japanese, proper_nouns
+from .text import is_japanese, place_names
 from .tool_calls import (
     asks,
     asks_for_tool,
@@ -777,24 +777,36 @@ class LocalLLM:
         self, verdict: Verdict, prompt: str, asked: Asked, cancel: Cancel
     ) -> tuple[ToolCall, ...] | None:
         """A call refused for a name nobody said, to a Japanese speaker: the 0.5B model
-        writes a name of its own for one it cannot spell ("あさって那覇に着くんだけど" ->
+        writes a place of its own for one it cannot spell ("あさって那覇に着くんだけど" ->
         ``city="Tokyo"``, "シアトルの天気" -> ``"Sydney"``). The call is written again with
-        those values chosen among the proper nouns the user said (pyopenjtalk's dictionary:
-        那覇, シアトル), and made if it then passes; None otherwise."""
+        those values chosen among the places the user named (`place_names`: 那覇, シアトル),
+        and made if it then passes; None otherwise. Only names are chosen so (a value of a
+        few words without digits, in a string parameter): not identifiers, numbers or the
+        model's own wording."""
         call, made_up = verdict.refused, verdict.made_up
         said = user_since_reply(asked.messages)
-        if call is None or not made_up or not is_japanese(said):
+        if call is None or not made_up or not is_japanese(said) or not self.policy.ground_calls:
             return None
-        nouns = proper_nouns(said)
+        places = place_names(said)
         tool = next((t for t in asked.callable if t.name == call.name), None)
-        properties = dict(tool.parameters.get("properties") or {}) if tool else {}
-        if not nouns or tool is None:
+        if not places or tool is None:
             return None
+        try:
+            written = json.loads(call.arguments or "{}")
+        except ValueError:
+            return None
+        properties = dict(tool.parameters.get("properties") or {})
         for key in made_up:
-            schema = properties.get(key)
-            if not isinstance(schema, Mapping) or schema.get("type") != "string":
-                return None  # (a number: not a name)
-            properties[key] = {**schema, "enum": list(nouns)}
+            schema, value = properties.get(key), written.get(key)
+            if (
+                not isinstance(schema, Mapping)
+                or schema.get("type") != "string"
+                or not isinstance(value, str)
+                or any(c.isdigit() for c in value)
+                or len(value.split()) > 3
+            ):
+                return None  # not a name: an identifier, a number, the model's wording
+            properties[key] = {**schema, "enum": list(places)}
         narrowed = dataclasses.replace(
             tool, parameters={**tool.parameters, "properties": properties}
         )
@@ -805,7 +817,7 @@ class LocalLLM:
         if cancel.is_set:
             return None
         again = self.policy.judge([_without_hint(c) for c in calls], asked)
-        logger.info("names from the user's words %s: %s -> %s", nouns, call, again)
+        logger.info("places from the user's words %s: %s -> %s", places, call, again)
         return again.calls if again.kind is VerdictKind.CALL else None
 
     @staticmethod
@@ -862,12 +874,15 @@ class LocalLLM:
     def _call_after_all(
         self, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
     ) -> Iterator[LlmDelta]:
-        """The model's words were unfit twice (said back, mostly: "シアトルの天気を教えてくだ
-        さい。" -> the request again): before the user is asked to say it another way, a call
-        to a tool that takes values is written under the grammar and judged. It is made if
-        every value it needs was said; a value it made up is asked for (`Verdict.missing`);
-        else `UNCLEAR`. A tool without values is never called so: nothing said grounds it."""
+        """The model's words were unfit twice (said back, mostly: "重さは何キロまでですか？"
+        -> the request again): before the user is asked to say it another way, a call to a
+        tool that takes values is written under the grammar and judged by the policy's checks
+        (`made_up_values`: what the user said must ground it). Made if it passes; a value it
+        made up is asked for (`Verdict.missing`); else `UNCLEAR`. A tool without values is
+        never called so (nothing said grounds it), nor any without the checks."""
         tools = [t for t in asked.callable if t.parameters.get("required")]
+        if not self.policy.ground_calls:
+            tools = []
         made: list[ToolCall] = []
         if tools:
             try:

@@ -25,27 +25,37 @@ _EDIT_ONE = (
     r"(?:no|sorry|wait|actually|oops|i\s+mean|make\s+(?:that|it)|or\s+rather|rather|"
     r"scratch\s+that|correction)"
 )
-_EDIT_EN = rf"{_EDIT_ONE}(?:[,.;!-]*\s*{_EDIT_ONE}){{0,2}}"
-"""What people say between a value and the one that replaces it (the editing term)."""
-_FILLER = r"(?:(?:uh|um|er|erm|oh)[,.]?\s+)?"
-_VALUE_EN = r"[A-Za-z0-9][\w:]*"
+_EDIT_EN = rf"{_EDIT_ONE}(?:[,;!-]*\s?{_EDIT_ONE}){{0,2}}"
+"""What people say between a value and the one that replaces it (the editing term). Not
+after a sentence's end: "A table for 2. Sorry, one more thing" takes nothing back."""
+_FILLER = r"(?:(?:uh|um|er|erm)[,]?\s)?"
+_VALUE_EN = r"[A-Za-z0-9][\w:]*+(?:\.\d+)?"
 _REPAIR_EN = re.compile(
-    rf"(?<![\w:])(?P<a>{_VALUE_EN})(?:\s+[A-Za-z]+)?\s*[,.;!-]*\s*{_FILLER}{_EDIT_EN}\b[,.;!-]*\s*{_FILLER}"
-    rf"(?:(?:the|a|an|seat|row|order|number)\s+)?(?P<b>{_VALUE_EN})(?![\w:])",
+    rf"(?<![\w:.])(?P<a>{_VALUE_EN})(?:\s(?P<wa>[A-Za-z]++))?\s?[,;!-]*\s?{_FILLER}"
+    rf"{_EDIT_EN}\b[,;!-]*\s?{_FILLER}(?:(?:the|a|an|seat|row|order|number|gate|room)\s)?"
+    rf"(?P<b>{_VALUE_EN})(?![\w:])(?:\s(?P<wb>[A-Za-z]++))?",
     re.I,
 )
+_NOT_A_REPAIR = {
+    "more", "other", "quick", "thing", "things", "moment", "sec", "second", "question",
+    "questions", "last", "little", "of",
+}  # fmt: skip
+"""Words after the second value that make it something else ("…, sorry, one more thing")."""
 _EDIT_JA = (
     "(?:あ[、,]?)?(?:いや|いえ|じゃなくて|ではなくて|ではなく|じゃない|違う|違った|違います|"
     "ちがう|間違えた|間違えました|間違い|訂正|失礼|ごめん|すみません)"
 )
-_VALUE_JA = "[0-9A-Za-z〇零一二三四五六七八九十]+"
-_COUNTER_JA = "(?:人|名|時|分|番|号|件|個|日|枚|台|本|階|歳|円|年|月|週)?"
+_VALUE_JA = "[0-9A-Za-z〇零一二三四五六七八九十]++"
+_COUNTER_JA = "(?:人|名|時|分|番|号|件|個|日|枚|台|本|階|歳|円|年|月|週|泊|杯|回|度)"
 _REPAIR_JA = re.compile(
-    rf"(?P<a>{_VALUE_JA}){_COUNTER_JA}(?:です|で)?[、,。\s]*{_EDIT_JA}[、,。\s]*"
-    rf"(?:(?:えっと|えーと|えー)[、,]?)?(?P<b>{_VALUE_JA})"
+    rf"(?<![0-9A-Za-z〇零一二三四五六七八九十])(?P<a>{_VALUE_JA})(?P<wa>{_COUNTER_JA})?"
+    rf"(?:です|で)?[、,\s]*{_EDIT_JA}[、,\s]*(?:(?:えっと|えーと|えー)[、,]?)?"
+    rf"(?P<b>{_VALUE_JA})(?P<wb>{_COUNTER_JA})?"
 )
+_LONGEST = 1000
+"""Characters of the user's words read for repairs (the last ones): a turn's worth."""
 _UNITS = {
-    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
@@ -87,14 +97,14 @@ def repairs(said: str) -> dict[str, str]:
     """The values ``said`` took back, each with the one said in its place (lower-case):
     "Seat 17B, sorry, 17E" -> ``{"17b": "17e"}``; "three, no, four" -> ``{"three": "four"}``.
     A value taken back twice gives the last one ("2, no, 3, sorry, 4": 2 -> 4)."""
-    text = unicodedata.normalize("NFKC", said)
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", said))[-_LONGEST:]
     found: dict[str, str] = {}
     for pattern in (_REPAIR_EN, _REPAIR_JA):
         at = 0
         while (m := pattern.search(text, at)) is not None:
             a, b = m["a"].lower(), m["b"].lower()
             kind = _kind(a)
-            if kind is not None and kind == _kind(b) and a != b:
+            if kind is not None and kind == _kind(b) and a != b and _alike(m, text):
                 found[a] = b
                 at = m.start("b")  # the repair may itself be taken back
             else:  # ("for three, no, four": not "for" ... "four")
@@ -105,6 +115,22 @@ def repairs(said: str) -> dict[str, str]:
             seen.add(found[a])
             found[a] = found[found[a]]
     return found
+
+
+def _alike(m: re.Match[str], text: str) -> bool:
+    """Whether the two values of a repair are of one thing: the word after the second (a
+    unit, a counter) is the first's, or none ("10 minutes, sorry, 15 minutes"; "3 bags, no,
+    4"; not "2 kids, no, 3 pets" or "2名です、すみません、5分"), or the first had none and the
+    second's does not make it something else ("for three, no, four people"; not "…, sorry,
+    one more thing"); and the first value was said only once ("for 2 at 2, sorry, 3": which?).
+    """
+    wa, wb = (m["wa"] or "").lower(), (m["wb"] or "").lower()
+    if wa and wb and wa != wb:
+        return False
+    if not wa and wb in _NOT_A_REPAIR:
+        return False
+    said = re.findall(r"[0-9A-Za-z:]+|[〇零一二三四五六七八九十]+", text.lower())
+    return said.count(m["a"].lower()) == 1
 
 
 def _same(value: Any, token: str) -> bool:
@@ -127,6 +153,8 @@ def _as(value: Any, token: str) -> Any:
     if isinstance(value, int):
         return value if number is None else number
     text = str(value)
+    if token.isascii() and token.isdigit():
+        return token  # as said: "0124" keeps its zero
     if number is not None and any(c.isdigit() for c in text):
         return str(number)
     return token.upper() if text.upper() == text and text.lower() != text else token

@@ -48,7 +48,7 @@ _CALL_START = re.compile(r"""^\s*(?:[>(\[]\s*)?[{\[]\s*"|^\s*\w+_\w+\s*[(:\n]"""
 """A call at the start of a reply: ``{"name": ...``, ``>{...``, ``({...``,
 ``["get_order_status", ...``, ``set_timer(minutes=30)``, ``get_opening_hours`` on a line."""
 
-_JSON_LITERAL = re.compile(r"\s*(?:true|false|null|None)\s*")
+_JSON_LITERAL = re.compile(r"\s*(?:true|false|null)\s*")
 """A reply that is a JSON value alone, as a tool's result would be ("true"; "True." is an
 answer)."""
 
@@ -163,8 +163,9 @@ class ReplyCheck:
         """What may not be said back: the request, and the user's earlier words (small talk
         only word for word: "Nice to meet you." "Nice to meet you too!" is an answer)."""
         self._question = request if re.search(r"[?？]\s*$", request) else ""
-        """The request, if a question: said back word for word, it is an echo however short
-        ("Hello." -> "Hello!" is an answer; "今何時？" -> "今何時？" is not)."""
+        """The request, if a question: said back word for word as a question, it is an echo
+        however short ("Hello." -> "Hello!" and "Ready?" -> "Ready!" are answers; "今何時？"
+        -> "今何時？" is not)."""
         self._tools = tuple(tools)
         self._hints = tuple(hints)
         self._hint_sentences = _sentences(hints)
@@ -287,7 +288,12 @@ class ReplyCheck:
                 return Fault.ECHO  # (the whole reply is a start of the request)
         if whole and _JSON_LITERAL.fullmatch(self._held):
             return Fault.CALL  # "天気を教えてもらえますか？" -> "true"
-        if whole and self._question and seen == _norm(self._question):
+        if (
+            whole
+            and self._question
+            and seen == _norm(self._question)
+            and re.search(r"[?？]\s*$", self._held)
+        ):
             return Fault.ECHO  # a short question, back: "今何時？" -> "今何時？"
         return unfit(self._held, self._tools, self._hints)
 

@@ -136,10 +136,10 @@ def romaji(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def proper_nouns(text: str) -> tuple[str, ...]:
-    """The proper nouns of Japanese ``text`` (places, people, organisations), as pyopenjtalk's
-    dictionary tags them ("あさって那覇に着くんだけど" -> ``("那覇",)``, "新宿駅で田中さんに"
-    -> ``("新宿", "田中")``), each once; empty when pyopenjtalk is not installed."""
+def place_names(text: str) -> tuple[str, ...]:
+    """The names of places in Japanese ``text``, as pyopenjtalk's dictionary tags them
+    (固有名詞, 地域: "あさって那覇に着くんだけど" -> ``("那覇",)``, "新宿駅で田中さんに" ->
+    ``("新宿",)``: not 田中, a person), each once; empty when pyopenjtalk is not installed."""
     try:
         import pyopenjtalk
     except ImportError:
@@ -147,14 +147,15 @@ def proper_nouns(text: str) -> tuple[str, ...]:
     # vanilla: no post-processing (some of it needs sudachidict, which is not installed)
     try:
         words = pyopenjtalk.run_frontend(text, use_vanilla=True)
-    except Exception:  # a dictionary problem: no nouns rather than no answer
+    except Exception:  # a dictionary problem: no names rather than no answer
         logging.getLogger(__name__).warning("pyopenjtalk could not read %r", text, exc_info=True)
         return ()
-    nouns: list[str] = []
-    for word in words:
-        if word.get("pos") == "名詞" and word.get("pos_group1") == "固有名詞":
-            nouns.append(str(word["string"]))
-    return tuple(dict.fromkeys(n for n in nouns if n.strip()))
+    names = [
+        str(w["string"])
+        for w in words
+        if (w.get("pos"), w.get("pos_group1"), w.get("pos_group2")) == ("名詞", "固有名詞", "地域")
+    ]
+    return tuple(dict.fromkeys(n for n in names if n.strip()))
 
 
 def short_vowels(text: str) -> str:
