@@ -151,3 +151,22 @@ def test_a_repair_that_would_not_fit_the_schema_is_not_made() -> None:
     verdict = policy.judge([ToolCall("set_room", '{"room": "12A"}')], asked)
     assert verdict.kind is VerdictKind.CALL
     assert arguments(verdict.calls[0]) == {"room": "12A"}  # 14C is none of the rooms
+
+
+def test_a_call_refused_for_a_made_up_value_says_which_call_and_which_values() -> None:
+    """What `LocalLLM` needs to write the call again with a place the user named."""
+    weather = ToolSpec(
+        "get_weather",
+        "Weather.",
+        {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    )
+    policy = ToolCallPolicy()
+    asked = policy.ask(message("あさって那覇に着くんだけど、半袖で平気かな？"), [weather], "auto")
+    call = ToolCall("get_weather", '{"city": "Tokyo"}')
+    verdict = policy.judge([call], asked)
+    assert verdict.kind is VerdictKind.WORDS_TOLD
+    assert (verdict.refused, verdict.made_up, verdict.missing) == (call, ("city",), ())
+    # the place said, in the user's script or its sound, passes
+    for city in ("那覇", "Naha"):
+        said = ToolCall("get_weather", json.dumps({"city": city}, ensure_ascii=False))
+        assert policy.judge([said], asked).kind is VerdictKind.CALL, city
