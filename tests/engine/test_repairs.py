@@ -62,33 +62,16 @@ def test_nothing_is_taken_back_without_a_second_value_of_the_same_kind(said: str
     assert repairs(said) == {}
 
 
-SEAT = ToolSpec(
-    "update_seat",
-    "Change a seat.",
-    {
-        "type": "object",
-        "properties": {"confirmation_number": {"type": "string"}, "new_seat": {"type": "string"}},
-        "required": ["confirmation_number", "new_seat"],
-    },
-)
-TABLE = ToolSpec(
-    "book_table",
-    "Book a table.",
-    {
-        "type": "object",
-        "properties": {"party_size": {"type": "integer"}, "time": {"type": "string"}},
-        "required": ["party_size", "time"],
-    },
-)
-ROOM = ToolSpec(
-    "set_room",
-    "Pick a room.",
-    {
-        "type": "object",
-        "properties": {"room": {"type": "string", "enum": ["12A", "12B"]}},
-        "required": ["room"],
-    },
-)
+def tool(name: str, **properties: dict[str, Any]) -> ToolSpec:
+    """A tool whose ``properties`` are all required."""
+    schema = {"type": "object", "properties": properties, "required": list(properties)}
+    return ToolSpec(name, f"{name}.", schema)
+
+
+TEXT: dict[str, Any] = {"type": "string"}
+SEAT = tool("update_seat", confirmation_number=TEXT, new_seat=TEXT)
+TABLE = tool("book_table", party_size={"type": "integer"}, time=TEXT)
+ROOM = tool("set_room", room={"type": "string", "enum": ["12A", "12B"]})
 
 
 def arguments(call: ToolCall) -> dict[str, Any]:
@@ -155,11 +138,7 @@ def test_a_repair_that_would_not_fit_the_schema_is_not_made() -> None:
 
 def test_a_call_refused_for_a_made_up_value_says_which_call_and_which_values() -> None:
     """What `LocalLLM` needs to write the call again with a place the user named."""
-    weather = ToolSpec(
-        "get_weather",
-        "Weather.",
-        {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
-    )
+    weather = tool("get_weather", city=TEXT)
     policy = ToolCallPolicy()
     asked = policy.ask(message("あさって那覇に着くんだけど、半袖で平気かな？"), [weather], "auto")
     call = ToolCall("get_weather", '{"city": "Tokyo"}')

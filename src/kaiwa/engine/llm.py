@@ -49,6 +49,7 @@ from .tool_calls import (
     asks_for_tool,
     enough_calls,
     grammar_schema,
+    is_name,
     tagged,
     user_since_reply,
 )
@@ -482,13 +483,13 @@ class LocalLLM:
         from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
 
         key = json.dumps([[t.name, dict(t.parameters)] for t in tools], sort_keys=True)
-        if not cache:
+        grammar = self._grammars.get(key) if cache else None
+        if grammar is None:
             gbnf = json_schema_to_gbnf(json.dumps(grammar_schema(tools)))
-            return LlamaGrammar.from_string(gbnf, verbose=False)
-        if key not in self._grammars:
-            gbnf = json_schema_to_gbnf(json.dumps(grammar_schema(tools)))
-            self._grammars[key] = LlamaGrammar.from_string(gbnf, verbose=False)
-        return self._grammars[key]
+            grammar = LlamaGrammar.from_string(gbnf, verbose=False)
+            if cache:
+                self._grammars[key] = grammar
+        return grammar
 
     def stream(
         self,
@@ -773,6 +774,29 @@ class LocalLLM:
         else:
             yield from self._words(prompt, max_tokens, cancel, asked)
 
+    def _written_and_judged(
+        self,
+        prompt: str,
+        tools: Sequence[ToolSpec],
+        asked: Asked,
+        cancel: Cancel,
+        cache: bool = True,
+    ) -> tuple[list[ToolCall], Verdict] | None:
+        """A call to one of ``tools`` written under the grammar, and the policy's verdict on
+        it (`WORDS` when it ran past its budget or there are no tools); None if cancelled."""
+        made: list[ToolCall] = []
+        if tools:
+            try:
+                made = [
+                    _without_hint(c)
+                    for c in self._grammar_calls(prompt, tools, cancel, cache=cache)
+                ]
+            except _CallCutShort:
+                made = []
+        if cancel.is_set:
+            return None
+        return made, self.policy.judge(made, asked) if made else Verdict(VerdictKind.WORDS)
+
     def _names_from_words(
         self, verdict: Verdict, prompt: str, asked: Asked, cancel: Cancel
     ) -> tuple[ToolCall, ...] | None:
@@ -780,9 +804,8 @@ class LocalLLM:
         writes a place of its own for one it cannot spell ("あさって那覇に着くんだけど" ->
         ``city="Tokyo"``, "シアトルの天気" -> ``"Sydney"``). The call is written again with
         those values chosen among the places the user named (`place_names`: 那覇, シアトル),
-        and made if it then passes; None otherwise. Only names are chosen so (a value of a
-        few words without digits, in a string parameter): not identifiers, numbers or the
-        model's own wording."""
+        and made if it then passes; None otherwise. Only names are chosen so (`is_name`, in a
+        string parameter): not identifiers, numbers or the model's own wording."""
         call, made_up = verdict.refused, verdict.made_up
         said = user_since_reply(asked.messages)
         if call is None or not made_up or not is_japanese(said) or not self.policy.ground_calls:
@@ -802,21 +825,17 @@ class LocalLLM:
                 not isinstance(schema, Mapping)
                 or schema.get("type") != "string"
                 or not isinstance(value, str)
-                or any(c.isdigit() for c in value)
-                or len(value.split()) > 3
+                or not is_name(key, value)
             ):
                 return None  # not a name: an identifier, a number, the model's wording
             properties[key] = {**schema, "enum": list(places)}
         narrowed = dataclasses.replace(
             tool, parameters={**tool.parameters, "properties": properties}
         )
-        try:
-            calls = list(self._grammar_calls(prompt, [narrowed], cancel, cache=False))
-        except _CallCutShort:
+        judged = self._written_and_judged(prompt, [narrowed], asked, cancel, cache=False)
+        if judged is None:
             return None
-        if cancel.is_set:
-            return None
-        again = self.policy.judge([_without_hint(c) for c in calls], asked)
+        again = judged[1]
         logger.info("places from the user's words %s: %s -> %s", places, call, again)
         return again.calls if again.kind is VerdictKind.CALL else None
 
@@ -840,13 +859,10 @@ class LocalLLM:
         the grammar and judged: if it made a value up, the user is asked for it; else the
         words the model chose (a call the model did not choose is not made: "Tell me a fun
         fact about lights." is no request for ``set_lights``)."""
-        try:
-            made = [_without_hint(c) for c in self._grammar_calls(prompt, [tool], cancel)]
-        except _CallCutShort:
-            made = []
-        if cancel.is_set:
+        judged = self._written_and_judged(prompt, [tool], asked, cancel)
+        if judged is None:
             return
-        verdict = self.policy.judge(made, asked) if made else Verdict(VerdictKind.WORDS)
+        made, verdict = judged
         logger.info("words for a request naming %s: the call %s, %s", tool.name, made, verdict)
         if verdict.missing:
             yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
@@ -880,18 +896,13 @@ class LocalLLM:
         (`made_up_values`: what the user said must ground it). Made if it passes; a value it
         made up is asked for (`Verdict.missing`); else `UNCLEAR`. A tool without values is
         never called so (nothing said grounds it), nor any without the checks."""
-        tools = [t for t in asked.callable if t.parameters.get("required")]
-        if not self.policy.ground_calls:
-            tools = []
-        made: list[ToolCall] = []
-        if tools:
-            try:
-                made = [_without_hint(c) for c in self._grammar_calls(prompt, tools, cancel)]
-            except _CallCutShort:
-                made = []
-        if cancel.is_set:
+        valued = [t for t in asked.callable if t.parameters.get("required")]
+        judged = self._written_and_judged(
+            prompt, valued if self.policy.ground_calls else [], asked, cancel
+        )
+        if judged is None:
             return
-        verdict = self.policy.judge(made, asked) if made else Verdict(VerdictKind.WORDS)
+        made, verdict = judged
         logger.info("words unfit twice: the call %s, %s", made, verdict)
         if verdict.kind is VerdictKind.CALL:
             for c in verdict.calls:

@@ -48,6 +48,7 @@ _CALL_START = re.compile(r"""^\s*(?:[>(\[]\s*)?[{\[]\s*"|^\s*\w+_\w+\s*[(:\n]"""
 """A call at the start of a reply: ``{"name": ...``, ``>{...``, ``({...``,
 ``["get_order_status", ...``, ``set_timer(minutes=30)``, ``get_opening_hours`` on a line."""
 
+_QUESTION_END = re.compile(r"[?？]\s*$")
 _JSON_LITERAL = re.compile(r"\s*(?:true|false|null)\s*")
 """A reply that is a JSON value alone, as a tool's result would be ("true"; "True." is an
 answer)."""
@@ -162,7 +163,7 @@ class ReplyCheck:
         self._requests = [r for r in (request, *earlier) if _long_enough(r)]
         """What may not be said back: the request, and the user's earlier words (small talk
         only word for word: "Nice to meet you." "Nice to meet you too!" is an answer)."""
-        self._question = request if re.search(r"[?？]\s*$", request) else ""
+        self._question = request if _QUESTION_END.search(request) else ""
         """The request, if a question: said back word for word as a question, it is an echo
         however short ("Hello." -> "Hello!" and "Ready?" -> "Ready!" are answers; "今何時？"
         -> "今何時？" is not)."""
@@ -292,7 +293,7 @@ class ReplyCheck:
             whole
             and self._question
             and seen == _norm(self._question)
-            and re.search(r"[?？]\s*$", self._held)
+            and _QUESTION_END.search(self._held)
         ):
             return Fault.ECHO  # a short question, back: "今何時？" -> "今何時？"
         return unfit(self._held, self._tools, self._hints)

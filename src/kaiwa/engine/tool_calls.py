@@ -23,6 +23,7 @@ __all__ = [
     "call_schema",
     "enough_calls",
     "grammar_schema",
+    "is_name",
     "made_up",
     "made_up_values",
     "names_no_tool",
@@ -269,7 +270,18 @@ def made_up_values(
         return ()
     # A value with digits (a time: "8:00 AM") may ground the call, but is never made up as
     # a name: its number is checked above ("AM" is not a name nobody said).
-    return _unique(key for key, v in names if not any(c.isdigit() for c in v))
+    return _unique(key for key, v in names if is_name(key, v))
+
+
+def is_name(parameter: str, value: str) -> bool:
+    """Whether ``value`` of ``parameter`` is a name as the checks see it (`made_up_values`):
+    not an identifier, not free text, no digits ("Seattle", "kitchen"; not "ABC123", "8:00
+    AM" or a question)."""
+    return (
+        not _is_code(value)
+        and not _free_text(parameter, value)
+        and not any(c.isdigit() for c in value)
+    )
 
 
 def _unique(keys: Iterable[str]) -> tuple[str, ...]:
@@ -287,8 +299,7 @@ def asks_for_tool(name: str, messages: Sequence[ChatMessage]) -> bool:
     said = user_since_reply(messages)
     if is_japanese(said):
         return False
-    named = {w for w in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name) if len(w) >= 3}
-    named = {w.lower() for w in named} - _TOOL_VERBS
+    named = {w for w in _name_parts(name) if len(w) >= 3} - _TOOL_VERBS
     heard = {w[:4] for w in _words(said) if len(w) >= 3}
     return any(w[:4] in heard for w in named)
 
