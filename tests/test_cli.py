@@ -42,6 +42,19 @@ async def test_chat_without_a_key_runs_offline() -> None:
     assert "paris" in out.lower()
 
 
+async def test_chat_shows_the_answer_a_tools_output_brings() -> None:
+    """The clock's answer came after the turn looked over (the tool had finished before the
+    response that called it ended): it was not shown, then lost at the next prompt (4 runs
+    in 5)."""
+    env = {"OPENAI_API_KEY": "", "KAIWA_REALTIME_URL": ""}
+    code, out, err = await run_kaiwa("chat", "--text", stdin="What time is it?\n\n", env=env)
+    assert code == 0, err
+    after = out.split("[tool] -> ", 1)
+    assert len(after) == 2, out  # the clock was read
+    answer = after[1].split("\n", 1)[1].split("you>", 1)[0]
+    assert answer.strip(), out
+
+
 async def test_chat_without_a_sound_device_says_so_and_falls_back_to_text() -> None:
     # No PulseAudio server to reach: PortAudio finds no device at all (on a machine with no
     # ALSA sound card, as CI's; a card would still be listed).

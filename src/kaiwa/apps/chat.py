@@ -355,12 +355,15 @@ async def _ask() -> str | None:
 async def _text_loop(session: Any, console: Console) -> int:
     while (line := await _ask()) is not None:
         await session.send_message(line)
+        called = False  # the response calls a function: its output starts another response
         async for event in session:
             if event.type == "raw_model_event" and event.data.type in (
                 "transcript_delta",
                 "output_text_delta",
             ):
                 print(event.data.delta, end="", flush=True)
+            elif event.type == "raw_model_event" and event.data.type == "function_call":
+                called = True
             elif event.type == "tool_start":
                 print(f"\n[tool] {event.tool.name}({event.arguments})", flush=True)
             elif event.type == "tool_end":
@@ -377,7 +380,12 @@ async def _text_loop(session: Any, console: Console) -> int:
             elif event.type == "error":
                 print(f"\n[error] {event.error}", flush=True)
             elif event.type == "agent_end":
-                if not session._tasks:  # a tool's answer is still to come otherwise
+                # A response that called a tool is followed by the answer from its output,
+                # though the tool may have finished before this response's end came ("What
+                # time is it?": the answer was left unshown, then lost at the next prompt).
+                if called:
+                    called = False
+                elif not session._tasks:  # a tool's answer is still to come otherwise
                     print(flush=True)
                     break
         else:
