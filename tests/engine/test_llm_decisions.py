@@ -243,14 +243,23 @@ def test_told_to_answer_in_words_in_the_users_language() -> None:
     assert no_tool_hint("How many bags?") == NO_TOOL_HINT
 
 
-def test_no_call_hint_when_no_tool_takes_a_value(llm: Any) -> None:
+def test_no_call_hint_in_english_when_no_tool_takes_a_value(llm: Any) -> None:
     # Nothing for the checks to refuse: with the hint, kaiwa chat's get_current_time was
-    # called for every "hello".
+    # called for every "hello", and then for "Tell me a joke." (dev half, 4 of 6).
     clock = ToolSpec("get_current_time", "The time.", {"type": "object", "properties": {}})
     messages = [ChatMessage("system", "You are helpful."), ChatMessage("user", "Hello!")]
     assert CALL_HINT not in llm.render(messages, [clock])
     _, weather = agent_prompt("weather")
     assert CALL_HINT in llm.render(messages, [clock, *weather])
+    # In Japanese it is shown: without it, the time was made up (below).
+    asked = [*messages, ChatMessage("assistant", "Hi!"), ChatMessage("user", "今何時？")]
+    assert llm.render(asked, [clock]).count(CALL_HINT) == 1
+
+
+@pytest.mark.parametrize("said", ["今何時？", "今って何月でしたっけ。"])  # ja-assistant, dev
+def test_a_japanese_time_question_calls_the_clock(llm: Any, said: str) -> None:
+    # Answered "現在の時間は2023年10月1日午前12:00です。" and "現在は2023年1月1日です。" before.
+    assert calls(reply(llm, "assistant", [], said, "ja")) == [("get_current_time", {})]
 
 
 @pytest.mark.parametrize(
