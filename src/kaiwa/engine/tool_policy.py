@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
+from .days import with_day
 from .repairs import repaired
 from .small_talk import small_talk_turn
 from .text import is_japanese
@@ -163,6 +164,7 @@ class ToolCallPolicy:
         - arguments that do not parse or fit the schema: write the call again;
         - identifiers spoken letter by letter are written as one (`as_identifiers`), and
           values the user took back are replaced by the ones said after them (`repaired`);
+          a time written without the day the user named gets it (`with_day`);
         - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
           with a value nobody said: words, told so; when the request names what the tool
           does (`asks_for_tool`), the values are asked for (``missing``);
@@ -180,6 +182,8 @@ class ToolCallPolicy:
         # "17B, sorry, 17E": the seat is 17E, whichever the model copied
         said = user_since_reply(asked.messages)
         calls = [_repaired(c, tools[c.name], said) for c in calls]
+        # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back
+        calls = [_with_day(c, tools[c.name], asked.messages) for c in calls]
         if asked.mode == "required":
             return Verdict(VerdictKind.CALL, tuple(calls))  # asked for: made as they are
         if self.ground_calls and small_talk_turn(asked.messages):
@@ -211,6 +215,13 @@ def _repaired(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
     """``call`` with the values the user took back in ``said`` replaced (`repaired`), unless
     the new values do not fit the tool's schema."""
     fixed = repaired(call, tool, said)
+    return fixed if fixed is call or valid_arguments(fixed, tool) else call
+
+
+def _with_day(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> ToolCall:
+    """``call`` with the day the user named put before a time written without it
+    (`with_day`), unless the value then does not fit the tool's schema."""
+    fixed = with_day(call, tool, messages)
     return fixed if fixed is call or valid_arguments(fixed, tool) else call
 
 
