@@ -18,6 +18,7 @@ import unicodedata
 from typing import Any
 
 from .chat import ToolCall, ToolSpec
+from .numbers import said_number
 
 __all__ = ["repaired", "repairs"]
 
@@ -54,37 +55,13 @@ _REPAIR_JA = re.compile(
 )
 _LONGEST = 1000
 """Characters of the user's words read for repairs (the last ones): a turn's worth."""
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-}  # fmt: skip
-_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-
-
-def _number(token: str) -> int | None:
-    """``token`` as a whole number ("17", "four", "二十三", "六二〇"), or None."""
-    token = token.lower()
-    if token.isascii() and token.isdigit():
-        return int(token)
-    if token in _UNITS:
-        return _UNITS[token]
-    if token and all(c in _KANJI_DIGITS or c == "十" for c in token):
-        if "十" not in token:
-            return int("".join(str(_KANJI_DIGITS[c]) for c in token))
-        tens, _, units = token.partition("十")
-        if "十" in units or len(tens) > 1 or len(units) > 1:
-            return None
-        return (_KANJI_DIGITS[tens] if tens else 1) * 10 + (_KANJI_DIGITS[units] if units else 0)
-    return None
 
 
 def _kind(token: str) -> str | None:
     """What kind of value ``token`` is: a number, a code (letters and digits: "17B"), a time
     ("7:30", "7pm"); None for a word."""
     low = token.lower()
-    if _number(low) is not None:
+    if said_number(low) is not None:
         return "number"
     if re.fullmatch(r"\d{1,2}(?::\d{2})?\s*(?:am|pm)?", low) and (":" in low or "m" in low):
         return "time"
@@ -137,19 +114,19 @@ def _same(value: Any, token: str) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return _number(token) == value
+        return said_number(token) == value
     if isinstance(value, str):
         plain = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", value).lower())
         if plain == token:
             return True
-        number = _number(token)
-        return number is not None and _number(plain) == number
+        number = said_number(token)
+        return number is not None and said_number(plain) == number
     return False
 
 
 def _as(value: Any, token: str) -> Any:
     """``token`` written as ``value`` was (an int, a code in capitals, a number in digits)."""
-    number = _number(token)
+    number = said_number(token)
     if isinstance(value, int):
         return value if number is None else number
     text = str(value)

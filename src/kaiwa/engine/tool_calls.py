@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from .chat import SILENT_TURN, ChatMessage, ToolCall, ToolSpec
+from .numbers import KANJI_DIGITS, TEENS, TENS, UNITS
 from .text import is_japanese, romaji, short_vowels
 
 __all__ = [
@@ -499,12 +500,11 @@ def _free_text(parameter: str, value: str) -> bool:
     return bool(_FREE_TEXT.search(parameter)) or len(value.split()) >= 4
 
 
-_NUMBER_WORDS = {
-    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-    "〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
-    "七": "7", "八": "8", "九": "9",
-}  # fmt: skip
+_NUMBER_WORDS = (
+    {w: str(n) for w, n in UNITS.items()}
+    | {"oh": "0", "o": "0"}
+    | {c: str(n) for c, n in KANJI_DIGITS.items()}
+)
 _KANA_LETTERS = {
     "ダブリュー": "w", "エックス": "x", "エイチ": "h", "ジェー": "j", "ジェイ": "j",
     "キュー": "q", "アール": "r", "ティー": "t", "ディー": "d", "ゼット": "z", "エー": "a",
@@ -519,15 +519,9 @@ _SPOKEN = re.compile(
 )
 
 
-_TENS = {"twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6, "seventy": 7,
-         "eighty": 8, "ninety": 9}  # fmt: skip
-_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-          "nineteen": 19}  # fmt: skip
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9}  # fmt: skip
+_UNITS = {w: n for w, n in UNITS.items() if n}
 _NUMBER = re.compile(
-    rf"\b(?:({'|'.join(_TENS)})(?:[\s-]+({'|'.join(_UNITS)}))?|({'|'.join(_TEENS)}))\b", re.I
+    rf"\b(?:({'|'.join(TENS)})(?:[\s-]+({'|'.join(_UNITS)}))?|({'|'.join(TEENS)}))\b", re.I
 )
 
 
@@ -537,9 +531,9 @@ def _numbers(text: str) -> str:
 
     def digits(m: re.Match[str]) -> str:
         if m.group(3):
-            return str(_TEENS[m.group(3).lower()])
+            return str(TEENS[m.group(3).lower()])
         unit = _UNITS[m.group(2).lower()] if m.group(2) else 0
-        return str(_TENS[m.group(1).lower()] * 10 + unit)
+        return str(TENS[m.group(1).lower()] + unit)
 
     return _NUMBER.sub(digits, text)
 
