@@ -20,8 +20,10 @@ from kaiwa.engine.tool_calls import (
     made_up_values,
     names_no_tool,
     parse_calls,
+    said_identifiers,
     spoken_identifier,
     tagged,
+    whole_identifier,
     written_calls,
 )
 
@@ -465,6 +467,51 @@ def test_times_dates_and_phone_numbers_are_not_identifiers(key: str, rewritten: 
     tool = ToolSpec("t", "T.", {"type": "object", "properties": {key: {"type": "string"}}})
     call = ToolCall("t", json.dumps({key: "six oh five"}))
     assert (as_identifiers(call, tool) != call) is rewritten
+
+
+@pytest.mark.parametrize(
+    ("said", "identifiers"),
+    [
+        ("twenty seven d please confirmation d f g four four one", ("27D", "DFG441")),  # dev
+        ("Seat thirty-one B, booking reference C-V-T-0-8-8.", ("31B", "CVT088")),
+        (
+            "move from twenty three b to fourteen c, it's a b c one two three",
+            ("23B", "14C", "ABC123"),
+        ),
+        ("Track order 40217, no sorry, 40271.", ("40217", "40271")),
+        ("It's 66 03 91.", ("660391",)),  # not "S660391"
+        ("えーと予約番号がエックスワイゼット456で座席を23のエーに", ("XYZ456",)),  # dev
+        ("a table for four at 7:30, or 8.15", ()),  # times and numbers are not identifiers
+        ("set it to 21.5 degrees in room 2", ()),
+        ("is row sixteen an exit row", ()),
+    ],
+)
+def test_the_identifiers_the_user_said(said: str, identifiers: tuple[str, ...]) -> None:
+    assert said_identifiers(said) == identifiers
+
+
+def test_a_part_of_an_identifier_said_is_made_the_whole_of_it() -> None:
+    # ja-airline_seat-05 (dev): the 0.5B model copied "456" of "エックスワイゼット456"
+    said = "えーと予約番号がエックスワイゼット456で座席を23のエーにお願いします"
+    seat = ToolSpec(
+        "update_seat",
+        "Change a seat.",
+        {
+            "type": "object",
+            "properties": {
+                "confirmation_number": {"type": "string"},
+                "new_seat": {"type": "string"},
+            },
+        },
+    )
+    call = ToolCall("update_seat", json.dumps({"confirmation_number": "456", "new_seat": "23"}))
+    fixed = json.loads(as_identifiers(call, seat, said).arguments)
+    assert fixed == {"confirmation_number": "XYZ456", "new_seat": "23"}  # 23 is no identifier
+    assert as_identifiers(call, seat) == call  # nothing said: nothing to complete
+    # only the part of one identifier: "441" of DFG441 and XY441 could be either
+    assert whole_identifier("441", ("DFG441", "XY441")) == "441"
+    assert whole_identifier("DFG441", ("DFG441",)) == "DFG441"
+    assert whole_identifier("4", ("DFG441",)) == "4"  # not an identifier itself
 
 
 def test_a_call_counts_as_answered_until_the_user_speaks_again() -> None:

@@ -29,10 +29,12 @@ __all__ = [
     "made_up_values",
     "names_no_tool",
     "parse_calls",
+    "said_identifiers",
     "spoken_identifier",
     "tagged",
     "user_since_reply",
     "valid_arguments",
+    "whole_identifier",
     "written_calls",
 ]
 
@@ -618,6 +620,42 @@ def spoken_identifier(value: str) -> str | None:
     return compact.upper()
 
 
+_SPELLABLE = re.compile(
+    rf"[a-z]|\d+|(?=[a-z0-9-]*\d)[a-z0-9]+(?:-[a-z0-9]+)+|(?=[a-z]*\d)[a-z0-9]+|oh|"
+    rf"{'|'.join([*UNITS, *TEENS, *TENS])}",
+    re.I,
+)
+"""A word that may be part of an identifier said aloud: a letter, digits, a number's name, a
+code ("17B", "C-V-T-0-8-8")."""
+
+
+def said_identifiers(text: str) -> tuple[str, ...]:
+    """The identifiers in ``text`` (the user's words), each written as one, as
+    `spoken_identifier` writes it: "twenty seven d please confirmation d f g four four one"
+    -> ("27D", "DFG441"); "予約番号がエックスワイゼット456で" -> ("XYZ456",)."""
+    plain = unicodedata.normalize("NFKC", text)
+    if is_japanese(plain):
+        runs = [m.group() for m in _JA_SPELLED.finditer(plain)]
+    else:
+        runs, run = [], []
+        for token in re.findall(r"[\w:'-]+(?:\.\d+)?", _numbers(plain)):  # "7:30", "21.5": one word
+            if _SPELLABLE.fullmatch(token):
+                run.append(token)
+            else:
+                runs, run = [*runs, " ".join(run)], []
+        runs.append(" ".join(run))
+    found = [spoken_identifier(r) or r.upper() for r in runs if r]
+    return _unique(f for f in found if _is_code(f))
+
+
+def whole_identifier(value: str, said: Sequence[str]) -> str:
+    """``value``, or the one identifier of ``said`` it is a part of: the model copied
+    "456" of "エックスワイゼット456" (XYZ456)."""
+    mine = _code(value)
+    whole = [s for s in said if mine in _code(s) and mine != _code(s)]
+    return whole[0] if len(whole) == 1 and mine and _is_code(value) else value
+
+
 _NOT_AN_IDENTIFIER = {
     "time", "date", "datetime", "day", "hour", "when", "phone", "tel", "telephone", "mobile",
     "address", "street", "zip", "postal", "postcode", "amount", "price", "count", "size",
@@ -630,11 +668,12 @@ def _name_parts(key: str) -> set[str]:
     return {p.lower() for p in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", key) if p}
 
 
-def as_identifiers(call: ToolCall, tool: ToolSpec) -> ToolCall:
+def as_identifiers(call: ToolCall, tool: ToolSpec, said: str = "") -> ToolCall:
     """``call`` with every string argument that is a spoken identifier written as one (see
     `spoken_identifier`): what a recogniser hears as "b x nine two seven four" is the order
-    number BX9274 to the tool. Free text, times, dates, phone numbers, addresses and values
-    the schema constrains stay as they are."""
+    number BX9274 to the tool. A part of one identifier in ``said`` (the user's words) is
+    made the whole of it (`whole_identifier`). Free text, times, dates, phone numbers,
+    addresses and values the schema constrains stay as they are."""
     try:
         arguments = json.loads(call.arguments or "{}")
     except ValueError:
@@ -643,6 +682,7 @@ def as_identifiers(call: ToolCall, tool: ToolSpec) -> ToolCall:
     if not isinstance(arguments, dict) or not isinstance(properties, dict):
         return call
     changed = False
+    identifiers = said_identifiers(said) if said else ()
     for key, value in arguments.items():
         schema = properties.get(key)
         if (
@@ -654,8 +694,8 @@ def as_identifiers(call: ToolCall, tool: ToolSpec) -> ToolCall:
             or _name_parts(key) & _NOT_AN_IDENTIFIER
         ):
             continue
-        written = spoken_identifier(value)
-        if written is not None and written != value:
+        written = whole_identifier(spoken_identifier(value) or value, identifiers)
+        if written != value:
             arguments[key], changed = written, True
     if not changed:
         return call

@@ -178,9 +178,9 @@ class ToolCallPolicy:
         if not all(valid_arguments(c, tools[c.name]) for c in calls):
             return Verdict(VerdictKind.REWRITE)
         # "b x nine two seven four", as the recogniser wrote it, is the order number BX9274
-        calls = [as_identifiers(c, tools[c.name]) for c in calls]
-        # "17B, sorry, 17E": the seat is 17E, whichever the model copied
         said = user_since_reply(asked.messages)
+        calls = [as_identifiers(c, tools[c.name], said) for c in calls]
+        # "17B, sorry, 17E": the seat is 17E, whichever the model copied
         calls = [_repaired(c, tools[c.name], said) for c in calls]
         # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back
         calls = [_with_day(c, tools[c.name], asked.messages) for c in calls]
