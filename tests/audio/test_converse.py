@@ -197,7 +197,6 @@ async def test_a_backchannel_over_the_answer_pauses_it_and_it_goes_on(
     # converges, "Okay." was once heard as "I can't see." (1 CI run in ~30), words that
     # interrupt. Hearing a voice over the echo is measured in bench/audio.py.
     await t.until(lambda: player.stats.played_ms > 3000 and len(t.actions) % 2 == 0)
-    assert player.buffered_ms() > 3000, "the answer should still be playing"
     echo = let_go_echo(t)
     t.room.say(user_says("Okay.", voice="en-gb", over_the_agent=True))
     await t.until(lambda: len(t.actions) > len(echo), timeout=10)

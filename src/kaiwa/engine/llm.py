@@ -407,10 +407,10 @@ class LocalLLM:
             (i for i, m in enumerate(messages) if m.role == "user" and m.content != SILENT_TURN),
             default=-1,
         )
-        # Where a call has values to check (`ToolCallPolicy`). For a tool that takes none
-        # (get_current_time), in English only: with the hint it was called for "Tell me a
-        # joke." (dev half: 4 false calls of 6); without it, Japanese time questions were
-        # answered with a made-up time ("今何時？" -> "現在の時間は2023年10月1日...").
+        # Where a call has values to check (`ToolCallPolicy`). When no tool has a required
+        # value (get_current_time), on Japanese turns only: in English the clock was called
+        # for "Tell me a joke." (dev half: 4 false calls of 6); without it, Japanese time
+        # questions were answered with a made-up time ("今何時？" -> "現在の時間は2023年...").
         required = any(t.parameters.get("required") for t in tools)
         for i, m in enumerate(messages):
             content = _shown(messages, i) if i < last_user else m.content

@@ -164,7 +164,8 @@ class ToolCallPolicy:
         - arguments that do not parse or fit the schema: write the call again;
         - identifiers spoken letter by letter are written as one (`as_identifiers`), and
           values the user took back are replaced by the ones said after them (`repaired`);
-          a time written without the day the user named gets it (`with_day`);
+          a time written alone gets the day the conversation is about (`with_day`, after
+          the checks below);
         - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
           with a value nobody said: words, told so; when the request names what the tool
           does (`asks_for_tool`), the values are asked for (``missing``);
@@ -182,10 +183,11 @@ class ToolCallPolicy:
         calls = [as_identifiers(c, tools[c.name], said) for c in calls]
         # "17B, sorry, 17E": the seat is 17E, whichever the model copied
         calls = [_repaired(c, tools[c.name], said) for c in calls]
-        # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back
-        calls = [_with_day(c, tools[c.name], asked.messages) for c in calls]
+        # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back (after
+        # the checks below, which judge what the model wrote: the day is not its value)
+        dated = [_with_day(c, tools[c.name], asked.messages) for c in calls]
         if asked.mode == "required":
-            return Verdict(VerdictKind.CALL, tuple(calls))  # asked for: made as they are
+            return Verdict(VerdictKind.CALL, tuple(dated))  # asked for: made as they are
         if self.ground_calls and small_talk_turn(asked.messages):
             # "hello" -> get_current_time(), "ありがとう" -> set_lights(room="kitchen")
             return Verdict(VerdictKind.WORDS_TOLD)
@@ -204,11 +206,14 @@ class ToolCallPolicy:
                         refused=c,
                         made_up=made_up,
                     )
-        if all(answered(c, asked.messages) for c in calls):
+        if all(
+            answered(c, asked.messages) or answered(d, asked.messages)
+            for c, d in zip(calls, dated, strict=True)
+        ):
             # A small model may call again what it already has the answer to: that is a
             # loop, not a request.
             return Verdict(VerdictKind.WORDS)
-        return Verdict(VerdictKind.CALL, tuple(calls))
+        return Verdict(VerdictKind.CALL, tuple(dated))
 
 
 def _repaired(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
@@ -219,8 +224,8 @@ def _repaired(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
 
 
 def _with_day(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> ToolCall:
-    """``call`` with the day the user named put before a time written without it
-    (`with_day`), unless the value then does not fit the tool's schema."""
+    """``call`` with the day the conversation is about put before a time written alone
+    (`with_day`), unless the call then does not fit the tool's schema."""
     fixed = with_day(call, tool, messages)
     return fixed if fixed is call or valid_arguments(fixed, tool) else call
 
