@@ -49,6 +49,7 @@ def time_of(call: ToolCall) -> Any:
         (["next friday evening around 8 please"], "8:00", "next friday evening 8:00"),
         (["金曜日の7時半に4人でお願いします"], "19:30", "金曜日 19:30"),
         (["明日の夜8時に2名で"], "8時", "明日 8時"),
+        (["日曜の6時ごろ4人で"], "6時ごろ", "日曜 6時ごろ"),  # ja-restaurant-07, dev
     ],
 )
 def test_the_day_said_is_put_before_a_time_written_without_it(

@@ -46,11 +46,11 @@ _HAS_DAY = re.compile(
 )
 """A day or a date already in the value: "Fri", "weekend", "Dec 5", "5th", "12/5", "12月5日"."""
 _TIME = re.compile(
-    r"\s*(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?\s?m\.?|o'?clock|h)?\s*"
-    r"|\s*(?:午前|午後|夜|朝)?\d{1,2}時(?:\d{1,2}分|半)?\s*",
+    r"\s*(?:(?:at|around|about|by)\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?\s?m\.?|o'?clock|h)?"
+    r"(?:ish)?\s*|\s*(?:午前|午後|夜|朝)?\d{1,2}(?:時(?:\d{1,2}分|半)?|:\d{2})(?:ごろ|頃)?\s*",
     re.I,
 )
-"""A time alone: "7:30", "8 pm", "at 8", "19.30", "7時半"."""
+"""A time alone: "7:30", "8 pm", "around 8", "19.30", "7時半", "6時ごろ"."""
 _TAKES_DAY = re.compile(r"\b(?:day|date)\b|日付|日時|日にち|曜日", re.I)
 _TAKES_TIME = re.compile(r"\b(?:time|when)\b|時刻|時間|日時", re.I)
 _STRICT = re.compile(r"\biso\b|yyyy|hh:mm|\bformat", re.I)

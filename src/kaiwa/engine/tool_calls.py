@@ -620,32 +620,17 @@ def spoken_identifier(value: str) -> str | None:
     return compact.upper()
 
 
-_SPELLABLE = re.compile(
-    rf"[a-z]|\d+|(?=[a-z0-9-]*\d)[a-z0-9]+(?:-[a-z0-9]+)+|(?=[a-z]*\d)[a-z0-9]+|oh|"
-    rf"{'|'.join([*UNITS, *TEENS, *TENS])}",
-    re.I,
-)
-"""A word that may be part of an identifier said aloud: a letter, digits, a number's name, a
-code ("17B", "C-V-T-0-8-8")."""
-
-
 def said_identifiers(text: str) -> tuple[str, ...]:
-    """The identifiers in ``text`` (the user's words), each written as one, as
-    `spoken_identifier` writes it: "twenty seven d please confirmation d f g four four one"
-    -> ("27D", "DFG441"); "予約番号がエックスワイゼット456で" -> ("XYZ456",)."""
+    """The identifiers in ``text`` (the user's words) written as one word: "BA117",
+    "C-V-T-0-8-8" (as CVT088), "エックスワイゼット456" (as XYZ456). Not those spelled out
+    word by word: where one ends and the next begins is a guess ("ten 10C")."""
     plain = unicodedata.normalize("NFKC", text)
     if is_japanese(plain):
-        runs = [m.group() for m in _JA_SPELLED.finditer(plain)]
+        words = [m.group() for m in _JA_SPELLED.finditer(plain)]
     else:
-        runs, run = [], []
-        for token in re.findall(r"[\w:'-]+(?:\.\d+)?", _numbers(plain)):  # "7:30", "21.5": one word
-            if _SPELLABLE.fullmatch(token):
-                run.append(token)
-            else:
-                runs, run = [*runs, " ".join(run)], []
-        runs.append(" ".join(run))
-    found = [spoken_identifier(r) or r.upper() for r in runs if r]
-    return _unique(f for f in found if _is_code(f))
+        words = re.findall(r"[\w:'-]+(?:\.\d+)?", plain)
+    found = [spoken_identifier(w) or w.replace("-", "").upper() for w in words]
+    return _unique(f for f in found if _is_code(f) and f.isalnum())
 
 
 def whole_identifier(value: str, said: Sequence[str]) -> str:
