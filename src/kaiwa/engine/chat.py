@@ -5,6 +5,8 @@ and the streamed reply (`LLMStage`). `kaiwa.engine.llm.LocalLLM` (llama.cpp in-p
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import uuid
 from collections.abc import AsyncGenerator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +47,18 @@ class ToolCall:
     name: str
     arguments: str
     call_id: str = field(default_factory=lambda: f"call_{uuid.uuid4().hex[:16]}")
+
+    def parsed_arguments(self) -> dict[str, Any] | None:
+        """The arguments as a JSON object (none given: empty); None if they are not one."""
+        try:
+            arguments = json.loads(self.arguments or "{}")
+        except ValueError:
+            return None
+        return arguments if isinstance(arguments, dict) else None
+
+    def with_arguments(self, arguments: Mapping[str, Any]) -> ToolCall:
+        """This call (the same id) with ``arguments`` instead."""
+        return dataclasses.replace(self, arguments=json.dumps(arguments, ensure_ascii=False))
 
 
 @dataclass(frozen=True)

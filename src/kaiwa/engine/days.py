@@ -15,11 +15,8 @@ that day is put before the time, as said.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from .chat import ChatMessage, ToolCall, ToolSpec
 
@@ -90,12 +87,9 @@ def with_day(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) ->
     written alone ("7:30", "8 pm"), in the string parameters described as taking a day or
     a date and a time; ``call`` itself when nothing changes. Not for parameters described
     with a format (ISO, HH:MM) or a length limit."""
-    try:
-        arguments: Any = json.loads(call.arguments or "{}")
-    except ValueError:
-        return call
+    arguments = call.parsed_arguments()
     properties = tool.parameters.get("properties")
-    if not isinstance(arguments, dict) or not isinstance(properties, dict):
+    if arguments is None or not isinstance(properties, dict):
         return call
     day: str | None = None
     changed = dict(arguments)
@@ -120,4 +114,4 @@ def with_day(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) ->
         changed[key] = f"{day} {value.strip()}"
     if changed == arguments:
         return call
-    return dataclasses.replace(call, arguments=json.dumps(changed, ensure_ascii=False))
+    return call.with_arguments(changed)

@@ -167,18 +167,13 @@ _HINT_IN_JSON = re.compile(r"(?:\\n|\s)*" + re.escape(CALL_HINT))
 def _without_hint(call: ToolCall) -> ToolCall:
     """``call`` without `CALL_HINT` in its arguments (the model copies the user's words,
     hint and all, into a question to look up)."""
-    if CALL_HINT not in call.arguments:
-        return call
-    try:
-        arguments = json.loads(call.arguments)
-    except ValueError:
-        return call
-    if not isinstance(arguments, dict):
+    arguments = call.parsed_arguments() if CALL_HINT in call.arguments else None
+    if arguments is None:
         return call
     for key, value in arguments.items():
         if isinstance(value, str):
             arguments[key] = value.replace(CALL_HINT, "").strip()
-    return dataclasses.replace(call, arguments=json.dumps(arguments, ensure_ascii=False))
+    return call.with_arguments(arguments)
 
 
 RESTORE_MIN_TOKENS = 48
@@ -818,9 +813,8 @@ class LocalLLM:
         tool = next((t for t in asked.callable if t.name == call.name), None)
         if not places or tool is None:
             return None
-        try:
-            written = json.loads(call.arguments or "{}")
-        except ValueError:
+        written = call.parsed_arguments()
+        if written is None:
             return None
         properties = dict(tool.parameters.get("properties") or {})
         for key in made_up:

@@ -11,8 +11,6 @@ no worries" takes nothing back.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import re
 import unicodedata
 from typing import Any
@@ -143,11 +141,8 @@ def repaired(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
     found = repairs(said)
     if not found:
         return call
-    try:
-        arguments = json.loads(call.arguments or "{}")
-    except ValueError:
-        return call
-    if not isinstance(arguments, dict):
+    arguments = call.parsed_arguments()
+    if arguments is None:
         return call
     changed = False
     for key, value in arguments.items():
@@ -157,4 +152,4 @@ def repaired(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
                 break
     if not changed:
         return call
-    return dataclasses.replace(call, arguments=json.dumps(arguments, ensure_ascii=False))
+    return call.with_arguments(arguments)

@@ -4,7 +4,6 @@ against the conversation (a small model calls tools it should not, with values o
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 import re
@@ -88,11 +87,8 @@ def parse_calls(text: str, tools: Sequence[ToolSpec]) -> list[ToolCall] | None:
 
 def valid_arguments(call: ToolCall, tool: ToolSpec) -> bool:
     """Whether ``call``'s arguments parse as a JSON object that fits ``tool``'s schema."""
-    try:
-        arguments = json.loads(call.arguments or "{}")
-    except ValueError:
-        return False
-    return isinstance(arguments, dict) and _fits(arguments, tool.parameters)
+    arguments = call.parsed_arguments()
+    return arguments is not None and _fits(arguments, tool.parameters)
 
 
 MAX_CALLS = 8
@@ -233,11 +229,8 @@ def made_up_values(
     `_said_in_japanese`).
     """
     said_text = " ".join(m.content for m in messages)
-    try:
-        arguments = json.loads(call.arguments or "{}")
-    except ValueError:
-        return ()
-    if not isinstance(arguments, dict):
+    arguments = call.parsed_arguments()
+    if arguments is None:
         return ()
     properties = tool.parameters.get("properties", {})
     values: list[tuple[str, str]] = []  # (parameter, value)
@@ -659,12 +652,9 @@ def as_identifiers(call: ToolCall, tool: ToolSpec, said: str = "") -> ToolCall:
     number BX9274 to the tool. A part of one identifier in ``said`` (the user's words) is
     made the whole of it (`whole_identifier`). Free text, times, dates, phone numbers,
     addresses and values the schema constrains stay as they are."""
-    try:
-        arguments = json.loads(call.arguments or "{}")
-    except ValueError:
-        return call
+    arguments = call.parsed_arguments()
     properties = tool.parameters.get("properties", {})
-    if not isinstance(arguments, dict) or not isinstance(properties, dict):
+    if arguments is None or not isinstance(properties, dict):
         return call
     changed = False
     identifiers = said_identifiers(said) if said else ()
@@ -684,7 +674,7 @@ def as_identifiers(call: ToolCall, tool: ToolSpec, said: str = "") -> ToolCall:
             arguments[key], changed = written, True
     if not changed:
         return call
-    return dataclasses.replace(call, arguments=json.dumps(arguments, ensure_ascii=False))
+    return call.with_arguments(arguments)
 
 
 def answered(call: ToolCall, messages: Sequence[ChatMessage]) -> bool:
