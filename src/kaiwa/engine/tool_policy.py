@@ -182,10 +182,12 @@ class ToolCallPolicy:
         said = user_since_reply(asked.messages)
         calls = [as_identifiers(c, tools[c.name], said) for c in calls]
         # "17B, sorry, 17E": the seat is 17E, whichever the model copied
-        calls = [_repaired(c, tools[c.name], said) for c in calls]
+        calls = [_fitting(repaired(c, tools[c.name], said), c, tools[c.name]) for c in calls]
         # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back (after
         # the checks below, which judge what the model wrote: the day is not its value)
-        dated = [_with_day(c, tools[c.name], asked.messages) for c in calls]
+        dated = [
+            _fitting(with_day(c, tools[c.name], asked.messages), c, tools[c.name]) for c in calls
+        ]
         if asked.mode == "required":
             return Verdict(VerdictKind.CALL, tuple(dated))  # asked for: made as they are
         if self.ground_calls and small_talk_turn(asked.messages):
@@ -216,17 +218,9 @@ class ToolCallPolicy:
         return Verdict(VerdictKind.CALL, tuple(dated))
 
 
-def _repaired(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
-    """``call`` with the values the user took back in ``said`` replaced (`repaired`), unless
-    the new values do not fit the tool's schema."""
-    fixed = repaired(call, tool, said)
-    return fixed if fixed is call or valid_arguments(fixed, tool) else call
-
-
-def _with_day(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> ToolCall:
-    """``call`` with the day the conversation is about put before a time written alone
-    (`with_day`), unless the call then does not fit the tool's schema."""
-    fixed = with_day(call, tool, messages)
+def _fitting(fixed: ToolCall, call: ToolCall, tool: ToolSpec) -> ToolCall:
+    """``fixed`` (``call`` with values put right), unless it no longer fits ``tool``'s
+    schema: then ``call`` as it was."""
     return fixed if fixed is call or valid_arguments(fixed, tool) else call
 
 
