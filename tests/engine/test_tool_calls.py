@@ -16,7 +16,6 @@ from kaiwa.engine.tool_calls import (
     asks_for_tool,
     enough_calls,
     grammar_schema,
-    made_up,
     made_up_values,
     names_no_tool,
     parse_calls,
@@ -45,7 +44,7 @@ def made_up_call(
     values = {key: v[1] if isinstance(v, tuple) else v for key, v in args.items()}
     required = [key for key in args if key not in optional]
     tool = ToolSpec("tool", "A tool.", {"properties": properties, "required": required})
-    return made_up(ToolCall("tool", json.dumps(values)), tool, messages)
+    return bool(made_up_values(ToolCall("tool", json.dumps(values)), tool, messages))
 
 
 @pytest.mark.parametrize(
@@ -236,7 +235,7 @@ def test_a_request_may_take_several_calls_and_a_yes_takes_the_number_offered() -
         ChatMessage("assistant", "", tool_calls=(lights,)),
         ChatMessage("tool", "The kitchen lights are on.", tool_call_id="c1"),
     ]
-    assert not made_up(ToolCall("set_timer", '{"minutes": 10}'), timer, chained)
+    assert not made_up_values(ToolCall("set_timer", '{"minutes": 10}'), timer, chained)
     offered = [
         SYSTEM,
         ChatMessage("user", "Can I get a table tonight?"),
@@ -246,7 +245,7 @@ def test_a_request_may_take_several_calls_and_a_yes_takes_the_number_offered() -
     assert not made_up_call(offered, party="4")
     # A number the assistant only stated does not count.
     told = [*chained, ChatMessage("assistant", "Done."), ChatMessage("user", "Set a timer.")]
-    assert made_up(ToolCall("set_timer", '{"minutes": 10}'), timer, told)
+    assert made_up_values(ToolCall("set_timer", '{"minutes": 10}'), timer, told)
 
 
 def test_free_text_may_answer_the_assistants_question() -> None:

@@ -24,7 +24,6 @@ __all__ = [
     "enough_calls",
     "grammar_schema",
     "is_name",
-    "made_up",
     "made_up_values",
     "names_no_tool",
     "parse_calls",
@@ -190,12 +189,6 @@ def names_no_tool(text: str, tools: Sequence[ToolSpec]) -> bool:
 
 def _plain_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-def made_up(call: ToolCall, tool: ToolSpec, messages: Sequence[ChatMessage]) -> bool:
-    """Whether a required argument of ``call`` holds a value nobody gave (see
-    `made_up_values`)."""
-    return bool(made_up_values(call, tool, messages))
 
 
 def made_up_values(
