@@ -734,17 +734,14 @@ class LocalLLM:
         """What comes of the policy's verdict on a call the model wrote: the call, written
         again under the grammar first if it did not fit; or words, told so or not."""
         if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar
-            try:
-                calls = list(self._grammar_calls(prompt, asked.callable, cancel))
-            except _CallCutShort:  # it ran on past its budget: say something instead
-                logger.warning("the model could not write its tool call", exc_info=True)
+            judged = self._written_and_judged(prompt, asked.callable, asked, cancel)
+            if judged is None:  # stopped while it wrote: nothing more
+                return
+            made, verdict = judged
+            # none made: it ran on past its budget; say something instead (a rewrite again:
+            # the grammar makes it unreachable)
+            if not made or verdict.kind is VerdictKind.REWRITE:
                 verdict = Verdict(VerdictKind.WORDS_TOLD)
-            else:
-                if cancel.is_set:  # stopped while it wrote: nothing more
-                    return
-                verdict = self.policy.judge(list(map(_without_hint, calls)), asked)
-                if verdict.kind is VerdictKind.REWRITE:  # (the grammar makes this unreachable)
-                    verdict = Verdict(VerdictKind.WORDS_TOLD)
         if verdict.kind is VerdictKind.CALL:
             for c in verdict.calls:
                 yield LlmDelta(tool_call=c)
@@ -782,7 +779,8 @@ class LocalLLM:
         cache: bool = True,
     ) -> tuple[list[ToolCall], Verdict] | None:
         """A call to one of ``tools`` written under the grammar, and the policy's verdict on
-        it (`WORDS` when it ran past its budget or there are no tools); None if cancelled."""
+        it (none made, and `WORDS`, when it ran past its budget or there are no tools); None
+        if cancelled."""
         made: list[ToolCall] = []
         if tools:
             try:
@@ -791,7 +789,7 @@ class LocalLLM:
                     for c in self._grammar_calls(prompt, tools, cancel, cache=cache)
                 ]
             except _CallCutShort:
-                made = []
+                logger.warning("the model could not write its tool call", exc_info=True)
         if cancel.is_set:
             return None
         return made, self.policy.judge(made, asked) if made else Verdict(VerdictKind.WORDS)
