@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kaiwa.engine.chat import SILENT_TURN, ChatMessage, ToolCall, ToolSpec
+from kaiwa.engine.identifiers import said_identifiers, spoken_identifier, whole_identifier
 from kaiwa.engine.tool_calls import (
     GRAMMAR_MAX_STRING,
     MAX_CALLS,
@@ -19,10 +20,7 @@ from kaiwa.engine.tool_calls import (
     made_up_values,
     names_no_tool,
     parse_calls,
-    said_identifiers,
-    spoken_identifier,
     tagged,
-    whole_identifier,
     written_calls,
 )
 
