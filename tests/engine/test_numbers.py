@@ -20,5 +20,5 @@ def test_a_number_said(said: str, number: int) -> None:
 
 @pytest.mark.parametrize("said", ["", "17b", "twenty-three", "百", "十十", "二十三十", "oh"])
 def test_not_one_number(said: str) -> None:
-    # compounds are read elsewhere (`tool_calls._numbers`); "oh" is a digit only in a code
+    # compounds are read elsewhere (`identifiers._numbers`); "oh" is a digit only in a code
     assert said_number(said) is None

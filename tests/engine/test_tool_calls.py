@@ -1,4 +1,5 @@
-"""Checking the model's tool calls against the tools and the conversation (no model needed)."""
+"""Reading the model's tool calls and checking them against the tools and the conversation
+(no model needed): `call_text`, `identifiers`, `tool_calls`."""
 
 from __future__ import annotations
 
@@ -7,21 +8,23 @@ from typing import Any
 
 import pytest
 
-from kaiwa.engine.chat import SILENT_TURN, ChatMessage, ToolCall, ToolSpec
-from kaiwa.engine.identifiers import said_identifiers, spoken_identifier, whole_identifier
-from kaiwa.engine.tool_calls import (
+from kaiwa.engine.call_text import (
     GRAMMAR_MAX_STRING,
     MAX_CALLS,
-    answered,
-    as_identifiers,
-    asks_for_tool,
-    enough_calls,
     grammar_schema,
-    made_up_values,
     names_no_tool,
     parse_calls,
     tagged,
     written_calls,
+)
+from kaiwa.engine.chat import SILENT_TURN, ChatMessage, ToolCall, ToolSpec
+from kaiwa.engine.identifiers import said_identifiers, spoken_identifier, whole_identifier
+from kaiwa.engine.tool_calls import (
+    answered,
+    as_identifiers,
+    asks_for_tool,
+    enough_calls,
+    made_up_values,
 )
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant.")

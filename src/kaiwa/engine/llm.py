@@ -32,6 +32,7 @@ import numpy as np
 from ..exceptions import EngineError
 from . import store
 from ._threads import Cancel
+from .call_text import grammar_schema, tagged
 from .chat import (
     SILENT_TURN,
     ChatMessage,
@@ -48,9 +49,7 @@ from .tool_calls import (
     asks,
     asks_for_tool,
     enough_calls,
-    grammar_schema,
     is_name,
-    tagged,
     user_since_reply,
 )
 from .tool_policy import (
@@ -105,7 +104,7 @@ CALL_HINT = "(Call a tool if one fits.)"
 """Added to every user turn when a tool takes required arguments. Without it the 0.5B model
 answers most requests a tool should serve from its own ideas ("Will I need a heavy coat in
 Oslo?" -> "No"); with it, it calls for more of them, and for some it should not: the policy's
-checks (`kaiwa.engine.tool_calls.made_up`) turn most of those back into words. A tool that
+checks (`kaiwa.engine.tool_calls.made_up_values`) turn most of those back into words. A tool that
 takes nothing leaves them nothing to check: with the hint, `kaiwa chat`'s get_current_time
 was called for every "hello"."""
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .call_text import names_no_tool, parse_calls, valid_arguments
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
 from .days import with_day
 from .repairs import repaired
@@ -28,10 +29,7 @@ from .tool_calls import (
     as_identifiers,
     asks_for_tool,
     made_up_values,
-    names_no_tool,
-    parse_calls,
     user_since_reply,
-    valid_arguments,
 )
 
 __all__ = [
@@ -126,7 +124,7 @@ class ToolCallPolicy:
 
     Args:
         ground_calls: answer in words instead of making a call whose text arguments nobody
-            said (see `kaiwa.engine.tool_calls.made_up`).
+            said (see `kaiwa.engine.tool_calls.made_up_values`).
     """
 
     def __init__(self, *, ground_calls: bool = True) -> None:

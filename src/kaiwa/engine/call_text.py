@@ -1,0 +1,195 @@
+"""Tool calls as the model writes them: read from its text (in Qwen's tag, fenced, or bare
+JSON), checked against a tool's schema, and the schema a grammar writes them under. What the
+calls may hold is judged in `tool_calls`."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from .chat import ToolCall, ToolSpec
+
+__all__ = [
+    "GRAMMAR_MAX_STRING",
+    "MAX_CALLS",
+    "call_schema",
+    "grammar_schema",
+    "names_no_tool",
+    "parse_calls",
+    "tagged",
+    "valid_arguments",
+    "written_calls",
+]
+
+_CALL_BLOCK = re.compile(r"<(tool_call|tools)>\s*(.*?)\s*(?:</\1>|$)", re.S)
+"""A call in Qwen's tag; Qwen2.5-Coder 1.5B writes ``<tools>`` instead."""
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "array": list,
+    "object": dict,
+}
+
+
+def _fits(value: Any, schema: Mapping[str, Any]) -> bool:
+    """A shallow check of ``value`` against a JSON schema (types, required keys, enums)."""
+    kind = schema.get("type")
+    expected = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
+    if expected is not None and (
+        not isinstance(value, expected)
+        or (kind in ("integer", "number") and isinstance(value, bool))
+    ):
+        return False
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        if any(key not in value for key in schema.get("required", [])):
+            return False
+        if schema.get("additionalProperties") is False and any(k not in props for k in value):
+            return False
+        return all(_fits(v, props[k]) for k, v in value.items() if k in props)
+    return True
+
+
+def parse_calls(text: str, tools: Sequence[ToolSpec]) -> list[ToolCall] | None:
+    """Tool calls written freely by the model, if every one is valid for its tool's schema."""
+    bodies = _bodies(text)
+    by_name = {t.name: t for t in tools}
+    calls = []
+    for body in bodies:
+        data = _call_json(body)
+        tool = by_name.get(str(data.get("name"))) if data is not None else None
+        args = data.get("arguments", {}) if data is not None else None
+        if tool is None or not isinstance(args, dict) or not _fits(args, tool.parameters):
+            return None
+        calls.append(ToolCall(name=tool.name, arguments=json.dumps(args, ensure_ascii=False)))
+    return calls or None
+
+
+def valid_arguments(call: ToolCall, tool: ToolSpec) -> bool:
+    """Whether ``call``'s arguments parse as a JSON object that fits ``tool``'s schema."""
+    arguments = call.parsed_arguments()
+    return arguments is not None and _fits(arguments, tool.parameters)
+
+
+MAX_CALLS = 8
+"""Calls read from one reply at most (a small model may go on writing calls to its budget)."""
+
+
+def written_calls(text: str) -> list[dict[str, Any]]:
+    """The whole JSON objects in a call the model is still writing, in order; tags, fences
+    and whatever lies between them are skipped, and reading stops at an unfinished one."""
+    found: list[dict[str, Any]] = []
+    decoder = json.JSONDecoder()
+    at = text.find("{")
+    while at >= 0:
+        try:
+            data, end = decoder.raw_decode(text, at)
+        except ValueError:
+            break
+        if isinstance(data, dict):
+            found.append(data)
+        at = text.find("{", end)
+    return found
+
+
+def names_no_tool(text: str, tools: Sequence[ToolSpec]) -> bool:
+    """Whether the model's (unusable) call names a function unlike any of ``tools``.
+
+    A small model asked something no tool does writes a call to a function it makes up ("Say
+    hello." -> ``say_hello``): it wants to answer, not to call. A name close to a tool's
+    (``get_current_weather`` for ``get_weather``) is taken as that tool.
+    """
+    ours = [_plain_name(t.name) for t in tools]
+    for body in _bodies(text):
+        data = _call_json(body)
+        name = data.get("name") if data is not None else None
+        if isinstance(name, str) and not difflib.get_close_matches(
+            _plain_name(name), ours, n=1, cutoff=0.7
+        ):
+            return True
+    return False
+
+
+def _plain_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def tagged(text: str) -> str:
+    """The distinct whole calls of ``text`` (see `written_calls`), each in Qwen's tag: what is
+    left to parse once reading stopped early."""
+    distinct = {json.dumps(d, ensure_ascii=False, sort_keys=True): d for d in written_calls(text)}
+    return "".join(
+        f"<tool_call>\n{json.dumps(d, ensure_ascii=False)}\n</tool_call>\n"
+        for d in distinct.values()
+    )
+
+
+def _bodies(text: str) -> list[str]:
+    """What each call of ``text`` holds: the inside of each tag, or the whole text."""
+    return [body for _, body in _CALL_BLOCK.findall(text)] or [text]
+
+
+def _call_json(body: str) -> dict[str, Any] | None:
+    body = body.strip().removeprefix("```json").removeprefix("```").strip()
+    for attempt in (body, _single_braces(body)):
+        try:
+            data, _ = json.JSONDecoder().raw_decode(attempt)  # ignores a trailing tag or fence
+        except ValueError:
+            continue
+        return data if isinstance(data, dict) else None
+    return None
+
+
+def _single_braces(body: str) -> str:
+    """``{{"name": ..., "arguments": {{...}}}}`` (braces doubled, as in a format string, a
+    habit of Qwen2.5-Coder 1.5B) as plain JSON."""
+    return body.replace("{{", "{").replace("}}", "}") if body.startswith("{{") else body
+
+
+def call_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
+    options = [
+        {
+            "type": "object",
+            "properties": {"name": {"const": t.name}, "arguments": dict(t.parameters)},
+            "required": ["name", "arguments"],
+            "additionalProperties": False,
+        }
+        for t in tools
+    ]
+    return options[0] if len(options) == 1 else {"anyOf": options}
+
+
+GRAMMAR_MAX_STRING = 120
+"""Characters a string argument may have under the grammar (unless its schema says): a small
+model forced into a value may repeat a digit until the token budget runs out
+("12345678901234567890...")."""
+
+
+def _bounded(schema: Any) -> Any:
+    """``schema`` with a ``maxLength`` on every string without one (for the grammar only;
+    calls are still checked against the tool's own schema)."""
+    if isinstance(schema, list):
+        return [_bounded(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _bounded(v) for k, v in schema.items()}
+    kind = out.get("type")
+    if (
+        (kind == "string" or (isinstance(kind, list) and "string" in kind))
+        and "maxLength" not in out
+        and not {"enum", "const"} & out.keys()
+    ):
+        out["maxLength"] = GRAMMAR_MAX_STRING
+    return out
+
+
+def grammar_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
+    """`call_schema` for the grammar a call is generated under (strings bounded)."""
+    return cast(dict[str, Any], _bounded(call_schema(tools)))
