@@ -65,6 +65,8 @@ def run(request: str, reply: str, tools: list[str] = SEAT_TOOLS, step: int = 2) 
             Fault.CALL,
         ),
         ("Why?", "Answer in words, without a tool.", Fault.LEAK),
+        # the whole reply a start of a hint: seen in `kaiwa chat` after the clock's result
+        ("今何時？", "Now answer the user's question in words.", Fault.LEAK),
         ("Book me a table.", "Sure! name: book_table, arguments: party_size=1", Fault.CALL),
         ("Can you book for me?", "   ", Fault.EMPTY),
         ("もしもし、こんにちは", '["get_order_status", "order_number: \'12345\'"]', Fault.CALL),

@@ -287,6 +287,12 @@ class ReplyCheck:
                 return Fault.ECHO
             if whole and seen and _norm(request).startswith(seen) and len(seen) >= _ECHO_MIN["en"]:
                 return Fault.ECHO  # (the whole reply is a start of the request)
+        if (
+            whole
+            and len(seen) >= _ECHO_MIN["en"]
+            and any(_norm(h).startswith(seen) for h in self._hint_sentences)
+        ):
+            return Fault.LEAK  # the whole reply is a start of a hint ("Now answer the ...")
         if whole and _JSON_LITERAL.fullmatch(self._held):
             return Fault.CALL  # "天気を教えてもらえますか？" -> "true"
         if (
