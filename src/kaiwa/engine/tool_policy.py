@@ -167,6 +167,8 @@ class ToolCallPolicy:
         - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
           with a value nobody said: words, told so; when the request names what the tool
           does (`asks_for_tool`), the values are asked for (``missing``);
+        - right after a tool's result, a call to another tool the request does not name:
+          words (`_chained_unasked`);
         - every call already answered since the user last spoke: words (a loop, not a request).
         """
         if not calls:
@@ -191,6 +193,9 @@ class ToolCallPolicy:
         if self.ground_calls and small_talk_turn(asked.messages):
             # "hello" -> get_current_time(), "ありがとう" -> set_lights(room="kitchen")
             return Verdict(VerdictKind.WORDS_TOLD)
+        if self.ground_calls and _chained_unasked(calls, asked.messages):
+            # "Where's order 55102?" -> its status; then request_refund("55102"), nobody asked
+            return Verdict(VerdictKind.WORDS)
         if self.ground_calls:
             for c in calls:
                 made_up = made_up_values(c, tools[c.name], asked.messages)
@@ -220,6 +225,21 @@ def _fitting(fixed: ToolCall, call: ToolCall, tool: ToolSpec) -> ToolCall:
     """``fixed`` (``call`` with values put right), unless it no longer fits ``tool``'s
     schema: then ``call`` as it was."""
     return fixed if fixed is call or valid_arguments(fixed, tool) else call
+
+
+def _chained_unasked(calls: Sequence[ToolCall], messages: Sequence[ChatMessage]) -> bool:
+    """Whether, right after a tool's result, ``calls`` go on to a tool not called yet since
+    the user last spoke, whose name the request does not say (`asks_for_tool`). A small
+    model answering a result often calls the next tool that takes the same values: the
+    order's status, then a refund for it; "Turn on the lights and set a timer." may call
+    set_timer after set_lights. In Japanese no tool's name is said: only the tools already
+    called may be called again. (Not caught: the same tool called again with other values,
+    which a second city may need: "Weather in Paris and London?")"""
+    if not messages or messages[-1].role != "tool":
+        return False
+    last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+    called = {c.name for m in messages[last_user + 1 :] for c in m.tool_calls}
+    return any(c.name not in called and not asks_for_tool(c.name, messages) for c in calls)
 
 
 def _handed_off(messages: Sequence[ChatMessage]) -> bool:

@@ -1,0 +1,87 @@
+"""`ToolCallPolicy` on calls that follow a tool's result (no model needed)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
+from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
+
+
+def tool(name: str, **properties: str) -> ToolSpec:
+    schema = {"type": "object", "properties": {k: {"type": t} for k, t in properties.items()}}
+    return ToolSpec(
+        name, name.replace("_", " ").capitalize() + ".", {**schema, "required": list(properties)}
+    )
+
+
+STATUS = tool("get_order_status", order_number="string")
+REFUND = tool("request_refund", order_number="string", reason="string")
+LIGHTS = tool("set_lights", room="string", on="boolean")
+TIMER = tool("set_timer", minutes="integer")
+WEATHER = tool("get_weather", city="string")
+
+
+def after_result(
+    said: str, first: ToolCall, result: str, then: ToolCall, *tools: ToolSpec
+) -> VerdictKind:
+    """The verdict on ``then``, written right after ``first`` was made and answered."""
+    first = ToolCall(first.name, first.arguments, call_id="c1")
+    messages = [
+        ChatMessage("system", "You help."),
+        ChatMessage("user", said),
+        ChatMessage("assistant", "", tool_calls=(first,)),
+        ChatMessage("tool", result, tool_call_id="c1"),
+    ]
+    asked = Asked(messages=messages, mode="auto", shown=tools, callable=tools)
+    return ToolCallPolicy().judge([then], asked).kind
+
+
+def call(name: str, **arguments: object) -> ToolCall:
+    return ToolCall(name, json.dumps(arguments, ensure_ascii=False))
+
+
+@pytest.mark.parametrize("said", ["Where's order 55102?", "注文55102はどこですか？"])
+def test_a_tool_nobody_asked_for_is_not_called_after_another_ones_result(said: str) -> None:
+    # Seen with the 0.5B model: the order's status, then a refund for it.
+    kind = after_result(
+        said,
+        call("get_order_status", order_number="55102"),
+        "Order 55102 was shipped yesterday and arrives on Friday.",
+        call("request_refund", order_number="55102", reason="The customer wants a refund."),
+        STATUS,
+        REFUND,
+    )
+    assert kind is VerdictKind.WORDS
+
+
+def test_a_second_tool_the_request_names_is_called() -> None:
+    kind = after_result(
+        "Turn on the kitchen lights and set a timer for 10 minutes.",
+        call("set_lights", room="kitchen", on=True),
+        "The kitchen lights are on.",
+        call("set_timer", minutes=10),
+        LIGHTS,
+        TIMER,
+    )
+    assert kind is VerdictKind.CALL
+
+
+def test_the_same_tool_may_be_called_again_for_another_value() -> None:
+    kind = after_result(
+        "What's the weather in Paris and in London?",
+        call("get_weather", city="Paris"),
+        "It is sunny in Paris, 22 degrees.",
+        call("get_weather", city="London"),
+        WEATHER,
+    )
+    assert kind is VerdictKind.CALL
+
+
+def test_without_a_result_before_it_a_call_is_judged_as_ever() -> None:
+    messages = [ChatMessage("user", "I want a refund for order 55102, it arrived broken.")]
+    asked = Asked(messages=messages, mode="auto", shown=(REFUND,), callable=(REFUND,))
+    refund = call("request_refund", order_number="55102", reason="arrived broken")
+    assert ToolCallPolicy().judge([refund], asked).kind is VerdictKind.CALL
