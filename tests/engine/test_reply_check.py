@@ -65,6 +65,10 @@ def run(request: str, reply: str, tools: list[str] = SEAT_TOOLS, step: int = 2) 
             Fault.CALL,
         ),
         ("Why?", "Answer in words, without a tool.", Fault.LEAK),
+        # no Japanese to a Japanese request: seen in `kaiwa web`'s test, 1 run in 5
+        ("手荷物はいくつまで持ち込めますか？", "Hand over to", Fault.LANGUAGE),
+        ("手荷物はいくつまで持ち込めますか？", "12", Fault.LANGUAGE),
+        ("手荷物はいくつまで持ち込めますか？", "Sure, I can help you with that.", Fault.LANGUAGE),
         # the whole reply a start of a hint: seen in `kaiwa chat` after the clock's result
         ("今何時？", "Now answer the user's question in words.", Fault.LEAK),
         ("Book me a table.", "Sure! name: book_table, arguments: party_size=1", Fault.CALL),
@@ -185,3 +189,13 @@ def test_a_hint_to_ask_for_a_value_read_out_is_a_leak() -> None:
     assert said == "Sure, what's your order number?" and fine.fault is None
     # In Japanese, no values are named (they would be English words in a Japanese hint).
     assert no_tool_hint("予約したいんですけど。", ["party_size", "time"]) == NO_TOOL_HINT_JA
+
+
+def test_a_japanese_answer_may_hold_english_and_a_tools_result_may_be_read_out() -> None:
+    assert run("Wi-Fiはありますか？", "はい、Wi-Fiは無料です。").fault is None
+    assert run("今何時？", "OK、12時44分です。").fault is None
+    # Read out as it came (in English), a tool's result still tells the user something;
+    # asked to say it again, they would repeat what was just done.
+    check = ReplyCheck("暖房二十二度で", ["set_thermostat"], HINTS, language=False)
+    said = check.push("The thermostat is set to 22 degrees.") + check.finish()
+    assert said == "The thermostat is set to 22 degrees." and check.fault is None

@@ -996,6 +996,7 @@ class LocalLLM:
             (*HINTS, *hints),
             said=said,
             earlier=users[:-1],
+            language=not asked.messages or asked.messages[-1].role != "tool",
         )
 
     @staticmethod

@@ -42,6 +42,8 @@ class Fault(enum.Enum):
     """It reads out an instruction the engine or the chat template gave the model."""
     EMPTY = "empty"
     """It says nothing."""
+    LANGUAGE = "language"
+    """It answers a Japanese request with no Japanese in it ("Hand over to", "12")."""
 
 
 _CALL_START = re.compile(r"""^\s*(?:[>(\[]\s*)?[{\[]\s*"|^\s*\w+_\w+\s*[(:\n]""")
@@ -148,6 +150,9 @@ class ReplyCheck:
             released if nothing is wrong with it (the first spoken piece needs about as many).
         said: what already went out, checked (a reply going on after it stepped aside).
         earlier: the user's earlier words in the conversation: said back, they are an echo too.
+        language: a reply to a Japanese request must have Japanese in it (`Fault.LANGUAGE`);
+            off for a reply that reads out a tool's result (in English, the 0.5B model's
+            usual answer to a Japanese request), which asking again would only repeat.
     """
 
     def __init__(
@@ -159,10 +164,14 @@ class ReplyCheck:
         head_words: int = 3,
         said: str = "",
         earlier: Sequence[str] = (),
+        language: bool = True,
     ) -> None:
         self._requests = [r for r in (request, *earlier) if _long_enough(r)]
         """What may not be said back: the request, and the user's earlier words (small talk
         only word for word: "Nice to meet you." "Nice to meet you too!" is an answer)."""
+        self._japanese = language and is_japanese(request)
+        """A Japanese request: a reply with no Japanese in it is in the wrong language (seen
+        in `kaiwa web`: "手荷物はいくつまで持ち込めますか？" -> "Hand over to", 1 run in 5)."""
         self._question = request if _QUESTION_END.search(request) else ""
         """The request, if a question: said back word for word as a question, it is an echo
         however short ("Hello." -> "Hello!" and "Ready?" -> "Ready!" are answers; "今何時？"
@@ -302,7 +311,10 @@ class ReplyCheck:
             and _QUESTION_END.search(self._held)
         ):
             return Fault.ECHO  # a short question, back: "今何時？" -> "今何時？"
-        return unfit(self._held, self._tools, self._hints)
+        fault = unfit(self._held, self._tools, self._hints)
+        if fault is None and self._japanese and not is_japanese(self._held):
+            return Fault.LANGUAGE
+        return fault
 
 
 def _sentences(hints: Iterable[str]) -> list[str]:
