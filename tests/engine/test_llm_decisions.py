@@ -14,7 +14,9 @@ import pytest
 
 from bench.quality.agents import setup
 from kaiwa.engine.chat import SILENT_TURN, ChatMessage, LlmDelta, ToolCall, ToolSpec
+from kaiwa.engine.facts import unfounded
 from kaiwa.engine.llm import CALL_HINT, _without_hint
+from kaiwa.engine.text import is_japanese
 from kaiwa.engine.tool_policy import NO_TOOL_HINT, NO_TOOL_HINT_JA, VerdictKind, no_tool_hint
 
 
@@ -312,3 +314,37 @@ def test_replies_in_words_are_fit_to_be_spoken(llm: Any, agent: str, lang: str, 
         text = "".join(d.text for d in deltas)
         assert calls(deltas) or text.strip()
         assert not junk(case, [t.name for t in setup_.tools], text), text
+
+
+def clock_read_out(llm: Any, said: str, result: str) -> str:
+    """The assistant's reply to ``said`` (Japanese) once the clock's ``result`` is in."""
+    instructions, tools = agent_prompt("assistant", "ja")
+    call = ToolCall("get_current_time", "{}", call_id="c1")
+    messages = [
+        ChatMessage("system", instructions),
+        ChatMessage("user", said),
+        ChatMessage("assistant", "", tool_calls=(call,)),
+        ChatMessage("tool", result, tool_call_id="c1"),
+    ]
+    deltas = list(llm.stream(messages, tools, max_tokens=60))
+    assert not calls(deltas)
+    return "".join(d.text for d in deltas)
+
+
+@pytest.mark.parametrize("said", ["今何時？", "今って何月でしたっけ。"])  # ja-assistant, dev
+def test_a_result_is_read_out_in_japanese_to_a_japanese_speaker(llm: Any, said: str) -> None:
+    # Read out in English before ("Saturday 05 December 2026, 12:44"), to a Japanese
+    # speaker of an agent told to answer in Japanese. (kaiwa chat --language ja's own
+    # clock answers in Japanese: `now_in_japanese`.)
+    result = "2026年12月5日（土曜日）12時44分"
+    text = clock_read_out(llm, said, result)
+    assert is_japanese(text) and unfounded(text, result + said) == []
+
+
+def test_a_result_put_into_japanese_says_no_number_the_result_does_not(llm: Any) -> None:
+    # Put into Japanese, the clock's English result became "現在は2026年12月5日、午後4時です。"
+    # (dev half, 3 of 4): such a reply is not spoken; the result is then read out as the
+    # model reads it (in English), or in Japanese with the numbers right.
+    result = "Saturday 05 December 2026, 12:44"
+    text = clock_read_out(llm, "今何時？", result)
+    assert text and unfounded(text, result) == []

@@ -199,3 +199,34 @@ def test_a_japanese_answer_may_hold_english_and_a_tools_result_may_be_read_out()
     check = ReplyCheck("暖房二十二度で", ["set_thermostat"], HINTS, language=False)
     said = check.push("The thermostat is set to 22 degrees.") + check.finish()
     assert said == "The thermostat is set to 22 degrees." and check.fault is None
+
+
+CLOCK = "Saturday 05 December 2026, 12:44"
+
+
+def read_out(reply: str, facts: str, step: int = 2) -> tuple[ReplyCheck, list[str]]:
+    """``reply`` fed to a check that knows ``facts``; the pieces that went out, in order."""
+    check = ReplyCheck("今何時？", ["get_current_time"], HINTS, language=False, facts=facts)
+    out = [check.push(reply[i : i + step]) for i in range(0, len(reply), step)]
+    out.append(check.finish())
+    return check, [o for o in out if o]
+
+
+def test_a_result_read_out_with_a_number_it_does_not_hold_is_unfounded() -> None:
+    # The 0.5B model's own replies (dev half, the clock's result, in Japanese).
+    check, out = read_out("現在は2026年12月5日、午後4時です。", CLOCK)
+    assert check.fault is Fault.UNFOUNDED and out == []  # nothing of the sentence went out
+    check, out = read_out("現在は2026年12月5日に日曜日です。", CLOCK)
+    assert check.fault is Fault.UNFOUNDED and out == []
+    check, out = read_out("今は十二時四十四分です。", CLOCK)
+    assert check.fault is None and "".join(out) == "今は十二時四十四分です。"
+
+
+def test_a_result_read_out_goes_out_a_sentence_at_a_time() -> None:
+    check, out = read_out("土曜日の12時44分です。もう一度お調べしましょうか？", CLOCK)
+    assert check.fault is None
+    assert out == ["土曜日の12時44分です。", "もう一度お調べしましょうか？"]
+    # A made-up number in the second sentence cuts the reply there.
+    check, out = read_out("土曜日の12時44分です。明日は3時に閉まります。", CLOCK)
+    assert check.fault is Fault.UNFOUNDED and out == ["土曜日の12時44分です。"]
+    assert check.started

@@ -23,6 +23,20 @@ def get_current_time() -> str:
     return datetime.datetime.now().strftime("%A %d %B %Y, %H:%M")
 
 
+@function_tool(name_override="get_current_time")
+def get_current_time_ja() -> str:
+    """Get the current local date and time."""
+    return now_in_japanese(datetime.datetime.now())
+
+
+def now_in_japanese(now: datetime.datetime) -> str:
+    """``now`` as Japanese writes it ("2026年12月5日（土曜日）12時44分"): the clock of the
+    Japanese assistant, whose small model reads it out as it is, where it put an English one
+    into Japanese wrongly ("Saturday 05 December 2026, 12:44" -> "午後4時です")."""
+    day = "月火水木金土日"[now.weekday()]
+    return f"{now.year}年{now.month}月{now.day}日（{day}曜日）{now.hour}時{now.minute}分"
+
+
 def default_agent(language: str = "en", instructions: str | None = None) -> RealtimeAgent[Any]:
     """A brief, friendly assistant that can tell the time; it answers in ``language``."""
     text = instructions or (
@@ -32,7 +46,8 @@ def default_agent(language: str = "en", instructions: str | None = None) -> Real
     )
     if language != "en":
         text += f" Always answer in {LANGUAGE_NAMES.get(language, language)}."
-    return RealtimeAgent(name="Assistant", instructions=text, tools=[get_current_time])
+    clock = get_current_time_ja if language == "ja" else get_current_time
+    return RealtimeAgent(name="Assistant", instructions=text, tools=[clock])
 
 
 def load_agent(spec: str) -> RealtimeAgent[Any]:

@@ -99,6 +99,8 @@ class _CallCutShort(EngineError):
 
 
 USER_TURN = b"<|im_end|>\n<|im_start|>user\n"  # what follows a reply in the chat template
+JAPANESE_OPENING = r"root ::= [ \n]* [ぁ-ゖァ-ヺー一-鿿々「（] [^\x00]*"
+"""The grammar of a reply's start in Japanese: spaces, then kana or kanji (then anything)."""
 TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
 CALL_HINT = "(Call a tool if one fits.)"
 """Added to every user turn when a tool takes required arguments. Without it the 0.5B model
@@ -201,6 +203,21 @@ CHINESE_ONLY = frozenset(
 """Chinese characters ordinary Japanese does not write: simplified forms (it has 這, 請, 無, 説,
 対, 時...) and Chinese particles and words (吧, 呢, 您, 歉). Kanji alone is Japanese to
 `is_japanese`, so a user writing Chinese gets no Chinese back either."""
+
+
+def _result_read_out(messages: Sequence[ChatMessage]) -> str | None:
+    """For a reply that reads out tools' results (the last messages are their results): the
+    results and the user's words since the user last spoke, what the reply may say
+    (`ReplyCheck`'s ``facts``); None for any other reply."""
+    if not messages or messages[-1].role != "tool":
+        return None
+    facts: list[str] = []
+    for m in reversed(messages):
+        if m.role in ("tool", "user"):
+            facts.append(m.content)
+        if m.role == "user" and m.content != SILENT_TURN:
+            break
+    return "\n".join(reversed(facts))
 
 
 def _last_user_text(messages: Sequence[ChatMessage]) -> str:
@@ -948,11 +965,16 @@ class LocalLLM:
             return _Words.SAID
         tools = _tool_names(asked)
         opening = ""
+        facts = _result_read_out(asked.messages) if japanese and failed is None else None
+        if facts is not None:
+            opening = self._japanese_opening(prompt, bias, cancel)
         for attempt in range(2):
             if attempt == 0 and failed is not None:
                 fault, text = failed
             else:
-                check = self._reply_check(asked, hints=(hint,) if hint else ())
+                check = self._reply_check(
+                    asked, hints=(hint,) if hint else (), facts=facts if attempt == 0 else None
+                )
                 pieces = self._complete(
                     prompt,
                     max_tokens,
@@ -977,7 +999,9 @@ class LocalLLM:
                 return _Words.SAID  # nothing said to nothing said
             if may_call and fault is Fault.CALL and any(n.lower() in text.lower() for n in tools):
                 return _Words.SPELLED  # a call to one of the tools, spelled out: to be written
-            if attempt == 0:
+            if attempt == 0 and facts is not None:
+                opening = ""  # read out as the model would: in English, as the result says
+            elif attempt == 0:
                 opening = self._other_opening(prompt, text, bias, cancel)
         if may_call:
             return _Words.UNFIT
@@ -985,9 +1009,11 @@ class LocalLLM:
         return _Words.SAID
 
     @staticmethod
-    def _reply_check(asked: Asked, said: str = "", hints: Sequence[str] = ()) -> ReplyCheck:
+    def _reply_check(
+        asked: Asked, said: str = "", hints: Sequence[str] = (), facts: str | None = None
+    ) -> ReplyCheck:
         """A `ReplyCheck` for a reply to ``asked`` (``said``: what went out already;
-        ``hints``: added to the prompt besides `HINTS`)."""
+        ``hints``: added to the prompt besides `HINTS`; ``facts``: see `ReplyCheck`)."""
         users = [m.content for m in asked.messages if m.role == "user"]
         users = [u for u in users if u != SILENT_TURN][-EARLIER_TURNS:]
         return ReplyCheck(
@@ -997,6 +1023,7 @@ class LocalLLM:
             said=said,
             earlier=users[:-1],
             language=not asked.messages or asked.messages[-1].role != "tool",
+            facts=facts,
         )
 
     @staticmethod
@@ -1031,14 +1058,36 @@ class LocalLLM:
     def _other_opening(
         self, prompt: str, text: str, bias: dict[int, float], cancel: Cancel | None
     ) -> str:
-        """The start of another reply than ``text``: its first tokens drawn with the tokens that
-        could begin ``text`` banned, up to the first that is not a space or a line break."""
-        ban = {**bias, **self._openings(text)}
+        """The start of another reply than ``text``: the tokens that could begin ``text``
+        banned (`_opening`)."""
+        return self._opening(prompt, {**bias, **self._openings(text)}, cancel)
+
+    def _japanese_opening(self, prompt: str, bias: dict[int, float], cancel: Cancel | None) -> str:
+        """The start of a reply in Japanese: its first character kana or kanji (`_opening`,
+        under `JAPANESE_OPENING`)."""
+        from llama_cpp.llama_grammar import LlamaGrammar
+
+        grammar = self._grammars.get(JAPANESE_OPENING)
+        if grammar is None:
+            grammar = LlamaGrammar.from_string(JAPANESE_OPENING, verbose=False)
+            self._grammars[JAPANESE_OPENING] = grammar
+        return self._opening(prompt, bias, cancel, grammar)
+
+    def _opening(
+        self, prompt: str, bias: dict[int, float], cancel: Cancel | None, grammar: Any = None
+    ) -> str:
+        """A reply's first tokens, drawn with ``bias`` (and ``grammar``), up to the first that
+        is not a space or a line break."""
         opening = ""
         for _ in range(3):
             token = "".join(
                 self._complete(
-                    prompt + opening, 1, cancel, temperature=self.temperature, logit_bias=ban
+                    prompt + opening,
+                    1,
+                    cancel,
+                    temperature=self.temperature,
+                    logit_bias=bias,
+                    grammar=grammar,
                 )
             )
             opening += token

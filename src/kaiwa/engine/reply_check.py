@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from .facts import unfounded
 from .small_talk import small_talk
 from .text import is_japanese
 
@@ -44,6 +45,9 @@ class Fault(enum.Enum):
     """It says nothing."""
     LANGUAGE = "language"
     """It answers a Japanese request with no Japanese in it ("Hand over to", "12")."""
+    UNFOUNDED = "unfounded"
+    """It reads out a tool's result with a number or a day the result does not say
+    (`kaiwa.engine.facts.unfounded`)."""
 
 
 _CALL_START = re.compile(r"""^\s*(?:[>(\[]\s*)?[{\[]\s*"|^\s*\w+_\w+\s*[(:\n]""")
@@ -153,6 +157,10 @@ class ReplyCheck:
         language: a reply to a Japanese request must have Japanese in it (`Fault.LANGUAGE`);
             off for a reply that reads out a tool's result (in English, the 0.5B model's
             usual answer to a Japanese request), which asking again would only repeat.
+        facts: what a reply reading out a tool's result may say (the result and the user's
+            words): a number or a day of the week not in it is `Fault.UNFOUNDED`. The reply
+            then goes out sentence by sentence, not clause by clause, so that a made-up
+            number is found before any of its sentence is spoken.
     """
 
     def __init__(
@@ -165,6 +173,7 @@ class ReplyCheck:
         said: str = "",
         earlier: Sequence[str] = (),
         language: bool = True,
+        facts: str | None = None,
     ) -> None:
         self._requests = [r for r in (request, *earlier) if _long_enough(r)]
         """What may not be said back: the request, and the user's earlier words (small talk
@@ -176,6 +185,8 @@ class ReplyCheck:
         """The request, if a question: said back word for word as a question, it is an echo
         however short ("Hello." -> "Hello!" and "Ready?" -> "Ready!" are answers; "今何時？"
         -> "今何時？" is not)."""
+        self._facts = facts
+        self._ends = _CLAUSE_END if facts is None else _SENTENCE_END
         self._tools = tuple(tools)
         self._hints = tuple(hints)
         self._hint_sentences = _sentences(hints)
@@ -200,9 +211,10 @@ class ReplyCheck:
                 self.fault = fault
                 return ""
             self._released = True  # the start goes out whole, the rest clause by clause
-            return self._release(self._held)
+            if self._facts is None:
+                return self._release(self._held)
         cut = 0
-        for match in _CLAUSE_END.finditer(self._held):
+        for match in self._ends.finditer(self._held):
             cut = match.end()
         if not cut:
             return ""
@@ -228,6 +240,8 @@ class ReplyCheck:
     def _release(self, text: str) -> str:
         self._held = self._held[len(text) :]
         fault = unfit(text, self._tools, self._hints, start=not self.said)
+        if fault is None and self._facts is not None and unfounded(text, self._facts):
+            fault = Fault.UNFOUNDED
         if fault is None and self.said:
             # with the end of what went out before: a tool's name or a hint may straddle
             # the two ("あなたは「g" then "et_weather」関数...")
@@ -247,6 +261,8 @@ class ReplyCheck:
         held = self._held.lstrip()
         if not held:
             return False
+        if self._facts is not None and not _SENTENCE_END.search(held):
+            return False  # (reading out a result: judged a sentence at a time)
         if re.search(r"[:：]\s*$", held):
             return False  # a colon: what it announces comes next
         if _PREFACE_START.match(held) and len(held) < 64 and not re.search(r"[:：]", held):

@@ -1,0 +1,34 @@
+"""`unfounded`: the numbers and days a reply reading out a tool's result made up."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaiwa.engine.facts import unfounded
+
+CLOCK = "Saturday 05 December 2026, 12:44\n今何時？"
+ORDER = "Order 12345 was shipped yesterday and arrives on Friday.\n注文番号12345の荷物はどこ？"
+
+
+@pytest.mark.parametrize(
+    ("reply", "facts", "made_up"),
+    [
+        # The 0.5B model's readings in Japanese (dev half of bench/quality).
+        ("現在は2026年12月5日、午後4時です。", CLOCK, ["4"]),
+        ("現在は2026年12月5日に日曜日です。", CLOCK, ["sunday"]),
+        ("12月29日に発送され、2023年5月1日に到着しました。", ORDER, ["1", "5", "12", "29", "2023"]),
+        # The same facts said otherwise: kanji, a 12-hour clock, a month by its number.
+        ("今は十二時四十四分です。", CLOCK, []),
+        ("土曜日の午後0時44分です。", CLOCK, []),
+        ("It is 12:44 on Saturday, December 5th.", CLOCK, []),
+        ("12345番の荷物は金曜日に届きます。", ORDER, []),
+        ("23 kg until 7 pm", "one bag of up to 23 kg; open until 19:00", []),
+        # Kanji that are no numbers, and a number the user said.
+        ("一緒にもう一度確認しましょう。", CLOCK, []),
+        ("二十二度に設定しました。", "The thermostat is set to 22 degrees.", []),
+        ("三人で予約しました。", "Booked a table for 3 at 7 pm.\n三人で七時に", []),
+        ("四人で予約しました。", "Booked a table for 3 at 7 pm.\n三人で七時に", ["4"]),
+    ],
+)
+def test_unfounded(reply: str, facts: str, made_up: list[str]) -> None:
+    assert unfounded(reply, facts) == made_up
