@@ -28,6 +28,12 @@ ORDER = "Order 12345 was shipped yesterday and arrives on Friday.\n注文番号1
         ("二十二度に設定しました。", "The thermostat is set to 22 degrees.", []),
         ("三人で予約しました。", "Booked a table for 3 at 7 pm.\n三人で七時に", []),
         ("四人で予約しました。", "Booked a table for 3 at 7 pm.\n三人で七時に", ["4"]),
+        # Words more often than numbers, and numbers written otherwise (a review's cases).
+        ("十分あります。一度、一つ、一番、一時的、一日中。", CLOCK, []),
+        ("12,000円、1万2000円です。", "12000 yen", []),
+        ("12時から22時まで、土曜日です。", "Open from noon to 10 pm, Sat, Dec 5.", []),
+        ("三時十分です。", "3:10", []),
+        ("You may call again, no one is there.", CLOCK, []),
     ],
 )
 def test_unfounded(reply: str, facts: str, made_up: list[str]) -> None:

@@ -230,3 +230,8 @@ def test_a_result_read_out_goes_out_a_sentence_at_a_time() -> None:
     check, out = read_out("土曜日の12時44分です。明日は3時に閉まります。", CLOCK)
     assert check.fault is Fault.UNFOUNDED and out == ["土曜日の12時44分です。"]
     assert check.started
+
+
+def test_a_decimal_point_is_no_sentence_end() -> None:
+    check, out = read_out("気温は12.7度です。", "It is 12.5 degrees.")
+    assert check.fault is Fault.UNFOUNDED and out == []

@@ -12,7 +12,7 @@ from ..agent import RealtimeAgent
 from ..exceptions import UserError
 from ..tool import function_tool
 
-__all__ = ["default_agent", "load_agent"]
+__all__ = ["default_agent", "load_agent", "now_in_japanese"]
 
 LANGUAGE_NAMES = {"en": "English", "ja": "Japanese"}
 

@@ -23,10 +23,15 @@ from .numbers import TEENS, TENS, UNITS, said_number
 __all__ = ["unfounded"]
 
 _DIGITS = re.compile(r"\d+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
+_WITH_MYRIADS = re.compile(r"\d+(?=[万億])|(?<=[万億])\d+")
 _KANJI_NUMBER = re.compile(
-    r"(?<!もう)([〇一二三四五六七八九十]+)(?=[時分秒度日月年人名番号件個円階週本枚歳つ])"
+    r"(?<![〇一二三四五六七八九十百千万])([〇一二三四五六七八九十]+)"
+    r"(?![百千万])(?=[時分秒度日月年人名番号件個円階週本枚歳つ])"
 )
-"""A kanji numeral before a counter: 四時, 二十三度 (not the 一 of 一緒, 一番 or もう一度)."""
+"""A kanji numeral before a counter: 四時, 二十三度. Not one with 百, 千 or 万 in it (百二十円:
+not read), and not a lone 一 (一度, 一つ, 一番, 一時的, 一日中: words more often than
+numbers), nor 十分 (enough) unless after 時 (三時十分)."""
 _WORDS = re.compile(r"[a-z]+")
 _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -34,42 +39,56 @@ _MONTHS = (
 )  # fmt: skip
 _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAYS_JA = "月火水木金土日"
-_WEEKDAY_JA = re.compile(r"([月火水木金土日])曜")
+_WEEKDAY_JA = re.compile(r"([月火水木金土日])曜|[（(]([月火水木金土日])[)）]")
 
 
-def _numbers(text: str) -> set[int]:
-    """The numbers ``text`` says: digits, kanji before a counter, English number words and
-    months (as their number)."""
-    text = unicodedata.normalize("NFKC", text)
+def _numbers(text: str, words: bool = True) -> set[int]:
+    """The numbers ``text`` says: digits, kanji before a counter and, with ``words``, English
+    number words, noon, midnight and months (as their number)."""
+    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
+    text = _WITH_MYRIADS.sub("", text)  # 1万2000: not read
     found = {int(d) for d in _DIGITS.findall(text)}
     for match in _KANJI_NUMBER.finditer(text):
-        value = said_number(match.group(1))
+        kanji = match.group(1)
+        if kanji == "一" or (kanji == "十" and text[match.end() : match.end() + 1] == "分"):
+            if not (kanji == "十" and text[: match.start()].endswith("時")):
+                continue
+        value = said_number(kanji)
         if value is not None:
             found.add(value)
-    for word in _WORDS.findall(text.lower()):
+    if not words:
+        return found
+    low = text.lower()
+    found |= {12 for _ in re.finditer(r"\bnoon\b", low)} | {
+        0 for _ in re.finditer(r"\bmidnight\b", low)
+    }
+    for word in _WORDS.findall(low):
         for table in (UNITS, TEENS, TENS):
             if word in table:
                 found.add(table[word])
-        if word in _MONTHS:
-            found.add(_MONTHS.index(word) + 1)
+        for i, month in enumerate(_MONTHS):
+            if word == month or (len(word) == 3 and month.startswith(word)):  # "Dec"
+                found.add(i + 1)
     return found
 
 
 def _weekdays(text: str) -> set[int]:
     low = text.lower()
-    days = {i for i, d in enumerate(_WEEKDAYS_EN) if d in low}
-    days |= {_WEEKDAYS_JA.index(m.group(1)) for m in _WEEKDAY_JA.finditer(text)}
+    days = {i for i, d in enumerate(_WEEKDAYS_EN) if re.search(rf"\b{d[:3]}", low)}
+    days |= {_WEEKDAYS_JA.index(m.group(1) or m.group(2)) for m in _WEEKDAY_JA.finditer(text)}
     return days
 
 
 def unfounded(reply: str, facts: str) -> list[str]:
     """What ``reply`` says that ``facts`` (a tool's result and the user's words) does not:
-    its numbers and days of the week not found there, as written (empty: nothing made up)."""
+    its numbers (as numbers: "12" for 十二) and days of the week (in English) not found there;
+    empty when nothing is made up. English words in ``reply`` are not read as numbers ("You
+    may call again": not May), the reply being Japanese."""
     known = _numbers(facts)
     # A clock's hours as people say them otherwise: 12:44 is 午後0時44分, 19:30 is 7時半,
     # "7 pm" is 19時.
     known |= {n - 12 for n in known if 12 <= n <= 24} | {n + 12 for n in known if n < 12}
-    made_up = [str(n) for n in sorted(_numbers(reply) - known)]
+    made_up = [str(n) for n in sorted(_numbers(reply, words=False) - known)]
     days = _weekdays(facts)
     made_up += [_WEEKDAYS_EN[d] for d in sorted(_weekdays(reply) - days)]
     return made_up

@@ -207,14 +207,15 @@ CHINESE_ONLY = frozenset(
 
 def _result_read_out(messages: Sequence[ChatMessage]) -> str | None:
     """For a reply that reads out tools' results (the last messages are their results): the
-    results and the user's words since the user last spoke, what the reply may say
-    (`ReplyCheck`'s ``facts``); None for any other reply."""
+    results, the calls' values and the user's words since the user last spoke, what the reply
+    may say (`ReplyCheck`'s ``facts``); None for any other reply."""
     if not messages or messages[-1].role != "tool":
         return None
     facts: list[str] = []
     for m in reversed(messages):
         if m.role in ("tool", "user"):
             facts.append(m.content)
+        facts += [c.arguments for c in m.tool_calls or ()]
         if m.role == "user" and m.content != SILENT_TURN:
             break
     return "\n".join(reversed(facts))

@@ -98,6 +98,9 @@ _CLAUSE_END = re.compile(r"[.!?;,。！？、；…\n]\s*")
 """Where text goes out: not at a colon, which opens what it announces ("Sure! name:" then
 "book_table, ...")."""
 _SENTENCE_END = re.compile(r"[.!?。！？\n]")
+_READ_OUT_END = re.compile(r"[.!?](?=\s)|[。！？\n]\s*")
+"""Where a reply reading out a result goes out: a sentence's end, not the point of 12.5 or
+Dec. (a full stop counts once a space follows it; the reply's last one at `finish`)."""
 
 _OVERLAP = 64
 """Characters of what went out that are checked again with the next clause."""
@@ -186,7 +189,7 @@ class ReplyCheck:
         however short ("Hello." -> "Hello!" and "Ready?" -> "Ready!" are answers; "今何時？"
         -> "今何時？" is not)."""
         self._facts = facts
-        self._ends = _CLAUSE_END if facts is None else _SENTENCE_END
+        self._ends = _CLAUSE_END if facts is None else _READ_OUT_END
         self._tools = tuple(tools)
         self._hints = tuple(hints)
         self._hint_sentences = _sentences(hints)
@@ -261,7 +264,7 @@ class ReplyCheck:
         held = self._held.lstrip()
         if not held:
             return False
-        if self._facts is not None and not _SENTENCE_END.search(held):
+        if self._facts is not None and not _READ_OUT_END.search(held):
             return False  # (reading out a result: judged a sentence at a time)
         if re.search(r"[:：]\s*$", held):
             return False  # a colon: what it announces comes next
