@@ -235,3 +235,11 @@ def test_a_result_read_out_goes_out_a_sentence_at_a_time() -> None:
 def test_a_decimal_point_is_no_sentence_end() -> None:
     check, out = read_out("気温は12.7度です。", "It is 12.5 degrees.")
     assert check.fault is Fault.UNFOUNDED and out == []
+
+
+def test_a_result_read_out_with_no_sentence_end_goes_out_by_clauses_after_a_while() -> None:
+    # Held whole, the first audio would wait for the model's last token.
+    reply = "土曜日の12時44分で、" + "、".join(["晴れています"] * 12)
+    check, out = read_out(reply, CLOCK)
+    assert check.fault is None and "".join(out) == reply and len(out) > 1
+    assert out[0].startswith("土曜日の12時44分で、") and len(out[0]) < len(reply)

@@ -221,6 +221,14 @@ def _result_read_out(messages: Sequence[ChatMessage]) -> str | None:
     return "\n".join(reversed(facts))
 
 
+def _read_out_facts(asked: Asked) -> str | None:
+    """What a reply to a Japanese speaker reading out tools' results may say
+    (`_result_read_out`); None for any other reply."""
+    if not is_japanese(_last_user_text(asked.messages)):
+        return None
+    return _result_read_out(asked.messages)
+
+
 def _last_user_text(messages: Sequence[ChatMessage]) -> str:
     """What the user said last (a silent turn is not words)."""
     return next(
@@ -616,7 +624,7 @@ class LocalLLM:
         if not self.check_replies:
             yield from (LlmDelta(text=p) for p in pieces if p)
             return
-        check = self._reply_check(asked, said=said)
+        check = self._reply_check(asked, said=said, facts=_read_out_facts(asked))
         text = yield from self._checked(pieces, check, cancel)
         if check.fault is not None:
             logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
@@ -727,7 +735,7 @@ class LocalLLM:
             if not self.check_replies:
                 yield from (LlmDelta(text=p) for p in _after(start, pieces) if p)
                 return
-            check = self._reply_check(asked)
+            check = self._reply_check(asked, facts=_read_out_facts(asked))
             text = yield from self._checked(_after(start, pieces), check, cancel)
             if check.fault is None or check.started or (cancel is not None and cancel.is_set):
                 return
@@ -953,6 +961,11 @@ class LocalLLM:
         the fault and the text of a first reply found unfit already (this is the retry).
         An empty reply to a silent turn is an answer (saying nothing). ``hint``: the one
         ``prompt`` ends with, if not one of `HINTS` (read out, it is a leak too).
+
+        To a Japanese speaker, a reply reading out tools' results is first tried in Japanese
+        (its first character kana or kanji) with its numbers and days checked against the
+        results (`_result_read_out`); unfit, it is made again as the model reads it, in
+        English mostly, with no opening banned.
         """
         request = _last_user_text(asked.messages)
         japanese = is_japanese(request)
@@ -966,8 +979,8 @@ class LocalLLM:
             return _Words.SAID
         tools = _tool_names(asked)
         opening = ""
-        facts = _result_read_out(asked.messages) if japanese and failed is None else None
-        if facts is not None:
+        facts = _read_out_facts(asked)
+        if facts is not None and failed is None:
             opening = self._japanese_opening(prompt, bias, cancel)
         for attempt in range(2):
             if attempt == 0 and failed is not None:
@@ -1072,7 +1085,13 @@ class LocalLLM:
         if grammar is None:
             grammar = LlamaGrammar.from_string(JAPANESE_OPENING, verbose=False)
             self._grammars[JAPANESE_OPENING] = grammar
-        return self._opening(prompt, bias, cancel, grammar)
+        opening = self._opening(prompt, bias, cancel, grammar)
+        if not opening.strip():  # a kanji split across tokens: whole with the next ones
+            pieces = self._complete(
+                prompt, 3, cancel, temperature=self.temperature, logit_bias=bias, grammar=grammar
+            )
+            opening = "".join(pieces)
+        return opening
 
     def _opening(
         self, prompt: str, bias: dict[int, float], cancel: Cancel | None, grammar: Any = None

@@ -12,8 +12,9 @@ quality bench's dev half (2026-12-05), a third of its replies in words were:
 `ReplyCheck` reads a reply piece by piece and says when a piece may be spoken. The start of the
 reply is held back until it can no longer be the request said back or a call spelled out (a few
 words: the first spoken piece waits for about as many anyway); after that, each clause is
-released whole once it is checked. What to do with a reply found unfit (write the call it
-meant, or answer again) is the model's business: see `kaiwa.engine.llm.LocalLLM`.
+released whole once it is checked (a reply reading out a tool's result: each sentence, its
+numbers and days checked against the result). What to do with a reply found unfit (write the
+call it meant, or answer again) is the model's business: see `kaiwa.engine.llm.LocalLLM`.
 """
 
 from __future__ import annotations
@@ -101,6 +102,9 @@ _SENTENCE_END = re.compile(r"[.!?。！？\n]")
 _READ_OUT_END = re.compile(r"[.!?](?=\s)|[。！？\n]\s*")
 """Where a reply reading out a result goes out: a sentence's end, not the point of 12.5 or
 Dec. (a full stop counts once a space follows it; the reply's last one at `finish`)."""
+_READ_OUT_MAX = 80
+"""Characters of a reply reading out a result held at most before it goes out at a clause's
+end, when its sentence does not end (the first audio would wait for the whole reply)."""
 
 _OVERLAP = 64
 """Characters of what went out that are checked again with the next clause."""
@@ -213,12 +217,16 @@ class ReplyCheck:
             if fault is not None:
                 self.fault = fault
                 return ""
-            self._released = True  # the start goes out whole, the rest clause by clause
+            self._released = True  # the start goes out whole (reading out a result: up to
+            # its last sentence end), the rest clause by clause (sentence by sentence)
             if self._facts is None:
                 return self._release(self._held)
         cut = 0
         for match in self._ends.finditer(self._held):
             cut = match.end()
+        if not cut and self._facts is not None and len(self._held) >= _READ_OUT_MAX:
+            for match in _CLAUSE_END.finditer(self._held):  # a sentence that will not end
+                cut = match.end()
         if not cut:
             return ""
         return self._release(self._held[:cut])
@@ -265,7 +273,8 @@ class ReplyCheck:
         if not held:
             return False
         if self._facts is not None and not _READ_OUT_END.search(held):
-            return False  # (reading out a result: judged a sentence at a time)
+            if len(held) < _READ_OUT_MAX or not _CLAUSE_END.search(held):
+                return False  # (reading out a result: judged a sentence at a time)
         if re.search(r"[:：]\s*$", held):
             return False  # a colon: what it announces comes next
         if _PREFACE_START.match(held) and len(held) < 64 and not re.search(r"[:：]", held):
