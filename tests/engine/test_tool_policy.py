@@ -85,3 +85,49 @@ def test_without_a_result_before_it_a_call_is_judged_as_ever() -> None:
     asked = Asked(messages=messages, mode="auto", shown=(REFUND,), callable=(REFUND,))
     refund = call("request_refund", order_number="55102", reason="arrived broken")
     assert ToolCallPolicy().judge([refund], asked).kind is VerdictKind.CALL
+
+
+CLOCK = ToolSpec(
+    "get_current_time",
+    "Get the current local date and time.",
+    {"type": "object", "properties": {}},
+)
+COUNTER = ToolSpec("count_orders", "How many orders the user has.", {"type": "object"})
+
+
+def clock_verdict(said: str, tool: ToolSpec = CLOCK) -> VerdictKind:
+    policy = ToolCallPolicy()
+    asked = policy.ask([ChatMessage("user", said)], [tool], "auto")
+    return policy.judge([ToolCall(tool.name, "{}")], asked).kind
+
+
+@pytest.mark.parametrize(
+    "said",
+    # dev half: the fourth writer's (no call wanted) ...
+    [
+        "一週間って全部で何時間になりますか？",
+        "うるう年の二月って何日まであるんだっけ？",
+        "タクシー呼んでくれへん？",
+    ],
+)
+def test_a_clock_is_not_called_for_a_japanese_request_about_no_now(said: str) -> None:
+    assert clock_verdict(said) is VerdictKind.WORDS_TOLD
+
+
+@pytest.mark.parametrize(
+    "said",
+    # ... and the requests that want the clock (dev half, ja-assistant)
+    [
+        "今何時？",
+        "えっと、今日って何曜日だっけ？",
+        "もう夜中の十二時過ぎてる？",
+        "今って何月でしたっけ。",
+    ],
+)
+def test_a_clock_is_called_for_a_japanese_request_about_now(said: str) -> None:
+    assert clock_verdict(said) is VerdictKind.CALL
+
+
+def test_the_clock_rule_is_for_clocks_in_japanese_only() -> None:
+    assert clock_verdict("How many hours are in a week?") is VerdictKind.CALL  # (no hint: rare)
+    assert clock_verdict("注文はいくつある？", COUNTER) is VerdictKind.CALL  # not a clock

@@ -167,6 +167,8 @@ class ToolCallPolicy:
         - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
           with a value nobody said: words, told so; when the request names what the tool
           does (`asks_for_tool`), the values are asked for (``missing``);
+        - with ``ground_calls``, a clock called for a Japanese request that asks nothing about
+          now: words, told so (`_clock_unasked`);
         - right after a tool's result, a call to another tool the request does not name:
           words (`_chained_unasked`);
         - every call already answered since the user last spoke: words (a loop, not a request).
@@ -192,6 +194,9 @@ class ToolCallPolicy:
             return Verdict(VerdictKind.CALL, tuple(dated))  # asked for: made as they are
         if self.ground_calls and small_talk_turn(asked.messages):
             # "hello" -> get_current_time(), "ありがとう" -> set_lights(room="kitchen")
+            return Verdict(VerdictKind.WORDS_TOLD)
+        if self.ground_calls and any(_clock_unasked(c, tools[c.name], said) for c in calls):
+            # "一週間って全部で何時間？" -> get_current_time(): a sum, not the time now
             return Verdict(VerdictKind.WORDS_TOLD)
         if self.ground_calls and _chained_unasked(calls, asked.messages):
             # "Where's order 55102?" -> its status; then request_refund("55102"), nobody asked
@@ -225,6 +230,26 @@ def _fitting(fixed: ToolCall, call: ToolCall, tool: ToolSpec) -> ToolCall:
     """``fixed`` (``call`` with values put right), unless it no longer fits ``tool``'s
     schema: then ``call`` as it was."""
     return fixed if fixed is call or valid_arguments(fixed, tool) else call
+
+
+_CLOCK = re.compile(r"\b(?:time|date|clock)\b", re.IGNORECASE)
+_NOW_JA = re.compile(r"今|いま|現在|本日|きょう|もう|時刻|日付|何時(?!間)")
+"""Words of a Japanese question about now: 今何時？, 今日って何曜日？, もう十二時過ぎてる？,
+日付は？ (not 何時間, hours as a length)."""
+
+
+def _clock_unasked(call: ToolCall, tool: ToolSpec, said: str) -> bool:
+    """Whether ``call`` is to a clock (a tool taking no values, described by the time or the
+    date) for a Japanese request (``said``) that asks nothing about now. The call hint is
+    shown on Japanese turns to such tools (without it the time was made up); with it, the
+    0.5B model called the clock for "一週間って全部で何時間？", "うるう年の二月って何日まで？"
+    and "タクシー呼んでくれへん？" (dev half, the fourth writer's). Not in English, where the
+    hint is not shown and no such call was seen."""
+    if tool.parameters.get("properties") or not is_japanese(said):
+        return False
+    if not _CLOCK.search(f"{tool.name.replace('_', ' ')} {tool.description}"):
+        return False
+    return not _NOW_JA.search(said)
 
 
 def _chained_unasked(calls: Sequence[ToolCall], messages: Sequence[ChatMessage]) -> bool:
