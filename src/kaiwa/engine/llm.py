@@ -964,8 +964,8 @@ class LocalLLM:
 
         To a Japanese speaker, a reply reading out tools' results is first tried in Japanese
         (its first character kana or kanji) with its numbers and days checked against the
-        results (`_result_read_out`); unfit, it is made again as the model reads it, in
-        English mostly, with no opening banned.
+        results (`_result_read_out`); unfit, it is made again as the model reads it (in
+        English, mostly), and unfit again, once more with its opening tokens banned.
         """
         request = _last_user_text(asked.messages)
         japanese = is_japanese(request)
@@ -982,7 +982,9 @@ class LocalLLM:
         facts = _read_out_facts(asked)
         if facts is not None and failed is None:
             opening = self._japanese_opening(prompt, bias, cancel)
-        for attempt in range(2):
+        # (a Japanese reading of a result found unfit: the model's own reading, twice at most)
+        tries = 3 if facts is not None else 2
+        for attempt in range(tries):
             if attempt == 0 and failed is not None:
                 fault, text = failed
             else:
@@ -1015,7 +1017,7 @@ class LocalLLM:
                 return _Words.SPELLED  # a call to one of the tools, spelled out: to be written
             if attempt == 0 and facts is not None:
                 opening = ""  # read out as the model would: in English, as the result says
-            elif attempt == 0:
+            elif attempt < tries - 1:
                 opening = self._other_opening(prompt, text, bias, cancel)
         if may_call:
             return _Words.UNFIT
