@@ -408,3 +408,56 @@ def test_without_interleaving_a_reply_waits_for_the_whole_other_one(llm: Any) ->
         llm.interleave = True
     who = [w for w, _ in order]
     assert who.index("hello") > len(who) - 1 - who[::-1].index("story")
+
+
+CLOCK_SPEC = ToolSpec("get_current_time", "Get the current local date and time.", {})
+
+
+def _read_out(said: str) -> list[ChatMessage]:
+    from kaiwa.engine.chat import ToolCall
+
+    call = ToolCall("get_current_time", "{}", call_id="c1")
+    return [
+        ChatMessage("system", "You are a friendly voice assistant."),
+        ChatMessage("user", said),
+        ChatMessage("assistant", "", tool_calls=(call,)),
+        ChatMessage("tool", "Saturday 05 December 2026, 12:44", tool_call_id="c1"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "openings"),
+    [
+        # Japanese: the checked Japanese reading, the model's own, then one banned opening.
+        ("今何時？", ["現", "", "It"]),
+        # English: the reply, then one banned opening.
+        ("What time is it?", ["", "It"]),
+    ],
+)
+def test_the_tries_at_reading_out_a_result(
+    llm: Any, monkeypatch: Any, said: str, openings: list[str]
+) -> None:
+    replies = iter(
+        [
+            "現在は2026年12月5日、午後4時です。",  # (a number the result does not hold)
+            "Now answer the user's question in words, using this result.",  # (a hint)
+            "It is 12:44 on Saturday.",
+        ][-len(openings) :]
+    )
+    seen: list[str] = []
+
+    def complete(prompt: str, max_tokens: int, cancel: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("opening", ""))
+        yield next(replies)
+
+    monkeypatch.setattr(llm, "_complete", complete)
+    monkeypatch.setattr(llm, "_japanese_opening", lambda *a: "現")
+    monkeypatch.setattr(llm, "_other_opening", lambda *a: "It")
+    asked = llm.policy.ask(_read_out(said), [CLOCK_SPEC], "auto")
+    words = llm._words("prompt", 60, Cancel(), asked)
+    deltas: list[LlmDelta] = []
+    with pytest.raises(StopIteration):
+        while True:
+            deltas.append(next(words))
+    assert seen == openings
+    assert "".join(d.text for d in deltas) == "It is 12:44 on Saturday."

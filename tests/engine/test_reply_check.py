@@ -243,3 +243,11 @@ def test_a_result_read_out_with_no_sentence_end_goes_out_by_clauses_after_a_whil
     check, out = read_out(reply, CLOCK)
     assert check.fault is None and "".join(out) == reply and len(out) > 1
     assert out[0].startswith("土曜日の12時44分で、") and len(out[0]) < len(reply)
+
+
+def test_a_long_reading_is_not_cut_inside_a_number() -> None:
+    # (a review's case: a clause of 68 characters, then the number)
+    reply = "お客様のご注文の合計金額につきましては" * 3 + "12,000円、気温は12.5度となっております"
+    check, out = read_out(reply, "Total: 12,000 yen. It is 12.5 degrees.")
+    assert check.fault is None and "".join(out) == reply
+    assert not any(o.endswith(("12,", "12.")) for o in out)

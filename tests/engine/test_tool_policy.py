@@ -96,7 +96,7 @@ COUNTER = ToolSpec("count_orders", "How many orders the user has.", {"type": "ob
 
 
 def clock_verdict(said: str, tool: ToolSpec = CLOCK) -> VerdictKind:
-    policy = ToolCallPolicy()
+    policy = ToolCallPolicy(clocks_asked=True)
     asked = policy.ask([ChatMessage("user", said)], [tool], "auto")
     return policy.judge([ToolCall(tool.name, "{}")], asked).kind
 
@@ -110,7 +110,7 @@ def clock_verdict(said: str, tool: ToolSpec = CLOCK) -> VerdictKind:
         "タクシー呼んでくれへん？",
     ],
 )
-def test_a_clock_is_not_called_for_a_japanese_request_about_no_now(said: str) -> None:
+def test_a_clock_is_not_called_for_a_japanese_request_about_no_time(said: str) -> None:
     assert clock_verdict(said) is VerdictKind.WORDS_TOLD
 
 
@@ -122,12 +122,36 @@ def test_a_clock_is_not_called_for_a_japanese_request_about_no_now(said: str) ->
         "えっと、今日って何曜日だっけ？",
         "もう夜中の十二時過ぎてる？",
         "今って何月でしたっけ。",
+        # (a review's: time and date questions with no word of now)
+        "何曜日？",
+        "時間を教えて",
+        "明日って何曜日？",
+        "クリスマスまであと何日？",
+        "日付を教えて",
     ],
 )
-def test_a_clock_is_called_for_a_japanese_request_about_now(said: str) -> None:
+def test_a_clock_is_called_for_a_japanese_request_about_a_time_or_a_date(said: str) -> None:
     assert clock_verdict(said) is VerdictKind.CALL
 
 
 def test_the_clock_rule_is_for_clocks_in_japanese_only() -> None:
     assert clock_verdict("How many hours are in a week?") is VerdictKind.CALL  # (no hint: rare)
     assert clock_verdict("注文はいくつある？", COUNTER) is VerdictKind.CALL  # not a clock
+
+
+def test_only_the_clock_is_left_out_and_only_where_the_rule_is_asked_for() -> None:
+    policy = ToolCallPolicy(clocks_asked=True)
+    said = "タクシー呼んでくれへん？東京の天気は？"
+    asked = policy.ask([ChatMessage("user", said)], [CLOCK, WEATHER], "auto")
+    clock, city = ToolCall("get_current_time", "{}"), call("get_weather", city="東京")
+    verdict = policy.judge([clock, city], asked)
+    assert verdict.kind is VerdictKind.CALL and [c.name for c in verdict.calls] == ["get_weather"]
+    # A handoff takes no values either, and a schedule may be its business.
+    handoff = ToolSpec("transfer_to_scheduling_agent", "Handles the date of a booking.", {})
+    asked = policy.ask([ChatMessage("user", "予約を変更したい")], [handoff], "auto")
+    verdict = policy.judge([ToolCall(handoff.name, "{}")], asked)
+    assert verdict.kind is VerdictKind.CALL
+    # Other backends (no call hint) keep the call.
+    plain = ToolCallPolicy()
+    asked = plain.ask([ChatMessage("user", "タクシー呼んでくれへん？")], [CLOCK], "auto")
+    assert plain.judge([ToolCall("get_current_time", "{}")], asked).kind is VerdictKind.CALL

@@ -355,9 +355,10 @@ class LocalLLM:
         """When the model chooses words for a request that names what a tool does ("Where's
         my order?"), write that tool's call and judge it: made if grounded, the missing value
         asked for if made up (the model otherwise answers with values of its own in words)."""
-        self.policy = ToolCallPolicy()
+        self.policy = ToolCallPolicy(clocks_asked=True)
         """What the model's tool calls must pass before they are made."""
         self._last_free: tuple[str, dict[int, float] | None] = ("", None)
+        self._last_facts: str | None = None  # (those of the last reply checked: `_go_on`)
         self._grammars: dict[str, Any] = {}
         self.last_prompt_tokens = 0
         """Prompt tokens of the latest call."""
@@ -567,11 +568,12 @@ class LocalLLM:
         # reply stays ahead of its playback, and nobody's first words wait for a whole answer.
         said, made = "", 0  # the reply's text so far, and its deltas (about one a token)
         base: tuple[str, dict[int, float] | None] | None = None
+        facts: str | None = None  # what the reply was checked against, if it reads out a result
 
         def part(
             work: Callable[[Cancel], Iterator[LlmDelta]], stop: Cancel
         ) -> Iterator[LlmDelta | StepAside[LlmDelta]]:
-            nonlocal said, made, base
+            nonlocal said, made, base, facts
             in_slice = 0
             deltas = self._then_open_user_turn(work, stop)
             try:
@@ -598,8 +600,9 @@ class LocalLLM:
                 deltas.close()  # the model stops here
                 if base is None:  # the prompt (and bias) of the completion the text came from
                     base = self._last_free  # (read before another reply's turn changes it)
+                    facts = self._last_facts
             rest = functools.partial(
-                self._go_on, asked, said, base[0] + said, base[1], max_tokens - made
+                self._go_on, asked, said, base[0] + said, base[1], max_tokens - made, facts
             )
             yield StepAside(functools.partial(part, rest))
 
@@ -613,10 +616,12 @@ class LocalLLM:
         prompt: str,
         bias: dict[int, float] | None,
         max_tokens: int,
+        facts: str | None,
         cancel: Cancel,
     ) -> Iterator[LlmDelta]:
         """More of a reply that stepped aside: ``prompt`` ends with ``said``, what it said so
-        far; the rest is checked as the start was (`ReplyCheck`), and cut short if unfit."""
+        far; the rest is checked as the start was (`ReplyCheck`, against ``facts`` if it
+        was), and cut short if unfit."""
         self._use_prefix(prompt)
         pieces = self._complete(
             prompt, max_tokens, cancel, temperature=self.temperature, logit_bias=bias
@@ -624,7 +629,7 @@ class LocalLLM:
         if not self.check_replies:
             yield from (LlmDelta(text=p) for p in pieces if p)
             return
-        check = self._reply_check(asked, said=said, facts=_read_out_facts(asked))
+        check = self._reply_check(asked, said=said, facts=facts)
         text = yield from self._checked(pieces, check, cancel)
         if check.fault is not None:
             logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
@@ -658,6 +663,7 @@ class LocalLLM:
     def _reply(self, asked: Asked, max_tokens: int, cancel: Cancel) -> Iterator[LlmDelta]:
         """`stream`'s work, on the model's own thread (the prompt is rendered here too: not
         on the caller's event loop)."""
+        self._last_facts = None  # (set by the check its words go through, if they read out)
         prompt = self.render(asked.messages, asked.shown)
 
         self._use_prefix(prompt)
@@ -736,6 +742,7 @@ class LocalLLM:
                 yield from (LlmDelta(text=p) for p in _after(start, pieces) if p)
                 return
             check = self._reply_check(asked, facts=_read_out_facts(asked))
+            self._last_facts = check.facts
             text = yield from self._checked(_after(start, pieces), check, cancel)
             if check.fault is None or check.started or (cancel is not None and cancel.is_set):
                 return
@@ -979,8 +986,8 @@ class LocalLLM:
             return _Words.SAID
         tools = _tool_names(asked)
         opening = ""
-        facts = _read_out_facts(asked)
-        if facts is not None and failed is None:
+        facts = _read_out_facts(asked) if failed is None else None
+        if facts is not None:
             opening = self._japanese_opening(prompt, bias, cancel)
         # (a Japanese reading of a result found unfit: the model's own reading, twice at most)
         tries = 3 if facts is not None else 2
@@ -991,6 +998,7 @@ class LocalLLM:
                 check = self._reply_check(
                     asked, hints=(hint,) if hint else (), facts=facts if attempt == 0 else None
                 )
+                self._last_facts = check.facts
                 pieces = self._complete(
                     prompt,
                     max_tokens,

@@ -102,6 +102,9 @@ _SENTENCE_END = re.compile(r"[.!?。！？\n]")
 _READ_OUT_END = re.compile(r"[.!?](?=\s)|[。！？\n]\s*")
 """Where a reply reading out a result goes out: a sentence's end, not the point of 12.5 or
 Dec. (a full stop counts once a space follows it; the reply's last one at `finish`)."""
+_READ_OUT_CLAUSE = re.compile(r"[.,;:](?=\s)|[!?。！？、；…\n]\s*")
+"""A clause's end in a reply reading out a result: not the comma of 12,000 or the point of
+12.5 (as `_READ_OUT_END`)."""
 _READ_OUT_MAX = 80
 """Characters of a reply reading out a result held at most before it goes out at a clause's
 end, when its sentence does not end (the first audio would wait for the whole reply)."""
@@ -192,7 +195,8 @@ class ReplyCheck:
         """The request, if a question: said back word for word as a question, it is an echo
         however short ("Hello." -> "Hello!" and "Ready?" -> "Ready!" are answers; "今何時？"
         -> "今何時？" is not)."""
-        self._facts = facts
+        self.facts = facts
+        """What a reply reading out a result is checked against (None: not such a reply)."""
         self._ends = _CLAUSE_END if facts is None else _READ_OUT_END
         self._tools = tuple(tools)
         self._hints = tuple(hints)
@@ -219,13 +223,13 @@ class ReplyCheck:
                 return ""
             self._released = True  # the start goes out whole (reading out a result: up to
             # its last sentence end), the rest clause by clause (sentence by sentence)
-            if self._facts is None:
+            if self.facts is None:
                 return self._release(self._held)
         cut = 0
         for match in self._ends.finditer(self._held):
             cut = match.end()
-        if not cut and self._facts is not None and len(self._held) >= _READ_OUT_MAX:
-            for match in _CLAUSE_END.finditer(self._held):  # a sentence that will not end
+        if not cut and self.facts is not None and len(self._held) >= _READ_OUT_MAX:
+            for match in _READ_OUT_CLAUSE.finditer(self._held):  # a sentence that will not end
                 cut = match.end()
         if not cut:
             return ""
@@ -251,7 +255,7 @@ class ReplyCheck:
     def _release(self, text: str) -> str:
         self._held = self._held[len(text) :]
         fault = unfit(text, self._tools, self._hints, start=not self.said)
-        if fault is None and self._facts is not None and unfounded(text, self._facts):
+        if fault is None and self.facts is not None and unfounded(text, self.facts):
             fault = Fault.UNFOUNDED
         if fault is None and self.said:
             # with the end of what went out before: a tool's name or a hint may straddle
@@ -272,8 +276,8 @@ class ReplyCheck:
         held = self._held.lstrip()
         if not held:
             return False
-        if self._facts is not None and not _READ_OUT_END.search(held):
-            if len(held) < _READ_OUT_MAX or not _CLAUSE_END.search(held):
+        if self.facts is not None and not _READ_OUT_END.search(held):
+            if len(held) < _READ_OUT_MAX or not _READ_OUT_CLAUSE.search(held):
                 return False  # (reading out a result: judged a sentence at a time)
         if re.search(r"[:：]\s*$", held):
             return False  # a colon: what it announces comes next

@@ -125,10 +125,14 @@ class ToolCallPolicy:
     Args:
         ground_calls: answer in words instead of making a call whose text arguments nobody
             said (see `kaiwa.engine.tool_calls.made_up_values`).
+        clocks_asked: with ``ground_calls``, a clock is called for a Japanese request only
+            if it asks about a time or a date (`_clock_unasked`): for `LocalLLM`, whose call
+            hint on Japanese turns makes the 0.5B model call a clock for other questions.
     """
 
-    def __init__(self, *, ground_calls: bool = True) -> None:
+    def __init__(self, *, ground_calls: bool = True, clocks_asked: bool = False) -> None:
         self.ground_calls = ground_calls
+        self.clocks_asked = clocks_asked
 
     def ask(
         self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec], tool_choice: ToolChoice
@@ -167,8 +171,8 @@ class ToolCallPolicy:
         - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
           with a value nobody said: words, told so; when the request names what the tool
           does (`asks_for_tool`), the values are asked for (``missing``);
-        - with ``ground_calls``, a clock called for a Japanese request that asks nothing about
-          now: words, told so (`_clock_unasked`);
+        - with ``ground_calls`` and ``clocks_asked``, a clock called for a Japanese request
+          that asks no time or date: left out; none left, words, told so (`_clock_unasked`);
         - right after a tool's result, a call to another tool the request does not name:
           words (`_chained_unasked`);
         - every call already answered since the user last spoke: words (a loop, not a request).
@@ -195,9 +199,13 @@ class ToolCallPolicy:
         if self.ground_calls and small_talk_turn(asked.messages):
             # "hello" -> get_current_time(), "ありがとう" -> set_lights(room="kitchen")
             return Verdict(VerdictKind.WORDS_TOLD)
-        if self.ground_calls and any(_clock_unasked(c, tools[c.name], said) for c in calls):
+        last = asked.messages[-1].role if asked.messages else ""
+        if self.ground_calls and self.clocks_asked and last == "user":
             # "一週間って全部で何時間？" -> get_current_time(): a sum, not the time now
-            return Verdict(VerdictKind.WORDS_TOLD)
+            kept = [i for i, c in enumerate(calls) if not _clock_unasked(c, tools[c.name], said)]
+            if not kept:
+                return Verdict(VerdictKind.WORDS_TOLD)
+            calls, dated = [calls[i] for i in kept], [dated[i] for i in kept]
         if self.ground_calls and _chained_unasked(calls, asked.messages):
             # "Where's order 55102?" -> its status; then request_refund("55102"), nobody asked
             return Verdict(VerdictKind.WORDS)
@@ -232,24 +240,35 @@ def _fitting(fixed: ToolCall, call: ToolCall, tool: ToolSpec) -> ToolCall:
     return fixed if fixed is call or valid_arguments(fixed, tool) else call
 
 
-_CLOCK = re.compile(r"\b(?:time|date|clock)\b", re.IGNORECASE)
-_NOW_JA = re.compile(r"今|いま|現在|本日|きょう|もう|時刻|日付|何時(?!間)")
-"""Words of a Japanese question about now: 今何時？, 今日って何曜日？, もう十二時過ぎてる？,
-日付は？ (not 何時間, hours as a length)."""
+_CLOCK_NAME = re.compile(r"(?:^|_)(?:time|date|datetime|clock|now)(?:_|$)", re.IGNORECASE)
+_CLOCK_DESCRIPTION = re.compile(r"\b(?:current|local)\b[^.]*\b(?:time|date)\b", re.IGNORECASE)
+_TIME_WORDS_JA = re.compile(
+    r"時|日|曜|月|年|いつ|あした|あす|あさって|きのう|今|いま|現在|きょう|もう|何分"
+)
+"""Words of a Japanese question about a time or a date: 今何時？, 何曜日？, 時間を教えて,
+クリスマスまであと何日？, もう十二時過ぎてる？"""
+_LENGTH_JA = re.compile(r"何時間|何日間|何日まで|全部で|何分間")
+"""A length asked for, not a time: 一週間って全部で何時間？, うるう年の二月って何日まで？"""
+_NOW_JA = re.compile(r"今|現在|本日")
 
 
 def _clock_unasked(call: ToolCall, tool: ToolSpec, said: str) -> bool:
-    """Whether ``call`` is to a clock (a tool taking no values, described by the time or the
-    date) for a Japanese request (``said``) that asks nothing about now. The call hint is
-    shown on Japanese turns to such tools (without it the time was made up); with it, the
-    0.5B model called the clock for "一週間って全部で何時間？", "うるう年の二月って何日まで？"
-    and "タクシー呼んでくれへん？" (dev half, the fourth writer's). Not in English, where the
-    hint is not shown and no such call was seen."""
-    if tool.parameters.get("properties") or not is_japanese(said):
+    """Whether ``call`` is to a clock (a tool taking no values, named for the time or the
+    date, or described as giving the current one) for a Japanese request (``said``) that
+    asks no time or date: it has no word of one, or asks for a length (何時間, 何日まで) and
+    says nothing of now. The call hint is shown on Japanese turns to such tools (without it
+    the time was made up); with it, the 0.5B model called the clock for "一週間って全部で
+    何時間？", "うるう年の二月って何日まで？" and "タクシー呼んでくれへん？" (dev half, the
+    fourth writer's). Not in English, where the hint is not shown; never a handoff."""
+    if tool.parameters.get("properties") or call.name.startswith(HANDOFF_PREFIX):
         return False
-    if not _CLOCK.search(f"{tool.name.replace('_', ' ')} {tool.description}"):
+    if not is_japanese(said):
         return False
-    return not _NOW_JA.search(said)
+    if not (_CLOCK_NAME.search(tool.name) or _CLOCK_DESCRIPTION.search(tool.description)):
+        return False
+    if not _TIME_WORDS_JA.search(said):
+        return True
+    return bool(_LENGTH_JA.search(said)) and not _NOW_JA.search(said)
 
 
 def _chained_unasked(calls: Sequence[ToolCall], messages: Sequence[ChatMessage]) -> bool:
