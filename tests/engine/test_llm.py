@@ -12,7 +12,7 @@ import pytest
 
 from kaiwa import UserError
 from kaiwa.engine._threads import Cancel
-from kaiwa.engine.llm import ChatMessage, LlmDelta, ToolSpec
+from kaiwa.engine.llm import UNCLEAR_JA, ChatMessage, LlmDelta, ToolSpec
 from kaiwa.engine.worker import stream_in_thread
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant. Answer in one short sentence.")
@@ -461,3 +461,35 @@ def test_the_tries_at_reading_out_a_result(
             deltas.append(next(words))
     assert seen == openings
     assert "".join(d.text for d in deltas) == "It is 12:44 on Saturday."
+
+
+def test_a_result_no_reading_of_which_is_fit_is_read_out_as_it_is(
+    llm: Any, monkeypatch: Any
+) -> None:
+    # Seen in the engine's tests: the Japanese reading made a number up, the English one
+    # read the tool-result hint out, the third said the question back ("今何時？").
+    replies = iter(
+        [
+            "現在は2026年12月5日に午後4時です。",
+            "Now answer the user's question in words, using this result.",
+            "今何時？",
+        ]
+    )
+    def complete(*args: Any, **kwargs: Any) -> Any:
+        yield next(replies)
+
+    monkeypatch.setattr(llm, "_complete", complete)
+    monkeypatch.setattr(llm, "_japanese_opening", lambda *a: "")
+    monkeypatch.setattr(llm, "_other_opening", lambda *a: "")
+    messages = _read_out("今何時？")
+    deltas = list(
+        llm._words("prompt", 60, Cancel(), llm.policy.ask(messages, [CLOCK_SPEC], "auto"))
+    )
+    assert "".join(d.text for d in deltas) == "Saturday 05 December 2026, 12:44"
+    # A result in JSON is not read out: the user is asked to say it again.
+    replies = iter(["午後4時です。", "Now answer the user's question in words.", "今何時？"])
+    messages[-1] = ChatMessage("tool", '{"time": "12:44"}', tool_call_id="c1")
+    deltas = list(
+        llm._words("prompt", 60, Cancel(), llm.policy.ask(messages, [CLOCK_SPEC], "auto"))
+    )
+    assert "".join(d.text for d in deltas) == UNCLEAR_JA

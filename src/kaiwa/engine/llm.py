@@ -221,6 +221,17 @@ def _result_read_out(messages: Sequence[ChatMessage]) -> str | None:
     return "\n".join(reversed(facts))
 
 
+def _plain_result(messages: Sequence[ChatMessage]) -> str:
+    """The last message's text if it is a tool's result fit to be spoken as it is: a line of
+    words (not JSON, at most 300 characters); else empty."""
+    if not messages or messages[-1].role != "tool":
+        return ""
+    text = messages[-1].content.strip()
+    if len(text) > 300 or "\n" in text or text.startswith(("{", "[", "<")):
+        return ""
+    return text
+
+
 def _read_out_facts(asked: Asked) -> str | None:
     """What a reply to a Japanese speaker reading out tools' results may say
     (`_result_read_out`); None for any other reply."""
@@ -1027,6 +1038,14 @@ class LocalLLM:
                 opening = ""  # read out as the model would: in English, as the result says
             elif attempt < tries - 1:
                 opening = self._other_opening(prompt, text, bias, cancel)
+        result = _plain_result(asked.messages)
+        if result:
+            # Every reading of a tool's result unfit (the hint read out, the question said
+            # back): the result as the tool wrote it tells the user more than "say that
+            # another way", which would only have them ask again.
+            logger.info("the result read out as it is: %r", result[:200])
+            yield LlmDelta(text=result)
+            return _Words.SAID
         if may_call:
             return _Words.UNFIT
         yield LlmDelta(text=UNCLEAR_JA if japanese else UNCLEAR)
