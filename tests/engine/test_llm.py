@@ -475,6 +475,7 @@ def test_a_result_no_reading_of_which_is_fit_is_read_out_as_it_is(
             "今何時？",
         ]
     )
+
     def complete(*args: Any, **kwargs: Any) -> Any:
         yield next(replies)
 
@@ -493,3 +494,24 @@ def test_a_result_no_reading_of_which_is_fit_is_read_out_as_it_is(
         llm._words("prompt", 60, Cancel(), llm.policy.ask(messages, [CLOCK_SPEC], "auto"))
     )
     assert "".join(d.text for d in deltas) == UNCLEAR_JA
+
+
+def test_an_empty_reply_to_a_japanese_speaker_is_made_again_in_japanese(
+    llm: Any, monkeypatch: Any
+) -> None:
+    # Seen in `kaiwa chat --language ja`: "こんにちは" after the time was told, the model
+    # wanted the clock again; told to answer in words, it ended at once, twice.
+    replies = iter(["", "こんにちは！"])
+    seen: list[str] = []
+
+    def complete(prompt: str, max_tokens: int, cancel: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("opening", ""))
+        yield next(replies)
+
+    monkeypatch.setattr(llm, "_complete", complete)
+    monkeypatch.setattr(llm, "_japanese_opening", lambda *a: "こ")
+    monkeypatch.setattr(llm, "_other_opening", lambda *a: "")
+    messages = [ChatMessage("system", "You help."), ChatMessage("user", "こんにちは")]
+    asked = llm.policy.ask(messages, [CLOCK_SPEC], "auto")
+    deltas = list(llm._words("prompt", 60, Cancel(), asked))
+    assert seen == ["", "こ"] and "".join(d.text for d in deltas) == "こんにちは！"

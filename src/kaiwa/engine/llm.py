@@ -1036,6 +1036,8 @@ class LocalLLM:
                 return _Words.SPELLED  # a call to one of the tools, spelled out: to be written
             if attempt == 0 and facts is not None:
                 opening = ""  # read out as the model would: in English, as the result says
+            elif attempt < tries - 1 and japanese and fault is Fault.EMPTY:
+                opening = self._japanese_opening(prompt, bias, cancel)  # (not the end again)
             elif attempt < tries - 1:
                 opening = self._other_opening(prompt, text, bias, cancel)
         result = _plain_result(asked.messages)
@@ -1168,8 +1170,8 @@ class LocalLLM:
         chinese: dict[int, float] = {}
         for token in range(self._llm.n_vocab()):
             text = self._llm.detokenize([token]).decode("utf-8", "ignore")
-            if text.lstrip().startswith(opening):
-                calls[token] = -100.0
+            if text.lstrip().startswith(opening) or '{"' in text or '{\\"' in text:
+                calls[token] = -100.0  # (also '>{"' and '("{\\"', a call's start in one token)
             if not CHINESE_ONLY.isdisjoint(text):
                 chinese[token] = -100.0
         return calls, chinese
