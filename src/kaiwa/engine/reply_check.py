@@ -197,7 +197,6 @@ class ReplyCheck:
         -> "今何時？" is not)."""
         self.facts = facts
         """What a reply reading out a result is checked against (None: not such a reply)."""
-        self._ends = _CLAUSE_END if facts is None else _READ_OUT_END
         self._tools = tuple(tools)
         self._hints = tuple(hints)
         self._hint_sentences = _sentences(hints)
@@ -225,15 +224,20 @@ class ReplyCheck:
             # its last sentence end), the rest clause by clause (sentence by sentence)
             if self.facts is None:
                 return self._release(self._held)
-        cut = 0
-        for match in self._ends.finditer(self._held):
-            cut = match.end()
-        if not cut and self.facts is not None and len(self._held) >= _READ_OUT_MAX:
-            for match in _READ_OUT_CLAUSE.finditer(self._held):  # a sentence that will not end
-                cut = match.end()
+        cut = self._cut(self._held)
         if not cut:
             return ""
         return self._release(self._held[:cut])
+
+    def _cut(self, text: str) -> int:
+        """How much of ``text`` may go out (0: none yet): up to its last clause end; reading
+        out a result, its last sentence end, or its last clause end once `_READ_OUT_MAX`
+        characters wait (a sentence that will not end)."""
+        ends = _CLAUSE_END if self.facts is None else _READ_OUT_END
+        cut = max((m.end() for m in ends.finditer(text)), default=0)
+        if not cut and self.facts is not None and len(text) >= _READ_OUT_MAX:
+            cut = max((m.end() for m in _READ_OUT_CLAUSE.finditer(text)), default=0)
+        return cut
 
     def finish(self) -> str:
         """What is left to speak once the model stopped (empty after a fault)."""
@@ -276,9 +280,8 @@ class ReplyCheck:
         held = self._held.lstrip()
         if not held:
             return False
-        if self.facts is not None and not _READ_OUT_END.search(held):
-            if len(held) < _READ_OUT_MAX or not _READ_OUT_CLAUSE.search(held):
-                return False  # (reading out a result: judged a sentence at a time)
+        if self.facts is not None and not self._cut(held):
+            return False  # (reading out a result: judged a sentence at a time)
         if re.search(r"[:：]\s*$", held):
             return False  # a colon: what it announces comes next
         if _PREFACE_START.match(held) and len(held) < 64 and not re.search(r"[:：]", held):
