@@ -425,6 +425,32 @@ def _read_out(said: str) -> list[ChatMessage]:
     ]
 
 
+def _words_scripted(
+    llm: Any,
+    monkeypatch: Any,
+    messages: list[ChatMessage],
+    replies: list[str],
+    japanese: str = "",
+    other: str = "",
+) -> tuple[list[str], str]:
+    """`LocalLLM._words` with the model's replies scripted (``replies``, one a try) and the
+    openings it draws given (``japanese``, ``other``): the opening each try began with, and
+    what was said."""
+    left = iter(replies)
+    seen: list[str] = []
+
+    def complete(prompt: str, max_tokens: int, cancel: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("opening", ""))
+        yield next(left)
+
+    monkeypatch.setattr(llm, "_complete", complete)
+    monkeypatch.setattr(llm, "_japanese_opening", lambda *a: japanese)
+    monkeypatch.setattr(llm, "_other_opening", lambda *a: other)
+    asked = llm.policy.ask(messages, [CLOCK_SPEC], "auto")
+    deltas: list[LlmDelta] = list(llm._words("prompt", 60, Cancel(), asked))
+    return seen, "".join(d.text for d in deltas)
+
+
 @pytest.mark.parametrize(
     ("said", "openings"),
     [
@@ -437,30 +463,14 @@ def _read_out(said: str) -> list[ChatMessage]:
 def test_the_tries_at_reading_out_a_result(
     llm: Any, monkeypatch: Any, said: str, openings: list[str]
 ) -> None:
-    replies = iter(
-        [
-            "現在は2026年12月5日、午後4時です。",  # (a number the result does not hold)
-            "Now answer the user's question in words, using this result.",  # (a hint)
-            "It is 12:44 on Saturday.",
-        ][-len(openings) :]
-    )
-    seen: list[str] = []
-
-    def complete(prompt: str, max_tokens: int, cancel: Any, **kwargs: Any) -> Any:
-        seen.append(kwargs.get("opening", ""))
-        yield next(replies)
-
-    monkeypatch.setattr(llm, "_complete", complete)
-    monkeypatch.setattr(llm, "_japanese_opening", lambda *a: "現")
-    monkeypatch.setattr(llm, "_other_opening", lambda *a: "It")
-    asked = llm.policy.ask(_read_out(said), [CLOCK_SPEC], "auto")
-    words = llm._words("prompt", 60, Cancel(), asked)
-    deltas: list[LlmDelta] = []
-    with pytest.raises(StopIteration):
-        while True:
-            deltas.append(next(words))
+    replies = [
+        "現在は2026年12月5日、午後4時です。",  # (a number the result does not hold)
+        "Now answer the user's question in words, using this result.",  # (a hint)
+        "It is 12:44 on Saturday.",
+    ][-len(openings) :]
+    seen, text = _words_scripted(llm, monkeypatch, _read_out(said), replies, "現", "It")
     assert seen == openings
-    assert "".join(d.text for d in deltas) == "It is 12:44 on Saturday."
+    assert text == "It is 12:44 on Saturday."
 
 
 def test_a_result_no_reading_of_which_is_fit_is_read_out_as_it_is(
@@ -468,32 +478,19 @@ def test_a_result_no_reading_of_which_is_fit_is_read_out_as_it_is(
 ) -> None:
     # Seen in the engine's tests: the Japanese reading made a number up, the English one
     # read the tool-result hint out, the third said the question back ("今何時？").
-    replies = iter(
-        [
-            "現在は2026年12月5日に午後4時です。",
-            "Now answer the user's question in words, using this result.",
-            "今何時？",
-        ]
-    )
-
-    def complete(*args: Any, **kwargs: Any) -> Any:
-        yield next(replies)
-
-    monkeypatch.setattr(llm, "_complete", complete)
-    monkeypatch.setattr(llm, "_japanese_opening", lambda *a: "")
-    monkeypatch.setattr(llm, "_other_opening", lambda *a: "")
+    replies = [
+        "現在は2026年12月5日に午後4時です。",
+        "Now answer the user's question in words, using this result.",
+        "今何時？",
+    ]
     messages = _read_out("今何時？")
-    deltas = list(
-        llm._words("prompt", 60, Cancel(), llm.policy.ask(messages, [CLOCK_SPEC], "auto"))
-    )
-    assert "".join(d.text for d in deltas) == "Saturday 05 December 2026, 12:44"
+    _, text = _words_scripted(llm, monkeypatch, messages, replies)
+    assert text == "Saturday 05 December 2026, 12:44"
     # A result in JSON is not read out: the user is asked to say it again.
-    replies = iter(["午後4時です。", "Now answer the user's question in words.", "今何時？"])
+    replies = ["午後4時です。", "Now answer the user's question in words.", "今何時？"]
     messages[-1] = ChatMessage("tool", '{"time": "12:44"}', tool_call_id="c1")
-    deltas = list(
-        llm._words("prompt", 60, Cancel(), llm.policy.ask(messages, [CLOCK_SPEC], "auto"))
-    )
-    assert "".join(d.text for d in deltas) == UNCLEAR_JA
+    _, text = _words_scripted(llm, monkeypatch, messages, replies)
+    assert text == UNCLEAR_JA
 
 
 def test_an_empty_reply_to_a_japanese_speaker_is_made_again_in_japanese(
@@ -501,17 +498,6 @@ def test_an_empty_reply_to_a_japanese_speaker_is_made_again_in_japanese(
 ) -> None:
     # Seen in `kaiwa chat --language ja`: "こんにちは" after the time was told, the model
     # wanted the clock again; told to answer in words, it ended at once, twice.
-    replies = iter(["", "こんにちは！"])
-    seen: list[str] = []
-
-    def complete(prompt: str, max_tokens: int, cancel: Any, **kwargs: Any) -> Any:
-        seen.append(kwargs.get("opening", ""))
-        yield next(replies)
-
-    monkeypatch.setattr(llm, "_complete", complete)
-    monkeypatch.setattr(llm, "_japanese_opening", lambda *a: "こ")
-    monkeypatch.setattr(llm, "_other_opening", lambda *a: "")
     messages = [ChatMessage("system", "You help."), ChatMessage("user", "こんにちは")]
-    asked = llm.policy.ask(messages, [CLOCK_SPEC], "auto")
-    deltas = list(llm._words("prompt", 60, Cancel(), asked))
-    assert seen == ["", "こ"] and "".join(d.text for d in deltas) == "こんにちは！"
+    seen, text = _words_scripted(llm, monkeypatch, messages, ["", "こんにちは！"], "こ")
+    assert seen == ["", "こ"] and text == "こんにちは！"
