@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from bench.quality.agents import setup  # noqa: E402
-from bench.quality.run import CASES, Case, load, pct  # noqa: E402
+from bench.quality.run import CASES, Case, conversation, load, pct  # noqa: E402
 from kaiwa.engine.chat import ChatMessage, ToolCall  # noqa: E402
 
 RESULTS = {
@@ -72,19 +72,7 @@ def messages_for(case: Case, instructions: str) -> tuple[list[ChatMessage], str]
     args = {k: first_value(v) for k, v in case.args.items()}
     result = RESULTS[str(case.tool)].format_map(_Blank(args))
     call = ToolCall(str(case.tool), json.dumps(args, ensure_ascii=False), call_id="call_r")
-    messages = [ChatMessage("system", instructions)]
-    pending: list[str] = []  # ids of the history's calls not answered yet
-    for n, turn in enumerate(case.history):
-        if turn["role"] == "tool":
-            messages.append(ChatMessage("tool", turn["content"], tool_call_id=pending.pop(0)))
-            continue
-        calls = tuple(
-            ToolCall(c["name"], json.dumps(c.get("arguments", {}), ensure_ascii=False),
-                     call_id=f"call_{n}_{i}")
-            for i, c in enumerate(turn.get("tool_calls", ()))
-        )  # fmt: skip
-        pending += [c.call_id for c in calls]
-        messages.append(ChatMessage(turn["role"], turn.get("content", ""), calls))  # type: ignore[arg-type]
+    messages = conversation(case, instructions)
     messages += [
         ChatMessage("user", case.text),
         ChatMessage("assistant", "", tool_calls=(call,)),

@@ -220,8 +220,10 @@ def score(
     return out
 
 
-def run_case(llm: LLMStage, agent: AgentSetup, case: Case) -> Outcome:
-    messages = [ChatMessage("system", agent.instructions)]
+def conversation(case: Case, instructions: str) -> list[ChatMessage]:
+    """The agent's instructions and ``case``'s earlier turns, as messages (each call in the
+    history answered by the ``tool`` turn that follows it); the request is not in them."""
+    messages = [ChatMessage("system", instructions)]
     pending: list[str] = []  # ids of calls made in the history and not answered yet
     for n, turn in enumerate(case.history):
         if turn["role"] == "tool":
@@ -237,6 +239,11 @@ def run_case(llm: LLMStage, agent: AgentSetup, case: Case) -> Outcome:
         )
         pending += [c.call_id for c in calls]
         messages.append(ChatMessage(turn["role"], turn.get("content", ""), calls))  # type: ignore[arg-type]
+    return messages
+
+
+def run_case(llm: LLMStage, agent: AgentSetup, case: Case) -> Outcome:
+    messages = conversation(case, agent.instructions)
     messages.append(ChatMessage("user", case.text))
     start = time.perf_counter()
     first: float | None = None
