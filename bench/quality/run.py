@@ -16,6 +16,8 @@ gets the agent's instructions and tools as a session would give them, and its re
 - asks: a request missing a value ("Book me a table.") answered with a question, not a call,
   junk or a request to say it again (whether the question is about the missing value is not
   checked);
+- again: a reply in words that asks the user to say it again (the engine's "Sorry, could you
+  say that another way?", or any such reply: `_REPEAT`), whatever the request;
 - latency: from the request to the reply's first piece (text or call), p50/p95.
 
 The cases are split into a dev half and a test half (``half``): tune on dev only; the test half
@@ -198,6 +200,11 @@ def asks(text: str) -> bool:
     return bool(re.search(r"[?？]|か[。.]?\s*$|ですか|ますか", text))
 
 
+def again(outcome: Outcome) -> bool:
+    """Whether a reply in words asks the user to say it again (see `_REPEAT`)."""
+    return not outcome.calls and bool(_REPEAT.search(outcome.text.lower()))
+
+
 def score(
     case: Case, calls: list[tuple[str, dict[str, Any]]], text: str, tools: Sequence[str] = ()
 ) -> Outcome:
@@ -341,6 +348,7 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, str]:
         "answers": pct(sum(bool(o.answer_ok) for o in answers), len(answers)),
         "junk": pct(sum(bool(o.junk) for o in words), len(words)),
         "asks": pct(sum(bool(o.asks) for o in missing), len(missing)),
+        "again": pct(sum(again(o) for o in words), len(words)),
         "p50 ms": f"{statistics.median(lat):.0f}" if lat else "-",
         "p95 ms": f"{lat[min(len(lat) - 1, int(0.95 * len(lat)))]:.0f}" if lat else "-",
         **recognition,
