@@ -501,3 +501,19 @@ def test_an_empty_reply_to_a_japanese_speaker_is_made_again_in_japanese(
     messages = [ChatMessage("system", "You help."), ChatMessage("user", "こんにちは")]
     seen, text = _words_scripted(llm, monkeypatch, messages, ["", "こんにちは！"], "こ")
     assert seen == ["", "こ"] and text == "こんにちは！"
+
+
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [
+        ("ありがとう、助かったよ", "どういたしまして。"),  # ja-weather-13 (dev half)
+        ("ありがとう、明日の天気は？", UNCLEAR_JA),  # a request: the model's to answer
+    ],
+)
+def test_small_talk_said_back_twice_gets_a_reply_of_kaiwas_own(
+    llm: Any, monkeypatch: Any, said: str, reply: str
+) -> None:
+    # The model said the user's words back, twice: the user heard "say that another way".
+    messages = [ChatMessage("system", "You help."), ChatMessage("user", said)]
+    _, text = _words_scripted(llm, monkeypatch, messages, [said, said], "あ")
+    assert text == reply

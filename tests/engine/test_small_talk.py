@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
-from kaiwa.engine.small_talk import small_talk, small_talk_turn
+from kaiwa.engine.small_talk import small_talk, small_talk_reply, small_talk_turn
 from kaiwa.engine.tool_policy import ToolCallPolicy, VerdictKind
 
 CLOCK = ToolSpec("get_current_time", "The current date and time.", {"type": "object"})
@@ -87,3 +87,33 @@ def test_small_talk_after_a_question_is_an_answer() -> None:
         ChatMessage("user", "Great, thanks!"),
     ]
     assert small_talk("Great, thanks!") and not small_talk_turn(messages)
+
+
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [
+        ("ありがとう、助かったよ", "どういたしまして。"),  # ja-weather-13: said back twice
+        ("もしもし、こんにちは", "こんにちは。ご用件をどうぞ。"),  # ja-support-13
+        ("どうもありがとう、じゃあね", "どういたしまして。またどうぞ。"),
+        ("おはようございます", "おはようございます。ご用件をどうぞ。"),
+        ("Thanks so much!", "You're welcome!"),
+        ("Thanks, bye!", "You're welcome. Goodbye!"),
+        ("Good night", "Goodbye!"),
+        ("Good morning there", "Good morning! How can I help?"),
+        ("hey, how are you doing?", "I'm well, thank you. How can I help?"),
+        ("hello", "Hello! How can I help?"),
+    ],
+)
+def test_small_talk_gets_a_reply_of_its_own_kind(said: str, reply: str) -> None:
+    assert small_talk_reply([ChatMessage("user", said)]) == reply
+
+
+def test_only_small_talk_gets_one() -> None:
+    # A request, or small talk that answers a question, is the model's to answer.
+    assert small_talk_reply([ChatMessage("user", "What time is it?")]) == ""
+    asked = [
+        ChatMessage("user", "A table for four."),
+        ChatMessage("assistant", "Shall I book it?"),
+        ChatMessage("user", "Great, thanks!"),
+    ]
+    assert small_talk_reply(asked) == ""

@@ -169,7 +169,13 @@ def test_the_values_made_up_are_named() -> None:
         ("get_weather", "How are you today?", False),
         ("set_lights", "Set it to whatever you like.", False),  # "set": every tool's verb
         ("get_order_status", "can you check on a package for me", False),  # reworded
-        ("set_timer", "タイマーかけて", False),  # Japanese: not compared
+        ("set_timer", "タイマーかけて", True),  # Japanese: in its words' glosses (JMdict)
+        ("book_table", "予約したいんですけど。", True),  # 予約: reservation, booking
+        ("get_weather", "今日の天気どう？", True),
+        ("set_lights", "電気つけて", True),  # 電気: electricity, (electric) light
+        ("update_seat", "ありがとう、それで大丈夫です", False),
+        ("get_weather", "水は何度で沸騰しますか？", False),
+        ("set_timer", "予約したいんですけど。", False),  # not 予約's "setting (e.g. a timer)"
         ("get_order_status", "What's the status of the project?", False),  # not "status"
     ],
 )

@@ -43,7 +43,10 @@ from .chat import (
     ToolSpec,
     choose_tools,
 )
+from .glosses import jmdict_path
+from .questions import question_for
 from .reply_check import Fault, ReplyCheck
+from .small_talk import small_talk_reply
 from .text import is_japanese, place_names
 from .tool_calls import (
     asks,
@@ -60,7 +63,6 @@ from .tool_policy import (
     ToolCallPolicy,
     Verdict,
     VerdictKind,
-    asked_for,
     no_tool_hint,
 )
 from .worker import ModelWorker, StepAside
@@ -157,9 +159,6 @@ UNCLEAR = "Sorry, could you say that another way?"
 UNCLEAR_JA = "すみません、別の言い方でもう一度お願いできますか？"
 """Said when the model's reply in words was unfit to be spoken twice (`ReplyCheck`): the request
 said back, a call spelled out, a hint read out."""
-ASK_FOR_VALUES = "Could you tell me the {}?"
-"""Said for a request that names a tool but not the values it needs (the call the model
-wrote made them up): "Where's my order?" -> "Could you tell me the order number?"."""
 
 _HINT_IN_JSON = re.compile(r"(?:\\n|\s)*" + re.escape(CALL_HINT))
 """`CALL_HINT` as the model copies it into a call it writes (after an escaped line break)."""
@@ -198,11 +197,12 @@ _CLAUSE_END = re.compile(r"[.!?;:,\u3002\u3001\uff01\uff1f\u2026]\s*$")
 
 
 CHINESE_ONLY = frozenset(
-    "这们个么吗呢吧您请无说对为还时问题谢歉关开见车门东长进动气电买卖钱帮欢语间过协发"
+    "这们个么吗呢吧您你她很请无说对为还时问题谢歉关开见车门东长进动气电买卖钱帮欢语间过协发"
 )
 """Chinese characters ordinary Japanese does not write: simplified forms (it has 這, 請, 無, 説,
-対, 時...) and Chinese particles and words (吧, 呢, 您, 歉). Kanji alone is Japanese to
-`is_japanese`, so a user writing Chinese gets no Chinese back either."""
+対, 時...) and Chinese particles and words (吧, 呢, 您, 你, 歉: "もしもし、こんにちは" once got
+"你好"). Kanji alone is Japanese to `is_japanese`, so a user writing Chinese gets no Chinese
+back either."""
 
 
 def _result_read_out(messages: Sequence[ChatMessage]) -> str | None:
@@ -257,18 +257,14 @@ def _after(first: str, rest: Generator[str, None, None]) -> Generator[str, None,
         rest.close()
 
 
-def _ask_for(missing: Sequence[str], tools: Sequence[ToolSpec]) -> str:
-    """The question for values a call made up: `ASK_FOR_VALUES`; "How many minutes?" for one
-    number whose parameter is named by a plural ("minutes", "guests"). Empty when there is
-    nothing to ask for, or the names give no words."""
-    if len(missing) == 1 and re.fullmatch(r"[a-z]+s", missing[0]):
-        for tool in tools:
-            properties = tool.parameters.get("properties", {})
-            schema = properties.get(missing[0]) if isinstance(properties, dict) else None
-            if isinstance(schema, dict) and schema.get("type") in ("integer", "number"):
-                return f"How many {missing[0]}?"
-    words = asked_for(missing)
-    return ASK_FOR_VALUES.format(words) if words.strip() else ""
+def _unclear(messages: Sequence[ChatMessage]) -> str:
+    """What is said when no reply the model wrote was fit to be spoken: to small talk, a
+    reply of kaiwa's own (`small_talk_reply`: "どういたしまして。" to "ありがとう", which the
+    model said back); else `UNCLEAR`, in the user's language."""
+    canned = small_talk_reply(messages)
+    if canned:
+        return canned
+    return UNCLEAR_JA if is_japanese(_last_user_text(messages)) else UNCLEAR
 
 
 def _tool_names(asked: Asked) -> list[str]:
@@ -339,6 +335,9 @@ class LocalLLM:
         # with a character only Chinese writes (~0.5 s over the vocabulary: at load).
         self._no_calls, self._no_chinese = self._worker.call(self._vocabulary_biases)
         self._no_calls_no_chinese = {**self._no_calls, **self._no_chinese}
+        # JMdict checked against its sha256 now (~0.5 s, once per install), not on the first
+        # Japanese request that names a tool.
+        jmdict_path()
         # Conversations take turns on the one model: the KV state of one that another is about
         # to overwrite is kept in RAM, and restored on its next turn (see `_use_prefix`). Not
         # llama-cpp-python's own cache: it saves after every reply and restores any longer
@@ -803,7 +802,7 @@ class LocalLLM:
             # values of its own in words ("The weather is clear.", "The order number is
             # 12345."; dev half).
             said = _last_user_text(asked.messages)
-            question = _ask_for(verdict.missing, asked.callable)
+            question = question_for(verdict.missing, asked.callable, said)
             if question:
                 yield LlmDelta(text=question)
                 return
@@ -947,9 +946,9 @@ class LocalLLM:
             for c in verdict.calls:
                 yield LlmDelta(tool_call=c)
             return
-        question = _ask_for(verdict.missing, asked.callable)
-        japanese = is_japanese(_last_user_text(asked.messages))
-        yield LlmDelta(text=question or (UNCLEAR_JA if japanese else UNCLEAR))
+        said = _last_user_text(asked.messages)
+        question = question_for(verdict.missing, asked.callable, said)
+        yield LlmDelta(text=question or _unclear(asked.messages))
 
     def _judge_written(self, text: str, asked: Asked) -> Verdict:
         """The policy's verdict on calls the model wrote, without the `CALL_HINT` it copied
@@ -1050,7 +1049,7 @@ class LocalLLM:
             return _Words.SAID
         if may_call:
             return _Words.UNFIT
-        yield LlmDelta(text=UNCLEAR_JA if japanese else UNCLEAR)
+        yield LlmDelta(text=_unclear(asked.messages))
         return _Words.SAID
 
     @staticmethod

@@ -2,7 +2,8 @@
 
 A small model offered tools calls one for "hello" (``get_current_time``), "ありがとう"
 (``set_lights(room="kitchen")``) or "Thanks, that's all." (a FAQ lookup). The policy
-(`kaiwa.engine.tool_policy.ToolCallPolicy`) answers such turns in words.
+(`kaiwa.engine.tool_policy.ToolCallPolicy`) answers such turns in words; where the model has
+no words fit to be spoken (it says "ありがとう" back), `small_talk_reply` answers it.
 
 Only whole turns count: every word must be one of small talk's ("Hi, what's the weather in
 Oslo?" is a request), and only when the assistant asked nothing: "Great, thanks!" to "Shall I
@@ -20,7 +21,7 @@ from .chat import SILENT_TURN, ChatMessage
 from .text import is_japanese
 from .tool_calls import asks
 
-__all__ = ["small_talk", "small_talk_turn"]
+__all__ = ["small_talk", "small_talk_reply", "small_talk_turn"]
 
 _GREETINGS = {"hi", "hello", "hey", "hiya", "howdy", "meet"}
 _THANKS = {"thanks", "thank", "thx", "cheers", "appreciate", "appreciated"}
@@ -89,3 +90,62 @@ def small_talk_turn(messages: Sequence[ChatMessage]) -> bool:
         if m.role == "user" and m.content != SILENT_TURN:
             said.append(m.content)
     return bool(said) and all(small_talk(s) for s in said)
+
+
+_JA_THANKS = ("ありがと", "どうも", "助か")
+_JA_GOODBYES = ("さようなら", "じゃあね", "またね", "失礼します", "おやすみ", "お疲れ")
+_JA_GREETINGS = {
+    "おはよう": "おはようございます。",
+    "こんばんは": "こんばんは。",
+    "はじめまして": "はじめまして。",
+    "元気": "元気です、ありがとうございます。",
+}
+
+
+def small_talk_reply(messages: Sequence[ChatMessage]) -> str:
+    """A reply to a small-talk turn (`small_talk_turn`), in the user's language: "You're
+    welcome!" to thanks, "Goodbye!" to a goodbye, "Hello! How can I help?" to a greeting;
+    empty for any other turn. For when the model's replies were unfit to be spoken: to
+    "ありがとう、助かったよ" and "もしもし、こんにちは" it said the words back, and the
+    user heard "say that another way" (dev half: 5 of 18 Japanese turns that need no
+    tool)."""
+    if not small_talk_turn(messages):
+        return ""
+    said = " ".join(
+        m.content for m in messages[_since_reply(messages) :] if m.role == "user"
+    ).strip()
+    if is_japanese(said):
+        thanks = any(k in said for k in _JA_THANKS)
+        bye = any(k in said for k in _JA_GOODBYES)
+        if thanks and bye:
+            return "どういたしまして。またどうぞ。"
+        if thanks:
+            return "どういたしまして。"
+        if bye:
+            return "ありがとうございました。またどうぞ。"
+        opening = next((v for k, v in _JA_GREETINGS.items() if k in said), "こんにちは。")
+        return opening + "ご用件をどうぞ。"
+    words = set(_WORD.findall(said.lower().replace("’", "'")))
+    pairs = set(itertools.pairwise(_WORD.findall(said.lower())))
+    thanks = bool(words & _THANKS)
+    bye = bool(words & _GOODBYES) or bool(
+        pairs & {("see", "you"), ("take", "care"), ("good", "night")}
+    )
+    if thanks and bye:
+        return "You're welcome. Goodbye!"
+    if thanks:
+        return "You're welcome!"
+    if bye:
+        return "Goodbye!"
+    if {"how", "are", "you"} <= words or "how's" in words:
+        return "I'm well, thank you. How can I help?"
+    times = sorted({w for a, w in pairs if a == "good"} & (_TIMES_OF_DAY - {"night"}))
+    return f"Good {times[0]}! How can I help?" if times else "Hello! How can I help?"
+
+
+def _since_reply(messages: Sequence[ChatMessage]) -> int:
+    """The index after the assistant's last words (0 if it has said nothing)."""
+    for i in range(len(messages) - 1, -1, -1):
+        if messages[i].role == "assistant" and messages[i].content:
+            return i + 1
+    return 0

@@ -14,6 +14,7 @@ from typing import Any
 
 from .call_text import MAX_CALLS, written_calls
 from .chat import SILENT_TURN, ChatMessage, ToolCall, ToolSpec
+from .glosses import english_words
 from .identifiers import (
     identifier_key,
     is_identifier,
@@ -159,13 +160,13 @@ def asks_for_tool(name: str, messages: Sequence[ChatMessage]) -> bool:
     ``set_timer``, "Where's my order?" for ``get_order_status``; a word's first four letters
     count: "seats" and "seat"). Then a value the call made up is missing from a request for
     that tool, and the user is asked for it; "How are you?" -> ``get_weather(city="London")``
-    is not such a request. English only: in Japanese the words of a tool's name are not said.
+    is not such a request. A Japanese request is read in the English of its words' glosses
+    (`kaiwa.engine.glosses`: 予約 -> "booking" for ``book_table``, 天気 -> "weather").
     """
     said = user_since_reply(messages)
-    if is_japanese(said):
-        return False
     named = {w for w in _name_parts(name) if len(w) >= 3} - _TOOL_VERBS
-    heard = {w[:4] for w in _words(said) if len(w) >= 3}
+    words = english_words(said) if is_japanese(said) else _words(said)
+    heard = {w[:4] for w in words if len(w) >= 3}
     return any(w[:4] in heard for w in named)
 
 

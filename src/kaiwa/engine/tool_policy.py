@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from .call_text import names_no_tool, parse_calls, valid_arguments
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
 from .days import with_day
+from .questions import asked_for
 from .repairs import repaired
 from .small_talk import small_talk_turn
 from .text import is_japanese
@@ -107,16 +108,6 @@ def no_tool_hint(said: str, missing: Sequence[str] = ()) -> str:
         return NO_TOOL_HINT_JA
     words = asked_for(missing)
     return ASK_FOR.format(words) if words else NO_TOOL_HINT
-
-
-def asked_for(missing: Sequence[str]) -> str:
-    """Parameters' names as words: ``["party_size", "time"]`` -> "party size and time"
-    (names that give no words are left out)."""
-    words = [re.sub(r"(?<=[a-z])(?=[A-Z])|[_\W]+", " ", m).strip().lower() for m in missing]
-    words = [w for w in words if w]
-    if len(words) <= 2:
-        return " and ".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 class ToolCallPolicy:
