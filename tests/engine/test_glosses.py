@@ -15,7 +15,13 @@ def test_a_japanese_request_in_the_english_of_its_words() -> None:
     assert {"reservation", "booking"} <= words
     assert "timer" not in words  # 予約's "setting (e.g. a timer)": a parenthesis, left out
     assert "weather" in glosses.english_words("今日の天気どう？")
-    assert glosses.content_words("席を変えたいです。") == ("席", "変える")
+    assert glosses.content_words("席を変えたいです。") == ("席",)  # nouns only
+    assert "print" not in glosses.english_words("予約する")  # verbs are not read
+    # A word in kana is the entries usually written so: する is also 刷る, to print.
+    assert "to do" in glosses.glosses("する") and "to print" not in glosses.glosses("する")
+    assert "timer" in glosses.glosses("タイマー")
+    # a description is no name: すき焼き is cooked "in a table-top cast-iron pan"
+    assert "table" not in glosses.english_words("すき焼きの作り方は？")
     assert glosses.english_words("おおきに、ほなまたね") == frozenset()  # nothing looked up
 
 
@@ -45,6 +51,8 @@ def test_the_check_is_remembered_for_the_same_file(
         stamp = (tmp_path / "jmdict.sha256").read_text()
         assert stamp.startswith(glosses.JMDICT_SHA256) and str(real) in stamp
         glosses.jmdict_path.cache_clear()
-        assert glosses.jmdict_path() == real  # from the stamp
+        with monkeypatch.context() as m:
+            m.setattr(glosses.hashlib, "sha256", lambda: pytest.fail("hashed again"))
+            assert glosses.jmdict_path() == real  # from the stamp
     finally:
         glosses.jmdict_path.cache_clear()

@@ -51,3 +51,8 @@ def test_a_parameter_with_no_japanese_words_gets_a_general_question() -> None:
     assert question_for(["flux_level"], [ODD], "Change the mode.") == (
         "Could you tell me the flux level?"
     )
+
+
+def test_a_description_with_english_in_it_is_not_asked_with() -> None:
+    weather = _tool("get_weather", city={"type": "string", "description": "City name, e.g. 東京"})
+    assert question_for(["city"], [weather], "天気は？") == "都市名を教えていただけますか？"

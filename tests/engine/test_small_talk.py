@@ -94,11 +94,17 @@ def test_small_talk_after_a_question_is_an_answer() -> None:
     [
         ("ありがとう、助かったよ", "どういたしまして。"),  # ja-weather-13: said back twice
         ("もしもし、こんにちは", "こんにちは。ご用件をどうぞ。"),  # ja-support-13
+        ("もしもし", "はい。ご用件をどうぞ。"),
         ("どうもありがとう、じゃあね", "どういたしまして。またどうぞ。"),
         ("おはようございます", "おはようございます。ご用件をどうぞ。"),
+        ("お疲れ様です", "お疲れ様です。ご用件をどうぞ。"),  # said at the start
+        ("お疲れ様でした", "ありがとうございました。またどうぞ。"),  # at the end
+        ("どうも、こんにちは", "こんにちは。ご用件をどうぞ。"),  # どうも: part of the greeting
+        ("どうも", "どういたしまして。"),
+        ("おやすみなさい", "おやすみなさい。"),
         ("Thanks so much!", "You're welcome!"),
         ("Thanks, bye!", "You're welcome. Goodbye!"),
-        ("Good night", "Goodbye!"),
+        ("Good night", "Good night!"),
         ("Good morning there", "Good morning! How can I help?"),
         ("hey, how are you doing?", "I'm well, thank you. How can I help?"),
         ("hello", "Hello! How can I help?"),

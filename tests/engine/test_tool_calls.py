@@ -176,6 +176,9 @@ def test_the_values_made_up_are_named() -> None:
         ("update_seat", "ありがとう、それで大丈夫です", False),
         ("get_weather", "水は何度で沸騰しますか？", False),
         ("set_timer", "予約したいんですけど。", False),  # not 予約's "setting (e.g. a timer)"
+        ("turn_on_lights", "席を変えたいです。", False),  # 変える, "to turn": verbs not read
+        ("print_receipt", "何ができますか？", False),  # する, also 刷る "to print": not read
+        ("book_table", "すき焼きの作り方は？", False),  # "...in a table-top pan": a description
         ("get_order_status", "What's the status of the project?", False),  # not "status"
     ],
 )

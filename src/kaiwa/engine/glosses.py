@@ -2,12 +2,16 @@
 
 Tools are named in English (``book_table``, ``get_weather``, ``request_refund``); a request in
 English names what a tool does by saying a word of its name ("Book me a table.": see
-`kaiwa.engine.tool_calls.asks_for_tool`). A Japanese request says 予約, 天気 or 返金. Each of
-its content words (nouns, verbs and adjectives, as pyopenjtalk's dictionary cuts and tags
-them, in their dictionary form) is looked up in JMdict, the Japanese-English dictionary
-(`jamdict-data`, a package; EDRDG licence), and the English words of its first senses are what
-the request is about: 予約 -> reservation, appointment, booking; 天気 -> weather; 電気 ->
-electricity, light.
+`kaiwa.engine.tool_calls.asks_for_tool`). A Japanese request says 予約, 天気 or 電気. Each of
+its nouns (as pyopenjtalk's dictionary cuts and tags them) is looked up in JMdict, the
+Japanese-English dictionary (`jamdict-data`, a package; the EDRDG's licence, CC BY-SA 3.0),
+and the English words of its first senses' short glosses are what the request is about: 予約
+-> reservation, appointment, booking; 天気 -> weather; 電気 -> electricity, light.
+
+The words are matched as English ones are (a word's first four letters), so they name a tool
+as loosely as an English request does: "おすすめの本は？" names ``book_table`` through 本,
+a book, as "Any good books?" does. And no further than the dictionary's first senses: 返金 is
+"repayment" there, which names no ``request_refund``.
 
 Without pyopenjtalk or jamdict-data, a request has no glosses (and a Japanese request names
 no tool, as before this module).
@@ -43,12 +47,15 @@ _CONTENT = {
     ("名詞", "サ変接続"),
     ("名詞", "形容動詞語幹"),
     ("名詞", "固有名詞"),
-    ("動詞", "自立"),
-    ("形容詞", "自立"),
 }
-"""pyopenjtalk's tags of the words looked up: not suffixes, counters, pronouns or the verbs
-that only carry grammar (する of 予約する is looked up as a 自立 verb; its senses, "to do",
-"to make", name no tool)."""
+"""pyopenjtalk's tags of the words looked up: nouns (予約 of 予約したい, タイマー, 電気), which
+say what is asked about; not suffixes, counters or pronouns, nor verbs and adjectives, whose
+senses are everything ("変える": to change, to transform, to turn; する: to do, and through
+its other entries to print, to steal)."""
+
+MAX_GLOSS_WORDS = 3
+"""Glosses of more words are descriptions, not names: すき焼き's "thin slices of beef, cooked
+... in a table-top cast-iron pan" is no table."""
 
 _STOP = set(
     "a an the to of in on at by for from with as or and be is e g esp etc one some someone "
@@ -96,40 +103,58 @@ def _connection() -> sqlite3.Connection | None:
     path = jmdict_path()
     if path is None:
         return None
-    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+_KANJI = re.compile(r"[\u3400-\u9fff々]")
+
+_ENTRIES_KANJI = "SELECT idseq FROM Kanji WHERE text = ?"
+_ENTRIES_KANA = """
+SELECT k.idseq FROM Kana k WHERE k.text = ? AND (
+    NOT EXISTS (SELECT 1 FROM Kanji j WHERE j.idseq = k.idseq)
+    OR EXISTS (
+        SELECT 1 FROM misc m JOIN Sense s ON m.sid = s.ID
+        WHERE s.idseq = k.idseq AND m.text = 'word usually written using kana alone'
+    )
+)"""
+"""A word in kana is the entries written so: loanwords (タイマー), and words usually written
+in kana (わかる); not every word read so (する is also 刷る, to print, and 擦る)."""
 
 
 @functools.lru_cache(maxsize=4096)
 def glosses(word: str) -> tuple[str, ...]:
     """The English glosses of the first `SENSES` senses of each JMdict entry written
-    ``word`` (in kanji or in kana): "天気" -> ("weather", "the elements", "fair weather",
-    ...)."""
+    ``word`` ("天気" -> ("weather", "the elements", "fair weather", ...)); a word in kana,
+    of the entries usually written so. Empty without JMdict, or if it cannot be read
+    (logged)."""
     db = _connection()
     if db is None or not word:
         return ()
-    with _lock:
-        entries = db.execute(
-            "SELECT idseq FROM Kanji WHERE text = ? UNION SELECT idseq FROM Kana WHERE text = ?",
-            (word, word),
-        ).fetchall()
-        out: list[str] = []
-        for (idseq,) in entries:
-            senses = db.execute(
-                "SELECT ID FROM Sense WHERE idseq = ? ORDER BY ID LIMIT ?", (idseq, SENSES)
-            ).fetchall()
-            for (sid,) in senses:
-                out += [
-                    text
-                    for (text,) in db.execute(
-                        "SELECT text FROM SenseGloss WHERE sid = ? AND lang = 'eng'", (sid,)
-                    )
-                ]
+    query = _ENTRIES_KANJI if _KANJI.search(word) else _ENTRIES_KANA
+    out: list[str] = []
+    try:
+        with _lock:
+            for (idseq,) in db.execute(query, (word,)).fetchall():
+                senses = db.execute(
+                    "SELECT ID FROM Sense WHERE idseq = ? ORDER BY ID LIMIT ?", (idseq, SENSES)
+                ).fetchall()
+                for (sid,) in senses:
+                    out += [
+                        text
+                        for (text,) in db.execute(
+                            "SELECT text FROM SenseGloss WHERE sid = ? AND lang = 'eng'", (sid,)
+                        )
+                    ]
+    except sqlite3.Error:
+        logger.warning("JMdict could not be read for %r", word, exc_info=True)
+        return ()
     return tuple(dict.fromkeys(out))
 
 
 def content_words(text: str) -> tuple[str, ...]:
-    """The content words of Japanese ``text`` in their dictionary form, as pyopenjtalk's
-    dictionary cuts them ("予約したいんですけど" -> ("予約", "する")); empty without
+    """The nouns of Japanese ``text`` (see `_CONTENT`), as pyopenjtalk's dictionary cuts
+    them ("予約したいんですけど" -> ("予約",)); empty without
     pyopenjtalk."""
     try:
         import pyopenjtalk
@@ -152,13 +177,14 @@ def content_words(text: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=256)
 def english_words(text: str) -> frozenset[str]:
-    """The English words of the glosses of Japanese ``text``'s content words, lowercased
-    ("予約したいんですけど" -> {"reservation", "booking", "appointment", "do", ...}); empty
-    without pyopenjtalk or JMdict."""
+    """The English words of the short glosses (`MAX_GLOSS_WORDS`) of Japanese ``text``'s
+    nouns, lowercased ("予約したいんですけど" -> {"reservation", "booking", "appointment",
+    "advance", "order", ...}); empty without pyopenjtalk or JMdict."""
     words: set[str] = set()
     for word in content_words(text):
         for gloss in glosses(word):
             # not what a parenthesis adds: 予約's "setting (e.g. a timer)" books no timer
-            plain = re.sub(r"\([^)]*\)", " ", gloss.lower())
-            words.update(w for w in re.findall(r"[a-z]+", plain) if w not in _STOP)
+            plain = re.findall(r"[a-z]+", re.sub(r"\([^)]*\)", " ", gloss.lower()))
+            if len(plain) <= MAX_GLOSS_WORDS:
+                words.update(w for w in plain if w not in _STOP)
     return frozenset(words)

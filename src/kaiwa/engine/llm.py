@@ -257,6 +257,13 @@ def _after(first: str, rest: Generator[str, None, None]) -> Generator[str, None,
         rest.close()
 
 
+def _refused_tool(verdict: Verdict, asked: Asked) -> list[ToolSpec]:
+    """The tool of the call ``verdict`` refused for values nobody said (whose parameters
+    `Verdict.missing` names); every callable tool if none is named."""
+    name = verdict.refused.name if verdict.refused is not None else None
+    return [t for t in asked.callable if t.name == name] or list(asked.callable)
+
+
 def _unclear(messages: Sequence[ChatMessage]) -> str:
     """What is said when no reply the model wrote was fit to be spoken: to small talk, a
     reply of kaiwa's own (`small_talk_reply`: "どういたしまして。" to "ありがとう", which the
@@ -802,7 +809,7 @@ class LocalLLM:
             # values of its own in words ("The weather is clear.", "The order number is
             # 12345."; dev half).
             said = _last_user_text(asked.messages)
-            question = question_for(verdict.missing, asked.callable, said)
+            question = question_for(verdict.missing, _refused_tool(verdict, asked), said)
             if question:
                 yield LlmDelta(text=question)
                 return
@@ -947,7 +954,7 @@ class LocalLLM:
                 yield LlmDelta(tool_call=c)
             return
         said = _last_user_text(asked.messages)
-        question = question_for(verdict.missing, asked.callable, said)
+        question = question_for(verdict.missing, _refused_tool(verdict, asked), said)
         yield LlmDelta(text=question or _unclear(asked.messages))
 
     def _judge_written(self, text: str, asked: Asked) -> Verdict:

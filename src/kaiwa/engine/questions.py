@@ -160,10 +160,13 @@ def _japanese_description(schema: Mapping[str, object]) -> str:
     """The parameter's description up to its first clause, if it is written in Japanese and
     short enough to be asked for ("予約の人数。2名以上" -> "予約の人数")."""
     text = schema.get("description")
-    if not isinstance(text, str) or not is_japanese(text):
+    if not isinstance(text, str):
         return ""
     head = _CLAUSE_JA.split(text.strip(), maxsplit=1)[0].strip()
-    return head if 0 < len(head) <= 16 else ""
+    # none of it English: "City name, e.g. 東京" is no Japanese name
+    if not is_japanese(head) or re.search(r"[A-Za-z]", head):
+        return ""
+    return head if len(head) <= 16 else ""
 
 
 def _words_ja(parameter: str, tools: Sequence[ToolSpec]) -> str:

@@ -92,13 +92,18 @@ def small_talk_turn(messages: Sequence[ChatMessage]) -> bool:
     return bool(said) and all(small_talk(s) for s in said)
 
 
-_JA_THANKS = ("ありがと", "どうも", "助か")
-_JA_GOODBYES = ("さようなら", "じゃあね", "またね", "失礼します", "おやすみ", "お疲れ")
+_JA_THANKS = ("ありがと", "助か")
+_JA_GOODBYES = ("さようなら", "じゃあね", "またね", "失礼します", "でした")
+"""でした: お疲れ様でした, said at the end (お疲れ様です is said at the start)."""
 _JA_GREETINGS = {
     "おはよう": "おはようございます。",
     "こんばんは": "こんばんは。",
     "はじめまして": "はじめまして。",
+    "お疲れ様です": "お疲れ様です。",
+    "お疲れさまです": "お疲れ様です。",
     "元気": "元気です、ありがとうございます。",
+    "こんにちは": "こんにちは。",
+    "もしもし": "はい。",
 }
 
 
@@ -112,25 +117,18 @@ def small_talk_reply(messages: Sequence[ChatMessage]) -> str:
     if not small_talk_turn(messages):
         return ""
     said = " ".join(
-        m.content for m in messages[_since_reply(messages) :] if m.role == "user"
+        m.content
+        for m in messages[_since_reply(messages) :]
+        if m.role == "user" and m.content != SILENT_TURN
     ).strip()
     if is_japanese(said):
-        thanks = any(k in said for k in _JA_THANKS)
-        bye = any(k in said for k in _JA_GOODBYES)
-        if thanks and bye:
-            return "どういたしまして。またどうぞ。"
-        if thanks:
-            return "どういたしまして。"
-        if bye:
-            return "ありがとうございました。またどうぞ。"
-        opening = next((v for k, v in _JA_GREETINGS.items() if k in said), "こんにちは。")
-        return opening + "ご用件をどうぞ。"
+        return _reply_ja(said)
     words = set(_WORD.findall(said.lower().replace("’", "'")))
     pairs = set(itertools.pairwise(_WORD.findall(said.lower())))
     thanks = bool(words & _THANKS)
-    bye = bool(words & _GOODBYES) or bool(
-        pairs & {("see", "you"), ("take", "care"), ("good", "night")}
-    )
+    bye = bool(words & _GOODBYES) or bool(pairs & {("see", "you"), ("take", "care")})
+    if ("good", "night") in pairs:
+        return "You're welcome. Good night!" if thanks else "Good night!"
     if thanks and bye:
         return "You're welcome. Goodbye!"
     if thanks:
@@ -139,8 +137,24 @@ def small_talk_reply(messages: Sequence[ChatMessage]) -> str:
         return "Goodbye!"
     if {"how", "are", "you"} <= words or "how's" in words:
         return "I'm well, thank you. How can I help?"
-    times = sorted({w for a, w in pairs if a == "good"} & (_TIMES_OF_DAY - {"night"}))
+    times = sorted({w for a, w in pairs if a == "good"} & _TIMES_OF_DAY)
     return f"Good {times[0]}! How can I help?" if times else "Hello! How can I help?"
+
+
+def _reply_ja(said: str) -> str:
+    greeting = next((v for k, v in _JA_GREETINGS.items() if k in said), "")
+    # "どうも" alone is thanks; with a greeting, part of it (どうも、こんにちは)
+    thanks = any(k in said for k in _JA_THANKS) or ("どうも" in said and not greeting)
+    if "おやすみ" in said:
+        return "どういたしまして。おやすみなさい。" if thanks else "おやすみなさい。"
+    bye = any(k in said for k in _JA_GOODBYES)
+    if thanks and bye:
+        return "どういたしまして。またどうぞ。"
+    if thanks:
+        return "どういたしまして。"
+    if bye:
+        return "ありがとうございました。またどうぞ。"
+    return (greeting or "こんにちは。") + "ご用件をどうぞ。"
 
 
 def _since_reply(messages: Sequence[ChatMessage]) -> int:

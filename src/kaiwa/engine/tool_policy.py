@@ -97,8 +97,8 @@ English ("Yes, I can help you with that.")."""
 
 
 ASK_FOR = "(Answer in words, without a tool. Ask for the {}.)"
-"""`NO_TOOL_HINT` when the call refused made up values: the user is asked for them (English:
-`Verdict.missing` is only set for requests in English, see `asks_for_tool`)."""
+"""`NO_TOOL_HINT` when the call refused made up values: the user is asked for them (in
+English; a Japanese request gets `NO_TOOL_HINT_JA`, and `LocalLLM` asks in Japanese itself)."""
 
 
 def no_tool_hint(said: str, missing: Sequence[str] = ()) -> str:
@@ -267,8 +267,8 @@ def _chained_unasked(calls: Sequence[ToolCall], messages: Sequence[ChatMessage])
     the user last spoke, whose name the request does not say (`asks_for_tool`). A small
     model answering a result often calls the next tool that takes the same values: the
     order's status, then a refund for it; "Turn on the lights and set a timer." may call
-    set_timer after set_lights. In Japanese no tool's name is said: only the tools already
-    called may be called again. (Not caught: the same tool called again with other values,
+    set_timer after set_lights (in Japanese, "電気つけてタイマーもかけて", through the
+    nouns' English glosses). (Not caught: the same tool called again with other values,
     which a second city may need: "Weather in Paris and London?")"""
     if not messages or messages[-1].role != "tool":
         return False
