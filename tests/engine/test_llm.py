@@ -508,6 +508,7 @@ def test_an_empty_reply_to_a_japanese_speaker_is_made_again_in_japanese(
     [
         ("ありがとう、助かったよ", "どういたしまして。"),  # ja-weather-13 (dev half)
         ("ありがとう、明日の天気は？", UNCLEAR_JA),  # a request: the model's to answer
+        ("What can you do?", "I can get the current local date and time."),  # en-weather-27
     ],
 )
 def test_small_talk_said_back_twice_gets_a_reply_of_kaiwas_own(

@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
-from kaiwa.engine.small_talk import small_talk, small_talk_reply, small_talk_turn
+from kaiwa.engine.small_talk import (
+    capabilities_reply,
+    small_talk,
+    small_talk_reply,
+    small_talk_turn,
+)
 from kaiwa.engine.tool_policy import ToolCallPolicy, VerdictKind
 
 CLOCK = ToolSpec("get_current_time", "The current date and time.", {"type": "object"})
@@ -105,6 +110,9 @@ def test_small_talk_after_a_question_is_an_answer() -> None:
         ("Thanks so much!", "You're welcome!"),
         ("Thanks, bye!", "You're welcome. Goodbye!"),
         ("Good night", "Good night!"),
+        ("cheers mate that's all i needed, ta", "You're welcome!"),  # en-airline_faq-w4-03
+        ("ありがとう、それで大丈夫です", "どういたしまして。"),  # ja-airline_seat-13
+        ("おおきに、ほなまたね", "どういたしまして。またどうぞ。"),  # ja-airline_triage-w4-03
         ("Good morning there", "Good morning! How can I help?"),
         ("hey, how are you doing?", "I'm well, thank you. How can I help?"),
         ("hello", "Hello! How can I help?"),
@@ -123,3 +131,31 @@ def test_only_small_talk_gets_one() -> None:
         ChatMessage("user", "Great, thanks!"),
     ]
     assert small_talk_reply(asked) == ""
+
+
+WEATHER = ToolSpec("get_weather", "Get the current weather in a city.\n\nArgs: city.", {})
+TIMER = ToolSpec("set_timer", "Start a timer.", {})
+HANDOFF = ToolSpec("transfer_to_faq_agent", "Handoff to the FAQ agent.", {})
+TOLD = "I can get the current weather in a city and start a timer."
+
+
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [
+        ("What can you do?", "I can get the current weather in a city and start a timer."),
+        (
+            "so what else can u help with",
+            "I can get the current weather in a city and start a timer.",
+        ),
+        ("What can you do about my order 123?", ""),  # a request
+        ("何ができるの？", ""),  # the descriptions are English
+        ("hello", ""),
+    ],
+)
+def test_what_the_assistant_can_do_is_told_from_its_tools(said: str, reply: str) -> None:
+    assert capabilities_reply([ChatMessage("user", said)], [WEATHER, TIMER, HANDOFF]) == reply
+
+
+def test_an_assistant_without_tools_answers_questions() -> None:
+    said = [ChatMessage("user", "What can you do?")]
+    assert capabilities_reply(said, [HANDOFF]) == "I can answer your questions."

@@ -46,7 +46,7 @@ from .chat import (
 from .glosses import jmdict_path
 from .questions import question_for
 from .reply_check import Fault, ReplyCheck
-from .small_talk import small_talk_reply
+from .small_talk import capabilities_reply, small_talk_reply
 from .text import is_japanese, place_names
 from .tool_calls import (
     asks,
@@ -264,14 +264,17 @@ def _refused_tool(verdict: Verdict, asked: Asked) -> list[ToolSpec]:
     return [t for t in asked.callable if t.name == name] or list(asked.callable)
 
 
-def _unclear(messages: Sequence[ChatMessage]) -> str:
+def _unclear(asked: Asked) -> str:
     """What is said when no reply the model wrote was fit to be spoken: to small talk, a
     reply of kaiwa's own (`small_talk_reply`: "どういたしまして。" to "ありがとう", which the
-    model said back); else `UNCLEAR`, in the user's language."""
-    canned = small_talk_reply(messages)
+    model said back); to "What can you do?", what its tools do (`capabilities_reply`); else
+    `UNCLEAR`, in the user's language."""
+    canned = small_talk_reply(asked.messages) or capabilities_reply(
+        asked.messages, asked.shown or asked.callable
+    )
     if canned:
         return canned
-    return UNCLEAR_JA if is_japanese(_last_user_text(messages)) else UNCLEAR
+    return UNCLEAR_JA if is_japanese(_last_user_text(asked.messages)) else UNCLEAR
 
 
 def _tool_names(asked: Asked) -> list[str]:
@@ -955,7 +958,7 @@ class LocalLLM:
             return
         said = _last_user_text(asked.messages)
         question = question_for(verdict.missing, _refused_tool(verdict, asked), said)
-        yield LlmDelta(text=question or _unclear(asked.messages))
+        yield LlmDelta(text=question or _unclear(asked))
 
     def _judge_written(self, text: str, asked: Asked) -> Verdict:
         """The policy's verdict on calls the model wrote, without the `CALL_HINT` it copied
@@ -1056,7 +1059,7 @@ class LocalLLM:
             return _Words.SAID
         if may_call:
             return _Words.UNFIT
-        yield LlmDelta(text=_unclear(asked.messages))
+        yield LlmDelta(text=_unclear(asked))
         return _Words.SAID
 
     @staticmethod

@@ -3,7 +3,8 @@
 A small model offered tools calls one for "hello" (``get_current_time``), "ありがとう"
 (``set_lights(room="kitchen")``) or "Thanks, that's all." (a FAQ lookup). The policy
 (`kaiwa.engine.tool_policy.ToolCallPolicy`) answers such turns in words; where the model has
-no words fit to be spoken (it says "ありがとう" back), `small_talk_reply` answers it.
+no words fit to be spoken (it says "ありがとう" back), `small_talk_reply` answers it, and
+`capabilities_reply` answers "What can you do?" from the tools' descriptions.
 
 Only whole turns count: every word must be one of small talk's ("Hi, what's the weather in
 Oslo?" is a request), and only when the assistant asked nothing: "Great, thanks!" to "Shall I
@@ -17,14 +18,14 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from .chat import SILENT_TURN, ChatMessage
+from .chat import SILENT_TURN, ChatMessage, ToolSpec
 from .text import is_japanese
 from .tool_calls import asks
 
-__all__ = ["small_talk", "small_talk_reply", "small_talk_turn"]
+__all__ = ["capabilities_reply", "small_talk", "small_talk_reply", "small_talk_turn"]
 
 _GREETINGS = {"hi", "hello", "hey", "hiya", "howdy", "meet"}
-_THANKS = {"thanks", "thank", "thx", "cheers", "appreciate", "appreciated"}
+_THANKS = {"thanks", "thank", "thx", "cheers", "appreciate", "appreciated", "ta"}
 _GOODBYES = {"bye", "goodbye", "byebye", "farewell"}
 _HOW_ARE_YOU = {"how", "how's", "hows", "are", "you", "doing", "going", "it", "it's", "its"}
 _TIMES_OF_DAY = {"morning", "afternoon", "evening", "night"}
@@ -37,6 +38,7 @@ _AROUND = {
     "all", "for", "your", "the", "help", "again", "see", "soon", "then", "take", "care",
     "have", "nice", "day", "um", "uh", "oh", "well", "and", "everyone", "folks", "i", "it",
     "you", "we're", "done", "today", "everything", "now", "later", "to", "too", "ok", "okay",
+    "mate", "needed", "wanted",
 }  # fmt: skip
 _KEYS = _GREETINGS | _THANKS | _GOODBYES
 _KEY_PAIRS = {("good", t) for t in _TIMES_OF_DAY} | {("see", "you"), ("take", "care")}
@@ -49,11 +51,23 @@ _JA_PHRASES = (
     "よろしくお願いします", "よろしく", "もしもし", "おやすみなさい", "おやすみ",
     "お元気ですか", "元気", "わかった", "了解", "お疲れ様でした", "お疲れ様です",
     "お疲れさまでした", "お疲れさまです", "お疲れ様", "お疲れさま", "こちらこそ", "はじめまして",
+    "おおきに", "ほな", "それで大丈夫です", "大丈夫です",
 )  # fmt: skip
 _JA_KEYS = tuple(
     p
     for p in _JA_PHRASES
-    if p not in ("じゃあ", "また", "わかった", "了解", "よろしく", "よろしくお願いします")
+    if p
+    not in (
+        "じゃあ",
+        "また",
+        "わかった",
+        "了解",
+        "よろしく",
+        "よろしくお願いします",
+        "ほな",
+        "それで大丈夫です",
+        "大丈夫です",
+    )
 )
 """Phrases that make a turn small talk ("よろしく" alone may be "please go ahead")."""
 _JA_AROUND = "よねーっさ、。！？!?,.~〜 　"
@@ -92,7 +106,7 @@ def small_talk_turn(messages: Sequence[ChatMessage]) -> bool:
     return bool(said) and all(small_talk(s) for s in said)
 
 
-_JA_THANKS = ("ありがと", "助か")
+_JA_THANKS = ("ありがと", "助か", "おおきに")
 _JA_GOODBYES = ("さようなら", "じゃあね", "またね", "失礼します", "でした")
 """でした: お疲れ様でした, said at the end (お疲れ様です is said at the start)."""
 _JA_GREETINGS = {
@@ -163,3 +177,40 @@ def _since_reply(messages: Sequence[ChatMessage]) -> int:
         if messages[i].role == "assistant" and messages[i].content:
             return i + 1
     return 0
+
+
+_CAPABILITIES = re.compile(
+    r"\bwhat (?:else )?can (?:you|u) (?:do|help)|\bwhat do you do\b|\bhow can you help\b|"
+    r"\bwhat are you (?:able to do|for)\b|\bwhat (?:kind of )?(?:things|stuff) can (?:you|u)\b|"
+    r"\bwhat can i ask\b",
+    re.IGNORECASE,
+)
+_CAPABILITIES_SHOWN = 4
+_FIRST_SENTENCE = re.compile(r"^(.+?)(?:\.\s|\.?$)", re.DOTALL)
+
+
+def capabilities_reply(messages: Sequence[ChatMessage], tools: Sequence[ToolSpec]) -> str:
+    """To "What can you do?" (in English, the user's last words): what ``tools`` do, from
+    the first sentences of their descriptions ("I can get the current weather in a city and
+    start a timer."); "I can answer your questions." with none (handoffs are not counted);
+    empty for any other turn. For when the model's replies were unfit to be spoken (it read
+    its tools' list out, or said the question back: dev half, "What can you do?" got "say
+    that another way")."""
+    said = next((m.content for m in reversed(messages) if m.role == "user"), "")
+    asked = _CAPABILITIES.search(said)
+    # the question itself, not a request ("What can you do about my order?")
+    if is_japanese(said) or asked is None or len(said[asked.end() :].split()) > 2:
+        return ""
+    phrases: list[str] = []
+    for tool in tools:
+        if tool.name.startswith("transfer_to_"):
+            continue
+        match = _FIRST_SENTENCE.match(" ".join(tool.description.split()))
+        if match and match.group(1).strip():
+            phrase = match.group(1).strip().rstrip(".")
+            phrases.append(phrase[0].lower() + phrase[1:])
+    phrases = list(dict.fromkeys(phrases))[:_CAPABILITIES_SHOWN]
+    if not phrases:
+        return "I can answer your questions."
+    listed = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+    return f"I can {listed}."
