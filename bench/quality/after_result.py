@@ -12,8 +12,11 @@ like the tool's own, and the LLM's next reply is scored:
   and days are not read, and a clock's 12:44 said as 0:44 counts as made up;
 - latency: from the request to the reply's first piece.
 
+The call given is the engine's own for the request when it calls the right tool (with every
+value it wrote), else (and with ``--labelled``) one with the case's labelled values only.
+
     .venv/bin/python bench/quality/after_result.py [--half dev|test|all] [--lang en|ja|all]
-        [--show]
+        [--show] [--labelled]
 """
 
 from __future__ import annotations
@@ -67,9 +70,15 @@ def first_value(value: Any) -> Any:
     return value[0] if isinstance(value, list) else value
 
 
-def messages_for(case: Case, instructions: str) -> tuple[list[ChatMessage], str]:
-    """The conversation up to the tool's result, and the result."""
+def messages_for(
+    case: Case, instructions: str, made: ToolCall | None = None
+) -> tuple[list[ChatMessage], str]:
+    """The conversation up to the tool's result, and the result. The call is ``made`` (the
+    engine's own, with all its values) if given, else one with the case's labelled values
+    (only those: a refund's reason, not labelled, is missing from it)."""
     args = {k: first_value(v) for k, v in case.args.items()}
+    if made is not None:
+        args = made.parsed_arguments() or args
     result = RESULTS[str(case.tool)].format_map(_Blank(args))
     call = ToolCall(str(case.tool), json.dumps(args, ensure_ascii=False), call_id="call_r")
     messages = conversation(case, instructions)
@@ -95,6 +104,12 @@ def main() -> None:
     parser.add_argument("--half", choices=["dev", "test", "all"], default="dev")
     parser.add_argument("--lang", choices=["en", "ja", "all"], default="all")
     parser.add_argument("--show", action="store_true", help="print every reply")
+    parser.add_argument(
+        "--labelled",
+        action="store_true",
+        help="give every case the call with its labelled values (as before 2026-12-05's "
+        "seventh session), not the engine's own call where it made the right one",
+    )
     args = parser.parse_args()
     cases = [
         c
@@ -106,16 +121,28 @@ def main() -> None:
 
     llm = LocalLLM()
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    given = {True: 0, False: 0}
     for i, case in enumerate(cases, 1):
         agent = setup(case.agent, case.lang)
-        messages, result = messages_for(case, agent.instructions)
+        made = None
+        if not args.labelled:
+            # The call the engine itself makes for the request, if it is to the right tool:
+            # the labelled values alone miss the rest (a refund's reason), which the model
+            # then calls again to give.
+            asked = [*conversation(case, agent.instructions), ChatMessage("user", case.text)]
+            own = [d.tool_call for d in llm.stream(asked, agent.tools) if d.tool_call]
+            made = own[0] if own and own[0].name == case.tool else None
+            given[made is not None] += 1
+        messages, result = messages_for(case, agent.instructions, made)
         start, first = time.perf_counter(), None
-        text, called = "", False
+        text, calls = "", []
         for delta in llm.stream(messages, agent.tools, max_tokens=80):
             if first is None and (delta.text.strip() or delta.tool_call):
                 first = time.perf_counter()
-            called |= delta.tool_call is not None
+            if delta.tool_call is not None:
+                calls.append(f"{delta.tool_call.name}({delta.tool_call.arguments})")
             text += delta.text
+        called = bool(calls)
         words = not called and bool(text.strip())
         japanese = bool(_KANA_KANJI.search(text))
         row = {
@@ -128,11 +155,17 @@ def main() -> None:
             rows[key].append(row)
         if args.show:
             marks = [k for k in ("language", "made_up") if row[k] == (k == "made_up")]
-            print(f"\n{case.id}: {text[:120]!r}{' (call)' if called else ''} {marks}", end="")
+            said = f"{text[:120]!r}" + (f" calls {', '.join(calls)}" if calls else "")
+            print(f"\n{case.id}: {said} {marks}", end="")
         print(f"\r{i}/{len(cases)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     if args.show:
         print("\n")
+    if not args.labelled:
+        print(
+            f"the engine's own call given: {given[True]} of {len(cases)} cases "
+            f"(the rest: the labelled call, the engine's was another)\n"
+        )
     print(f"{'group':<22} {'n':>3}  {'words':>13}  {'language':>13}  {'made up':>13}  p50 ms")
     for key, group in sorted(rows.items(), key=lambda kv: (kv[0][-2:] not in ("en", "ja"), kv[0])):
         n = len(group)
