@@ -28,6 +28,7 @@ import threading
 from pathlib import Path
 
 from . import store
+from .text import tagged_words
 
 __all__ = ["JMDICT_SHA256", "english_words", "jmdict_path"]
 
@@ -154,20 +155,9 @@ def glosses(word: str) -> tuple[str, ...]:
 
 def content_words(text: str) -> tuple[str, ...]:
     """The nouns of Japanese ``text`` (see `_CONTENT`), as pyopenjtalk's dictionary cuts
-    them ("予約したいんですけど" -> ("予約",)); empty without
-    pyopenjtalk."""
-    try:
-        import pyopenjtalk
-    except ImportError:
-        return ()
-    try:
-        # vanilla: no post-processing (some of it needs sudachidict, which is not installed)
-        features = pyopenjtalk.run_frontend(text, use_vanilla=True)
-    except Exception:  # a dictionary problem: no words rather than no answer
-        logger.warning("pyopenjtalk could not read %r", text, exc_info=True)
-        return ()
+    them ("予約したいんですけど" -> ("予約",)); empty without pyopenjtalk."""
     words = []
-    for f in features:
+    for f in tagged_words(text):
         if (f.get("pos"), f.get("pos_group1")) not in _CONTENT:
             continue
         base = str(f.get("orig") or "*")

@@ -41,7 +41,8 @@ _AROUND = {
     "mate", "needed", "wanted",
 }  # fmt: skip
 _KEYS = _GREETINGS | _THANKS | _GOODBYES
-_KEY_PAIRS = {("good", t) for t in _TIMES_OF_DAY} | {("see", "you"), ("take", "care")}
+_BYE_PAIRS = {("see", "you"), ("take", "care")}
+_KEY_PAIRS = {("good", t) for t in _TIMES_OF_DAY} | _BYE_PAIRS
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 _JA_PHRASES = (
@@ -95,15 +96,22 @@ def small_talk(text: str) -> bool:
 def small_talk_turn(messages: Sequence[ChatMessage]) -> bool:
     """Whether all the user said since the assistant last spoke is small talk, and the
     assistant had not asked anything ("Shall I book it?" "Great, thanks!" is a yes)."""
+    said = _said_unasked(messages)
+    return bool(said) and all(small_talk(s) for s in said)
+
+
+def _said_unasked(messages: Sequence[ChatMessage]) -> list[str]:
+    """What the user said since the assistant last spoke, in order (silent turns aside);
+    nothing if the assistant had asked something."""
     said: list[str] = []
     for m in reversed(messages):
         if m.role == "assistant" and m.content:
             if asks(m.content):
-                return False
+                return []
             break
         if m.role == "user" and m.content != SILENT_TURN:
             said.append(m.content)
-    return bool(said) and all(small_talk(s) for s in said)
+    return said[::-1]
 
 
 _JA_THANKS = ("ありがと", "助か", "おおきに")
@@ -130,17 +138,13 @@ def small_talk_reply(messages: Sequence[ChatMessage]) -> str:
     tool)."""
     if not small_talk_turn(messages):
         return ""
-    said = " ".join(
-        m.content
-        for m in messages[_since_reply(messages) :]
-        if m.role == "user" and m.content != SILENT_TURN
-    ).strip()
+    said = " ".join(_said_unasked(messages)).strip()
     if is_japanese(said):
         return _reply_ja(said)
     words = set(_WORD.findall(said.lower().replace("’", "'")))
     pairs = set(itertools.pairwise(_WORD.findall(said.lower())))
     thanks = bool(words & _THANKS)
-    bye = bool(words & _GOODBYES) or bool(pairs & {("see", "you"), ("take", "care")})
+    bye = bool(words & _GOODBYES) or bool(pairs & _BYE_PAIRS)
     if ("good", "night") in pairs:
         return "You're welcome. Good night!" if thanks else "Good night!"
     if thanks and bye:
@@ -169,14 +173,6 @@ def _reply_ja(said: str) -> str:
     if bye:
         return "ありがとうございました。またどうぞ。"
     return (greeting or "こんにちは。") + "ご用件をどうぞ。"
-
-
-def _since_reply(messages: Sequence[ChatMessage]) -> int:
-    """The index after the assistant's last words (0 if it has said nothing)."""
-    for i in range(len(messages) - 1, -1, -1):
-        if messages[i].role == "assistant" and messages[i].content:
-            return i + 1
-    return 0
 
 
 _CAPABILITIES = re.compile(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Mapping
 
 __all__ = ["ClauseSplitter", "is_japanese"]
 
@@ -136,23 +137,31 @@ def romaji(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def place_names(text: str) -> tuple[str, ...]:
-    """The names of places in Japanese ``text``, as pyopenjtalk's dictionary tags them
-    (固有名詞, 地域: "あさって那覇に着くんだけど" -> ``("那覇",)``, "新宿駅で田中さんに" ->
-    ``("新宿",)``: not 田中, a person), each once; empty when pyopenjtalk is not installed."""
+def tagged_words(text: str) -> tuple[Mapping[str, object], ...]:
+    """Japanese ``text`` cut into words by pyopenjtalk's dictionary, each with its tags
+    (``pos``, ``pos_group1``...), its form (``string``) and dictionary form (``orig``); empty
+    when pyopenjtalk is not installed or cannot read it (logged). The same request is read
+    for its places (`place_names`) and its nouns' glosses: once."""
     try:
         import pyopenjtalk
     except ImportError:
         return ()
     # vanilla: no post-processing (some of it needs sudachidict, which is not installed)
     try:
-        words = pyopenjtalk.run_frontend(text, use_vanilla=True)
-    except Exception:  # a dictionary problem: no names rather than no answer
+        return tuple(pyopenjtalk.run_frontend(text, use_vanilla=True))
+    except Exception:  # a dictionary problem: no words rather than no answer
         logging.getLogger(__name__).warning("pyopenjtalk could not read %r", text, exc_info=True)
         return ()
+
+
+@functools.lru_cache(maxsize=256)
+def place_names(text: str) -> tuple[str, ...]:
+    """The names of places in Japanese ``text``, as pyopenjtalk's dictionary tags them
+    (固有名詞, 地域: "あさって那覇に着くんだけど" -> ``("那覇",)``, "新宿駅で田中さんに" ->
+    ``("新宿",)``: not 田中, a person), each once; empty when pyopenjtalk is not installed."""
     names = [
         str(w["string"])
-        for w in words
+        for w in tagged_words(text)
         if (w.get("pos"), w.get("pos_group1"), w.get("pos_group2")) == ("名詞", "固有名詞", "地域")
     ]
     return tuple(dict.fromkeys(n for n in names if n.strip()))
