@@ -34,6 +34,8 @@ CLOCK = ToolSpec("get_current_time", "The current date and time.", {"type": "obj
         "じゃあね",
         "Nice to meet you",
         "お疲れ様でした",
+        "ご丁寧に教えていただき、誠にありがとうございました。",  # ja-airline_faq, dev
+        "調べてくれてありがとう",
     ],
 )
 def test_greetings_thanks_and_goodbyes_are_small_talk(text: str) -> None:
@@ -52,6 +54,8 @@ def test_greetings_thanks_and_goodbyes_are_small_talk(text: str) -> None:
         "わかった",
         "じゃあ予約して",
         "ありがとう、あと電気を消して",
+        "電気を消して、ありがとう",  # a request, then thanks
+        "予約してくれてありがとう、あと明日の天気は？",
         "How do I change my seat?",
         "Evening",  # an answer to "When?"
         "よろしくお願いします",  # "please go ahead"

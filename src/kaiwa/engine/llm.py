@@ -66,6 +66,7 @@ from .tool_policy import (
     no_tool_hint,
 )
 from .worker import ModelWorker, StepAside
+from .written import written_messages
 
 logger = logging.getLogger(__name__)
 
@@ -501,7 +502,7 @@ class LocalLLM:
     def warm(self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec] = ()) -> None:
         """Evaluate the prompt of ``messages`` now (e.g. the instructions and tools when a
         session starts), so the first reply finds it in the cache."""
-        prompt = self.render(messages, tools)
+        prompt = self.render(written_messages(messages), tools)
 
         def evaluate() -> None:
             self._use_prefix(prompt)
@@ -578,8 +579,11 @@ class LocalLLM:
         max_tokens: int,
         usage: dict[str, int] | None,
     ) -> Callable[[Cancel], Iterator[LlmDelta | StepAside[LlmDelta]]]:
-        """The work of one reply, for the model's worker."""
-        asked = self.policy.ask(messages, tools, tool_choice)  # a bad choice raises here
+        """The work of one reply, for the model's worker. The user's words are seen, and
+        checked against, as people write them (`written_messages`: "twenty seven d" as 27D)."""
+        asked = self.policy.ask(
+            written_messages(messages), tools, tool_choice
+        )  # a bad choice raises here
 
         # The model is shared by every conversation, so a long reply is made in slices: at a
         # clause end, a reply that another one waits for steps aside (soon if the other has

@@ -72,6 +72,13 @@ _JA_KEYS = tuple(
 )
 """Phrases that make a turn small talk ("よろしく" alone may be "please go ahead")."""
 _JA_AROUND = "よねーっさ、。！？!?,.~〜 　"
+_JA_THANKS_FOR = re.compile(
+    r"[^？?。！!]*(?:くれて|もらって|いただいて|いただき|頂き|頂いて|くださって|くださり|下さり)"
+    r"(?:まして)?[、,\s]*(?:誠に|本当に|ほんとうに|どうも)?"
+    r"(?:ありがと(?:う)?(?:ございま(?:す|した))?|助かりました|助かった|感謝します)[。！!〜ーよね\s]*"
+)
+"""Thanks for a favour done: "ご丁寧に教えていただき、誠にありがとうございました。",
+"調べてくれてありがとう". Not "電気を消して、ありがとう": a request, then thanks."""
 _JA_TURN = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, _JA_PHRASES), key=len, reverse=True)) + "|["
     + re.escape(_JA_AROUND) + "])+"
@@ -84,7 +91,10 @@ def small_talk(text: str) -> bool:
     if not text:
         return False
     if is_japanese(text):
-        return bool(_JA_TURN.fullmatch(text)) and any(k in text for k in _JA_KEYS)
+        return bool(
+            (_JA_TURN.fullmatch(text) and any(k in text for k in _JA_KEYS))
+            or _JA_THANKS_FOR.fullmatch(text)
+        )
     words = _WORD.findall(text.lower().replace("’", "'"))
     pairs = set(itertools.pairwise(words))
     if not (any(w in _KEYS for w in words) or pairs & _KEY_PAIRS):
