@@ -54,6 +54,11 @@ def run(request: str, reply: str, tools: list[str] = SEAT_TOOLS, step: int = 2) 
         ),
         ("Set a timer.", "set_timer(minutes=30)", Fault.CALL),
         ("ありがとう、助かったよ", "ありがとう、助かったよ。", Fault.ECHO),
+        (  # ja-airline_faq-w4-03 (dev): the start of thanks said back
+            "ご丁寧に教えていただき、誠にありがとうございました。",
+            "ご丁寧に教えていただき、誠に。",
+            Fault.ECHO,
+        ),
         (
             "返金してほしいんですけど。",
             "ツールを使わずに日本語で返金してほしいんですけど。",

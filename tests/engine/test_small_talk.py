@@ -126,6 +126,46 @@ def test_small_talk_gets_a_reply_of_its_own_kind(said: str, reply: str) -> None:
     assert small_talk_reply([ChatMessage("user", said)]) == reply
 
 
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [
+        # announced, not asked: a lookup of it finds nothing (en-airline_faq, dev)
+        (
+            "Could I ask you something before I fly, please?",
+            "Of course. What would you like to know?",
+        ),
+        ("I have a quick question.", "Of course. What would you like to know?"),
+        ("えっと、ちょっと聞きたいことがあるんですけど", "はい、どうぞ。"),
+        ("質問してもいいですか？", "はい、どうぞ。"),
+        # about the assistant itself
+        ("Who am I speaking to?", "I'm an AI voice assistant. How can I help?"),
+        ("Sorry, are you a robot?", "I'm an AI voice assistant. How can I help?"),
+        ("あなたは誰ですか？", "私はAIの音声アシスタントです。ご用件をどうぞ。"),
+    ],
+)
+def test_a_question_announced_or_about_the_assistant_needs_no_tool(said: str, reply: str) -> None:
+    assert small_talk_turn([ChatMessage("user", said)])
+    assert small_talk_reply([ChatMessage("user", said)]) == reply
+    policy = ToolCallPolicy()
+    asked = policy.ask([ChatMessage("user", said)], [CLOCK], "auto")
+    verdict = policy.judge([ToolCall("get_current_time", "{}")], asked)
+    assert verdict.kind is VerdictKind.WORDS_TOLD
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Can I ask you something about baggage?",  # says what about: a request
+        "Can I ask what the baggage limit is?",
+        "聞きたいことがあるんですけど、東京の天気は？",
+        "Who are you calling?",
+        "誰が勝ったの？",
+    ],
+)
+def test_questions_with_something_asked_are_requests(said: str) -> None:
+    assert not small_talk_turn([ChatMessage("user", said)])
+
+
 def test_only_small_talk_gets_one() -> None:
     # A request, or small talk that answers a question, is the model's to answer.
     assert small_talk_reply([ChatMessage("user", "What time is it?")]) == ""

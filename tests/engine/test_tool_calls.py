@@ -25,6 +25,7 @@ from kaiwa.engine.tool_calls import (
     asks_for_tool,
     enough_calls,
     made_up_values,
+    relabelled,
 )
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant.")
@@ -561,3 +562,28 @@ def test_the_policy_asks_for_values_only_for_a_request_for_the_tool() -> None:
     assert verdict("I have a billing problem.", handoff).missing == ()
     assert asked_for(["a", "b_c", "dValue"]) == "a, b c and d value"
     assert asked_for(["_", ""]) == ""
+
+
+SEAT_ARGS = ("confirmation_number", "new_seat")
+
+
+@pytest.mark.parametrize(
+    ("said", "written", "right"),
+    [
+        # en-airline_seat-13 (dev), as `written_form` shows it to the model
+        ("27D please confirmation DFG441", ("27D", "DFG441"), ("DFG441", "27D")),
+        ("seat 14C, booking ABC123", ("14C", "ABC123"), ("ABC123", "14C")),
+        ("my seat should be 14C and the confirmation is ABC123", ("14C", "ABC123"), None),
+        # right already, or nothing says which is which: as written
+        ("27D please confirmation DFG441", ("DFG441", "27D"), ("DFG441", "27D")),
+        ("ABC123 14C", ("14C", "ABC123"), ("14C", "ABC123")),
+        ("confirmation ABC123, seat 14C", ("ABC123", "14C"), ("ABC123", "14C")),
+        ("予約番号はXYZ456、座席は23Aです", ("23A", "XYZ456"), ("23A", "XYZ456")),  # English only
+    ],
+)
+def test_two_codes_in_each_others_place_are_swapped(
+    said: str, written: tuple[str, str], right: tuple[str, str] | None
+) -> None:
+    call = ToolCall("update_seat", json.dumps(dict(zip(SEAT_ARGS, written, strict=True))))
+    fixed = json.loads(relabelled(call, said).arguments)
+    assert tuple(fixed[k] for k in SEAT_ARGS) == (right or written[::-1])

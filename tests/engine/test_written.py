@@ -66,6 +66,9 @@ def test_english_words_left_alone(said: str) -> None:
         ("いっぷん", "1分"),
         ("えるえーえっくすの天気ってどうなってます", "LAXの天気ってどうなってます"),
         ("えぬわいしーって今 雨降ってる", "NYCって今 雨降ってる"),
+        ("座席を23のエーにお願いします", "座席を23Aにお願いします"),  # a seat: 23のA
+        ("にじゅうさんのビー席で", "23B席で"),
+        ("にじゅうさんのえーと", "23のえーと"),  # a filler after の, not the letter A
     ],
 )
 def test_japanese_kana_numbers_written(said: str, written: str) -> None:
@@ -86,7 +89,7 @@ def test_japanese_kana_numbers_written(said: str, written: str) -> None:
         "にさんにんで",  # two or three people: which?
         "じゅうじゅう",  # no number
         "きゅうにきた",  # suddenly
-        "23のエーに",  # a number, then の: left for the model
+        "23のエースが",  # エース is no letter
     ],
 )
 def test_japanese_words_left_alone(said: str) -> None:

@@ -324,8 +324,9 @@ class ReplyCheck:
         seen = _norm(held)
         for request in self._requests:
             if small_talk(request):
-                if whole and seen == _norm(request):
-                    return Fault.ECHO  # "ありがとう、助かったよ" back
+                if whole and seen and _norm(request).startswith(seen):
+                    # "ありがとう、助かったよ" back, or its start ("ご丁寧に教えていただき、誠に。")
+                    return Fault.ECHO
                 continue
             if echoes(held, request):
                 return Fault.ECHO

@@ -1,4 +1,5 @@
-"""Small talk: a greeting, thanks or a goodbye, and nothing else. No tool serves it.
+"""Small talk: a greeting, thanks or a goodbye, and nothing else; a question announced but
+not asked, or asked about the assistant itself. No tool serves it.
 
 A small model offered tools calls one for "hello" (``get_current_time``), "ありがとう"
 (``set_lights(room="kitchen")``) or "Thanks, that's all." (a FAQ lookup). The policy
@@ -103,11 +104,56 @@ def small_talk(text: str) -> bool:
     return all(w in _KEYS or w in _AROUND or w in _HOW_ARE_YOU or w in times for w in words)
 
 
+_LEAD_EN = r"^(?:(?:hi|hello|hey|excuse me|sorry|um|uh|er|so|okay|ok|right|yeah)[,.!]?\s+)*"
+_PREAMBLE_EN = re.compile(
+    _LEAD_EN + r"(?:(?:can|could|may) i (?:just )?ask (?:you )?(?:something|a (?:quick )?"
+    r"question|a quick one)|i(?:'ve| have) (?:got )?(?:a|one) (?:quick |small )?question"
+    r"|i(?:'d| would) like to ask (?:you )?(?:something|a question))"
+    r"(?:\s+(?:before|first|quickly|real quick)\b[^?.!]*)?(?:,? please)?\s*[.?!]*$",
+    re.IGNORECASE,
+)
+"""A question announced, not asked: "Could I ask you something, please?", "I have a question."
+A lookup of it finds nothing: the question is asked for."""
+_IDENTITY_EN = re.compile(
+    _LEAD_EN + r"(?:who (?:am i|are you|is this)(?: (?:speaking|talking) (?:to|with))?"
+    r"|what(?:'s| is) your name|are you (?:a |an )?(?:robot|bot|human|real person|machine|ai"
+    r"|computer)|am i (?:speaking|talking) (?:to|with) (?:a |an )?(?:robot|bot|human|real "
+    r"person|machine|computer|person|ai))\s*[.?!]*$",
+    re.IGNORECASE,
+)
+"""A question about the assistant itself: "Who am I speaking to?", "Are you a robot?"."""
+_LEAD_JA = r"^(?:(?:えっと|えーと|あの|あのう|すみません|すいません|ちょっと)[、,\s]*)*"
+_PREAMBLE_JA = re.compile(
+    _LEAD_JA + r"(?:(?:ちょっと|ひとつ|一つ|少し)?(?:聞きたい|お聞きしたい|お伺いしたい|伺いたい"
+    r"|質問したい|尋ねたい|お尋ねしたい)(?:こと|事)が(?:ある|あります|あって)|(?:ひとつ|一つ)?"
+    r"質問(?:が|して(?:も)?)(?:あります|ある|いい(?:ですか)?|よろしいですか))"
+    r"(?:んです|のです)?(?:けど|が|けれど)?[。、！？!?\s]*$"
+)
+_IDENTITY_JA = re.compile(
+    _LEAD_JA + r"(?:あなた|君|きみ|そちら)?(?:は|って)?(?:誰|だれ|どなた|ロボット|人間|AI)"
+    r"(?:ですか|なの|なん(?:ですか)?|でしょうか)?[。、！？!?\s]*$"
+)
+
+
+def _announced(text: str) -> bool:
+    """Whether ``text`` announces a question without asking it (`_PREAMBLE_EN`)."""
+    text = text.strip()
+    return bool((_PREAMBLE_JA if is_japanese(text) else _PREAMBLE_EN).match(text))
+
+
+def _about_assistant(text: str) -> bool:
+    """Whether ``text`` asks who or what the assistant is (`_IDENTITY_EN`)."""
+    text = text.strip()
+    return bool((_IDENTITY_JA if is_japanese(text) else _IDENTITY_EN).match(text))
+
+
 def small_talk_turn(messages: Sequence[ChatMessage]) -> bool:
-    """Whether all the user said since the assistant last spoke is small talk, and the
-    assistant had not asked anything ("Shall I book it?" "Great, thanks!" is a yes)."""
+    """Whether all the user said since the assistant last spoke is small talk, a question
+    announced but not asked ("Can I ask you something?") or a question about the assistant
+    ("Who am I speaking to?"), and the assistant had not asked anything ("Shall I book it?"
+    "Great, thanks!" is a yes). No tool serves such a turn."""
     said = _said_unasked(messages)
-    return bool(said) and all(small_talk(s) for s in said)
+    return bool(said) and all(small_talk(s) or _announced(s) or _about_assistant(s) for s in said)
 
 
 def _said_unasked(messages: Sequence[ChatMessage]) -> list[str]:
@@ -149,6 +195,13 @@ def small_talk_reply(messages: Sequence[ChatMessage]) -> str:
     if not small_talk_turn(messages):
         return ""
     said = " ".join(_said_unasked(messages)).strip()
+    last = _said_unasked(messages)[-1]
+    if _announced(last):
+        return "はい、どうぞ。" if is_japanese(last) else "Of course. What would you like to know?"
+    if _about_assistant(last):
+        if is_japanese(last):
+            return "私はAIの音声アシスタントです。ご用件をどうぞ。"
+        return "I'm an AI voice assistant. How can I help?"
     if is_japanese(said):
         return _reply_ja(said)
     words = set(_WORD.findall(said.lower().replace("’", "'")))

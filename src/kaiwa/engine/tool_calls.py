@@ -33,6 +33,7 @@ __all__ = [
     "enough_calls",
     "is_name",
     "made_up_values",
+    "relabelled",
     "user_since_reply",
 ]
 
@@ -408,6 +409,60 @@ def as_identifiers(call: ToolCall, tool: ToolSpec, said: str = "") -> ToolCall:
     if not changed:
         return call
     return call.with_arguments(arguments)
+
+
+_GENERIC_PARTS = {"number", "num", "no", "id", "code", "new", "the", "of", "value"}
+"""Parts of a parameter's name that say nothing of which value is meant ("new_seat": seat)."""
+_LABEL_WORDS = 3
+"""Words read before an identifier for what it is ("my confirmation number is ABC123")."""
+
+
+def _labels(said: str, identifier: str) -> set[str]:
+    """The words said just before ``identifier`` in ``said``, up to `_LABEL_WORDS` of them
+    and not past another identifier or a sentence's end: "confirmation DFG441" ->
+    {"confirmation"}."""
+    at = re.search(rf"(?<![A-Za-z0-9]){re.escape(identifier)}(?![A-Za-z0-9])", said, re.I)
+    if at is None:
+        return set()
+    before = re.split(r"[.!?;]", said[: at.start()])[-1]
+    words = re.findall(r"[A-Za-z0-9]+", before.lower())[-_LABEL_WORDS:]
+    while any(c.isdigit() for w in words for c in w):
+        words = words[1:]  # another value's words are not this one's
+    return {w for w in words if len(w) >= 4}
+
+
+def _names(key: str, label: str) -> bool:
+    return any(p[:4] == label[:4] for p in _name_parts(key) - _GENERIC_PARTS if len(p) >= 4)
+
+
+def relabelled(call: ToolCall, said: str) -> ToolCall:
+    """``call`` with two identifiers swapped when the model put each in the other's place:
+    "27D please, confirmation DFG441" -> ``confirmation_number="27D", new_seat="DFG441"`` is
+    written ``confirmation_number="DFG441", new_seat="27D"``. Only when the user's words name
+    the parameter just before one value (`_labels`: "confirmation") and nothing names the
+    other value for the parameter it is in. English words only."""
+    arguments = call.parsed_arguments()
+    if arguments is None or is_japanese(said):
+        return call
+    said_codes = {identifier_key(i): i for i in said_identifiers(said)}
+    placed = {
+        k: said_codes[identifier_key(v)]
+        for k, v in arguments.items()
+        if isinstance(v, str) and identifier_key(v) in said_codes
+    }
+    for p, x in placed.items():
+        for q, y in placed.items():
+            if p >= q or x == y:
+                continue
+            lx, ly = _labels(said, x), _labels(said, y)
+            x_for_q = any(_names(q, w) for w in lx) and not any(_names(p, w) for w in lx)
+            y_for_p = any(_names(p, w) for w in ly) and not any(_names(q, w) for w in ly)
+            x_for_p = any(_names(p, w) for w in lx)
+            y_for_q = any(_names(q, w) for w in ly)
+            if (x_for_q and not y_for_q) or (y_for_p and not x_for_p):
+                swapped = dict(arguments) | {p: arguments[q], q: arguments[p]}
+                return call.with_arguments(swapped)
+    return call
 
 
 def answered(call: ToolCall, messages: Sequence[ChatMessage]) -> bool:

@@ -30,6 +30,7 @@ from .tool_calls import (
     as_identifiers,
     asks_for_tool,
     made_up_values,
+    relabelled,
     user_since_reply,
 )
 
@@ -155,8 +156,9 @@ class ToolCallPolicy:
 
         - a function that is none of the tools: words, told so (it wanted to answer);
         - arguments that do not parse or fit the schema: write the call again;
-        - identifiers spoken letter by letter are written as one (`as_identifiers`), and
-          values the user took back are replaced by the ones said after them (`repaired`);
+        - identifiers spoken letter by letter are written as one (`as_identifiers`), two
+          put in each other's place are swapped back (`relabelled`), and values the user
+          took back are replaced by the ones said after them (`repaired`);
           a time written alone gets the day the conversation is about (`with_day`, after
           the checks below);
         - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
@@ -177,7 +179,8 @@ class ToolCallPolicy:
             return Verdict(VerdictKind.REWRITE)
         # "b x nine two seven four", as the recogniser wrote it, is the order number BX9274
         said = user_since_reply(asked.messages)
-        calls = [as_identifiers(c, tools[c.name], said) for c in calls]
+        # "27D please, confirmation DFG441": each code where the user's words put it
+        calls = [relabelled(as_identifiers(c, tools[c.name], said), said) for c in calls]
         # "17B, sorry, 17E": the seat is 17E, whichever the model copied
         calls = [_fitting(repaired(c, tools[c.name], said), c, tools[c.name]) for c in calls]
         # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back (after

@@ -222,6 +222,13 @@ def _kana_match(m: re.Match[str]) -> str | None:
     return digits + letters
 
 
+_SEAT_JA = re.compile(
+    rf"(?<![0-9])([0-9]{{1,3}})の({_alternatives(_KATAKANA_LETTERS)}|[A-Za-z])"
+    r"(?=席|[にでをがはのも、。！？\s]|です|$)"
+)
+"""A seat as said in Japanese: 23のエー (23A)."""
+
+
 def _japanese(text: str) -> str:
     out, at = [], 0
     for m in _KANA.finditer(text):
@@ -231,7 +238,8 @@ def _japanese(text: str) -> str:
         if written is not None:
             out.append(text[at : m.start()] + written)
             at = m.end()
-    return "".join(out) + text[at:]
+    text = "".join(out) + text[at:]
+    return _SEAT_JA.sub(lambda m: m[1] + _KATAKANA_LETTERS.get(m[2], m[2].upper()), text)
 
 
 @functools.lru_cache(maxsize=512)
