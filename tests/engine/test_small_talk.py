@@ -141,6 +141,13 @@ def test_small_talk_gets_a_reply_of_its_own_kind(said: str, reply: str) -> None:
         ("Who am I speaking to?", "I'm an AI voice assistant. How can I help?"),
         ("Sorry, are you a robot?", "I'm an AI voice assistant. How can I help?"),
         ("あなたは誰ですか？", "私はAIの音声アシスタントです。ご用件をどうぞ。"),
+        ("Oh, I have a question.", "Of course. What would you like to know?"),
+        ("I’ve got a question.", "Of course. What would you like to know?"),  # curly ’
+        ("Are you a bot or a human?", "I'm an AI voice assistant. How can I help?"),
+        ("Who's this?", "I'm an AI voice assistant. How can I help?"),
+        ("どちら様ですか？", "私はAIの音声アシスタントです。ご用件をどうぞ。"),
+        ("お名前は？", "私はAIの音声アシスタントです。ご用件をどうぞ。"),
+        ("ちょっと、質問いいですか", "はい、どうぞ。"),
     ],
 )
 def test_a_question_announced_or_about_the_assistant_needs_no_tool(said: str, reply: str) -> None:
@@ -160,6 +167,12 @@ def test_a_question_announced_or_about_the_assistant_needs_no_tool(said: str, re
         "聞きたいことがあるんですけど、東京の天気は？",
         "Who are you calling?",
         "誰が勝ったの？",
+        # a review's: the question asked after the announcement
+        "I have a quick question first: how much is a checked bag?",
+        "Can I ask a question real quick, what's the baggage allowance",
+        "Could I ask you something quickly, is my flight on time?",
+        "I'd like to ask you something first, can you turn off the lights",
+        "Who am I?",
     ],
 )
 def test_questions_with_something_asked_are_requests(said: str) -> None:

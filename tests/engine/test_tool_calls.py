@@ -71,6 +71,10 @@ def made_up_call(
         ("難波の天気は？", {"city": "Namba"}),
         ("新潟の天気は？", {"city": "Niigata"}),
         ("バンクーバーの天気は？", {"city": "Vancouver"}),
+        # a place not in the gazetteer, written as a name by the user
+        ("Weather in Hebden Bridge?", {"city": "Hebden Bridge"}),
+        ("軽井沢の天気は？", {"city": "軽井沢"}),
+        ("フランスの天気は？", {"country": "フランス"}),
         # Spoken numbers, the letter O, and values that are not identifiers:
         ("BA one seventeen, seat fourteen C", {"flight": "BA117", "seat": "14C"}),
         ("seat twenty-three b please", {"seat": "23B"}),
@@ -128,6 +132,10 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
         ("Book a table for tomorrow.", {"when": "2026-12-05 19:00"}),  # a time made up
         ("It arrived broken.", {"reason": "The item was lost in the post."}),
         ("えっと、ちょっと聞きたいことがあるんですけど", {"question": "旅行者の手荷物の規則"}),
+        # a place that is none, from words the user said (dev half)
+        ("which planet is called the red planet", {"city": "Red Planet"}),
+        ("虹って何色あるんやったっけ？", {"city": "虹"}),
+        ("what's it like outside in the kitchen", {"location": "kitchen"}),
     ],
 )
 def test_values_nobody_said_are_made_up(said: str, arguments: dict[str, Any]) -> None:
@@ -577,6 +585,9 @@ SEAT_ARGS = ("confirmation_number", "new_seat")
         # right already, or nothing says which is which: as written
         ("27D please confirmation DFG441", ("DFG441", "27D"), ("DFG441", "27D")),
         ("ABC123 14C", ("14C", "ABC123"), ("14C", "ABC123")),
+        # "confirm" is a verb here (a review's)
+        ("I'd like to confirm 27D for booking DFG441", ("DFG441", "27D"), ("DFG441", "27D")),
+        ("Could you confirm 14C is free? Booking ABC123", ("ABC123", "14C"), ("ABC123", "14C")),
         ("confirmation ABC123, seat 14C", ("ABC123", "14C"), ("ABC123", "14C")),
         ("予約番号はXYZ456、座席は23Aです", ("23A", "XYZ456"), ("23A", "XYZ456")),  # English only
     ],

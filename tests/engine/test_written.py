@@ -22,7 +22,9 @@ from kaiwa.engine.written import written_form, written_messages
         ("is flight u a nine two on time", "is flight UA92 on time"),
         ("I'd like twenty-seven D", "I'd like 27D"),
         ("seat 12 a", "seat 12A"),
-        ("call 5 5 5, 1 2 3 4", "call 5551234"),
+        ("seats twelve a, twelve b", "seats 12A, 12B"),  # a comma ends a code
+        ("twenty seven d, d f g four four one", "27D, DFG441"),
+        ("twelve a please", "12A please"),
     ],
 )
 def test_english_codes_written(said: str, written: str) -> None:
@@ -41,6 +43,21 @@ def test_english_codes_written(said: str, written: str) -> None:
         "a b c",  # letters only
         "I need a different seat.",
         "twenty seven",  # a number, not a code
+        # a review's: contractions, "I" and "a" as words, lists, digits written as digits
+        "it's seven thirty",
+        "there's two of us",
+        "I'm twenty five years old",
+        "Oh, I see.",
+        "the one I ordered yesterday",
+        "at seven I think",
+        "take one a day",
+        "I'd like two, a coffee",
+        "three, two, one, go",
+        "book rooms 1, 2, 3",
+        "on June 5 2026",
+        "at 7 30",
+        "I need 2 4 person tables",
+        "one a.m.",
     ],
 )
 def test_english_words_left_alone(said: str) -> None:
@@ -64,6 +81,9 @@ def test_english_words_left_alone(said: str) -> None:
         ("せんにひゃくえん", "1200円"),
         ("ろっぴゃくえん", "600円"),
         ("いっぷん", "1分"),
+        ("にじかんごにおこして", "2時間ごにおこして"),
+        ("よじはんにおこして", "4時半におこして"),
+        ("くじに起こして", "9時に起こして"),
         ("えるえーえっくすの天気ってどうなってます", "LAXの天気ってどうなってます"),
         ("えぬわいしーって今 雨降ってる", "NYCって今 雨降ってる"),
         ("座席を23のエーにお願いします", "座席を23Aにお願いします"),  # a seat: 23のA
@@ -90,6 +110,24 @@ def test_japanese_kana_numbers_written(said: str, written: str) -> None:
         "じゅうじゅう",  # no number
         "きゅうにきた",  # suddenly
         "23のエースが",  # エース is no letter
+        # a review's: particles after katakana, 時間, words that sound like numbers
+        "ケーキにいちごをのせて",
+        "くじをひく",  # a lottery
+        "くじ引きで決めよう",
+        "にじがでてる",  # a rainbow
+        "よじのぼる",
+        "ごじがあります",  # a typo
+        "ごえんがありますように",  # ご縁
+        "れいえんに行く",  # 霊園
+        "せんどがいい",  # 鮮度
+        "いっせんをこえる",
+        "とてもにあいます",
+        "えいえいおー",  # a cheer
+        "えーえーえー",
+        "おーけーおーけー",
+        "ぴーぴーぴーってなる",
+        "しちごさん",  # 七五三
+        "にじゅうまる",  # 二重丸
     ],
 )
 def test_japanese_words_left_alone(said: str) -> None:
@@ -108,3 +146,11 @@ def test_only_the_users_words_are_rewritten() -> None:
         "27D please",
         "four four one?",
     ]
+
+
+def test_long_input_is_read_in_linear_time_and_never_raises() -> None:
+    # a review's: a 5,000-digit number raised ValueError (int's digit limit), and every match
+    # read the whole text before it again
+    assert written_form("に" * 5000) == "に" * 5000
+    assert written_form("に " * 5000) == "に " * 5000
+    assert written_form("one " * 3000).startswith("one one")

