@@ -210,10 +210,44 @@ def test_a_place_a_japanese_speaker_names_is_the_one_in_the_call(
 
 
 @pytest.mark.parametrize(
+    ("agent", "said", "lang", "call"),
+    [
+        # en-airline_seat-13: a paragraph before, then the codes in each other's place
+        (
+            "airline_seat",
+            "twenty seven d please confirmation d f g four four one",
+            "en",
+            ("update_seat", {"confirmation_number": "DFG441", "new_seat": "27D"}),
+        ),
+        # ja-smart_home-w4-08: the request said back before
+        (
+            "smart_home",
+            "エアコンを にじゅうろく てん ご どに して",
+            "ja",
+            ("set_thermostat", {"temperature": 26.5}),
+        ),
+        # ja-airline_seat-05: new_seat="23" before
+        (
+            "airline_seat",
+            "えーと予約番号がエックスワイゼット456で座席を23のエーにお願いします",
+            "ja",
+            ("update_seat", {"confirmation_number": "XYZ456", "new_seat": "23A"}),
+        ),
+    ],
+)
+def test_codes_and_numbers_said_a_character_at_a_time_reach_the_tool_written(
+    llm: Any, agent: str, said: str, lang: str, call: tuple[str, dict[str, Any]]
+) -> None:
+    assert calls(reply(llm, agent, [], said, lang=lang)) == [call]
+
+
+@pytest.mark.parametrize(
     ("agent", "said"),
     [
         ("smart_home", "Set a timer."),  # en-smart_home-21: the model fills in 30 minutes
         ("airline_faq", "Thanks, that's really helpful!"),  # en-airline_faq-25
+        ("airline_faq", "Who am I speaking to?"),  # en-airline_faq-27: a FAQ lookup of it
+        ("weather", "which planet is called the red planet"),  # en-weather-31: city="Red Planet"
     ],
 )
 def test_no_call_for_what_was_not_asked(llm: Any, agent: str, said: str) -> None:
@@ -232,6 +266,8 @@ def test_no_call_for_what_was_not_asked(llm: Any, agent: str, said: str) -> None
         ("restaurant", "予約したいんですけど。", "人数"),  # ja-restaurant-11
         ("weather", "今日の天気どう？", "都市名"),  # ja-weather-11: "今日の天気は、大阪です。"
         ("smart_home", "タイマーかけて", "何分"),  # ja-smart_home-11
+        # a handoff back to triage before: the seat agent's own tool is named
+        ("airline_seat", "I need a different seat.", "confirmation number"),
     ],
 )
 def test_a_value_missing_from_a_request_is_asked_for(
