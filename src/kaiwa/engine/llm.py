@@ -783,12 +783,6 @@ class LocalLLM:
             return
         verdict = self._judge_written(call, asked)
         logger.debug("the model wrote %r: %s", call[:300], verdict.kind.value)
-        if self._handoff_away(verdict, asked):
-            own = self._named_tool(asked)
-            if own is not None:
-                done = yield from self._own_instead(own, prompt, asked, max_tokens, cancel)
-                if done:
-                    return
         yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
 
     def _handoff_away(self, verdict: Verdict, asked: Asked) -> bool:
@@ -828,7 +822,8 @@ class LocalLLM:
         self, verdict: Verdict, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
     ) -> Iterator[LlmDelta]:
         """What comes of the policy's verdict on a call the model wrote: the call, written
-        again under the grammar first if it did not fit; or words, told so or not."""
+        again under the grammar first if it did not fit; or words, told so or not. A handoff
+        for a request that names one of the agent's own tools is that tool's (`_own_instead`)."""
         if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar
             judged = self._written_and_judged(prompt, asked.callable, asked, cancel)
             if judged is None:  # stopped while it wrote: nothing more
@@ -838,6 +833,12 @@ class LocalLLM:
             # the grammar makes it unreachable)
             if not made or verdict.kind is VerdictKind.REWRITE:
                 verdict = Verdict(VerdictKind.WORDS_TOLD)
+        if self._handoff_away(verdict, asked):
+            own = self._named_tool(asked)
+            if own is not None:
+                done = yield from self._own_instead(own, prompt, asked, max_tokens, cancel)
+                if done:
+                    return
         if verdict.kind is VerdictKind.CALL:
             for c in verdict.calls:
                 yield LlmDelta(tool_call=c)
