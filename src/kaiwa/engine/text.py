@@ -167,6 +167,18 @@ def place_names(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n.strip()))
 
 
+@functools.lru_cache(maxsize=256)
+def proper_nouns(text: str) -> tuple[str, ...]:
+    """The proper nouns of Japanese ``text`` as pyopenjtalk's dictionary tags them (固有名詞:
+    places, people, mountains: 富士山; not 虹), each once; empty without pyopenjtalk."""
+    names = [
+        str(w["string"])
+        for w in tagged_words(text)
+        if (w.get("pos"), w.get("pos_group1")) == ("名詞", "固有名詞")
+    ]
+    return tuple(dict.fromkeys(n for n in names if n.strip()))
+
+
 def short_vowels(text: str) -> str:
     """Long vowels as English writes names: "toukyou" -> "tokyo", "oosaka" -> "osaka"."""
     return re.sub(r"ou|oo|uu|ee|aa|ii", lambda m: m.group()[0], text)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .call_text import MAX_CALLS, written_calls
 from .chat import SILENT_TURN, ChatMessage, ToolCall, ToolSpec
-from .glosses import english_words
+from .glosses import common_word, english_words
 from .identifiers import (
     identifier_key,
     is_identifier,
@@ -24,7 +24,7 @@ from .identifiers import (
     whole_identifier,
 )
 from .places import PLACE_PARTS, known_place
-from .text import is_japanese, place_names, romaji, short_vowels
+from .text import is_japanese, place_names, proper_nouns, romaji, short_vowels
 
 __all__ = [
     "answered",
@@ -131,13 +131,19 @@ def made_up_values(
         return _unique(key for key, _ in free)
     names = [(key, v) for key, v in values if not is_identifier(v) and not _free_text(key, v)]
     users = " ".join(m.content for m in messages if m.role == "user")
-    nowhere = [key for key, v in names if _name_parts(key) & PLACE_PARTS and not _placed(v, users)]
+    nowhere = [
+        key
+        for key, v in names
+        if _name_parts(key) & PLACE_PARTS
+        and not _name_parts(key) & {"code", "id"}
+        and not _placed(v, users)
+    ]
     if nowhere:
         # "which planet is called the red planet" -> get_weather(city="Red Planet")
         return _unique(nowhere)
     if is_japanese(said_text):
         names = [(key, v) for key, v in names if v.strip()]
-        grounded = any(_said_in_japanese(v, said_text) for _, v in names)
+        grounded = any(_said_in_japanese(v, said_text, users) for _, v in names)
     else:
         words = [(key, v, _words(v)) for key, v in names]
         names = [(key, v) for key, v, w in words if w]
@@ -152,15 +158,27 @@ def made_up_values(
 
 def _placed(value: str, said: str) -> bool:
     """Whether ``value``, given for a place, is one (`known_place`), or, not in the
-    gazetteer, was written as a name in ``said`` (the user's words): "Hebden Bridge" with its
-    capitals, or 難波 (pyopenjtalk's dictionary tags it as a place) for "Namba". True when
-    there is no gazetteer."""
+    gazetteer, is a name the user said (``said``: their words): "hebden bridge" (not every
+    word of it an everyday English one, as "red planet" is), 富士山 or JFK in a Japanese
+    request, 難波 (pyopenjtalk's dictionary tags it as a place) for "Namba". True when there
+    is no gazetteer."""
     known = known_place(value)
     if known is None or known:
         return True
-    if is_japanese(said):  # a place the dictionary tags, said in Japanese: 難波 -> "Namba"
+    value = value.strip()
+    if is_japanese(said):
+        if value in said and (not is_japanese(value) or value in proper_nouns(said)):
+            return True  # JFKの天気, 富士山の天気 (a name: not 虹, a rainbow)
+        # a place the dictionary tags, said in Japanese: 難波 -> "Namba"
         return any(_said_in_japanese(value, p) for p in place_names(said))
-    return value != value.lower() and value.strip() in said
+    # Not in the gazetteer: a name the user said ("hebden bridge", "Kyushu" for "Kyushu,
+    # Japan"), unless every word of it is an everyday one ("the red planet").
+    head = re.split(r"[,、]", value)[0].strip()
+    words = re.findall(r"[^\W\d_]+", head.lower())
+    if not words or head.lower() not in said.lower():
+        return False
+    common = [common_word(w) for w in words]
+    return None in common or not all(common)
 
 
 def is_name(parameter: str, value: str) -> bool:
@@ -333,7 +351,7 @@ def _numbers_made_up(arguments: Mapping[str, Any], tool: ToolSpec, asked: str) -
     return _unique(key for key, _ in numbers)
 
 
-def _said_in_japanese(value: str, said: str) -> bool:
+def _said_in_japanese(value: str, said: str, users: str = "") -> bool:
     """Whether a name was said in a Japanese conversation. Checked: a name in Japanese script
     (in the text, or read the same: 東京都 for 東京), and a proper name the model wrote in
     Latin letters ("Tokyo", "Sapporo"; a foreign name said in katakana is compared by its
@@ -350,7 +368,7 @@ def _said_in_japanese(value: str, said: str) -> bool:
         heard = romaji(said).replace(" ", "")
         name = romaji(core).replace(" ", "")
         return not heard or not name or name in heard
-    if value.lower() in said.lower():
+    if value.lower() in (users or said).lower():
         return True  # written in letters by the user too: "LAXの天気" (see `written_form`)
     words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKD", value))
     if not words or value.lower() in _TIME_WORDS:
@@ -358,7 +376,7 @@ def _said_in_japanese(value: str, said: str) -> bool:
     if not all(w[:1].isupper() for w in words):
         # a common noun the model translated: a word of it among the English glosses of the
         # user's nouns (寝室 "bedroom", 台所 "kitchen"; 水 is no "kitchen")
-        glossed = english_words(said)
+        glossed = english_words(users or said)  # the user's nouns: not the instructions
         return not glossed or any(
             g[:4] == w.lower()[:4] for w in words if len(w) >= 3 for g in glossed if len(g) >= 3
         )
