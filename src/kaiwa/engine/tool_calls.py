@@ -95,10 +95,9 @@ def made_up_values(
       -> "What is the baggage allowance?"; `_shares_a_word`). A rewording with no word in
       common is refused too ("Can I take my guitar?" -> "musical instruments"): the model
       then answers in words, told to ask if something is missing;
-    - a value for a place (a parameter named city, location, destination...) must be one
-      (`kaiwa.engine.places`: a city, a country...), or have been written as a name by the
-      user ("Hebden Bridge"): "which planet is called the red planet" ->
-      ``city="Red Planet"`` is made up.
+    - a value for a city (a parameter named city or town) must be a place
+      (`kaiwa.engine.places`: a city, a country...), or a name the user said (`_placed`):
+      "which planet is called the red planet" -> ``city="Red Planet"`` is made up.
 
     Not checked: optional arguments and values the schema constrains (``enum``, ``const``,
     ``format``). In Japanese, a name is compared by its sound (東京 is "Tokyo";
