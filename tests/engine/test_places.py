@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,41 +57,42 @@ def test_files_that_are_not_the_pinned_ones_are_not_used(
         places.known_place.cache_clear()
 
 
-def test_the_names_are_read_from_the_cache_once_built(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A cache of the test's own, and the names read afresh (and forgotten after)."""
     monkeypatch.setattr(store, "cache_dir", lambda: tmp_path)
     places._names.cache_clear()
     try:
-        built = places._names()
-        assert built is not None and "tokyo" in built
-        assert len(list(tmp_path.glob("places-*.txt"))) == 1
-        places._names.cache_clear()
-        with monkeypatch.context() as m:
-            m.setattr(places, "_checked", lambda path: pytest.fail("read the files again"))
-            assert places._names() == built  # from the list in the cache
+        yield tmp_path
     finally:
         places._names.cache_clear()
+
+
+def test_the_names_are_read_from_the_cache_once_built(
+    own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = places._names()
+    assert built is not None and "tokyo" in built
+    assert len(list(own_cache.glob("places-*.txt"))) == 1
+    places._names.cache_clear()
+    with monkeypatch.context() as m:
+        m.setattr(places, "_checked", lambda path: pytest.fail("read the files again"))
+        assert places._names() == built  # from the list in the cache
 
 
 def test_a_list_cut_short_is_built_again_and_a_read_only_cache_is_no_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    own_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "cache_dir", lambda: tmp_path)
+    built = places._names()
+    assert built is not None
+    (listed,) = own_cache.glob("places-*.txt")
+    listed.write_text("tokyo\nosa", encoding="utf-8")  # cut short: no end line
     places._names.cache_clear()
-    try:
-        built = places._names()
-        assert built is not None
-        (listed,) = tmp_path.glob("places-*.txt")
-        listed.write_text("tokyo\nosa", encoding="utf-8")  # cut short: no end line
-        places._names.cache_clear()
-        assert places._names() == built
-        assert listed.read_text(encoding="utf-8").endswith(places._END)
-        # a cache that cannot be written: the names are kept in memory, and said so
-        listed.unlink()
-        places._names.cache_clear()
-        monkeypatch.setattr(store, "cache_dir", lambda: tmp_path / "file" / "dir")
-        (tmp_path / "file").write_text("not a directory")
-        assert places._names() == built
-    finally:
-        places._names.cache_clear()
+    assert places._names() == built
+    assert listed.read_text(encoding="utf-8").endswith(places._END)
+    # a cache that cannot be written: the names are kept in memory, and said so
+    listed.unlink()
+    places._names.cache_clear()
+    monkeypatch.setattr(store, "cache_dir", lambda: own_cache / "file" / "dir")
+    (own_cache / "file").write_text("not a directory")
+    assert places._names() == built

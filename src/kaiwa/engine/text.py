@@ -154,29 +154,31 @@ def tagged_words(text: str) -> tuple[Mapping[str, object], ...]:
         return ()
 
 
+def _tagged(text: str, *groups: str) -> tuple[str, ...]:
+    """The nouns of ``text`` whose pyopenjtalk tags after 名詞 start with ``groups``, each
+    once, in order."""
+    names = [
+        str(w["string"])
+        for w in tagged_words(text)
+        if w.get("pos") == "名詞"
+        and tuple(w.get(f"pos_group{i}") for i in range(1, len(groups) + 1)) == groups
+    ]
+    return tuple(dict.fromkeys(n for n in names if n.strip()))
+
+
 @functools.lru_cache(maxsize=256)
 def place_names(text: str) -> tuple[str, ...]:
     """The names of places in Japanese ``text``, as pyopenjtalk's dictionary tags them
     (固有名詞, 地域: "あさって那覇に着くんだけど" -> ``("那覇",)``, "新宿駅で田中さんに" ->
     ``("新宿",)``: not 田中, a person), each once; empty when pyopenjtalk is not installed."""
-    names = [
-        str(w["string"])
-        for w in tagged_words(text)
-        if (w.get("pos"), w.get("pos_group1"), w.get("pos_group2")) == ("名詞", "固有名詞", "地域")
-    ]
-    return tuple(dict.fromkeys(n for n in names if n.strip()))
+    return _tagged(text, "固有名詞", "地域")
 
 
 @functools.lru_cache(maxsize=256)
 def proper_nouns(text: str) -> tuple[str, ...]:
     """The proper nouns of Japanese ``text`` as pyopenjtalk's dictionary tags them (固有名詞:
     places, people, mountains: 富士山; not 虹), each once; empty without pyopenjtalk."""
-    names = [
-        str(w["string"])
-        for w in tagged_words(text)
-        if (w.get("pos"), w.get("pos_group1")) == ("名詞", "固有名詞")
-    ]
-    return tuple(dict.fromkeys(n for n in names if n.strip()))
+    return _tagged(text, "固有名詞")
 
 
 def short_vowels(text: str) -> str:

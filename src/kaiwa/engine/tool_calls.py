@@ -116,7 +116,8 @@ def made_up_values(
         value = arguments.get(key)
         values += [(key, value)] if isinstance(value, str) else []
         values += [(key, v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
-    said_code = identifier_key(spelled(" ".join(m.content for m in messages if m.role == "user")))
+    users = " ".join(m.content for m in messages if m.role == "user")
+    said_code = identifier_key(spelled(users))
     codes = [key for key, v in values if is_identifier(v) and identifier_key(v) not in said_code]
     if codes:
         return _unique(codes)  # a booking number or seat nobody said ("1234567890", "12A")
@@ -129,7 +130,6 @@ def made_up_values(
         # "Thanks, that's helpful!" -> question="What is the baggage allowance?"
         return _unique(key for key, _ in free)
     names = [(key, v) for key, v in values if not is_identifier(v) and not _free_text(key, v)]
-    users = " ".join(m.content for m in messages if m.role == "user")
     nowhere = [
         key
         for key, v in names
@@ -507,11 +507,10 @@ def relabelled(call: ToolCall, said: str) -> ToolCall:
             if p >= q or x == y:
                 continue
             lx, ly = _labels(said, x), _labels(said, y)
-            x_for_q = any(_names(q, w) for w in lx) and not any(_names(p, w) for w in lx)
-            y_for_p = any(_names(p, w) for w in ly) and not any(_names(q, w) for w in ly)
-            x_for_p = any(_names(p, w) for w in lx)
-            y_for_q = any(_names(q, w) for w in ly)
-            if (x_for_q and not y_for_q) or (y_for_p and not x_for_p):
+            x_for_p, x_for_q = (any(_names(k, w) for w in lx) for k in (p, q))
+            y_for_p, y_for_q = (any(_names(k, w) for w in ly) for k in (p, q))
+            # one value named for the other's place, and neither named for its own
+            if (x_for_q or y_for_p) and not x_for_p and not y_for_q:
                 swapped = dict(arguments) | {p: arguments[q], q: arguments[p]}
                 return call.with_arguments(swapped)
     return call
