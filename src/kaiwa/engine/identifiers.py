@@ -12,6 +12,7 @@ from .numbers import KANJI_DIGITS, TEENS, TENS, UNITS
 from .text import is_japanese
 
 __all__ = [
+    "KANA_LETTERS",
     "identifier_key",
     "is_identifier",
     "said_identifiers",
@@ -30,15 +31,16 @@ _NUMBER_WORDS = (
     | {"oh": "0", "o": "0"}
     | {c: str(n) for c, n in KANJI_DIGITS.items()}
 )
-_KANA_LETTERS = {
+KANA_LETTERS = {
     "ダブリュー": "w", "エックス": "x", "エイチ": "h", "ジェー": "j", "ジェイ": "j",
     "キュー": "q", "アール": "r", "ティー": "t", "ディー": "d", "ゼット": "z", "エー": "a",
     "エイ": "a", "ビー": "b", "シー": "c", "イー": "e", "エフ": "f", "ジー": "g",
     "アイ": "i", "ケー": "k", "ケイ": "k", "エル": "l", "エム": "m", "エヌ": "n", "オー": "o",
     "ピー": "p", "エス": "s", "ユー": "u", "ブイ": "v", "ワイ": "y",
 }  # fmt: skip
+"""The letters' names in katakana, as a recogniser writes them (エックス for x)."""
 _SPOKEN = re.compile(
-    "|".join(sorted(_KANA_LETTERS, key=len, reverse=True))
+    "|".join(sorted(KANA_LETTERS, key=len, reverse=True))
     + r"|[〇零一二三四五六七八九]|\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)\b",
     re.I,
 )
@@ -68,7 +70,7 @@ def spelled(text: str) -> str:
     nine" -> "4 7 1 0 9", "エービーシー" -> "abc", "六二〇八一" -> "62081"), so that an
     identifier the model wrote in characters is found in what the user said."""
     return _SPOKEN.sub(
-        lambda m: _KANA_LETTERS.get(m.group(), _NUMBER_WORDS.get(m.group().lower(), "")),
+        lambda m: KANA_LETTERS.get(m.group(), _NUMBER_WORDS.get(m.group().lower(), "")),
         _numbers(text),
     )
 
@@ -96,7 +98,7 @@ def identifier_key(text: str) -> str:
 _DIGIT_WORDS = {w: d for w, d in _NUMBER_WORDS.items() if w.isascii() and w != "o"}
 _JA_SPELLED = re.compile(
     "(?:"
-    + "|".join(sorted(_KANA_LETTERS, key=len, reverse=True))
+    + "|".join(sorted(KANA_LETTERS, key=len, reverse=True))
     + r"|[〇零一二三四五六七八九0-9A-Za-z])+"
 )
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from .chat import ChatMessage
-from .identifiers import spoken_identifier
+from .identifiers import KANA_LETTERS, spoken_identifier
 from .numbers import TEENS, TENS, UNITS
 from .text import is_japanese
 
@@ -119,13 +119,14 @@ _COUNTERS = {
     "にん": "人", "めい": "名", "じかん": "時間", "じ": "時", "ふんかん": "分間", "ふん": "分",
     "ぷんかん": "分間", "ぷん": "分", "ど": "度", "ばん": "番", "えん": "円",
 }  # fmt: skip
+_KATAKANA_LETTERS = {k: v.upper() for k, v in KANA_LETTERS.items()} | {"エッチ": "H", "ゼッド": "Z"}
+"""Letters said by name, in katakana (`identifiers.KANA_LETTERS`, and two more ways to say
+them): じゅうろくエー, エックスワイゼット456."""
 _LETTERS = {
-    "だぶりゅー": "W", "えっくす": "X", "えいち": "H", "えっち": "H", "じぇー": "J",
-    "じぇい": "J", "きゅー": "Q", "あーる": "R", "てぃー": "T", "でぃー": "D", "ぜっと": "Z",
-    "ぜっど": "Z", "えー": "A", "えい": "A", "びー": "B", "しー": "C", "いー": "E", "えふ": "F",
-    "じー": "G", "あい": "I", "けー": "K", "けい": "K", "える": "L", "えむ": "M", "えぬ": "N",
-    "おー": "O", "ぴー": "P", "えす": "S", "ゆー": "U", "ぶい": "V", "わい": "Y",
-}  # fmt: skip
+    "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in k): v
+    for k, v in _KATAKANA_LETTERS.items()
+}
+"""The same names in hiragana: えるえーえっくす."""
 _ZEROS = {"ぜろ", "まる", "れい"}
 _SOKUON = {"いっ", "ろっ", "はっ", "じゅっ", "じっ"}
 
@@ -135,10 +136,6 @@ def _alternatives(words: Iterable[str]) -> str:
 
 
 _NUMBER_WORD = f"(?:{_alternatives(list(_DIGITS) + list(_TIMES))})"
-_KATAKANA_LETTERS = {  # the same names in katakana: じゅうろくエー, エックスワイゼット456
-    "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in k): v
-    for k, v in _LETTERS.items()
-}
 _LETTER_WORD = f"(?:{_alternatives(list(_LETTERS) + list(_KATAKANA_LETTERS))})"
 _KATAKANA_LETTER = f"(?:{_alternatives(_KATAKANA_LETTERS)})"
 # What may follow a number's word: not more of the same word ("いちばん" "the most", "さんぽ",
