@@ -31,7 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kaiwa.audio.codecs import resample
-from kaiwa.engine.engine import Engine
+from kaiwa.engine.engine import Engine, llm_model_path
 from kaiwa.engine.listener import ListenerEvent, TurnListener, replay
 from kaiwa.engine.llm import ChatMessage, LocalLLM, ToolSpec
 from kaiwa.engine.responder import ResponseChunk, respond
@@ -527,8 +527,8 @@ async def main() -> None:
         "--model",
         action="append",
         type=Path,
-        help="a GGUF file for the turns (repeatable; 'packaged' is the packaged model; "
-        "several: each runs every mode, in this run)",
+        help="the LLM for the turns: small, large or a GGUF file (repeatable; 'packaged' is "
+        "small; several: each runs every mode, in this run)",
     )
     parser.add_argument(
         "--unchecked",
@@ -561,8 +561,8 @@ async def main() -> None:
             for _, earlier in engines.values():
                 earlier.close()
             engine = packaged
-            if str(model) != "packaged":
-                llm = LocalLLM(model)
+            if str(model) not in ("packaged", "small"):
+                llm = LocalLLM(llm_model_path(str(model)))
                 llm.temperature = 0.0
                 engine = replace(packaged, llm=llm)
             engines[model] = (engine, Timeline(engine, args.lang))

@@ -32,6 +32,25 @@ async def test_help_lists_commands_and_environment() -> None:
     assert code == 0 and "chat" in out and "OPENAI_API_KEY" in out
 
 
+async def test_an_unknown_llm_is_refused_before_anything_loads() -> None:
+    for command in ("chat", "web", "serve"):
+        code, _, err = await run_kaiwa(command, "--llm", "medium")
+        assert code == 2 and "'medium' is neither small, large nor a file" in err, err
+    code, out, _ = await run_kaiwa("chat", "--help")
+    assert code == 0 and "--llm {small,large,PATH}" in out and "kaiwa[large]" in out
+    code, _, err = await run_kaiwa("serve", "--llm", "small", "--llm-url", "http://127.0.0.1:9")
+    assert code == 2 and "give one of them" in err, err
+
+
+async def test_an_llm_named_means_the_offline_engine() -> None:
+    env = {"OPENAI_API_KEY": "sk-not-a-key", "KAIWA_REALTIME_URL": ""}
+    code, out, err = await run_kaiwa(
+        "chat", "--text", "--llm", "small", stdin="What is the capital of France?\n\n", env=env
+    )
+    assert code == 0, err
+    assert "offline" in err and "paris" in out.lower()
+
+
 async def test_chat_without_a_key_runs_offline() -> None:
     env = {"OPENAI_API_KEY": "", "KAIWA_REALTIME_URL": ""}
     code, out, err = await run_kaiwa(

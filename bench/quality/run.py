@@ -29,7 +29,7 @@ and male), recognised by the engine's recogniser, and the transcript is what the
 the tables add the recognition's WER (English) or CER (Japanese) per voice.
 
     .venv/bin/python bench/quality/run.py [--half dev|test|all] [--lang en|ja|all]
-        [--agent NAME] [--model GGUF] [--spoken] [--failures] [--save results.json]
+        [--agent NAME] [--model small|large|GGUF] [--spoken] [--failures] [--save results.json]
 """
 
 from __future__ import annotations
@@ -402,7 +402,10 @@ def main() -> None:
     parser.add_argument("--half", choices=["dev", "test", "all"], default="dev")
     parser.add_argument("--lang", choices=["en", "ja", "all"], default="all")
     parser.add_argument("--agent", choices=sorted(AGENTS), action="append")
-    parser.add_argument("--model", type=Path, help="a GGUF file (default: the packaged model)")
+    parser.add_argument(
+        "--model",
+        help="the LLM: small (the default), large (kaiwa[large]) or a GGUF file",
+    )
     parser.add_argument("--temperature", type=float, help="the LLM's (default: its own)")
     parser.add_argument(
         "--sampled-decision",
@@ -428,9 +431,10 @@ def main() -> None:
     ]
     if not cases:
         raise SystemExit("no cases match")
+    from kaiwa.engine.engine import llm_model_path
     from kaiwa.engine.llm import LocalLLM
 
-    llm = LocalLLM(args.model) if args.model else LocalLLM()
+    llm = LocalLLM(llm_model_path(args.model or "small"))
     if args.temperature is not None:
         llm.temperature = args.temperature
     llm.decide_greedily = not args.sampled_decision

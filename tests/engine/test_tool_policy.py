@@ -7,7 +7,13 @@ import json
 import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
-from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
+from kaiwa.engine.tool_policy import (
+    Asked,
+    ToolCallPolicy,
+    VerdictKind,
+    asks_the_time,
+    clock_asked,
+)
 
 
 def tool(name: str, **properties: str) -> ToolSpec:
@@ -155,3 +161,76 @@ def test_only_the_clock_is_left_out_and_only_where_the_rule_is_asked_for() -> No
     plain = ToolCallPolicy()
     asked = plain.ask([ChatMessage("user", "タクシー呼んでくれへん？")], [CLOCK], "auto")
     assert plain.judge([ToolCall("get_current_time", "{}")], asked).kind is VerdictKind.CALL
+
+
+@pytest.mark.parametrize(
+    "said",
+    # dev half, en-assistant: Qwen2.5-Coder 1.5B answered these in words, with a made-up time
+    [
+        "What time is it?",
+        "What's today's date?",
+        "um what's the time right now",
+        "what day is it today",
+        "Tell me the current time.",
+        "今何時？",
+        "今日の日付を教えて",
+        # (a review's)
+        "Could you tell me the time?",
+        "What’s the time?",
+        "今、何時？",
+        "今日は何月何日？",
+    ],
+)
+def test_the_time_now_asked_for_names_the_clock(said: str) -> None:
+    policy = ToolCallPolicy(clocks_asked=True)
+    asked = policy.ask([ChatMessage("user", said)], [WEATHER, CLOCK], "auto")
+    assert clock_asked(asked) == CLOCK
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "What time do you open?",  # a question for another tool
+        "What time is it in London?",  # not the local clock's
+        "What's the date of the concert?",
+        "What's the time difference with Paris?",
+        "Is it still morning?",  # a time asked about, not for: the model may still call
+        "一週間って全部で何時間？",
+        "今何時間待ち？",
+        # (a review's)
+        "what time is it now in Tokyo",
+        "what's the local time in Tokyo",
+        "I need the current time of my flight",
+        "I don't have time now",
+        "what's the time limit",
+        "what's the date and time of my appointment",
+        "what day is it best to fly",
+        "today's date is wrong on my receipt",
+        "今日は何日に届きますか",
+        "今何時に出発すればいい",
+        "今何時まで営業してますか",
+        "今何日目",
+        "現在時間がかかっています",
+        "今の時間帯は混んでいますか",
+    ],
+)
+def test_other_questions_about_times_name_no_clock(said: str) -> None:
+    assert not asks_the_time(said)
+
+
+def test_a_clock_is_named_only_where_it_may_be_called_now() -> None:
+    policy = ToolCallPolicy(clocks_asked=True)
+    said = [ChatMessage("user", "What time is it?")]
+    assert clock_asked(policy.ask(said, [WEATHER], "auto")) is None  # no clock
+    assert clock_asked(policy.ask(said, [CLOCK], "none")) is None
+    assert clock_asked(policy.ask(said, [COUNTER], "auto")) is None  # takes no values: no clock
+    for name in ("book_now", "get_delivery_date", "get_time_zone"):  # no clocks (a review's)
+        not_clock = ToolSpec(name, "Book it now; it takes some time.", {"type": "object"})
+        assert clock_asked(policy.ask(said, [not_clock], "auto")) is None
+    called = ToolCall("get_current_time", "{}")
+    answered_ = [
+        *said,
+        ChatMessage("assistant", "", tool_calls=(called,)),
+        ChatMessage("tool", "Saturday 05 December 2026, 12:44", tool_call_id=called.call_id),
+    ]
+    assert clock_asked(policy.ask(answered_, [CLOCK], "auto")) is None  # read out, not again

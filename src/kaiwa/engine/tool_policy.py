@@ -42,6 +42,8 @@ __all__ = [
     "Verdict",
     "VerdictKind",
     "asked_for",
+    "asks_the_time",
+    "clock_asked",
     "no_tool_hint",
     "without_handoffs",
 ]
@@ -246,6 +248,108 @@ _LENGTH_JA = re.compile(r"何時間|何日間|何日まで|全部で|何分間")
 _NOW_JA = re.compile(r"今|現在|本日")
 
 
+def is_clock(tool: ToolSpec) -> bool:
+    """Whether ``tool`` may be a clock: it takes no values, and it is named for the time or
+    the date or described as giving the current one; never a handoff. Loose, for refusing
+    a call (`_clock_unasked`); `_tells_the_time` is the strict test for making one."""
+    if tool.parameters.get("properties") or tool.name.startswith(HANDOFF_PREFIX):
+        return False
+    return bool(_CLOCK_NAME.search(tool.name) or _CLOCK_DESCRIPTION.search(tool.description))
+
+
+_CLOCK_TOOL_NAME = re.compile(
+    r"(?:get_|read_|tell_|show_)?(?:the_)?(?:current_|local_)?"
+    r"(?:time|date|datetime|date_?time|time_and_date|date_and_time|clock)(?:_now)?",
+    re.IGNORECASE,
+)
+_CLOCK_TOOL_DESCRIPTION = re.compile(
+    r"^\s*(?:gets?|returns?|tells?|gives?|reads?|shows?)\s+(?:the\s+|today's\s+)?"
+    r"(?:current\s+|local\s+)*(?:date|time|date\s+and\s+time|time\s+and\s+date)\b",
+    re.IGNORECASE,
+)
+
+
+def _tells_the_time(tool: ToolSpec) -> bool:
+    """Whether ``tool`` is a clock for certain: it takes no values and its whole name is
+    one (``get_current_time``, ``current_datetime``, ``clock``), or its description starts
+    by saying it gives the current time ("Get the current local date and time."). Not
+    ``book_now``, ``get_delivery_date`` or ``get_time_zone`` (a review's)."""
+    if tool.parameters.get("properties") or tool.name.startswith(HANDOFF_PREFIX):
+        return False
+    return bool(
+        _CLOCK_TOOL_NAME.fullmatch(tool.name) or _CLOCK_TOOL_DESCRIPTION.search(tool.description)
+    )
+
+
+_ASKED_EN = r"(?=\s*(?:$|[?.!,]|please\b|again\b|(?:right\s+)?now\b(?!\s+(?:in|at|over|for)\b)))"
+"""The end of a question for the time: nothing after it but "please", "again" or "now"
+("what time is it now in Tokyo" asks for another clock)."""
+_TIME_NOW_EN = re.compile(
+    r"\bwhat\s+time(?:\s+is|'s)\s+it"
+    + _ASKED_EN
+    + r"|\bwhat\s+hour\s+is\s+it"
+    + _ASKED_EN
+    + r"|\b(?:tell|give|know|have|got)\s+(?:me\s+)?(?:what\s+time\s+it\s+is|the\s+time)"
+    + _ASKED_EN
+    + r"|\bwhat(?:'s|s|\s+is)\s+the\s+(?:time|date)(?:\s+today)?"
+    + _ASKED_EN
+    + r"|\bwhat(?:'s|s|\s+is)\s+(?:the\s+)?(?:current|local)\s+(?:time|date)"
+    + _ASKED_EN
+    + r"|\b(?:tell\s+me|give\s+me)\s+the\s+(?:current|local)\s+(?:time|date)"
+    + _ASKED_EN
+    + r"|\bwhat(?:'s|s|\s+is)\s+today'?s\s+date"
+    + _ASKED_EN
+    + r"|\bwhat\s+(?:day|date|month|year)\s+is\s+(?:it|today)(?:\s+today)?"
+    + _ASKED_EN
+    + r"|\bwhat\s+day\s+(?:are\s+we\s+on|of\s+the\s+week\s+is\s+it)"
+    + _ASKED_EN
+    + r"|\bwhat(?:'s|s|\s+is)\s+the\s+day\s+today"
+    + _ASKED_EN,
+    re.IGNORECASE,
+)
+"""A question for the time or the date now: "What time is it?", "what's the time right
+now", "What's today's date?", "what day is it", "Could you tell me the time?". Not "What
+time do you open?", "What time is it in London?", "what's the time limit", "I don't have time
+now", "what day is it best to fly" (a review's)."""
+_NOT_NOW_JA = r"(?![間目頃前後にの発分]|まで|ごろ|くらい|ぐらい|ほど)"
+"""After 何時 or 何日: not a time asked for (何時間, 何日目, 何時に出発, 何時まで, 何時発,
+何時何分発, 何日分)."""
+_WEEKDAY_ASKED_JA = r"何曜日|なんようび|何曜(?!日)|なんよう(?!び)"
+_TIME_NOW_JA = re.compile(
+    r"(?:今|いま)[、,\s]*(?:は|って)?[、,\s]*"
+    rf"(?:何時|なんじ|何日|なんにち|{_WEEKDAY_ASKED_JA}|何月|なんがつ)"
+    + _NOT_NOW_JA
+    + r"|(?:今日|きょう|本日)[、,\s]*(?:は|って)?[、,\s]*"
+    rf"(?:何日|なんにち|{_WEEKDAY_ASKED_JA}|何月)"
+    + _NOT_NOW_JA
+    + r"|(?:今日|きょう|本日)の日付|現在(?:の)?(?:時刻|日時)"
+    + r"|(?:今|いま)の(?:時刻|時間)(?=を|は|って|[?？]|$)"
+)
+"""The same in Japanese: 今何時？, 今、何時？, 今日は何曜日？, 現在の時刻, 今の時間を教えて.
+Not 今何時間かかる, 今何時に出発すればいい, 今日は何日に届きますか, 今の時間帯."""
+
+
+def asks_the_time(said: str) -> bool:
+    """Whether ``said`` asks for the time or the date now (`_TIME_NOW_EN`, `_TIME_NOW_JA`)."""
+    said = said.replace("\u2019", "'")  # "What’s the time?"
+    return bool(_TIME_NOW_EN.search(said) or _TIME_NOW_JA.search(said))
+
+
+def clock_asked(asked: Asked) -> ToolSpec | None:
+    """The clock (`_tells_the_time`) a request at hand asks for the time or the date now,
+    if one may be called: what the model is to call when it chose words instead (`LocalLLM`,
+    whose words are checked before they go out; a server's stream as they come). Asked
+    "What time is it?", Qwen2.5-Coder 1.5B answers "The current local date and time is
+    10:30 AM on March 2, 2023." (dev half of ``bench/quality``: 3 of 12 clock requests; a
+    made-up time cut short by the reply check is "The current local date" and nothing
+    more)."""
+    if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
+        return None
+    if not asks_the_time(user_since_reply(asked.messages)):
+        return None
+    return next((t for t in asked.callable if _tells_the_time(t)), None)
+
+
 def _clock_unasked(call: ToolCall, tool: ToolSpec, said: str) -> bool:
     """Whether ``call`` is to a clock (a tool taking no values, named for the time or the
     date, or described as giving the current one) for a Japanese request (``said``) that
@@ -254,11 +358,7 @@ def _clock_unasked(call: ToolCall, tool: ToolSpec, said: str) -> bool:
     the time was made up); with it, the 0.5B model called the clock for "一週間って全部で
     何時間？", "うるう年の二月って何日まで？" and "タクシー呼んでくれへん？" (dev half, the
     fourth writer's). Not in English, where the hint is not shown; never a handoff."""
-    if tool.parameters.get("properties") or call.name.startswith(HANDOFF_PREFIX):
-        return False
-    if not is_japanese(said):
-        return False
-    if not (_CLOCK_NAME.search(tool.name) or _CLOCK_DESCRIPTION.search(tool.description)):
+    if not is_clock(tool) or not is_japanese(said):
         return False
     if not _TIME_WORDS_JA.search(said):
         return True

@@ -35,12 +35,15 @@ class LocalRealtimeModel(ProtocolModel):
 
     Args:
         engine: the stages to use; default: the process's shared `Engine` (loaded on connect).
+        llm: the shared engine's LLM (`Engine.load`: ``"small"``, ``"large"`` or a GGUF
+            file; default ``$KAIWA_LLM``, else small). Not with ``engine``.
     """
 
-    def __init__(self, engine: Engine | None = None) -> None:
+    def __init__(self, engine: Engine | None = None, *, llm: str | None = None) -> None:
         super().__init__()
         self.model = DEFAULT_MODEL_NAME
         self._engine = engine
+        self._llm = llm
         self._connection: RealtimeConnection | None = None
         self._reader: asyncio.Task[None] | None = None
 
@@ -60,7 +63,7 @@ class LocalRealtimeModel(ProtocolModel):
         protocol.update_session(settings)  # validates settings before loading anything
         await self._emit([RealtimeModelConnectionStatusEvent("connecting")])
         if self._engine is None:
-            self._engine = await asyncio.to_thread(lambda: Engine.load())
+            self._engine = await asyncio.to_thread(lambda: Engine.load(llm=self._llm))
         engine = self._engine
         self._protocol = protocol
         self._connection = RealtimeConnection(engine, model=self.model)

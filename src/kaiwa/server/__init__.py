@@ -28,6 +28,7 @@ async def serve(
     api_keys: Sequence[str] = (),
     max_sessions: int = 200,
     llm_url: str | None = None,
+    llm: str | None = None,
     log_level: str = "warning",
     allowed_origins: Sequence[str] = (),
     stall_timeout_s: float = 20.0,
@@ -37,6 +38,8 @@ async def serve(
     """Load the engine, then serve until cancelled, or until SIGTERM / Ctrl-C: then new
     sessions are refused, answers under way get ``grace_s`` seconds to finish, every socket is
     closed with 1001, and it returns (a second signal stops at once).
+
+    ``llm`` names the engine's packaged LLM (`Engine.load`).
 
     Raises:
         UserError: no API key while listening beyond this machine.
@@ -52,7 +55,7 @@ async def serve(
             "Pass --api-key (or set KAIWA_API_KEY), or listen on 127.0.0.1."
         )
     started = time.perf_counter()
-    engine = Engine.load(llm_url=llm_url, progress=True)
+    engine = Engine.load(llm_url=llm_url, llm=llm, progress=True)
     loaded = time.perf_counter() - started
     app = create_app(
         engine,

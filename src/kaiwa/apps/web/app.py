@@ -106,6 +106,8 @@ class WebConfig:
         max_pages: conversations at once; more are refused.
         grace_s: how long a tab's conversation waits for its page to reconnect.
         language: the page's starting language.
+        llm: the offline engine's LLM (`Engine.load`: ``small``, ``large`` or a GGUF file;
+            default ``$KAIWA_LLM``, else small).
     """
 
     agent: RealtimeAgent[Any] | None = None
@@ -117,6 +119,7 @@ class WebConfig:
     max_pages: int = 16
     grace_s: float = 60.0
     language: str = "en"
+    llm: str | None = None
     host: str = "127.0.0.1"
     """The address served: requests must name it (or localhost, or an allowed origin's host)."""
 
@@ -131,7 +134,8 @@ class WebContext:
 class _EngineLoader:
     """Loads the offline engine in the background and tells how far it got."""
 
-    def __init__(self) -> None:
+    def __init__(self, llm: str | None = None) -> None:
+        self.llm = llm
         self.step = "starting"
         self.done = 0
         self.total = 4
@@ -149,7 +153,9 @@ class _EngineLoader:
         from ...engine.engine import Engine
 
         try:
-            self.engine = Engine.load(progress=sys.stderr.isatty(), on_step=self._progress)
+            self.engine = Engine.load(
+                llm=self.llm, progress=sys.stderr.isatty(), on_step=self._progress
+            )
             self.step, self.done = "ready", self.total
         except Exception as exc:  # shown on the page and in the log
             logger.exception("loading the engine failed")
@@ -664,7 +670,7 @@ def create_web_app(config: WebConfig | None = None, *, engine: Any = None) -> St
             its progress shown on the pages).
     """
     cfg = config or WebConfig()
-    loader = _EngineLoader()
+    loader = _EngineLoader(cfg.llm)
     if engine is not None:
         loader.engine = engine
         loader.ready.set()
