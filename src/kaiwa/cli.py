@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--llm-url",
-        default=os.environ.get("KAIWA_LLM_URL"),
+        default=None,
         help="OpenAI-compatible chat-completions base URL for the LLM stage (vLLM, llama.cpp "
         "server...) instead of the packaged model (default: $KAIWA_LLM_URL)",
     )
@@ -303,10 +303,12 @@ async def _serve(args: argparse.Namespace) -> int:
     from .server import serve
 
     keys = args.api_key or [k for k in [os.environ.get("KAIWA_API_KEY")] if k]
+    # $KAIWA_LLM_URL unless an LLM is named: naming both on the command line is refused
+    llm_url = args.llm_url or (None if args.llm else os.environ.get("KAIWA_LLM_URL"))
     if args.llm is not None and args.llm_url:
         print(
-            "kaiwa serve: --llm names the packaged LLM, --llm-url (or $KAIWA_LLM_URL) a server "
-            "to use instead: give one of them",
+            "kaiwa serve: --llm names the packaged LLM, --llm-url a server to use instead: "
+            "give one of them",
             file=sys.stderr,
         )
         return 2
@@ -316,7 +318,7 @@ async def _serve(args: argparse.Namespace) -> int:
             args.port,
             api_keys=keys,
             max_sessions=args.max_sessions,
-            llm_url=args.llm_url,
+            llm_url=llm_url,
             llm=args.llm,
             log_level=args.log_level,
             allowed_origins=args.allow_origin,

@@ -44,6 +44,7 @@ def test_an_unknown_llm_names_the_choices() -> None:
 
 
 def test_an_llm_and_a_server_are_not_both_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KAIWA_LLM_URL", raising=False)
     with pytest.raises(UserError, match="not both"):
         engine.Engine.load(llm="large", llm_url="http://127.0.0.1:9/v1")
     monkeypatch.setenv("KAIWA_LLM", "medium")

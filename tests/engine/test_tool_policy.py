@@ -212,6 +212,12 @@ def test_the_time_now_asked_for_names_the_clock(said: str) -> None:
         "今何日目",
         "現在時間がかかっています",
         "今の時間帯は混んでいますか",
+        # (a second review's)
+        "I don't have the time right now",
+        "I know the time.",
+        "What time is it, in Tokyo?",
+        "今日の日付を変更したい",
+        "今何日かかりますか",
     ],
 )
 def test_other_questions_about_times_name_no_clock(said: str) -> None:
@@ -227,6 +233,20 @@ def test_a_clock_is_named_only_where_it_may_be_called_now() -> None:
     for name in ("book_now", "get_delivery_date", "get_time_zone"):  # no clocks (a review's)
         not_clock = ToolSpec(name, "Book it now; it takes some time.", {"type": "object"})
         assert clock_asked(policy.ask(said, [not_clock], "auto")) is None
+    for description in (
+        "Returns the date of the next public holiday.",
+        "Gets the time remaining on your parking.",
+    ):
+        not_clock = ToolSpec("next_one", description, {"type": "object"})
+        assert clock_asked(policy.ask(said, [not_clock], "auto")) is None
+    described = ToolSpec("now_please", "Returns the current time.", {"type": "object"})
+    assert clock_asked(policy.ask(said, [described], "auto")) == described
+    zoned = ToolSpec(  # named a clock, but it takes a value: not called with none
+        "get_current_time",
+        "Get the current time in a time zone.",
+        {"type": "object", "properties": {"zone": {"type": "string"}}, "required": ["zone"]},
+    )
+    assert clock_asked(policy.ask(said, [zoned], "auto")) is None
     called = ToolCall("get_current_time", "{}")
     answered_ = [
         *said,

