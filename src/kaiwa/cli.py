@@ -275,7 +275,8 @@ def _llm_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _llm_choice(text: str) -> str:
-    """An argparse type: a packaged LLM's name, or an existing file."""
+    """An argparse type: a packaged LLM's name, or an existing file (the engine checks the
+    same, `kaiwa.engine.engine.LLM_SIZES`; not imported here: parsing loads no engine)."""
     from pathlib import Path
 
     if text in ("small", "large") or Path(text).expanduser().is_file():

@@ -178,31 +178,18 @@ class Engine:
         model = ""
         if not url:
             model = llm or os.environ.get("KAIWA_LLM") or "small"
-            if model not in LLM_SIZES:
-                path = Path(model).expanduser()
-                if not path.is_file():
-                    named = "llm" if llm else "$KAIWA_LLM"
-                    raise UserError(
-                        f"{named} is {model!r}: give small, large or the path of a GGUF file"
-                    )
-                model = str(path.resolve())  # one engine per file, however it is written
+            if model not in LLM_SIZES:  # one engine per file, however it is written
+                model = str(_llm_file(model, "llm" if llm else "$KAIWA_LLM").resolve())
         key = (url, model)
         with _shared_lock:
             engine = _shared.get(key)
-            if engine is None and _shared:  # only the LLM differs: share the other stages
-                other = next(iter(_shared.values()))
-                try:
-                    engine = dataclasses.replace(other, llm=_load_llm(url, model))
-                except ModuleNotFoundError as exc:
-                    raise EngineError(
-                        f"The offline engine needs {exc.name}, which is not installed: pip "
-                        "install 'kaiwa[engine]'",
-                        is_permanent=True,
-                    ) from exc
-                _shared[key] = engine
             if engine is None:
                 try:
-                    engine = _shared[key] = cls._load(url, model, progress, on_step)
+                    if _shared:  # only the LLM differs: share the other stages
+                        other = next(iter(_shared.values()))
+                        engine = dataclasses.replace(other, llm=_load_llm(url, model))
+                    else:
+                        engine = cls._load(url, model, progress, on_step)
                 except ModuleNotFoundError as exc:
                     raise EngineError(
                         f"The offline engine needs {exc.name}, which is not installed: pip "
@@ -210,6 +197,7 @@ class Engine:
                         "OPENAI_API_KEY to talk with OpenAI's Realtime API instead.",
                         is_permanent=True,
                     ) from exc
+                _shared[key] = engine
             return engine
 
     @classmethod
@@ -263,12 +251,7 @@ def llm_model_path(llm: str) -> Path:
     """
     model = LLM_SIZES.get(llm)
     if model is None:
-        path = Path(llm).expanduser()
-        if not path.is_file():
-            raise UserError(
-                f"no LLM {llm!r}: give one of {', '.join(LLM_SIZES)} or the path of a GGUF file"
-            )
-        return path
+        return _llm_file(llm, "llm")
     try:
         return store.materialize(model)  # (joined before: its parts are not read)
     except ModelNotFoundError as exc:
@@ -278,6 +261,15 @@ def llm_model_path(llm: str) -> Path:
                 "'kaiwa[large]' (scripts/install installs it)"
             ) from exc
         raise
+
+
+def _llm_file(llm: str, named: str) -> Path:
+    """``llm``, not a packaged LLM's name, as the path of a file; `UserError` (naming it as
+    ``named``: ``llm``, ``$KAIWA_LLM``) if there is none."""
+    path = Path(llm).expanduser()
+    if not path.is_file():
+        raise UserError(f"{named} is {llm!r}: give small, large or the path of a GGUF file")
+    return path
 
 
 def _load_llm(url: str | None, llm: str = "small") -> LLMStage:

@@ -738,13 +738,9 @@ class LocalLLM:
                     prompt, max_tokens, cancel, temperature=0.0, logit_bias=no_chinese
                 )
             else:  # words, checked as they come; a call spelled out in them is written
-                clock = clock_asked(asked) if self.ask_named_tools else None
-                if clock is not None:  # the time now, asked for: never made up in words
-                    yield LlmDelta(tool_call=ToolCall(name=clock.name, arguments="{}"))
-                    return
-                named = self._named_tool(asked) if self.ask_named_tools else None
-                if named is not None:
-                    yield from self._named(named, prompt, asked, max_tokens, cancel)
+                instead = self._instead_of_words(asked)
+                if instead is not None:
+                    yield from self._called_instead(instead, prompt, asked, max_tokens, cancel)
                     return
                 yield from self._in_words(prompt, asked, max_tokens, cancel)
                 return
@@ -770,15 +766,10 @@ class LocalLLM:
                 continue
             # Words after all: checked as any words are; unfit before they went out, made
             # again as words (or the call they spell out, written).
-            clock = clock_asked(asked) if self.ask_named_tools else None
-            if clock is not None:
+            instead = self._instead_of_words(asked)
+            if instead is not None:
                 pieces.close()
-                yield LlmDelta(tool_call=ToolCall(name=clock.name, arguments="{}"))
-                return
-            named = self._named_tool(asked) if self.ask_named_tools else None
-            if named is not None:
-                pieces.close()
-                yield from self._named(named, prompt, asked, max_tokens, cancel)
+                yield from self._called_instead(instead, prompt, asked, max_tokens, cancel)
                 return
             if not self.check_replies:
                 yield from (LlmDelta(text=p) for p in _after(start, pieces) if p)
@@ -908,6 +899,24 @@ class LocalLLM:
         again = judged[1]
         logger.info("places from the user's words %s: %s -> %s", places, call, again)
         return again.calls if again.kind is VerdictKind.CALL else None
+
+    def _instead_of_words(self, asked: Asked) -> ToolSpec | None:
+        """The tool for a request the model chose words for (with `ask_named_tools`): the
+        clock asked for the time now (`clock_asked`), else the tool the request names what
+        it does (`_named_tool`)."""
+        if not self.ask_named_tools:
+            return None
+        return clock_asked(asked) or self._named_tool(asked)
+
+    def _called_instead(
+        self, tool: ToolSpec, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
+    ) -> Iterator[LlmDelta]:
+        """`_instead_of_words`'s tool: the clock called (the time now, asked for: never made
+        up in words), a named tool's call written and judged (`_named`)."""
+        if not tool.parameters.get("properties"):  # the clock: no value to write
+            yield LlmDelta(tool_call=ToolCall(name=tool.name, arguments="{}"))
+            return
+        yield from self._named(tool, prompt, asked, max_tokens, cancel)
 
     @staticmethod
     def _named_tool(asked: Asked) -> ToolSpec | None:

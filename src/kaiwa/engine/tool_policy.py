@@ -252,9 +252,14 @@ def is_clock(tool: ToolSpec) -> bool:
     """Whether ``tool`` may be a clock: it takes no values, and it is named for the time or
     the date or described as giving the current one; never a handoff. Loose, for refusing
     a call (`_clock_unasked`); `_tells_the_time` is the strict test for making one."""
-    if tool.parameters.get("properties") or tool.name.startswith(HANDOFF_PREFIX):
-        return False
-    return bool(_CLOCK_NAME.search(tool.name) or _CLOCK_DESCRIPTION.search(tool.description))
+    return _valueless(tool) and bool(
+        _CLOCK_NAME.search(tool.name) or _CLOCK_DESCRIPTION.search(tool.description)
+    )
+
+
+def _valueless(tool: ToolSpec) -> bool:
+    """Whether ``tool`` takes no values and is no handoff: what a clock must be."""
+    return not tool.parameters.get("properties") and not tool.name.startswith(HANDOFF_PREFIX)
 
 
 _CLOCK_TOOL_NAME = re.compile(
@@ -275,9 +280,7 @@ def _tells_the_time(tool: ToolSpec) -> bool:
     one (``get_current_time``, ``current_datetime``, ``clock``), or its description starts
     by saying it gives the current time ("Get the current local date and time."). Not
     ``book_now``, ``get_delivery_date`` or ``get_time_zone`` (a review's)."""
-    if tool.parameters.get("properties") or tool.name.startswith(HANDOFF_PREFIX):
-        return False
-    return bool(
+    return _valueless(tool) and bool(
         _CLOCK_TOOL_NAME.fullmatch(tool.name) or _CLOCK_TOOL_DESCRIPTION.search(tool.description)
     )
 
@@ -288,31 +291,24 @@ _ASKED_EN = (
 """The end of a question for the time: nothing after it but "please", "again" or "now"
 ("what time is it now in Tokyo" asks for another clock)."""
 _TIME_NOW_EN = re.compile(
-    r"\bwhat\s+time(?:\s+is|'s)\s+it"
-    + _ASKED_EN
-    + r"|\bwhat\s+hour\s+is\s+it"
-    + _ASKED_EN
-    + r"|(?:^|\b(?:could|can|would|will)\s+you\s+)(?:please\s+)?(?:tell|give)\s+me\s+"
-    r"(?:what\s+time\s+it\s+is|the\s+time)"
-    + _ASKED_EN
-    + r"|\b(?:do\s+)?you\s+(?:know|have|got)\s+(?:what\s+time\s+it\s+is|the\s+time)"
-    + _ASKED_EN
-    + r"|^\s*(?:got|have)\s+the\s+time"
-    + _ASKED_EN
-    + r"|\bwhat(?:'s|s|\s+is)\s+the\s+(?:time|date)(?:\s+today)?"
-    + _ASKED_EN
-    + r"|\bwhat(?:'s|s|\s+is)\s+(?:the\s+)?(?:current|local)\s+(?:time|date)"
-    + _ASKED_EN
-    + r"|\b(?:tell\s+me|give\s+me)\s+the\s+(?:current|local)\s+(?:time|date)"
-    + _ASKED_EN
-    + r"|\bwhat(?:'s|s|\s+is)\s+today'?s\s+date"
-    + _ASKED_EN
-    + r"|\bwhat\s+(?:day|date|month|year)\s+is\s+(?:it|today)(?:\s+today)?"
-    + _ASKED_EN
-    + r"|\bwhat\s+day\s+(?:are\s+we\s+on|of\s+the\s+week\s+is\s+it)"
-    + _ASKED_EN
-    + r"|\bwhat(?:'s|s|\s+is)\s+the\s+day\s+today"
-    + _ASKED_EN,
+    "|".join(
+        f"(?:{question}){_ASKED_EN}"
+        for question in (
+            r"\bwhat\s+time(?:\s+is|'s)\s+it",
+            r"\bwhat\s+hour\s+is\s+it",
+            r"(?:^|\b(?:could|can|would|will)\s+you\s+)(?:please\s+)?(?:tell|give)\s+me\s+"
+            r"(?:what\s+time\s+it\s+is|the\s+time)",
+            r"\b(?:do\s+)?you\s+(?:know|have|got)\s+(?:what\s+time\s+it\s+is|the\s+time)",
+            r"^\s*(?:got|have)\s+the\s+time",
+            r"\bwhat(?:'s|s|\s+is)\s+the\s+(?:time|date)(?:\s+today)?",
+            r"\bwhat(?:'s|s|\s+is)\s+(?:the\s+)?(?:current|local)\s+(?:time|date)",
+            r"\b(?:tell\s+me|give\s+me)\s+the\s+(?:current|local)\s+(?:time|date)",
+            r"\bwhat(?:'s|s|\s+is)\s+today'?s\s+date",
+            r"\bwhat\s+(?:day|date|month|year)\s+is\s+(?:it|today)(?:\s+today)?",
+            r"\bwhat\s+day\s+(?:are\s+we\s+on|of\s+the\s+week\s+is\s+it)",
+            r"\bwhat(?:'s|s|\s+is)\s+the\s+day\s+today",
+        )
+    ),
     re.IGNORECASE,
 )
 """A question for the time or the date now: "What time is it?", "what's the time right
