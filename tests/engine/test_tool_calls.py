@@ -73,6 +73,10 @@ def made_up_call(
         ("難波の天気は？", {"city": "Namba"}),
         ("新潟の天気は？", {"city": "Niigata"}),
         ("バンクーバーの天気は？", {"city": "Vancouver"}),
+        # a city by one of its Japanese names, read alike or spelled nearly alike
+        ("ローマの天気は？", {"city": "Rome"}),
+        ("さっぽろの天気", {"city": "Sapporo"}),
+        ("ロサンジェルスの天気", {"city": "Los Angeles"}),
         # a place not in the gazetteer, written as a name by the user
         ("Weather in Hebden Bridge?", {"city": "Hebden Bridge"}),
         ("軽井沢の天気は？", {"city": "軽井沢"}),
@@ -126,6 +130,9 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
         ("Change my seat to 14C.", {"booking": "ABC123", "seat": "14C"}),
         ("Where's my order?", {"order": "12345"}),  # a number the model made up
         ("今日の天気どう？", {"city": "Tokyo"}),  # Japanese: nobody said Tokyo
+        # a city whose Japanese names are not said, whatever its sound is near
+        ("イタリアの首都はどこですか？", {"city": "Torino"}),
+        ("イタリアの首都はどこですか？", {"city": "Rome"}),
         ("こんにちは", {"city": "東京"}),
         ("週末ソウルに行くんですけど", {"city": "大阪"}),
         ("パンを買いたい", {"city": "Paris"}),

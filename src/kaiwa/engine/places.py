@@ -27,13 +27,15 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from . import store
 from .glosses import glosses
 from .text import is_japanese, place_names
 
-__all__ = ["GEONAMES_SHA256", "PLACE_PARTS", "known_place"]
+__all__ = ["GEONAMES_SHA256", "PLACE_PARTS", "japanese_names", "known_place"]
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +57,7 @@ PLACE_PARTS = frozenset({"city", "town"})
 review's); nor a name with "code" or "id" in it (see `tool_calls`)."""
 
 _SUFFIXES = re.compile(r"(?:\s+city|-shi|\s+shi|市|都|府|県)$")
-_BUILD = "2"
+_BUILD = "3"
 """Changes with how the list is built (`_key`, what is kept): a list built before is not read."""
 
 
@@ -92,11 +94,20 @@ def _checked(path: Path) -> bytes | None:
     return data
 
 
+class _Gazetteer(NamedTuple):
+    names: frozenset[str]
+    """Every name, lower-case (`_key`)."""
+    japanese: Mapping[str, frozenset[str]]
+    """A city's names in Japanese script by each of its names in Latin letters (`_key`):
+    "turin" and "torino" -> トリノ (and 都灵)."""
+
+
 @functools.cache
-def _names() -> frozenset[str] | None:
-    """Every name of the gazetteer, lower-case (`_key`); None without it. Built once from the
-    checked files (~1 s, ~100 MB at its peak), then read from a list in the cache (~0.1 s)
-    while the files stay as they were."""
+def _gazetteer() -> _Gazetteer | None:
+    """The gazetteer's names; None without it. Built once from the checked files (~1 s,
+    ~100 MB at its peak), then read from a list in the cache (~0.1 s) while the files stay
+    as they were: a name a line, followed by a tab and its Japanese names (``|`` between)
+    if it is a city's name in Latin letters that has some."""
     paths = {name: _path(name) for name in GEONAMES_SHA256}
     if any(p is None for p in paths.values()):
         return None
@@ -106,41 +117,63 @@ def _names() -> frozenset[str] | None:
     try:
         lines = cached.read_text(encoding="utf-8").split("\n")
         if lines[-1] == _END:  # whole: written to its end
-            return frozenset(lines[:-1])
+            return _read(lines[:-1])
     except (OSError, UnicodeDecodeError):
         pass  # not built yet, or cut short: built again
     files = {name: _checked(p) for name, p in paths.items() if p}
     if any(data is None for data in files.values()):
         return None
     names: set[str] = set(_CONTINENTS)
+    japanese: dict[str, set[str]] = {}
     for city in json.loads(files["cities15000.json"] or b"{}").values():
-        names.add(_key(city["name"]))
-        names.update(
-            _key(n)
-            for n in city.get("alternatenames") or ()
+        others = city.get("alternatenames") or ()
+        latin = {_key(city["name"])} | {
             # Latin and Japanese names only: the others are never the model's
-            if n.isascii() or is_japanese(n) or unicodedata.normalize("NFKD", n).isascii()
-        )
+            _key(n)
+            for n in others
+            if n.isascii() or unicodedata.normalize("NFKD", n).isascii()
+        }
+        said = {n.strip() for n in others if is_japanese(n) and not set(n) & set("\t|\n")}
+        names |= latin | {_key(n) for n in said}
+        for name in latin if said else ():
+            japanese.setdefault(name, set()).update(said)
     names.update(_key(c["name"]) for c in json.loads(files["countries.json"] or b"{}").values())
     names.update(_key(s["name"]) for s in json.loads(files["us_states.json"] or b"{}").values())
-    names.discard("")
-    names.discard(_END)
+    names = {n for n in names if n and n != _END and not set(n) & set("\t\n")}
+    lines = [f"{n}\t{'|'.join(sorted(japanese[n]))}" if n in japanese else n for n in sorted(names)]
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=cached.parent, suffix=".part", delete=False
         ) as f:
-            f.write("\n".join([*sorted(names), _END]))
+            f.write("\n".join([*lines, _END]))
         os.replace(f.name, cached)  # whole or not at all, should two build it at once
     except OSError as exc:  # a read-only or full cache: kept in memory only
         logger.warning("could not keep the list of places in %s: %s", cached.parent, exc)
-    return frozenset(names)
+    return _read(lines)
+
+
+def _read(lines: list[str]) -> _Gazetteer:
+    names: set[str] = set()
+    japanese: dict[str, frozenset[str]] = {}
+    for line in lines:
+        name, tab, said = line.partition("\t")
+        names.add(name)
+        if tab:
+            japanese[name] = frozenset(said.split("|"))
+    return _Gazetteer(frozenset(names), japanese)
+
+
+def _names() -> frozenset[str] | None:
+    """Every name of the gazetteer, lower-case (`_key`); None without it."""
+    gazetteer = _gazetteer()
+    return gazetteer.names if gazetteer else None
 
 
 def load() -> bool:
     """Read the gazetteer now (~0.5 s; models load at start, not at the first request);
     whether there is one."""
-    return _names() is not None
+    return _gazetteer() is not None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -163,3 +196,20 @@ def known_place(value: str) -> bool | None:
             return True
         return value.strip() in place_names(value.strip())
     return False
+
+
+@functools.lru_cache(maxsize=1024)
+def japanese_names(value: str) -> frozenset[str]:
+    """The names in Japanese script of the cities ``value`` names in Latin letters ("Turin"
+    and "Torino" -> トリノ; "Paris" -> パリ, 巴黎; every city of that name); none if it
+    names no city the gazetteer knows a Japanese name of (a country, a smaller town), if
+    ``value`` is in Japanese script, or without the gazetteer."""
+    gazetteer = _gazetteer()
+    if gazetteer is None or is_japanese(value):
+        return frozenset()
+    key = _key(value)
+    first = _key(re.split(r"[,、，]", value)[0])
+    found: set[str] = set()
+    for name in {key, first, _SUFFIXES.sub("", key), _SUFFIXES.sub("", first)}:
+        found |= gazetteer.japanese.get(name, frozenset())
+    return frozenset(found)

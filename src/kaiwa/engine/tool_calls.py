@@ -23,7 +23,7 @@ from .identifiers import (
     spoken_identifier,
     whole_identifier,
 )
-from .places import PLACE_PARTS, known_place
+from .places import PLACE_PARTS, japanese_names, known_place
 from .text import is_japanese, place_names, proper_nouns, romaji, short_vowels
 
 __all__ = [
@@ -384,11 +384,32 @@ def _said_in_japanese(value: str, said: str, users: str = "") -> bool:
         return True
     latin = [_latin_sound(w) for w in words]
     if any(len(w) >= 3 and w in heard for w in latin):
-        return True
+        return True  # 難波 for "Namba" (in the gazetteer, Nampa, Idaho: ナンパ)
+    known = japanese_names(value)
+    if known:
+        # A city the gazetteer knows by Japanese names is said by one of them, not by a
+        # sound near enough: "Torino" for イタリアの首都 is made up.
+        return _one_said(known, said, heard)
     return any(
         difflib.SequenceMatcher(None, w, romaji(kana).replace(" ", "")).ratio() >= 0.35
         for w in latin + [w.encode("ascii", "ignore").decode().lower() for w in words]
         for kana in re.findall("[\u30a1-\u30fa\u30fc]{3,}", said)  # not パン for Paris
+    )
+
+
+def _one_said(names: Iterable[str], said: str, heard: str) -> bool:
+    """Whether one of ``names`` (a city's, in Japanese script) is in ``said``, as written,
+    read alike (``heard``: `romaji` of ``said``; さっぽろ for 札幌) or in katakana spelled
+    nearly alike (ロサンジェルス for ロサンゼルス)."""
+    if any(name in said for name in names):
+        return True
+    readings = {r for name in names if len(r := romaji(name).replace(" ", "")) >= 3}
+    if any(r in heard for r in readings):
+        return True
+    return any(
+        difflib.SequenceMatcher(None, r, romaji(kana).replace(" ", "")).ratio() >= 0.8
+        for kana in re.findall("[\u30a1-\u30fa\u30fc]{3,}", said)
+        for r in readings
     )
 
 
