@@ -80,7 +80,7 @@ def test_plain_questions_get_text(llm: Any, question: str) -> None:
     "question",
     [
         "Say hello.",  # the model writes a call to "say_hello", a function it made up
-        "What is two plus two?",
+        "What colour is the sky?",  # ("What is two plus two?" is worked out: below)
         "Tell me a joke.",
         "How are you today?",
         "What is the capital of Japan?",
@@ -96,6 +96,20 @@ def test_plain_questions_get_text_with_tools_offered(
     assert not any(d.tool_call for d in deltas)
     text = "".join(d.text for d in deltas)
     assert text.strip() and "{" not in text and "`" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("What is two plus two?", "2 plus 2 is 4."),
+        ("How many seconds are in an hour?", "One hour is 3600 seconds."),
+        ("1時間って何分？", "1時間は60分です。"),  # the model set a one-minute timer
+    ],
+)
+def test_sums_and_conversions_are_worked_out_not_guessed(
+    llm: Any, question: str, answer: str
+) -> None:
+    assert [(d.text, d.tool_call) for d in run(llm, question)] == [(answer, None)]
 
 
 def test_tool_choice_required_forces_a_call(llm: Any) -> None:

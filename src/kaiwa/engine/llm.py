@@ -33,6 +33,7 @@ import numpy as np
 from ..exceptions import EngineError
 from . import places, store
 from ._threads import Cancel
+from .arithmetic import worked_out
 from .call_text import grammar_schema, tagged
 from .chat import (
     SILENT_TURN,
@@ -278,6 +279,20 @@ def _unclear(asked: Asked) -> str:
     if canned:
         return canned
     return UNCLEAR_JA if is_japanese(_last_user_text(asked.messages)) else UNCLEAR
+
+
+_CALCULATOR = re.compile(r"calc|math|arithmetic|convert|conversion|compute|計算|換算", re.I)
+
+
+def _worked_out(asked: Asked) -> str | None:
+    """The answer to a request that is only a sum, a percentage or a conversion of units
+    (`kaiwa.engine.arithmetic.worked_out`), unless a call is required or a tool offered
+    does such work itself (a calculator, a converter: its name or description says so)."""
+    if asked.mode == "required" or not asked.messages or asked.messages[-1].role != "user":
+        return None
+    if any(_CALCULATOR.search(f"{t.name} {t.description}") for t in asked.callable):
+        return None
+    return worked_out(asked.messages[-1].content)
 
 
 def _tool_names(asked: Asked) -> list[str]:
@@ -697,6 +712,10 @@ class LocalLLM:
         """`stream`'s work, on the model's own thread (the prompt is rendered here too: not
         on the caller's event loop)."""
         self._last_facts = None  # (set by the check its words go through, if they read out)
+        worked = _worked_out(asked)
+        if worked:  # "how many seconds in an hour": worked out, not guessed ("1200")
+            yield LlmDelta(text=worked)
+            return
         prompt = self.render(asked.messages, asked.shown)
 
         self._use_prefix(prompt)

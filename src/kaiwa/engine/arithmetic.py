@@ -1,0 +1,388 @@
+"""Questions with one right number, worked out instead of guessed: sums and unit conversions.
+
+The 0.5B model answers "how many seconds in an hour" with "1200", "五千円の二割引きっていくら？"
+with "1000円", and "1時間って何分？" by setting a one-minute timer (dev half of
+``bench/quality``); "two plus two is three" was heard. A request that is nothing but such a
+question is worked out here and answered in the user's language, without the model:
+
+- two numbers and an operation: "what's 12 times 7", "two hundred minus forty-five",
+  "100 divided by 8", 「3足す5は？」, 「12かける7っていくつ？」;
+- a percentage of a number, or a number with a percentage off: "what's 15 percent of 80",
+  "20% off 45", 「5000円の2割引きっていくら？」, 「80の15パーセントは？」;
+- a quantity in another unit of time, length, weight or temperature: "how many seconds are in
+  an hour", "what's 100 celsius in fahrenheit", "how many centimeters is 5 inches",
+  「1時間って何分？」, 「一週間って全部で何時間？」, 「摂氏100度って華氏だと何度？」.
+
+The whole request must be the question (a filler before it, "um", "quick one", 「えっと」, and
+"please" after it aside): "a table for 2 plus 3 kids", "set a timer for one hour" or
+「1時間後に起こして」 are left to the model and its tools. Numbers may be digits (with
+decimals), English words ("twenty-five", "a hundred") or kanji (五千, 二十三).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+__all__ = ["worked_out"]
+
+# -- numbers ---------------------------------------------------------------------------------
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_NUMBER_WORD = "|".join([*_SMALL, *_SCALES])
+_WORD_RUN = re.compile(
+    rf"\b(?:(?:a|an)\s+(?=(?:hundred|thousand|million)\b))?"
+    rf"(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*\b"
+)
+
+
+def _english_number(words: str) -> int | None:
+    """A run of English number words as a number ("twenty-five", "a hundred and six",
+    "three thousand"); None if the words make none ("five six")."""
+    total = current = 0
+    last: int | None = None  # the last word's value: "five six" is no number
+    for word in re.split(r"[\s-]+", words.strip()):
+        if word in ("and", ""):
+            continue
+        if word in ("a", "an"):
+            current, last = 1, None
+            continue
+        if word in _SCALES:
+            scale = _SCALES[word]
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * scale
+                current = 0
+            last = scale
+            continue
+        value = _SMALL[word]
+        if last is not None and last < 100 and not (last % 10 == 0 and last >= 20 and value < 10):
+            return None
+        current += value
+        last = value
+    return total + current
+
+
+_KANJI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_KANJI_SCALE = {"十": 10, "百": 100, "千": 1000}
+_KANJI_MYRIAD = {"万": 10_000, "億": 100_000_000}
+_KANJI_RUN = re.compile("[〇零一二三四五六七八九十百千万億]+")
+
+
+def _kanji_number(text: str) -> int | None:
+    """Kanji numerals as a number (五千, 二十三, 百五, 一万二千, or digit by digit: 六二〇)."""
+    if all(c in _KANJI_DIGIT for c in text):
+        return int("".join(str(_KANJI_DIGIT[c]) for c in text))
+    total = section = digit = 0
+    for c in text:
+        if c in _KANJI_DIGIT:
+            digit = digit * 10 + _KANJI_DIGIT[c]
+        elif c in _KANJI_SCALE:
+            section += (digit or 1) * _KANJI_SCALE[c]
+            digit = 0
+        else:
+            total += (section + digit or 1) * _KANJI_MYRIAD[c]
+            section = digit = 0
+    return total + section + digit
+
+
+def _with_digits(text: str) -> str:
+    """``text`` with its numbers in digits: English number words ("twenty five" -> 25),
+    kanji numerals (五千 -> 5000) and full-width digits; thousands separators dropped."""
+    text = text.translate(_FULL_WIDTH)
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+
+    def english(match: re.Match[str]) -> str:
+        value = _english_number(match.group(0))
+        return match.group(0) if value is None else str(value)
+
+    text = _WORD_RUN.sub(english, text)
+    return _KANJI_RUN.sub(lambda m: str(_kanji_number(m.group(0))), text)
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．＋－×÷／％", "0123456789.+-×÷/%")
+_NUMBER = r"(\d+(?:\.\d+)?)"
+
+# -- units -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Unit:
+    kind: str
+    size: float  # in the kind's base unit: seconds, metres, grams
+    en: str  # the plural, as answered
+    ja: str
+
+
+_UNITS: dict[str, _Unit] = {}
+
+
+def _unit(kind: str, size: float, en: str, ja: str, *names: str) -> None:
+    unit = _Unit(kind, size, en, ja)
+    for name in (en, ja, *names):
+        _UNITS[name] = unit
+
+
+_unit("time", 1, "seconds", "秒", "second", "secs", "sec")
+_unit("time", 60, "minutes", "分", "minute", "mins", "min")
+_unit("time", 3600, "hours", "時間", "hour", "hrs", "hr")
+_unit("time", 86400, "days", "日", "day")
+_unit("time", 604800, "weeks", "週間", "week", "週")
+_unit("length", 0.001, "millimeters", "ミリ", "millimeter", "millimetre", "millimetres", "mm",
+      "ミリメートル")  # fmt: skip
+_unit("length", 0.01, "centimeters", "センチ", "centimeter", "centimetre", "centimetres", "cm",
+      "センチメートル")  # fmt: skip
+_unit("length", 1, "meters", "メートル", "meter", "metre", "metres", "m")
+_unit("length", 1000, "kilometers", "キロメートル", "kilometer", "kilometre", "kilometres", "km")
+_unit("length", 0.0254, "inches", "インチ", "inch")
+_unit("length", 0.3048, "feet", "フィート", "foot", "ft")
+_unit("length", 0.9144, "yards", "ヤード", "yard")
+_unit("length", 1609.344, "miles", "マイル", "mile")
+_unit("weight", 1, "grams", "グラム", "gram", "g")
+_unit("weight", 1000, "kilograms", "キログラム", "kilogram", "kilos", "kilo", "kg", "キロ")
+_unit("weight", 453.59237, "pounds", "ポンド", "pound", "lbs", "lb")
+_unit("weight", 28.349523125, "ounces", "オンス", "ounce", "oz")
+_TEMPERATURE = {
+    "celsius": "C", "centigrade": "C", "摂氏": "C", "fahrenheit": "F", "華氏": "F",
+}  # fmt: skip
+
+_UNIT_EN = "|".join(sorted((u for u in _UNITS if u.isascii()), key=len, reverse=True))
+_UNIT_JA = "|".join(sorted((u for u in _UNITS if not u.isascii()), key=len, reverse=True))
+
+# -- the questions ---------------------------------------------------------------------------
+
+_FILLER_EN = re.compile(
+    r"^(?:(?:um+|uh+|er+|erm|hmm+|so|okay|ok|hey|hi|oh|and|sorry|quick one|quick question|"
+    r"random question|one more thing|also|well|right|just wondering|i was wondering)\b[\s,.!:;]*)+"
+)
+_ASK_EN = (
+    r"(?:(?:can you |could you |please )?(?:tell me |remind me )?"
+    r"(?:what's|whats|what is|what are|how much is|how much's|what does|what do|what would|"
+    r"calculate|compute|work out|figure out|do you know what)\s+)?"
+)
+_OPERATIONS_EN = {
+    "plus": "+", "+": "+", "add": "+", "minus": "-", "-": "-", "take away": "-",
+    "times": "*", "x": "*", "×": "*", "*": "*", "multiplied by": "*", "divided by": "/",
+    "over": "/", "/": "/", "÷": "/",
+}  # fmt: skip
+_OPERATION_EN = "|".join(re.escape(o) for o in sorted(_OPERATIONS_EN, key=len, reverse=True))
+_OPERATIONS_JA = {
+    "足す": "+", "たす": "+", "プラス": "+", "+": "+", "引く": "-", "ひく": "-",
+    "マイナス": "-", "-": "-", "掛ける": "*", "かける": "*", "×": "*", "*": "*",
+    "割る": "/", "わる": "/", "÷": "/", "/": "/",
+}  # fmt: skip
+_OPERATION_JA = "|".join(re.escape(o) for o in sorted(_OPERATIONS_JA, key=len, reverse=True))
+_WORDS_EN = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}
+_WORDS_JA = {"+": "足す", "-": "引く", "*": "掛ける", "/": "割る"}
+
+_END_EN = r"(?:\s*(?:equal|equals|make|makes|come to|be|is|are))?(?:[\s,]*please)?[\s?.!]*$"
+_SUM_EN = re.compile(rf"^{_ASK_EN}{_NUMBER}\s*({_OPERATION_EN})\s*{_NUMBER}{_END_EN}")
+_PERCENT_EN = re.compile(
+    rf"^{_ASK_EN}{_NUMBER}\s*(?:%|percent|per cent)\s+(of|off)\s+(?:\$|£|€)?{_NUMBER}{_END_EN}"
+)
+_HOW_MANY_EN = re.compile(
+    rf"^(?:(?:can you |could you )?(?:tell me )?)?how many ({_UNIT_EN})\s+"
+    rf"(?:are there |are |is |make |makes )?(?:there )?(?:in|is|make|makes|in one|in a|in an)\s+"
+    rf"(?:(?:a|an|one)\s+|{_NUMBER}\s*)?({_UNIT_EN}){_END_EN}"
+)
+_CONVERT_EN = re.compile(
+    rf"^(?:{_ASK_EN}|convert\s+|how many ({_UNIT_EN}) (?:is|are)\s+)?"
+    rf"{_NUMBER}\s*(?:degrees?\s+)?({_UNIT_EN}|celsius|centigrade|fahrenheit)\s+"
+    rf"(?:in|to|into|in terms of)\s+(?:degrees?\s+)?({_UNIT_EN}|celsius|centigrade|fahrenheit)"
+    rf"{_END_EN}"
+)
+_HOW_MANY_IS_EN = re.compile(
+    rf"^how many ({_UNIT_EN}) (?:is|are|in|make)\s+{_NUMBER}\s*({_UNIT_EN}){_END_EN}"
+)
+
+_FILLER_JA = re.compile(
+    r"^(?:(?:えっと|えーと|えー|あの|あのー|あのさ|ねえ|ねぇ|ちょっと|すみません|すいません|"
+    r"じゃあ|では|それと|ところで|ちなみに)[\s、,。ー…]*)+"
+)
+_TAIL_JA = (
+    r"(?:って|は|で|だと|だったら|って言うと)?(?:全部で|合計で|合計)?"
+    r"(?:いくつ|いくら|何|なに|なん|どれくらい|どのくらい)?"
+    r"(?:に|で)?(?:なる|なります|なりますか|なるの|なるん|なるんだっけ|です|ですか|でしょう|"
+    r"でしょうか|だっけ|だ|なの|なん|なんですか|なんだっけ|か|かな|ですかね|計算して|"
+    r"教えて|教えてください)*[\s?？。!！]*$"
+)
+_SUM_JA = re.compile(rf"^{_NUMBER}\s*({_OPERATION_JA})\s*{_NUMBER}\s*(?:は|って|を)?{_TAIL_JA}")
+_PERCENT_JA = re.compile(
+    rf"^{_NUMBER}\s*(円|ドル)?の\s*{_NUMBER}\s*(%|パーセント|割)(引き|引|オフ|off)?{_TAIL_JA}"
+)
+_CONVERT_JA = re.compile(
+    rf"^{_NUMBER}\s*({_UNIT_JA})\s*(?:って|は|を|で)?\s*(?:全部で|合計で)?\s*"
+    rf"(?:何|なん)\s*({_UNIT_JA})(?:に|で)?{_TAIL_JA}"
+)
+_TEMPERATURE_JA = re.compile(
+    rf"^(摂氏|華氏)\s*{_NUMBER}\s*度\s*(?:って|は|を|で)?\s*(摂氏|華氏)\s*"
+    rf"(?:だと|で|に|では|にすると|に直すと)?\s*(?:何|なん)\s*度{_TAIL_JA}"
+)
+
+
+def worked_out(said: str) -> str | None:
+    """The answer to ``said`` if it is nothing but a sum, a percentage or a conversion of
+    units (see the module's text), as a sentence in its language; None for anything else."""
+    text = said.strip()
+    if not text or len(text) > 120:
+        return None
+    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text):
+        return _japanese(_FILLER_JA.sub("", _with_digits(text)).strip())
+    # (fillers first: "quick one" is no number)
+    return _english(_with_digits(_FILLER_EN.sub("", text.lower().replace("’", "'"))).strip())
+
+
+def _english(text: str) -> str | None:
+    match = _SUM_EN.match(text)
+    if match:
+        a, op, b = float(match[1]), _OPERATIONS_EN[match[2]], float(match[3])
+        result = _operate(a, op, b)
+        if result is None:
+            return "You can't divide by zero." if op == "/" else None
+        return f"{_say(a)} {_WORDS_EN[op]} {_say(b)} is {_about(result)}{_say(result)}."
+    match = _PERCENT_EN.match(text)
+    if match:
+        p, b = float(match[1]), float(match[3])
+        if match[2] == "of":
+            return f"{_say(p)} percent of {_say(b)} is {_about(b * p / 100)}{_say(b * p / 100)}."
+        left = b * (100 - p) / 100
+        return f"{_say(b)} with {_say(p)} percent off is {_about(left)}{_say(left)}."
+    match = _HOW_MANY_EN.match(text)
+    if match:
+        return _converted_en(float(match[2] or 1), match[3], match[1], spelled=not match[2])
+    match = _HOW_MANY_IS_EN.match(text)
+    if match:
+        return _converted_en(float(match[2]), match[3], match[1])
+    match = _CONVERT_EN.match(text)
+    if match and (match[1] is None or match[1] == match[4]):
+        return _converted_en(float(match[2]), match[3], match[4])
+    return None
+
+
+def _japanese(text: str) -> str | None:
+    text = text.replace("？", "?")
+    match = _SUM_JA.match(text)
+    if match:
+        a, op, b = float(match[1]), _OPERATIONS_JA[match[2]], float(match[3])
+        result = _operate(a, op, b)
+        if result is None:
+            return "ゼロで割ることはできません。" if op == "/" else None
+        about = "約" if _rounded(result) else ""
+        return f"{_say(a)}{_WORDS_JA[op]}{_say(b)}は{about}{_say(result)}です。"
+    match = _PERCENT_JA.match(text)
+    if match:
+        b, currency, p = float(match[1]), match[2] or "", float(match[3])
+        mark, off = match[4], match[5]
+        share = p * 10 if mark == "割" else p
+        part = f"{_say(p)}割" if mark == "割" else f"{_say(p)}パーセント"
+        value = b * (100 - share) / 100 if off else b * share / 100
+        about = "約" if _rounded(value) else ""
+        said = f"{part}引き" if off else part
+        return f"{_say(b)}{currency}の{said}は{about}{_say(value)}{currency}です。"
+    match = _TEMPERATURE_JA.match(text)
+    if match:
+        scales = ("C" if match[1] == "摂氏" else "F"), ("C" if match[3] == "摂氏" else "F")
+        value = _temperature(float(match[2]), *scales)
+        about = "約" if _rounded(value) else ""
+        return f"{match[1]}{_say(float(match[2]))}度は{match[3]}{about}{_say(value)}度です。"
+    match = _CONVERT_JA.match(text)
+    if match:
+        source, target = _kilo(match[2], match[3]), _kilo(match[3], match[2])
+        if source is None or target is None or source.kind != target.kind or source == target:
+            return None
+        value = float(match[1]) * source.size / target.size
+        about = "約" if _rounded(value) else ""
+        return f"{_say(float(match[1]))}{source.ja}は{about}{_say(value)}{target.ja}です。"
+    return None
+
+
+def _kilo(name: str, other: str) -> _Unit | None:
+    """The unit ``name`` (Japanese) is, given the ``other`` it is converted from or to: キロ is
+    kilometres beside a length (1マイルって何キロ？), else kilograms."""
+    unit, beside = _UNITS.get(name), _UNITS.get(other)
+    if name == "キロ" and beside is not None and beside.kind == "length":
+        return _UNITS["キロメートル"]
+    return unit
+
+
+def _converted_en(amount: float, source: str, target: str, spelled: bool = False) -> str | None:
+    """``amount`` of unit ``source`` in unit ``target`` (English names), as a sentence; None
+    if they measure different things. ``spelled``: the amount was "a" or "an" ("One hour")."""
+    if source in _TEMPERATURE or target in _TEMPERATURE:
+        scales = _TEMPERATURE.get(source), _TEMPERATURE.get(target)
+        if scales[0] is None or scales[1] is None or scales[0] == scales[1]:
+            return None
+        value = _temperature(amount, scales[0], scales[1])
+        names = {"C": "Celsius", "F": "Fahrenheit"}
+        return (
+            f"{_say(amount)} degrees {names[scales[0]]} is {_about(value)}{_say(value)} "
+            f"degrees {names[scales[1]]}."
+        )
+    units = _UNITS.get(source), _UNITS.get(target)
+    if units[0] is None or units[1] is None or units[0].kind != units[1].kind:
+        return None
+    if units[0] == units[1]:
+        return None
+    value = amount * units[0].size / units[1].size
+    first = f"{'One' if spelled else _say(amount)} {_named(units[0], amount)}"
+    return f"{first} is {_about(value)}{_say(value)} {_named(units[1], value)}."
+
+
+def _named(unit: _Unit, amount: float) -> str:
+    if amount != 1:
+        return unit.en
+    return {"inches": "inch", "feet": "foot"}.get(unit.en, unit.en[:-1])
+
+
+def _temperature(value: float, source: str, target: str) -> float:
+    if source == target:
+        return value
+    return value * 9 / 5 + 32 if source == "C" else (value - 32) * 5 / 9
+
+
+def _operate(a: float, op: str, b: float) -> float | None:
+    exact = {
+        "+": lambda x, y: x + y,
+        "-": lambda x, y: x - y,
+        "*": lambda x, y: x * y,
+        "/": lambda x, y: None if y == 0 else x / y,
+    }[op]
+    result: Fraction | None = exact(Fraction(str(a)), Fraction(str(b)))  # type: ignore[no-untyped-call]
+    return None if result is None else float(result)
+
+
+def _rounded(value: float) -> bool:
+    """Whether ``value`` is said rounded (to two decimals, or to a whole number past 100)."""
+    return _say(value).replace(",", "") != _plain(value)
+
+
+def _about(value: float) -> str:
+    return "about " if _rounded(value) else ""
+
+
+def _plain(value: float) -> str:
+    value = round(value, 9)
+    return repr(int(value)) if value == int(value) else repr(value)
+
+
+def _say(value: float) -> str:
+    """``value`` as it is said: a whole number as it is ("3600"), else rounded to two
+    decimals (to a whole number past 100), trailing zeros dropped."""
+    if math.isinf(value) or math.isnan(value):
+        return str(value)
+    value = round(value, 9)  # 0.3048 / 0.0254 is 12, not 12.000000000000002
+    if value == int(value):
+        return str(int(value))
+    places = 0 if abs(value) >= 100 else 2
+    text = f"{value:.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,104 @@
+"""Sums, percentages and unit conversions are worked out, in the user's language; nothing else
+is taken for one."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaiwa.engine.arithmetic import worked_out
+from kaiwa.engine.chat import ChatMessage, ToolSpec
+from kaiwa.engine.llm import _worked_out
+from kaiwa.engine.tool_policy import Asked
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        ("What's two plus two?", "2 plus 2 is 4."),
+        ("what is 12 times 7", "12 times 7 is 84."),
+        ("um what's twenty-five times four", "25 times 4 is 100."),
+        ("quick one whats 100 divided by 8", "100 divided by 8 is 12.5."),
+        ("What's 10 divided by 3?", "10 divided by 3 is about 3.33."),
+        ("how much is 200 minus 45?", "200 minus 45 is 155."),
+        ("What does 6 times 7 equal?", "6 times 7 is 42."),
+        ("what's a hundred and six minus six", "106 minus 6 is 100."),
+        ("What's 1,000 times 3?", "1000 times 3 is 3000."),
+        ("What's 3.5 times 2?", "3.5 times 2 is 7."),
+        ("what's 0 divided by 0", "You can't divide by zero."),
+        ("Sorry, random question: what's 15 percent of 80?", "15 percent of 80 is 12."),
+        ("what's 20% off 45", "45 with 20 percent off is 36."),
+        ("How many seconds are there in an hour?", "One hour is 3600 seconds."),
+        ("how many minutes are in 3 hours", "3 hours is 180 minutes."),
+        ("how many feet in a mile", "One mile is 5280 feet."),
+        ("how many inches in 1 foot", "1 foot is 12 inches."),  # not "about 12.000000000000002"
+        ("How many centimeters is 5 inches?", "5 inches is 12.7 centimeters."),
+        ("convert 50 miles to kilometers", "50 miles is about 80.47 kilometers."),
+        ("how many pounds is 10 kilograms", "10 kilograms is about 22.05 pounds."),
+        ("what's 100 celsius in fahrenheit", "100 degrees Celsius is 212 degrees Fahrenheit."),
+        (
+            "What's 212 degrees Fahrenheit in Celsius?",
+            "212 degrees Fahrenheit is 100 degrees Celsius.",
+        ),
+        ("3足す5は？", "3足す5は8です。"),
+        ("12かける7っていくつ？", "12掛ける7は84です。"),
+        ("えっと、100割る8は何？", "100割る8は12.5です。"),
+        ("二十三引く八はいくつですか", "23引く8は15です。"),
+        ("80の15パーセントは？", "80の15パーセントは12です。"),
+        ("五千円の二割引きっていくら？", "5000円の2割引きは4000円です。"),
+        ("1時間って何分？", "1時間は60分です。"),
+        ("３時間は何秒ですか？", "3時間は10800秒です。"),  # full-width digits
+        ("一週間って全部で何時間になりますか？", "1週間は168時間です。"),
+        ("1インチは何センチですか？", "1インチは2.54センチです。"),
+        ("1マイルって何キロ？", "1マイルは約1.61キロメートルです。"),  # キロ beside a length
+        ("10キロって何ポンド？", "10キログラムは約22.05ポンドです。"),  # else a weight
+        ("摂氏百度って華氏だと何度？", "摂氏100度は華氏212度です。"),
+    ],
+)
+def test_questions_with_one_right_number_are_worked_out(said: str, answer: str) -> None:
+    assert worked_out(said) == answer
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a number or an operation inside a request: for the model and its tools
+        "a table for 2 plus 3 kids",
+        "Book a table for two at 7.",
+        "Set a timer for one hour.",
+        "Turn the heat up two degrees.",
+        "I need 2 plus size shirts",
+        "How many minutes until the store closes?",
+        "How many bags can I check?",
+        "How many days are in a year?",  # not a fixed number: 365 or 366
+        "What is five six plus two",  # "five six" is no number
+        "how many seconds in a minute and a half",  # more than one question
+        "What's the weather in Paris?",
+        "1時間後に起こして",
+        "2時に3人で予約",
+        "今日は何日ですか？",
+        "10分のタイマーをセットして",
+        "あと3分で着きます",
+        "1日は何時に開店ですか？",
+        "",
+    ],
+)
+def test_other_requests_are_not_taken_for_sums(said: str) -> None:
+    assert worked_out(said) is None
+
+
+SYSTEM = ChatMessage("system", "You help.")
+HOUR = ChatMessage("user", "How many seconds in an hour?")
+WEATHER = ToolSpec("get_weather", "Get the weather in a city.", {"type": "object"})
+CALCULATOR = ToolSpec("calculate", "Evaluate an arithmetic expression.", {"type": "object"})
+
+
+def test_the_engine_answers_a_sum_unless_a_tool_does_such_work_or_a_call_is_required() -> None:
+    asked = Asked(messages=[SYSTEM, HOUR], mode="auto", shown=[WEATHER], callable=[WEATHER])
+    assert _worked_out(asked) == "One hour is 3600 seconds."
+    # a calculator offered: the agent's author wants it used
+    with_calculator = Asked([SYSTEM, HOUR], "auto", [CALCULATOR], [CALCULATOR])
+    assert _worked_out(with_calculator) is None
+    assert _worked_out(Asked([SYSTEM, HOUR], "required", [WEATHER], [WEATHER])) is None
+    # after a tool's result, the result is read out, not the sum
+    result = ChatMessage("tool", "Sunny.")
+    assert _worked_out(Asked([SYSTEM, HOUR, result], "auto", [WEATHER], [WEATHER])) is None
