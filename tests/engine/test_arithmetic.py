@@ -52,6 +52,23 @@ from kaiwa.engine.tool_policy import Asked
         ("1マイルって何キロ？", "1マイルは約1.61キロメートルです。"),  # キロ beside a length
         ("10キロって何ポンド？", "10キログラムは約22.05ポンドです。"),  # else a weight
         ("摂氏百度って華氏だと何度？", "摂氏100度は華氏212度です。"),
+        # a review's: digits before 万 or 千 (110000 before), the numbers said as said (not
+        # rounded: "100 plus 100 is 201"), one foot, not "1 feet", exact big numbers
+        ("1万円の2割引きっていくら？", "10000円の2割引きは8000円です。"),
+        ("1.5万円の1割は？", "15000円の1割は1500円です。"),
+        ("1万足す5千は？", "10000足す5000は15000です。"),
+        ("1,000円の10%は？", "1000円の10パーセントは100円です。"),
+        ("六二〇足す一は？", "620足す1は621です。"),
+        ("what's 100.5 plus 100.5", "100.5 plus 100.5 is 201."),
+        ("what's 15 percent off 129.99", "129.99 with 15 percent off is about 110.49."),
+        ("what's 1 divided by 1000", "1 divided by 1000 is 0.001."),
+        ("what's 12 inches in feet", "12 inches is 1 foot."),
+        ("how many kilograms is 2.2 pounds", "2.2 pounds is about 0.998 kilograms."),
+        (
+            "what is 9999999999 times 9999999999",
+            "9999999999 times 9999999999 is 99999999980000000001.",
+        ),
+        ("two plus two?", "2 plus 2 is 4."),  # words and a question mark: a question
     ],
 )
 def test_questions_with_one_right_number_are_worked_out(said: str, answer: str) -> None:
@@ -79,6 +96,20 @@ def test_questions_with_one_right_number_are_worked_out(said: str, answer: str) 
         "10分のタイマーをセットして",
         "あと3分で着きます",
         "1日は何時に開店ですか？",
+        # a review's: answers to "what's your number / party size / card's expiry?"
+        "555-1234",
+        "123-4567です",
+        "2-3です",
+        "12/25",
+        "4x4",
+        "7-eleven",
+        "two plus one",
+        "two plus one please",
+        "what's 5-3",  # a sign needs spaces: "5-3" is a score, a room...
+        "1日何時間ですか？",  # hours a day, not in a day
+        "1時間何分？",  # an hour and how many minutes
+        "1000円の1割引きですか",  # asks nothing
+        "what's ٣ plus ٤",  # digits of other scripts: not ours to read out
         "",
     ],
 )

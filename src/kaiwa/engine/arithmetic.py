@@ -14,9 +14,13 @@ question is worked out here and answered in the user's language, without the mod
   「1時間って何分？」, 「一週間って全部で何時間？」, 「摂氏100度って華氏だと何度？」.
 
 The whole request must be the question (a filler before it, "um", "quick one", 「えっと」, and
-"please" after it aside): "a table for 2 plus 3 kids", "set a timer for one hour" or
-「1時間後に起こして」 are left to the model and its tools. Numbers may be digits (with
-decimals), English words ("twenty-five", "a hundred") or kanji (五千, 二十三).
+"please" after it aside), and ask: "what's", "how much is", "calculate" or a question mark
+after words ("two plus two?") in English, いくつ, 何, いくら or は？ in Japanese. So "a table
+for 2 plus 3 kids", "two plus one" (a party's size), "555-1234", "12/25" (a sign counts only
+between spaces), 「2-3です」, 「1日何時間ですか？」 (hours a day) or 「1時間後に起こして」 are
+left to the model and its tools. Numbers may be digits (with decimals), English words
+("twenty-five", "a hundred") or kanji (五千, 二十三, 1万). The numbers asked about are said back
+as they were said, the answer exactly (fractions, not floats) or rounded with "about" (約).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 __all__ = ["worked_out"]
@@ -73,45 +78,61 @@ def _english_number(words: str) -> int | None:
     return total + current
 
 
-_KANJI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_KANJI_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _KANJI_SCALE = {"十": 10, "百": 100, "千": 1000}
 _KANJI_MYRIAD = {"万": 10_000, "億": 100_000_000}
-_KANJI_RUN = re.compile("[〇零一二三四五六七八九十百千万億]+")
+_KANJI_RUN = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|[〇零一二三四五六七八九十百千万億])+")
 
 
-def _kanji_number(text: str) -> int | None:
-    """Kanji numerals as a number (五千, 二十三, 百五, 一万二千, or digit by digit: 六二〇)."""
-    if all(c in _KANJI_DIGIT for c in text):
-        return int("".join(str(_KANJI_DIGIT[c]) for c in text))
-    total = section = digit = 0
-    for c in text:
-        if c in _KANJI_DIGIT:
-            digit = digit * 10 + _KANJI_DIGIT[c]
-        elif c in _KANJI_SCALE:
-            section += (digit or 1) * _KANJI_SCALE[c]
-            digit = 0
+def _kanji_number(text: str) -> Fraction | None:
+    """A number written in kanji, or in digits and kanji, as people and recognisers write
+    them (五千, 二十三, 百五, 一万二千, 六二〇 digit by digit; 1万, 5千, 1.5万, 10万5千); None if
+    it makes none (万万)."""
+    total = section = Fraction(0)
+    current: str | None = None  # digits read since the last scale
+    in_kanji = False  # ...written in kanji (六二〇: one number, digit by digit)
+    for token in re.findall(r"[0-9]+(?:\.[0-9]+)?|.", text):
+        if token[0].isdigit() or token in _KANJI_DIGIT:
+            if current is not None and not (in_kanji and token in _KANJI_DIGIT):
+                return None  # "1二", "二1": no number
+            current, in_kanji = (
+                (current or "") + _KANJI_DIGIT.get(token, token),
+                not token[0].isdigit(),
+            )
+        elif token in _KANJI_SCALE:
+            section += Fraction(current or "1") * _KANJI_SCALE[token]
+            current = None
         else:
-            total += (section + digit or 1) * _KANJI_MYRIAD[c]
-            section = digit = 0
-    return total + section + digit
+            if section == 0 and current is None:
+                return None
+            total += (section + Fraction(current or "0")) * _KANJI_MYRIAD[token]
+            section, current = Fraction(0), None
+    return total + section + Fraction(current or "0")
 
 
 def _with_digits(text: str) -> str:
     """``text`` with its numbers in digits: English number words ("twenty five" -> 25),
-    kanji numerals (五千 -> 5000) and full-width digits; thousands separators dropped."""
+    kanji numerals (五千, 1万 -> 5000, 10000) and full-width digits; thousands separators
+    dropped (1,000円)."""
     text = text.translate(_FULL_WIDTH)
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    text = re.sub(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))", "", text)
 
     def english(match: re.Match[str]) -> str:
         value = _english_number(match.group(0))
         return match.group(0) if value is None else str(value)
 
+    def kanji(match: re.Match[str]) -> str:
+        if match.group(0).replace(".", "").isdigit():
+            return match.group(0)  # digits only: as they are
+        value = _kanji_number(match.group(0))
+        return match.group(0) if value is None else _exact(value)
+
     text = _WORD_RUN.sub(english, text)
-    return _KANJI_RUN.sub(lambda m: str(_kanji_number(m.group(0))), text)
+    return _KANJI_RUN.sub(kanji, text)
 
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．＋－×÷／％", "0123456789.+-×÷/%")
-_NUMBER = r"(\d+(?:\.\d+)?)"
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．＋－×÷／％？", "0123456789.+-×÷/%?")
+_NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
 
 # -- units -----------------------------------------------------------------------------------
 
@@ -119,7 +140,7 @@ _NUMBER = r"(\d+(?:\.\d+)?)"
 @dataclass(frozen=True)
 class _Unit:
     kind: str
-    size: float  # in the kind's base unit: seconds, metres, grams
+    size: Fraction  # in the kind's base unit: seconds, metres, grams
     en: str  # the plural, as answered
     ja: str
 
@@ -127,31 +148,32 @@ class _Unit:
 _UNITS: dict[str, _Unit] = {}
 
 
-def _unit(kind: str, size: float, en: str, ja: str, *names: str) -> None:
-    unit = _Unit(kind, size, en, ja)
+def _unit(kind: str, size: str, en: str, ja: str, *names: str) -> None:
+    unit = _Unit(kind, Fraction(size), en, ja)
     for name in (en, ja, *names):
         _UNITS[name] = unit
 
 
-_unit("time", 1, "seconds", "秒", "second", "secs", "sec")
-_unit("time", 60, "minutes", "分", "minute", "mins", "min")
-_unit("time", 3600, "hours", "時間", "hour", "hrs", "hr")
-_unit("time", 86400, "days", "日", "day")
-_unit("time", 604800, "weeks", "週間", "week", "週")
-_unit("length", 0.001, "millimeters", "ミリ", "millimeter", "millimetre", "millimetres", "mm",
+_unit("time", "1", "seconds", "秒", "second", "secs", "sec")
+_unit("time", "60", "minutes", "分", "minute", "mins", "min")
+_unit("time", "3600", "hours", "時間", "hour", "hrs", "hr")
+_unit("time", "86400", "days", "日", "day")
+_unit("time", "604800", "weeks", "週間", "week", "週")
+_unit("length", "0.001", "millimeters", "ミリ", "millimeter", "millimetre", "millimetres", "mm",
       "ミリメートル")  # fmt: skip
-_unit("length", 0.01, "centimeters", "センチ", "centimeter", "centimetre", "centimetres", "cm",
-      "センチメートル")  # fmt: skip
-_unit("length", 1, "meters", "メートル", "meter", "metre", "metres", "m")
-_unit("length", 1000, "kilometers", "キロメートル", "kilometer", "kilometre", "kilometres", "km")
-_unit("length", 0.0254, "inches", "インチ", "inch")
-_unit("length", 0.3048, "feet", "フィート", "foot", "ft")
-_unit("length", 0.9144, "yards", "ヤード", "yard")
-_unit("length", 1609.344, "miles", "マイル", "mile")
-_unit("weight", 1, "grams", "グラム", "gram", "g")
-_unit("weight", 1000, "kilograms", "キログラム", "kilogram", "kilos", "kilo", "kg", "キロ")
-_unit("weight", 453.59237, "pounds", "ポンド", "pound", "lbs", "lb")
-_unit("weight", 28.349523125, "ounces", "オンス", "ounce", "oz")
+_unit("length", "0.01", "centimeters", "センチ", "centimeter", "centimetre", "centimetres",
+      "cm", "センチメートル")  # fmt: skip
+_unit("length", "1", "meters", "メートル", "meter", "metre", "metres", "m")
+_unit("length", "1000", "kilometers", "キロメートル", "kilometer", "kilometre", "kilometres",
+      "km")  # fmt: skip
+_unit("length", "0.0254", "inches", "インチ", "inch")
+_unit("length", "0.3048", "feet", "フィート", "foot", "ft")
+_unit("length", "0.9144", "yards", "ヤード", "yard")
+_unit("length", "1609.344", "miles", "マイル", "mile")
+_unit("weight", "1", "grams", "グラム", "gram", "g")
+_unit("weight", "1000", "kilograms", "キログラム", "kilogram", "kilos", "kilo", "kg", "キロ")
+_unit("weight", "453.59237", "pounds", "ポンド", "pound", "lbs", "lb")
+_unit("weight", "28.349523125", "ounces", "オンス", "ounce", "oz")
 _TEMPERATURE = {
     "celsius": "C", "centigrade": "C", "摂氏": "C", "fahrenheit": "F", "華氏": "F",
 }  # fmt: skip
@@ -168,13 +190,15 @@ _FILLER_EN = re.compile(
 _ASK_EN = (
     r"(?:(?:can you |could you |please )?(?:tell me |remind me )?"
     r"(?:what's|whats|what is|what are|how much is|how much's|what does|what do|what would|"
-    r"calculate|compute|work out|figure out|do you know what)\s+)?"
+    r"calculate|compute|work out|figure out|do you know what)\s+)"
 )
+"""How a question for a sum opens: without it, "two plus one" may answer "how many of you?"."""
 _OPERATIONS_EN = {
-    "plus": "+", "+": "+", "add": "+", "minus": "-", "-": "-", "take away": "-",
-    "times": "*", "x": "*", "×": "*", "*": "*", "multiplied by": "*", "divided by": "/",
-    "over": "/", "/": "/", "÷": "/",
+    "plus": "+", " + ": "+", "minus": "-", " - ": "-", "take away": "-", "times": "*",
+    " x ": "*", " × ": "*", " * ": "*", "multiplied by": "*", "divided by": "/", " / ": "/",
+    " ÷ ": "/",
 }  # fmt: skip
+"""A sign between spaces only: "555-1234", "12/25" and "4x4" are a number, a date, a size."""
 _OPERATION_EN = "|".join(re.escape(o) for o in sorted(_OPERATIONS_EN, key=len, reverse=True))
 _OPERATIONS_JA = {
     "足す": "+", "たす": "+", "プラス": "+", "+": "+", "引く": "-", "ひく": "-",
@@ -186,17 +210,17 @@ _WORDS_EN = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}
 _WORDS_JA = {"+": "足す", "-": "引く", "*": "掛ける", "/": "割る"}
 
 _END_EN = r"(?:\s*(?:equal|equals|make|makes|come to|be|is|are))?(?:[\s,]*please)?[\s?.!]*$"
-_SUM_EN = re.compile(rf"^{_ASK_EN}{_NUMBER}\s*({_OPERATION_EN})\s*{_NUMBER}{_END_EN}")
+_SUM_EN = re.compile(rf"^({_ASK_EN})?{_NUMBER}\s*({_OPERATION_EN})\s*{_NUMBER}{_END_EN}")
 _PERCENT_EN = re.compile(
     rf"^{_ASK_EN}{_NUMBER}\s*(?:%|percent|per cent)\s+(of|off)\s+(?:\$|£|€)?{_NUMBER}{_END_EN}"
 )
 _HOW_MANY_EN = re.compile(
     rf"^(?:(?:can you |could you )?(?:tell me )?)?how many ({_UNIT_EN})\s+"
     rf"(?:are there |are |is |make |makes )?(?:there )?(?:in|is|make|makes|in one|in a|in an)\s+"
-    rf"(?:(?:a|an|one)\s+|{_NUMBER}\s*)?({_UNIT_EN}){_END_EN}"
+    rf"(?:(a|an|one)\s+|{_NUMBER}\s*)?({_UNIT_EN}){_END_EN}"
 )
 _CONVERT_EN = re.compile(
-    rf"^(?:{_ASK_EN}|convert\s+|how many ({_UNIT_EN}) (?:is|are)\s+)?"
+    rf"^(?:{_ASK_EN}|convert\s+)"
     rf"{_NUMBER}\s*(?:degrees?\s+)?({_UNIT_EN}|celsius|centigrade|fahrenheit)\s+"
     rf"(?:in|to|into|in terms of)\s+(?:degrees?\s+)?({_UNIT_EN}|celsius|centigrade|fahrenheit)"
     rf"{_END_EN}"
@@ -210,20 +234,25 @@ _FILLER_JA = re.compile(
     r"じゃあ|では|それと|ところで|ちなみに)[\s、,。ー…]*)+"
 )
 _TAIL_JA = (
-    r"(?:って|は|で|だと|だったら|って言うと)?(?:全部で|合計で|合計)?"
+    r"((?:って|は|で|だと|だったら|って言うと)?(?:全部で|合計で|合計)?"
     r"(?:いくつ|いくら|何|なに|なん|どれくらい|どのくらい)?"
     r"(?:に|で)?(?:なる|なります|なりますか|なるの|なるん|なるんだっけ|です|ですか|でしょう|"
     r"でしょうか|だっけ|だ|なの|なん|なんですか|なんだっけ|か|かな|ですかね|計算して|"
-    r"教えて|教えてください)*[\s?？。!！]*$"
+    r"教えて|教えてください)*[\s?。!！]*)$"
 )
-_SUM_JA = re.compile(rf"^{_NUMBER}\s*({_OPERATION_JA})\s*{_NUMBER}\s*(?:は|って|を)?{_TAIL_JA}")
+_ASKS_JA = re.compile(
+    r"いくつ|いくら|何|なに|なん|どれくらい|どのくらい|計算して|教えて|(?:は|って)\s*\?"
+)
+"""What makes the tail a question: "2-3です" answers one (a party of 2-3), "2-3は？" asks."""
+_SUM_JA = re.compile(rf"^{_NUMBER}\s*({_OPERATION_JA})\s*{_NUMBER}\s*(?:を)?{_TAIL_JA}")
 _PERCENT_JA = re.compile(
     rf"^{_NUMBER}\s*(円|ドル)?の\s*{_NUMBER}\s*(%|パーセント|割)(引き|引|オフ|off)?{_TAIL_JA}"
 )
 _CONVERT_JA = re.compile(
-    rf"^{_NUMBER}\s*({_UNIT_JA})\s*(?:って|は|を|で)?\s*(?:全部で|合計で)?\s*"
+    rf"^{_NUMBER}\s*({_UNIT_JA})\s*(?:って|は)\s*(?:全部で|合計で)?\s*"
     rf"(?:何|なん)\s*({_UNIT_JA})(?:に|で)?{_TAIL_JA}"
 )
+"""With って or は: 1時間何分 is an hour and some minutes, 1日何時間 hours a day."""
 _TEMPERATURE_JA = re.compile(
     rf"^(摂氏|華氏)\s*{_NUMBER}\s*度\s*(?:って|は|を|で)?\s*(摂氏|華氏)\s*"
     rf"(?:だと|で|に|では|にすると|に直すと)?\s*(?:何|なん)\s*度{_TAIL_JA}"
@@ -244,65 +273,63 @@ def worked_out(said: str) -> str | None:
 
 def _english(text: str) -> str | None:
     match = _SUM_EN.match(text)
-    if match:
-        a, op, b = float(match[1]), _OPERATIONS_EN[match[2]], float(match[3])
-        result = _operate(a, op, b)
+    spoken = match is not None and match[3].strip() not in ("+", "-", "*", "x", "×", "/", "÷")
+    if match and (match[1] or (spoken and text.endswith("?"))):  # "two plus two?" asks too
+        a, op, b = match[2], _OPERATIONS_EN[match[3]], match[4]
+        result = _operate(Fraction(a), op, Fraction(b))
         if result is None:
-            return "You can't divide by zero." if op == "/" else None
-        return f"{_say(a)} {_WORDS_EN[op]} {_say(b)} is {_about(result)}{_say(result)}."
+            return "You can't divide by zero."
+        return f"{a} {_WORDS_EN[op]} {b} is {_about(result)}{_say(result)}."
     match = _PERCENT_EN.match(text)
     if match:
-        p, b = float(match[1]), float(match[3])
+        p, b = match[1], match[3]
         if match[2] == "of":
-            return f"{_say(p)} percent of {_say(b)} is {_about(b * p / 100)}{_say(b * p / 100)}."
-        left = b * (100 - p) / 100
-        return f"{_say(b)} with {_say(p)} percent off is {_about(left)}{_say(left)}."
+            part = Fraction(b) * Fraction(p) / 100
+            return f"{p} percent of {b} is {_about(part)}{_say(part)}."
+        left = Fraction(b) * (100 - Fraction(p)) / 100
+        return f"{b} with {p} percent off is {_about(left)}{_say(left)}."
     match = _HOW_MANY_EN.match(text)
     if match:
-        return _converted_en(float(match[2] or 1), match[3], match[1], spelled=not match[2])
+        return _converted_en(match[3] or "1", match[4], match[1], spelled=bool(match[2]))
     match = _HOW_MANY_IS_EN.match(text)
     if match:
-        return _converted_en(float(match[2]), match[3], match[1])
+        return _converted_en(match[2], match[3], match[1])
     match = _CONVERT_EN.match(text)
-    if match and (match[1] is None or match[1] == match[4]):
-        return _converted_en(float(match[2]), match[3], match[4])
+    if match:
+        return _converted_en(match[1], match[2], match[3])
     return None
 
 
 def _japanese(text: str) -> str | None:
-    text = text.replace("？", "?")
     match = _SUM_JA.match(text)
-    if match:
-        a, op, b = float(match[1]), _OPERATIONS_JA[match[2]], float(match[3])
-        result = _operate(a, op, b)
+    if match and _ASKS_JA.search(match[4]):
+        a, op, b = match[1], _OPERATIONS_JA[match[2]], match[3]
+        result = _operate(Fraction(a), op, Fraction(b))
         if result is None:
-            return "ゼロで割ることはできません。" if op == "/" else None
-        about = "約" if _rounded(result) else ""
-        return f"{_say(a)}{_WORDS_JA[op]}{_say(b)}は{about}{_say(result)}です。"
+            return "ゼロで割ることはできません。"
+        return f"{a}{_WORDS_JA[op]}{b}は{_about_ja(result)}{_say(result)}です。"
     match = _PERCENT_JA.match(text)
-    if match:
-        b, currency, p = float(match[1]), match[2] or "", float(match[3])
-        mark, off = match[4], match[5]
-        share = p * 10 if mark == "割" else p
-        part = f"{_say(p)}割" if mark == "割" else f"{_say(p)}パーセント"
-        value = b * (100 - share) / 100 if off else b * share / 100
-        about = "約" if _rounded(value) else ""
+    if match and _ASKS_JA.search(match[6]):
+        b, currency, p, mark, off = match[1], match[2] or "", match[3], match[4], match[5]
+        share = Fraction(p) * (10 if mark == "割" else 1)
+        value = Fraction(b) * ((100 - share) if off else share) / 100
+        part = f"{p}割" if mark == "割" else f"{p}パーセント"
         said = f"{part}引き" if off else part
-        return f"{_say(b)}{currency}の{said}は{about}{_say(value)}{currency}です。"
+        return f"{b}{currency}の{said}は{_about_ja(value)}{_say(value)}{currency}です。"
     match = _TEMPERATURE_JA.match(text)
-    if match:
+    if match and _ASKS_JA.search(text):
         scales = ("C" if match[1] == "摂氏" else "F"), ("C" if match[3] == "摂氏" else "F")
-        value = _temperature(float(match[2]), *scales)
-        about = "約" if _rounded(value) else ""
-        return f"{match[1]}{_say(float(match[2]))}度は{match[3]}{about}{_say(value)}度です。"
+        if scales[0] == scales[1]:
+            return None
+        value = _temperature(Fraction(match[2]), *scales)
+        return f"{match[1]}{match[2]}度は{match[3]}{_about_ja(value)}{_say(value)}度です。"
     match = _CONVERT_JA.match(text)
     if match:
         source, target = _kilo(match[2], match[3]), _kilo(match[3], match[2])
         if source is None or target is None or source.kind != target.kind or source == target:
             return None
-        value = float(match[1]) * source.size / target.size
-        about = "約" if _rounded(value) else ""
-        return f"{_say(float(match[1]))}{source.ja}は{about}{_say(value)}{target.ja}です。"
+        value = Fraction(match[1]) * source.size / target.size
+        return f"{match[1]}{source.ja}は{_about_ja(value)}{_say(value)}{target.ja}です。"
     return None
 
 
@@ -315,17 +342,18 @@ def _kilo(name: str, other: str) -> _Unit | None:
     return unit
 
 
-def _converted_en(amount: float, source: str, target: str, spelled: bool = False) -> str | None:
-    """``amount`` of unit ``source`` in unit ``target`` (English names), as a sentence; None
-    if they measure different things. ``spelled``: the amount was "a" or "an" ("One hour")."""
+def _converted_en(amount: str, source: str, target: str, spelled: bool = False) -> str | None:
+    """``amount`` (as said) of unit ``source`` in unit ``target`` (English names), as a
+    sentence; None if they measure different things. ``spelled``: the amount was "a", "an"
+    or "one" ("One hour is...")."""
     if source in _TEMPERATURE or target in _TEMPERATURE:
         scales = _TEMPERATURE.get(source), _TEMPERATURE.get(target)
         if scales[0] is None or scales[1] is None or scales[0] == scales[1]:
             return None
-        value = _temperature(amount, scales[0], scales[1])
+        value = _temperature(Fraction(amount), scales[0], scales[1])
         names = {"C": "Celsius", "F": "Fahrenheit"}
         return (
-            f"{_say(amount)} degrees {names[scales[0]]} is {_about(value)}{_say(value)} "
+            f"{amount} degrees {names[scales[0]]} is {_about(value)}{_say(value)} "
             f"degrees {names[scales[1]]}."
         )
     units = _UNITS.get(source), _UNITS.get(target)
@@ -333,56 +361,55 @@ def _converted_en(amount: float, source: str, target: str, spelled: bool = False
         return None
     if units[0] == units[1]:
         return None
-    value = amount * units[0].size / units[1].size
-    first = f"{'One' if spelled else _say(amount)} {_named(units[0], amount)}"
-    return f"{first} is {_about(value)}{_say(value)} {_named(units[1], value)}."
+    value = Fraction(amount) * units[0].size / units[1].size
+    first = f"{'One' if spelled else amount} {_named(units[0], amount)}"
+    return f"{first} is {_about(value)}{_say(value)} {_named(units[1], _say(value))}."
 
 
-def _named(unit: _Unit, amount: float) -> str:
-    if amount != 1:
+def _named(unit: _Unit, amount: str) -> str:
+    """The unit's name in English, for ``amount`` as said: "1 foot", "1.5 feet"."""
+    if amount != "1":
         return unit.en
     return {"inches": "inch", "feet": "foot"}.get(unit.en, unit.en[:-1])
 
 
-def _temperature(value: float, source: str, target: str) -> float:
-    if source == target:
-        return value
+def _temperature(value: Fraction, source: str, target: str) -> Fraction:
     return value * 9 / 5 + 32 if source == "C" else (value - 32) * 5 / 9
 
 
-def _operate(a: float, op: str, b: float) -> float | None:
-    exact = {
-        "+": lambda x, y: x + y,
-        "-": lambda x, y: x - y,
-        "*": lambda x, y: x * y,
-        "/": lambda x, y: None if y == 0 else x / y,
-    }[op]
-    result: Fraction | None = exact(Fraction(str(a)), Fraction(str(b)))  # type: ignore[no-untyped-call]
-    return None if result is None else float(result)
+def _operate(a: Fraction, op: str, b: Fraction) -> Fraction | None:
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    return None if b == 0 else a / b
 
 
-def _rounded(value: float) -> bool:
-    """Whether ``value`` is said rounded (to two decimals, or to a whole number past 100)."""
-    return _say(value).replace(",", "") != _plain(value)
+def _say(value: Fraction) -> str:
+    """``value`` as it is said: a whole number as it is ("3600"), a fraction rounded to two
+    decimals ("3.33"), or to three significant digits below 1 ("0.00333"); trailing zeros
+    dropped."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    size = abs(value)
+    places = 2 if size >= 1 else min(12, 2 - math.floor(math.log10(size)))
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    text = str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return text.rstrip("0").rstrip(".")
 
 
-def _about(value: float) -> str:
-    return "about " if _rounded(value) else ""
+def _exact(value: Fraction) -> str:
+    """``value`` in digits, as it is (a decimal with as many places as it needs)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return str(float(value))
 
 
-def _plain(value: float) -> str:
-    value = round(value, 9)
-    return repr(int(value)) if value == int(value) else repr(value)
+def _about(value: Fraction) -> str:
+    return "about " if Fraction(_say(value)) != value else ""
 
 
-def _say(value: float) -> str:
-    """``value`` as it is said: a whole number as it is ("3600"), else rounded to two
-    decimals (to a whole number past 100), trailing zeros dropped."""
-    if math.isinf(value) or math.isnan(value):
-        return str(value)
-    value = round(value, 9)  # 0.3048 / 0.0254 is 12, not 12.000000000000002
-    if value == int(value):
-        return str(int(value))
-    places = 0 if abs(value) >= 100 else 2
-    text = f"{value:.{places}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def _about_ja(value: Fraction) -> str:
+    return "約" if Fraction(_say(value)) != value else ""
