@@ -77,6 +77,16 @@ def made_up_call(
         ("ローマの天気は？", {"city": "Rome"}),
         ("さっぽろの天気", {"city": "Sapporo"}),
         ("ロサンジェルスの天気", {"city": "Los Angeles"}),
+        # a review's: GeoNames lacks ワシントン (only 华盛顿, ピクア...) and インチョン; a name
+        # by a part (テーサバーンナコーン・プーケット, 仁川広域市) or spelled otherwise (ヴェネツィア)
+        ("ワシントンの天気", {"city": "Washington"}),
+        ("インチョンの天気", {"city": "Incheon"}),
+        ("プーケットの天気", {"city": "Phuket"}),
+        ("ケベックの天気", {"city": "Quebec"}),
+        ("仁川の天気", {"city": "Incheon"}),
+        ("ペテルブルクの天気", {"city": "Saint Petersburg"}),
+        ("ベネチアの天気", {"city": "Venice"}),
+        ("北京の天気", {"city": "Beijing"}),
         # a place not in the gazetteer, written as a name by the user
         ("Weather in Hebden Bridge?", {"city": "Hebden Bridge"}),
         ("軽井沢の天気は？", {"city": "軽井沢"}),
