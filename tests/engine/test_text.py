@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kaiwa.engine.text import ClauseSplitter, is_japanese, place_names
+import pytest
+
+from kaiwa.engine.text import ClauseSplitter, is_japanese, place_names, romaji
 
 
 def feed(splitter: ClauseSplitter, text: str, step: int = 3) -> list[str]:
@@ -66,3 +68,19 @@ def test_places_named_in_japanese_are_found_and_people_are_not() -> None:
     assert place_names("シアトルの天気を教えてください。") == ("シアトル",)
     assert place_names("新宿駅で田中さんに会う予定です") == ("新宿",)  # not 田中, a person
     assert place_names("キッチンの電気をつけて") == ()
+
+
+@pytest.mark.parametrize(
+    ("said", "letters"),
+    [
+        ("東京", "tokyo"),
+        ("札幌", "sapporo"),
+        ("ファミリー", "famiri"),
+        ("ウィーン", "win"),  # not "in"
+        ("ウェールズ", "weruzu"),
+        ("ウォッカ", "wokka"),
+        ("ウイーン", "uin"),  # a full-size イ: two sounds
+    ],
+)
+def test_japanese_is_read_in_plain_letters(said: str, letters: str) -> None:
+    assert romaji(said) == letters

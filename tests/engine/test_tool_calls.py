@@ -77,8 +77,9 @@ def made_up_call(
         ("ローマの天気は？", {"city": "Rome"}),
         ("さっぽろの天気", {"city": "Sapporo"}),
         ("ロサンジェルスの天気", {"city": "Los Angeles"}),
-        # a review's: GeoNames lacks ワシントン (only 华盛顿, ピクア...) and インチョン; a name
-        # by a part (テーサバーンナコーン・プーケット, 仁川広域市) or spelled otherwise (ヴェネツィア)
+        # a review's: GeoNames lacks ワシントン (only 华盛顿, ピクア...) and インチョン; a
+        # name by a part (テーサバーンナコーン・プーケット, 仁川広域市) or spelled otherwise
+        # (ヴェネツィア)
         ("ワシントンの天気", {"city": "Washington"}),
         ("インチョンの天気", {"city": "Incheon"}),
         ("プーケットの天気", {"city": "Phuket"}),

@@ -128,7 +128,8 @@ def romaji(text: str) -> str:
             stem = out.pop()[:-1]
             sound = stem + sound[1:] if stem in ("sh", "ch", "j") else stem + sound
         elif c in "ァィゥェォ" and out and out[-1][-1:] in "aiueo":
-            sound = out.pop()[:-1] + sound  # ファ -> fa, ティ -> ti
+            stem = out.pop()[:-1]  # ファ -> fa, ティ -> ti; ウィ -> wi, not i
+            sound = (stem or "w") + sound
         if double:
             sound = sound[0] + sound
             double = False
