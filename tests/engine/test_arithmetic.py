@@ -64,10 +64,9 @@ from kaiwa.engine.tool_policy import Asked
         ("what's 1 divided by 1000", "1 divided by 1000 is 0.001."),
         ("what's 12 inches in feet", "12 inches is 1 foot."),
         ("how many kilograms is 2.2 pounds", "2.2 pounds is about 0.998 kilograms."),
-        (
-            "what is 9999999999 times 9999999999",
-            "9999999999 times 9999999999 is 99999999980000000001.",
-        ),
+        ("what is 9999999 times 9999999", "9999999 times 9999999 is 99999980000001."),
+        ("what's 1 divided by 3000000", "1 divided by 3000000 is about 0.000000333."),
+        ("what's 1 celsius in fahrenheit", "1 degree Celsius is 33.8 degrees Fahrenheit."),
         ("two plus two?", "2 plus 2 is 4."),  # words and a question mark: a question
     ],
 )
@@ -110,6 +109,16 @@ def test_questions_with_one_right_number_are_worked_out(said: str, answer: str) 
         "1時間何分？",  # an hour and how many minutes
         "1000円の1割引きですか",  # asks nothing
         "what's ٣ plus ٤",  # digits of other scripts: not ours to read out
+        # a second review's: too big or too small to say aloud; no number; signs without spaces
+        "what is 9999999999 times 9999999999",
+        "what's 99999999999999999999999999999 divided by 7",
+        "what's 0.0000000000001 minus 0.0000000000002",
+        "what's one million million times two",
+        "what's a thousand thousand plus one",
+        "十十足す一は？",
+        "12/25は？",
+        "555-1234は？",
+        "3足す5は" + "なんですか" * 20 + "x",  # (backtracked for hours)
         "",
     ],
 )
@@ -123,12 +132,28 @@ WEATHER = ToolSpec("get_weather", "Get the weather in a city.", {"type": "object
 CALCULATOR = ToolSpec("calculate", "Evaluate an arithmetic expression.", {"type": "object"})
 
 
+def test_after_a_question_only_a_sum_asked_as_one_is_worked_out() -> None:
+    assert worked_out("two plus one?", answering=True) is None  # "How many tickets?"
+    assert worked_out("3足す5は？", answering=True) is None
+    assert worked_out("what's two plus one?", answering=True) == "2 plus 1 is 3."
+    assert worked_out("3足す5はいくつ？", answering=True) == "3足す5は8です。"
+
+
 def test_the_engine_answers_a_sum_unless_a_tool_does_such_work_or_a_call_is_required() -> None:
     asked = Asked(messages=[SYSTEM, HOUR], mode="auto", shown=[WEATHER], callable=[WEATHER])
     assert _worked_out(asked) == "One hour is 3600 seconds."
     # a calculator offered: the agent's author wants it used
     with_calculator = Asked([SYSTEM, HOUR], "auto", [CALCULATOR], [CALCULATOR])
     assert _worked_out(with_calculator) is None
+    computer = ToolSpec("restart_computer", "Restart the computer.", {"type": "object"})
+    assert _worked_out(Asked([SYSTEM, HOUR], "auto", [computer], [computer])) is not None
+    # an answer to the assistant's question is not taken for a sum
+    tickets = [
+        SYSTEM,
+        ChatMessage("assistant", "How many tickets?"),
+        ChatMessage("user", "Two plus one?"),
+    ]
+    assert _worked_out(Asked(tickets, "auto", [WEATHER], [WEATHER])) is None
     assert _worked_out(Asked([SYSTEM, HOUR], "required", [WEATHER], [WEATHER])) is None
     # after a tool's result, the result is read out, not the sum
     result = ChatMessage("tool", "Sunny.")

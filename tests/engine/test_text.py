@@ -76,10 +76,7 @@ def test_places_named_in_japanese_are_found_and_people_are_not() -> None:
         ("東京", "tokyo"),
         ("札幌", "sapporo"),
         ("ファミリー", "famiri"),
-        ("ウィーン", "win"),  # not "in"
-        ("ウェールズ", "weruzu"),
-        ("ウォッカ", "wokka"),
-        ("ウイーン", "uin"),  # a full-size イ: two sounds
+        ("ウィーン", "in"),  # (a review: "win" parted ウィルス from ウイルス)
     ],
 )
 def test_japanese_is_read_in_plain_letters(said: str, letters: str) -> None:

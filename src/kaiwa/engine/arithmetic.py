@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 __all__ = ["worked_out"]
@@ -63,6 +64,8 @@ def _english_number(words: str) -> int | None:
             continue
         if word in _SCALES:
             scale = _SCALES[word]
+            if last is not None and last in _SCALES.values() and last <= scale:
+                return None  # "a thousand thousand", "hundred hundred": no number said so
             if scale == 100:
                 current = (current or 1) * 100
             else:
@@ -89,6 +92,7 @@ def _kanji_number(text: str) -> Fraction | None:
     them (五千, 二十三, 百五, 一万二千, 六二〇 digit by digit; 1万, 5千, 1.5万, 10万5千); None if
     it makes none (万万)."""
     total = section = Fraction(0)
+    scale_before, myriad_before = 10_000, 10**12  # scales must fall: 二十三, not 十十
     current: str | None = None  # digits read since the last scale
     in_kanji = False  # ...written in kanji (六二〇: one number, digit by digit)
     for token in re.findall(r"[0-9]+(?:\.[0-9]+)?|.", text):
@@ -100,13 +104,16 @@ def _kanji_number(text: str) -> Fraction | None:
                 not token[0].isdigit(),
             )
         elif token in _KANJI_SCALE:
+            if _KANJI_SCALE[token] >= scale_before:
+                return None
             section += Fraction(current or "1") * _KANJI_SCALE[token]
-            current = None
+            current, scale_before = None, _KANJI_SCALE[token]
         else:
-            if section == 0 and current is None:
+            if (section == 0 and current is None) or _KANJI_MYRIAD[token] >= myriad_before:
                 return None
             total += (section + Fraction(current or "0")) * _KANJI_MYRIAD[token]
             section, current = Fraction(0), None
+            scale_before, myriad_before = 10_000, _KANJI_MYRIAD[token]
     return total + section + Fraction(current or "0")
 
 
@@ -132,7 +139,8 @@ def _with_digits(text: str) -> str:
 
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．＋－×÷／％？", "0123456789.+-×÷/%?")
-_NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
+_NUMBER = r"([0-9]{1,15}(?:\.[0-9]{1,6})?)(?![0-9.])"
+"""A number asked about: up to 15 digits and 6 decimals (longer ones are not said aloud)."""
 
 # -- units -----------------------------------------------------------------------------------
 
@@ -233,18 +241,14 @@ _FILLER_JA = re.compile(
     r"^(?:(?:えっと|えーと|えー|あの|あのー|あのさ|ねえ|ねぇ|ちょっと|すみません|すいません|"
     r"じゃあ|では|それと|ところで|ちなみに)[\s、,。ー…]*)+"
 )
-_TAIL_JA = (
-    r"((?:って|は|で|だと|だったら|って言うと)?(?:全部で|合計で|合計)?"
-    r"(?:いくつ|いくら|何|なに|なん|どれくらい|どのくらい)?"
-    r"(?:に|で)?(?:なる|なります|なりますか|なるの|なるん|なるんだっけ|です|ですか|でしょう|"
-    r"でしょうか|だっけ|だ|なの|なん|なんですか|なんだっけ|か|かな|ですかね|計算して|"
-    r"教えて|教えてください)*[\s?。!！]*)$"
-)
-_ASKS_JA = re.compile(
-    r"いくつ|いくら|何|なに|なん|どれくらい|どのくらい|計算して|教えて|(?:は|って)\s*\?"
-)
-"""What makes the tail a question: "2-3です" answers one (a party of 2-3), "2-3は？" asks."""
-_SUM_JA = re.compile(rf"^{_NUMBER}\s*({_OPERATION_JA})\s*{_NUMBER}\s*(?:を)?{_TAIL_JA}")
+_TAIL_JA = r"(.{0,24})$"
+"""What follows the numbers: particles and a question ending, checked by `_TAIL_WORDS` (a
+pattern of alternatives repeated here backtracked exponentially: 3足す5はなんですか...)."""
+_TAIL_WORDS = re.compile(r"[\sぁ-ゖー何全部合計計算教?。!！]*")
+_ASKS_JA = re.compile(r"いくつ|いくら|何|なに|なん|どれくらい|どのくらい|計算して|教えて")
+_ASKS_SHORT_JA = re.compile(r"(?:は|って)\s*\?")
+"""A bare 「3足す5は？」 asks too (not as an answer to a question: `worked_out`)."""
+_SUM_JA = re.compile(rf"^{_NUMBER}\s*({_OPERATION_JA})\s*{_NUMBER}{_TAIL_JA}")
 _PERCENT_JA = re.compile(
     rf"^{_NUMBER}\s*(円|ドル)?の\s*{_NUMBER}\s*(%|パーセント|割)(引き|引|オフ|off)?{_TAIL_JA}"
 )
@@ -259,35 +263,39 @@ _TEMPERATURE_JA = re.compile(
 )
 
 
-def worked_out(said: str) -> str | None:
+def worked_out(said: str, *, answering: bool = False) -> str | None:
     """The answer to ``said`` if it is nothing but a sum, a percentage or a conversion of
-    units (see the module's text), as a sentence in its language; None for anything else."""
+    units (see the module's text), as a sentence in its language; None for anything else.
+    ``answering``: ``said`` follows a question ("How many tickets?" - "Two plus one?"), so
+    only a sum asked as one ("what's", いくつ) is taken for one."""
     text = said.strip()
     if not text or len(text) > 120:
         return None
     if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text):
-        return _japanese(_FILLER_JA.sub("", _with_digits(text)).strip())
+        return _japanese(_FILLER_JA.sub("", _with_digits(text)).strip(), answering)
     # (fillers first: "quick one" is no number)
-    return _english(_with_digits(_FILLER_EN.sub("", text.lower().replace("’", "'"))).strip())
+    cleaned = _with_digits(_FILLER_EN.sub("", text.lower().replace("’", "'"))).strip()
+    return _english(cleaned, answering)
 
 
-def _english(text: str) -> str | None:
+def _english(text: str, answering: bool) -> str | None:
     match = _SUM_EN.match(text)
     spoken = match is not None and match[3].strip() not in ("+", "-", "*", "x", "×", "/", "÷")
-    if match and (match[1] or (spoken and text.endswith("?"))):  # "two plus two?" asks too
+    asked = match is not None and (match[1] or (spoken and text.endswith("?") and not answering))
+    if match and asked:  # "what's 2 plus 2", "two plus two?"
         a, op, b = match[2], _OPERATIONS_EN[match[3]], match[4]
         result = _operate(Fraction(a), op, Fraction(b))
         if result is None:
             return "You can't divide by zero."
-        return f"{a} {_WORDS_EN[op]} {b} is {_about(result)}{_say(result)}."
+        return _sentence(result, lambda r: f"{a} {_WORDS_EN[op]} {b} is {_about(result)}{r}.")
     match = _PERCENT_EN.match(text)
     if match:
         p, b = match[1], match[3]
         if match[2] == "of":
             part = Fraction(b) * Fraction(p) / 100
-            return f"{p} percent of {b} is {_about(part)}{_say(part)}."
+            return _sentence(part, lambda r: f"{p} percent of {b} is {_about(part)}{r}.")
         left = Fraction(b) * (100 - Fraction(p)) / 100
-        return f"{b} with {p} percent off is {_about(left)}{_say(left)}."
+        return _sentence(left, lambda r: f"{b} with {p} percent off is {_about(left)}{r}.")
     match = _HOW_MANY_EN.match(text)
     if match:
         return _converted_en(match[3] or "1", match[4], match[1], spelled=bool(match[2]))
@@ -300,37 +308,59 @@ def _english(text: str) -> str | None:
     return None
 
 
-def _japanese(text: str) -> str | None:
+def _asks_ja(tail: str, answering: bool) -> bool:
+    """Whether the words after the numbers are particles and a question (いくつ, 何; a bare
+    は？ only when not answering a question)."""
+    if _TAIL_WORDS.fullmatch(tail) is None:
+        return False
+    return bool(_ASKS_JA.search(tail) or (not answering and _ASKS_SHORT_JA.search(tail)))
+
+
+def _japanese(text: str, answering: bool) -> str | None:
     match = _SUM_JA.match(text)
-    if match and _ASKS_JA.search(match[4]):
+    if match and match[2] in "-/" and f" {match[2]} " not in text:
+        match = None  # "555-1234は？", "12/25は？": a number, a date
+    if match and _asks_ja(match[4], answering):
         a, op, b = match[1], _OPERATIONS_JA[match[2]], match[3]
         result = _operate(Fraction(a), op, Fraction(b))
         if result is None:
             return "ゼロで割ることはできません。"
-        return f"{a}{_WORDS_JA[op]}{b}は{_about_ja(result)}{_say(result)}です。"
+        return _sentence(result, lambda r: f"{a}{_WORDS_JA[op]}{b}は{_about_ja(result)}{r}です。")
     match = _PERCENT_JA.match(text)
-    if match and _ASKS_JA.search(match[6]):
+    if match and _asks_ja(match[6], answering):
         b, currency, p, mark, off = match[1], match[2] or "", match[3], match[4], match[5]
         share = Fraction(p) * (10 if mark == "割" else 1)
         value = Fraction(b) * ((100 - share) if off else share) / 100
         part = f"{p}割" if mark == "割" else f"{p}パーセント"
         said = f"{part}引き" if off else part
-        return f"{b}{currency}の{said}は{_about_ja(value)}{_say(value)}{currency}です。"
+        return _sentence(
+            value, lambda r: f"{b}{currency}の{said}は{_about_ja(value)}{r}{currency}です。"
+        )
     match = _TEMPERATURE_JA.match(text)
-    if match and _ASKS_JA.search(text):
+    if match and _TAIL_WORDS.fullmatch(match[4]):
         scales = ("C" if match[1] == "摂氏" else "F"), ("C" if match[3] == "摂氏" else "F")
         if scales[0] == scales[1]:
             return None
         value = _temperature(Fraction(match[2]), *scales)
-        return f"{match[1]}{match[2]}度は{match[3]}{_about_ja(value)}{_say(value)}度です。"
+        was, degrees, now = match[1], match[2], match[3]
+        return _sentence(value, lambda r: f"{was}{degrees}度は{now}{_about_ja(value)}{r}度です。")
     match = _CONVERT_JA.match(text)
-    if match:
+    if match and _TAIL_WORDS.fullmatch(match[4]):
         source, target = _kilo(match[2], match[3]), _kilo(match[3], match[2])
         if source is None or target is None or source.kind != target.kind or source == target:
             return None
         value = Fraction(match[1]) * source.size / target.size
-        return f"{match[1]}{source.ja}は{_about_ja(value)}{_say(value)}{target.ja}です。"
+        amount, was, now = match[1], source.ja, target.ja
+        return _sentence(value, lambda r: f"{amount}{was}は{_about_ja(value)}{r}{now}です。")
     return None
+
+
+def _sentence(value: Fraction, say: Callable[[str], str]) -> str | None:
+    """``say(value as said)``; None for a value too big or too small to be said aloud (more
+    than 15 digits, or closer to 0 than 0.000000001): the model words those."""
+    if abs(value) >= 10**15 or (value and abs(value) < Fraction(1, 10**9)):
+        return None
+    return say(_say(value))
 
 
 def _kilo(name: str, other: str) -> _Unit | None:
@@ -352,18 +382,23 @@ def _converted_en(amount: str, source: str, target: str, spelled: bool = False) 
             return None
         value = _temperature(Fraction(amount), scales[0], scales[1])
         names = {"C": "Celsius", "F": "Fahrenheit"}
-        return (
-            f"{amount} degrees {names[scales[0]]} is {_about(value)}{_say(value)} "
-            f"degrees {names[scales[1]]}."
+        was, now = names[scales[0]], names[scales[1]]
+        return _sentence(
+            value,
+            lambda r: (
+                f"{amount} {_degrees(amount)} {was} is {_about(value)}{r} {_degrees(r)} {now}."
+            ),
         )
-    units = _UNITS.get(source), _UNITS.get(target)
-    if units[0] is None or units[1] is None or units[0].kind != units[1].kind:
+    unit, into = _UNITS.get(source), _UNITS.get(target)
+    if unit is None or into is None or unit.kind != into.kind or unit == into:
         return None
-    if units[0] == units[1]:
-        return None
-    value = Fraction(amount) * units[0].size / units[1].size
-    first = f"{'One' if spelled else amount} {_named(units[0], amount)}"
-    return f"{first} is {_about(value)}{_say(value)} {_named(units[1], _say(value))}."
+    value = Fraction(amount) * unit.size / into.size
+    first = f"{'One' if spelled else amount} {_named(unit, amount)}"
+    return _sentence(value, lambda r: f"{first} is {_about(value)}{r} {_named(into, r)}.")
+
+
+def _degrees(amount: str) -> str:
+    return "degree" if amount in ("1", "-1") else "degrees"
 
 
 def _named(unit: _Unit, amount: str) -> str:
@@ -395,16 +430,22 @@ def _say(value: Fraction) -> str:
         return str(value.numerator)
     size = abs(value)
     places = 2 if size >= 1 else min(12, 2 - math.floor(math.log10(size)))
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    text = str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-    return text.rstrip("0").rstrip(".")
+    with localcontext() as context:
+        context.prec = 60
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        text = format(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text in ("-0", "") else text
 
 
 def _exact(value: Fraction) -> str:
     """``value`` in digits, as it is (a decimal with as many places as it needs)."""
     if value.denominator == 1:
         return str(value.numerator)
-    return str(float(value))
+    with localcontext() as context:
+        context.prec = 60
+        text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    return text.rstrip("0").rstrip(".")
 
 
 def _about(value: Fraction) -> str:

@@ -281,7 +281,13 @@ def _unclear(asked: Asked) -> str:
     return UNCLEAR_JA if is_japanese(_last_user_text(asked.messages)) else UNCLEAR
 
 
-_CALCULATOR = re.compile(r"calc|math|arithmetic|convert|conversion|compute|計算|換算", re.I)
+_CALCULATOR = re.compile(
+    r"(?<![a-z])(?:calc|calculat[a-z]*|maths?|arithmetic|convert[a-z]*|conversions?|compute)"
+    r"(?![a-z])|計算|換算",
+    re.I,
+)
+"""A tool that does sums or conversions itself ("calculate", "unit_converter"; not
+"computer" or "calcium")."""
 
 
 def _worked_out(asked: Asked) -> str | None:
@@ -292,7 +298,10 @@ def _worked_out(asked: Asked) -> str | None:
         return None
     if any(_CALCULATOR.search(f"{t.name} {t.description}") for t in asked.callable):
         return None
-    return worked_out(asked.messages[-1].content)
+    before = [m for m in asked.messages[:-1] if m.role in ("assistant", "user")]
+    # "How many tickets?" - "Two plus one?": an answer, unless asked as a sum ("what's...")
+    answering = bool(before) and before[-1].role == "assistant" and asks(before[-1].content)
+    return worked_out(asked.messages[-1].content, answering=answering)
 
 
 def _tool_names(asked: Asked) -> list[str]:
@@ -608,6 +617,16 @@ class LocalLLM:
         asked = self.policy.ask(
             written_messages(messages), tools, tool_choice
         )  # a bad choice raises here
+        worked = _worked_out(asked)
+        if worked is not None:
+            # "how many seconds in an hour": worked out, not guessed ("1200"). No model work:
+            # no tokens, no slices, nothing of the next turn evaluated ahead.
+            def answer(stop: Cancel) -> Iterator[LlmDelta]:
+                if usage is not None:
+                    usage["input_tokens"] = usage["cached_tokens"] = 0
+                yield LlmDelta(text=str(worked))
+
+            return answer
 
         # The model is shared by every conversation, so a long reply is made in slices: at a
         # clause end, a reply that another one waits for steps aside (soon if the other has
@@ -712,10 +731,6 @@ class LocalLLM:
         """`stream`'s work, on the model's own thread (the prompt is rendered here too: not
         on the caller's event loop)."""
         self._last_facts = None  # (set by the check its words go through, if they read out)
-        worked = _worked_out(asked)
-        if worked:  # "how many seconds in an hour": worked out, not guessed ("1200")
-            yield LlmDelta(text=worked)
-            return
         prompt = self.render(asked.messages, asked.shown)
 
         self._use_prefix(prompt)

@@ -128,8 +128,9 @@ def romaji(text: str) -> str:
             stem = out.pop()[:-1]
             sound = stem + sound[1:] if stem in ("sh", "ch", "j") else stem + sound
         elif c in "ァィゥェォ" and out and out[-1][-1:] in "aiueo":
-            stem = out.pop()[:-1]  # ファ -> fa, ティ -> ti; ウィ -> wi, not i
-            sound = (stem or "w") + sound
+            # ファ -> fa, ティ -> ti; ウィ -> i, as ウイ -> ui (each side of a comparison is
+            # read so: ウィルス and ウイルス alike; "wi" would part them)
+            sound = out.pop()[:-1] + sound
         if double:
             sound = sound[0] + sound
             double = False
