@@ -34,6 +34,13 @@ def _wait_for(path: str, text: str, proc: subprocess.Popen[bytes], timeout: floa
         raise AssertionError(f"{text!r} did not come; got: {f.read()}")
 
 
+def _ctrl_c_works() -> None:
+    """In the child: Ctrl-C (SIGINT) quits it, even when this run ignores the signal (as a
+    shell does for a job started in the background with nohup or &, and its children
+    inherit)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_a_spoken_question_is_answered_aloud(pulse: Any, tmp_path: Any) -> None:
     from kaiwa.engine.asr import SpeechRecognizer
 
@@ -46,6 +53,7 @@ def test_a_spoken_question_is_answered_aloud(pulse: Any, tmp_path: Any) -> None:
             stdout=stdout,
             stderr=stderr,
             env=env,
+            preexec_fn=_ctrl_c_works,
         )
     try:
         _wait_for(str(err), "listening", proc, 120)
@@ -94,6 +102,7 @@ def test_the_voice_quickstart_talks(pulse: Any, tmp_path: Any) -> None:
             stdout=stdout,
             stderr=subprocess.PIPE,
             env=env,
+            preexec_fn=_ctrl_c_works,
         )
     try:
         _wait_for(str(out), "Listening", proc, 120)
