@@ -288,18 +288,29 @@ async def _voice_loop(
             f"kaiwa chat: listening{where}"
             f"{'' if args.headset else ', echo cancelled'}. Speak, or type; Ctrl-C quits."
         )
-        typed = asyncio.create_task(_typed_lines(session, view))
+        # Typed lines only from a terminal: with no terminal (a test, a service), a native
+        # library's log line was once read as something typed, and answered (CI, 2026-12-06).
+        typed = asyncio.create_task(_typed_lines(session, view)) if _from_terminal() else None
         try:
             with view:
                 async for event in audio.events():
                     view.show(event)
         finally:
-            typed.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await typed
+            if typed is not None:
+                typed.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await typed
             session.model.remove_listener(view)
     console.print("[the session ended]")
     return 0
+
+
+def _from_terminal() -> bool:
+    """Whether standard input is a terminal (someone may type into the voice chat)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed
+        return False
 
 
 async def _read_line() -> str:
