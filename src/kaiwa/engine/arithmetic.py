@@ -338,7 +338,7 @@ def _japanese(text: str, answering: bool) -> str | None:
         )
     match = _TEMPERATURE_JA.match(text)
     if match and _TAIL_WORDS.fullmatch(match[4]):
-        scales = ("C" if match[1] == "摂氏" else "F"), ("C" if match[3] == "摂氏" else "F")
+        scales = _TEMPERATURE[match[1]], _TEMPERATURE[match[3]]
         if scales[0] == scales[1]:
             return None
         value = _temperature(Fraction(match[2]), *scales)
@@ -448,9 +448,10 @@ def _exact(value: Fraction) -> str:
     return text.rstrip("0").rstrip(".")
 
 
-def _about(value: Fraction) -> str:
-    return "about " if Fraction(_say(value)) != value else ""
+def _about(value: Fraction, word: str = "about ") -> str:
+    """``word`` if ``value`` is said rounded (`_say`), else nothing."""
+    return word if Fraction(_say(value)) != value else ""
 
 
 def _about_ja(value: Fraction) -> str:
-    return "約" if Fraction(_say(value)) != value else ""
+    return _about(value, "約")

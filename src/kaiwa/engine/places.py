@@ -35,7 +35,13 @@ from . import store
 from .glosses import glosses
 from .text import is_japanese, place_names
 
-__all__ = ["GEONAMES_SHA256", "PLACE_PARTS", "japanese_names", "known_place"]
+__all__ = [
+    "GEONAMES_SHA256",
+    "PLACE_PARTS",
+    "japanese_name_parts",
+    "japanese_names",
+    "known_place",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +63,8 @@ PLACE_PARTS = frozenset({"city", "town"})
 review's); nor a name with "code" or "id" in it (see `tool_calls`)."""
 
 _SUFFIXES = re.compile(r"(?:\s+city|-shi|\s+shi|市|都|府|県)$")
+_CITY_SUFFIX_JA = re.compile(r"(?:広域市|特別市|特別区|市|シティー|シティ)$")
+"""What a Japanese name may end in and be said without (仁川広域市 as 仁川)."""
 _BUILD = "3"
 """Changes with how the list is built (`_key`, what is kept): a list built before is not read."""
 
@@ -186,10 +194,7 @@ def known_place(value: str) -> bool | None:
     names = _names()
     if names is None:
         return None
-    key = _key(value)
-    first = _key(re.split(r"[,、，]", value)[0])
-    candidates = {key, first, _SUFFIXES.sub("", key), _SUFFIXES.sub("", first)}
-    if candidates & names:
+    if _keys(value) & names:
         return True
     if is_japanese(value):
         if any(_key(g) in names for g in glosses(value.strip())):
@@ -207,9 +212,29 @@ def japanese_names(value: str) -> frozenset[str]:
     gazetteer = _gazetteer()
     if gazetteer is None or is_japanese(value):
         return frozenset()
+    found: set[str] = set()
+    for key in _keys(value):
+        found |= gazetteer.japanese.get(key, frozenset())
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def japanese_name_parts(value: str) -> frozenset[str]:
+    """`japanese_names`, each also by its parts and without a suffix, as people say them:
+    テーサバーンナコーン・プーケット -> プーケット, 仁川広域市 -> 仁川, ケベック・シティー ->
+    ケベック."""
+    parts: set[str] = set()
+    for name in japanese_names(value):
+        for part in [name, *name.split("・")]:
+            part = _CITY_SUFFIX_JA.sub("", part.strip())
+            if len(part) >= 2:
+                parts.add(part)
+    return frozenset(parts)
+
+
+def _keys(value: str) -> set[str]:
+    """The keys ``value`` may be listed under: as it is, its first part ("Paris, France"),
+    each without a suffix such as " City" or 市."""
     key = _key(value)
     first = _key(re.split(r"[,、，]", value)[0])
-    found: set[str] = set()
-    for name in {key, first, _SUFFIXES.sub("", key), _SUFFIXES.sub("", first)}:
-        found |= gazetteer.japanese.get(name, frozenset())
-    return frozenset(found)
+    return {key, first, _SUFFIXES.sub("", key), _SUFFIXES.sub("", first)}

@@ -23,7 +23,7 @@ from .identifiers import (
     spoken_identifier,
     whole_identifier,
 )
-from .places import PLACE_PARTS, japanese_names, known_place
+from .places import PLACE_PARTS, japanese_name_parts, known_place
 from .text import is_japanese, place_names, proper_nouns, romaji, short_vowels
 
 __all__ = [
@@ -385,7 +385,7 @@ def _said_in_japanese(value: str, said: str, users: str = "") -> bool:
     latin = [_latin_sound(w) for w in words]
     if any(len(w) >= 3 and w in heard for w in latin):
         return True  # 難波 for "Namba" (in the gazetteer, Nampa, Idaho: ナンパ)
-    known = _city_names(value)
+    known = japanese_name_parts(value)
     if _one_said(known, said, heard):
         return True  # 札幌, さっぽろ, ロサンジェルス for "Los Angeles", ペテルブルク
     if _transliterated(known, "".join(latin)):
@@ -397,22 +397,6 @@ def _said_in_japanese(value: str, said: str, users: str = "") -> bool:
         for w in latin + [w.encode("ascii", "ignore").decode().lower() for w in words]
         for kana in re.findall("[\u30a1-\u30fa\u30fc]{3,}", said)  # not パン for Paris
     )
-
-
-_CITY_SUFFIX = re.compile(r"(?:広域市|特別市|特別区|市|シティー|シティ)$")
-
-
-def _city_names(value: str) -> set[str]:
-    """The names in Japanese script GeoNames gives the cities called ``value``, and their
-    parts: サンクトペテルブルク, テーサバーンナコーン・プーケット -> プーケット, 仁川広域市 -> 仁川,
-    ケベック・シティー -> ケベック."""
-    names: set[str] = set()
-    for name in japanese_names(value):
-        for part in [name, *name.split("・")]:
-            part = _CITY_SUFFIX.sub("", part.strip())
-            if len(part) >= 2:
-                names.add(part)
-    return names
 
 
 def _reading(text: str) -> str:
