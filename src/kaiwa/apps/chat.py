@@ -288,8 +288,7 @@ async def _voice_loop(
             f"kaiwa chat: listening{where}"
             f"{'' if args.headset else ', echo cancelled'}. Speak, or type; Ctrl-C quits."
         )
-        # Typed lines only from a terminal: with no terminal (a test, a service), a native
-        # library's log line was once read as something typed, and answered (CI, 2026-12-06).
+        # Typed lines only from a terminal (a test or a service has none to type into).
         typed = asyncio.create_task(_typed_lines(session, view)) if _from_terminal() else None
         try:
             with view:
