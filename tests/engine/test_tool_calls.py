@@ -88,6 +88,8 @@ def made_up_call(
         ("ペテルブルクの天気", {"city": "Saint Petersburg"}),
         ("ベネチアの天気", {"city": "Venice"}),
         ("北京の天気", {"city": "Beijing"}),
+        ("ウイーンの天気", {"city": "Vienna"}),  # GeoNames: ウィーン (ウイ read as ウィ)
+        ("キウィの国の首都、ウェリントンの天気", {"city": "Wellington"}),
         # a place not in the gazetteer, written as a name by the user
         ("Weather in Hebden Bridge?", {"city": "Hebden Bridge"}),
         ("軽井沢の天気は？", {"city": "軽井沢"}),

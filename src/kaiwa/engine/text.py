@@ -127,10 +127,16 @@ def romaji(text: str) -> str:
             # キャ -> kya, シャ -> sha, チョ -> cho
             stem = out.pop()[:-1]
             sound = stem + sound[1:] if stem in ("sh", "ch", "j") else stem + sound
+        elif c in "ィェォ" and out and out[-1] == "u":
+            sound = "w" + sound  # ウィ -> wi (キウィ "kiwi"), ウェ -> we, ウォ -> wo
+            out.pop()
+        elif c == "イ" and out and out[-1] == "u" and (len(out) == 1 or out[-2] == " "):
+            # ウイ at a word's start is ウィ spelled large: ウイーン, ウイルス, ウイスキー.
+            # Not ウエ, ウオ (上野 "ueno", 魚津 "uozu") nor after a sound (注意 "chui").
+            sound = "w" + sound
+            out.pop()
         elif c in "ァィゥェォ" and out and out[-1][-1:] in "aiueo":
-            # ファ -> fa, ティ -> ti; ウィ -> i, as ウイ -> ui (each side of a comparison is
-            # read so: ウィルス and ウイルス alike; "wi" would part them)
-            sound = out.pop()[:-1] + sound
+            sound = out.pop()[:-1] + sound  # ファ -> fa, ティ -> ti
         if double:
             sound = sound[0] + sound
             double = False
