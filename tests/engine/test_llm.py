@@ -532,3 +532,27 @@ def test_small_talk_said_back_twice_gets_a_reply_of_kaiwas_own(
     messages = [ChatMessage("system", "You help."), ChatMessage("user", said)]
     _, text = _words_scripted(llm, monkeypatch, messages, [said, said], "あ")
     assert text == reply
+
+
+@pytest.mark.parametrize("decide_greedily", [True, False])
+def test_words_begun_for_the_time_now_become_the_clock_call(
+    llm: Any, monkeypatch: Any, decide_greedily: bool
+) -> None:
+    """The model's words for "What time is it?" are replaced by the clock's call also when
+    they come as a stream (the first token undecided, or a sampled decision), not only when
+    the first token says words."""
+    prompts: list[int] = []
+
+    def complete(prompt: str, max_tokens: int, cancel: Any, **kwargs: Any) -> Any:
+        prompts.append(max_tokens)
+        if max_tokens == 1:
+            yield " "  # undecided: only a space
+            return
+        yield from ("It", " is", " noon", ".")
+
+    monkeypatch.setattr(llm, "_complete", complete)
+    monkeypatch.setattr(llm, "decide_greedily", decide_greedily)
+    messages = [SYSTEM, ChatMessage("user", "What time is it?")]
+    deltas = list(llm.stream(messages, [CLOCK_SPEC]))
+    assert only_call(deltas) == ("get_current_time", {})
+    assert prompts[-1] != 1  # the words were begun: the streamed branch was taken
