@@ -42,7 +42,7 @@ def test_unfounded(reply: str, facts: str, made_up: list[str]) -> None:
 
 def test_what_a_reply_reading_out_results_may_say() -> None:
     from kaiwa.engine.chat import ChatMessage, ToolCall
-    from kaiwa.engine.llm import _result_read_out
+    from kaiwa.engine.words import result_read_out
 
     call = ToolCall("get_order_status", '{"order_number": "55102"}', call_id="c1")
     messages = [
@@ -53,11 +53,11 @@ def test_what_a_reply_reading_out_results_may_say() -> None:
         ChatMessage("assistant", "", tool_calls=(call,)),
         ChatMessage("tool", "Shipped on Friday.", tool_call_id="c1"),
     ]
-    facts = _result_read_out(messages)
+    facts = result_read_out(messages)
     assert facts is not None
     # The result, the call's values and the user's words since they last spoke; not before.
     assert "Shipped on Friday." in facts and "55102" in facts and "それ、どこにある？" in facts
     assert "31415" not in facts
     assert unfounded("55102番は金曜日に発送されました。", facts) == []
     # Not a reply to a result: nothing to check against.
-    assert _result_read_out(messages[:4]) is None
+    assert result_read_out(messages[:4]) is None

@@ -12,7 +12,8 @@ import pytest
 
 from kaiwa import UserError
 from kaiwa.engine._threads import Cancel
-from kaiwa.engine.llm import UNCLEAR_JA, ChatMessage, LlmDelta, ToolSpec
+from kaiwa.engine.llm import ChatMessage, LlmDelta, ToolSpec
+from kaiwa.engine.words import UNCLEAR_JA
 from kaiwa.engine.worker import stream_in_thread
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant. Answer in one short sentence.")
@@ -197,7 +198,7 @@ def test_turn_twenty_reuses_the_cached_prefix(llm: Any) -> None:
 def test_the_next_user_turn_is_begun_before_it_is_asked(llm: Any) -> None:
     # After a spoken reply the model has already evaluated the opening of the user's next
     # turn, so the next reply evaluates only the new words and the assistant's header.
-    from kaiwa.engine.llm import USER_TURN
+    from kaiwa.engine.prompt import USER_TURN
 
     opening = llm._llm.tokenize(USER_TURN, add_bos=False, special=True)
     messages = [SYSTEM, ChatMessage("user", "What do bees make?")]

@@ -16,9 +16,10 @@ import pytest
 from bench.quality.agents import setup
 from kaiwa.engine.chat import SILENT_TURN, ChatMessage, LlmDelta, ToolCall, ToolSpec
 from kaiwa.engine.facts import unfounded
-from kaiwa.engine.llm import CALL_HINT, UNCLEAR_JA, _without_hint
+from kaiwa.engine.prompt import CALL_HINT, without_hint
 from kaiwa.engine.text import is_japanese
 from kaiwa.engine.tool_policy import NO_TOOL_HINT, NO_TOOL_HINT_JA, VerdictKind, no_tool_hint
+from kaiwa.engine.words import UNCLEAR_JA
 
 
 def agent_prompt(name: str, lang: str = "en") -> tuple[str, list[ToolSpec]]:
@@ -154,7 +155,7 @@ def test_the_hint_the_model_copies_into_a_call_is_taken_out_before_it_is_judged(
     assert verdict.kind is VerdictKind.CALL
     assert json.loads(verdict.calls[0].arguments) == {"order_number": "BX9274"}
     question = ToolCall("faq_lookup_tool", json.dumps({"question": f"Wifi?\n{CALL_HINT}"}))
-    assert json.loads(_without_hint(question).arguments) == {"question": "Wifi?"}
+    assert json.loads(without_hint(question).arguments) == {"question": "Wifi?"}
 
 
 # -- what it decides: dev-half cases -----------------------------------------------------------
@@ -313,7 +314,7 @@ def test_a_japanese_time_question_calls_the_clock(llm: Any, said: str) -> None:
     ],
 )
 def test_no_chinese_to_a_japanese_speaker(llm: Any, said: str) -> None:
-    from kaiwa.engine.llm import CHINESE_ONLY
+    from kaiwa.engine.words import CHINESE_ONLY
 
     agent = setup("airline_triage", "ja")
     messages = [ChatMessage("system", agent.instructions), ChatMessage("user", said)]

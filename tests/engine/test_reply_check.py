@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaiwa.engine.llm import HINTS
+from kaiwa.engine.prompt import HINTS
 from kaiwa.engine.reply_check import Fault, ReplyCheck, echoes
 
 SEAT_TOOLS = ["update_seat", "transfer_to_triage_agent"]

@@ -11,6 +11,11 @@ built from those schemas, so arguments always parse and fit. llama.cpp keeps the
 longest unchanged prompt prefix between calls, and the prompt is laid out so that prefix is
 everything but the newest turn: turn 20 costs what turn 1 costs.
 
+Its parts: what the model is shown (`kaiwa.engine.prompt`), the checks its calls pass
+(`kaiwa.engine.tool_policy`), its replies in words (`kaiwa.engine.words`); here, the model
+loaded, its conversations' states kept, replies sliced between conversations, and the
+decision between a call and words.
+
 `kaiwa.engine.llm_http.ChatCompletionsLLM` sends the same requests to a chat-completions URL
 (llama.cpp's server, vLLM, Ollama...): how a deployment moves the LLM to a bigger machine.
 """
@@ -18,7 +23,6 @@ everything but the newest turn: turn 20 costs what turn 1 costs.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import functools
 import json
 import logging
@@ -36,7 +40,6 @@ from ._threads import Cancel
 from .arithmetic import worked_out
 from .call_text import grammar_schema, tagged
 from .chat import (
-    SILENT_TURN,
     ChatMessage,
     LlmDelta,
     LLMStage,
@@ -46,9 +49,15 @@ from .chat import (
     choose_tools,
 )
 from .glosses import jmdict_path
+from .prompt import (
+    HINT_IN_JSON,
+    USER_TURN,
+    chat_template,
+    render,
+    without_hint,
+)
 from .questions import question_for
-from .reply_check import Fault, ReplyCheck
-from .small_talk import capabilities_reply, small_talk_reply
+from .reply_check import Fault
 from .text import is_japanese, place_names
 from .tool_calls import (
     asks,
@@ -59,14 +68,19 @@ from .tool_calls import (
 )
 from .tool_policy import (
     HANDOFF_PREFIX,
-    NO_TOOL_HINT,
-    NO_TOOL_HINT_JA,
     Asked,
     ToolCallPolicy,
     Verdict,
     VerdictKind,
     clock_asked,
     no_tool_hint,
+)
+from .words import (
+    WordsMixin,
+    WordsOutcome,
+    last_user_text,
+    read_out_facts,
+    unclear_reply,
 )
 from .worker import ModelWorker, StepAside
 from .written import written_messages
@@ -88,96 +102,9 @@ TOOL_OPEN = "<tool_call>"
 _CALL_OPENINGS = (TOOL_OPEN, "<tools>", "```")  # Qwen writes calls in a tag, or fenced as JSON
 
 
-class _Words(enum.Enum):
-    """How a reply in words ended (`LocalLLM._words`)."""
-
-    SAID = "said"
-    """Spoken (or cut short, or cancelled)."""
-    SPELLED = "spelled"
-    """Nothing said: the reply spelled out a call to one of the tools."""
-    UNFIT = "unfit"
-    """Nothing said: unfit twice."""
-
-
 class _CallCutShort(EngineError):
     """A call generated under the grammar ran past its token budget (not a failure of the
     model itself: the turn is answered in words instead)."""
-
-
-USER_TURN = b"<|im_end|>\n<|im_start|>user\n"  # what follows a reply in the chat template
-JAPANESE_OPENING = r"root ::= [ \n]* [ぁ-ゖァ-ヺー一-鿿々「（] [^\x00]*"
-"""The grammar of a reply's start in Japanese: spaces, then kana or kanji (then anything)."""
-TOOL_RESULT_HINT = "Now answer the user's question in words, using this result."
-CALL_HINT = "(Call a tool if one fits.)"
-"""Added to every user turn when a tool takes required arguments. Without it the 0.5B model
-answers most requests a tool should serve from its own ideas ("Will I need a heavy coat in
-Oslo?" -> "No"); with it, it calls for more of them, and for some it should not: the policy's
-checks (`kaiwa.engine.tool_calls.made_up_values`) turn most of those back into words. A tool that
-takes nothing leaves them nothing to check: with the hint, `kaiwa chat`'s get_current_time
-was called for every "hello"."""
-
-
-def _shown(messages: Sequence[ChatMessage], i: int) -> str | None:
-    """What the small model is shown of the assistant's words ``messages[i]``, which the user
-    has answered since (the caller checks that); None: nothing.
-
-    An answer read from a tool's result is left out (the result stays), and so is a reply that
-    asks something, unless the user's answer is a bare yes or no ("Shall I check Rome as
-    well?" "Yes please."); its other words stay.
-
-    Shown its own words, the 0.5B model says the same kind of thing again instead of calling:
-    after "It is sunny in Paris, 22 degrees." it answers "And in Rome?" with "It is sunny in
-    Rome, 23 degrees.", the weather made up; after "What's your order number?" it answers
-    "It's 66 03 91." with another question. Left out, the turn before reads as a request, a
-    call and its result, and the model calls. Dev half of ``bench/quality``: follow-ups right
-    1 of 20 -> 12 (answers from results) -> 17 (questions too). A reply that asks is left out
-    whole: shown its statements alone ("Sure." of "Sure. What's your confirmation number?"),
-    the model answered with them and stopped (follow-ups 17 -> 11). Every item of the
-    conversation stays as it was: this is the prompt only.
-    """
-    m = messages[i]
-    if m.role != "assistant" or m.tool_calls:
-        return m.content
-    answer = next((n.content for n in messages[i + 1 :] if n.role == "user"), "")
-    if _BARE_REPLY.fullmatch(answer.strip()):
-        return m.content  # "Yes please.": the question is what it says yes to
-    if i > 0 and messages[i - 1].role == "tool":
-        return None
-    return None if asks(m.content) else m.content
-
-
-_BARE_REPLY = re.compile(
-    r"(?i)(?:(?:yes|yeah|yep|sure|ok|okay|please|no|nope|go ahead|do it|thanks|thank you|"
-    r"sounds good|that's right|right|correct)[\s,.!]*)+|"
-    r"(?:はい|ええ|うん|お願いします|お願い|いいえ|いや|そうです|大丈夫です|結構です)[\s、。！]*"
-)
-
-
-HINTS = (CALL_HINT, NO_TOOL_HINT, NO_TOOL_HINT_JA, TOOL_RESULT_HINT)
-"""What the engine adds to the user's words for the model: never to be read out."""
-
-EARLIER_TURNS = 6
-"""The user's latest words a reply may not say back (the model repeats earlier turns too)."""
-
-UNCLEAR = "Sorry, could you say that another way?"
-UNCLEAR_JA = "すみません、別の言い方でもう一度お願いできますか？"
-"""Said when the model's reply in words was unfit to be spoken twice (`ReplyCheck`): the request
-said back, a call spelled out, a hint read out."""
-
-_HINT_IN_JSON = re.compile(r"(?:\\n|\s)*" + re.escape(CALL_HINT))
-"""`CALL_HINT` as the model copies it into a call it writes (after an escaped line break)."""
-
-
-def _without_hint(call: ToolCall) -> ToolCall:
-    """``call`` without `CALL_HINT` in its arguments (the model copies the user's words,
-    hint and all, into a question to look up)."""
-    arguments = call.parsed_arguments() if CALL_HINT in call.arguments else None
-    if arguments is None:
-        return call
-    for key, value in arguments.items():
-        if isinstance(value, str):
-            arguments[key] = value.replace(CALL_HINT, "").strip()
-    return call.with_arguments(arguments)
 
 
 RESTORE_MIN_TOKENS = 48
@@ -188,7 +115,7 @@ here, a restore costs 25-80 ms (up to ~200 under load) and saving the state it r
 
 OWN_REPLY_TOKENS = 24
 """When the new prompt keeps all but this many tokens of the last one, what it drops is that
-conversation's own last reply (the small model is not shown all of it: see `_shown`), and
+conversation's own last reply (the small model is not shown all of it: see `shown_words`), and
 maybe the end of the last prompt (a hint): not another conversation's state worth saving."""
 
 
@@ -198,58 +125,6 @@ after this many tokens (see `LocalLLM.stream`)..."""
 FIRST_WORDS_FIRST = 4
 """...and after this many, if the other has not said its first words yet."""
 _CLAUSE_END = re.compile(r"[.!?;:,\u3002\u3001\uff01\uff1f\u2026]\s*$")
-
-
-CHINESE_ONLY = frozenset(
-    "这们个么吗呢吧您你她很请无说对为还时问题谢歉关开见车门东长进动气电买卖钱帮欢语间过协发"
-)
-"""Chinese characters ordinary Japanese does not write: simplified forms (it has 這, 請, 無, 説,
-対, 時...) and Chinese particles and words (吧, 呢, 您, 你, 歉: "もしもし、こんにちは" once got
-"你好"). Kanji alone is Japanese to `is_japanese`, so a user writing Chinese gets no Chinese
-back either."""
-
-
-def _result_read_out(messages: Sequence[ChatMessage]) -> str | None:
-    """For a reply that reads out tools' results (the last messages are their results): the
-    results, the calls' values and the user's words since the user last spoke, what the reply
-    may say (`ReplyCheck`'s ``facts``); None for any other reply."""
-    if not messages or messages[-1].role != "tool":
-        return None
-    facts: list[str] = []
-    for m in reversed(messages):
-        if m.role in ("tool", "user"):
-            facts.append(m.content)
-        facts += [c.arguments for c in m.tool_calls or ()]
-        if m.role == "user" and m.content != SILENT_TURN:
-            break
-    return "\n".join(reversed(facts))
-
-
-def _plain_result(messages: Sequence[ChatMessage]) -> str:
-    """The last message's text if it is a tool's result fit to be spoken as it is: a line of
-    words (not JSON, at most 300 characters); else empty."""
-    if not messages or messages[-1].role != "tool":
-        return ""
-    text = messages[-1].content.strip()
-    if len(text) > 300 or "\n" in text or text.startswith(("{", "[", "<")):
-        return ""
-    return text
-
-
-def _read_out_facts(asked: Asked) -> str | None:
-    """What a reply to a Japanese speaker reading out tools' results may say
-    (`_result_read_out`); None for any other reply."""
-    if not is_japanese(_last_user_text(asked.messages)):
-        return None
-    return _result_read_out(asked.messages)
-
-
-def _last_user_text(messages: Sequence[ChatMessage]) -> str:
-    """What the user said last (a silent turn is not words)."""
-    return next(
-        (m.content for m in reversed(messages) if m.role == "user" and m.content != SILENT_TURN),
-        "",
-    )
 
 
 def _after(first: str, rest: Generator[str, None, None]) -> Generator[str, None, None]:
@@ -266,19 +141,6 @@ def _refused_tool(verdict: Verdict, asked: Asked) -> list[ToolSpec]:
     `Verdict.missing` names); every callable tool if none is named."""
     name = verdict.refused.name if verdict.refused is not None else None
     return [t for t in asked.callable if t.name == name] or list(asked.callable)
-
-
-def _unclear(asked: Asked) -> str:
-    """What is said when no reply the model wrote was fit to be spoken: to small talk, a
-    reply of kaiwa's own (`small_talk_reply`: "どういたしまして。" to "ありがとう", which the
-    model said back); to "What can you do?", what its tools do (`capabilities_reply`); else
-    `UNCLEAR`, in the user's language."""
-    canned = small_talk_reply(asked.messages) or capabilities_reply(
-        asked.messages, asked.shown or asked.callable
-    )
-    if canned:
-        return canned
-    return UNCLEAR_JA if is_japanese(_last_user_text(asked.messages)) else UNCLEAR
 
 
 _CALCULATOR = re.compile(
@@ -304,18 +166,6 @@ def _worked_out(asked: Asked) -> str | None:
     return worked_out(asked.messages[-1].content, answering=answering)
 
 
-def _tool_names(asked: Asked) -> list[str]:
-    """The names of the tools the model was shown or may call."""
-    return [t.name for t in (*asked.shown, *asked.callable)]
-
-
-def _released(ends: Sequence[int], out: int, released: int) -> list[int]:
-    """Where the pieces of text that now may go out end (the last cut at ``released``), given
-    that ``out`` characters went out already and ``ends`` is where each piece ends."""
-    cuts = [e for e in ends if out < e < released]
-    return [*cuts, released] if released > out else []
-
-
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     same = 0
     for x, y in zip(a, b, strict=False):
@@ -325,7 +175,7 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     return same
 
 
-class LocalLLM:
+class LocalLLM(WordsMixin):
     """A Qwen2.5-Coder instruct GGUF (from packages) on llama.cpp, in-process. The checks
     its replies pass were written from the 0.5B model's failures.
 
@@ -388,11 +238,7 @@ class LocalLLM:
         template = self._llm.metadata.get("tokenizer.chat_template")
         if not template:
             raise EngineError(f"{path} has no chat template", is_permanent=True)
-        from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
-        env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
-        self._template = env.from_string(template)
+        self._template = chat_template(template)
         self.temperature = temperature
 
         self.interleave = True
@@ -468,69 +314,9 @@ class LocalLLM:
     def render(
         self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec], *, hint: str = ""
     ) -> str:
-        """The prompt for ``messages`` in the model's chat template, ready for the reply;
-        ``hint`` is added to the last message if it is the user's.
-
-        What the small model sees differs from the conversation in two ways, each measured on
-        the dev half of ``bench/quality`` (README): with tools, every user turn ends with
-        `CALL_HINT` (when no tool takes a value, only Japanese turns); and the assistant's
-        answers read from a tool's result, and its questions, are left out once the user has
-        answered them (`_shown`).
-        """
-        rendered = []
-        last_user = max(
-            (i for i, m in enumerate(messages) if m.role == "user" and m.content != SILENT_TURN),
-            default=-1,
-        )
-        # Where a call has values to check (`ToolCallPolicy`). When no tool has a required
-        # value (get_current_time), on Japanese turns only: in English the clock was called
-        # for "Tell me a joke." (dev half: 4 false calls of 6); without it, Japanese time
-        # questions were answered with a made-up time ("今何時？" -> "現在の時間は2023年...").
-        required = any(t.parameters.get("required") for t in tools)
-        for i, m in enumerate(messages):
-            content = _shown(messages, i) if i < last_user else m.content
-            if content is None:
-                continue  # see `_shown`
-            item: dict[str, Any] = {"role": m.role, "content": content}
-            if (
-                m.role == "user"
-                and tools
-                and (required or is_japanese(m.content))
-                and m.content != SILENT_TURN  # nothing asked: nothing to call for
-                and not (i == len(messages) - 1 and hint)
-            ):
-                # On every user turn, so that one turn's prompt is the start of the next's.
-                item["content"] = f"{m.content}\n{CALL_HINT}"
-            if m.role == "tool" and i == len(messages) - 1:
-                # Small models tend to call the tool again; this line keeps them answering.
-                item["content"] = f"{m.content}\n{TOOL_RESULT_HINT}"
-            if m.role == "user" and i == len(messages) - 1 and hint:
-                item["content"] = f"{m.content}\n{hint}"
-            if m.tool_calls:
-                item["tool_calls"] = [
-                    {
-                        "type": "function",
-                        "function": {"name": c.name, "arguments": json.loads(c.arguments or "{}")},
-                    }
-                    for c in m.tool_calls
-                ]
-            rendered.append(item)
-        specs = [
-            {
-                "type": "function",
-                "function": {
-                    "name": t.name,
-                    "description": t.description,
-                    "parameters": dict(t.parameters),
-                },
-            }
-            for t in tools
-        ]
-        return str(
-            self._template.render(
-                messages=rendered, tools=specs or None, add_generation_prompt=True
-            )
-        )
+        """The prompt for ``messages`` in the model's chat template, ready for the reply
+        (`kaiwa.engine.prompt.render`)."""
+        return render(self._template, messages, tools, hint=hint)
 
     def warm(self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec] = ()) -> None:
         """Evaluate the prompt of ``messages`` now (e.g. the instructions and tools when a
@@ -737,10 +523,10 @@ class LocalLLM:
         callable_tools = asked.callable
         # Spoken to in Japanese, the model sometimes answers in Chinese ("抱歉，我无法..."):
         # characters only Chinese writes are banned, at the call-or-words decision too.
-        japanese = is_japanese(_last_user_text(asked.messages))
+        japanese = is_japanese(last_user_text(asked.messages))
         no_chinese = self._no_chinese if japanese else None
         if asked.mode == "required":
-            made = [_without_hint(c) for c in self._grammar_calls(prompt, callable_tools, cancel)]
+            made = [without_hint(c) for c in self._grammar_calls(prompt, callable_tools, cancel)]
             verdict = self.policy.judge(made, asked)  # (asked for: made, spoken codes written)
             for c in verdict.calls if verdict.kind is VerdictKind.CALL else made:
                 yield LlmDelta(tool_call=c)
@@ -808,7 +594,7 @@ class LocalLLM:
             if not self.check_replies:
                 yield from (LlmDelta(text=p) for p in _after(start, pieces) if p)
                 return
-            check = self._reply_check(asked, facts=_read_out_facts(asked))
+            check = self._reply_check(asked, facts=read_out_facts(asked))
             self._last_facts = check.facts
             text = yield from self._checked(_after(start, pieces), check, cancel)
             if check.fault is None or check.started or (cancel is not None and cancel.is_set):
@@ -858,7 +644,7 @@ class LocalLLM:
             # In English by kaiwa itself: told to ask for it, the 0.5B model answered with
             # values of its own in words ("The weather is clear.", "The order number is
             # 12345."; dev half).
-            said = _last_user_text(asked.messages)
+            said = last_user_text(asked.messages)
             question = question_for(verdict.missing, _refused_tool(verdict, asked), said)
             if question:
                 yield LlmDelta(text=question)
@@ -884,8 +670,7 @@ class LocalLLM:
         if tools:
             try:
                 made = [
-                    _without_hint(c)
-                    for c in self._grammar_calls(prompt, tools, cancel, cache=cache)
+                    without_hint(c) for c in self._grammar_calls(prompt, tools, cancel, cache=cache)
                 ]
             except _CallCutShort:
                 logger.warning("the model could not write its tool call", exc_info=True)
@@ -995,9 +780,9 @@ class LocalLLM:
         outcome = yield from self._words(
             prompt, max_tokens, cancel, asked, may_call=True, failed=failed
         )
-        if outcome is _Words.SPELLED:
+        if outcome is WordsOutcome.SPELLED:
             yield from self._settle(Verdict(VerdictKind.REWRITE), prompt, asked, max_tokens, cancel)
-        elif outcome is _Words.UNFIT:
+        elif outcome is WordsOutcome.UNFIT:
             yield from self._call_after_all(prompt, asked, max_tokens, cancel)
 
     def _call_after_all(
@@ -1021,276 +806,14 @@ class LocalLLM:
             for c in verdict.calls:
                 yield LlmDelta(tool_call=c)
             return
-        said = _last_user_text(asked.messages)
+        said = last_user_text(asked.messages)
         question = question_for(verdict.missing, _refused_tool(verdict, asked), said)
-        yield LlmDelta(text=question or _unclear(asked))
+        yield LlmDelta(text=question or unclear_reply(asked))
 
     def _judge_written(self, text: str, asked: Asked) -> Verdict:
         """The policy's verdict on calls the model wrote, without the `CALL_HINT` it copied
         into them (the checks must see the value the user gave)."""
-        return self.policy.judge_written(_HINT_IN_JSON.sub("", text), asked)
-
-    def _words(
-        self,
-        prompt: str,
-        max_tokens: int,
-        cancel: Cancel | None,
-        asked: Asked,
-        *,
-        may_call: bool = False,
-        failed: tuple[Fault, str] | None = None,
-        hint: str = "",
-    ) -> Generator[LlmDelta, None, _Words]:
-        """A reply in words, checked as it comes (`ReplyCheck`). Tokens that would open a call
-        are banned (and Chinese, to a Japanese speaker).
-
-        A reply found unfit before any of it went out (the request said back, a hint read out,
-        a call spelled out) is made again once, its opening tokens banned for its first token;
-        unfit again, the user is asked to say it another way (`UNCLEAR`). One found unfit
-        later is cut short there. With ``may_call``, having said nothing, returns `_Words.
-        SPELLED` when the reply spelled out a call to one of the tools (the caller writes it),
-        and `_Words.UNFIT` instead of asking the user to say it again. ``failed``:
-        the fault and the text of a first reply found unfit already (this is the retry).
-        An empty reply to a silent turn is an answer (saying nothing). ``hint``: the one
-        ``prompt`` ends with, if not one of `HINTS` (read out, it is a leak too).
-
-        To a Japanese speaker, a reply reading out tools' results is first tried in Japanese
-        (its first character kana or kanji) with its numbers and days checked against the
-        results (`_result_read_out`); unfit, it is made again as the model reads it (in
-        English, mostly), and unfit again, once more with its opening tokens banned; each
-        reading's numbers checked so.
-        """
-        request = _last_user_text(asked.messages)
-        japanese = is_japanese(request)
-        bias = self._text_bias(japanese)
-        if not self.check_replies:
-            for piece in self._complete(
-                prompt, max_tokens, cancel, temperature=self.temperature, logit_bias=bias
-            ):
-                if piece:
-                    yield LlmDelta(text=piece)
-            return _Words.SAID
-        tools = _tool_names(asked)
-        opening = ""
-        facts = _read_out_facts(asked) if failed is None else None
-        if facts is not None:
-            opening = self._japanese_opening(prompt, bias, cancel)
-        # (a Japanese reading of a result found unfit: the model's own reading, twice at most)
-        tries = 3 if facts is not None else 2
-        for attempt in range(tries):
-            if attempt == 0 and failed is not None:
-                fault, text = failed
-            else:
-                # every reading's numbers checked, not the first's only: made again, the
-                # model wrote Japanese once more, "午後4時" for 12:44 (a CI run, 1 in ~100)
-                check = self._reply_check(asked, hints=(hint,) if hint else (), facts=facts)
-                self._last_facts = check.facts
-                pieces = self._complete(
-                    prompt,
-                    max_tokens,
-                    cancel,
-                    temperature=self.temperature,
-                    logit_bias=bias,
-                    opening=opening,
-                )
-                text = yield from self._checked(pieces, check, cancel)
-                if check.fault is None or (cancel is not None and cancel.is_set):
-                    return _Words.SAID
-                if check.started:
-                    logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
-                    return _Words.SAID
-                fault = check.fault
-            logger.info("reply not spoken (%s, try %d): %r", fault.value, attempt, text[:200])
-            if (
-                fault is Fault.EMPTY
-                and asked.messages
-                and asked.messages[-1].content == SILENT_TURN
-            ):
-                return _Words.SAID  # nothing said to nothing said
-            if may_call and fault is Fault.CALL and any(n.lower() in text.lower() for n in tools):
-                return _Words.SPELLED  # a call to one of the tools, spelled out: to be written
-            if attempt == 0 and facts is not None:
-                opening = ""  # read out as the model would: in English, as the result says
-            elif attempt < tries - 1 and japanese and fault is Fault.EMPTY:
-                opening = self._japanese_opening(prompt, bias, cancel)  # (not the end again)
-            elif attempt < tries - 1:
-                opening = self._other_opening(prompt, text, bias, cancel)
-        result = _plain_result(asked.messages)
-        if result:
-            # Every reading of a tool's result unfit (the hint read out, the question said
-            # back): the result as the tool wrote it tells the user more than "say that
-            # another way", which would only have them ask again.
-            logger.info("the result read out as it is: %r", result[:200])
-            yield LlmDelta(text=result)
-            return _Words.SAID
-        if may_call:
-            return _Words.UNFIT
-        yield LlmDelta(text=_unclear(asked))
-        return _Words.SAID
-
-    @staticmethod
-    def _reply_check(
-        asked: Asked, said: str = "", hints: Sequence[str] = (), facts: str | None = None
-    ) -> ReplyCheck:
-        """A `ReplyCheck` for a reply to ``asked`` (``said``: what went out already;
-        ``hints``: added to the prompt besides `HINTS`; ``facts``: see `ReplyCheck`)."""
-        users = [m.content for m in asked.messages if m.role == "user"]
-        users = [u for u in users if u != SILENT_TURN][-EARLIER_TURNS:]
-        return ReplyCheck(
-            users[-1] if users else "",
-            _tool_names(asked),
-            (*HINTS, *hints),
-            said=said,
-            earlier=users[:-1],
-            language=not asked.messages or asked.messages[-1].role != "tool",
-            facts=facts,
-        )
-
-    @staticmethod
-    def _checked(
-        pieces: Generator[str, None, None], check: ReplyCheck, cancel: Cancel | None
-    ) -> Generator[LlmDelta, None, str]:
-        """``pieces`` through ``check``: what may be spoken goes out as the model's own pieces
-        (about a token each: the reply's slicing counts them). Returns all the model wrote."""
-        base = len(check.said)  # (what went out before these pieces)
-        text, out = "", 0
-        ends: list[int] = []  # where each piece of ``text`` ends
-        for piece in pieces:
-            if not piece:
-                continue
-            text += piece
-            ends.append(len(text))
-            check.push(piece)
-            for end in _released(ends, out, len(check.said) - base):
-                yield LlmDelta(text=text[out:end])
-                out = end
-            if check.fault is not None:
-                pieces.close()
-                return text
-        if cancel is not None and cancel.is_set:
-            return text
-        check.finish()
-        for end in _released(ends, out, len(check.said) - base):
-            yield LlmDelta(text=text[out:end])
-            out = end
-        return text
-
-    def _other_opening(
-        self, prompt: str, text: str, bias: dict[int, float], cancel: Cancel | None
-    ) -> str:
-        """The start of another reply than ``text``: the tokens that could begin ``text``
-        banned (`_opening`)."""
-        return self._opening(prompt, {**bias, **self._openings(text)}, cancel)
-
-    def _japanese_opening(self, prompt: str, bias: dict[int, float], cancel: Cancel | None) -> str:
-        """The start of a reply in Japanese: its first character kana or kanji (`_opening`,
-        under `JAPANESE_OPENING`)."""
-        from llama_cpp.llama_grammar import LlamaGrammar
-
-        grammar = self._grammars.get(JAPANESE_OPENING)
-        if grammar is None:
-            grammar = LlamaGrammar.from_string(JAPANESE_OPENING, verbose=False)
-            self._grammars[JAPANESE_OPENING] = grammar
-        opening = self._opening(prompt, bias, cancel, grammar)
-        if not opening.strip():  # a kanji split across tokens: whole with the next ones
-            pieces = self._complete(
-                prompt, 3, cancel, temperature=self.temperature, logit_bias=bias, grammar=grammar
-            )
-            opening = "".join(pieces)
-        return opening
-
-    def _opening(
-        self, prompt: str, bias: dict[int, float], cancel: Cancel | None, grammar: Any = None
-    ) -> str:
-        """A reply's first tokens, drawn with ``bias`` (and ``grammar``), up to the first that
-        is not a space or a line break."""
-        opening = ""
-        for _ in range(3):
-            token = "".join(
-                self._complete(
-                    prompt + opening,
-                    1,
-                    cancel,
-                    temperature=self.temperature,
-                    logit_bias=bias,
-                    grammar=grammar,
-                )
-            )
-            opening += token
-            if token.strip() or not token:
-                break
-        return opening
-
-    def _openings(self, text: str) -> dict[int, float]:
-        """The tokens that could begin ``text`` (a token for each of its first characters, with
-        a space before them or not), banned."""
-        start = text.lstrip()[:8]
-        ban: dict[int, float] = {}
-        for n in range(1, len(start) + 1):
-            for variant in (start[:n], " " + start[:n]):  # "Largest", and " Largest"
-                tokens = self._llm.tokenize(variant.encode(), add_bos=False, special=False)
-                if len(tokens) == 1:
-                    ban[tokens[0]] = -100.0
-        return ban
-
-    def _text_bias(self, japanese: bool = False) -> dict[int, float]:
-        """Tokens that would open a call, banned (and Chinese ones, to a ``japanese`` user)."""
-        return self._no_calls_no_chinese if japanese else self._no_calls
-
-    def _vocabulary_biases(self) -> tuple[dict[int, float], dict[int, float]]:
-        """The tokens that open a call, and those with a character in `CHINESE_ONLY`: each
-        banned (-100), in one pass over the vocabulary."""
-        opening = ("{", "<", "`", "[{")  # "`": also "``", whose next token makes a fence
-        calls: dict[int, float] = {}
-        chinese: dict[int, float] = {}
-        for token in range(self._llm.n_vocab()):
-            text = self._llm.detokenize([token]).decode("utf-8", "ignore")
-            if text.lstrip().startswith(opening) or '{"' in text or '{\\"' in text:
-                calls[token] = -100.0  # (also '>{"' and '("{\\"', a call's start in one token)
-            if not CHINESE_ONLY.isdisjoint(text):
-                chinese[token] = -100.0
-        return calls, chinese
-
-    def _complete(
-        self,
-        prompt: str,
-        max_tokens: int,
-        cancel: Cancel | None,
-        *,
-        temperature: float,
-        grammar: Any = None,
-        logit_bias: dict[int, float] | None = None,
-        opening: str = "",
-    ) -> Generator[str, None, None]:
-        """The model's completion of ``prompt``, piece by piece (about a token each).
-        ``opening``: the completion's start, chosen already (yielded first, and continued)."""
-        if grammar is None:  # a reply that may step aside goes on from this prompt
-            self._last_free = (prompt, logit_bias)
-        if opening:
-            yield opening
-        try:
-            stream = self._llm.create_completion(
-                prompt + opening,
-                max_tokens=max_tokens,
-                temperature=temperature,
-                top_p=0.9,
-                repeat_penalty=1.05,
-                stop=["<|im_end|>", "<|endoftext|>"],
-                stream=True,
-                grammar=grammar,
-                logit_bias=logit_bias,
-            )
-        except Exception as exc:
-            raise EngineError(f"LLM generation failed: {exc}") from exc
-        try:
-            for chunk in stream:
-                if cancel is not None and cancel.is_set:
-                    return
-                yield chunk["choices"][0]["text"]  # type: ignore[index]
-        except Exception as exc:
-            raise EngineError(f"LLM generation failed: {exc}") from exc
-        finally:  # cancelled, or closed by a reader that has read enough
-            stream.close()  # type: ignore[union-attr]
+        return self.policy.judge_written(HINT_IN_JSON.sub("", text), asked)
 
     def _grammar_calls(
         self, prompt: str, tools: Sequence[ToolSpec], cancel: Cancel | None, cache: bool = True
