@@ -84,6 +84,10 @@ def run(request: str, reply: str, tools: list[str] = SEAT_TOOLS, step: int = 2) 
             'You can call the "update_seat" tool by sending a request.',
             Fault.NAMED,
         ),
+        # "To call a tool," went out alone (a test, 2026-12-06): the call hint's words; and
+        # talk of a tool is held to its sentence's end, where the tool may be named
+        ("Hang on, what exactly is this line for?", "To call a tool, say so.", Fault.LEAK),
+        ("What can you do?", "To call the tool, send update_seat your seat.", Fault.NAMED),
     ],
 )
 def test_unfit_replies_are_stopped_before_a_word_goes_out(
@@ -118,6 +122,7 @@ def test_unfit_replies_are_stopped_before_a_word_goes_out(
         ("ありがとうございました", "こちらこそありがとうございました。"),
         ("What does hello mean?", 'The word "hello": a greeting, said when people meet.'),
         ("Why is it late?", "There are two main arguments: cost and time."),
+        ("Can you call me back?", "Sure, I will call you back later, after lunch."),
     ],
 )
 def test_fit_replies_go_out_whole(request_: str, reply: str) -> None:

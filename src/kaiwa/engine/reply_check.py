@@ -80,6 +80,10 @@ _TEMPLATE_LEAKS = (
 )
 """Pieces of Qwen's tool prompt, as the model sometimes reads them out."""
 
+_HINT_WORDS = re.compile(r"\bcall a tool\b", re.IGNORECASE)
+"""The call hint's own words, in a reply of the model's ("To call a tool, ..."): never an
+answer to the user."""
+
 _PREFACE = re.compile(
     r"^\s*(?:以下[^:：\n]{0,60}(?:回答|答え|JSON|ツール|関数)[^:：\n]{0,30}"
     r"|here(?:'s| is) (?:the|my) (?:response|reply)[^:：\n]{0,40}|below is[^:：\n]{0,40})[:：]",
@@ -144,6 +148,8 @@ def unfit(
     out, a tool named (a name with an underscore: "get_weather", not "search"); None when
     nothing does. ``start``: ``text`` is where the reply starts (a call may open it)."""
     if any(p in text for p in _sentences(hints)) or any(p in text for p in _TEMPLATE_LEAKS):
+        return Fault.LEAK
+    if _HINT_WORDS.search(text):
         return Fault.LEAK
     if _CALL_SHAPE.search(text) or (start and _CALL_START.search(text)):
         return Fault.CALL
@@ -294,10 +300,12 @@ class ReplyCheck:
         for hint in map(_norm, self._hint_sentences):
             if hint.startswith(_norm(held)) or (tail and hint.startswith(tail)):
                 return False  # could be reading out a hint (alone, or after the request)
+        if _TOOL_TALK.search(held) and len(held) < 80 and not _SENTENCE_END.search(held):
+            # could be explaining a tool: its name or the call may come later in the sentence
+            # ("To call a tool," went out alone, the call spelled out after it was cut)
+            return False
         if any(m.start() >= _HEAD_MIN for m in _CLAUSE_END.finditer(held)):
             return True
-        if _TOOL_TALK.search(held) and len(held) < 80:
-            return False  # could be explaining a tool: its name may come before the clause ends
         if is_japanese(held):
             return len(held) >= 2 * self._head_words
         return len(held.split()) > self._head_words
