@@ -29,7 +29,8 @@ and male), recognised by the engine's recogniser, and the transcript is what the
 the tables add the recognition's WER (English) or CER (Japanese) per voice.
 
     .venv/bin/python bench/quality/run.py [--half dev|test|all] [--lang en|ja|all]
-        [--agent NAME] [--model small|large|GGUF] [--spoken] [--failures] [--save results.json]
+        [--agent NAME] [--writer w4] [--model small|large|GGUF] [--spoken] [--failures]
+        [--save results.json]
 """
 
 from __future__ import annotations
@@ -418,6 +419,10 @@ def main() -> None:
     parser.add_argument(
         "--spoken", action="store_true", help="speak each request in two voices and recognise it"
     )
+    parser.add_argument(
+        "--writer",
+        help="only one writer's requests, by the mark in their ids (w4: the fourth writer's)",
+    )
     parser.add_argument("--failures", action="store_true", help="list every wrong reply")
     parser.add_argument("--save", type=Path, help="write every outcome to this JSON file")
     args = parser.parse_args()
@@ -428,6 +433,7 @@ def main() -> None:
         if args.half in ("all", c.half)
         and args.lang in ("all", c.lang)
         and (not args.agent or c.agent in args.agent)
+        and (not args.writer or f"-{args.writer}-" in c.id)
     ]
     if not cases:
         raise SystemExit("no cases match")
