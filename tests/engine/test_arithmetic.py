@@ -68,6 +68,32 @@ from kaiwa.engine.tool_policy import Asked
         ("what's 1 divided by 3000000", "1 divided by 3000000 is about 0.000000333."),
         ("what's 1 celsius in fahrenheit", "1 degree Celsius is 33.8 degrees Fahrenheit."),
         ("two plus two?", "2 plus 2 is 4."),  # words and a question mark: a question
+        # parts of a number, a percentage added, dozens, volumes and powers (2026-12-06)
+        ("whats half of three hundred and fifty", "Half of 350 is 175."),
+        ("what is two thirds of 90", "Two thirds of 90 is 60."),
+        ("a quarter of 10?", "A quarter of 10 is 2.5."),
+        ("what's double 21", "Double 21 is 42."),
+        ("what's 80 plus 15 percent", "80 plus 15 percent is 92."),
+        ("what is 60 with a 20% tip", "60 with a 20 percent tip is 72."),
+        ("how much is 45 plus 8 percent tax", "45 plus 8 percent tax is 48.6."),
+        ("how many eggs are in a dozen", "A dozen is 12."),
+        ("what's three dozen", "3 dozen is 36."),
+        ("how many watts are in a kilowatt", "One kilowatt is 1000 watts."),
+        ("how many milliliters in 2 liters", "2 liters is 2000 milliliters."),
+        ("how many liters is a gallon", "One gallon is about 3.79 liters."),
+        ("how many liters is 1 gallon", "1 gallon is about 3.79 liters."),
+        ("350の半分は？", "350の半分は175です。"),
+        ("1200円の3分の1っていくら？", "1200円の3分の1は400円です。"),
+        ("二十の倍はいくつ？", "20の倍は40です。"),
+        (
+            "千円のものに消費税が10パーセントかかったら、全部でいくら？",
+            "1000円に10パーセントを足すと1100円です。",
+        ),
+        ("3000円に1割のサービス料を足したらいくら？", "3000円に1割を足すと3300円です。"),
+        ("一ダースっていくつ？", "1ダースは12個です。"),
+        ("2リットルって何ミリリットル？", "2リットルは2000ミリリットルです。"),
+        ("50ポンドって、キロだとだいたいどれくらい？", "50ポンドは約22.68キログラムです。"),
+        ("10マイルはキロだと何？", "10マイルは約16.09キロメートルです。"),
     ],
 )
 def test_questions_with_one_right_number_are_worked_out(said: str, answer: str) -> None:
@@ -120,6 +146,15 @@ def test_questions_with_one_right_number_are_worked_out(said: str, answer: str) 
         "555-1234は？",
         "3足す5は" + "なんですか" * 20 + "x",  # (backtracked for hours)
         "",
+        # parts, percentages added, dozens: only when asked, and nothing else
+        "I want half of the pizza",
+        "half of 12",  # asks nothing: an answer ("How many?")
+        "a table for half of 12 please",
+        "book 80 plus 15 percent",
+        "2ダース注文したい",
+        "ピザの半分ください",
+        "1000円に10%引きのクーポンを使いたい",
+        "50ポンドって円だといくら？",  # pounds sterling: no unit of ours
     ],
 )
 def test_other_requests_are_not_taken_for_sums(said: str) -> None:

@@ -9,9 +9,14 @@ question is worked out here and answered in the user's language, without the mod
   "100 divided by 8", 「3足す5は？」, 「12かける7っていくつ？」;
 - a percentage of a number, or a number with a percentage off: "what's 15 percent of 80",
   "20% off 45", 「5000円の2割引きっていくら？」, 「80の15パーセントは？」;
-- a quantity in another unit of time, length, weight or temperature: "how many seconds are in
-  an hour", "what's 100 celsius in fahrenheit", "how many centimeters is 5 inches",
-  「1時間って何分？」, 「一週間って全部で何時間？」, 「摂氏100度って華氏だと何度？」.
+- a quantity in another unit of time, length, weight, volume, power or temperature: "how many
+  seconds are in an hour", "what's 100 celsius in fahrenheit", "how many centimeters is 5
+  inches", 「1時間って何分？」, 「一週間って全部で何時間？」, 「摂氏100度って華氏だと何度？」,
+  「50ポンドって、キロだとだいたいどれくらい？」;
+- a part of a number, or a number with a percentage added: "what's half of 350", "two thirds
+  of 90?", "80 plus 15 percent", "60 with a 20% tip", 「350の半分は？」, 「1200円の3分の1って
+  いくら？」, 「千円のものに消費税が10パーセントかかったら、全部でいくら？」; dozens ("how many
+  eggs are in a dozen", 「一ダースっていくつ？」).
 
 The whole request must be the question (a filler before it, "um", "quick one", 「えっと」, and
 "please" after it aside), and ask: "what's", "how much is", "calculate" or a question mark
@@ -182,6 +187,17 @@ _unit("weight", "1", "grams", "グラム", "gram", "g")
 _unit("weight", "1000", "kilograms", "キログラム", "kilogram", "kilos", "kilo", "kg", "キロ")
 _unit("weight", "453.59237", "pounds", "ポンド", "pound", "lbs", "lb")
 _unit("weight", "28.349523125", "ounces", "オンス", "ounce", "oz")
+_unit("volume", "1", "milliliters", "ミリリットル", "milliliter", "millilitre", "millilitres",
+      "ml")  # fmt: skip
+_unit("volume", "10", "centiliters", "センチリットル", "centiliter", "centilitre", "centilitres",
+      "cl")  # fmt: skip
+_unit("volume", "100", "deciliters", "デシリットル", "deciliter", "decilitre", "decilitres",
+      "dl")  # fmt: skip
+_unit("volume", "1000", "liters", "リットル", "liter", "litre", "litres", "l")
+_unit("volume", "3785.411784", "gallons", "ガロン", "gallon")  # (US)
+_unit("power", "1", "watts", "ワット", "watt")
+_unit("power", "1000", "kilowatts", "キロワット", "kilowatt", "kw")
+_unit("power", "1000000", "megawatts", "メガワット", "megawatt")
 _TEMPERATURE = {
     "celsius": "C", "centigrade": "C", "摂氏": "C", "fahrenheit": "F", "華氏": "F",
 }  # fmt: skip
@@ -233,6 +249,30 @@ _CONVERT_EN = re.compile(
     rf"(?:in|to|into|in terms of)\s+(?:degrees?\s+)?({_UNIT_EN}|celsius|centigrade|fahrenheit)"
     rf"{_END_EN}"
 )
+_PARTS_EN = {
+    "half": Fraction(1, 2), "a half": Fraction(1, 2), "1 half": Fraction(1, 2),
+    "a third": Fraction(1, 3), "1 third": Fraction(1, 3), "2 thirds": Fraction(2, 3),
+    "a quarter": Fraction(1, 4), "1 quarter": Fraction(1, 4),
+    "3 quarters": Fraction(3, 4), "double": Fraction(2), "twice": Fraction(2),
+    "triple": Fraction(3),
+}  # fmt: skip
+"""(As `_with_digits` leaves them: "two thirds" is "2 thirds".)"""
+_PART_SAID = {"1 half": "one half", "1 third": "one third", "2 thirds": "two thirds",
+              "1 quarter": "one quarter", "3 quarters": "three quarters"}  # fmt: skip
+_PART_EN = re.compile(
+    rf"^({_ASK_EN})?({'|'.join(sorted(_PARTS_EN, key=len, reverse=True))})\s+(?:of\s+)?"
+    rf"(?:\$|£|€)?{_NUMBER}{_END_EN}"
+)
+"""Half of a number, a third, twice it: "what's half of 350", "two thirds of 90?"."""
+_ADDED_EN = re.compile(
+    rf"^({_ASK_EN})?(?:\$|£|€)?{_NUMBER}\s+(?:plus|with|and)\s+(?:a\s+)?{_NUMBER}\s*"
+    rf"(?:%|percent|per cent)(?:\s+(tip|tax|vat|service(?: charge)?|on top))?{_END_EN}"
+)
+"""A number with a percentage added: "what's 80 plus 15 percent", "45 with a 20% tip"."""
+_DOZEN_EN = re.compile(
+    rf"^(?:how many (?:\w+\s+)?(?:are |is )?(?:there )?in\s+(a|one|{_NUMBER})\s+dozens?"
+    rf"|{_ASK_EN}(a|one|{_NUMBER})\s+dozens?){_END_EN}"
+)
 _HOW_MANY_IS_EN = re.compile(
     rf"^how many ({_UNIT_EN}) (?:is|are|in|make)\s+{_NUMBER}\s*({_UNIT_EN}){_END_EN}"
 )
@@ -257,6 +297,26 @@ _CONVERT_JA = re.compile(
     rf"(?:何|なん)\s*({_UNIT_JA})(?:に|で)?{_TAIL_JA}"
 )
 """With って or は: 1時間何分 is an hour and some minutes, 1日何時間 hours a day."""
+_CONVERT_TO_JA = re.compile(
+    rf"^{_NUMBER}\s*({_UNIT_JA})\s*(?:って|は)\s*[、,]?\s*({_UNIT_JA})\s*"
+    rf"(?:だと|で|に|では|にすると|に直すと|に換算すると)\s*"
+    rf"(?:だいたい|大体|およそ|約)?\s*(?:何|なん|どれくらい|どれぐらい|どのくらい|どのぐらい|いくつ)"
+    rf"{_TAIL_JA}"
+)
+"""The unit asked for first: 「50ポンドって、キロだとだいたいどれくらい？」."""
+_PARTS_JA = {"半分": Fraction(1, 2), "倍": Fraction(2)}
+_PART_JA = re.compile(rf"^{_NUMBER}\s*(円|ドル)?\s*の\s*(半分|倍|([0-9]+)分の([0-9]+)){_TAIL_JA}")
+"""「350の半分は？」, 「1200円の3分の1っていくら？」."""
+_ADDED_JA = re.compile(
+    rf"^{_NUMBER}\s*(円|ドル)?(?:のもの|の物|の商品|の買い物|の料金|の代金)?\s*に\s*"
+    rf"(?:消費税|税金|税|サービス料|チップ)?\s*(?:が|を)?\s*{_NUMBER}\s*(%|パーセント|割)\s*"
+    rf"(?:の(?:税|消費税|税金|サービス料|チップ|手数料))?\s*(?:が|を)?\s*"
+    rf"(?:かかったら|かかると|かかる場合|つけたら|付けたら|足したら|たしたら|乗せたら|加えたら|上乗せしたら)"
+    rf"[、,]?\s*(?:全部で|合計で|税込みで|税込で|トータルで)?{_TAIL_JA}"
+)
+"""A price with a percentage added:
+「千円のものに消費税が10パーセントかかったら、全部でいくら？」."""
+_DOZEN_JA = re.compile(rf"^{_NUMBER}\s*ダース\s*(?:って|は)?\s*(?:何|なん)?{_TAIL_JA}")
 _TEMPERATURE_JA = re.compile(
     rf"^(摂氏|華氏)\s*{_NUMBER}\s*度\s*(?:って|は|を|で)?\s*(摂氏|華氏)\s*"
     rf"(?:だと|で|に|では|にすると|に直すと)?\s*(?:何|なん)\s*度{_TAIL_JA}"
@@ -296,6 +356,29 @@ def _english(text: str, answering: bool) -> str | None:
             return _sentence(part, lambda r: f"{p} percent of {b} is {_about(part)}{r}.")
         left = Fraction(b) * (100 - Fraction(p)) / 100
         return _sentence(left, lambda r: f"{b} with {p} percent off is {_about(left)}{r}.")
+    match = _PART_EN.match(text)
+    if match and (match[1] or (text.endswith("?") and not answering)):
+        name, b = match[2], match[3]
+        value = Fraction(b) * _PARTS_EN[name]
+        said = _PART_SAID.get(name, name)
+        said = said if name in ("double", "twice", "triple") else f"{said} of"
+        return _sentence(value, lambda r: f"{said.capitalize()} {b} is {_about(value)}{r}.")
+    match = _ADDED_EN.match(text)
+    if match and (match[1] or (text.endswith("?") and not answering)):
+        b, p, what = match[2], match[3], match[4]
+        value = Fraction(b) * (100 + Fraction(p)) / 100
+        if what == "tip":
+            added = f"{b} with a {p} percent tip"
+        else:
+            added = f"{b} plus {p} percent" + (f" {what}" if what and what != "on top" else "")
+        return _sentence(value, lambda r: f"{added} is {_about(value)}{r}.")
+    match = _DOZEN_EN.match(text)
+    if match:
+        amount = match[1] or match[3]
+        count = Fraction(1) if amount in ("a", "one") else Fraction(amount)
+        value = count * 12
+        first = "A dozen" if amount in ("a", "one") else f"{amount} dozen"
+        return _sentence(value, lambda r: f"{first} is {r}.")
     match = _HOW_MANY_EN.match(text)
     if match:
         return _converted_en(match[3] or "1", match[4], match[1], spelled=bool(match[2]))
@@ -336,6 +419,41 @@ def _japanese(text: str, answering: bool) -> str | None:
         return _sentence(
             value, lambda r: f"{b}{currency}の{said}は{_about_ja(value)}{r}{currency}です。"
         )
+    match = _PART_JA.match(text)
+    if match and _asks_ja(match[6], answering):
+        b, currency, part = match[1], match[2] or "", match[3]
+        if match[4]:
+            if int(match[4]) == 0:
+                return None
+            share = Fraction(int(match[5]), int(match[4]))
+        else:
+            share = _PARTS_JA[part]
+        value = Fraction(b) * share
+        return _sentence(
+            value, lambda r: f"{b}{currency}の{part}は{_about_ja(value)}{r}{currency}です。"
+        )
+    match = _ADDED_JA.match(text)
+    if match and _asks_ja(match[5], answering):
+        b, currency, p, mark = match[1], match[2] or "", match[3], match[4]
+        share = Fraction(p) * (10 if mark == "割" else 1)
+        value = Fraction(b) * (100 + share) / 100
+        part = f"{p}割" if mark == "割" else f"{p}パーセント"
+        return _sentence(
+            value, lambda r: f"{b}{currency}に{part}を足すと{_about_ja(value)}{r}{currency}です。"
+        )
+    match = _DOZEN_JA.match(text)
+    if match and _asks_ja(match[2], answering):
+        count = match[1]
+        value = Fraction(count) * 12
+        return _sentence(value, lambda r: f"{count}ダースは{r}個です。")
+    match = _CONVERT_TO_JA.match(text)
+    if match and _TAIL_WORDS.fullmatch(match[4]):
+        source, target = _kilo(match[2], match[3]), _kilo(match[3], match[2])
+        if source is None or target is None or source.kind != target.kind or source == target:
+            return None
+        value = Fraction(match[1]) * source.size / target.size
+        amount, was, now = match[1], source.ja, target.ja
+        return _sentence(value, lambda r: f"{amount}{was}は{_about_ja(value)}{r}{now}です。")
     match = _TEMPERATURE_JA.match(text)
     if match and _TAIL_WORDS.fullmatch(match[4]):
         scales = _TEMPERATURE[match[1]], _TEMPERATURE[match[3]]
@@ -365,10 +483,13 @@ def _sentence(value: Fraction, say: Callable[[str], str]) -> str | None:
 
 def _kilo(name: str, other: str) -> _Unit | None:
     """The unit ``name`` (Japanese) is, given the ``other`` it is converted from or to: キロ is
-    kilometres beside a length (1マイルって何キロ？), else kilograms."""
+    kilometres beside a length (1マイルって何キロ？), kilowatts beside a power, else
+    kilograms."""
     unit, beside = _UNITS.get(name), _UNITS.get(other)
     if name == "キロ" and beside is not None and beside.kind == "length":
         return _UNITS["キロメートル"]
+    if name == "キロ" and beside is not None and beside.kind == "power":
+        return _UNITS["キロワット"]
     return unit
 
 
