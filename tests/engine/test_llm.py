@@ -557,3 +557,13 @@ def test_words_begun_for_the_time_now_become_the_clock_call(
     deltas = list(llm.stream(messages, [CLOCK_SPEC]))
     assert only_call(deltas) == ("get_current_time", {})
     assert prompts[-1] != 1  # the words were begun: the streamed branch was taken
+
+
+def test_a_turn_that_asks_to_wait_is_answered_without_a_call(llm: Any) -> None:
+    """Seen on new dev-half requests: "give me a sec" was handed over to another agent."""
+    said = "sorry, my toddler just dropped her juice everywhere, give me a sec"
+    deltas = run(llm, said)
+    assert not any(d.tool_call for d in deltas)
+    assert "".join(d.text for d in deltas) == "Sure, take your time."
+    required = run(llm, said, tool_choice="required")  # a call is asked for: one is made
+    assert any(d.tool_call for d in required)

@@ -8,6 +8,7 @@ import pytest
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.small_talk import (
     capabilities_reply,
+    hold_reply,
     small_talk,
     small_talk_reply,
     small_talk_turn,
@@ -216,3 +217,37 @@ def test_what_the_assistant_can_do_is_told_from_its_tools(said: str, reply: str)
 def test_an_assistant_without_tools_answers_questions() -> None:
     said = [ChatMessage("user", "What can you do?")]
     assert capabilities_reply(said, [HANDOFF]) == "I can answer your questions."
+
+
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [
+        ("hold on", "Sure, take your time."),
+        ("One moment, please.", "Sure, take your time."),
+        ("Could you wait a moment?", "Sure, take your time."),
+        ("hang on, let me find it", "Sure, take your time."),
+        ("it's somewhere in my bag, bear with me", "Sure, take your time."),
+        ("sorry, the doorbell just rang, give me a sec", "Sure, take your time."),
+        ("少々お待ちください", "はい、ごゆっくりどうぞ。"),
+        ("すみません、少し待ってもらえますか", "はい、ごゆっくりどうぞ。"),
+        ("ちょっと待っててね、いま財布探すから", "はい、ごゆっくりどうぞ。"),
+        # a request, before or after the wait, or a value: for the model and its tools
+        ("hold on, what's the weather in Oslo?", ""),
+        ("turn the lights off, hold on", ""),
+        ("seat 27D, hold on", ""),
+        ("wait, that's the wrong seat", ""),
+        ("I'll wait for the next flight", ""),
+        ("ちょっと待って、キッチンの電気消して", ""),
+        ("ちょっと待ってください、やっぱり6人で", ""),
+        ("待ち時間はどれくらいですか？", ""),
+    ],
+)
+def test_a_turn_that_asks_to_wait_is_told_to_take_its_time(said: str, reply: str) -> None:
+    assert hold_reply([ChatMessage("user", said)]) == reply
+
+
+def test_a_wait_after_the_assistant_asked_is_still_a_wait() -> None:
+    asked = ChatMessage("assistant", "What's your confirmation number?")
+    messages = [asked, ChatMessage("user", "Hang on, let me find it.")]
+    assert hold_reply(messages) == "Sure, take your time."
+    assert hold_reply([*messages, ChatMessage("assistant", "Sure, take your time.")]) == ""

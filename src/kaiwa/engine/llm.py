@@ -58,6 +58,7 @@ from .prompt import (
 )
 from .questions import question_for
 from .reply_check import Fault
+from .small_talk import hold_reply
 from .text import is_japanese, place_names
 from .tool_calls import (
     asks,
@@ -164,6 +165,14 @@ def _worked_out(asked: Asked) -> str | None:
     # "How many tickets?" - "Two plus one?": an answer, unless asked as a sum ("what's...")
     answering = bool(before) and before[-1].role == "assistant" and asks(before[-1].content)
     return worked_out(asked.messages[-1].content, answering=answering)
+
+
+def _held(asked: Asked) -> str | None:
+    """What to say to a turn that only asks the assistant to wait ("give me a sec":
+    `hold_reply`), unless a call is required; None for any other turn."""
+    if asked.mode == "required":
+        return None
+    return hold_reply(asked.messages) or None
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -403,10 +412,11 @@ class LocalLLM(WordsMixin):
         asked = self.policy.ask(
             written_messages(messages), tools, tool_choice
         )  # a bad choice raises here
-        worked = _worked_out(asked)
+        worked = _worked_out(asked) or _held(asked)
         if worked is not None:
-            # "how many seconds in an hour": worked out, not guessed ("1200"). No model work:
-            # no tokens, no slices, nothing of the next turn evaluated ahead.
+            # "how many seconds in an hour": worked out, not guessed ("1200"); "give me a
+            # sec": "Sure, take your time." No model work: no tokens, no slices, nothing of
+            # the next turn evaluated ahead.
             def answer(stop: Cancel) -> Iterator[LlmDelta]:
                 if usage is not None:
                     usage["input_tokens"] = usage["cached_tokens"] = 0

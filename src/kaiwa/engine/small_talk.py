@@ -23,7 +23,13 @@ from .chat import SILENT_TURN, ChatMessage, ToolSpec
 from .text import is_japanese
 from .tool_calls import asks
 
-__all__ = ["capabilities_reply", "small_talk", "small_talk_reply", "small_talk_turn"]
+__all__ = [
+    "capabilities_reply",
+    "hold_reply",
+    "small_talk",
+    "small_talk_reply",
+    "small_talk_turn",
+]
 
 _GREETINGS = {"hi", "hello", "hey", "hiya", "howdy", "meet"}
 _THANKS = {"thanks", "thank", "thx", "cheers", "appreciate", "appreciated", "ta"}
@@ -278,3 +284,55 @@ def capabilities_reply(messages: Sequence[ChatMessage], tools: Sequence[ToolSpec
         return "I can answer your questions."
     listed = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
     return f"I can {listed}."
+
+
+_HOLD_PHRASE_EN = (
+    r"(?:(?:could you |can you )?(?:please )?(?:give me|gimme|just|wait|hang on|hold on)?\s*"
+    r"(?:a|one|1)\s+(?:sec|secs|second|moment|minute|min|mo|tick)"
+    r"|(?:could you |can you )?(?:please )?(?:hold on|hang on|hold the line|bear with me"
+    r"|wait a (?:sec|second|moment|minute|bit))"
+    r"|let me (?:just )?(?:check|find|look|get|grab|dig)(?: (?:it|that|them|for it|my \w+))?"
+    r"(?: out| up| quickly| real quick)?)"
+)
+_HOLD_EN = re.compile(
+    r"^(?:(?:um+|uh+|er+|oh|ah|okay|ok|sorry|yeah|yes|right|so|well|hi|hello)[,.!]?\s+)*"
+    # what goes on (a statement, not a request: "my toddler just dropped her juice")
+    r"(?:(?:my|the|i|i'm|im|i've|ive|someone|somebody|there's|theres|it's|its|our|we|we're)"
+    r"\b[^0-9?]*?[,.;!]\s+)?"
+    r"(?:(?:okay|ok|so|sorry|um|uh|oh)[,.!]?\s+)*"
+    rf"{_HOLD_PHRASE_EN}(?:[,.!]?\s+{_HOLD_PHRASE_EN})?"
+    r"(?:[,.]?\s*(?:please|thanks|thank you|okay|ok))?[\s.!,?]*$",
+    re.IGNORECASE,
+)
+"""A request to wait, alone or after what is going on ("sorry, my toddler just dropped her
+juice everywhere, give me a sec", "hang on, let me find it"); not "hold on, what's the
+weather in Oslo?" (a request follows), "turn the lights off, hold on" (a request before) or
+anything with a number in it ("27D, hold on")."""
+_HOLD_JA = re.compile(
+    r"^(?:(?:あ|あっ|えっと|えーと|あの|あのー|すみません|すいません|ごめんなさい|ごめん|はい)[、,\s]*)*"
+    r"(?:ちょっと|少し|少々|しばらく|ちょい)?\s*(?:待って|お待ち)"
+    r"(?:ください|下さい|くださいね|ね|てね|てて|ててね|てください|いただけますか|もらえますか"
+    r"|いただけますでしょうか|くれる|くれ|な)?"
+    # and why: "いまカバンから予約の紙出しますんで" (a reason, no number, no question)
+    r"(?:[、,\s]*[^0-9０-９?？a-zA-Z]*?(?:ので|んで|から))?[。、！!〜ー\s]*$"
+)
+"""A request to wait in Japanese: 「ちょっと待ってくださいね」, 「少々お待ちください」, with the
+reason after it (「あ、ちょっと待ってくださいね、いまカバンから予約の紙出しますんで。」)."""
+
+
+def hold_reply(messages: Sequence[ChatMessage]) -> str:
+    """To a turn that only asks the assistant to wait ("give me a sec", 「ちょっと待って
+    ください」: `_HOLD_EN`, `_HOLD_JA`), what to say: "Sure, take your time."; empty for any
+    other turn. No tool serves it: offered tools, the small model handed the call over to
+    another agent ("sorry, my toddler just dropped her juice everywhere, give me a sec" ->
+    ``transfer_to_triage_agent``). Also after the assistant asked something ("What's your
+    confirmation number?" "Hang on, let me find it.")."""
+    said = next(
+        (m.content for m in reversed(messages) if m.role == "user" and m.content != SILENT_TURN),
+        "",
+    ).strip()
+    if not said or (messages and messages[-1].role != "user"):
+        return ""
+    if is_japanese(said):
+        return "はい、ごゆっくりどうぞ。" if _HOLD_JA.match(said) else ""
+    return "Sure, take your time." if _HOLD_EN.match(_plain(said)) else ""
