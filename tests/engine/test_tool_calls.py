@@ -125,6 +125,10 @@ def made_up_call(
         ("a table for the two of us at half past seven", {"party": "2", "time": "19:30"}),
         ("六人でお願いします", {"party": "6"}),
         ("Book it for tomorrow.", {"date": "2026-12-05"}),
+        # a day in English, said in Japanese
+        ("今日って何時まで開いてる？", {"day": "today"}),
+        ("日曜に家族で行きたいんですけど、開いてますか", {"day": "Sunday"}),
+        ("明日の夜、予約できる？", {"day": "tomorrow"}),
     ],
 )
 def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, Any]) -> None:
@@ -174,6 +178,10 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
             {"room": "kitchen"},
         ),
         ("what's it like outside in the kitchen", {"city": "kitchen"}),
+        # a day nobody said, in Japanese as in English (the fifth writer's dev half)
+        ("そちらって駐車場ありますか？", {"day": "today"}),
+        ("Do you have parking?", {"day": "today"}),
+        ("日曜に家族で行きたいんですけど、開いてますか", {"day": "Monday"}),
     ],
 )
 def test_values_nobody_said_are_made_up(said: str, arguments: dict[str, Any]) -> None:

@@ -355,8 +355,9 @@ def _said_in_japanese(value: str, said: str, users: str = "") -> bool:
     (in the text, or read the same: 東京都 for 東京), and a proper name the model wrote in
     Latin letters ("Tokyo", "Sapporo"; a foreign name said in katakana is compared by its
     sound: シアトル for "Seattle"), and a common noun the model translated by the English
-    glosses of the user's nouns ("bedroom" for 寝室). Not checked: values with digits
-    (times) and weekdays."""
+    glosses of the user's nouns ("bedroom" for 寝室), and a day in English said in Japanese
+    (今日 for "today", 日曜 for "Sunday": `_TIME_WORDS`). Not checked: values with digits
+    (times)."""
     value = value.strip()
     if not value or any(c.isdigit() for c in value):
         return True
@@ -370,8 +371,12 @@ def _said_in_japanese(value: str, said: str, users: str = "") -> bool:
     if value.lower() in (users or said).lower():
         return True  # written in letters by the user too: "LAXの天気" (see `written_form`)
     words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKD", value))
-    if not words or value.lower() in _TIME_WORDS:
-        return True  # a weekday
+    if not words:
+        return True
+    if value.lower() in _TIME_WORDS:
+        # a day or a time of day, said so: 今日 for "today", 日曜 for "Sunday" (not
+        # "そちらって駐車場ありますか？" -> get_opening_hours(day="today"), as in English)
+        return any(form in (users or said) for form in _TIME_WORDS[value.lower()])
     if not all(w[:1].isupper() for w in words):
         # a common noun the model translated: a word of it among the English glosses of the
         # user's nouns (寝室 "bedroom", 台所 "kitchen"; 水 is no "kitchen")
@@ -432,9 +437,16 @@ def _one_said(names: Iterable[str], said: str, heard: str) -> bool:
 
 
 _TIME_WORDS = {
-    "today", "tonight", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "morning", "evening", "noon", "now",
+    "today": ("今日", "本日", "きょう", "今", "いま"),
+    "tonight": ("今夜", "今晩", "今日", "きょう", "夜"),
+    "tomorrow": ("明日", "あした", "あす"),
+    "monday": ("月曜",), "tuesday": ("火曜",), "wednesday": ("水曜",),
+    "thursday": ("木曜",), "friday": ("金曜",), "saturday": ("土曜",), "sunday": ("日曜",),
+    "morning": ("朝", "午前"), "evening": ("夕方", "夜", "晩"), "noon": ("昼", "正午"),
+    "now": ("今", "いま", "現在"),
 }  # fmt: skip
+"""Days and times of day the model writes in English for a Japanese request, and how the
+user says them."""
 
 
 def _latin_sound(word: str) -> str:
