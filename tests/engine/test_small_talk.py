@@ -149,6 +149,12 @@ def test_small_talk_gets_a_reply_of_its_own_kind(said: str, reply: str) -> None:
         ("どちら様ですか？", "私はAIの音声アシスタントです。ご用件をどうぞ。"),
         ("お名前は？", "私はAIの音声アシスタントです。ご用件をどうぞ。"),
         ("ちょっと、質問いいですか", "はい、どうぞ。"),
+        # the past tense, and before the trip (the fifth writer's dev half)
+        (
+            "hi um i had a quick question before my flight",
+            "Of course. What would you like to know?",
+        ),
+        ("I just had a little question.", "Of course. What would you like to know?"),
     ],
 )
 def test_a_question_announced_or_about_the_assistant_needs_no_tool(said: str, reply: str) -> None:

@@ -113,10 +113,11 @@ def small_talk(text: str) -> bool:
 _LEAD_EN = r"^(?:(?:hi|hello|hey|excuse me|sorry|um|uh|er|so|okay|ok|oh|well|right|yeah)[,.!]?\s+)*"
 _PREAMBLE_EN = re.compile(
     _LEAD_EN + r"(?:(?:can|could|may) i (?:just )?ask (?:you )?(?:something|a (?:quick )?"
-    r"question|a quick one)|i(?:'ve| have) (?:got )?(?:a|one) (?:quick |small )?question"
+    r"question|a quick one)|i(?:'ve| have| had| just had|'ve just| have just) (?:got )?(?:a|one) "
+    r"(?:quick |small |little )?question"
     r"|i(?:'d| would) like to ask (?:you )?(?:something|a question))"
-    r"(?:\s+(?:before (?:i|we) (?:fly|board|go|leave|travel|take off)|first|quickly"
-    r"|real quick))?(?:,? please)?\s*[.?!]*$",
+    r"(?:\s+(?:before (?:i|we) (?:fly|board|go|leave|travel|take off)"
+    r"|before (?:my|our|the) (?:flight|trip)|first|quickly|real quick))?(?:,? please)?\s*[.?!]*$",
     re.IGNORECASE,
 )
 """A question announced, not asked: "Could I ask you something, please?", "I have a question."
