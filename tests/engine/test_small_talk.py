@@ -237,6 +237,15 @@ def test_an_assistant_without_tools_answers_questions() -> None:
         ("少々お待ちください", "はい、ごゆっくりどうぞ。"),
         ("すみません、少し待ってもらえますか", "はい、ごゆっくりどうぞ。"),
         ("ちょっと待っててね、いま財布探すから", "はい、ごゆっくりどうぞ。"),
+        # a review's: waits asked as questions, in kana as recognisers write them, with
+        # a reason after them
+        ("ちょっと待ってもらえますか？", "はい、ごゆっくりどうぞ。"),
+        ("ちょっとまってください", "はい、ごゆっくりどうぞ。"),
+        ("えーっと、ちょっと待って", "はい、ごゆっくりどうぞ。"),
+        ("give me a few minutes", "Sure, take your time."),
+        ("one second, I'm looking for it", "Sure, take your time."),
+        ("hang on a second, the doorbell's ringing", "Sure, take your time."),
+        ("let me dig out my passport", "Sure, take your time."),
         # a request, before or after the wait, or a value: for the model and its tools
         ("hold on, what's the weather in Oslo?", ""),
         ("turn the lights off, hold on", ""),
@@ -246,6 +255,14 @@ def test_an_assistant_without_tools_answers_questions() -> None:
         ("ちょっと待って、キッチンの電気消して", ""),
         ("ちょっと待ってください、やっぱり6人で", ""),
         ("待ち時間はどれくらいですか？", ""),
+        # a review's: a request or a correction with the wait
+        ("待って、予約をキャンセルしたいので", ""),
+        ("ちょっと待って、それ違うから", ""),
+        ("ちょっと待ってな、やっぱり明日にするから", ""),
+        ("let me check my balance", ""),
+        ("let me get my refund", ""),
+        ("I want to cancel my booking, hang on", ""),
+        ("I'd like to cancel my order, give me a sec", ""),
     ],
 )
 def test_a_turn_that_asks_to_wait_is_told_to_take_its_time(said: str, reply: str) -> None:
