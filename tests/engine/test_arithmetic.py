@@ -80,8 +80,12 @@ from kaiwa.engine.tool_policy import Asked
         ("what's three dozen", "3 dozen is 36."),
         ("how many watts are in a kilowatt", "One kilowatt is 1000 watts."),
         ("how many milliliters in 2 liters", "2 liters is 2000 milliliters."),
-        ("how many liters is a gallon", "One gallon is about 3.79 liters."),
-        ("how many liters is 1 gallon", "1 gallon is about 3.79 liters."),
+        ("how many liters is a gallon", "One US gallon is about 3.79 liters."),
+        ("how many liters is 1 gallon", "1 US gallon is about 3.79 liters."),
+        ("two-thirds of 90?", "Two thirds of 90 is 60."),
+        ("1ダースって何個？", "1ダースは12個です。"),
+        ("2ダースで何個？", "2ダースは24個です。"),
+        ("500ミリって何リットル？", "500ミリリットルは0.5リットルです。"),
         ("350の半分は？", "350の半分は175です。"),
         ("1200円の3分の1っていくら？", "1200円の3分の1は400円です。"),
         ("二十の倍はいくつ？", "20の倍は40です。"),
@@ -155,6 +159,14 @@ def test_questions_with_one_right_number_are_worked_out(said: str, answer: str) 
         "ピザの半分ください",
         "1000円に10%引きのクーポンを使いたい",
         "50ポンドって円だといくら？",  # pounds sterling: no unit of ours
+        # a review's: a price, a time, a room, an ambiguous "and"
+        "How much is a dozen?",
+        "1ダースはいくら？",
+        "how many calories are in a dozen?",
+        "Half seven?",  # half past seven
+        "what's half 7",
+        "Double 12?",
+        "what's 45 and 20 percent?",
     ],
 )
 def test_other_requests_are_not_taken_for_sums(said: str) -> None:

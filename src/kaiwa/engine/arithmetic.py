@@ -194,7 +194,8 @@ _unit("volume", "10", "centiliters", "センチリットル", "centiliter", "cen
 _unit("volume", "100", "deciliters", "デシリットル", "deciliter", "decilitre", "decilitres",
       "dl")  # fmt: skip
 _unit("volume", "1000", "liters", "リットル", "liter", "litre", "litres", "l")
-_unit("volume", "3785.411784", "gallons", "ガロン", "gallon")  # (US)
+_unit("volume", "3785.411784", "US gallons", "ガロン", "gallon", "gallons", "us gallon",
+      "us gallons")  # fmt: skip
 _unit("power", "1", "watts", "ワット", "watt")
 _unit("power", "1000", "kilowatts", "キロワット", "kilowatt", "kw")
 _unit("power", "1000000", "megawatts", "メガワット", "megawatt")
@@ -259,20 +260,25 @@ _PARTS_EN = {
 """(As `_with_digits` leaves them: "two thirds" is "2 thirds".)"""
 _PART_SAID = {"1 half": "one half", "1 third": "one third", "2 thirds": "two thirds",
               "1 quarter": "one quarter", "3 quarters": "three quarters"}  # fmt: skip
+_PART_NAMES_EN = "|".join(k.replace(" ", "[ -]") for k in sorted(_PARTS_EN, key=len, reverse=True))
 _PART_EN = re.compile(
-    rf"^({_ASK_EN})?({'|'.join(sorted(_PARTS_EN, key=len, reverse=True))})\s+(?:of\s+)?"
+    rf"^({_ASK_EN})?({_PART_NAMES_EN})\s+(of\s+)?"
     rf"(?:\$|£|€)?{_NUMBER}{_END_EN}"
 )
 """Half of a number, a third, twice it: "what's half of 350", "two thirds of 90?"."""
 _ADDED_EN = re.compile(
-    rf"^({_ASK_EN})?(?:\$|£|€)?{_NUMBER}\s+(?:plus|with|and)\s+(?:a\s+)?{_NUMBER}\s*"
+    rf"^({_ASK_EN})?(?:\$|£|€)?{_NUMBER}\s+(?:plus|with)\s+(?:a\s+)?{_NUMBER}\s*"
     rf"(?:%|percent|per cent)(?:\s+(tip|tax|vat|service(?: charge)?|on top))?{_END_EN}"
 )
 """A number with a percentage added: "what's 80 plus 15 percent", "45 with a 20% tip"."""
 _DOZEN_EN = re.compile(
-    rf"^(?:how many (?:\w+\s+)?(?:are |is )?(?:there )?in\s+(a|one|{_NUMBER})\s+dozens?"
-    rf"|{_ASK_EN}(a|one|{_NUMBER})\s+dozens?){_END_EN}"
+    rf"^(?:how many (?!(?:{_UNIT_EN}|calories|dollars|euros|cents|yen|carbs)\b)(?:\w+\s+)?"
+    rf"(?:are |is )?(?:there )?in\s+(a|one|{_NUMBER})\s+dozens?"
+    rf"|(?:what's|whats|what is|how many is|how many are)\s+(a|one|{_NUMBER})\s+dozens?)"
+    rf"{_END_EN}"
 )
+"""Dozens counted: "how many eggs are in a dozen", "what's three dozen"; not "how much is a
+dozen?" (a price) or "how many calories are in a dozen?"."""
 _HOW_MANY_IS_EN = re.compile(
     rf"^how many ({_UNIT_EN}) (?:is|are|in|make)\s+{_NUMBER}\s*({_UNIT_EN}){_END_EN}"
 )
@@ -316,7 +322,10 @@ _ADDED_JA = re.compile(
 )
 """A price with a percentage added:
 「千円のものに消費税が10パーセントかかったら、全部でいくら？」."""
-_DOZEN_JA = re.compile(rf"^{_NUMBER}\s*ダース\s*(?:って|は)?\s*(?:何|なん)?{_TAIL_JA}")
+_DOZEN_JA = re.compile(
+    rf"^{_NUMBER}\s*ダース\s*(?:って|は|で|だと)?\s*(?:(?:何|なん)\s*個|いくつ){_TAIL_JA}"
+)
+"""「一ダースっていくつ？」, 「2ダースで何個？」; not 「1ダースはいくら？」 (a price)."""
 _TEMPERATURE_JA = re.compile(
     rf"^(摂氏|華氏)\s*{_NUMBER}\s*度\s*(?:って|は|を|で)?\s*(摂氏|華氏)\s*"
     rf"(?:だと|で|に|では|にすると|に直すと)?\s*(?:何|なん)\s*度{_TAIL_JA}"
@@ -358,10 +367,13 @@ def _english(text: str, answering: bool) -> str | None:
         return _sentence(left, lambda r: f"{b} with {p} percent off is {_about(left)}{r}.")
     match = _PART_EN.match(text)
     if match and (match[1] or (text.endswith("?") and not answering)):
-        name, b = match[2], match[3]
+        name, b = match[2].replace("-", " "), match[4]
+        times = name in ("double", "twice", "triple")
+        if (not times and not match[3]) or (times and not match[1]):
+            return None  # "half seven?" (half past seven), "double 12?" (a room?)
         value = Fraction(b) * _PARTS_EN[name]
         said = _PART_SAID.get(name, name)
-        said = said if name in ("double", "twice", "triple") else f"{said} of"
+        said = said if times else f"{said} of"
         return _sentence(value, lambda r: f"{said.capitalize()} {b} is {_about(value)}{r}.")
     match = _ADDED_EN.match(text)
     if match and (match[1] or (text.endswith("?") and not answering)):
@@ -442,7 +454,7 @@ def _japanese(text: str, answering: bool) -> str | None:
             value, lambda r: f"{b}{currency}に{part}を足すと{_about_ja(value)}{r}{currency}です。"
         )
     match = _DOZEN_JA.match(text)
-    if match and _asks_ja(match[2], answering):
+    if match and _TAIL_WORDS.fullmatch(match[2]) and not answering:
         count = match[1]
         value = Fraction(count) * 12
         return _sentence(value, lambda r: f"{count}ダースは{r}個です。")
@@ -490,6 +502,8 @@ def _kilo(name: str, other: str) -> _Unit | None:
         return _UNITS["キロメートル"]
     if name == "キロ" and beside is not None and beside.kind == "power":
         return _UNITS["キロワット"]
+    if name == "ミリ" and beside is not None and beside.kind == "volume":
+        return _UNITS["ミリリットル"]  # 500ミリって何リットル？
     return unit
 
 
