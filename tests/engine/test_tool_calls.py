@@ -89,6 +89,12 @@ def made_up_call(
         ("ベネチアの天気", {"city": "Venice"}),
         ("北京の天気", {"city": "Beijing"}),
         ("ウイーンの天気", {"city": "Vienna"}),  # GeoNames: ウィーン (ウイ read as ウィ)
+        # a review's: katakana spelled both ways, mid-sentence too
+        ("明日のウイーンの天気は？", {"city": "ウィーン"}),
+        ("ノルウエーの天気", {"city": "ノルウェー"}),
+        ("ミルウォーキーの天気", {"city": "ミルウオーキー"}),
+        ("明日のウインブルドンの天気", {"city": "ウィンブルドン"}),
+        ("明日のウイーンの天気は？", {"city": "Vienna"}),
         ("キウィの国の首都、ウェリントンの天気", {"city": "Wellington"}),
         # a place not in the gazetteer, written as a name by the user
         ("Weather in Hebden Bridge?", {"city": "Hebden Bridge"}),

@@ -130,11 +130,6 @@ def romaji(text: str) -> str:
         elif c in "ィェォ" and out and out[-1] == "u":
             sound = "w" + sound  # ウィ -> wi (キウィ "kiwi"), ウェ -> we, ウォ -> wo
             out.pop()
-        elif c == "イ" and out and out[-1] == "u" and (len(out) == 1 or out[-2] == " "):
-            # ウイ at a word's start is ウィ spelled large: ウイーン, ウイルス, ウイスキー.
-            # Not ウエ, ウオ (上野 "ueno", 魚津 "uozu") nor after a sound (注意 "chui").
-            sound = "w" + sound
-            out.pop()
         elif c in "ァィゥェォ" and out and out[-1][-1:] in "aiueo":
             sound = out.pop()[:-1] + sound  # ファ -> fa, ティ -> ti
         if double:

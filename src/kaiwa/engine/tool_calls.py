@@ -363,7 +363,7 @@ def _said_in_japanese(value: str, said: str, users: str = "") -> bool:
         return True
     if is_japanese(value):
         core = re.sub("[都府県市区町村日]$", "", value)
-        if core in said or value in said:
+        if _spelled_alike(core, said) or _spelled_alike(value, said):
             return True
         heard = romaji(said).replace(" ", "")
         name = romaji(core).replace(" ", "")
@@ -404,6 +404,16 @@ def _said_in_japanese(value: str, said: str, users: str = "") -> bool:
     )
 
 
+def _spelled_alike(name: str, said: str) -> bool:
+    """Whether ``name`` is in ``said`` as written, katakana's two spellings of a sound alike
+    (ウィーン and ウイーン, ノルウェー and ノルウエー, ミルウォーキー and ミルウオーキー)."""
+    return _kana_folded(name) in _kana_folded(said)
+
+
+def _kana_folded(text: str) -> str:
+    return text.replace("ウィ", "ウイ").replace("ウェ", "ウエ").replace("ウォ", "ウオ")
+
+
 def _reading(text: str) -> str:
     """``text`` read aloud in plain letters, as names are compared (ヴ as ブ)."""
     return romaji(text).replace(" ", "").replace("v", "b")
@@ -424,7 +434,7 @@ def _one_said(names: Iterable[str], said: str, heard: str) -> bool:
     """Whether one of ``names`` (a city's, in Japanese script) is in ``said``, as written,
     read alike (``heard``: `romaji` of ``said``; さっぽろ for 札幌) or in katakana spelled
     nearly alike (ロサンジェルス for ロサンゼルス, ベネチア for ヴェネツィア)."""
-    if any(name in said for name in names):
+    if any(_spelled_alike(name, said) for name in names):
         return True
     readings = {r for name in names if len(r := _reading(name)) >= 3}
     if any(r in heard.replace("v", "b") for r in readings):
