@@ -135,6 +135,10 @@ def made_up_call(
         ("今日って何時まで開いてる？", {"day": "today"}),
         ("日曜に家族で行きたいんですけど、開いてますか", {"day": "Sunday"}),
         ("明日の夜、予約できる？", {"day": "tomorrow"}),
+        ("土日って開いてますか？", {"day": "Sunday"}),  # a review's: weekends, 明晩, kana
+        ("明晩は営業してますか？", {"day": "tomorrow"}),
+        ("どようびは開いてますか", {"day": "Saturday"}),
+        ("これから行けますか？", {"day": "now"}),
     ],
 )
 def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, Any]) -> None:
@@ -187,6 +191,8 @@ def test_values_the_user_gave_are_not_made_up(said: str, arguments: dict[str, An
         # a day nobody said, in Japanese as in English (the fifth writer's dev half)
         ("そちらって駐車場ありますか？", {"day": "today"}),
         ("Do you have parking?", {"day": "today"}),
+        ("駐車場はございますか？", {"day": "today"}),  # not the いま of ございます
+        ("夜景がきれいな席ある？", {"day": "tonight"}),
         ("日曜に家族で行きたいんですけど、開いてますか", {"day": "Monday"}),
     ],
 )

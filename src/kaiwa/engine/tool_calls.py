@@ -376,7 +376,7 @@ def _said_in_japanese(value: str, said: str, users: str = "") -> bool:
     if value.lower() in _TIME_WORDS:
         # a day or a time of day, said so: 今日 for "today", 日曜 for "Sunday" (not
         # "そちらって駐車場ありますか？" -> get_opening_hours(day="today"), as in English)
-        return any(form in (users or said) for form in _TIME_WORDS[value.lower()])
+        return bool(re.search(_TIME_WORDS[value.lower()], users or said))
     if not all(w[:1].isupper() for w in words):
         # a common noun the model translated: a word of it among the English glosses of the
         # user's nouns (寝室 "bedroom", 台所 "kitchen"; 水 is no "kitchen")
@@ -446,17 +446,19 @@ def _one_said(names: Iterable[str], said: str, heard: str) -> bool:
     )
 
 
+_NOW = r"今(?!度|回|年|月|週)|いま(?![すせしさ])|現在|これから|ただいま"
 _TIME_WORDS = {
-    "today": ("今日", "本日", "きょう", "今", "いま"),
-    "tonight": ("今夜", "今晩", "今日", "きょう", "夜"),
-    "tomorrow": ("明日", "あした", "あす"),
-    "monday": ("月曜",), "tuesday": ("火曜",), "wednesday": ("水曜",),
-    "thursday": ("木曜",), "friday": ("金曜",), "saturday": ("土曜",), "sunday": ("日曜",),
-    "morning": ("朝", "午前"), "evening": ("夕方", "夜", "晩"), "noon": ("昼", "正午"),
-    "now": ("今", "いま", "現在"),
+    "today": rf"今日|本日|きょう|{_NOW}",
+    "tonight": r"今夜|今晩|今日|きょう|夜(?!景)|晩",
+    "tomorrow": r"明日|あした|あす|明晩|明朝|翌日",
+    "monday": r"月曜|げつよう", "tuesday": r"火曜|かよう", "wednesday": r"水曜|すいよう",
+    "thursday": r"木曜|もくよう", "friday": r"金曜|きんよう",
+    "saturday": r"土曜|どよう|土日|週末", "sunday": r"日曜|にちよう|土日|週末",
+    "morning": r"朝(?!日)|午前", "evening": r"夕方|夜(?!景)|晩", "noon": r"昼|正午|ランチ",
+    "now": rf"{_NOW}|今すぐ|いますぐ",
 }  # fmt: skip
 """Days and times of day the model writes in English for a Japanese request, and how the
-user says them."""
+user says them (not the いま of います, the 朝 of 朝日)."""
 
 
 def _latin_sound(word: str) -> str:
