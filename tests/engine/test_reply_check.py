@@ -139,6 +139,15 @@ def test_the_start_goes_out_after_a_few_words_then_clause_by_clause() -> None:
     assert check.finish() == "and"
 
 
+def test_a_call_that_is_no_tool_goes_out_at_its_first_clause() -> None:
+    # a review's: "call" is a phone agent's word; only talk of a tool waits for the sentence
+    check = ReplyCheck("Can you get me a taxi?", SEAT_TOOLS, HINTS)
+    assert check.push("I'll call a taxi for you, it").startswith("I'll call a taxi for you,")
+    check = ReplyCheck("What can you do?", SEAT_TOOLS, HINTS)
+    assert check.push("To call the tool, send it") == ""  # held: the tool may be named next
+    assert check.push(" update_seat.") == "" and check.fault is Fault.NAMED
+
+
 def test_a_tool_named_later_cuts_the_reply_short_there() -> None:
     check = run("Can you help me?", "Sure, I can help. Just use the update_seat function.")
     assert check.fault is Fault.NAMED

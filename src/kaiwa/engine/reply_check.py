@@ -80,7 +80,7 @@ _TEMPLATE_LEAKS = (
 )
 """Pieces of Qwen's tool prompt, as the model sometimes reads them out."""
 
-_HINT_WORDS = re.compile(r"\bcall a tool\b", re.IGNORECASE)
+_HINT_WORDS = re.compile(r"\bcall a tool\b(?! (?:rental|shop|store|hire|kit|box|set))", re.I)
 """The call hint's own words, in a reply of the model's ("To call a tool, ..."): never an
 answer to the user."""
 
@@ -98,6 +98,10 @@ _PREFACE_START = re.compile(r"^\s*(?:以下|here(?:'s| is) (?:the|my)|below is)"
 _TOOL_TALK = re.compile(r"\b(?:call|function|tool)s?\b|ツール|関数", re.IGNORECASE)
 """Words of a reply that explains a tool instead of using it ("You can call the get_weather
 tool..."): the start of such a reply is held until its first clause ends."""
+
+_TOOL_NAMED = re.compile(r"\b(?:tool|function)s?\b|ツール|関数", re.IGNORECASE)
+"""A reply that speaks of a tool or a function (not a call: "I'll call a taxi for you, it
+should..." goes out at its first clause): held to its sentence's end."""
 
 _CLAUSE_END = re.compile(r"[.!?;,。！？、；…\n]\s*")
 """Where text goes out: not at a colon, which opens what it announces ("Sure! name:" then
@@ -300,12 +304,14 @@ class ReplyCheck:
         for hint in map(_norm, self._hint_sentences):
             if hint.startswith(_norm(held)) or (tail and hint.startswith(tail)):
                 return False  # could be reading out a hint (alone, or after the request)
-        if _TOOL_TALK.search(held) and len(held) < 80 and not _SENTENCE_END.search(held):
-            # could be explaining a tool: its name or the call may come later in the sentence
-            # ("To call a tool," went out alone, the call spelled out after it was cut)
+        if _TOOL_NAMED.search(held) and len(held) < 80 and not _SENTENCE_END.search(held):
+            # explaining a tool: its name or the call may come later in the sentence ("To
+            # call the tool," went out alone, the call spelled out after it was cut)
             return False
         if any(m.start() >= _HEAD_MIN for m in _CLAUSE_END.finditer(held)):
             return True
+        if _TOOL_TALK.search(held) and len(held) < 80:
+            return False  # could be explaining a tool: its name may come before the clause ends
         if is_japanese(held):
             return len(held) >= 2 * self._head_words
         return len(held.split()) > self._head_words
