@@ -458,14 +458,6 @@ def _japanese(text: str, answering: bool) -> str | None:
         count = match[1]
         value = Fraction(count) * 12
         return _sentence(value, lambda r: f"{count}ダースは{r}個です。")
-    match = _CONVERT_TO_JA.match(text)
-    if match and _TAIL_WORDS.fullmatch(match[4]):
-        source, target = _kilo(match[2], match[3]), _kilo(match[3], match[2])
-        if source is None or target is None or source.kind != target.kind or source == target:
-            return None
-        value = Fraction(match[1]) * source.size / target.size
-        amount, was, now = match[1], source.ja, target.ja
-        return _sentence(value, lambda r: f"{amount}{was}は{_about_ja(value)}{r}{now}です。")
     match = _TEMPERATURE_JA.match(text)
     if match and _TAIL_WORDS.fullmatch(match[4]):
         scales = _TEMPERATURE[match[1]], _TEMPERATURE[match[3]]
@@ -474,15 +466,22 @@ def _japanese(text: str, answering: bool) -> str | None:
         value = _temperature(Fraction(match[2]), *scales)
         was, degrees, now = match[1], match[2], match[3]
         return _sentence(value, lambda r: f"{was}{degrees}度は{now}{_about_ja(value)}{r}度です。")
-    match = _CONVERT_JA.match(text)
-    if match and _TAIL_WORDS.fullmatch(match[4]):
-        source, target = _kilo(match[2], match[3]), _kilo(match[3], match[2])
-        if source is None or target is None or source.kind != target.kind or source == target:
-            return None
-        value = Fraction(match[1]) * source.size / target.size
-        amount, was, now = match[1], source.ja, target.ja
-        return _sentence(value, lambda r: f"{amount}{was}は{_about_ja(value)}{r}{now}です。")
+    for pattern in (_CONVERT_JA, _CONVERT_TO_JA):  # 1時間って何分？, 50ポンドって、キロだと...
+        match = pattern.match(text)
+        if match and _TAIL_WORDS.fullmatch(match[4]):
+            return _converted_ja(match[1], match[2], match[3])
     return None
+
+
+def _converted_ja(amount: str, source_name: str, target_name: str) -> str | None:
+    """``amount`` of unit ``source_name`` in unit ``target_name`` (Japanese names), as a
+    sentence; None if they measure different things."""
+    source, target = _kilo(source_name, target_name), _kilo(target_name, source_name)
+    if source is None or target is None or source.kind != target.kind or source == target:
+        return None
+    value = Fraction(amount) * source.size / target.size
+    was, now = source.ja, target.ja
+    return _sentence(value, lambda r: f"{amount}{was}は{_about_ja(value)}{r}{now}です。")
 
 
 def _sentence(value: Fraction, say: Callable[[str], str]) -> str | None:

@@ -35,6 +35,17 @@ class ToolSpec:
     description: str
     parameters: Mapping[str, Any]
 
+    def as_function(self) -> dict[str, Any]:
+        """The tool as chat completions (and chat templates) list it: a ``function``."""
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": dict(self.parameters),
+            },
+        }
+
 
 SILENT_TURN = "(The user says nothing.)"
 """What the LLM reads for a user turn in which no words were heard."""

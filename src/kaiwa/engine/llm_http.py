@@ -145,17 +145,7 @@ class ChatCompletionsLLM:
         if self.include_usage:
             kwargs["stream_options"] = {"include_usage": True}
         if tools:
-            kwargs["tools"] = [
-                {
-                    "type": "function",
-                    "function": {
-                        "name": t.name,
-                        "description": t.description,
-                        "parameters": dict(t.parameters),
-                    },
-                }
-                for t in tools
-            ]
+            kwargs["tools"] = [t.as_function() for t in tools]
             kwargs["tool_choice"] = tool_choice
         try:
             stream: Any = self._client.chat.completions.create(

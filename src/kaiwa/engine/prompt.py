@@ -143,15 +143,5 @@ def render(
                 for c in m.tool_calls
             ]
         rendered.append(item)
-    specs = [
-        {
-            "type": "function",
-            "function": {
-                "name": t.name,
-                "description": t.description,
-                "parameters": dict(t.parameters),
-            },
-        }
-        for t in tools
-    ]
+    specs = [t.as_function() for t in tools]
     return str(template.render(messages=rendered, tools=specs or None, add_generation_prompt=True))
