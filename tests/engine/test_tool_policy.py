@@ -179,6 +179,9 @@ def test_only_the_clock_is_left_out_and_only_where_the_rule_is_asked_for() -> No
         "What’s the time?",
         "今、何時？",
         "今日は何月何日？",
+        # (dev half, fifth writer: answered "現在は午前4時です", made up)
+        "ところで、いま何時くらい？",
+        "今何時ごろかな",
     ],
 )
 def test_the_time_now_asked_for_names_the_clock(said: str) -> None:
@@ -218,6 +221,8 @@ def test_the_time_now_asked_for_names_the_clock(said: str) -> None:
         "What time is it, in Tokyo?",
         "今日の日付を変更したい",
         "今何日かかりますか",
+        "今何時くらいに出ればいい？",
+        "今何時ごろに着きますか",
     ],
 )
 def test_other_questions_about_times_name_no_clock(said: str) -> None:

@@ -315,9 +315,13 @@ _TIME_NOW_EN = re.compile(
 now", "What's today's date?", "what day is it", "Could you tell me the time?". Not "What
 time do you open?", "What time is it in London?", "what's the time limit", "I don't have time
 now", "what day is it best to fly" (a review's)."""
-_NOT_NOW_JA = r"(?![間目頃前後にの発分]|まで|ごろ|くらい|ぐらい|ほど|かか)"
+_NOT_NOW_JA = (
+    r"(?![間目頃前後にの発分]|まで|ほど|かか"
+    r"|(?:ごろ|頃|くらい|ぐらい)(?![?？。!！、,\s]|$|です|でしょ|だろ|やろ|かな|か[?？]?$))"
+)
 """After 何時 or 何日: not a time asked for (何時間, 何日目, 何時に出発, 何時まで, 何時発,
-何時何分発, 何日分)."""
+何時何分発, 何日分, 何時くらいに出れば); "about what time" ending the question is
+(いま何時くらい？, 今何時ごろかな)."""
 _WEEKDAY_ASKED_JA = r"何曜日|なんようび|何曜(?!日)|なんよう(?!び)"
 _TIME_NOW_JA = re.compile(
     r"(?:今|いま)[、,\s]*(?:は|って)?[、,\s]*"
