@@ -504,10 +504,32 @@ def test_identifiers_spoken_one_by_one_are_written_as_one(spoken: str, written: 
         "東京",
         "二人",
         "ディーブイディー",
+        "Room 12",
+        "Gate B 12",
     ],
 )
 def test_values_that_are_not_spoken_identifiers_stay(value: str) -> None:
     assert spoken_identifier(value) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "written"),
+    [
+        # as the recogniser wrote codes said with a pause (spoken dev half of bench/quality)
+        ("confirmation_number", "DFG 441", "DFG441"),
+        ("booking_code", "RTY 552", "RTY552"),
+        ("orderId", "AB 1234", "AB1234"),
+        # not a code's parameter (a review's)
+        ("location", "NY 10001", "NY 10001"),
+        ("product", "RTX 4090", "RTX 4090"),
+    ],
+)
+def test_a_code_heard_in_two_groups_is_joined_for_a_code_s_parameter(
+    key: str, value: str, written: str
+) -> None:
+    tool = ToolSpec("t", "", {"type": "object", "properties": {key: {"type": "string"}}})
+    call = as_identifiers(ToolCall("t", json.dumps({key: value})), tool)
+    assert json.loads(call.arguments) == {key: written}
 
 
 def test_free_text_and_constrained_values_are_not_rewritten() -> None:

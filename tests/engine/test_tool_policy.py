@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -259,3 +260,80 @@ def test_a_clock_is_named_only_where_it_may_be_called_now() -> None:
         ChatMessage("tool", "Saturday 05 December 2026, 12:44", tool_call_id=called.call_id),
     ]
     assert clock_asked(policy.ask(answered_, [CLOCK], "auto")) is None  # read out, not again
+
+
+SEAT = ToolSpec(
+    "update_seat",
+    "Change the seat of a booking.",
+    {
+        "type": "object",
+        "properties": {
+            "confirmation_number": {"type": "string", "description": "the confirmation number."},
+            "new_seat": {"type": "string", "description": "the new seat, such as 12A."},
+        },
+        "required": ["confirmation_number", "new_seat"],
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("heard", "written", "expected"),
+    # dev half of bench/quality, spoken (en-airline_seat-13): as the recogniser and the model
+    # wrote it
+    [
+        ("27D please confirmation DFG 441", "DFG 441", "DFG441"),
+        ("27D Please Confirmation BFG-441", "BFG-441", "BFG-441"),
+    ],
+)
+def test_codes_heard_in_each_other_s_place_reach_the_tool_right(
+    heard: str, written: str, expected: str
+) -> None:
+    policy = ToolCallPolicy()
+    asked = policy.ask([ChatMessage("user", heard)], [SEAT], "auto")
+    swapped = call("update_seat", confirmation_number="27D", new_seat=written)
+    verdict = policy.judge([swapped], asked)
+    assert verdict.kind is VerdictKind.CALL
+    assert [json.loads(c.arguments) for c in verdict.calls] == [
+        {"confirmation_number": expected, "new_seat": "27D"}
+    ]
+
+
+def test_a_tool_that_takes_no_values_is_called_without_the_ones_the_model_made_up() -> None:
+    # The 0.5B model's handoff to "I'd like to change my seat, please." (written again under
+    # the grammar before: ~0.5 s for the same call)
+    handoff = ToolSpec(
+        "transfer_to_seat_booking_agent",
+        "Handoff to the Seat Booking Agent agent to handle the request.",
+        {"type": "object", "properties": {}, "additionalProperties": False},
+    )
+    policy = ToolCallPolicy()
+    asked = policy.ask(
+        [ChatMessage("user", "I'd like to change my seat, please.")], [WEATHER, handoff], "auto"
+    )
+    made_up = call(handoff.name, city="New York", seat_number="A101")
+    verdict = policy.judge([made_up], asked)
+    assert verdict.kind is VerdictKind.CALL
+    assert [(c.name, json.loads(c.arguments)) for c in verdict.calls] == [(handoff.name, {})]
+    # a tool that takes values is written again as before
+    assert policy.judge([call("get_weather", town="Paris")], asked).kind is VerdictKind.REWRITE
+    # ...and the same, written as text (the free decode: "窓側の席に替えてもらえますか？")
+    written = '{"name": "transfer_to_seat_booking_agent", "arguments": {"city": "東京"}}'
+    verdict = policy.judge_written(written, asked)
+    assert verdict.kind is VerdictKind.CALL
+    assert [(c.name, json.loads(c.arguments)) for c in verdict.calls] == [(handoff.name, {})]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object"},  # free-form (an MCP tool's)
+        {"type": "object", "properties": {}},  # other values not refused
+        {"anyOf": [{"type": "object"}], "$defs": {}},  # a handoff's input_type (a review's)
+    ],
+)
+def test_a_tool_whose_schema_may_take_values_keeps_them(schema: dict[str, Any]) -> None:
+    free = ToolSpec("note", "Keep a note.", schema)
+    policy = ToolCallPolicy(ground_calls=False)
+    asked = policy.ask([ChatMessage("user", "Note: buy milk")], [free], "auto")
+    verdict = policy.judge([call("note", text="buy milk")], asked)
+    assert [json.loads(c.arguments) for c in verdict.calls] == [{"text": "buy milk"}]

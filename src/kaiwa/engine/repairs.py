@@ -17,6 +17,7 @@ from typing import Any
 
 from .chat import ToolCall, ToolSpec
 from .numbers import said_number
+from .shapes import shape
 
 __all__ = ["repaired", "repairs"]
 
@@ -26,11 +27,12 @@ _EDIT_ONE = (
 )
 _EDIT_EN = rf"{_EDIT_ONE}(?:[,;!-]*\s?{_EDIT_ONE}){{0,2}}"
 """What people say between a value and the one that replaces it (the editing term). Not
-after a sentence's end: "A table for 2. Sorry, one more thing" takes nothing back."""
+after a sentence's end ("A table for 2. Sorry, one more thing" takes nothing back), except
+between two codes of one shape (`_same_code`: "17B. Sorry, 17E")."""
 _FILLER = r"(?:(?:uh|um|er|erm)[,]?\s)?"
 _VALUE_EN = r"[A-Za-z0-9][\w:]*+(?:\.\d+)?"
 _REPAIR_EN = re.compile(
-    rf"(?<![\w:.])(?P<a>{_VALUE_EN})(?:\s(?P<wa>[A-Za-z]++))?\s?[,;!-]*\s?{_FILLER}"
+    rf"(?<![\w:.])(?P<a>{_VALUE_EN})(?:\s(?P<wa>[A-Za-z]++))?(?P<stop>\.)?\s?[,;!-]*\s?{_FILLER}"
     rf"{_EDIT_EN}\b[,;!-]*\s?{_FILLER}(?:(?:the|a|an|seat|row|order|number|gate|room)\s)?"
     rf"(?P<b>{_VALUE_EN})(?![\w:])(?:\s(?P<wb>[A-Za-z]++))?",
     re.I,
@@ -79,7 +81,10 @@ def repairs(said: str) -> dict[str, str]:
         while (m := pattern.search(text, at)) is not None:
             a, b = m["a"].lower(), m["b"].lower()
             kind = _kind(a)
-            if kind is not None and kind == _kind(b) and a != b and _alike(m, text):
+            # across a sentence's end, only a code: "17B. Sorry, 17E" is how the recogniser
+            # writes "17B, sorry, 17E"; "for 2. Sorry, 3 more questions" takes nothing back
+            crossed = m.groupdict().get("stop") is not None and not _same_code(m, text)
+            if kind is not None and kind == _kind(b) and a != b and not crossed and _alike(m, text):
                 found[a] = b
                 at = m.start("b")  # the repair may itself be taken back
             else:  # ("for three, no, four": not "for" ... "four")
@@ -90,6 +95,18 @@ def repairs(said: str) -> dict[str, str]:
             seen.add(found[a])
             found[a] = found[found[a]]
     return found
+
+
+def _same_code(m: re.Match[str], text: str) -> bool:
+    """Whether a repair across a sentence's end ("17B. Sorry, 17E") is of one code: two codes
+    of one shape, with nothing but the editing term between them ("My confirmation is ABC123.
+    Sorry, seat 14C" and "Flight UA123. Sorry, gate B12" take nothing back)."""
+    a, b = m["a"], m["b"]
+    if _kind(a) != "code" or m["wa"] or shape(a) != shape(b):
+        return False
+    between = text[m.end("a") : m.start("b")]
+    edit = rf"\.\s?[,;!-]*\s?{_FILLER}{_EDIT_EN}\b[,;!-]*\s?{_FILLER}"
+    return re.fullmatch(edit, between, re.I) is not None
 
 
 def _alike(m: re.Match[str], text: str) -> bool:

@@ -493,12 +493,24 @@ def _name_parts(key: str) -> set[str]:
     return {p.lower() for p in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", key) if p}
 
 
+_GROUPS = re.compile(r"[A-Z]{2,4} \d{2,6}")
+"""Capitals, a space, digits: a code the recogniser wrote in two groups ("RTY 552")."""
+_CODE_NAMES = {
+    "confirmation", "booking", "reference", "order", "id", "code", "seat", "ticket", "pnr",
+    "locator", "reservation", "tracking",
+}  # fmt: skip
+"""Parts of a parameter's name that say it takes a code: only there are two groups joined
+("NY 10001" for a location, "RTX 4090" for a product stay as they are)."""
+
+
 def as_identifiers(call: ToolCall, tool: ToolSpec, said: str = "") -> ToolCall:
     """``call`` with every string argument that is a spoken identifier written as one (see
     `spoken_identifier`): what a recogniser hears as "b x nine two seven four" is the order
     number BX9274 to the tool. A part of one identifier in ``said`` (the user's words) is
-    made the whole of it (`whole_identifier`). Free text, times, dates, phone numbers,
-    addresses and values the schema constrains stay as they are."""
+    made the whole of it (`whole_identifier`); a code the recogniser wrote in two groups
+    ("DFG 441") is joined for a parameter named for a code (`_CODE_NAMES`). Free text,
+    times, dates, phone numbers, addresses and values the schema constrains stay as they
+    are."""
     arguments = call.parsed_arguments()
     properties = tool.parameters.get("properties", {})
     if arguments is None or not isinstance(properties, dict):
@@ -516,8 +528,10 @@ def as_identifiers(call: ToolCall, tool: ToolSpec, said: str = "") -> ToolCall:
             or _name_parts(key) & _NOT_AN_IDENTIFIER
         ):
             continue
+        if _GROUPS.fullmatch(value.strip()) and _name_parts(key) & _CODE_NAMES:
+            value = value.strip().replace(" ", "")  # "DFG 441": spaced at a pause
         written = whole_identifier(spoken_identifier(value) or value, identifiers)
-        if written != value:
+        if written != arguments[key]:
             arguments[key], changed = written, True
     if not changed:
         return call

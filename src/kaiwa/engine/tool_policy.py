@@ -18,11 +18,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .call_text import names_no_tool, parse_calls, valid_arguments
+from .call_text import names_no_tool, parse_calls, takes_no_values, valid_arguments
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
 from .days import with_day
 from .questions import asked_for
 from .repairs import repaired
+from .shapes import reshaped
 from .small_talk import small_talk_turn
 from .text import is_japanese
 from .tool_calls import (
@@ -157,7 +158,8 @@ class ToolCallPolicy:
         written again under a grammar).
 
         - a function that is none of the tools: words, told so (it wanted to answer);
-        - arguments that do not parse or fit the schema: write the call again;
+        - arguments to a tool that takes none: dropped; others that do not parse or fit
+          the schema: write the call again;
         - identifiers spoken letter by letter are written as one (`as_identifiers`), two
           put in each other's place are swapped back (`relabelled`), and values the user
           took back are replaced by the ones said after them (`repaired`);
@@ -177,12 +179,19 @@ class ToolCallPolicy:
         tools = {t.name: t for t in asked.callable}
         if any(c.name not in tools for c in calls):
             return Verdict(VerdictKind.WORDS_TOLD)
+        # transfer_to_seat_booking_agent(city="New York", seat_number="A101"): a tool that
+        # takes no values gets none (written again under the grammar, it would be the same
+        # call, ~0.5 s later)
+        calls = [_valueless_call(c, tools[c.name]) for c in calls]
         if not all(valid_arguments(c, tools[c.name]) for c in calls):
             return Verdict(VerdictKind.REWRITE)
         # "b x nine two seven four", as the recogniser wrote it, is the order number BX9274
         said = user_since_reply(asked.messages)
         # "27D please, confirmation DFG441": each code where the user's words put it
-        calls = [relabelled(as_identifiers(c, tools[c.name], said), said) for c in calls]
+        calls = [
+            _placed_right(as_identifiers(c, tools[c.name], said), tools[c.name], said)
+            for c in calls
+        ]
         # "17B, sorry, 17E": the seat is 17E, whichever the model copied
         calls = [_fitting(repaired(c, tools[c.name], said), c, tools[c.name]) for c in calls]
         # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back (after
@@ -228,6 +237,23 @@ class ToolCallPolicy:
             # loop, not a request.
             return Verdict(VerdictKind.WORDS)
         return Verdict(VerdictKind.CALL, tuple(dated))
+
+
+def _placed_right(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
+    """``call`` with two codes put back in each other's place: where the user's words say
+    which is which ("27D please, confirmation DFG441": `relabelled`), else, when they do not,
+    where the tool's description shows their shape (a seat "such as 12A": `reshaped`)."""
+    labelled = relabelled(call, said)
+    if labelled is not call:
+        return labelled
+    return _fitting(reshaped(call, tool), call, tool)
+
+
+def _valueless_call(call: ToolCall, tool: ToolSpec) -> ToolCall:
+    """``call`` without arguments if ``tool`` takes none (`takes_no_values`)."""
+    if call.arguments.strip() in ("", "{}") or not takes_no_values(tool.parameters):
+        return call
+    return call.with_arguments({})
 
 
 def _fitting(fixed: ToolCall, call: ToolCall, tool: ToolSpec) -> ToolCall:
