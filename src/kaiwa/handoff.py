@@ -44,6 +44,9 @@ class Handoff(Generic[TContext]):
     strict_json_schema: bool = True
     input_filter: Any = field(default=None, repr=False)
     """Accepted for parity with the reference; realtime sessions keep the whole history."""
+    agent: RealtimeAgent[Any] | None = field(default=None, repr=False, compare=False)
+    """The agent it hands off to, when known (`realtime_handoff` sets it): the session has
+    the model prepare for that agent's settings ahead (`RealtimeModel.prepare`)."""
 
 
 def realtime_handoff(
@@ -102,4 +105,5 @@ def realtime_handoff(
         on_invoke_handoff=invoke,
         agent_name=agent.name,
         is_enabled=is_enabled,
+        agent=agent,
     )

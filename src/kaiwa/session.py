@@ -129,6 +129,9 @@ class RealtimeSession(RealtimeModelListener):
         self._turn_callbacks: list[Callable[[TurnMetrics], None]] = []
         self._tracer: TurnTracer | None = None
         self._clock: TurnClock | None = None
+        self._unprepared: RealtimeAgent[Any] | None = None
+        """An agent whose handoffs' agents the model is to prepare for once its first
+        response ends (`_prepare_handoffs`)."""
         self._handlers: dict[str, Callable[[Any], Any]] = {
             "error": self._on_error,
             "function_call": self._on_function_call,
@@ -223,6 +226,7 @@ class RealtimeSession(RealtimeModelListener):
         if isinstance(self._model, ProtocolModel):  # spans for its measured turns
             self._tracer = TurnTracer(system=_system_of(self._model, config))
         await self._put(RealtimeHistoryUpdated(history=[], info=self._event_info))
+        self._spawn(self._prepare_handoffs(self._current_agent))
         return self
 
     async def enter(self) -> RealtimeSession:
@@ -283,6 +287,7 @@ class RealtimeSession(RealtimeModelListener):
         settings = await self._settings_for(agent, None)
         self._current_agent = agent
         await self._send(RealtimeModelSendSessionUpdate(session_settings=settings))
+        self._spawn(self._prepare_handoffs(agent))
 
     async def approve_tool_call(self, call_id: str, *, always: bool = False) -> None:
         """Let a call that waits for approval run (``always``: this tool, for the session)."""
@@ -382,6 +387,10 @@ class RealtimeSession(RealtimeModelListener):
     async def _on_turn_ended(self, event: Any) -> None:
         response_id = event.response_id
         agent = self._response_agent.pop(response_id, self._current_agent)
+        if agent is self._unprepared and agent is self._current_agent:
+            # (not before: the new agent's first reply would wait behind the preparing)
+            self._unprepared = None
+            self._spawn(self._prepare_handoffs(agent))
         for check in self._guardrails.on_turn_end(response_id):
             self._start_guardrails(check, agent)
         await self._hook("on_end", agent, None)
@@ -531,7 +540,31 @@ class RealtimeSession(RealtimeModelListener):
         await self._hook("on_handoff", new_agent, agent)
         await self._put(RealtimeHandoffEvent(agent, new_agent, self._event_info))
         await self._model.send_event(RealtimeModelSendSessionUpdate(session_settings=settings))
+        self._unprepared = new_agent
         return f'{{"assistant": "{new_agent.name}"}}'
+
+    async def _prepare_handoffs(self, agent: RealtimeAgent[Any]) -> None:
+        """Have the model prepare for the settings of each agent ``agent`` can hand off to
+        (`RealtimeModel.prepare`: the offline engine evaluates their instructions and tools
+        while idle), so that a handoff's first reply does not wait for them. Best effort:
+        a failure is logged, never raised."""
+        if type(self._model).prepare is RealtimeModel.prepare:
+            return  # (a model that ignores it: no instructions to work out for nothing)
+        try:
+            handoffs = await agent.get_handoffs(self._context_wrapper)
+        except Exception:
+            logger.warning("preparing for %s's handoffs failed", agent.name, exc_info=True)
+            return
+        for handoff in handoffs:
+            if self._closed or agent is not self._current_agent:
+                return  # (after a handoff, the agent before's targets no longer matter)
+            target = handoff.agent
+            if target is None or target is agent:
+                continue
+            try:
+                await self._model.prepare(await self._settings_for(target, None))
+            except Exception:
+                logger.warning("preparing for %s failed", target.name, exc_info=True)
 
     # -- settings ----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import pytest
 
 from kaiwa import UserError
 from kaiwa.engine._threads import Cancel
-from kaiwa.engine.llm import ChatMessage, LlmDelta, ToolSpec
+from kaiwa.engine.llm import PREPARE_SLICE_TOKENS, ChatMessage, LlmDelta, ToolSpec
 from kaiwa.engine.words import UNCLEAR_JA
 from kaiwa.engine.worker import stream_in_thread
 
@@ -277,6 +277,70 @@ def test_conversations_taking_turns_keep_their_state(llm: Any, monkeypatch: Any)
     list(llm.stream(pirate, max_tokens=4))
     assert loads
     assert llm.last_evaluated_tokens < 20  # the new question and the assistant's header
+
+
+def _held(llm: Any) -> list[int]:
+    return llm._worker.call(lambda: llm._llm._input_ids[: llm._llm.n_tokens].tolist())
+
+
+def test_a_prepared_agent_s_first_reply_finds_its_instructions_evaluated(llm: Any) -> None:
+    # A session that may hand off to another agent has its instructions and tools evaluated
+    # while idle; the model goes back to the state it held, and the handoff's reply then
+    # evaluates only the conversation.
+    held = [
+        ChatMessage("system", "You are a triage agent. Route every call."),
+        ChatMessage("user", "Hello, who is this?"),
+    ]
+    list(llm.stream(held, TOOLS, max_tokens=4))
+    before = _held(llm)
+    counts = llm.last_prompt_tokens, llm.last_evaluated_tokens
+    billing = ChatMessage("system", "You handle bills. " + "Be exact with every amount. " * 20)
+    assert llm.prepare([billing], TOOLS) > 100
+    assert _held(llm) == before  # the state the model held is back
+    assert (llm.last_prompt_tokens, llm.last_evaluated_tokens) == counts
+    stored = len(llm._saved.cache_state)
+    assert llm.prepare([billing], TOOLS) == 0  # prepared once is enough...
+    assert _held(llm) == before and len(llm._saved.cache_state) == stored  # ...and untouched
+    handed = [billing, ChatMessage("user", "My bill for May, please.")]
+    list(llm.stream(handed, TOOLS, max_tokens=4))
+    assert llm.last_evaluated_tokens < 40  # the user's words and the template's, not the rest
+
+
+def test_preparing_gives_way_to_a_reply(llm: Any, monkeypatch: Any) -> None:
+    # Preparing is done while the model is idle: it waits for the jobs queued, and a job
+    # queued while it works stops it within a slice; that job does not wait for the rest.
+    release, busy = threading.Event(), threading.Event()
+
+    def other_conversations_turn() -> None:
+        busy.set()
+        release.wait(30)
+
+    long = [ChatMessage("system", "Be kind and patient with everyone. " * 60)]
+    evaluating, real_eval = threading.Event(), llm._llm.eval
+
+    def spy(tokens: Any) -> None:
+        real_eval(tokens)
+        if len(tokens) == PREPARE_SLICE_TOKENS:  # (not the end of another job: an opening)
+            evaluating.set()
+
+    llm._worker.call(lambda: None)  # (the last test's reply is over)
+    monkeypatch.setattr(llm._llm, "eval", spy)
+    llm._worker.later(other_conversations_turn)
+    assert busy.wait(10)
+    done: list[int] = []
+    preparing = threading.Thread(target=lambda: done.append(llm.prepare(long)))
+    try:
+        preparing.start()
+        time.sleep(0.2)
+        assert llm._worker.waiting == 0  # (not counted: nothing steps aside for it)
+    finally:
+        release.set()
+    assert evaluating.wait(30)
+    reply = threading.Thread(target=lambda: llm._worker.call(lambda: None))
+    reply.start()  # a reply arrives while it evaluates
+    preparing.join(30)
+    reply.join(30)
+    assert done and 0 < done[0] < 350  # stopped part of the way (the prompt is ~400 tokens)
 
 
 def test_a_short_shared_prefix_is_not_worth_a_restore(llm: Any, monkeypatch: Any) -> None:

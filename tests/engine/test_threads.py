@@ -205,6 +205,36 @@ def test_later_runs_before_the_jobs_waiting(worker: ModelWorker) -> None:
     assert order == ["later", "waiting"]
 
 
+def test_idle_jobs_run_when_no_other_waits_and_are_not_counted(worker: ModelWorker) -> None:
+    release, order = hold(worker), []
+    idle = threading.Thread(
+        target=lambda: order.append(worker.when_idle(lambda: ("idle", worker.waiting), None))
+    )
+    idle.start()
+    time.sleep(0.05)
+    assert worker.waiting == 0  # nobody steps aside for it
+    queued = threading.Thread(target=lambda: worker.call(lambda: order.append("queued")))
+    queued.start()
+    while not worker.waiting:
+        time.sleep(0.001)
+    release.set()
+    idle.join(10)
+    queued.join(10)
+    assert order == ["queued", ("idle", 0)]  # queued after it, served before it
+
+
+def test_an_idle_job_gets_its_default_when_the_worker_closes(worker: ModelWorker) -> None:
+    release, got = hold(worker), []
+    idle = threading.Thread(target=lambda: got.append(worker.when_idle(lambda: "ran", "closed")))
+    idle.start()
+    time.sleep(0.05)
+    worker.close()
+    release.set()
+    idle.join(10)
+    assert got == ["closed"]
+    assert worker.when_idle(lambda: "ran", "closed") == "closed"
+
+
 async def test_aiterate_brings_the_items_to_the_loop_and_stops_when_left(
     worker: ModelWorker,
 ) -> None:

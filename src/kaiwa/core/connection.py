@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -45,7 +45,7 @@ from .commands import (
 from .conversation import Conversation
 from .limits import EVENT_HEADROOM
 from .protocol import ServerProtocol
-from .replies import EarlyReply, engine_reply, transcribe, warm_up
+from .replies import EarlyReply, engine_reply, prepare, transcribe, warm_up
 from .response import DELTA_MS
 
 logger = logging.getLogger("kaiwa.core")
@@ -256,6 +256,18 @@ class RealtimeConnection:
         while self._warmed is not None and not self._warmed.done():
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.shield(self._warmed)
+
+    async def prepare(self, instructions: str, tools: Sequence[Mapping[str, Any]]) -> int:
+        """Have the LLM evaluate ``instructions`` and ``tools`` (``session.update``'s shape)
+        for settings this session may switch to (a handoff's agent), after the warm-up under
+        way and only while the LLM has nothing else to do; the session's own settings stay
+        as they are. Returns the tokens evaluated (see `LocalLLM.prepare`)."""
+        warming = self._warmed
+        if warming is not None and not warming.done():
+            await asyncio.wait({warming})  # (its failure is the warm-up's to report)
+        if self._closed_event.is_set():
+            return 0
+        return await asyncio.to_thread(prepare, self.engine, instructions, tools)
 
     # -- carrying out the protocol's commands --------------------------------------------------
 

@@ -22,7 +22,7 @@ from .commands import Transcribe
 from .conversation import to_messages, tool_specs
 from .response import ResponseOptions
 
-__all__ = ["EarlyReply", "engine_reply", "transcribe", "warm_up"]
+__all__ = ["EarlyReply", "engine_reply", "prepare", "transcribe", "warm_up"]
 
 logger = logging.getLogger("kaiwa.core")
 
@@ -66,6 +66,21 @@ def warm_up(
             _ = getattr(engine.tts, "japanese", None)
     except Exception:
         logger.warning("warming up the engine failed", exc_info=True)
+
+
+def prepare(engine: Stages, instructions: str, tools: Sequence[Mapping[str, Any]]) -> int:
+    """Blocking, best effort: have the LLM evaluate ``instructions`` and ``tools`` (in the
+    ``session.update`` shape) while it is idle, for settings a session may switch to (a
+    handoff's agent), so that its first reply finds them evaluated. Returns the tokens
+    evaluated (0 for an LLM that cannot, or when other work waited); failures are logged."""
+    make_ready = getattr(engine.llm, "prepare", None)
+    if make_ready is None:
+        return 0
+    try:
+        return int(make_ready(to_messages(instructions, ()), tool_specs(tools)))
+    except Exception:
+        logger.warning("preparing the LLM for other settings failed", exc_info=True)
+        return 0
 
 
 async def transcribe(engine: Stages, command: Transcribe) -> tuple[str, Exception | None]:

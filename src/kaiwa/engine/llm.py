@@ -114,6 +114,9 @@ here, a restore costs 25-80 ms (up to ~200 under load) and saving the state it r
 ~55 ms, while a prompt token costs ~4.5 ms to evaluate."""
 
 
+PREPARE_SLICE_TOKENS = 32
+"""`LocalLLM.prepare` evaluates a prompt in slices of this many tokens (~0.15 s here), and
+stops between two when other work waits."""
 OWN_REPLY_TOKENS = 24
 """When the new prompt keeps all but this many tokens of the last one, what it drops is that
 conversation's own last reply (the small model is not shown all of it: see `shown_words`), and
@@ -304,13 +307,7 @@ class LocalLLM(WordsMixin):
         if saved is not None:
             own_reply = same >= self.last_prompt_tokens - OWN_REPLY_TOKENS
             if len(current) - same >= RESTORE_MIN_TOKENS and not own_reply:
-                state = llm.save_state()
-                # The state carries a copy of the logits of the last batch (n_batch x 151,936
-                # floats: 155 MB), which sampling does not read (the context keeps its own);
-                # one row of it is enough for `load_state`, and the cache's size counts only
-                # the KV data.
-                state.scores = np.zeros((1, state.scores.shape[1]), np.float32)
-                saved[current] = state
+                self._save_state(current)
             key = saved._find_longest_prefix_key(tuple(tokens))
             found = _common_prefix(tokens, key) if key is not None else 0
             if key is not None and found - same >= RESTORE_MIN_TOKENS:
@@ -340,6 +337,63 @@ class LocalLLM(WordsMixin):
             self._worker.call(evaluate)
         except Exception as exc:
             raise EngineError(f"LLM warm-up failed: {exc}") from exc
+
+    def prepare(self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec] = ()) -> int:
+        """Evaluate the prompt of ``messages`` while the model has nothing else to do, for a
+        conversation that may use it next (a handoff's agent: its instructions and tools), and
+        keep it in the store of saved states (`_use_prefix` restores it for that reply).
+
+        Best effort, in the model's idle time (`ModelWorker.when_idle`): nothing when the
+        prompt is evaluated already (held, or in the store); the state the model holds is
+        saved first and put back after (if worth saving: `RESTORE_MIN_TOKENS`); when other
+        work comes, it stops within a slice of `PREPARE_SLICE_TOKENS` and leaves the rest
+        to that work's own `_use_prefix` (which saves what was evaluated and restores what
+        it needs). Nothing without a store. Returns how many tokens it evaluated."""
+        saved = self._saved
+        if saved is None:
+            return 0
+        prompt = self.render(written_messages(messages), tools)
+
+        def evaluate() -> int:
+            llm, worker = self._llm, self._worker
+            tokens = llm.tokenize(prompt.encode(), add_bos=False, special=True)
+            held = llm._input_ids[: llm.n_tokens].tolist()
+            same = _common_prefix(tokens, held)
+            key = saved._find_longest_prefix_key(tuple(tokens))
+            stored = _common_prefix(tokens, key) if key is not None else 0
+            if max(same, stored) >= len(tokens) - RESTORE_MIN_TOKENS or worker.waiting:
+                return 0  # a reply would start from what is evaluated (or others wait)
+            kept = len(held) - same >= RESTORE_MIN_TOKENS
+            if kept:
+                self._save_state(held)
+            llm.n_tokens = same
+            done = same
+            while done < len(tokens) and not worker.waiting:
+                piece = tokens[done : done + PREPARE_SLICE_TOKENS]
+                llm.eval(piece)
+                done += len(piece)
+            if not worker.waiting:
+                self._save_state(tokens)
+                back = saved.cache_state.pop(tuple(held), None) if kept else None
+                if back is not None:  # (None: pushed out of a full store)
+                    llm.load_state(back)
+            return done - same
+
+        try:
+            return self._worker.when_idle(evaluate, 0)
+        except Exception as exc:
+            raise EngineError(f"LLM prepare failed: {exc}") from exc
+
+    def _save_state(self, tokens: Sequence[int]) -> None:
+        """Keep the state the model holds (for ``tokens``) in the store, without the copy of
+        the last batch's logits: one row of it is enough for `load_state`, and the store's
+        size counts only the KV data."""
+        assert self._saved is not None
+        state = self._llm.save_state()
+        # The state carries a copy of the logits of the last batch (n_batch x 151,936
+        # floats: 155 MB), which sampling does not read (the context keeps its own).
+        state.scores = np.zeros((1, state.scores.shape[1]), np.float32)
+        self._saved[tokens] = state
 
     def reset(self) -> None:
         """Forget every evaluated prompt (the next call starts cold; benchmarks use this)."""

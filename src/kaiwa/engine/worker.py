@@ -40,7 +40,8 @@ class StepAside(Generic[T]):
 
 class ModelWorker:
     """The one thread that makes every call into a model, running jobs one at a time from a
-    queue: urgent jobs first, then first come first served.
+    queue: urgent jobs first, then first come first served; jobs for idle time (`when_idle`)
+    only when no other waits.
 
     Why one thread: llama.cpp (with OpenMP) keeps a team of worker threads for each thread
     that calls it; once two callers have teams, there are more OpenMP threads than cores,
@@ -57,6 +58,7 @@ class ModelWorker:
     def __init__(self, name: str) -> None:
         self._changed = threading.Condition()
         self._queue: collections.deque[_Job] = collections.deque()
+        self._idle: collections.deque[_IdleCall] = collections.deque()
         self._urgent = 0
         self._closed = False
         self._current: _Job | None = None
@@ -80,6 +82,21 @@ class ModelWorker:
             return fn()  # already there: queueing would wait on itself
         done: Future[T] = Future()
         self._put(_Call(fn, done))
+        return done.result()
+
+    def when_idle(self, fn: Callable[[], T], default: T) -> T:
+        """``fn()`` on the worker once no other job waits (blocking the caller until it is
+        done), for work nobody waits for (`LocalLLM.prepare`). Such a job is not counted in
+        `waiting`, so other jobs never step aside for it, and ``fn`` sees work arriving
+        (``waiting``) and can give way. ``default`` if the worker closes before its turn."""
+        if threading.get_ident() == self._thread.ident:
+            return fn()
+        done: Future[T] = Future()
+        with self._changed:
+            if self._closed:
+                return default
+            self._idle.append(_IdleCall(fn, done, default))
+            self._changed.notify_all()
         return done.result()
 
     def later(self, fn: Callable[[], object]) -> None:
@@ -224,11 +241,14 @@ class ModelWorker:
     def _serve(self) -> None:
         while True:
             with self._changed:
-                while not self._queue:
+                while not self._queue and not (self._idle and not self._closed):
                     if self._closed:
+                        for idle in self._idle:
+                            idle.abandon()
+                        self._idle.clear()
                         return
                     self._changed.wait()
-                job = self._queue.popleft()
+                job: _Job = self._queue.popleft() if self._queue else self._idle.popleft()
                 self._urgent -= job.urgent
                 self._current = job
             then = job.run()
@@ -278,6 +298,19 @@ class _Call(_Job):
                 self._done.set_result(result)
         self._fn, self._done = _nothing, None  # what it held can go
         return None
+
+
+class _IdleCall(_Call):
+    """A `ModelWorker.when_idle` job: its ``default`` if it never runs."""
+
+    def __init__(self, fn: Callable[[], object], done: Future[Any], default: object) -> None:
+        super().__init__(fn, done)
+        self._default = default
+
+    def abandon(self) -> None:
+        done, self._done = self._done, None
+        if done is not None and not done.done():
+            done.set_result(self._default)
 
 
 class _Stream(_Job):

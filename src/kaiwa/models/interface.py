@@ -83,3 +83,10 @@ class RealtimeModel(abc.ABC):
     @abc.abstractmethod
     async def close(self) -> None:
         """Close the connection; safe to call twice."""
+
+    async def prepare(self, settings: RealtimeSessionModelSettings) -> None:
+        """A hint that the session may switch to ``settings`` (those of an agent it can hand
+        off to). A model that can get ready for them ahead does so without changing the
+        session (the offline engine evaluates their instructions and tools while it is idle,
+        so a handoff's first reply does not wait for that); the default ignores it."""
+        del settings

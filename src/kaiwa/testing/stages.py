@@ -62,6 +62,8 @@ class ScriptedLLM:
     Attributes:
         calls: the messages of every reply asked for, in order.
         endings: how each reply in words ended.
+        log: every reply asked for and every `prepare`, in order: ``("reply", last user
+            text)`` and ``("prepare", instructions)``.
     """
 
     context_window = 32768
@@ -77,7 +79,16 @@ class ScriptedLLM:
         self.calls: list[list[ChatMessage]] = []
         self.endings: list[str] = []
         """How each reply in words ended: ``done``, or ``stopped`` (cancelled or closed)."""
+        self.log: list[tuple[str, str]] = []
         self._lock = threading.Lock()
+
+    def prepare(self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec] = ()) -> int:
+        """Note the instructions a session may switch to (`LocalLLM.prepare`); a word a
+        token evaluated."""
+        instructions = next((m.content for m in messages if m.role == "system"), "")
+        with self._lock:
+            self.log.append(("prepare", instructions))
+        return len(instructions.split()) + len(tools)
 
     def script(self, messages: Sequence[ChatMessage], tools: Sequence[ToolSpec]) -> str | ToolCall:
         # The last message the assistant did not write (a reply may have been added after
@@ -118,6 +129,8 @@ class ScriptedLLM:
             usage["input_tokens"] = sum(len(m.content.split()) for m in messages)
         with self._lock:
             self.calls.append(list(messages))
+            said = next((m.content for m in reversed(messages) if m.role == "user"), "")
+            self.log.append(("reply", said))
         answer = (self._reply or self.script)(messages, tools)
         slow = isinstance(answer, str) and answer.startswith("word0 word1 word2.")
         if isinstance(answer, ToolCall):
