@@ -337,3 +337,14 @@ def test_a_tool_whose_schema_may_take_values_keeps_them(schema: dict[str, Any]) 
     asked = policy.ask([ChatMessage("user", "Note: buy milk")], [free], "auto")
     verdict = policy.judge([call("note", text="buy milk")], asked)
     assert [json.loads(c.arguments) for c in verdict.calls] == [{"text": "buy milk"}]
+
+
+def test_a_handoff_among_other_calls_is_written_again() -> None:
+    # dev half, en-airline_triage-19: three calls written at once, two of them handoffs
+    faq = ToolSpec("transfer_to_faq_agent", "", {"type": "object", "properties": {}})
+    seat = ToolSpec("transfer_to_seat_booking_agent", "", {"type": "object", "properties": {}})
+    policy = ToolCallPolicy()
+    asked = policy.ask([ChatMessage("user", "I'd rather have an aisle seat")], [faq, seat], "auto")
+    both = [call(faq.name), call(seat.name)]
+    assert policy.judge(both, asked).kind is VerdictKind.REWRITE
+    assert policy.judge([call(seat.name)], asked).kind is VerdictKind.CALL

@@ -159,7 +159,7 @@ class ToolCallPolicy:
 
         - a function that is none of the tools: words, told so (it wanted to answer);
         - arguments to a tool that takes none: dropped; others that do not parse or fit
-          the schema: write the call again;
+          the schema, or a handoff among other calls: write the call again;
         - identifiers spoken letter by letter are written as one (`as_identifiers`), two
           put in each other's place are swapped back (`relabelled`), and values the user
           took back are replaced by the ones said after them (`repaired`);
@@ -183,6 +183,10 @@ class ToolCallPolicy:
         # takes no values gets none (written again under the grammar, it would be the same
         # call, ~0.5 s later)
         calls = [_valueless_call(c, tools[c.name]) for c in calls]
+        if len(calls) > 1 and any(c.name.startswith(HANDOFF_PREFIX) for c in calls):
+            # transfer_to_faq_agent(), transfer_to_seat_booking_agent(), get_weather(...):
+            # a handoff goes alone; written again under the grammar, one call is chosen
+            return Verdict(VerdictKind.REWRITE)
         if not all(valid_arguments(c, tools[c.name]) for c in calls):
             return Verdict(VerdictKind.REWRITE)
         # "b x nine two seven four", as the recogniser wrote it, is the order number BX9274
