@@ -331,7 +331,10 @@ def test_preparing_gives_way_to_a_reply(llm: Any, monkeypatch: Any) -> None:
     preparing = threading.Thread(target=lambda: done.append(llm.prepare(long)))
     try:
         preparing.start()
-        time.sleep(0.2)
+        deadline = time.monotonic() + 10
+        while not llm._worker._idle:  # (its job queued for idle time)
+            assert time.monotonic() < deadline, "the prepare job was never queued"
+            time.sleep(0.001)
         assert llm._worker.waiting == 0  # (not counted: nothing steps aside for it)
     finally:
         release.set()

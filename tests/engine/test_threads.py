@@ -205,13 +205,21 @@ def test_later_runs_before_the_jobs_waiting(worker: ModelWorker) -> None:
     assert order == ["later", "waiting"]
 
 
+def until_idle_job_queued(worker: ModelWorker) -> None:
+    """Return once a `ModelWorker.when_idle` job waits in ``worker``'s idle queue."""
+    deadline = time.monotonic() + 10
+    while not worker._idle:
+        assert time.monotonic() < deadline, "no idle job was queued"
+        time.sleep(0.001)
+
+
 def test_idle_jobs_run_when_no_other_waits_and_are_not_counted(worker: ModelWorker) -> None:
     release, order = hold(worker), []
     idle = threading.Thread(
         target=lambda: order.append(worker.when_idle(lambda: ("idle", worker.waiting), None))
     )
     idle.start()
-    time.sleep(0.05)
+    until_idle_job_queued(worker)
     assert worker.waiting == 0  # nobody steps aside for it
     queued = threading.Thread(target=lambda: worker.call(lambda: order.append("queued")))
     queued.start()
@@ -227,7 +235,7 @@ def test_an_idle_job_gets_its_default_when_the_worker_closes(worker: ModelWorker
     release, got = hold(worker), []
     idle = threading.Thread(target=lambda: got.append(worker.when_idle(lambda: "ran", "closed")))
     idle.start()
-    time.sleep(0.05)
+    until_idle_job_queued(worker)
     worker.close()
     release.set()
     idle.join(10)

@@ -97,6 +97,10 @@ def repairs(said: str) -> dict[str, str]:
     return found
 
 
+_EDIT_ACROSS = re.compile(rf"\.\s?[,;!-]*\s?{_FILLER}{_EDIT_EN}\b[,;!-]*\s?{_FILLER}", re.I)
+"""Nothing but a full stop and the editing term: what `_same_code` allows between two codes."""
+
+
 def _same_code(m: re.Match[str], text: str) -> bool:
     """Whether a repair across a sentence's end ("17B. Sorry, 17E") is of one code: two codes
     of one shape, with nothing but the editing term between them ("My confirmation is ABC123.
@@ -104,9 +108,7 @@ def _same_code(m: re.Match[str], text: str) -> bool:
     a, b = m["a"], m["b"]
     if _kind(a) != "code" or m["wa"] or shape(a) != shape(b):
         return False
-    between = text[m.end("a") : m.start("b")]
-    edit = rf"\.\s?[,;!-]*\s?{_FILLER}{_EDIT_EN}\b[,;!-]*\s?{_FILLER}"
-    return re.fullmatch(edit, between, re.I) is not None
+    return _EDIT_ACROSS.fullmatch(text, m.end("a"), m.start("b")) is not None
 
 
 def _alike(m: re.Match[str], text: str) -> bool:
