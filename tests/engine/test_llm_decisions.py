@@ -394,3 +394,30 @@ def test_a_result_put_into_japanese_says_no_number_the_result_does_not(llm: Any)
     result = "Saturday 05 December 2026, 12:44"
     text = clock_read_out(llm, "今何時？", result)
     assert text and unfounded(text, result) == [] and text != UNCLEAR_JA
+
+
+@pytest.mark.parametrize(
+    ("said", "lang"),
+    [
+        ("How much luggage am I allowed to check in?", "en"),  # dev
+        (
+            "お土産をたくさん買ってしまって、バッグが二つになったんですが、両方とも持って乗れますか？",
+            "ja",
+        ),
+    ],
+)
+def test_a_question_the_faq_agent_handles_is_handed_to_it(llm: Any, said: str, lang: str) -> None:
+    # The triage agent wrote get_weather(city="London"), refused (made up), then answered
+    # from its own ideas ("You are allowed to check in up to 10 pounds."); the FAQ handoff's
+    # description names luggage (JMdict: baggage) and bags (バッグ).
+    assert calls(reply(llm, "airline_triage", [], said, lang)) == [("transfer_to_faq_agent", {})]
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["What's the capital of Australia?", "日本で一番高い山はなんですか？"],  # dev
+)
+def test_a_question_no_agent_handles_is_not_handed_off(llm: Any, said: str) -> None:
+    lang = "ja" if is_japanese(said) else "en"
+    deltas = reply(llm, "airline_triage", [], said, lang)
+    assert not calls(deltas) and "".join(d.text for d in deltas).strip()

@@ -11,6 +11,7 @@ import pytest
 from kaiwa.engine.call_text import (
     GRAMMAR_MAX_STRING,
     MAX_CALLS,
+    copied_tool,
     grammar_schema,
     names_no_tool,
     parse_calls,
@@ -386,6 +387,21 @@ def test_a_call_that_does_not_fit_its_schema_is_not_read() -> None:
     assert parse_calls('{"name": "get_weather", "arguments": {"town": "Paris"}}', [strict]) is None
     assert parse_calls('{"name": "get_weather", "arguments": {"city": 3}}', [strict]) is None
     assert parse_calls("It is sunny in Paris.", [strict]) is None
+
+
+def test_the_tool_list_copied_out_is_read_as_the_tool_it_names() -> None:
+    """The 0.5B model sometimes copies its tool list's entry instead of calling: read as
+    soon as the name is written, not to the token budget."""
+    copied = '{"type": "function", "function": {"name": "set_timer", "description": "Se'
+    assert copied_tool(copied, [WEATHER, TIMER]) == [TIMER]
+    assert copied_tool("<tool_call>\n" + copied, [WEATHER, TIMER]) == [TIMER]
+    # a name of no tool: any of them; the name not written whole yet: not read
+    other = '{"type": "function", "function": {"name": "say_hello", '
+    assert copied_tool(other, [WEATHER, TIMER]) == [WEATHER, TIMER]
+    assert copied_tool('{"type": "function", "function": {"name": "set_ti', [TIMER]) is None
+    # a call, or a call's arguments that say "type": not a copy
+    assert copied_tool('{"name": "set_timer", "arguments": {"minutes": 5}}', [TIMER]) is None
+    assert copied_tool('{"type": "timer", "function": {"name": "x"}}', [TIMER]) is None
 
 
 def test_the_grammar_bounds_every_free_string_and_leaves_choices_alone() -> None:

@@ -39,6 +39,9 @@ def faq_lookup_tool(question: str) -> str:
         question: the traveller's question.
     """
     q = question.lower()
+    # The most specific topic first: "Is there wifi on the plane?" is about the wifi.
+    if any(word in q for word in ("wifi", "wi-fi", "internet", "ワイファイ", "インターネット")):
+        return "We have free wifi on the plane: join Airline-Wifi."
     if any(word in q for word in ("bag", "luggage", "suitcase", "荷物", "手荷物")):
         return (
             "You may bring one bag on the plane. It must be under 50 pounds and "
@@ -49,8 +52,6 @@ def faq_lookup_tool(question: str) -> str:
             "There are 120 seats on the plane: 22 in business class and 98 in economy. Exit "
             "rows are rows 4 and 16. Rows 5 to 8 are Economy Plus, with extra legroom."
         )
-    if any(word in q for word in ("wifi", "wi-fi", "internet", "ワイファイ", "インターネット")):
-        return "We have free wifi on the plane: join Airline-Wifi."
     return "I'm sorry, I don't know the answer to that question."
 
 
@@ -80,7 +81,7 @@ def _instructions(text: str) -> Any:
 
 faq_agent: RealtimeAgent[Any] = RealtimeAgent(
     name="FAQ Agent",
-    handoff_description="Answers questions about the airline: baggage, seats, wifi.",
+    handoff_description="Answers questions about the airline: bags and baggage, seats, wifi.",
     instructions=_instructions(
         "You are an airline agent who answers travellers' questions about baggage, seats "
         "and wifi. Look the answers up with faq_lookup_tool."

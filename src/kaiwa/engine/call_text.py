@@ -16,6 +16,7 @@ __all__ = [
     "GRAMMAR_MAX_STRING",
     "MAX_CALLS",
     "call_schema",
+    "copied_tool",
     "grammar_schema",
     "names_no_tool",
     "parse_calls",
@@ -149,6 +150,27 @@ def tagged(text: str) -> str:
         f"<tool_call>\n{json.dumps(d, ensure_ascii=False)}\n</tool_call>\n"
         for d in distinct.values()
     )
+
+
+_ECHO = re.compile(
+    r'\s*(?:<tool_call>\s*)?\{\s*"type"\s*:\s*"function"\s*,\s*"function"\s*:\s*'
+    r'\{\s*"name"\s*:\s*"([^"]*)"'
+)
+
+
+def copied_tool(text: str, tools: Sequence[ToolSpec]) -> list[ToolSpec] | None:
+    """The tool whose entry in the prompt's tool list ``text`` copies out (``{"type":
+    "function", "function": {"name": "faq_lookup_tool", "description": ...``), as a list of
+    one (all of ``tools`` if the name is none of theirs); None when ``text`` is no such copy
+    or its name is not written yet.
+
+    The 0.5B model does this now and then instead of a call: to its token budget it copied the
+    schema, description and all (~4-6 s on two cores), then was written again under the
+    grammar. Read as soon as the name is: that tool's call is written under the grammar."""
+    found = _ECHO.match(text)
+    if found is None:
+        return None
+    return [t for t in tools if t.name == found.group(1)] or list(tools)
 
 
 def _bodies(text: str) -> list[str]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from . import store
 from .text import tagged_words
 
-__all__ = ["JMDICT_SHA256", "common_word", "english_words", "jmdict_path"]
+__all__ = ["JMDICT_SHA256", "common_word", "english_words", "jmdict_path", "synonyms"]
 
 logger = logging.getLogger(__name__)
 
@@ -197,3 +197,39 @@ def english_words(text: str) -> frozenset[str]:
             if len(plain) <= MAX_GLOSS_WORDS:
                 words.update(w for w in plain if w not in _STOP)
     return frozenset(words)
+
+
+_FIRST_SENSES = """
+SELECT DISTINCT s.idseq, s.ID FROM SenseGloss g JOIN Sense s ON g.sid = s.ID
+WHERE g.text = ? AND g.lang = 'eng'
+AND s.ID = (SELECT MIN(f.ID) FROM Sense f WHERE f.idseq = s.idseq)"""
+
+
+@functools.lru_cache(maxsize=4096)
+def synonyms(word: str) -> frozenset[str]:
+    """English words that mean what ``word`` (lower case) means, through JMdict: the
+    one-word glosses of the first sense of each entry whose first gloss is ``word``
+    ("luggage" -> 荷物 "luggage, baggage, package" -> {"luggage", "baggage", "package"}). Only
+    entries that mean ``word`` first: 座 is "seat, place", so "place" finds no seat. Empty
+    without JMdict (or if it cannot be read: logged); ``word`` itself is not included."""
+    db = _connection()
+    if db is None or not word:
+        return frozenset()
+    out: set[str] = set()
+    try:
+        with _lock:
+            for _idseq, sid in db.execute(_FIRST_SENSES, (word,)).fetchall():
+                texts = [
+                    text
+                    for (text,) in db.execute(
+                        "SELECT text FROM SenseGloss WHERE sid = ? AND lang = 'eng' ORDER BY rowid",
+                        (sid,),
+                    )
+                ]
+                if texts and texts[0] == word:
+                    out.update(t for t in texts if re.fullmatch(r"[a-z][a-z-]*", t))
+    except sqlite3.Error:
+        logger.warning("JMdict could not be read for %r", word, exc_info=True)
+        return frozenset()
+    out.discard(word)
+    return frozenset(out)

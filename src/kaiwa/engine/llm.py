@@ -38,7 +38,7 @@ from ..exceptions import EngineError
 from . import places, store
 from ._threads import Cancel
 from .arithmetic import worked_out
-from .call_text import grammar_schema, tagged
+from .call_text import copied_tool, grammar_schema, tagged
 from .chat import (
     ChatMessage,
     LlmDelta,
@@ -76,6 +76,7 @@ from .tool_policy import (
     clock_asked,
     no_tool_hint,
 )
+from .topics import named_handoff
 from .words import (
     WordsMixin,
     WordsOutcome,
@@ -643,6 +644,13 @@ class LocalLLM(WordsMixin):
                 continue
             if call:
                 call += piece
+                echoed = copied_tool(call, asked.callable)
+                if echoed is not None:  # the tool list copied out: the call written instead
+                    pieces.close()
+                    logger.debug("the model copied out the tools: %r", call[:120])
+                    verdict = Verdict(VerdictKind.REWRITE)
+                    yield from self._settle(verdict, prompt, asked, max_tokens, cancel, echoed)
+                    return
                 if "}" in piece and enough_calls(call, asked.messages):
                     pieces.close()  # the rest would be thrown away: stop the model now
                     call = tagged(call)
@@ -678,12 +686,19 @@ class LocalLLM(WordsMixin):
         yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
 
     def _settle(
-        self, verdict: Verdict, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
+        self,
+        verdict: Verdict,
+        prompt: str,
+        asked: Asked,
+        max_tokens: int,
+        cancel: Cancel,
+        tools: Sequence[ToolSpec] = (),
     ) -> Iterator[LlmDelta]:
         """What comes of the policy's verdict on a call the model wrote: the call, written
-        again under the grammar first if it did not fit; or words, told so or not."""
+        again under the grammar first if it did not fit (to one of ``tools``, if given, else
+        of the callable ones); or words, told so or not."""
         if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar
-            judged = self._written_and_judged(prompt, asked.callable, asked, cancel)
+            judged = self._written_and_judged(prompt, tools or asked.callable, asked, cancel)
             if judged is None:  # stopped while it wrote: nothing more
                 return
             made, verdict = judged
@@ -701,6 +716,12 @@ class LocalLLM(WordsMixin):
                     yield LlmDelta(tool_call=c)
                 return
             if cancel.is_set:
+                return
+            # A call refused for values made up, to a request that is another agent's
+            # ("How many bags can I bring?" -> get_weather(city="London")): handed off.
+            handoff = named_handoff(asked) if self.ask_named_tools else None
+            if handoff is not None and not verdict.missing:
+                yield LlmDelta(tool_call=ToolCall(name=handoff.name, arguments="{}"))
                 return
             # Not a call to make: answer in words, told so (the prompt changes only at its
             # end: the cached prefix holds).
@@ -786,16 +807,18 @@ class LocalLLM(WordsMixin):
     def _instead_of_words(self, asked: Asked) -> ToolSpec | None:
         """The tool for a request the model chose words for (with `ask_named_tools`): the
         clock asked for the time now (`clock_asked`), else the tool the request names what
-        it does (`_named_tool`)."""
+        it does (`_named_tool`), else the handoff whose description names what the request
+        is about (`named_handoff`: "Is there wifi on the plane?" to the FAQ agent)."""
         if not self.ask_named_tools:
             return None
-        return clock_asked(asked) or self._named_tool(asked)
+        return clock_asked(asked) or self._named_tool(asked) or named_handoff(asked)
 
     def _called_instead(
         self, tool: ToolSpec, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
     ) -> Iterator[LlmDelta]:
-        """`_instead_of_words`'s tool: the clock called (the time now, asked for: never made
-        up in words), a named tool's call written and judged (`_named`)."""
+        """`_instead_of_words`'s tool: the clock or a handoff called (nothing to write: the
+        time now, asked for, is never made up in words), a named tool's call written and
+        judged (`_named`)."""
         if not tool.parameters.get("properties"):  # the clock: no value to write
             yield LlmDelta(tool_call=ToolCall(name=tool.name, arguments="{}"))
             return

@@ -1,0 +1,112 @@
+"""The agent a request is for, by what the handoffs' descriptions say they handle.
+
+A triage agent hands a request to another agent by calling ``transfer_to_<agent>``; the tool's
+description is what the other agent handles ("Answers questions about the airline: bags and
+baggage, seats, wifi."). The 0.5B model rarely makes that call for a question: asked "How many
+bags can I bring on the plane?" or "Is there wifi on the plane?", the airline demo's triage
+agent wrote ``get_weather(city="London")`` (its first tool, a city made up: refused) and then
+answered from its own ideas ("10 bags", "No wifi on the plane."): the FAQ agent, whose tool
+knows, was never asked. Its probabilities for the tools' names do not tell those requests
+from the ones that need no tool (dev half: the FAQ handoff's 0.07-0.87 where it is wanted,
+0.01-0.60 where nothing is).
+
+`named_handoff` is the handoff whose description names what the user said, when the model
+would answer in words: a word of the description, said (in a request in English, or one of
+its meanings through JMdict: "luggage" means baggage; `kaiwa.engine.glosses.synonyms`) or
+glossed from a Japanese noun (荷物 -> baggage; `kaiwa.engine.glosses.english_words`). Only
+words that say what one handoff handles and no other: "seat" is in both the FAQ's and the
+seat booking's descriptions, so it names neither; and only words of four letters or more,
+other than what every agent does (`_ROLE_WORDS`: answers, questions, helps). A request that
+names two handoffs' topics names none.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from .chat import ToolSpec
+from .glosses import english_words, synonyms
+from .text import is_japanese
+from .tool_calls import user_since_reply
+from .tool_policy import HANDOFF_PREFIX, Asked
+
+__all__ = ["handoff_topics", "named_handoff", "said_topics"]
+
+_ROLE_WORDS = frozenset(
+    "answer question handle help change find look pass take give make deal care "
+    "traveller traveler customer user person people request agent assistant thing other "
+    "about their them they with that this from into onto over your need want what when "
+    "where which information service".split()
+)
+"""Words of a description that say what an agent does, not what about: every agent answers
+questions, helps, handles requests (lemmas: `_lemma`)."""
+
+_BOILERPLATE = re.compile(r"^Handoff to the .*? to handle the request\.\s*", re.S)
+"""The opening the SDK gives every handoff's description (the agent's own
+``handoff_description`` follows it)."""
+
+_LATIN = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def _lemma(word: str) -> str:
+    """``word`` lower-cased, hyphens and apostrophes out ("Wi-Fi" -> "wifi", "bag's" ->
+    "bag"), a plural's s off ("bags" -> "bag", not "class")."""
+    w = re.sub(r"'s$", "", word.lower()).replace("-", "").replace("'", "")
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    return w
+
+
+@functools.lru_cache(maxsize=256)
+def _described(description: str) -> frozenset[str]:
+    text = _BOILERPLATE.sub("", description)
+    words = {_lemma(w) for w in _LATIN.findall(text) if len(w) >= 4}
+    return frozenset(words - _ROLE_WORDS)
+
+
+def handoff_topics(tools: Sequence[ToolSpec]) -> dict[str, frozenset[str]]:
+    """What each handoff among ``tools`` handles: the words of its description that no
+    other handoff's has ({"transfer_to_faq_agent": {"airline", "bag", "baggage", "wifi"},
+    "transfer_to_seat_booking_agent": {"booking"}}); empty sets are left out."""
+    described = {
+        t.name: _described(t.description) for t in tools if t.name.startswith(HANDOFF_PREFIX)
+    }
+    topics: dict[str, frozenset[str]] = {}
+    for name, words in described.items():
+        others: set[str] = set()
+        for other, theirs in described.items():
+            if other != name:
+                others |= theirs
+        own = words - others
+        if own:
+            topics[name] = own
+    return topics
+
+
+@functools.lru_cache(maxsize=256)
+def said_topics(text: str) -> frozenset[str]:
+    """What ``text`` speaks of, as words a description may use: its English words (and what
+    each means through JMdict, `synonyms`), or for Japanese the glosses of its nouns and any
+    Latin words in it ("機内でWi-Fiは使えますか？" -> {"wifi", "cabin", ...})."""
+    latin = {_lemma(w) for w in _LATIN.findall(text)}
+    if is_japanese(text):
+        return frozenset(latin | {_lemma(w) for w in english_words(text)})
+    said = set(latin)
+    for w in latin:
+        said |= {_lemma(s) for s in synonyms(w)}
+    return frozenset(said)
+
+
+def named_handoff(asked: Asked) -> ToolSpec | None:
+    """The one handoff the user's words since the assistant last spoke name the topic of
+    (see the module); None when none does, or more than one."""
+    topics = handoff_topics(asked.callable)
+    if not topics:
+        return None
+    said = said_topics(user_since_reply(asked.messages))
+    named = [name for name, words in topics.items() if words & said]
+    if len(named) != 1:
+        return None
+    return next(t for t in asked.callable if t.name == named[0])
