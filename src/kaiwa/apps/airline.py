@@ -31,6 +31,23 @@ def get_weather(city: str) -> str:
     return f"The weather in {city} is sunny, 22 degrees."
 
 
+_ANSWERS = [
+    (
+        ("bag", "luggage", "suitcase", "荷物", "手荷物"),
+        "You may bring one bag on the plane. It must be under 50 pounds and 22 by 14 by 9 inches.",
+    ),
+    (
+        ("seat", "plane", "row", "legroom", "座席", "席"),
+        "There are 120 seats on the plane: 22 in business class and 98 in economy. Exit rows "
+        "are rows 4 and 16. Rows 5 to 8 are Economy Plus, with extra legroom.",
+    ),
+    (
+        ("wifi", "wi-fi", "internet", "ワイファイ", "インターネット"),
+        "We have free wifi on the plane: join Airline-Wifi.",
+    ),
+]
+
+
 @function_tool(name_override="faq_lookup_tool")
 def faq_lookup_tool(question: str) -> str:
     """Look up the airline's answer to a frequently asked question (baggage, seats, wifi).
@@ -39,19 +56,15 @@ def faq_lookup_tool(question: str) -> str:
         question: the traveller's question.
     """
     q = question.lower()
-    # The most specific topic first: "Is there wifi on the plane?" is about the wifi.
-    if any(word in q for word in ("wifi", "wi-fi", "internet", "ワイファイ", "インターネット")):
-        return "We have free wifi on the plane: join Airline-Wifi."
-    if any(word in q for word in ("bag", "luggage", "suitcase", "荷物", "手荷物")):
-        return (
-            "You may bring one bag on the plane. It must be under 50 pounds and "
-            "22 by 14 by 9 inches."
-        )
-    if any(word in q for word in ("seat", "plane", "row", "legroom", "座席", "席")):
-        return (
-            "There are 120 seats on the plane: 22 in business class and 98 in economy. Exit "
-            "rows are rows 4 and 16. Rows 5 to 8 are Economy Plus, with extra legroom."
-        )
+    # The topic the question names first: "Is there wifi on the plane?" is about the wifi,
+    # "How many bags ...? (baggage, seats, wifi)" (the description copied in) about bags.
+    said = [
+        (min(found), answer)
+        for words, answer in _ANSWERS
+        if (found := [q.find(w) for w in words if w in q])
+    ]
+    if said:
+        return min(said)[1]
     return "I'm sorry, I don't know the answer to that question."
 
 
