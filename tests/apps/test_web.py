@@ -224,6 +224,26 @@ def test_a_seat_change_is_handed_off_and_runs_once_approved(web_url: str, quiet_
         t.shot("approved")
 
 
+def test_a_baggage_question_is_handed_to_the_faq_agent_and_looked_up(
+    web_url: str, quiet_mic: Path
+) -> None:
+    # The triage agent answered it from its own ideas ("10 bags"): the FAQ agent and its
+    # lookup were never reached (issue 16).
+    with tab(web_url, "faq", quiet_mic) as t:
+        t.connect()
+        t.type("How many bags can I bring on the plane?")
+        handoff = t.wait("a handoff", lambda: t.entries("handoff"))
+        assert handoff[0]["to"] == "FAQ Agent"
+        tool = t.wait(
+            "the lookup's result",
+            lambda: [e for e in t.entries("tool") if e.get("output")],
+        )
+        assert tool[0]["name"] == "faq_lookup_tool"
+        assert "one bag" in tool[0]["output"], tool
+        t.answer()
+        t.shot("faq")
+
+
 def test_a_rejected_tool_does_not_run(web_url: str, quiet_mic: Path) -> None:
     with tab(web_url, "reject", quiet_mic) as t:
         t.connect()
