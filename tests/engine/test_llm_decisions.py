@@ -421,3 +421,11 @@ def test_a_question_no_agent_handles_is_not_handed_off(llm: Any, said: str) -> N
     lang = "ja" if is_japanese(said) else "en"
     deltas = reply(llm, "airline_triage", [], said, lang)
     assert not calls(deltas) and "".join(d.text for d in deltas).strip()
+
+
+def test_a_request_for_the_agents_own_tool_is_not_handed_back(llm: Any) -> None:
+    # The seat booking agent handed "I need a different seat." back to triage (dev half),
+    # which hands seat changes to it: now it asks for what its own tool needs.
+    deltas = reply(llm, "airline_seat", [], "I need a different seat.")
+    text = "".join(d.text for d in deltas)
+    assert not calls(deltas) and "confirmation" in text.lower() and "?" in text

@@ -696,7 +696,8 @@ class LocalLLM(WordsMixin):
     ) -> Iterator[LlmDelta]:
         """What comes of the policy's verdict on a call the model wrote: the call, written
         again under the grammar first if it did not fit (to one of ``tools``, if given, else
-        of the callable ones); or words, told so or not."""
+        of the callable ones); or words, told so or not. A handoff for a request this agent's
+        own tool is named for is that tool's call first (`_own_tool_first`)."""
         if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar
             judged = self._written_and_judged(prompt, tools or asked.callable, asked, cancel)
             if judged is None:  # stopped while it wrote: nothing more
@@ -706,6 +707,12 @@ class LocalLLM(WordsMixin):
             # the grammar makes it unreachable)
             if not made or verdict.kind is VerdictKind.REWRITE:
                 verdict = Verdict(VerdictKind.WORDS_TOLD)
+        if verdict.kind is VerdictKind.CALL and self.ask_named_tools:
+            handoffs = all(c.name.startswith(HANDOFF_PREFIX) for c in verdict.calls)
+            own = self._named_tool(asked) if handoffs else None
+            if own is not None:
+                yield from self._own_tool_first(own, verdict, prompt, asked, max_tokens, cancel)
+                return
         if verdict.kind is VerdictKind.CALL:
             for c in verdict.calls:
                 yield LlmDelta(tool_call=c)
@@ -834,6 +841,31 @@ class LocalLLM(WordsMixin):
             if asks_for_tool(tool.name, asked.messages):
                 return tool
         return None
+
+    def _own_tool_first(
+        self,
+        tool: ToolSpec,
+        handoff: Verdict,
+        prompt: str,
+        asked: Asked,
+        max_tokens: int,
+        cancel: Cancel,
+    ) -> Iterator[LlmDelta]:
+        """The model handed off a request that names what this agent's own ``tool`` does:
+        the seat booking agent, told "I need a different seat.", handed it back to triage
+        (which hands seat changes to it). That tool's call is written under the grammar and
+        judged: made if it passes, its missing values asked for if it made them up; else
+        the handoff stands (``handoff``)."""
+        judged = self._written_and_judged(prompt, [tool], asked, cancel)
+        if judged is None:
+            return
+        made, verdict = judged
+        logger.info("a handoff for a request naming %s: the call %s, %s", tool.name, made, verdict)
+        if verdict.kind is VerdictKind.CALL or verdict.missing:
+            yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
+            return
+        for c in handoff.calls:
+            yield LlmDelta(tool_call=c)
 
     def _named(
         self, tool: ToolSpec, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
