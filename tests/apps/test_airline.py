@@ -24,6 +24,10 @@ async def lookup(question: str) -> str:
         # the model copies the tool's description into the question
         ("How many bags can I bring on the plane? (baggage, seats, wifi)", "bag"),
         ("How many seats are there?", "seats"),
+        ("Does the plane have wifi?", "wifi"),  # not the seats, for "plane"
+        ("On the plane, how many bags can I bring?", "bag"),
+        ("Tomorrow, can I bring two bags?", "bag"),  # not "row" in "tomorrow"
+        ("Can I throw my bag in the overhead bin?", "bag"),
         ("機内でWi-Fiは使えますか？", "wifi"),
         ("機内に持ち込める荷物はいくつまでですか？", "bag"),
     ],

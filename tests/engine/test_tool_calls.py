@@ -395,6 +395,8 @@ def test_the_tool_list_copied_out_is_read_as_the_tool_it_names() -> None:
     copied = '{"type": "function", "function": {"name": "set_timer", "description": "Se'
     assert copied_tool(copied, [WEATHER, TIMER]) == [TIMER]
     assert copied_tool("<tool_call>\n" + copied, [WEATHER, TIMER]) == [TIMER]
+    assert copied_tool("<tools>\n" + copied, [WEATHER, TIMER]) == [TIMER]
+    assert copied_tool("```json\n[" + copied, [WEATHER, TIMER]) == [TIMER]
     # a name of no tool: any of them; the name not written whole yet: not read
     other = '{"type": "function", "function": {"name": "say_hello", '
     assert copied_tool(other, [WEATHER, TIMER]) == [WEATHER, TIMER]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kaiwa.engine import glosses
-from kaiwa.engine.chat import ChatMessage, ToolSpec
+from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.tool_policy import Asked
-from kaiwa.engine.topics import handoff_topics, named_handoff, said_topics
+from kaiwa.engine.topics import describes, handoff_topics, named_handoff, said_topics
 
 NONE: dict[str, object] = {"type": "object", "properties": {}, "additionalProperties": False}
 FAQ = ToolSpec(
@@ -47,7 +49,7 @@ def test_a_handoffs_topics_are_the_words_no_other_handoff_has() -> None:
 
 def test_a_request_names_a_handoff_by_its_words_or_what_they_mean() -> None:
     assert glosses.synonyms("luggage") >= {"baggage"}  # JMdict's 荷物
-    assert glosses.synonyms("place") >= {"room"} and "seat" not in glosses.synonyms("place")
+    assert glosses.synonyms("place") >= {"spot"} and "seat" not in glosses.synonyms("place")
     assert named("How many bags can I bring on the plane?") == "transfer_to_faq_agent"
     assert named("How much luggage am I allowed to check in?") == "transfer_to_faq_agent"
     assert named("Is there Wi-Fi on board?") == "transfer_to_faq_agent"
@@ -62,7 +64,7 @@ def test_no_handoff_is_named_by_other_words_or_by_two() -> None:
     assert named("What's the capital of Australia?") is None
     assert named("I'd like a different seat.") is None  # both handoffs handle seats
     assert named("Can you book me a hotel?") is None  # "book" is not "booking"
-    assert named("Is there a place to charge my phone?") is None  # "place" means no seat
+    assert named("How do I load the app?") is None  # 荷 is "load, baggage, ...": too broad
     assert named("My booking says two bags.") is None  # both named: neither
     assert named("How many bags can I bring?", (WEATHER,)) is None  # no handoffs
     assert "wifi" in said_topics("機内でWi-Fiは使えますか？")
@@ -76,3 +78,66 @@ def test_only_what_the_user_said_since_the_assistant_spoke_counts() -> None:
     ]
     asked = Asked(messages=messages, mode="auto", shown=TOOLS, callable=TOOLS)
     assert named_handoff(asked) is None
+
+
+def test_no_handoff_when_a_result_is_to_be_read_or_the_call_is_not_the_models() -> None:
+    said = [ChatMessage("user", "Weather in Oslo? And how many bags can I bring?")]
+    asked = Asked(messages=said, mode="auto", shown=TOOLS, callable=TOOLS)
+    assert named_handoff(asked) is FAQ
+    assert named_handoff(Asked(messages=said, mode="none", shown=(), callable=TOOLS)) is None
+    looked_up = [
+        *said,
+        ChatMessage("assistant", "", tool_calls=(ToolCall("get_weather", '{"city": "Oslo"}'),)),
+        ChatMessage("tool", "Sunny in Oslo."),
+    ]
+    asked = Asked(messages=looked_up, mode="auto", shown=TOOLS, callable=TOOLS)
+    assert named_handoff(asked) is None  # the weather is to be told
+
+
+def test_words_any_sentence_has_are_no_topic() -> None:
+    billing = ToolSpec(
+        "transfer_to_billing",
+        "Handles billing and anything else you would like to know.",
+        NONE,
+    )
+    support = ToolSpec("transfer_to_support", "Should be used for technical issues.", NONE)
+    assert handoff_topics([billing, support]) == {
+        "transfer_to_billing": {"billing"},
+        "transfer_to_support": {"technical"},
+    }
+    assert named("Would you like to know a joke?", (billing, support)) is None
+    assert named("Is there anything else?", (billing, support)) is None
+    # a handoff that takes values (an input_type) is the model's to write
+    valued = ToolSpec(
+        "transfer_to_refunds",
+        "Refunds.",
+        {"type": "object", "properties": {"reason": {"type": "string"}}},
+    )
+    assert handoff_topics([valued, billing]) == {"transfer_to_billing": {"billing"}}
+
+
+def test_without_jmdict_only_the_words_said_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(glosses, "_connection", lambda: None)
+    glosses.synonyms.cache_clear()
+    try:
+        assert glosses.synonyms("luggage") == frozenset()
+        assert said_topics.__wrapped__("How much luggage?") == {"how", "much", "luggage"}
+    finally:
+        glosses.synonyms.cache_clear()
+
+
+def test_a_handoff_described_by_the_request_is_told_from_one_that_is_not() -> None:
+    back = ToolSpec(
+        "transfer_to_triage_agent",
+        "Handoff to the Triage Agent agent to handle the request. Finds out what the "
+        "traveller needs and passes them on.",
+        NONE,
+    )
+
+    def asked(said: str) -> Asked:
+        return Asked([ChatMessage("user", said)], "auto", TOOLS, (*TOOLS, back))
+
+    # "seat" is in the seat booking handoff's description (shared with the FAQ's or not)
+    assert describes(SEAT, asked("The weather made me late, can I change my seat?"))
+    assert not describes(back, asked("I need a different seat."))
+    assert handoff_topics([back]) == {}  # "passes" is "pass", a role word

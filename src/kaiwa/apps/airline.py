@@ -13,6 +13,7 @@ The instructions follow the page's language switch: ``kaiwa web`` passes a conte
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kaiwa import RealtimeAgent, function_tool, realtime_handoff
@@ -33,19 +34,24 @@ def get_weather(city: str) -> str:
 
 _ANSWERS = [
     (
-        ("bag", "luggage", "suitcase", "荷物", "手荷物"),
+        re.compile(
+            r"(?i)(?<![a-z])(?:bags?|baggage|luggage|suitcases?|carry-ons?)(?![a-z])|荷物|かばん|バッグ"
+        ),
         "You may bring one bag on the plane. It must be under 50 pounds and 22 by 14 by 9 inches.",
     ),
     (
-        ("seat", "plane", "row", "legroom", "座席", "席"),
+        re.compile(r"(?i)(?<![a-z])(?:seats?|rows?|legroom)(?![a-z])|座席|席"),
         "There are 120 seats on the plane: 22 in business class and 98 in economy. Exit rows "
         "are rows 4 and 16. Rows 5 to 8 are Economy Plus, with extra legroom.",
     ),
     (
-        ("wifi", "wi-fi", "internet", "ワイファイ", "インターネット"),
+        re.compile(
+            r"(?i)(?<![a-z])(?:wi-?fi|internet)(?![a-z])|ワイファイ|インターネット|Ｗｉ－Ｆｉ"
+        ),
         "We have free wifi on the plane: join Airline-Wifi.",
     ),
 ]
+"""Each topic's words (whole English words: "row" is not in "tomorrow"), and its answer."""
 
 
 @function_tool(name_override="faq_lookup_tool")
@@ -55,14 +61,9 @@ def faq_lookup_tool(question: str) -> str:
     Args:
         question: the traveller's question.
     """
-    q = question.lower()
     # The topic the question names first: "Is there wifi on the plane?" is about the wifi,
     # "How many bags ...? (baggage, seats, wifi)" (the description copied in) about bags.
-    said = [
-        (min(found), answer)
-        for words, answer in _ANSWERS
-        if (found := [q.find(w) for w in words if w in q])
-    ]
+    said = [(m.start(), answer) for words, answer in _ANSWERS if (m := words.search(question))]
     if said:
         return min(said)[1]
     return "I'm sorry, I don't know the answer to that question."

@@ -153,7 +153,8 @@ def tagged(text: str) -> str:
 
 
 _ECHO = re.compile(
-    r'\s*(?:<tool_call>\s*)?\{\s*"type"\s*:\s*"function"\s*,\s*"function"\s*:\s*'
+    r"\s*(?:(?:<tool_call>|<tools>|```(?:json)?)\s*)?\[?\s*"
+    r'\{\s*"type"\s*:\s*"function"\s*,\s*"function"\s*:\s*'
     r'\{\s*"name"\s*:\s*"([^"]*)"'
 )
 

@@ -199,6 +199,9 @@ def english_words(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
+SYNONYM_GLOSSES = 3
+"""Glosses a sense may have for its words to be taken as synonyms (`synonyms`)."""
+
 _FIRST_SENSES = """
 SELECT DISTINCT s.idseq, s.ID FROM SenseGloss g JOIN Sense s ON g.sid = s.ID
 WHERE g.text = ? AND g.lang = 'eng'
@@ -208,10 +211,12 @@ AND s.ID = (SELECT MIN(f.ID) FROM Sense f WHERE f.idseq = s.idseq)"""
 @functools.lru_cache(maxsize=4096)
 def synonyms(word: str) -> frozenset[str]:
     """English words that mean what ``word`` (lower case) means, through JMdict: the
-    one-word glosses of the first sense of each entry whose first gloss is ``word``
-    ("luggage" -> 荷物 "luggage, baggage, package" -> {"luggage", "baggage", "package"}). Only
-    entries that mean ``word`` first: 座 is "seat, place", so "place" finds no seat. Empty
-    without JMdict (or if it cannot be read: logged); ``word`` itself is not included."""
+    one-word glosses of the first sense of each entry whose first gloss is ``word``, of
+    senses with at most `SYNONYM_GLOSSES` glosses ("luggage" -> 荷物 "luggage, baggage,
+    package" -> {"baggage", "package"}). Only entries that mean ``word`` first (座 is "seat,
+    place": "place" finds no seat), and not broad ones (荷 is "load, baggage, cargo, freight,
+    goods": "load the app" is no baggage). Empty without JMdict (or if it cannot be read:
+    logged); ``word`` itself is not included."""
     db = _connection()
     if db is None or not word:
         return frozenset()
@@ -226,7 +231,7 @@ def synonyms(word: str) -> frozenset[str]:
                         (sid,),
                     )
                 ]
-                if texts and texts[0] == word:
+                if texts and texts[0] == word and len(texts) <= SYNONYM_GLOSSES:
                     out.update(t for t in texts if re.fullmatch(r"[a-z][a-z-]*", t))
     except sqlite3.Error:
         logger.warning("JMdict could not be read for %r", word, exc_info=True)

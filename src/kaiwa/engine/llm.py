@@ -76,7 +76,7 @@ from .tool_policy import (
     clock_asked,
     no_tool_hint,
 )
-from .topics import named_handoff
+from .topics import describes, named_handoff
 from .words import (
     WordsMixin,
     WordsOutcome,
@@ -710,7 +710,8 @@ class LocalLLM(WordsMixin):
         if verdict.kind is VerdictKind.CALL and self.ask_named_tools:
             handoffs = all(c.name.startswith(HANDOFF_PREFIX) for c in verdict.calls)
             own = self._named_tool(asked) if handoffs else None
-            if own is not None:
+            to = [t for t in asked.callable if any(c.name == t.name for c in verdict.calls)]
+            if own is not None and not any(describes(t, asked) for t in to):
                 yield from self._own_tool_first(own, verdict, prompt, asked, max_tokens, cancel)
                 return
         if verdict.kind is VerdictKind.CALL:
@@ -851,9 +852,12 @@ class LocalLLM(WordsMixin):
         max_tokens: int,
         cancel: Cancel,
     ) -> Iterator[LlmDelta]:
-        """The model handed off a request that names what this agent's own ``tool`` does:
-        the seat booking agent, told "I need a different seat.", handed it back to triage
-        (which hands seat changes to it). That tool's call is written under the grammar and
+        """The model handed off a request that names what this agent's own ``tool`` does,
+        and no word of the handoff's description: the seat booking agent, told "I need a
+        different seat.", handed it back to triage ("Finds out what the traveller needs and
+        passes them on."), which hands seat changes to it. ("The weather made me late, can
+        I change my seat?" names get_weather, and the seat booking handoff's "seat": handed
+        off.) That tool's call is written under the grammar and
         judged: made if it passes, its missing values asked for if it made them up; else
         the handoff stands (``handoff``)."""
         judged = self._written_and_judged(prompt, [tool], asked, cancel)

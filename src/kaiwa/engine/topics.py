@@ -26,22 +26,33 @@ import functools
 import re
 from collections.abc import Sequence
 
+from .call_text import takes_no_values
 from .chat import ToolSpec
 from .glosses import english_words, synonyms
 from .text import is_japanese
 from .tool_calls import user_since_reply
 from .tool_policy import HANDOFF_PREFIX, Asked
 
-__all__ = ["handoff_topics", "named_handoff", "said_topics"]
+__all__ = ["describes", "handoff_topics", "named_handoff", "said_topics"]
 
 _ROLE_WORDS = frozenset(
-    "answer question handle help change find look pass take give make deal care "
-    "traveller traveler customer user person people request agent assistant thing other "
-    "about their them they with that this from into onto over your need want what when "
-    "where which information service".split()
+    # what an agent does
+    "answer question handle help change find look pass take give make deal care assist "
+    "support serve solve resolve traveller traveler customer user person people request "
+    "agent assistant representative team specialist expert information service issue "
+    "problem matter query inquiry enquiry topic detail everything anything something "
+    "nothing thing other else "
+    # words of any sentence
+    "about above after again against also always anyone because been before being below "
+    "between both could does doing down during each every from further have having here "
+    "into just know like more most much must need only onto other over same should since "
+    "some such than that their them then there these they this those through under until "
+    "upon used using very want were what when where which while whom with within without "
+    "would your yours".split()
 )
-"""Words of a description that say what an agent does, not what about: every agent answers
-questions, helps, handles requests (lemmas: `_lemma`)."""
+"""Words of a description that say what an agent does, not what about (every agent answers
+questions, helps, handles requests), and the words any sentence has ("Handles billing and
+anything else you would like to know.": billing); as `_lemma` leaves them."""
 
 _BOILERPLATE = re.compile(r"^Handoff to the .*? to handle the request\.\s*", re.S)
 """The opening the SDK gives every handoff's description (the agent's own
@@ -52,10 +63,12 @@ _LATIN = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 def _lemma(word: str) -> str:
     """``word`` lower-cased, hyphens and apostrophes out ("Wi-Fi" -> "wifi", "bag's" ->
-    "bag"), a plural's s off ("bags" -> "bag", not "class")."""
+    "bag"), a plural's s off ("bags" -> "bag", "boxes" -> "box", not "class")."""
     w = re.sub(r"'s$", "", word.lower()).replace("-", "").replace("'", "")
+    if len(w) > 4 and w.endswith(("sses", "xes", "ches", "shes")):
+        return w[:-2]  # "passes" -> "pass", "boxes" -> "box"
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
+        return w[:-1]
     return w
 
 
@@ -68,10 +81,13 @@ def _described(description: str) -> frozenset[str]:
 
 def handoff_topics(tools: Sequence[ToolSpec]) -> dict[str, frozenset[str]]:
     """What each handoff among ``tools`` handles: the words of its description that no
-    other handoff's has ({"transfer_to_faq_agent": {"airline", "bag", "baggage", "wifi"},
+    other handoff's has (handoffs that take values, an ``input_type``, are left out: the
+    model writes those) ({"transfer_to_faq_agent": {"airline", "bag", "baggage", "wifi"},
     "transfer_to_seat_booking_agent": {"booking"}}); empty sets are left out."""
     described = {
-        t.name: _described(t.description) for t in tools if t.name.startswith(HANDOFF_PREFIX)
+        t.name: _described(t.description)
+        for t in tools
+        if t.name.startswith(HANDOFF_PREFIX) and takes_no_values(t.parameters)
     }
     topics: dict[str, frozenset[str]] = {}
     for name, words in described.items():
@@ -85,11 +101,18 @@ def handoff_topics(tools: Sequence[ToolSpec]) -> dict[str, frozenset[str]]:
     return topics
 
 
+def describes(tool: ToolSpec, asked: Asked) -> bool:
+    """Whether the user's words since the assistant last spoke name a word of ``tool``'s
+    description, shared with other handoffs or not ("Can I change my seat?" names the seat
+    booking handoff's "seat", which the FAQ's names too)."""
+    return bool(_described(tool.description) & said_topics(user_since_reply(asked.messages)))
+
+
 @functools.lru_cache(maxsize=256)
 def said_topics(text: str) -> frozenset[str]:
     """What ``text`` speaks of, as words a description may use: its English words (and what
     each means through JMdict, `synonyms`), or for Japanese the glosses of its nouns and any
-    Latin words in it ("機内でWi-Fiは使えますか？" -> {"wifi", "cabin", ...})."""
+    Latin words in it ("機内でWi-Fiは使えますか？" -> {"wifi", "plane", "inside", ...})."""
     latin = {_lemma(w) for w in _LATIN.findall(text)}
     if is_japanese(text):
         return frozenset(latin | {_lemma(w) for w in english_words(text)})
@@ -101,7 +124,11 @@ def said_topics(text: str) -> frozenset[str]:
 
 def named_handoff(asked: Asked) -> ToolSpec | None:
     """The one handoff the user's words since the assistant last spoke name the topic of
-    (see the module); None when none does, or more than one."""
+    (see the module); None when none does, or more than one, or when the user did not speak
+    last (a tool's result is to be read out) or a call is not the model's to choose
+    (``tool_choice`` other than ``auto``)."""
+    if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
+        return None
     topics = handoff_topics(asked.callable)
     if not topics:
         return None
