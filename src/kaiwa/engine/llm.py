@@ -710,8 +710,8 @@ class LocalLLM(WordsMixin):
         if verdict.kind is VerdictKind.CALL and self.ask_named_tools:
             handoffs = all(c.name.startswith(HANDOFF_PREFIX) for c in verdict.calls)
             own = self._named_tool(asked) if handoffs else None
-            to = [t for t in asked.callable if any(c.name == t.name for c in verdict.calls)]
-            if own is not None and not any(describes(t, asked) for t in to):
+            handed = [t for t in asked.callable if any(c.name == t.name for c in verdict.calls)]
+            if own is not None and not any(describes(t, asked) for t in handed):
                 yield from self._own_tool_first(own, verdict, prompt, asked, max_tokens, cancel)
                 return
         if verdict.kind is VerdictKind.CALL:
@@ -855,11 +855,11 @@ class LocalLLM(WordsMixin):
         """The model handed off a request that names what this agent's own ``tool`` does,
         and no word of the handoff's description: the seat booking agent, told "I need a
         different seat.", handed it back to triage ("Finds out what the traveller needs and
-        passes them on."), which hands seat changes to it. ("The weather made me late, can
-        I change my seat?" names get_weather, and the seat booking handoff's "seat": handed
-        off.) That tool's call is written under the grammar and
-        judged: made if it passes, its missing values asked for if it made them up; else
-        the handoff stands (``handoff``)."""
+        passes them on."), which hands seat changes to it. That tool's call is written under
+        the grammar and judged: made if it passes, its missing values asked for if it made
+        them up; else the handoff stands (``handoff``). ("The weather made me late, can I
+        change my seat?" names get_weather, but also the seat booking handoff's "seat": it
+        is handed off without this.)"""
         judged = self._written_and_judged(prompt, [tool], asked, cancel)
         if judged is None:
             return
