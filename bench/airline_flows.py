@@ -6,7 +6,8 @@ hands baggage, seat and wifi questions to the FAQ agent, seat changes to the sea
 agent (whose tool runs once approved: approved here). Each conversation is a fresh session in
 text (no audio), its turns sent one after another; printed: the handoffs, tool calls and
 results, and the last agent's words, with the seconds from each message. A conversation
-passes when its last turn ends at the agent it names, having called the tool it names.
+passes when its last turn ends at the agent it names, having called the tool it names, whose
+result has the words it names (the right answer, or the values given).
 
 These are our own sentences, the demo's obvious requests: a check that the demo does what
 it shows, not a measure of quality (that is `bench/quality`, with a test half nobody tunes
@@ -39,12 +40,26 @@ class Flow:
     """The agent the conversation should end with."""
     tool: str
     """The tool it should have called."""
+    result: str
+    """Words the tool's result should have (the right answer, the values given)."""
 
 
 FLOWS = [
-    Flow("en", ("How many bags can I bring on the plane?",), "FAQ Agent", "faq_lookup_tool"),
-    Flow("en", ("Is there wifi on the plane?",), "FAQ Agent", "faq_lookup_tool"),
-    Flow("en", ("How much luggage am I allowed to check in?",), "FAQ Agent", "faq_lookup_tool"),
+    Flow(
+        "en",
+        ("How many bags can I bring on the plane?",),
+        "FAQ Agent",
+        "faq_lookup_tool",
+        "one bag",
+    ),
+    Flow("en", ("Is there wifi on the plane?",), "FAQ Agent", "faq_lookup_tool", "wifi"),
+    Flow(
+        "en",
+        ("How much luggage am I allowed to check in?",),
+        "FAQ Agent",
+        "faq_lookup_tool",
+        "one bag",
+    ),
     Flow(
         "en",
         (
@@ -53,23 +68,38 @@ FLOWS = [
         ),
         "Seat Booking Agent",
         "update_seat",
+        "14C for booking ABC123",
     ),
-    Flow("en", ("I want to change my seat.", "ABC123, 14C"), "Seat Booking Agent", "update_seat"),
+    Flow(
+        "en",
+        ("I want to change my seat.", "ABC123, 14C"),
+        "Seat Booking Agent",
+        "update_seat",
+        "14C for booking ABC123",
+    ),
     Flow(
         "en",
         ("Can you change my seat to 12A? Confirmation XYZ789.",),
         "Seat Booking Agent",
         "update_seat",
+        "12A for booking XYZ789",
     ),
-    Flow("en", ("What's the weather like in Paris?",), "Triage Agent", "get_weather"),
-    Flow("ja", ("機内に持ち込める荷物はいくつまでですか？",), "FAQ Agent", "faq_lookup_tool"),
+    Flow("en", ("What's the weather like in Paris?",), "Triage Agent", "get_weather", "Paris"),
+    Flow(
+        "ja",
+        ("機内に持ち込める荷物はいくつまでですか？",),
+        "FAQ Agent",
+        "faq_lookup_tool",
+        "one bag",
+    ),
     Flow(
         "ja",
         ("座席を変更したいんですが。", "予約番号はABC123で、14Cにしてください。"),
         "Seat Booking Agent",
         "update_seat",
+        "14C for booking ABC123",
     ),
-    Flow("ja", ("機内でWi-Fiは使えますか？",), "FAQ Agent", "faq_lookup_tool"),
+    Flow("ja", ("機内でWi-Fiは使えますか？",), "FAQ Agent", "faq_lookup_tool", "wifi"),
 ]
 
 
@@ -82,7 +112,8 @@ def _words(item: Any) -> str:
 
 async def _turn(session: Any, text: str, seen: dict[str, Any]) -> None:
     """Send ``text``; print what happens until the session has been quiet for 2 s after a
-    response ended (a tool's result starts another)."""
+    response ended (a tool's result starts another; one that starts later makes the
+    conversation fail, never pass)."""
     start = time.perf_counter()
     await session.send_message(text)
     events = session.__aiter__()
@@ -90,7 +121,7 @@ async def _turn(session: Any, text: str, seen: dict[str, Any]) -> None:
     while True:
         try:
             event = await asyncio.wait_for(events.__anext__(), 2.0 if ended else 60.0)
-        except (TimeoutError, StopAsyncIteration):
+        except (asyncio.TimeoutError, StopAsyncIteration):  # (TimeoutError's own in 3.11)
             return
         at = time.perf_counter() - start
         if event.type == "agent_end":
@@ -107,6 +138,7 @@ async def _turn(session: Any, text: str, seen: dict[str, Any]) -> None:
             seen["tools"].append(event.tool.name)
             print(f"    {at:5.2f} s  {event.tool.name}({event.arguments})")
         elif event.type == "tool_end":
+            seen["results"].append(str(event.output))
             print(f"    {at:5.2f} s    -> {str(event.output)[:70]}")
         elif event.type == "error":
             print(f"    {at:5.2f} s  error: {event.error}")
@@ -120,7 +152,7 @@ async def run(engine: Engine, flow: Flow) -> bool:
         model=model,
         config={"model_settings": {"output_modalities": ["text"]}},
     )
-    seen: dict[str, Any] = {"agent": airline.triage_agent.name, "tools": []}
+    seen: dict[str, Any] = {"agent": airline.triage_agent.name, "tools": [], "results": []}
     async with await runner.run(context=SimpleNamespace(language=flow.lang)) as session:
         await model.warmed()
         for text in flow.turns:
@@ -131,8 +163,12 @@ async def run(engine: Engine, flow: Flow) -> bool:
             "",
         )
         print(f"  {seen['agent']}: {said}")
-    ok = seen["agent"] == flow.agent and flow.tool in seen["tools"]
-    print(f"  {'ok' if ok else 'FAILED'} (wanted {flow.agent}, {flow.tool})\n")
+    ok = (
+        seen["agent"] == flow.agent
+        and flow.tool in seen["tools"]
+        and any(flow.result in r for r in seen["results"])
+    )
+    print(f"  {'ok' if ok else 'FAILED'} (wanted {flow.agent}, {flow.tool}: {flow.result!r})\n")
     return ok
 
 

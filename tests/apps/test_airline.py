@@ -29,6 +29,7 @@ async def lookup(question: str) -> str:
         ("Tomorrow, can I bring two bags?", "bag"),  # not "row" in "tomorrow"
         ("Can I throw my bag in the overhead bin?", "bag"),
         ("機内でWi-Fiは使えますか？", "wifi"),
+        ("機内でＷｉＦｉは使えますか？", "wifi"),  # full-width
         ("機内に持ち込める荷物はいくつまでですか？", "bag"),
     ],
 )

@@ -12,8 +12,8 @@ from kaiwa.engine.topics import describes, handoff_topics, named_handoff, said_t
 NONE: dict[str, object] = {"type": "object", "properties": {}, "additionalProperties": False}
 FAQ = ToolSpec(
     "transfer_to_faq_agent",
-    "Handoff to the FAQ Agent agent to handle the request. Answers questions about the "
-    "airline: bags and baggage, seats, wifi.",
+    "Handoff to the FAQ Agent agent to handle the request. Answers travellers' questions on "
+    "bags and baggage, seats and wifi.",
     NONE,
 )
 SEAT = ToolSpec(
@@ -41,7 +41,7 @@ def test_a_handoffs_topics_are_the_words_no_other_handoff_has() -> None:
     # "seat" is in both (it names neither); "answers", "questions", "changes" and
     # "traveller" say what an agent does, not what about; the SDK's opening is left out.
     assert topics == {
-        "transfer_to_faq_agent": {"airline", "bag", "baggage", "wifi"},
+        "transfer_to_faq_agent": {"bag", "baggage", "wifi"},
         "transfer_to_seat_booking_agent": {"booking"},
     }
     assert "get_weather" not in topics  # a tool, not a handoff

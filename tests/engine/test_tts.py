@@ -59,10 +59,30 @@ def test_sentences_said_lately_are_kept_bounded_and_short() -> None:
     assert said.get(("jf_alpha", 1.2, "はい、")) is None  # another speed is another sound
     said.put(("jf_alpha", 1.0, "あ" * (SaidAlready.MAX_CHARACTERS + 1)), audio)
     assert said.get(("jf_alpha", 1.0, "あ" * (SaidAlready.MAX_CHARACTERS + 1))) is None
-    for n in range(SaidAlready.MAX_SENTENCES):
+    mine = np.ones(10, dtype=np.float32)
+    said.put(("jf_alpha", 1.0, "ええ、"), mine)
+    mine[0] = 7.0  # kept as it was given
+    kept = said.get(("jf_alpha", 1.0, "ええ、"))
+    assert kept is not None and kept[0] == 1.0
+    for n in range(SaidAlready.MAX_SENTENCES - 1):
         said.put(("jf_alpha", 1.0, f"{n}です。"), audio)
+        said.get(("jf_alpha", 1.0, "ええ、"))  # read: kept
     assert said.get(("jf_alpha", 1.0, "はい、")) is None  # the least lately used went first
-    assert said.get(("jf_alpha", 1.0, f"{SaidAlready.MAX_SENTENCES - 1}です。")) is not None
+    assert said.get(("jf_alpha", 1.0, "ええ、")) is not None
+    assert said.get(("jf_alpha", 1.0, f"{SaidAlready.MAX_SENTENCES - 2}です。")) is not None
+    # bounded by samples too: long audio of few characters (slow, or letters spelled)
+    long = np.zeros(SaidAlready.MAX_SAMPLES + 1, dtype=np.float32)
+    said.put(("jf_alpha", 0.25, "ABC123"), long)
+    assert said.get(("jf_alpha", 0.25, "ABC123")) is None
+    big = np.zeros(SaidAlready.MAX_SAMPLES, dtype=np.float32)
+    for n in range(SaidAlready.MAX_SENTENCES):
+        said.put(("jf_alpha", 0.5, f"長い{n}"), big)
+    kept_samples = sum(
+        a.size
+        for n in range(SaidAlready.MAX_SENTENCES)
+        if (a := said.get(("jf_alpha", 0.5, f"長い{n}"))) is not None
+    )
+    assert 0 < kept_samples <= SaidAlready.MAX_TOTAL_SAMPLES
 
 
 def test_a_japanese_sentence_said_again_is_the_same_sound_without_the_voice() -> None:
@@ -78,3 +98,6 @@ def test_a_japanese_sentence_said_again_is_the_same_sound_without_the_voice() ->
     assert calls == [] and np.array_equal(first, second)
     list(voice.synthesize("はい、別の文です。"))
     assert calls == ["はい、別の文です。"]
+    stop = Cancel()
+    stop.set()
+    assert list(voice.synthesize(sentence, cancel=stop)) == []  # said before, but cancelled

@@ -14,6 +14,7 @@ The instructions follow the page's language switch: ``kaiwa web`` passes a conte
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from kaiwa import RealtimeAgent, function_tool, realtime_handoff
@@ -40,14 +41,12 @@ _ANSWERS = [
         "You may bring one bag on the plane. It must be under 50 pounds and 22 by 14 by 9 inches.",
     ),
     (
-        re.compile(r"(?i)(?<![a-z])(?:seats?|rows?|legroom)(?![a-z])|座席|席"),
+        re.compile(r"(?i)(?<![a-z])(?:seats?|rows?|legroom)(?![a-z])|座席|(?<!出)席"),
         "There are 120 seats on the plane: 22 in business class and 98 in economy. Exit rows "
         "are rows 4 and 16. Rows 5 to 8 are Economy Plus, with extra legroom.",
     ),
     (
-        re.compile(
-            r"(?i)(?<![a-z])(?:wi-?fi|internet)(?![a-z])|ワイファイ|インターネット|Ｗｉ－Ｆｉ"
-        ),
+        re.compile(r"(?i)(?<![a-z])(?:wi-?fi|internet)(?![a-z])|ワイファイ|インターネット"),
         "We have free wifi on the plane: join Airline-Wifi.",
     ),
 ]
@@ -63,7 +62,8 @@ def faq_lookup_tool(question: str) -> str:
     """
     # The topic the question names first: "Is there wifi on the plane?" is about the wifi,
     # "How many bags ...? (baggage, seats, wifi)" (the description copied in) about bags.
-    said = [(m.start(), answer) for words, answer in _ANSWERS if (m := words.search(question))]
+    text = unicodedata.normalize("NFKC", question)  # ｗｉｆｉ as wifi
+    said = [(m.start(), answer) for words, answer in _ANSWERS if (m := words.search(text))]
     if said:
         return min(said)[1]
     return "I'm sorry, I don't know the answer to that question."
@@ -95,7 +95,7 @@ def _instructions(text: str) -> Any:
 
 faq_agent: RealtimeAgent[Any] = RealtimeAgent(
     name="FAQ Agent",
-    handoff_description="Answers questions about the airline: bags and baggage, seats, wifi.",
+    handoff_description="Answers travellers' questions on bags and baggage, seats and wifi.",
     instructions=_instructions(
         "You are an airline agent who answers travellers' questions about baggage, seats "
         "and wifi. Look the answers up with faq_lookup_tool."

@@ -1,8 +1,8 @@
 """The agent a request is for, by what the handoffs' descriptions say they handle.
 
 A triage agent hands a request to another agent by calling ``transfer_to_<agent>``; the tool's
-description is what the other agent handles ("Answers questions about the airline: bags and
-baggage, seats, wifi."). The 0.5B model rarely makes that call for a question: asked "How many
+description is what the other agent handles ("Answers travellers' questions on bags and
+baggage, seats and wifi."). The 0.5B model rarely makes that call for a question: asked "How many
 bags can I bring on the plane?" or "Is there wifi on the plane?", the airline demo's triage
 agent wrote ``get_weather(city="London")`` (its first tool, a city made up: refused) and then
 answered from its own ideas ("10 bags", "No wifi on the plane."): the FAQ agent, whose tool
@@ -35,7 +35,28 @@ from .tool_policy import HANDOFF_PREFIX, Asked
 
 __all__ = ["describes", "handoff_topics", "named_handoff", "said_topics"]
 
-_ROLE_WORDS = frozenset(
+_BOILERPLATE = re.compile(r"^Handoff to the .*? to handle the request\.\s*", re.S)
+"""The opening the SDK gives every handoff's description (the agent's own
+``handoff_description`` follows it)."""
+
+_LATIN = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def _lemma(word: str) -> str:
+    """``word`` lower-cased, hyphens and apostrophes out ("Wi-Fi" -> "wifi", "bag's" ->
+    "bag"), a plural's s off ("bags" -> "bag", "boxes" -> "box", "queries" -> "query", not
+    "class")."""
+    w = re.sub(r"'s$", "", word.lower()).replace("-", "").replace("'", "")
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"  # "queries" -> "query"
+    if len(w) > 4 and w.endswith(("sses", "xes", "ches", "shes")):
+        return w[:-2]  # "passes" -> "pass", "boxes" -> "box"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+_ROLE_WORDS_SAID = (
     # what an agent does
     "answer question handle help change find look pass take give make deal care assist "
     "support serve solve resolve traveller traveler customer user person people request "
@@ -48,28 +69,12 @@ _ROLE_WORDS = frozenset(
     "into just know like more most much must need only onto other over same should since "
     "some such than that their them then there these they this those through under until "
     "upon used using very want were what when where which while whom with within without "
-    "would your yours".split()
+    "would your yours"
 )
+_ROLE_WORDS = frozenset(_lemma(w) for w in _ROLE_WORDS_SAID.split())
 """Words of a description that say what an agent does, not what about (every agent answers
 questions, helps, handles requests), and the words any sentence has ("Handles billing and
 anything else you would like to know.": billing); as `_lemma` leaves them."""
-
-_BOILERPLATE = re.compile(r"^Handoff to the .*? to handle the request\.\s*", re.S)
-"""The opening the SDK gives every handoff's description (the agent's own
-``handoff_description`` follows it)."""
-
-_LATIN = re.compile(r"[A-Za-z][A-Za-z'-]*")
-
-
-def _lemma(word: str) -> str:
-    """``word`` lower-cased, hyphens and apostrophes out ("Wi-Fi" -> "wifi", "bag's" ->
-    "bag"), a plural's s off ("bags" -> "bag", "boxes" -> "box", not "class")."""
-    w = re.sub(r"'s$", "", word.lower()).replace("-", "").replace("'", "")
-    if len(w) > 4 and w.endswith(("sses", "xes", "ches", "shes")):
-        return w[:-2]  # "passes" -> "pass", "boxes" -> "box"
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    return w
 
 
 @functools.lru_cache(maxsize=256)
@@ -82,7 +87,7 @@ def _described(description: str) -> frozenset[str]:
 def handoff_topics(tools: Sequence[ToolSpec]) -> dict[str, frozenset[str]]:
     """What each handoff among ``tools`` handles: the words of its description that no
     other handoff's has (handoffs that take values, an ``input_type``, are left out: the
-    model writes those) ({"transfer_to_faq_agent": {"airline", "bag", "baggage", "wifi"},
+    model writes those) ({"transfer_to_faq_agent": {"bag", "baggage", "wifi"},
     "transfer_to_seat_booking_agent": {"booking"}}); empty sets are left out."""
     described = {
         t.name: _described(t.description)

@@ -133,15 +133,20 @@ class SaidAlready:
     ("すみません、別の言い方でもう一度お願いできますか？", its questions for a tool's missing
     values, "どういたしまして。") and greetings. Kokoro gives the same samples for the same text,
     voice and speed, so a sentence said before is said again from here, at once. Bounded:
-    `MAX_SENTENCES` sentences of at most `MAX_CHARACTERS` characters (~15 MB at most), the
-    least lately used going first. Thread-safe (sessions share a voice).
+    sentences of at most `MAX_CHARACTERS` characters and `MAX_SAMPLES` samples (a slow
+    speed or spelled letters make long audio of few characters), at most `MAX_SENTENCES` of
+    them and `MAX_TOTAL_SAMPLES` in all (16 MB of float32), the least lately used going
+    first. Thread-safe (sessions share a voice).
     """
 
     MAX_SENTENCES = 32
     MAX_CHARACTERS = 40
+    MAX_SAMPLES = 8 * 24000
+    MAX_TOTAL_SAMPLES = 4 * 2**20
 
     def __init__(self) -> None:
         self._audio: OrderedDict[tuple[str, float, str], npt.NDArray[np.float32]] = OrderedDict()
+        self._samples = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple[str, float, str]) -> npt.NDArray[np.float32] | None:
@@ -155,14 +160,17 @@ class SaidAlready:
             return np.array(audio, dtype=np.float32)
 
     def put(self, key: tuple[str, float, str], audio: npt.NDArray[np.float32]) -> None:
-        """Keep ``audio`` for ``key`` if its sentence is short enough."""
-        if len(key[2]) > self.MAX_CHARACTERS:
+        """Keep (a copy of) ``audio`` for ``key`` if it is short enough."""
+        if len(key[2]) > self.MAX_CHARACTERS or audio.size > self.MAX_SAMPLES:
             return
         with self._lock:
-            self._audio[key] = audio.copy()
-            self._audio.move_to_end(key)
-            while len(self._audio) > self.MAX_SENTENCES:
-                self._audio.popitem(last=False)
+            old = self._audio.pop(key, None)
+            self._samples -= old.size if old is not None else 0
+            self._audio[key] = np.array(audio, dtype=np.float32)
+            self._samples += audio.size
+            while len(self._audio) > self.MAX_SENTENCES or self._samples > self.MAX_TOTAL_SAMPLES:
+                _, gone = self._audio.popitem(last=False)
+                self._samples -= gone.size
 
 
 class KokoroSynthesizer:
@@ -197,14 +205,18 @@ class KokoroSynthesizer:
     ) -> Iterator[npt.NDArray[np.float32]]:
         """Float audio at 24 kHz, one array per sentence (blocking); in turns with other
         callers, ``urgent`` ones first (for the first sentence: the rest come after)."""
-        for n, sentence in enumerate(_JA_SENTENCE.split(text)):
+        first = True  # the first sentence made is the urgent one (not one said before)
+        for sentence in _JA_SENTENCE.split(text):
             if not sentence.strip():
                 continue
+            if cancel is not None and cancel.is_set:
+                return
             said = self._said.get((self.voice, speed, sentence))
             if said is not None:  # said before: no need of the voice (nor of a turn)
                 yield said
                 continue
-            if not self._turns.acquire(cancel, urgent=urgent and n == 0):
+            pressing, first = urgent and first, False
+            if not self._turns.acquire(cancel, urgent=pressing):
                 return
             try:
                 try:
