@@ -1,8 +1,10 @@
-"""Checks shared by the tests: a server event as strict clients read it."""
+"""Checks shared by the tests: a server event as strict clients read it; a worker's idle job
+queued."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -11,8 +13,9 @@ from kaiwa.protocol import parse_server_event
 
 if TYPE_CHECKING:
     from kaiwa.core import RealtimeConnection
+    from kaiwa.engine.worker import ModelWorker
 
-__all__ = ["next_of", "strict"]
+__all__ = ["next_of", "strict", "until_idle_job_queued"]
 
 
 def _nulls(value: Any, path: str = "") -> list[str]:
@@ -45,3 +48,12 @@ async def next_of(conn: RealtimeConnection, kind: str, timeout: float = 60) -> d
         raise AssertionError(f"closed before {kind}")
 
     return await asyncio.wait_for(find(), timeout)
+
+
+def until_idle_job_queued(worker: ModelWorker) -> None:
+    """Return once a `ModelWorker.when_idle` job waits in ``worker``'s idle queue (polled
+    every millisecond: the worker tells nobody; fails after 10 s)."""
+    deadline = time.monotonic() + 10
+    while not worker._idle:
+        assert time.monotonic() < deadline, "no idle job was queued"
+        time.sleep(0.001)

@@ -15,6 +15,7 @@ from kaiwa.engine._threads import Cancel
 from kaiwa.engine.llm import PREPARE_SLICE_TOKENS, ChatMessage, LlmDelta, ToolSpec
 from kaiwa.engine.words import UNCLEAR_JA
 from kaiwa.engine.worker import stream_in_thread
+from tests.checks import until_idle_job_queued
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant. Answer in one short sentence.")
 TOOLS = [
@@ -331,10 +332,7 @@ def test_preparing_gives_way_to_a_reply(llm: Any, monkeypatch: Any) -> None:
     preparing = threading.Thread(target=lambda: done.append(llm.prepare(long)))
     try:
         preparing.start()
-        deadline = time.monotonic() + 10
-        while not llm._worker._idle:  # (its job queued for idle time)
-            assert time.monotonic() < deadline, "the prepare job was never queued"
-            time.sleep(0.001)
+        until_idle_job_queued(llm._worker)  # (its job queued for idle time)
         assert llm._worker.waiting == 0  # (not counted: nothing steps aside for it)
     finally:
         release.set()

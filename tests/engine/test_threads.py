@@ -12,6 +12,7 @@ import pytest
 
 from kaiwa.engine._threads import Cancel
 from kaiwa.engine.worker import ModelWorker, StepAside, stream_in_thread
+from tests.checks import until_idle_job_queued
 
 
 @pytest.fixture
@@ -203,14 +204,6 @@ def test_later_runs_before_the_jobs_waiting(worker: ModelWorker) -> None:
     release.set()
     waiting.join(10)
     assert order == ["later", "waiting"]
-
-
-def until_idle_job_queued(worker: ModelWorker) -> None:
-    """Return once a `ModelWorker.when_idle` job waits in ``worker``'s idle queue."""
-    deadline = time.monotonic() + 10
-    while not worker._idle:
-        assert time.monotonic() < deadline, "no idle job was queued"
-        time.sleep(0.001)
 
 
 def test_idle_jobs_run_when_no_other_waits_and_are_not_counted(worker: ModelWorker) -> None:

@@ -710,8 +710,10 @@ class LocalLLM(WordsMixin):
         if verdict.kind is VerdictKind.CALL and self.ask_named_tools:
             handoffs = all(c.name.startswith(HANDOFF_PREFIX) for c in verdict.calls)
             own = self._named_tool(asked) if handoffs else None
-            handed = [t for t in asked.callable if any(c.name == t.name for c in verdict.calls)]
-            if own is not None and not any(describes(t, asked) for t in handed):
+            called = {c.name for c in verdict.calls}
+            if own is not None and not any(
+                describes(t, asked) for t in asked.callable if t.name in called
+            ):
                 yield from self._own_tool_first(own, verdict, prompt, asked, max_tokens, cancel)
                 return
         if verdict.kind is VerdictKind.CALL:
