@@ -1,5 +1,7 @@
 """``kaiwa web`` in a real browser: Debian's chromium, driven by Playwright, with a fake
-microphone playing recorded speech, against ``kaiwa web`` running on the offline engine.
+microphone playing recorded speech (a file from when the page opens it, or, for words that
+must come at a moment of the conversation, a stream the test speaks into), against ``kaiwa
+web`` running on the offline engine.
 
 Screenshots of each step go to ``.artifacts/web/`` (look at them: they are what a person sees).
 """
@@ -7,6 +9,7 @@ Screenshots of each step go to ``.artifacts/web/`` (look at them: they are what 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import re
@@ -129,6 +132,12 @@ class Tab:
         self.page.fill("#message", text)
         self.page.press("#message", "Enter")
 
+    def say(self, wav: Path) -> None:
+        """Plays ``wav`` into the microphone of a tab opened with no ``mic`` file, and returns
+        at once (``kaiwa_test_mic.said`` counts what was said to its end)."""
+        data = base64.b64encode(wav.read_bytes()).decode()
+        self.page.evaluate("(b64) => kaiwa_test_mic.say(b64)", data)
+
     def answer(self, after: int = 0) -> dict[str, Any]:
         """The first finished answer among the agent's entries after the first ``after``."""
 
@@ -140,8 +149,35 @@ class Tab:
         return found
 
 
+# A microphone the test speaks into when it chooses, for a test whose words must come at a
+# moment of the conversation (over an answer that is playing), not at a time fixed in a file:
+# the page's getUserMedia gets a WebAudio stream (silence until ``kaiwa_test_mic.say``), where
+# chromium's fake device would play its file on its own clock.
+_SCRIPTED_MIC = """
+(() => {
+  const ctx = new AudioContext({ sampleRate: 48000 });
+  const out = ctx.createMediaStreamDestination();
+  window.kaiwa_test_mic = {
+    said: 0,
+    async say(b64) {
+      await ctx.resume();
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const source = ctx.createBufferSource();
+      source.buffer = await ctx.decodeAudioData(bytes.buffer);
+      source.connect(out);
+      source.onended = () => window.kaiwa_test_mic.said++;
+      source.start();
+    },
+  };
+  navigator.mediaDevices.getUserMedia = async () => out.stream;
+})();
+"""
+
+
 @contextmanager
-def tab(url: str, name: str, mic: Path) -> Iterator[Tab]:
+def tab(url: str, name: str, mic: Path | None) -> Iterator[Tab]:
+    """A tab on ``url`` whose microphone plays ``mic`` from when the page opens it, or, when
+    ``mic`` is None, says what ``Tab.say`` is given."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -151,12 +187,14 @@ def tab(url: str, name: str, mic: Path) -> Iterator[Tab]:
             args=[
                 "--use-fake-ui-for-media-stream",
                 "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-audio-capture={mic}%noloop",
+                *([f"--use-file-for-fake-audio-capture={mic}%noloop"] if mic else []),
                 "--autoplay-policy=no-user-gesture-required",
             ],
         )
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 800})
+            if mic is None:
+                page.add_init_script(_SCRIPTED_MIC)
             page.goto(url)
             t = Tab(page, name)
             yield t
@@ -260,16 +298,16 @@ def test_a_rejected_tool_does_not_run(web_url: str, quiet_mic: Path) -> None:
 
 
 def test_speaking_over_the_answer_stops_it(web_url: str, tmp_path: Path) -> None:
-    mic = _wav(
-        tmp_path / "over.wav",
-        1500,
-        "Hello! Can you tell me about your airline?",
-        3500,
-        "Sorry, one more thing, what is the weather in Rome?",
-        30_000,
-    )
-    with tab(web_url, "barge-in", mic) as t:
+    # Spoken when the answer is heard playing, however long it took to come (a fixed time in a
+    # file raced it: an answer late by seconds came after the second question).
+    question = _wav(tmp_path / "question.wav", 300, "Hello! Can you tell me about your airline?", 300)
+    over = _wav(tmp_path / "over.wav", "Sorry, one more thing, what is the weather in Rome?", 300)
+    with tab(web_url, "barge-in", None) as t:
         t.connect()
+        t.wait("the microphone open", lambda: t.state("micOn"))
+        t.say(question)
+        t.wait("the answer playing", lambda: t.state("msPlayed") > 0)
+        t.say(over)
         t.wait("playback stopped", lambda: t.state("interruptions") > 0)
         cut = t.wait(
             "the cut answer marked",
