@@ -300,7 +300,9 @@ def test_a_rejected_tool_does_not_run(web_url: str, quiet_mic: Path) -> None:
 def test_speaking_over_the_answer_stops_it(web_url: str, tmp_path: Path) -> None:
     # Spoken when the answer is heard playing, however long it took to come (a fixed time in a
     # file raced it: an answer late by seconds came after the second question).
-    question = _wav(tmp_path / "question.wav", 300, "Hello! Can you tell me about your airline?", 300)
+    question = _wav(
+        tmp_path / "question.wav", 300, "Hello! Can you tell me about your airline?", 300
+    )
     over = _wav(tmp_path / "over.wav", "Sorry, one more thing, what is the weather in Rome?", 300)
     with tab(web_url, "barge-in", None) as t:
         t.connect()
