@@ -100,6 +100,29 @@ FLOWS = [
         "14C for booking ABC123",
     ),
     Flow("ja", ("機内でWi-Fiは使えますか？",), "FAQ Agent", "faq_lookup_tool", "wifi"),
+    # the way back: a request the FAQ agent does not handle, after one it does (added
+    # 2026-12-06, fourteenth session: the weather was looked up in the FAQ)
+    Flow(
+        "en",
+        ("Is there wifi on the plane?", "Thanks. What's the weather like in Tokyo?"),
+        "Triage Agent",
+        "get_weather",
+        "Tokyo",
+    ),
+    Flow(
+        "ja",
+        ("機内でWi-Fiは使えますか？", "ありがとう。東京の天気はどうですか？"),
+        "Triage Agent",
+        "get_weather",
+        "東京",
+    ),
+    Flow(
+        "en",
+        ("I want to change my seat.", "ABC123, 14C", "Great, thanks. What's the weather in Rome?"),
+        "Triage Agent",
+        "get_weather",
+        "Rome",
+    ),
 ]
 
 

@@ -429,3 +429,35 @@ def test_a_request_for_the_agents_own_tool_is_not_handed_back(llm: Any) -> None:
     deltas = reply(llm, "airline_seat", [], "I need a different seat.")
     text = "".join(d.text for d in deltas)
     assert not calls(deltas) and "confirmation" in text.lower() and "?" in text
+
+
+def faq_turn(question: str, answer: str) -> list[ChatMessage]:
+    """An earlier turn with the FAQ agent: the question, looked up, and told."""
+    call = ToolCall("faq_lookup_tool", json.dumps({"question": question}), call_id="c1")
+    return [
+        ChatMessage("user", question),
+        ChatMessage("assistant", "", tool_calls=(call,)),
+        ChatMessage("tool", answer, tool_call_id="c1"),
+        ChatMessage("assistant", answer),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "lang"),
+    [("Thanks. What's the weather like in Tokyo?", "en"), ("ありがとう。東京の天気はどう？", "ja")],
+)
+def test_a_request_another_agent_handles_is_handed_back_not_looked_up(
+    llm: Any, said: str, lang: str
+) -> None:
+    # The demo's FAQ agent looked the weather up in its FAQ ("I don't know the answer to
+    # that question."); the triage agent's handoff description names the weather.
+    history = faq_turn("Is there wifi on the plane?", "We have free wifi on the plane.")
+    assert calls(reply(llm, "airline_faq", history, said, lang)) == [
+        ("transfer_to_triage_agent", {})
+    ]
+    # and the triage agent, handed the request, calls its tool (it wrote
+    # weather_lookup_tool(...), a function it has not, then words made up: "We have free
+    # wifi in Tokyo")
+    assert [c[0] for c in calls(reply(llm, "airline_triage", history, said, lang))] == [
+        "get_weather"
+    ]

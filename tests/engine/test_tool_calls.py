@@ -16,6 +16,7 @@ from kaiwa.engine.call_text import (
     names_no_tool,
     parse_calls,
     tagged,
+    unoffered_name,
     written_calls,
 )
 from kaiwa.engine.chat import SILENT_TURN, ChatMessage, ToolCall, ToolSpec
@@ -404,6 +405,16 @@ def test_the_tool_list_copied_out_is_read_as_the_tool_it_names() -> None:
     # a call, or a call's arguments that say "type": not a copy
     assert copied_tool('{"name": "set_timer", "arguments": {"minutes": 5}}', [TIMER]) is None
     assert copied_tool('{"type": "timer", "function": {"name": "x"}}', [TIMER]) is None
+
+
+def test_a_call_of_a_function_not_offered_is_read_once_its_name_is_written() -> None:
+    called = '<tool_call>\n{"name": "weather_lookup_tool", "arguments": {"ques'
+    assert unoffered_name(called, [WEATHER, TIMER]) == "weather_lookup_tool"
+    assert unoffered_name('{"name": "say_hello", ', [WEATHER]) == "say_hello"
+    # a name close to a tool's is that tool's (get_current_weather for get_weather)
+    assert unoffered_name('{"name": "get_current_weather", ', [WEATHER]) is None
+    assert unoffered_name('{"name": "get_weather", "arguments": {', [WEATHER]) is None
+    assert unoffered_name('{"name": "weather_look', [WEATHER]) is None  # not whole yet
 
 
 def test_the_grammar_bounds_every_free_string_and_leaves_choices_alone() -> None:

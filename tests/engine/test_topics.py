@@ -141,3 +141,23 @@ def test_a_handoff_described_by_the_request_is_told_from_one_that_is_not() -> No
     assert describes(SEAT, asked("The weather made me late, can I change my seat?"))
     assert not describes(back, asked("I need a different seat."))
     assert handoff_topics([back]) == {}  # "passes" is "pass", a role word
+
+
+def test_a_tool_is_described_by_its_name_too_and_tell_is_what_agents_do() -> None:
+    back = ToolSpec(
+        "transfer_to_triage_agent",
+        "Handoff to the Triage Agent agent to handle the request. Tells the weather, and "
+        "finds out what else the traveller needs and passes them on.",
+        NONE,
+    )
+    assert handoff_topics([back]) == {"transfer_to_triage_agent": {"weather"}}
+    lookup = ToolSpec("faq_lookup_tool", "Look up an answer.", WEATHER.parameters)
+    order = ToolSpec("get_order_status", "", WEATHER.parameters)
+
+    def asked(said: str) -> Asked:
+        return Asked([ChatMessage("user", said)], "auto", (lookup, order), (lookup, order, back))
+
+    assert describes(order, asked("Where is my order?"))  # its name's "order"
+    assert not describes(lookup, asked("What's the weather like in Tokyo?"))
+    assert named_handoff(asked("What's the weather like in Tokyo?")) == back
+    assert named_handoff(asked("Can you tell me the answer?")) is None  # "tell": no topic

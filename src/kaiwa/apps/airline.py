@@ -98,7 +98,8 @@ faq_agent: RealtimeAgent[Any] = RealtimeAgent(
     handoff_description="Answers travellers' questions on bags and baggage, seats and wifi.",
     instructions=_instructions(
         "You are an airline agent who answers travellers' questions about baggage, seats "
-        "and wifi. Look the answers up with faq_lookup_tool."
+        "and wifi. Look the answers up with faq_lookup_tool. Transfer back to the triage "
+        "agent for anything else, such as the weather."
     ),
     tools=[faq_lookup_tool],
 )
@@ -108,14 +109,17 @@ seat_booking_agent: RealtimeAgent[Any] = RealtimeAgent(
     handoff_description="Changes the seat on a traveller's booking.",
     instructions=_instructions(
         "You are an airline agent who changes travellers' seats. To change a seat you need "
-        "the booking's confirmation number and the new seat."
+        "the booking's confirmation number and the new seat. Transfer back to the triage "
+        "agent for anything else, such as the weather."
     ),
     tools=[update_seat],
 )
 
 triage_agent: RealtimeAgent[Any] = RealtimeAgent(
     name="Triage Agent",
-    handoff_description="Finds out what the traveller needs and passes them on.",
+    handoff_description=(
+        "Tells the weather, and finds out what else the traveller needs and passes them on."
+    ),
     instructions=_instructions(
         "You are an airline's friendly voice assistant. Tell the weather with get_weather. "
         "Transfer to the FAQ agent for questions about baggage, seats on the plane or wifi. "

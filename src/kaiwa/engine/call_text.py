@@ -127,13 +127,10 @@ def names_no_tool(text: str, tools: Sequence[ToolSpec]) -> bool:
     hello." -> ``say_hello``): it wants to answer, not to call. A name close to a tool's
     (``get_current_weather`` for ``get_weather``) is taken as that tool.
     """
-    ours = [_plain_name(t.name) for t in tools]
     for body in _bodies(text):
         data = _call_json(body)
         name = data.get("name") if data is not None else None
-        if isinstance(name, str) and not difflib.get_close_matches(
-            _plain_name(name), ours, n=1, cutoff=0.7
-        ):
+        if isinstance(name, str) and _unlike_any(name, tools):
             return True
     return False
 
@@ -172,6 +169,24 @@ def copied_tool(text: str, tools: Sequence[ToolSpec]) -> list[ToolSpec] | None:
     if found is None:
         return None
     return [t for t in tools if t.name == found.group(1)] or list(tools)
+
+
+_FIRST_NAME = re.compile(r'\s*(?:(?:<tool_call>|```(?:json)?)\s*)?\{\s*"name"\s*:\s*"([^"]*)"\s*,')
+
+
+def unoffered_name(text: str, tools: Sequence[ToolSpec]) -> str | None:
+    """The name of the call ``text`` begins, once written, when it is unlike any of
+    ``tools``' (see `names_no_tool`): ``weather_lookup_tool`` for an agent whose tool is
+    ``get_weather``. None while the name is not written yet, or when it is a tool's."""
+    found = _FIRST_NAME.match(text)
+    if found is None or not _unlike_any(found.group(1), tools):
+        return None
+    return found.group(1)
+
+
+def _unlike_any(name: str, tools: Sequence[ToolSpec]) -> bool:
+    ours = [_plain_name(t.name) for t in tools]
+    return not difflib.get_close_matches(_plain_name(name), ours, n=1, cutoff=0.7)
 
 
 def _bodies(text: str) -> list[str]:

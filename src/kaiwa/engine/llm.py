@@ -38,7 +38,7 @@ from ..exceptions import EngineError
 from . import places, store
 from ._threads import Cancel
 from .arithmetic import worked_out
-from .call_text import copied_tool, grammar_schema, tagged
+from .call_text import copied_tool, grammar_schema, tagged, unoffered_name
 from .chat import (
     ChatMessage,
     LlmDelta,
@@ -633,6 +633,7 @@ class LocalLLM(WordsMixin):
             pieces = self._complete(
                 prompt, max_tokens, cancel, temperature=self.temperature, logit_bias=no_chinese
             )
+        named_checked = False
         for piece in pieces:
             head += piece
             start = head.lstrip()
@@ -651,6 +652,16 @@ class LocalLLM(WordsMixin):
                     verdict = Verdict(VerdictKind.REWRITE)
                     yield from self._settle(verdict, prompt, asked, max_tokens, cancel, echoed)
                     return
+                if not named_checked and (name := unoffered_name(call, asked.callable)):
+                    # a function not offered, to be judged so once whole (`_settle`): when
+                    # the request names a tool, the rest is not waited for
+                    named_checked = True
+                    if self.ask_named_tools and self._named_tool(asked) is not None:
+                        pieces.close()
+                        logger.debug("the model called %r, a function not offered", name)
+                        verdict = Verdict(VerdictKind.WORDS_TOLD, unoffered=True)
+                        yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
+                        return
                 if "}" in piece and enough_calls(call, asked.messages):
                     pieces.close()  # the rest would be thrown away: stop the model now
                     call = tagged(call)
@@ -709,17 +720,36 @@ class LocalLLM(WordsMixin):
                 verdict = Verdict(VerdictKind.WORDS_TOLD)
         if verdict.kind is VerdictKind.CALL and self.ask_named_tools:
             handoffs = all(c.name.startswith(HANDOFF_PREFIX) for c in verdict.calls)
-            own = self._named_tool(asked) if handoffs else None
             called = {c.name for c in verdict.calls}
-            if own is not None and not any(
-                describes(t, asked) for t in asked.callable if t.name in called
-            ):
+            described = any(describes(t, asked) for t in asked.callable if t.name in called)
+            own = self._named_tool(asked) if handoffs else None
+            if own is not None and not described:
                 yield from self._own_tool_first(own, verdict, prompt, asked, max_tokens, cancel)
+                return
+            # The mirror: this agent's own tool called for a request that names nothing it
+            # does and names what another agent handles (the FAQ agent, asked "What's the
+            # weather like in Tokyo?", looked it up in the FAQ): handed off.
+            elsewhere = None
+            if not described and not any(c.name.startswith(HANDOFF_PREFIX) for c in verdict.calls):
+                elsewhere = named_handoff(asked)
+            if elsewhere is not None:
+                logger.info("a call of %s for a request %s handles", called, elsewhere.name)
+                yield LlmDelta(tool_call=ToolCall(name=elsewhere.name, arguments="{}"))
                 return
         if verdict.kind is VerdictKind.CALL:
             for c in verdict.calls:
                 yield LlmDelta(tool_call=c)
         elif verdict.kind is VerdictKind.WORDS_TOLD:
+            # A function none of the tools is, for a request that names what one does (after
+            # a handoff, the triage agent asked "What's the weather like in Tokyo?" wrote
+            # weather_lookup_tool(...), then words made up): that tool's call, under the
+            # grammar. Without a tool named, it is words (asked "Say hello.", say_hello()).
+            named_tool = self._named_tool(asked) if verdict.unoffered else None
+            if named_tool is not None and self.ask_named_tools:
+                logger.info("a call of a function not offered: %s instead", named_tool.name)
+                rewrite = Verdict(VerdictKind.REWRITE)
+                yield from self._settle(rewrite, prompt, asked, max_tokens, cancel, [named_tool])
+                return
             named = self._names_from_words(verdict, prompt, asked, cancel)
             if named is not None:
                 for c in named:

@@ -59,6 +59,7 @@ def _lemma(word: str) -> str:
 _ROLE_WORDS_SAID = (
     # what an agent does
     "answer question handle help change find look pass take give make deal care assist "
+    "tell say "
     "support serve solve resolve traveller traveler customer user person people request "
     "agent assistant representative team specialist expert information service issue "
     "problem matter query inquiry enquiry topic detail everything anything something "
@@ -109,8 +110,18 @@ def handoff_topics(tools: Sequence[ToolSpec]) -> dict[str, frozenset[str]]:
 def describes(tool: ToolSpec, asked: Asked) -> bool:
     """Whether the user's words since the assistant last spoke name a word of ``tool``'s
     description, shared with other handoffs or not ("Can I change my seat?" names the seat
-    booking handoff's "seat", which the FAQ's names too)."""
-    return bool(_described(tool.description) & said_topics(user_since_reply(asked.messages)))
+    booking handoff's "seat", which the FAQ's names too), or, for a tool not a handoff, of
+    its name (``get_weather``: weather)."""
+    words = _described(tool.description)
+    if not tool.name.startswith(HANDOFF_PREFIX):
+        words |= _named(tool.name)
+    return bool(words & said_topics(user_since_reply(asked.messages)))
+
+
+@functools.lru_cache(maxsize=256)
+def _named(name: str) -> frozenset[str]:
+    """The words of a tool's name ("get_order_status" -> {"order", "status"})."""
+    return frozenset({_lemma(w) for w in re.split(r"[\W_]+", name) if len(w) >= 4} - _ROLE_WORDS)
 
 
 @functools.lru_cache(maxsize=256)
