@@ -26,6 +26,7 @@ from kaiwa.engine.tool_calls import (
     as_identifiers,
     asks_for_tool,
     enough_calls,
+    looks_up,
     made_up_values,
     relabelled,
 )
@@ -349,15 +350,15 @@ def test_optional_arguments_are_the_models_to_choose() -> None:
 @pytest.mark.parametrize(
     ("written", "no_tool"),
     [
-        ('{"name": "say_hello", "arguments": {"message": "Hello!"}}', True),
-        ('<tool_call>\n{"name": "add", "arguments": {"a": 2}}\n</tool_call>', True),
-        ('{"name": "get_current_weather", "arguments": {"town": "Paris"}}', False),  # close
-        ('{"name": "set_timer", "arguments": {"minutes": "five"}}', False),  # ours, malformed
-        ('{"name": "get_weather", "arguments": {"city": ', False),  # cut short: unreadable
+        ('{"name": "say_hello", "arguments": {"message": "Hello!"}}', "say_hello"),
+        ('<tool_call>\n{"name": "add", "arguments": {"a": 2}}\n</tool_call>', "add"),
+        ('{"name": "get_current_weather", "arguments": {"town": "Paris"}}', None),  # close
+        ('{"name": "set_timer", "arguments": {"minutes": "five"}}', None),  # ours, malformed
+        ('{"name": "get_weather", "arguments": {"city": ', None),  # cut short: unreadable
     ],
 )
-def test_calls_to_functions_we_do_not_have(written: str, no_tool: bool) -> None:
-    assert names_no_tool(written, [WEATHER, TIMER]) is no_tool
+def test_calls_to_functions_we_do_not_have(written: str, no_tool: str | None) -> None:
+    assert names_no_tool(written, [WEATHER, TIMER]) == no_tool
 
 
 @pytest.mark.parametrize(
@@ -707,3 +708,18 @@ def test_two_codes_in_each_others_place_are_swapped(
     call = ToolCall("update_seat", json.dumps(dict(zip(SEAT_ARGS, written, strict=True))))
     fixed = json.loads(relabelled(call, said).arguments)
     assert tuple(fixed[k] for k in SEAT_ARGS) == (right or written[::-1])
+
+
+def test_a_lookup_is_a_call_whose_values_are_all_the_models_own_wording() -> None:
+    faq = ToolSpec(
+        "faq_lookup_tool",
+        "Look up an answer.",
+        {
+            "type": "object",
+            "properties": {"question": {"type": "string"}},
+            "required": ["question"],
+        },
+    )
+    assert looks_up(ToolCall("faq_lookup_tool", '{"question": "Is there wifi?"}'), faq)
+    assert not looks_up(ToolCall("get_weather", '{"city": "Paris"}'), WEATHER)
+    assert not looks_up(ToolCall("set_timer", "{}"), ToolSpec("set_timer", "", {}))

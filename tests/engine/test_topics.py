@@ -7,7 +7,13 @@ import pytest
 from kaiwa.engine import glosses
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.tool_policy import Asked
-from kaiwa.engine.topics import describes, handoff_topics, named_handoff, said_topics
+from kaiwa.engine.topics import (
+    describes,
+    handoff_topics,
+    named_alike,
+    named_handoff,
+    said_topics,
+)
 
 NONE: dict[str, object] = {"type": "object", "properties": {}, "additionalProperties": False}
 FAQ = ToolSpec(
@@ -161,3 +167,15 @@ def test_a_tool_is_described_by_its_name_too_and_tell_is_what_agents_do() -> Non
     assert not describes(lookup, asked("What's the weather like in Tokyo?"))
     assert named_handoff(asked("What's the weather like in Tokyo?")) == back
     assert named_handoff(asked("Can you tell me the answer?")) is None  # "tell": no topic
+
+
+def test_a_function_not_offered_is_named_alike_a_tool_only_by_a_word_of_what_it_does() -> None:
+    lights = ToolSpec("set_lights", "Turn the lights in a room on or off.", WEATHER.parameters)
+    assert named_alike("weather_lookup_tool", WEATHER)
+    assert named_alike("getWeatherInfo", WEATHER)
+    assert not named_alike("tell_fun_fact", lights)
+    assert not named_alike("get_status", WEATHER)  # what any tool's name has
+    # and the request must describe the tool: "Seattle" starts like "seat", names no seat
+    seat = ToolSpec("update_seat", "Change the seat of a booking.", WEATHER.parameters)
+    asked = Asked([ChatMessage("user", "What's the weather in Seattle?")], "auto", (seat,), (seat,))
+    assert not describes(seat, asked)

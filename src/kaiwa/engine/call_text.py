@@ -120,19 +120,22 @@ def written_calls(text: str) -> list[dict[str, Any]]:
     return found
 
 
-def names_no_tool(text: str, tools: Sequence[ToolSpec]) -> bool:
-    """Whether the model's (unusable) call names a function unlike any of ``tools``.
+def names_no_tool(text: str, tools: Sequence[ToolSpec]) -> str | None:
+    """The name of a function unlike any of ``tools`` the model's (unusable) call names, if
+    it names one.
 
     A small model asked something no tool does writes a call to a function it makes up ("Say
-    hello." -> ``say_hello``): it wants to answer, not to call. A name close to a tool's
+    hello." -> ``say_hello``): mostly it wants to answer, not to call (`LocalLLM` takes it for
+    a tool only when the request names that tool and the names are alike:
+    ``weather_lookup_tool`` for ``get_weather``). A name close to a tool's
     (``get_current_weather`` for ``get_weather``) is taken as that tool.
     """
     for body in _bodies(text):
         data = _call_json(body)
         name = data.get("name") if data is not None else None
         if isinstance(name, str) and _unlike_any(name, tools):
-            return True
-    return False
+            return name
+    return None
 
 
 def _plain_name(name: str) -> str:

@@ -65,6 +65,7 @@ from .tool_calls import (
     asks_for_tool,
     enough_calls,
     is_name,
+    looks_up,
     user_since_reply,
 )
 from .tool_policy import (
@@ -76,7 +77,7 @@ from .tool_policy import (
     clock_asked,
     no_tool_hint,
 )
-from .topics import describes, named_handoff
+from .topics import describes, named_alike, named_handoff
 from .words import (
     WordsMixin,
     WordsOutcome,
@@ -653,13 +654,13 @@ class LocalLLM(WordsMixin):
                     yield from self._settle(verdict, prompt, asked, max_tokens, cancel, echoed)
                     return
                 if not named_checked and (name := unoffered_name(call, asked.callable)):
-                    # a function not offered, to be judged so once whole (`_settle`): when
-                    # the request names a tool, the rest is not waited for
+                    # a function not offered, judged so once whole: when it stands for a
+                    # tool (`_stands_for`), the rest is not waited for
                     named_checked = True
-                    if self.ask_named_tools and self._named_tool(asked) is not None:
+                    if self._stands_for(name, asked) is not None:
                         pieces.close()
                         logger.debug("the model called %r, a function not offered", name)
-                        verdict = Verdict(VerdictKind.WORDS_TOLD, unoffered=True)
+                        verdict = Verdict(VerdictKind.WORDS_TOLD, unoffered=name)
                         yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
                         return
                 if "}" in piece and enough_calls(call, asked.messages):
@@ -708,7 +709,10 @@ class LocalLLM(WordsMixin):
         """What comes of the policy's verdict on a call the model wrote: the call, written
         again under the grammar first if it did not fit (to one of ``tools``, if given, else
         of the callable ones); or words, told so or not. A handoff for a request this agent's
-        own tool is named for is that tool's call first (`_own_tool_first`)."""
+        own tool is named for is that tool's call first (`_own_tool_first`); a lookup for a
+        request another agent's handoff names (and nothing of the tool) is that handoff; a
+        call of a function not offered that stands for a tool (`_stands_for`) is that
+        tool's call."""
         if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar
             judged = self._written_and_judged(prompt, tools or asked.callable, asked, cancel)
             if judged is None:  # stopped while it wrote: nothing more
@@ -729,8 +733,16 @@ class LocalLLM(WordsMixin):
             # The mirror: this agent's own tool called for a request that names nothing it
             # does and names what another agent handles (the FAQ agent, asked "What's the
             # weather like in Tokyo?", looked it up in the FAQ): handed off.
+            # Only a lookup in the model's own words (``question=...``), which passes any
+            # request: a call with names or numbers of the user's stands.
+            by_name = {t.name: t for t in asked.callable}
             elsewhere = None
-            if not described and not any(c.name.startswith(HANDOFF_PREFIX) for c in verdict.calls):
+            if not described and all(
+                c.name in by_name
+                and not c.name.startswith(HANDOFF_PREFIX)
+                and looks_up(c, by_name[c.name])
+                for c in verdict.calls
+            ):
                 elsewhere = named_handoff(asked)
             if elsewhere is not None:
                 logger.info("a call of %s for a request %s handles", called, elsewhere.name)
@@ -740,12 +752,12 @@ class LocalLLM(WordsMixin):
             for c in verdict.calls:
                 yield LlmDelta(tool_call=c)
         elif verdict.kind is VerdictKind.WORDS_TOLD:
-            # A function none of the tools is, for a request that names what one does (after
-            # a handoff, the triage agent asked "What's the weather like in Tokyo?" wrote
-            # weather_lookup_tool(...), then words made up): that tool's call, under the
-            # grammar. Without a tool named, it is words (asked "Say hello.", say_hello()).
-            named_tool = self._named_tool(asked) if verdict.unoffered else None
-            if named_tool is not None and self.ask_named_tools:
+            # A function none of the tools is, standing for one (after a handoff, the triage
+            # agent asked "What's the weather like in Tokyo?" wrote weather_lookup_tool(...),
+            # then words made up): that tool's call, under the grammar. Else words (asked
+            # "Say hello.", say_hello()).
+            named_tool = self._stands_for(verdict.unoffered, asked) if verdict.unoffered else None
+            if named_tool is not None:
                 logger.info("a call of a function not offered: %s instead", named_tool.name)
                 rewrite = Verdict(VerdictKind.REWRITE)
                 yield from self._settle(rewrite, prompt, asked, max_tokens, cancel, [named_tool])
@@ -863,6 +875,23 @@ class LocalLLM(WordsMixin):
             yield LlmDelta(tool_call=ToolCall(name=tool.name, arguments="{}"))
             return
         yield from self._named(tool, prompt, asked, max_tokens, cancel)
+
+    def _stands_for(self, name: str, asked: Asked) -> ToolSpec | None:
+        """The tool a call of ``name``, a function not offered, stands for (with
+        `ask_named_tools`): the one the request names (`_named_tool`) and describes, whose
+        name or description shares a word with ``name`` (``weather_lookup_tool`` for
+        ``get_weather``, asked "What's the weather like in Tokyo?"; not ``tell_fun_fact``
+        for ``set_lights``, asked for a fun fact about lights; not ``update_seat`` asked the
+        weather in Seattle, whose first letters are "seat"), or when ``name`` is a tool
+        called earlier in the conversation, another agent's (handed the weather question,
+        the triage agent called the FAQ agent's ``faq_lookup_tool`` again)."""
+        if not self.ask_named_tools:
+            return None
+        tool = self._named_tool(asked)
+        if tool is None or not describes(tool, asked):
+            return None
+        called = {c.name for m in asked.messages for c in m.tool_calls}
+        return tool if name in called or named_alike(name, tool) else None
 
     @staticmethod
     def _named_tool(asked: Asked) -> ToolSpec | None:

@@ -33,6 +33,7 @@ __all__ = [
     "asks_for_tool",
     "enough_calls",
     "is_name",
+    "looks_up",
     "made_up_values",
     "relabelled",
     "user_since_reply",
@@ -205,13 +206,13 @@ def asks_for_tool(name: str, messages: Sequence[ChatMessage]) -> bool:
     (`kaiwa.engine.glosses`: 予約 -> "booking" for ``book_table``, 天気 -> "weather").
     """
     said = user_since_reply(messages)
-    named = {w for w in _name_parts(name) if len(w) >= 3} - _TOOL_VERBS
+    named = {w for w in _name_parts(name) if len(w) >= 3} - TOOL_VERBS
     words = english_words(said) if is_japanese(said) else _words(said)
     heard = {w[:4] for w in words if len(w) >= 3}
     return any(w[:4] in heard for w in named)
 
 
-_TOOL_VERBS = {
+TOOL_VERBS = {
     "get", "set", "tool", "lookup", "request", "update", "check", "find", "make", "status",
     "info", "current", "details", "data",
 }  # fmt: skip
@@ -474,6 +475,16 @@ _FREE_TEXT = re.compile(
     r"feedback|summary|prompt|search|content|body|instruction",
     re.I,
 )
+
+
+def looks_up(call: ToolCall, tool: ToolSpec) -> bool:
+    """Whether every value ``tool`` requires is the model's own wording by its parameter's
+    name (``faq_lookup_tool(question=...)``: a lookup), not a name, a number or a choice."""
+    required = tool.parameters.get("required") or []
+    values = call.parsed_arguments() or {}
+    return bool(required) and all(
+        _FREE_TEXT.search(key) and isinstance(values.get(key), str) for key in required
+    )
 
 
 def _free_text(parameter: str, value: str) -> bool:

@@ -76,8 +76,8 @@ class Verdict:
     """With `WORDS_TOLD`: the call refused for values nobody said (named in ``made_up``)."""
     made_up: tuple[str, ...] = ()
     """The parameters of ``refused`` whose values nobody said (asked for or not)."""
-    unoffered: bool = False
-    """With `WORDS_TOLD`: the call was to a function none of the tools is (``say_hello``)."""
+    unoffered: str | None = None
+    """With `WORDS_TOLD`: the function the call named, none of the tools (``say_hello``)."""
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,8 @@ class ToolCallPolicy:
         """The verdict on calls the model wrote as text (in Qwen's tag, fenced, or bare JSON)."""
         calls = parse_calls(text, asked.callable)
         if calls is None:
-            if names_no_tool(text, asked.callable):
-                return Verdict(VerdictKind.WORDS_TOLD, unoffered=True)
+            if unoffered := names_no_tool(text, asked.callable):
+                return Verdict(VerdictKind.WORDS_TOLD, unoffered=unoffered)
             return Verdict(VerdictKind.REWRITE)
         return self.judge(calls, asked)
 
@@ -179,8 +179,8 @@ class ToolCallPolicy:
         if not calls:
             return Verdict(VerdictKind.WORDS)
         tools = {t.name: t for t in asked.callable}
-        if any(c.name not in tools for c in calls):
-            return Verdict(VerdictKind.WORDS_TOLD, unoffered=True)
+        if unknown := [c.name for c in calls if c.name not in tools]:
+            return Verdict(VerdictKind.WORDS_TOLD, unoffered=unknown[0])
         # transfer_to_seat_booking_agent(city="New York", seat_number="A101"): a tool that
         # takes no values gets none (written again under the grammar, it would be the same
         # call, ~0.5 s later)

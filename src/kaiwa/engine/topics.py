@@ -30,10 +30,10 @@ from .call_text import takes_no_values
 from .chat import ToolSpec
 from .glosses import english_words, synonyms
 from .text import is_japanese
-from .tool_calls import user_since_reply
+from .tool_calls import TOOL_VERBS, user_since_reply
 from .tool_policy import HANDOFF_PREFIX, Asked
 
-__all__ = ["describes", "handoff_topics", "named_handoff", "said_topics"]
+__all__ = ["describes", "handoff_topics", "named_alike", "named_handoff", "said_topics"]
 
 _BOILERPLATE = re.compile(r"^Handoff to the .*? to handle the request\.\s*", re.S)
 """The opening the SDK gives every handoff's description (the agent's own
@@ -120,8 +120,17 @@ def describes(tool: ToolSpec, asked: Asked) -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _named(name: str) -> frozenset[str]:
-    """The words of a tool's name ("get_order_status" -> {"order", "status"})."""
-    return frozenset({_lemma(w) for w in re.split(r"[\W_]+", name) if len(w) >= 4} - _ROLE_WORDS)
+    """The words of a function's name that say what it does ("get_order_status" ->
+    {"order"}; "weatherLookupTool" -> {"weather"})."""
+    parts = re.split(r"[\W_]+|(?<=[a-z])(?=[A-Z])", name)
+    words = {_lemma(w) for w in parts if len(w) >= 4}
+    return frozenset(words - _ROLE_WORDS - {_lemma(v) for v in TOOL_VERBS})
+
+
+def named_alike(name: str, tool: ToolSpec) -> bool:
+    """Whether a function's ``name`` shares a word with ``tool``'s name or description
+    (``weather_lookup_tool`` and ``get_weather``; not ``tell_fun_fact`` and ``set_lights``)."""
+    return bool(_named(name) & (_named(tool.name) | _described(tool.description)))
 
 
 @functools.lru_cache(maxsize=256)
