@@ -90,16 +90,16 @@ FLOWS = [
         ("機内に持ち込める荷物はいくつまでですか？",),
         "FAQ Agent",
         "faq_lookup_tool",
-        "one bag",
+        "1つまで",
     ),
     Flow(
         "ja",
         ("座席を変更したいんですが。", "予約番号はABC123で、14Cにしてください。"),
         "Seat Booking Agent",
         "update_seat",
-        "14C for booking ABC123",
+        "予約ABC123の座席を14Cに",
     ),
-    Flow("ja", ("機内でWi-Fiは使えますか？",), "FAQ Agent", "faq_lookup_tool", "wifi"),
+    Flow("ja", ("機内でWi-Fiは使えますか？",), "FAQ Agent", "faq_lookup_tool", "Wi-Fi"),
     # the way back: a request the FAQ agent does not handle, after one it does (added
     # 2026-12-06, fourteenth session: the weather was looked up in the FAQ)
     Flow(
@@ -114,7 +114,7 @@ FLOWS = [
         ("機内でWi-Fiは使えますか？", "ありがとう。東京の天気はどうですか？"),
         "Triage Agent",
         "get_weather",
-        "東京",
+        "東京の天気は",
     ),
     Flow(
         "en",

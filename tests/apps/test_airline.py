@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -41,3 +43,18 @@ async def test_the_faq_answers_the_topic_the_question_names_first(
 
 async def test_the_faq_says_it_does_not_know_what_it_does_not() -> None:
     assert "don't know" in await lookup("What's the capital of France?")
+
+
+async def test_a_japanese_speaker_gets_the_answers_in_japanese() -> None:
+    # given English, the 0.5B model read the wifi answer out as "ウェブWi-Fiが 利用可能です。"
+    ja = RunContextWrapper(SimpleNamespace(language="ja"))
+
+    async def run(tool: Any, **values: str) -> str:
+        return str(await tool.on_invoke_tool(ja, json.dumps(values)))
+
+    assert "Wi-Fi" in await run(airline.faq_lookup_tool, question="機内でWi-Fiは使えますか？")
+    assert "1つまで" in await run(airline.faq_lookup_tool, question="荷物はいくつまで？")
+    assert "分かりません" in await run(airline.faq_lookup_tool, question="パリの首都は？")
+    assert "東京の天気は晴れ" in await run(airline.get_weather, city="東京")
+    seat = await run(airline.update_seat, confirmation_number="abc123", new_seat="14c")
+    assert seat == "予約ABC123の座席を14Cに変更しました。"

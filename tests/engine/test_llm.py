@@ -440,6 +440,36 @@ def test_a_call_the_model_repeats_is_not_read_to_the_token_budget(
     assert "7" in text or "snow" in text.lower()
 
 
+def test_a_call_of_a_tool_that_takes_no_values_is_made_once_named(
+    llm: Any, monkeypatch: Any
+) -> None:
+    """The 0.5B model gives a handoff values of its own, up to a copy of a tool's schema
+    (~1 s seen), all dropped: once the name is written, the rest is not read."""
+    handoff = ToolSpec(
+        "transfer_to_faq_agent",
+        "Handoff to the FAQ Agent agent to handle the request.",
+        {"type": "object", "properties": {}, "additionalProperties": False},
+    )
+    pulled = 0
+
+    def copying(prompt: str, max_tokens: int, cancel: Any, **kwargs: Any) -> Any:
+        nonlocal pulled
+        if max_tokens == 1:  # call or words: its first token says a call
+            yield "<tool_call>"
+            return
+        for piece in ['<tool_call>\n{"name": "transfer_to_faq_agent", ', *['"type": "x", '] * 50]:
+            pulled += 1
+            yield piece
+
+    monkeypatch.setattr(llm, "_complete", copying)
+    messages = [ChatMessage("system", "Triage."), ChatMessage("user", "How many bags?")]
+    deltas = list(llm.stream(messages, [*TOOLS, handoff], max_tokens=400))
+    assert pulled == 2  # the piece with the name (read with the next one), not the 50 after
+    assert [(d.tool_call.name, d.tool_call.arguments) for d in deltas if d.tool_call] == [
+        ("transfer_to_faq_agent", "{}")
+    ]
+
+
 def _two_conversations(llm: Any) -> list[tuple[str, str]]:
     """A long story asked for in one conversation and, once it is under way, a short reply in
     another: (who, text) of every delta, in the order they came."""

@@ -12,6 +12,7 @@ from kaiwa.engine.call_text import (
     GRAMMAR_MAX_STRING,
     MAX_CALLS,
     copied_tool,
+    first_name,
     grammar_schema,
     names_no_tool,
     parse_calls,
@@ -723,3 +724,12 @@ def test_a_lookup_is_a_call_whose_values_are_all_the_models_own_wording() -> Non
     assert looks_up(ToolCall("faq_lookup_tool", '{"question": "Is there wifi?"}'), faq)
     assert not looks_up(ToolCall("get_weather", '{"city": "Paris"}'), WEATHER)
     assert not looks_up(ToolCall("set_timer", "{}"), ToolSpec("set_timer", "", {}))
+
+
+def test_a_calls_name_is_read_once_written_whole() -> None:
+    assert first_name('<tool_call>\n{"name": "transfer_to_faq_agent", "argu') == (
+        "transfer_to_faq_agent"
+    )
+    assert first_name('```json\n{"name": "get_weather",') == "get_weather"
+    assert first_name('{"name": "get_wea') is None
+    assert first_name('{"name": "get_weather"') is None  # read once the comma after it is

@@ -23,13 +23,19 @@ from kaiwa.context import RunContextWrapper
 __all__ = ["faq_agent", "seat_booking_agent", "triage_agent"]
 
 
+def _japanese(context: RunContextWrapper[Any]) -> bool:
+    return getattr(context.context, "language", "en") == "ja"
+
+
 @function_tool
-def get_weather(city: str) -> str:
+def get_weather(context: RunContextWrapper[Any], city: str) -> str:
     """Get the weather in a city.
 
     Args:
         city: the city's name.
     """
+    if _japanese(context):
+        return f"{city}の天気は晴れ、気温は22度です。"
     return f"The weather in {city} is sunny, 22 degrees."
 
 
@@ -39,22 +45,28 @@ _ANSWERS = [
             r"(?i)(?<![a-z])(?:bags?|baggage|luggage|suitcases?|carry-ons?)(?![a-z])|荷物|かばん|バッグ"
         ),
         "You may bring one bag on the plane. It must be under 50 pounds and 22 by 14 by 9 inches.",
+        "機内に持ち込めるお荷物は1つまでで、重さは23キロ以下、大きさは56×36×23センチ以内です。",
     ),
     (
         re.compile(r"(?i)(?<![a-z])(?:seats?|rows?|legroom)(?![a-z])|座席|(?<!出)席"),
         "There are 120 seats on the plane: 22 in business class and 98 in economy. Exit rows "
         "are rows 4 and 16. Rows 5 to 8 are Economy Plus, with extra legroom.",
+        "座席は全部で120席で、ビジネスクラスが22席、エコノミークラスが98席です。非常口の列は4列目と"
+        "16列目、5列目から8列目は足元の広いエコノミープラスです。",
     ),
     (
         re.compile(r"(?i)(?<![a-z])(?:wi-?fi|internet)(?![a-z])|ワイファイ|インターネット"),
         "We have free wifi on the plane: join Airline-Wifi.",
+        "機内では無料のWi-Fiをご利用いただけます。Airline-Wifiに接続してください。",
     ),
 ]
-"""Each topic's words (whole English words: "row" is not in "tomorrow"), and its answer."""
+"""Each topic's words (whole English words: "row" is not in "tomorrow"), and its answer in
+English and in Japanese (the result is what the model reads out: given English, the 0.5B
+model's Japanese was "ウェブWi-Fiが 利用可能です。")."""
 
 
 @function_tool(name_override="faq_lookup_tool")
-def faq_lookup_tool(question: str) -> str:
+def faq_lookup_tool(context: RunContextWrapper[Any], question: str) -> str:
     """Look up the airline's answer to a frequently asked question (baggage, seats, wifi).
 
     Args:
@@ -63,25 +75,31 @@ def faq_lookup_tool(question: str) -> str:
     # The topic the question names first: "Is there wifi on the plane?" is about the wifi,
     # "How many bags ...? (baggage, seats, wifi)" (the description copied in) about bags.
     text = unicodedata.normalize("NFKC", question)  # ｗｉｆｉ as wifi
-    said = [(m.start(), answer) for words, answer in _ANSWERS if (m := words.search(text))]
+    said = [(m.start(), answer) for words, *answer in _ANSWERS if (m := words.search(text))]
+    language = 1 if _japanese(context) else 0
     if said:
-        return min(said)[1]
+        return min(said)[1][language]
+    if language:
+        return "申し訳ありませんが、そのご質問の答えは分かりません。"
     return "I'm sorry, I don't know the answer to that question."
 
 
 @function_tool(needs_approval=True)
-def update_seat(confirmation_number: str, new_seat: str) -> str:
+def update_seat(context: RunContextWrapper[Any], confirmation_number: str, new_seat: str) -> str:
     """Change the seat of a booking.
 
     Args:
         confirmation_number: the booking's confirmation number.
         new_seat: the new seat, such as 12A.
     """
-    return f"Seat changed to {new_seat.upper()} for booking {confirmation_number.upper()}."
+    seat, booking = new_seat.upper(), confirmation_number.upper()
+    if _japanese(context):
+        return f"予約{booking}の座席を{seat}に変更しました。"
+    return f"Seat changed to {seat} for booking {booking}."
 
 
 def _language_note(context: RunContextWrapper[Any]) -> str:
-    if getattr(context.context, "language", "en") == "ja":
+    if _japanese(context):
         return " Always answer in Japanese."
     return ""
 

@@ -17,10 +17,13 @@ __all__ = [
     "MAX_CALLS",
     "call_schema",
     "copied_tool",
+    "first_name",
     "grammar_schema",
     "names_no_tool",
     "parse_calls",
     "tagged",
+    "takes_no_values",
+    "unoffered_name",
     "valid_arguments",
     "written_calls",
 ]
@@ -177,14 +180,21 @@ def copied_tool(text: str, tools: Sequence[ToolSpec]) -> list[ToolSpec] | None:
 _FIRST_NAME = re.compile(r'\s*(?:(?:<tool_call>|```(?:json)?)\s*)?\{\s*"name"\s*:\s*"([^"]*)"\s*,')
 
 
+def first_name(text: str) -> str | None:
+    """The name of the call ``text`` begins (in Qwen's tag, fenced or bare), once written
+    whole; None before."""
+    found = _FIRST_NAME.match(text)
+    return found.group(1) if found is not None else None
+
+
 def unoffered_name(text: str, tools: Sequence[ToolSpec]) -> str | None:
     """The name of the call ``text`` begins, once written, when it is unlike any of
     ``tools``' (see `names_no_tool`): ``weather_lookup_tool`` for an agent whose tool is
     ``get_weather``. None while the name is not written yet, or when it is a tool's."""
-    found = _FIRST_NAME.match(text)
-    if found is None or not _unlike_any(found.group(1), tools):
+    name = first_name(text)
+    if name is None or not _unlike_any(name, tools):
         return None
-    return found.group(1)
+    return name
 
 
 def _unlike_any(name: str, tools: Sequence[ToolSpec]) -> bool:

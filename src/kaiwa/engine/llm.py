@@ -38,7 +38,14 @@ from ..exceptions import EngineError
 from . import places, store
 from ._threads import Cancel
 from .arithmetic import worked_out
-from .call_text import copied_tool, grammar_schema, tagged, unoffered_name
+from .call_text import (
+    copied_tool,
+    first_name,
+    grammar_schema,
+    tagged,
+    takes_no_values,
+    unoffered_name,
+)
 from .chat import (
     ChatMessage,
     LlmDelta,
@@ -653,11 +660,20 @@ class LocalLLM(WordsMixin):
                     verdict = Verdict(VerdictKind.REWRITE)
                     yield from self._settle(verdict, prompt, asked, max_tokens, cancel, echoed)
                     return
-                if not named_checked and (name := unoffered_name(call, asked.callable)):
+                if not named_checked and (name := first_name(call)) is not None:
+                    named_checked = True
+                    offered = next((t for t in asked.callable if t.name == name), None)
+                    if offered is not None and takes_no_values(offered.parameters):
+                        # a tool that takes no values (a handoff) is called once named: the
+                        # 0.5B model writes values of its own for it, to be dropped (a schema
+                        # copied out: ~1 s)
+                        pieces.close()
+                        logger.debug("the model called %r, which takes no values", name)
+                        call = tagged(json.dumps({"name": name, "arguments": {}}))
+                        break
                     # a function not offered, judged so once whole: when it stands for a
                     # tool (`_stands_for`), the rest is not waited for
-                    named_checked = True
-                    if self._stands_for(name, asked) is not None:
+                    if unoffered_name(call, asked.callable) and self._stands_for(name, asked):
                         pieces.close()
                         logger.debug("the model called %r, a function not offered", name)
                         verdict = Verdict(VerdictKind.WORDS_TOLD, unoffered=name)
