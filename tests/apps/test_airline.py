@@ -52,6 +52,8 @@ async def test_a_japanese_speaker_gets_the_answers_in_japanese() -> None:
     async def run(tool: Any, **values: str) -> str:
         return str(await tool.on_invoke_tool(ja, json.dumps(values)))
 
+    for tool in (airline.faq_lookup_tool, airline.get_weather, airline.update_seat):
+        assert "context" not in tool.params_json_schema["properties"]  # not the model's
     assert "Wi-Fi" in await run(airline.faq_lookup_tool, question="機内でWi-Fiは使えますか？")
     assert "1つまで" in await run(airline.faq_lookup_tool, question="荷物はいくつまで？")
     assert "分かりません" in await run(airline.faq_lookup_tool, question="パリの首都は？")

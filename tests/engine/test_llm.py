@@ -470,6 +470,29 @@ def test_a_call_of_a_tool_that_takes_no_values_is_made_once_named(
     ]
 
 
+def test_a_call_of_a_clock_is_read_whole_for_the_call_after_it(llm: Any, monkeypatch: Any) -> None:
+    """A tool that takes no values, not a handoff, may be followed by another call: read on."""
+    clock = ToolSpec(
+        "get_current_time",
+        "The time now.",
+        {"type": "object", "properties": {}, "additionalProperties": False},
+    )
+
+    def two(prompt: str, max_tokens: int, cancel: Any, **kwargs: Any) -> Any:
+        if max_tokens == 1:
+            yield "<tool_call>"
+            return
+        yield '<tool_call>\n{"name": "get_current_time", "arguments": {}}\n</tool_call>\n'
+        yield '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Oslo"}}\n</tool_call>'
+
+    monkeypatch.setattr(llm, "_complete", two)
+    said = "What time is it, and what's the weather in Oslo?"
+    messages = [ChatMessage("system", "Help."), ChatMessage("user", said)]
+    deltas = list(llm.stream(messages, [*TOOLS, clock], max_tokens=400))
+    # (the policy may leave the clock out; the call after it was read)
+    assert "get_weather" in [d.tool_call.name for d in deltas if d.tool_call]
+
+
 def _two_conversations(llm: Any) -> list[tuple[str, str]]:
     """A long story asked for in one conversation and, once it is under way, a short reply in
     another: (who, text) of every delta, in the order they came."""

@@ -731,5 +731,6 @@ def test_a_calls_name_is_read_once_written_whole() -> None:
         "transfer_to_faq_agent"
     )
     assert first_name('```json\n{"name": "get_weather",') == "get_weather"
+    assert first_name('<tools>\n{"name": "get_weather",') == "get_weather"  # the 1.5B's
     assert first_name('{"name": "get_wea') is None
     assert first_name('{"name": "get_weather"') is None  # read once the comma after it is

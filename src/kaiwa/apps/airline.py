@@ -7,8 +7,9 @@ Three agents, as in the reference SDK's realtime web demo:
 - **Seat Booking** changes a seat (``update_seat``), which runs only once the user approves it.
 
 Run them with ``kaiwa web --agent path/to/this_file.py:triage_agent`` (or ``kaiwa chat``).
-The instructions follow the page's language switch: ``kaiwa web`` passes a context with a
-``language`` attribute (``"en"`` or ``"ja"``).
+The instructions and the tools' answers follow the page's language switch: ``kaiwa web``
+passes a context with a ``language`` attribute (``"en"`` or ``"ja"``); without one (``kaiwa
+chat`` passes none) they are in English.
 """
 
 from __future__ import annotations

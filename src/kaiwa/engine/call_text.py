@@ -177,7 +177,10 @@ def copied_tool(text: str, tools: Sequence[ToolSpec]) -> list[ToolSpec] | None:
     return [t for t in tools if t.name == found.group(1)] or list(tools)
 
 
-_FIRST_NAME = re.compile(r'\s*(?:(?:<tool_call>|```(?:json)?)\s*)?\{\s*"name"\s*:\s*"([^"]*)"\s*,')
+_FIRST_NAME = re.compile(
+    r'\s*(?:(?:<tool_call>|<tools>|```(?:json)?)\s*)?\{\s*"name"\s*:\s*"([^"]*)"\s*,'
+)
+"""A call's opening up to its name (Qwen's tag, the 1.5B's ``<tools>``, a fence, or bare)."""
 
 
 def first_name(text: str) -> str | None:

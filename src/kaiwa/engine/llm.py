@@ -663,10 +663,15 @@ class LocalLLM(WordsMixin):
                 if not named_checked and (name := first_name(call)) is not None:
                     named_checked = True
                     offered = next((t for t in asked.callable if t.name == name), None)
-                    if offered is not None and takes_no_values(offered.parameters):
-                        # a tool that takes no values (a handoff) is called once named: the
-                        # 0.5B model writes values of its own for it, to be dropped (a schema
-                        # copied out: ~1 s)
+                    if (
+                        offered is not None
+                        and offered.name.startswith(HANDOFF_PREFIX)
+                        and takes_no_values(offered.parameters)
+                    ):
+                        # a handoff that takes no values is made once named, alone: the 0.5B
+                        # model writes values of its own for it, to be dropped (a schema
+                        # copied out: ~1.3 s). (A clock, which takes none either, may be
+                        # followed by another call: read whole.)
                         pieces.close()
                         logger.debug("the model called %r, which takes no values", name)
                         call = tagged(json.dumps({"name": name, "arguments": {}}))

@@ -161,7 +161,8 @@ class ToolCallPolicy:
 
         - a function that is none of the tools: words, told so (it wanted to answer);
         - arguments to a tool that takes none: dropped; others that do not parse or fit
-          the schema, or a handoff among other calls: write the call again;
+          the schema, or a handoff among other calls: write the call again (`LocalLLM`
+          reads no further than a handoff written first: it is made alone);
         - identifiers spoken letter by letter are written as one (`as_identifiers`), two
           put in each other's place are swapped back (`relabelled`), and values the user
           took back are replaced by the ones said after them (`repaired`);
