@@ -482,8 +482,10 @@ def test_a_call_of_a_clock_is_read_whole_for_the_call_after_it(llm: Any, monkeyp
         if max_tokens == 1:
             yield "<tool_call>"
             return
-        yield '<tool_call>\n{"name": "get_current_time", "arguments": {}}\n</tool_call>\n'
-        yield '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Oslo"}}\n</tool_call>'
+        # as the model's tokens come (a whole call in one piece would be read otherwise)
+        for name, arguments in (("get_current_time", " {}"), ("get_weather", ' {"city": "Oslo"}')):
+            yield from ["<tool_call>", "\n", '{"', "name", '":', ' "', name, '",', ' "']
+            yield from ["arguments", '":', arguments, "}\n", "</tool_call>", "\n"]
 
     monkeypatch.setattr(llm, "_complete", two)
     said = "What time is it, and what's the weather in Oslo?"
