@@ -87,6 +87,41 @@ def test_the_same_tool_may_be_called_again_for_another_value() -> None:
     assert kind is VerdictKind.CALL
 
 
+FAQ = tool("faq_lookup_tool", question="string")
+
+
+@pytest.mark.parametrize(
+    ("said", "result"),
+    [
+        (
+            "機内でWi-Fiは使えますか？",
+            "機内では無料のWi-Fiをご利用いただけます。Airline-Wifiに接続してください。",
+        ),
+        ("Is there wifi on the plane?", "We have free wifi on the plane: join Airline-Wifi."),
+    ],
+)
+def test_a_result_is_not_looked_up_again(said: str, result: str) -> None:
+    # Seen with the demo's FAQ agent: the answer, then faq_lookup_tool(question=the answer).
+    kind = after_result(
+        said,
+        call("faq_lookup_tool", question=said),
+        result,
+        call("faq_lookup_tool", question=result),
+        FAQ,
+    )
+    assert kind is VerdictKind.WORDS
+    # a second question of the user's, not the result, is looked up
+    two = "Is there wifi on the plane, and how many bags can I bring?"
+    kind = after_result(
+        two,
+        call("faq_lookup_tool", question="Is there wifi on the plane?"),
+        "We have free wifi on the plane: join Airline-Wifi.",
+        call("faq_lookup_tool", question="How many bags can I bring?"),
+        FAQ,
+    )
+    assert kind is VerdictKind.CALL
+
+
 def test_without_a_result_before_it_a_call_is_judged_as_ever() -> None:
     messages = [ChatMessage("user", "I want a refund for order 55102, it arrived broken.")]
     asked = Asked(messages=messages, mode="auto", shown=(REFUND,), callable=(REFUND,))

@@ -13,8 +13,10 @@ The checks themselves are in `kaiwa.engine.tool_calls`.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import enum
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -173,8 +175,9 @@ class ToolCallPolicy:
           does (`asks_for_tool`), the values are asked for (``missing``);
         - with ``ground_calls`` and ``clocks_asked``, a clock called for a Japanese request
           that asks no time or date: left out; none left, words, told so (`_clock_unasked`);
-        - right after a tool's result, a call to another tool the request does not name:
-          words (`_chained_unasked`);
+        - right after a tool's result, a call to another tool the request does not name, or
+          one whose value is the result copied: words (`_chained_unasked`,
+          `_result_looked_up`);
         - every call already answered since the user last spoke: words (a loop, not a request).
         """
         if not calls:
@@ -220,6 +223,10 @@ class ToolCallPolicy:
             calls, dated = [calls[i] for i in kept], [dated[i] for i in kept]
         if self.ground_calls and _chained_unasked(calls, asked.messages):
             # "Where's order 55102?" -> its status; then request_refund("55102"), nobody asked
+            return Verdict(VerdictKind.WORDS)
+        if self.ground_calls and _result_looked_up(calls, asked.messages):
+            # 「機内でWi-Fiは使えますか？」 -> the FAQ's answer, then faq_lookup_tool(question=
+            # that answer): the result is to be read out, not looked up
             return Verdict(VerdictKind.WORDS)
         if self.ground_calls:
             for c in calls:
@@ -420,6 +427,31 @@ def _chained_unasked(calls: Sequence[ToolCall], messages: Sequence[ChatMessage])
     last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
     called = {c.name for m in messages[last_user + 1 :] for c in m.tool_calls}
     return any(c.name not in called and not asks_for_tool(c.name, messages) for c in calls)
+
+
+def _result_looked_up(calls: Sequence[ToolCall], messages: Sequence[ChatMessage]) -> bool:
+    """Whether, right after a tool's result, a call's value is that result copied (most of a
+    value of 8 characters or more found in it, in one piece): the model calling a tool on
+    what it was given to read out."""
+    if not messages or messages[-1].role != "tool":
+        return False
+    result = _plain(messages[-1].content)
+    for call in calls:
+        for value in (call.parsed_arguments() or {}).values():
+            text = _plain(value) if isinstance(value, str) else ""
+            if len(text) < 8:
+                continue
+            found = difflib.SequenceMatcher(None, text, result, autojunk=False)
+            match = found.find_longest_match(0, len(text), 0, len(result))
+            if match.size >= 0.6 * len(text):
+                return True
+    return False
+
+
+def _plain(text: str) -> str:
+    """``text`` in NFKC, lower case, without spaces and punctuation (for comparing)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def _handed_off(messages: Sequence[ChatMessage]) -> bool:
