@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 from .facts import unfounded
 from .small_talk import small_talk
-from .text import is_japanese
+from .text import folded, is_japanese
 
 __all__ = ["Fault", "ReplyCheck", "echoes", "unfit"]
 
@@ -129,19 +128,14 @@ _ECHO_MIN = {"en": 12, "ja": 6}
 as an echo: "Hello." -> "Hello!" is an answer."""
 
 
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
-    return re.sub(r"[\W_]+", "", text)
-
-
 def _long_enough(request: str) -> bool:
-    return len(_norm(request)) >= _ECHO_MIN["ja" if is_japanese(request) else "en"]
+    return len(folded(request)) >= _ECHO_MIN["ja" if is_japanese(request) else "en"]
 
 
 def echoes(reply: str, request: str) -> bool:
     """Whether ``reply`` is ``request`` said back with little added (at most half as much
     again): "Largest ocean?" -> "Largest ocean is the Pacific Ocean." is an answer."""
-    asked, said = _norm(request), _norm(reply)
+    asked, said = folded(request), folded(reply)
     return _long_enough(request) and asked in said and len(said) - len(asked) <= len(asked) // 2
 
 
@@ -297,12 +291,12 @@ class ReplyCheck:
         if _PREFACE_START.match(held) and len(held) < 64 and not re.search(r"[:：]", held):
             if not _SENTENCE_END.search(held):
                 return False  # could be announcing itself
-        seen = _norm(_announced(held))
-        if any(self._may_be_echo(seen, _norm(r), small_talk(r)) for r in self._requests):
+        seen = folded(_announced(held))
+        if any(self._may_be_echo(seen, folded(r), small_talk(r)) for r in self._requests):
             return False  # may be saying the request back: wait and see
-        tail = _norm(re.split(r"[.!?。！？、,（(「\n]", held)[-1])
-        for hint in map(_norm, self._hint_sentences):
-            if hint.startswith(_norm(held)) or (tail and hint.startswith(tail)):
+        tail = folded(re.split(r"[.!?。！？、,（(「\n]", held)[-1])
+        for hint in map(folded, self._hint_sentences):
+            if hint.startswith(folded(held)) or (tail and hint.startswith(tail)):
                 return False  # could be reading out a hint (alone, or after the request)
         if _TOOL_NAMED.search(held) and len(held) < 80 and not _SENTENCE_END.search(held):
             # explaining a tool: its name or the call may come later in the sentence ("To
@@ -330,26 +324,26 @@ class ReplyCheck:
 
     def _head_fault(self, whole: bool = False) -> Fault | None:
         """What is wrong with the reply's start (``whole``: the reply is all there)."""
-        if whole and not _norm(self._held) and not self._held.strip():
+        if whole and not folded(self._held) and not self._held.strip():
             return Fault.EMPTY
         if _PREFACE.search(self._held):
             return Fault.LEAK
         held = _announced(self._held)
-        seen = _norm(held)
+        seen = folded(held)
         for request in self._requests:
             if small_talk(request):
-                if whole and seen and _norm(request).startswith(seen):
+                if whole and seen and folded(request).startswith(seen):
                     # "ありがとう、助かったよ" back, or its start ("ご丁寧に教えていただき、誠に。")
                     return Fault.ECHO
                 continue
             if echoes(held, request):
                 return Fault.ECHO
-            if whole and seen and _norm(request).startswith(seen) and len(seen) >= _ECHO_MIN["en"]:
+            if whole and seen and folded(request).startswith(seen) and len(seen) >= _ECHO_MIN["en"]:
                 return Fault.ECHO  # (the whole reply is a start of the request)
         if (
             whole
             and len(seen) >= _ECHO_MIN["en"]
-            and any(_norm(h).startswith(seen) for h in self._hint_sentences)
+            and any(folded(h).startswith(seen) for h in self._hint_sentences)
         ):
             return Fault.LEAK  # the whole reply is a start of a hint ("Now answer the ...")
         if whole and _JSON_LITERAL.fullmatch(self._held):
@@ -357,7 +351,7 @@ class ReplyCheck:
         if (
             whole
             and self._question
-            and seen == _norm(self._question)
+            and seen == folded(self._question)
             and _QUESTION_END.search(self._held)
         ):
             return Fault.ECHO  # a short question, back: "今何時？" -> "今何時？"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import unicodedata
 from collections.abc import Mapping
 
-__all__ = ["ClauseSplitter", "is_japanese"]
+__all__ = ["ClauseSplitter", "folded", "is_japanese"]
 
 _SENTENCE_END = re.compile(r"[.!?。！？](?:[\"')\]」』]*)(?=\s|$)|[。！？]")
 _CLAUSE_END = re.compile(r"[,;:、—–](?=\s|$)|[、]")
@@ -187,3 +188,9 @@ def proper_nouns(text: str) -> tuple[str, ...]:
 def short_vowels(text: str) -> str:
     """Long vowels as English writes names: "toukyou" -> "tokyo", "oosaka" -> "osaka"."""
     return re.sub(r"ou|oo|uu|ee|aa|ii", lambda m: m.group()[0], text)
+
+
+def folded(text: str) -> str:
+    """``text`` as compared loosely: NFKC, lower case, letters and digits only ("Ｗｉ-Ｆｉ!"
+    -> "wifi")."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).lower())

@@ -35,6 +35,7 @@ __all__ = [
     "is_name",
     "looks_up",
     "made_up_values",
+    "name_parts",
     "relabelled",
     "user_since_reply",
 ]
@@ -134,8 +135,8 @@ def made_up_values(
     nowhere = [
         key
         for key, v in names
-        if _name_parts(key) & PLACE_PARTS
-        and not _name_parts(key) & {"code", "id"}
+        if name_parts(key) & PLACE_PARTS
+        and not name_parts(key) & {"code", "id"}
         and not _placed(v, users)
     ]
     if nowhere:
@@ -206,7 +207,7 @@ def asks_for_tool(name: str, messages: Sequence[ChatMessage]) -> bool:
     (`kaiwa.engine.glosses`: 予約 -> "booking" for ``book_table``, 天気 -> "weather").
     """
     said = user_since_reply(messages)
-    named = {w for w in _name_parts(name) if len(w) >= 3} - TOOL_VERBS
+    named = {w for w in name_parts(name) if len(w) >= 3} - TOOL_VERBS
     words = english_words(said) if is_japanese(said) else _words(said)
     heard = {w[:4] for w in words if len(w) >= 3}
     return any(w[:4] in heard for w in named)
@@ -500,7 +501,9 @@ _NOT_AN_IDENTIFIER = {
 a part of their name ("delivery_time", "phoneNumber"; not "account_number")."""
 
 
-def _name_parts(key: str) -> set[str]:
+def name_parts(key: str) -> set[str]:
+    """The words of a name, lower case ("get_order_status" -> {"get", "order", "status"};
+    "orderStatus" -> {"order", "status"})."""
     return {p.lower() for p in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", key) if p}
 
 
@@ -536,10 +539,10 @@ def as_identifiers(call: ToolCall, tool: ToolSpec, said: str = "") -> ToolCall:
             or schema.get("type") != "string"
             or {"enum", "const", "format", "pattern"} & schema.keys()
             or _FREE_TEXT.search(key)
-            or _name_parts(key) & _NOT_AN_IDENTIFIER
+            or name_parts(key) & _NOT_AN_IDENTIFIER
         ):
             continue
-        if _GROUPS.fullmatch(value.strip()) and _name_parts(key) & _CODE_NAMES:
+        if _GROUPS.fullmatch(value.strip()) and name_parts(key) & _CODE_NAMES:
             value = value.strip().replace(" ", "")  # "DFG 441": spaced at a pause
         written = whole_identifier(spoken_identifier(value) or value, identifiers)
         if written != arguments[key]:
@@ -572,7 +575,7 @@ def _labels(said: str, identifier: str) -> set[str]:
 def _names(key: str, label: str) -> bool:
     """Whether ``label``, a word said, is a part of parameter ``key``'s name (or its plural):
     "seat" names ``new_seat``; "confirm", a verb, names no ``confirmation_number``."""
-    return any(label in (p, p + "s") for p in _name_parts(key) - _GENERIC_PARTS if len(p) >= 4)
+    return any(label in (p, p + "s") for p in name_parts(key) - _GENERIC_PARTS if len(p) >= 4)
 
 
 def relabelled(call: ToolCall, said: str) -> ToolCall:

@@ -16,7 +16,6 @@ import dataclasses
 import difflib
 import enum
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,7 +26,7 @@ from .questions import asked_for
 from .repairs import repaired
 from .shapes import reshaped
 from .small_talk import small_talk_turn
-from .text import is_japanese
+from .text import folded, is_japanese
 from .tool_calls import (
     answered,
     as_identifiers,
@@ -435,10 +434,10 @@ def _result_looked_up(calls: Sequence[ToolCall], messages: Sequence[ChatMessage]
     what it was given to read out."""
     if not messages or messages[-1].role != "tool":
         return False
-    result = _plain(messages[-1].content)
+    result = folded(messages[-1].content)
     for call in calls:
         for value in (call.parsed_arguments() or {}).values():
-            text = _plain(value) if isinstance(value, str) else ""
+            text = folded(value) if isinstance(value, str) else ""
             if len(text) < 8:
                 continue
             found = difflib.SequenceMatcher(None, text, result, autojunk=False)
@@ -446,12 +445,6 @@ def _result_looked_up(calls: Sequence[ToolCall], messages: Sequence[ChatMessage]
             if match.size >= 0.6 * len(text):
                 return True
     return False
-
-
-def _plain(text: str) -> str:
-    """``text`` in NFKC, lower case, without spaces and punctuation (for comparing)."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in text if ch.isalnum())
 
 
 def _handed_off(messages: Sequence[ChatMessage]) -> bool:

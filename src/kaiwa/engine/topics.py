@@ -30,7 +30,7 @@ from .call_text import takes_no_values
 from .chat import ToolSpec
 from .glosses import english_words, synonyms
 from .text import is_japanese
-from .tool_calls import TOOL_VERBS, user_since_reply
+from .tool_calls import TOOL_VERBS, name_parts, user_since_reply
 from .tool_policy import HANDOFF_PREFIX, Asked
 
 __all__ = ["describes", "handoff_topics", "named_alike", "named_handoff", "said_topics"]
@@ -122,8 +122,7 @@ def describes(tool: ToolSpec, asked: Asked) -> bool:
 def _named(name: str) -> frozenset[str]:
     """The words of a function's name that say what it does ("get_order_status" ->
     {"order"}; "weatherLookupTool" -> {"weather"})."""
-    parts = re.split(r"[\W_]+|(?<=[a-z])(?=[A-Z])", name)
-    words = {_lemma(w) for w in parts if len(w) >= 4}
+    words = {_lemma(w) for w in name_parts(name) if len(w) >= 4}
     return frozenset(words - _ROLE_WORDS - {_lemma(v) for v in TOOL_VERBS})
 
 
