@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import EngineError
 from ._threads import Cancel
 from .chat import SILENT_TURN, ChatMessage, LlmDelta
+from .greedy_grammar import greedy_grammar
 from .prompt import HINTS
 from .reply_check import Fault, ReplyCheck
 from .small_talk import capabilities_reply, small_talk_reply
@@ -34,6 +35,9 @@ class WordsOutcome(enum.Enum):
     UNFIT = "unfit"
     """Nothing said: unfit twice."""
 
+
+_REPEAT_PENALTY = 1.05
+"""Of every completion (in tool calls too: they have been written so)."""
 
 JAPANESE_OPENING = r"root ::= [ \n]* [ぁ-ゖァ-ヺー一-鿿々「（] [^\x00]*"
 """The grammar of a reply's start in Japanese: spaces, then kana or kanji (then anything)."""
@@ -375,19 +379,30 @@ class WordsMixin:
             self._last_free = (prompt, logit_bias)
         if opening:
             yield opening
+        # Greedy under a grammar: the grammar asked about the best token only (the same
+        # tokens, ~1.8x faster a token; `GreedyGrammar`).
+        checker = None
+        if grammar is not None and temperature == 0.0 and logit_bias is None:
+            from llama_cpp import LogitsProcessorList
+
+            checker = greedy_grammar(self._llm, grammar, _REPEAT_PENALTY)
+            grammar = None
         try:
             stream = self._llm.create_completion(
                 prompt + opening,
                 max_tokens=max_tokens,
                 temperature=temperature,
                 top_p=0.9,
-                repeat_penalty=1.05,
+                repeat_penalty=_REPEAT_PENALTY,
                 stop=["<|im_end|>", "<|endoftext|>"],
                 stream=True,
                 grammar=grammar,
                 logit_bias=logit_bias,
+                logits_processor=None if checker is None else LogitsProcessorList([checker]),
             )
         except Exception as exc:
+            if checker is not None:
+                checker.close()
             raise EngineError(f"LLM generation failed: {exc}") from exc
         try:
             for chunk in stream:
@@ -398,3 +413,5 @@ class WordsMixin:
             raise EngineError(f"LLM generation failed: {exc}") from exc
         finally:  # cancelled, or closed by a reader that has read enough
             stream.close()  # type: ignore[union-attr]
+            if checker is not None:
+                checker.close()
