@@ -37,6 +37,8 @@ CLOCK = ToolSpec("get_current_time", "The current date and time.", {"type": "obj
         "お疲れ様でした",
         "ご丁寧に教えていただき、誠にありがとうございました。",  # ja-airline_faq, dev
         "調べてくれてありがとう",
+        "わかりました、どうもありがとう。",  # ja-airline_faq-w6, dev
+        "了解です、ありがとう",
     ],
 )
 def test_greetings_thanks_and_goodbyes_are_small_talk(text: str) -> None:
@@ -53,6 +55,8 @@ def test_greetings_thanks_and_goodbyes_are_small_talk(text: str) -> None:
         "ok",
         "はい",
         "わかった",
+        "わかりました",  # an answer, as "ok"
+        "なるほど、わかりました。では天気を教えて",
         "じゃあ予約して",
         "ありがとう、あと電気を消して",
         "電気を消して、ありがとう",  # a request, then thanks

@@ -125,6 +125,9 @@ def made_up_call(
         ("予約番号はエックスワイゼット456です", {"booking": "XYZ456"}),
         ("注文番号は六二〇八一です", {"order": "62081"}),
         ("It's 66 03 91.", {"order": "660391"}),
+        # typed on a Japanese keyboard: full-width letters and digits
+        ("はい、３９９０８です。", {"order": "39908"}),
+        ("あ、はい。ＨＧＦ２０３です。", {"booking": "HGF203"}),
         # Free text is the model's wording: a question, a reason, a long phrase.
         ("How many bags can I check?", {"question": "baggage allowance"}),
         ("Order 40211. It arrived broken.", {"order": "40211", "reason": "damaged item"}),
@@ -637,6 +640,13 @@ def test_a_part_of_an_identifier_said_is_made_the_whole_of_it() -> None:
     assert whole_identifier("441", ("DFG441", "XY441")) == "441"
     assert whole_identifier("DFG441", ("DFG441",)) == "DFG441"
     assert whole_identifier("4", ("DFG441",)) == "4"  # not an identifier itself
+    # a character away from the one said (the model copied ＨＧＦ２０３ as HGSF203)
+    assert whole_identifier("HGSF203", ("HGF203",)) == "HGF203"
+    assert whole_identifier("HGF208", ("HGF203",)) == "HGF203"
+    assert whole_identifier("HF203", ("HGF203",)) == "HGF203"
+    assert whole_identifier("HGF203", ("HGF208", "HGF209")) == "HGF203"  # which? neither
+    assert whole_identifier("HXF208", ("HGF203",)) == "HXF208"  # two characters away
+    assert whole_identifier("12A", ("12A", "112A")) == "12A"  # said itself
 
 
 def test_a_call_counts_as_answered_until_the_user_speaks_again() -> None:

@@ -170,6 +170,7 @@ def test_a_clock_is_not_called_for_a_japanese_request_about_no_time(said: str) -
         "明日って何曜日？",
         "クリスマスまであと何日？",
         "日付を教えて",
+        "えーとじかんおしえて",  # in kana (sixth writer, dev)
     ],
 )
 def test_a_clock_is_called_for_a_japanese_request_about_a_time_or_a_date(said: str) -> None:
@@ -218,6 +219,9 @@ def test_only_the_clock_is_left_out_and_only_where_the_rule_is_asked_for() -> No
         # (dev half, fifth writer: answered "現在は午前4時です", made up)
         "ところで、いま何時くらい？",
         "今何時ごろかな",
+        # (dev half, sixth writer: in kana, as a recogniser writes it)
+        "えーとじかんおしえて",
+        "ちょっと時間教えてくれる？",
     ],
 )
 def test_the_time_now_asked_for_names_the_clock(said: str) -> None:
@@ -259,6 +263,9 @@ def test_the_time_now_asked_for_names_the_clock(said: str) -> None:
         "今何日かかりますか",
         "今何時くらいに出ればいい？",
         "今何時ごろに着きますか",
+        "営業時間を教えて",  # the opening hours
+        "待ち時間を教えてください",
+        "到着時間を教えて",
     ],
 )
 def test_other_questions_about_times_name_no_clock(said: str) -> None:

@@ -89,6 +89,10 @@ def test_english_words_left_alone(said: str) -> None:
         ("座席を23のエーにお願いします", "座席を23Aにお願いします"),  # a seat: 23のA
         ("にじゅうさんのビー席で", "23B席で"),
         ("にじゅうさんのえーと", "23のえーと"),  # a filler after の, not the letter A
+        # sixth writer (dev): a counted number right after katakana; なんです after a code
+        ("えーとタイマーじゅうごふんで", "えーとタイマー15分で"),
+        ("注文番号がろくにきゅうごいちなんですけど", "注文番号が62951なんですけど"),
+        ("予約はさんにんだよ", "予約は3人だよ"),
     ],
 )
 def test_japanese_kana_numbers_written(said: str, written: str) -> None:
@@ -128,6 +132,8 @@ def test_japanese_kana_numbers_written(said: str, written: str) -> None:
         "ぴーぴーぴーってなる",
         "しちごさん",  # 七五三
         "にじゅうまる",  # 二重丸
+        "アイスにふんすい",  # katakana, then no counter
+        "ケーキにいちごがのってる",
     ],
 )
 def test_japanese_words_left_alone(said: str) -> None:

@@ -83,7 +83,7 @@ def is_identifier(value: str) -> bool:
     and digits ("ABC123", "12A", "BA-117"), or three digits or more ("40211", "66 03 91").
     Such values are copied, not paraphrased: each must have been said (times like "7am" and
     "7:30" and dates are not codes)."""
-    value = value.strip()
+    value = unicodedata.normalize("NFKC", value).strip()
     return bool(_CODE.fullmatch(value)) and sum(c.isdigit() for c in value) >= (
         1 if any(c.isalpha() for c in value) else 3
     )
@@ -91,8 +91,10 @@ def is_identifier(value: str) -> bool:
 
 def identifier_key(text: str) -> str:
     """``text`` as an identifier is compared: letters and digits only, lower-case, the letter
-    O as zero ("ABC 123", "abc-123" -> "abc123"; "O X 4" and "zero x four" alike)."""
-    return re.sub(r"[^0-9a-z]", "", text.lower()).replace("o", "0")
+    O as zero ("ABC 123", "abc-123", "ＡＢＣ１２３" -> "abc123"; "O X 4" and "zero x four"
+    alike)."""
+    plain = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[^0-9a-z]", "", plain).replace("o", "0")
 
 
 _DIGIT_WORDS = {w: d for w, d in _NUMBER_WORDS.items() if w.isascii() and w != "o"}
@@ -159,8 +161,24 @@ def said_identifiers(text: str) -> tuple[str, ...]:
 
 
 def whole_identifier(value: str, said: Sequence[str]) -> str:
-    """``value``, or the one identifier of ``said`` it is a part of: the model copied
-    "456" of "エックスワイゼット456" (XYZ456)."""
+    """``value``, or the one identifier of ``said`` it is a part of (the model copied
+    "456" of "エックスワイゼット456", XYZ456), or else the one it is a character away from
+    (one added, dropped or changed: "ＨＧＦ２０３" copied as "HGSF203"). A value said
+    itself stays."""
     mine = identifier_key(value)
-    whole = [s for s in said if mine in identifier_key(s) and mine != identifier_key(s)]
-    return whole[0] if len(whole) == 1 and mine and is_identifier(value) else value
+    if not mine or not is_identifier(value) or mine in {identifier_key(s) for s in said}:
+        return value
+    whole = [s for s in said if mine in identifier_key(s)]
+    if not whole:
+        whole = [s for s in said if _one_apart(mine, identifier_key(s))]
+    return whole[0] if len(whole) == 1 else value
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one character added, dropped or changed."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -371,9 +371,11 @@ _TIME_NOW_JA = re.compile(
     + _NOT_NOW_JA
     + r"|(?:今日|きょう|本日)の日付(?=を(?:教|おし)|は|って|[?？]|$)|現在(?:の)?(?:時刻|日時)"
     + r"|(?:今|いま)の(?:時刻|時間)(?=を|は|って|[?？]|$)"
+    + r"|(?:^|[、,。\s]|えーと|えっと|あの|ねえ|ちょっと)(?:時間|じかん)を?(?:教|おし)え"
 )
-"""The same in Japanese: 今何時？, 今、何時？, 今日は何曜日？, 現在の時刻, 今の時間を教えて.
-Not 今何時間かかる, 今何時に出発すればいい, 今日は何日に届きますか, 今の時間帯."""
+"""The same in Japanese: 今何時？, 今、何時？, 今日は何曜日？, 現在の時刻, 今の時間を教えて,
+えーとじかんおしえて. Not 今何時間かかる, 今何時に出発すればいい, 今日は何日に届きますか,
+今の時間帯, 営業時間を教えて."""
 
 
 def asks_the_time(said: str) -> bool:
@@ -406,8 +408,8 @@ def _clock_unasked(call: ToolCall, tool: ToolSpec, said: str) -> bool:
     the time was made up); with it, the 0.5B model called the clock for "一週間って全部で
     何時間？", "うるう年の二月って何日まで？" and "タクシー呼んでくれへん？" (dev half, the
     fourth writer's). Not in English, where the hint is not shown; never a handoff."""
-    if not is_clock(tool) or not is_japanese(said):
-        return False
+    if not is_clock(tool) or not is_japanese(said) or _TIME_NOW_JA.search(said):
+        return False  # (asked for the time now: "えーとじかんおしえて", in kana)
     if not _TIME_WORDS_JA.search(said):
         return True
     return bool(_LENGTH_JA.search(said)) and not _NOW_JA.search(said)

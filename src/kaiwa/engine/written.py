@@ -140,7 +140,8 @@ _LETTER_WORD = f"(?:{_alternatives(list(_LETTERS) + list(_KATAKANA_LETTERS))})"
 _KATAKANA_LETTER = f"(?:{_alternatives(_KATAKANA_LETTERS)})"
 # What may follow a number's word: not more of the same word ("いちばん" "the most", "さんぽ",
 # "じかん" of 時間).
-_END = r"(?=$|[^\u3041-\u3096]|[のをがはにでとへもやご]|です|ます)"  # ご: 後, "にじかんご"
+_END = r"(?=$|[^\u3041-\u3096]|[のをがはにでとへもやご]|です|ます|なん|だ|って)"  # ご: 後
+# ("にじかんご"); なんですけど, だよ, って
 _DECIMAL = rf"(?:\s*(?:てん|点)\s*{_NUMBER_WORD}+)"
 # A number in kana: a special word (with はん); its words, a decimal part ("てん ご") and a
 # counter ("じ", with "はん"); or its words and letters said right after them in katakana
@@ -155,7 +156,9 @@ _KANA = re.compile(
 )
 _BEFORE = re.compile(r"[\s、。！？・,.!?「」（）()のをがはにでともA-Za-z0-9]")
 """The character before such a word: not inside a word (after a kanji: 田中さん; after kana
-or katakana: "ケーキにいちご" is no 215)."""
+or katakana: "ケーキにいちご" is no 215). A number with its counter may follow katakana
+("タイマーじゅうごふん": a katakana word, then the number)."""
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
 _TIME_AFTER = re.compile(
     r"(?:はん|半|に|から|まで|ごろ|頃|すぎ|過ぎ|ちょうど|です|で|[\s、。！？!?,.]|$)"
 )
@@ -286,7 +289,11 @@ _SEAT_JA = re.compile(
 def _japanese(text: str) -> str:
     out, at = [], 0
     for m in _KANA.finditer(text):
-        if m.start() and not _BEFORE.match(text, m.start() - 1):
+        if (
+            m.start()
+            and not _BEFORE.match(text, m.start() - 1)
+            and not (m.group("counted") and _KATAKANA.match(text, m.start() - 1))
+        ):
             continue
         written = _kana_match(m, text[m.end() : m.end() + 8])
         if written is not None:
