@@ -25,6 +25,12 @@ from kaiwa.engine.written import written_form, written_messages
         ("seats twelve a, twelve b", "seats 12A, 12B"),  # a comma ends a code
         ("twenty seven d, d f g four four one", "27D, DFG441"),
         ("twelve a please", "12A please"),
+        # times said in words (sixth writer, dev: "half past eight" was booked as 18:00)
+        ("let's say half past eight", "let's say 8:30"),
+        ("quarter to nine tonight", "8:45 tonight"),
+        ("ten past 6", "6:10"),
+        ("quarter to one", "12:45"),
+        ("twenty-five past eleven pm", "11:25 pm"),
     ],
 )
 def test_english_codes_written(said: str, written: str) -> None:
@@ -58,6 +64,10 @@ def test_english_codes_written(said: str, written: str) -> None:
         "at 7 30",
         "I need 2 4 person tables",
         "one a.m.",
+        "five to ten minutes",  # a range, not 9:55
+        "a party of five to ten people",
+        "ten to twelve",
+        "half past the hour",
     ],
 )
 def test_english_words_left_alone(said: str) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from .call_text import names_no_tool, parse_calls, takes_no_values, valid_arguments
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
 from .days import with_day
+from .light_sense import lit_by_sense
 from .questions import asked_for
 from .repairs import repaired
 from .shapes import reshaped
@@ -203,6 +204,8 @@ class ToolCallPolicy:
         ]
         # "17B, sorry, 17E": the seat is 17E, whichever the model copied
         calls = [_fitting(repaired(c, tools[c.name], said), c, tools[c.name]) for c in calls]
+        # "it's way too dark in the hallway" -> set_lights(on=false): switched on
+        calls = [_fitting(lit_by_sense(c, tools[c.name], said), c, tools[c.name]) for c in calls]
         # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back (after
         # the checks below, which judge what the model wrote: the day is not its value)
         dated = [

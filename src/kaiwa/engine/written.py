@@ -99,6 +99,32 @@ def _english(text: str) -> str:
     return "".join(out) + text[at:]
 
 
+# --- English: times said in words ----------------------------------------------------------
+
+_HOURS = {w: n for w, n in {**UNITS, **TEENS}.items() if 1 <= n <= 12}
+_PAST = {"quarter": 15, "half": 30, "five": 5, "ten": 10, "twenty": 20, "twenty five": 25}
+_TO = {"quarter": 15, "twenty": 20, "twenty five": 25}
+"""Minutes said before "to" ("quarter to nine"): not "five to ten" or "ten to twelve",
+which may be ranges ("five to ten minutes")."""
+_CLOCK_EN = re.compile(
+    r"\b(?P<minutes>quarter|half|twenty[ -]five|twenty|ten|five)\s+(?:(?P<past>past|after)|"
+    r"(?P<to>to|till|til))\s+(?P<hour>" + "|".join(_HOURS) + r"|1[0-2]|[1-9])\b"
+    r"(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|people|guests|of\b|[:.]\d))",
+    re.IGNORECASE,
+)
+"""A time said in words: "half past eight", "quarter to nine", "ten past 6"."""
+
+
+def _clock_time(m: re.Match[str]) -> str:
+    minutes = m["minutes"].lower().replace("-", " ")
+    hour = _HOURS.get(m["hour"].lower()) or int(m["hour"])
+    if m["past"]:
+        return f"{hour}:{_PAST[minutes]:02d}"
+    if minutes not in _TO:
+        return m.group()
+    return f"{hour - 1 or 12}:{60 - _TO[minutes]:02d}"
+
+
 # --- Japanese: numbers and letters said in kana ----------------------------------------------
 
 _DIGITS = {
@@ -306,8 +332,12 @@ def _japanese(text: str) -> str:
 @functools.lru_cache(maxsize=512)
 def written_form(text: str) -> str:
     """``text`` (a user's words as recognised) with codes and numbers said a character or a
-    kana at a time written in characters; the rest as it is."""
-    return _japanese(text) if is_japanese(text) else _english(text)
+    kana at a time written in characters, and times said in English words in digits ("half
+    past eight" -> "8:30"; given those words, the 0.5B model booked 18:00); the rest as it
+    is."""
+    if is_japanese(text):
+        return _japanese(text)
+    return _english(_CLOCK_EN.sub(_clock_time, text))
 
 
 def written_messages(messages: Sequence[ChatMessage]) -> list[ChatMessage]:
