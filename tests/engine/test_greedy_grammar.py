@@ -10,6 +10,7 @@ import pytest
 from kaiwa.engine.chat import ChatMessage
 from kaiwa.engine.greedy_grammar import GreedyGrammar
 from kaiwa.engine.llm import TOOL_OPEN, ToolSpec
+from kaiwa.exceptions import EngineError
 
 SEAT = ToolSpec(
     "update_seat",
@@ -43,7 +44,7 @@ def _both(llm: Any, prompt: str, grammar: Any) -> tuple[str, str, int]:
 
     def run() -> tuple[str, str, int]:
         common: dict[str, Any] = dict(
-            max_tokens=120, temperature=0.0, repeat_penalty=1.05, stop=["<|im_end|>"]
+            max_tokens=160, temperature=0.0, repeat_penalty=1.05, stop=["<|im_end|>"]
         )
         whole = llm._llm.create_completion(prompt, grammar=grammar, **common)
         checker = GreedyGrammar(llm._llm, grammar._grammar, repeat_penalty=1.05, penalty_last_n=64)
@@ -88,15 +89,43 @@ def test_refused_tokens_are_chosen_among_those_allowed(llm: Any) -> None:
 
 
 def test_repeat_penalty_as_llama_cpp_applies_it(llm: Any) -> None:
-    # A long free-text value repeats its tokens: the penalty decides between near ties.
-    grammar = _llama_grammar(r'root ::= "\"" [a-z ,.]+ "\""' + "\n")
+    # A long free-text value repeats its tokens: the penalty decides between near ties (with
+    # no penalty, this differs). It runs past the 64-token window; that the window is cut
+    # there is not told apart here (a repetitive text keeps its tokens in it either way).
+    grammar = _llama_grammar("root ::= [a-z ,.]{300,400}\n")  # ~70 tokens at least
     messages = [
-        ChatMessage("system", "Repeat the user's words ten times, in quotes."),
+        ChatMessage("system", "Repeat the user's words twenty times, in quotes."),
         ChatMessage("user", "la la la, the bags, the bags, the bags"),
     ]
     whole, lazy, _ = _both(llm, llm.render(messages, []), grammar)
-    assert len(whole) > 40
+    assert len(llm._llm.tokenize(whole.encode(), add_bos=False)) > 64
     assert lazy == whole
+
+
+def test_a_failure_inside_the_check_ends_the_completion_with_an_error(
+    llm: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An exception in a logits processor would be lost in llama.cpp's callback, and the
+    # token then picked might be one the grammar refuses: the completion ends instead.
+    calls = 0
+
+    def failing(self: GreedyGrammar, input_ids: Any, scores: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise ValueError("a fault")
+        return original(self, input_ids, scores)
+
+    original = GreedyGrammar._choose
+    monkeypatch.setattr(GreedyGrammar, "_choose", failing)
+    messages = [ChatMessage("system", "You change seats."), ChatMessage("user", "Seat 14C.")]
+    prefix = llm.render(messages, [SEAT]) + TOOL_OPEN + "\n"
+    grammar = llm._grammar([SEAT])
+    with pytest.raises(EngineError, match="a fault"):
+        llm._worker.call(
+            lambda: list(llm._complete(prefix, 60, None, temperature=0.0, grammar=grammar))
+        )
+    assert calls == 3  # ended at the fault
 
 
 def test_a_grammar_that_does_not_parse_is_an_error(llm: Any) -> None:

@@ -56,6 +56,14 @@ def test_the_room_s_state_decides_the_switch(said: str, wanted: bool) -> None:
         "turn on the hall light",
         "the hallway",  # nothing of light or dark
         "it's dark and too bright at once",  # both: no guess
+        # (a review's) the room to be made dark, a state denied
+        "寝室を真っ暗にして",
+        "まっくらにしてほしい",
+        "watch a movie in the dark in the living room",
+        "make the bedroom pitch black",
+        "It's not dark in here anymore",
+        "The kitchen isn't too bright",
+        "まぶしくないように",
     ],
 )
 def test_what_was_said_outright_or_nothing_stands(said: str) -> None:
@@ -66,3 +74,21 @@ def test_what_was_said_outright_or_nothing_stands(said: str) -> None:
 def test_only_lights_are_switched_so() -> None:
     call = ToolCall("set_heating", '{"on": false}')
     assert lit_by_sense(call, THERMOSTAT, "it's too dark in here") == call
+    # "flight" is no light (a review's), and a boolean not named for the switch stays
+    flight = ToolSpec(
+        "flight_status",
+        "Get a flight's status.",
+        {
+            "type": "object",
+            "properties": {"flight": {"type": "string"}, "subscribe": {"type": "boolean"}},
+        },
+    )
+    call = ToolCall("flight_status", '{"flight": "BA117", "subscribe": false}')
+    assert lit_by_sense(call, flight, "I can't see a thing in the app") == call
+    night = ToolSpec(
+        "set_lamp",
+        "Set a lamp.",
+        {"type": "object", "properties": {"night_mode": {"type": "boolean"}}},
+    )
+    call = ToolCall("set_lamp", '{"night_mode": true}')
+    assert lit_by_sense(call, night, "it's too dark in here") == call

@@ -640,13 +640,48 @@ def test_a_part_of_an_identifier_said_is_made_the_whole_of_it() -> None:
     assert whole_identifier("441", ("DFG441", "XY441")) == "441"
     assert whole_identifier("DFG441", ("DFG441",)) == "DFG441"
     assert whole_identifier("4", ("DFG441",)) == "4"  # not an identifier itself
-    # a character away from the one said (the model copied ＨＧＦ２０３ as HGSF203)
-    assert whole_identifier("HGSF203", ("HGF203",)) == "HGF203"
-    assert whole_identifier("HGF208", ("HGF203",)) == "HGF203"
-    assert whole_identifier("HF203", ("HGF203",)) == "HGF203"
-    assert whole_identifier("HGF203", ("HGF208", "HGF209")) == "HGF203"  # which? neither
-    assert whole_identifier("HXF208", ("HGF203",)) == "HXF208"  # two characters away
+    # a character away from the one said (the model copied ＨＧＦ２０３ as HGSF203), when
+    # the value is nothing the user said (``heard``)
+    heard = "hgf203"
+    assert whole_identifier("HGSF203", ("HGF203",), heard) == "HGF203"
+    assert whole_identifier("HGF208", ("HGF203",), heard) == "HGF203"
+    assert whole_identifier("HF203", ("HGF203",), heard) == "HGF203"
+    assert whole_identifier("HGSF203", ("HGF203",)) == "HGSF203"  # (not told what was heard)
+    assert whole_identifier("HGF203", ("HGF208", "HGF209"), "") == "HGF203"  # which? neither
+    assert whole_identifier("HGF209", ("HGF208", "XY1"), "") == "HGF209"  # two said: no guess
+    assert whole_identifier("HXF208", ("HGF203",), heard) == "HXF208"  # two characters away
     assert whole_identifier("12A", ("12A", "112A")) == "12A"  # said itself
+
+
+def test_a_code_copied_a_character_wrong_is_put_right_only_if_nobody_said_it() -> None:
+    seat = ToolSpec(
+        "update_seat",
+        "Change a seat.",
+        {
+            "type": "object",
+            "properties": {
+                "confirmation_number": {"type": "string"},
+                "current_seat": {"type": "string"},
+                "new_seat": {"type": "string"},
+                "gate": {"type": "string"},
+            },
+        },
+    )
+
+    def fixed(arguments: dict[str, str], said: str, users: str) -> dict[str, str]:
+        call = ToolCall("update_seat", json.dumps(arguments))
+        return dict(json.loads(as_identifiers(call, seat, said, users).arguments))
+
+    said = "あ、はい。ＨＧＦ２０３です。"  # (sixth writer, dev: after 席を9Bに変えたい)
+    assert fixed({"confirmation_number": "HGSF203"}, said, "席を9Bに. " + said) == {
+        "confirmation_number": "HGF203"
+    }
+    # said in an earlier turn, or in words this turn: a value the user gave (a review's)
+    moved = {"current_seat": "12A", "new_seat": "12B"}
+    assert fixed(moved, "12B please", "I'm in 12A. 12B please") == moved
+    gate = {"gate": "118"}
+    said = "flight 117 at gate one one eight"
+    assert fixed(gate, said, said) == gate
 
 
 def test_a_call_counts_as_answered_until_the_user_speaks_again() -> None:

@@ -221,7 +221,7 @@ def test_only_the_clock_is_left_out_and_only_where_the_rule_is_asked_for() -> No
         "今何時ごろかな",
         # (dev half, sixth writer: in kana, as a recogniser writes it)
         "えーとじかんおしえて",
-        "ちょっと時間教えてくれる？",
+        "ちょっと、時間教えてくれる？",
     ],
 )
 def test_the_time_now_asked_for_names_the_clock(said: str) -> None:
@@ -266,6 +266,12 @@ def test_the_time_now_asked_for_names_the_clock(said: str) -> None:
         "営業時間を教えて",  # the opening hours
         "待ち時間を教えてください",
         "到着時間を教えて",
+        # (a review's) the time of something named before, or a condition
+        "ホテルのチェックイン、時間を教えて",
+        "明日の会議、時間を教えて",
+        "あの時間を教えてください",
+        "時間を教えてくれたら予約する",
+        "ちょっと時間ある？",
     ],
 )
 def test_other_questions_about_times_name_no_clock(said: str) -> None:

@@ -68,6 +68,11 @@ def test_english_codes_written(said: str, written: str) -> None:
         "a party of five to ten people",
         "ten to twelve",
         "half past the hour",
+        # (a review's) ranges, odds and scores; a quarter given to two kids
+        "dim the lights from twenty to ten percent",
+        "the odds are twenty to one",
+        "count down from twenty to one",
+        "I gave a quarter to two kids",
     ],
 )
 def test_english_words_left_alone(said: str) -> None:
@@ -144,6 +149,10 @@ def test_japanese_kana_numbers_written(said: str, written: str) -> None:
         "にじゅうまる",  # 二重丸
         "アイスにふんすい",  # katakana, then no counter
         "ケーキにいちごがのってる",
+        # (a review's) に after katakana is mostly the particle
+        "メールにじかんがかかる",
+        "スマホにどはまり",
+        "スーパーにじゅっぷん",
     ],
 )
 def test_japanese_words_left_alone(said: str) -> None:

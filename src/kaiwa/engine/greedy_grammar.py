@@ -18,6 +18,7 @@ token, checks it with its own grammar sampler, and leaves that token alone in th
 from __future__ import annotations
 
 import ctypes
+import logging
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from llama_cpp import Llama
 
 __all__ = ["GreedyGrammar", "greedy_grammar"]
+
+logger = logging.getLogger("kaiwa.engine.llm")
 
 _TOKEN_DATA = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)
 
@@ -47,7 +50,9 @@ class GreedyGrammar:
     ) -> None:
         import llama_cpp
 
+        self._sampler: Any = None  # (set first: `__del__` runs even if this fails)
         self._lib = llama_cpp
+        self._eos = int(llm.token_eos())
         vocab = llm._model.vocab  # (the model's vocabulary, as llama-cpp-python passes it)
         self._sampler = llama_cpp.llama_sampler_init_grammar(
             vocab, grammar.encode("utf-8"), root.encode("utf-8")
@@ -62,6 +67,10 @@ class GreedyGrammar:
         self._all: np.ndarray | None = None  # the whole vocabulary, for a token refused
         self.refused = 0
         """Tokens the grammar refused (each costs a pass over the whole vocabulary)."""
+        self.failed: BaseException | None = None
+        """What went wrong inside the processor, if anything: the completion was ended there
+        (an exception raised in it would be lost in llama.cpp's callback, and the token then
+        picked might be one the grammar refuses)."""
 
     def close(self) -> None:
         """Free the grammar's sampler (idempotent)."""
@@ -71,6 +80,11 @@ class GreedyGrammar:
 
     def __del__(self) -> None:
         self.close()
+
+    def _only(self, token: int, size: int) -> npt.NDArray[np.single]:
+        chosen = np.full(size, -np.inf, dtype=np.single)
+        chosen[token] = 0.0
+        return chosen
 
     def _apply(self, data: np.ndarray) -> None:
         """Run the grammar over ``data`` (token data, in place: refused tokens get -inf)."""
@@ -88,9 +102,11 @@ class GreedyGrammar:
         """``scores`` with the repeat penalty on the completion's last tokens, as llama.cpp's
         penalties sampler applies it (divided if positive, multiplied if not)."""
         logits = np.array(scores, dtype=np.single)
-        if self._penalty == 1 or self._start is None:
-            return logits
-        written = np.asarray(input_ids[self._start :], dtype=np.intc)[-self._last_n :]
+        if self._penalty == 1 or self._start is None or self._last_n == 0:
+            return logits  # (llama.cpp: a window of 0 is no penalty; -1, the whole context)
+        written = np.asarray(input_ids[self._start :], dtype=np.intc)
+        if self._last_n > 0:
+            written = written[-self._last_n :]
         if len(written):
             ids = np.unique(written)
             seen = logits[ids]
@@ -100,8 +116,18 @@ class GreedyGrammar:
     def __call__(
         self, input_ids: npt.NDArray[np.intc], scores: npt.NDArray[np.single]
     ) -> npt.NDArray[np.single]:
-        if self._sampler is None:
-            raise RuntimeError("GreedyGrammar used after close()")
+        if self._sampler is None or self.failed is not None:  # closed, or failed: ended
+            return self._only(self._eos, len(scores))
+        try:
+            return self._choose(input_ids, scores)
+        except Exception as exc:  # (never raised into llama.cpp's callback: see `failed`)
+            logger.exception("the grammar check failed; the completion ends here")
+            self.failed = exc
+            return self._only(self._eos, len(scores))
+
+    def _choose(
+        self, input_ids: npt.NDArray[np.intc], scores: npt.NDArray[np.single]
+    ) -> npt.NDArray[np.single]:
         if self._start is None:
             self._start = len(input_ids)
         # the tokens chosen since the last call, told to the grammar
@@ -125,9 +151,7 @@ class GreedyGrammar:
             best = int(np.argmax(allowed))
             if not np.isfinite(allowed[best]):
                 raise RuntimeError("the grammar allows no token")
-        chosen = np.full(len(logits), -np.inf, dtype=np.single)
-        chosen[best] = 0.0
-        return chosen
+        return self._only(best, len(logits))
 
 
 def greedy_grammar(llm: Llama, grammar: Any, repeat_penalty: float) -> GreedyGrammar:

@@ -68,10 +68,12 @@ def _numbers(text: str) -> str:
 def spelled(text: str) -> str:
     """``text`` with digits and letters said one by one written as such ("four seven one oh
     nine" -> "4 7 1 0 9", "エービーシー" -> "abc", "六二〇八一" -> "62081"), so that an
-    identifier the model wrote in characters is found in what the user said."""
+    identifier the model wrote in characters is found in what the user said. Full-width
+    and half-width forms as typed on a Japanese keyboard ("ＨＧＦ２０３", "ｴｯｸｽ") are the plain
+    ones."""
     return _SPOKEN.sub(
         lambda m: KANA_LETTERS.get(m.group(), _NUMBER_WORDS.get(m.group().lower(), "")),
-        _numbers(text),
+        _numbers(unicodedata.normalize("NFKC", text)),
     )
 
 
@@ -160,16 +162,18 @@ def said_identifiers(text: str) -> tuple[str, ...]:
     return _unique(f for f in found if is_identifier(f) and f.isalnum())
 
 
-def whole_identifier(value: str, said: Sequence[str]) -> str:
+def whole_identifier(value: str, said: Sequence[str], heard: str | None = None) -> str:
     """``value``, or the one identifier of ``said`` it is a part of (the model copied
-    "456" of "エックスワイゼット456", XYZ456), or else the one it is a character away from
-    (one added, dropped or changed: "ＨＧＦ２０３" copied as "HGSF203"). A value said
-    itself stays."""
+    "456" of "エックスワイゼット456", XYZ456). With ``heard`` (all the user said, as
+    `identifier_key` of `spelled` compares it), a value found nowhere in it is put right
+    when ``said`` holds one identifier only and the value is a character away from it (one
+    added, dropped or changed: "ＨＧＦ２０３" copied as "HGSF203"); a value the user said,
+    in any turn and any spelling, stays."""
     mine = identifier_key(value)
     if not mine or not is_identifier(value) or mine in {identifier_key(s) for s in said}:
         return value
     whole = [s for s in said if mine in identifier_key(s)]
-    if not whole:
+    if not whole and heard is not None and mine not in heard and len(said) == 1:
         whole = [s for s in said if _one_apart(mine, identifier_key(s))]
     return whole[0] if len(whole) == 1 else value
 

@@ -517,11 +517,15 @@ _CODE_NAMES = {
 ("NY 10001" for a location, "RTX 4090" for a product stay as they are)."""
 
 
-def as_identifiers(call: ToolCall, tool: ToolSpec, said: str = "") -> ToolCall:
+def as_identifiers(
+    call: ToolCall, tool: ToolSpec, said: str = "", users: str | None = None
+) -> ToolCall:
     """``call`` with every string argument that is a spoken identifier written as one (see
     `spoken_identifier`): what a recogniser hears as "b x nine two seven four" is the order
     number BX9274 to the tool. A part of one identifier in ``said`` (the user's words) is
-    made the whole of it (`whole_identifier`); a code the recogniser wrote in two groups
+    made the whole of it, or, with ``users`` (all the user said), one that is no value they
+    said and a character from the one identifier just said is made that one
+    (`whole_identifier`); a code the recogniser wrote in two groups
     ("DFG 441") is joined for a parameter named for a code (`_CODE_NAMES`). Free text,
     times, dates, phone numbers, addresses and values the schema constrains stay as they
     are."""
@@ -531,6 +535,7 @@ def as_identifiers(call: ToolCall, tool: ToolSpec, said: str = "") -> ToolCall:
         return call
     changed = False
     identifiers = said_identifiers(said) if said else ()
+    heard = identifier_key(spelled(users)) if users is not None else None
     for key, value in arguments.items():
         schema = properties.get(key)
         if (
@@ -544,7 +549,7 @@ def as_identifiers(call: ToolCall, tool: ToolSpec, said: str = "") -> ToolCall:
             continue
         if _GROUPS.fullmatch(value.strip()) and name_parts(key) & _CODE_NAMES:
             value = value.strip().replace(" ", "")  # "DFG 441": spaced at a pause
-        written = whole_identifier(spoken_identifier(value) or value, identifiers)
+        written = whole_identifier(spoken_identifier(value) or value, identifiers, heard)
         if written != arguments[key]:
             arguments[key], changed = written, True
     if not changed:

@@ -197,9 +197,10 @@ class ToolCallPolicy:
             return Verdict(VerdictKind.REWRITE)
         # "b x nine two seven four", as the recogniser wrote it, is the order number BX9274
         said = user_since_reply(asked.messages)
+        users = " ".join(m.content for m in asked.messages if m.role == "user")
         # "27D please, confirmation DFG441": each code where the user's words put it
         calls = [
-            _placed_right(as_identifiers(c, tools[c.name], said), tools[c.name], said)
+            _placed_right(as_identifiers(c, tools[c.name], said, users), tools[c.name], said)
             for c in calls
         ]
         # "17B, sorry, 17E": the seat is 17E, whichever the model copied
@@ -374,7 +375,9 @@ _TIME_NOW_JA = re.compile(
     + _NOT_NOW_JA
     + r"|(?:今日|きょう|本日)の日付(?=を(?:教|おし)|は|って|[?？]|$)|現在(?:の)?(?:時刻|日時)"
     + r"|(?:今|いま)の(?:時刻|時間)(?=を|は|って|[?？]|$)"
-    + r"|(?:^|[、,。\s]|えーと|えっと|あの|ねえ|ちょっと)(?:時間|じかん)を?(?:教|おし)え"
+    + r"|^(?:(?:えーと|えっと)[、,\s]*|(?:あの|ねえ|ちょっと)[、,\s]+)*(?:時間|じかん)を?"
+    r"(?:教|おし)え(?:て(?:ください|くれる|くれない|くれへん|もらえる|もらえます)?)?"
+    r"[かなー]*[？?。!！\s]*$"
 )
 """The same in Japanese: 今何時？, 今、何時？, 今日は何曜日？, 現在の時刻, 今の時間を教えて,
 えーとじかんおしえて. Not 今何時間かかる, 今何時に出発すればいい, 今日は何日に届きますか,

@@ -415,3 +415,5 @@ class WordsMixin:
             stream.close()  # type: ignore[union-attr]
             if checker is not None:
                 checker.close()
+        if checker is not None and checker.failed is not None:
+            raise EngineError(f"LLM generation failed: {checker.failed}") from checker.failed

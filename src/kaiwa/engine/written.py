@@ -103,16 +103,18 @@ def _english(text: str) -> str:
 
 _HOURS = {w: n for w, n in {**UNITS, **TEENS}.items() if 1 <= n <= 12}
 _PAST = {"quarter": 15, "half": 30, "five": 5, "ten": 10, "twenty": 20, "twenty five": 25}
-_TO = {"quarter": 15, "twenty": 20, "twenty five": 25}
-"""Minutes said before "to" ("quarter to nine"): not "five to ten" or "ten to twelve",
-which may be ranges ("five to ten minutes")."""
+_TO = {"quarter": 15}
+"""Minutes said before "to": only "quarter to nine" ("five to ten", "twenty to one" are
+as often ranges, scores and odds)."""
 _CLOCK_EN = re.compile(
     r"\b(?P<minutes>quarter|half|twenty[ -]five|twenty|ten|five)\s+(?:(?P<past>past|after)|"
     r"(?P<to>to|till|til))\s+(?P<hour>" + "|".join(_HOURS) + r"|1[0-2]|[1-9])\b"
-    r"(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|people|guests|of\b|[:.]\d))",
+    r"(?=\s*(?:$|[,.!?;]|(?:a\.?m|p\.?m|am|pm|tonight|tomorrow|today|this|in the|please|"
+    r"o'?clock|for|and|on|then|instead|would|works?|is|sharp)\b))",
     re.IGNORECASE,
 )
-"""A time said in words: "half past eight", "quarter to nine", "ten past 6"."""
+"""A time said in words, where it ends a clause or a time's words follow: "half past eight",
+"quarter to nine tonight", "ten past 6, please"; not "a quarter to two kids"."""
 
 
 def _clock_time(m: re.Match[str]) -> str:
@@ -183,7 +185,8 @@ _KANA = re.compile(
 _BEFORE = re.compile(r"[\s、。！？・,.!?「」（）()のをがはにでともA-Za-z0-9]")
 """The character before such a word: not inside a word (after a kanji: 田中さん; after kana
 or katakana: "ケーキにいちご" is no 215). A number with its counter may follow katakana
-("タイマーじゅうごふん": a katakana word, then the number)."""
+("タイマーじゅうごふん": a katakana word, then the number), unless it starts with に, there
+mostly the particle ("メールにじかんがかかる", "スマホにどはまり")."""
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
 _TIME_AFTER = re.compile(
     r"(?:はん|半|に|から|まで|ごろ|頃|すぎ|過ぎ|ちょうど|です|で|[\s、。！？!?,.]|$)"
@@ -318,7 +321,11 @@ def _japanese(text: str) -> str:
         if (
             m.start()
             and not _BEFORE.match(text, m.start() - 1)
-            and not (m.group("counted") and _KATAKANA.match(text, m.start() - 1))
+            and not (
+                m.group("counted")
+                and _KATAKANA.match(text, m.start() - 1)
+                and not m.group("counted").startswith("に")  # メールにじかん: the particle
+            )
         ):
             continue
         written = _kana_match(m, text[m.end() : m.end() + 8])
