@@ -88,6 +88,9 @@ def run(request: str, reply: str, tools: list[str] = SEAT_TOOLS, step: int = 2) 
         # talk of a tool is held to its sentence's end, where the tool may be named
         ("Hang on, what exactly is this line for?", "To call a tool, say so.", Fault.LEAK),
         ("What can you do?", "To call the tool, send update_seat your seat.", Fault.NAMED),
+        # the call hint reworded (dev half: "ご助かり、よろしくお願いします。(Tool Call if one
+        # fits.)")
+        ("ありがとう、助かったよ", "(Tool Call if one fits.)", Fault.LEAK),
     ],
 )
 def test_unfit_replies_are_stopped_before_a_word_goes_out(

@@ -79,9 +79,13 @@ _TEMPLATE_LEAKS = (
 )
 """Pieces of Qwen's tool prompt, as the model sometimes reads them out."""
 
-_HINT_WORDS = re.compile(r"\bcall a tool\b(?! (?:rental|shop|store|hire|kit|box|set))", re.I)
-"""The call hint's own words, in a reply of the model's ("To call a tool, ..."): never an
-answer to the user."""
+_HINT_WORDS = re.compile(
+    r"\bcall a tool\b(?! (?:rental|shop|store|hire|kit|box|set))|\bif one fits\b|\(\s*tool call",
+    re.I,
+)
+"""The call hint's own words, in a reply of the model's ("To call a tool, ...", reworded:
+"ご助かり、よろしくお願いします。(Tool Call if one fits.)", dev half): never an answer to the
+user."""
 
 _PREFACE = re.compile(
     r"^\s*(?:以下[^:：\n]{0,60}(?:回答|答え|JSON|ツール|関数)[^:：\n]{0,30}"
