@@ -7,6 +7,7 @@ import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.small_talk import (
+    CAPABILITIES_JA,
     capabilities_reply,
     hold_reply,
     small_talk,
@@ -216,7 +217,13 @@ TOLD = "I can get the current weather in a city and start a timer."
             "I can get the current weather in a city and start a timer.",
         ),
         ("What can you do about my order 123?", ""),  # a request
-        ("何ができるの？", ""),  # the descriptions are English
+        # in Japanese: not the English descriptions read out (dev half, assistant: "say that
+        # another way")
+        ("何ができるの？", CAPABILITIES_JA),
+        ("どんなことができますか", CAPABILITIES_JA),
+        ("あなたは何をしてくれるの？", CAPABILITIES_JA),
+        ("何ができるか調べて", ""),  # a request
+        ("この部屋で何ができるの？", ""),
         ("hello", ""),
     ],
 )

@@ -24,6 +24,7 @@ from .text import is_japanese
 from .tool_calls import asks
 
 __all__ = [
+    "CAPABILITIES_JA",
     "capabilities_reply",
     "hold_reply",
     "small_talk",
@@ -264,21 +265,34 @@ _CAPABILITIES = re.compile(
     r"\bwhat can i ask\b",
     re.IGNORECASE,
 )
+_CAPABILITIES_JA = re.compile(
+    r"^(?:(?:えっと|えーと|あの|で|じゃあ|それで|ところで)[、,\s]*)*"
+    r"(?:(?:あなた|きみ|君|そちら)(?:は|って)[、,\s]*)?(?:何|なに|どんなこと)(?:が|を)?"
+    r"(?:でき|してくれ|手伝え)(?:る|ます)(?:の|んですか|んだ|ん|んですか|か)?[？?。!！\s]*$"
+)
+"""「何ができるの？」, 「どんなことができますか」, 「あなたは何をしてくれるの？」: the question
+itself."""
+CAPABILITIES_JA = "ご用件をお聞かせください。できることでしたらお手伝いします。"
+"""The reply to it (the tools' descriptions are mostly English: not read out to a Japanese
+speaker)."""
 _CAPABILITIES_SHOWN = 4
 _FIRST_SENTENCE = re.compile(r"^(.+?)(?:\.\s|\.?$)", re.DOTALL)
 
 
 def capabilities_reply(messages: Sequence[ChatMessage], tools: Sequence[ToolSpec]) -> str:
-    """To "What can you do?" (in English, the user's last words): what ``tools`` do, from
-    the first sentences of their descriptions ("I can get the current weather in a city and
-    start a timer."); "I can answer your questions." with none (handoffs are not counted);
-    empty for any other turn. For when the model's replies were unfit to be spoken (it read
-    its tools' list out, or said the question back: dev half, "What can you do?" got "say
-    that another way")."""
+    """To "What can you do?" (the user's last words): what ``tools`` do, from the first
+    sentences of their descriptions ("I can get the current weather in a city and start a
+    timer."); "I can answer your questions." with none (handoffs are not counted); in
+    Japanese (「何ができるの？」), `CAPABILITIES_JA`; empty for any other turn. For when the
+    model's replies were unfit to be spoken (it read its tools' list out, or said the
+    question back: dev half, "What can you do?" and 「何ができるの？」 got "say that another
+    way")."""
     said = next((m.content for m in reversed(messages) if m.role == "user"), "")
+    if is_japanese(said):
+        return CAPABILITIES_JA if _CAPABILITIES_JA.match(said.strip()) else ""
     asked = _CAPABILITIES.search(said)
     # the question itself, not a request ("What can you do about my order?")
-    if is_japanese(said) or asked is None or len(said[asked.end() :].split()) > 2:
+    if asked is None or len(said[asked.end() :].split()) > 2:
         return ""
     phrases: list[str] = []
     for tool in tools:
