@@ -108,6 +108,10 @@ def test_english_words_left_alone(said: str) -> None:
         ("えーとタイマーじゅうごふんで", "えーとタイマー15分で"),
         ("注文番号がろくにきゅうごいちなんですけど", "注文番号が62951なんですけど"),
         ("予約はさんにんだよ", "予約は3人だよ"),
+        # a code said a digit at a time with pauses (dev half, ja-support: "made up")
+        ("はい、きゅう、ぜろ、ご、いち、に、です。", "はい、90512、です。"),
+        ("きゅう ぜろ ご いち に", "90512"),
+        ("ろく、に、きゅう、ご、いちです", "62951です"),
     ],
 )
 def test_japanese_kana_numbers_written(said: str, written: str) -> None:
@@ -153,6 +157,8 @@ def test_japanese_kana_numbers_written(said: str, written: str) -> None:
         "メールにじかんがかかる",
         "スマホにどはまり",
         "スーパーにじゅっぷん",
+        "いち、に、さん、はい",  # counting: three
+        "ごはん、に、いち",
     ],
 )
 def test_japanese_words_left_alone(said: str) -> None:

@@ -315,7 +315,28 @@ _SEAT_JA = re.compile(
 """A seat as said in Japanese: 23のエー (23A)."""
 
 
+_DIGIT_WORD = _alternatives(k for k in _DIGITS if k not in _SOKUON)
+_SPACED_DIGITS = re.compile(
+    rf"(?<![\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff])"
+    rf"((?:{_DIGIT_WORD})(?:[、,\s・]{{1,3}}(?:{_DIGIT_WORD})){{3,15}})"
+    rf"(?![、,\s・]*(?:{_DIGIT_WORD}))(?=[、,。.\s！？!?]|です|でした|で|$)"
+)
+"""A code said a digit at a time with pauses between, as a recogniser writes it: "きゅう、ぜろ、
+ご、いち、に" (90512); four digits to sixteen (not "いち、に、さん", nor a part of a longer
+run)."""
+
+
+_DIGIT_BEFORE = re.compile(rf"(?:{_DIGIT_WORD})[、,\s・]{{1,3}}$")
+
+
+def _spaced_digits(m: re.Match[str], text: str) -> str:
+    if _DIGIT_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+        return m[0]  # the end of a longer run
+    return "".join(str(_DIGITS[w]) for w in re.findall(_DIGIT_WORD, m[1]))
+
+
 def _japanese(text: str) -> str:
+    text = _SPACED_DIGITS.sub(lambda m: _spaced_digits(m, text), text)
     out, at = [], 0
     for m in _KANA.finditer(text):
         if (
