@@ -618,20 +618,16 @@ def test_the_identifiers_the_user_said(said: str, identifiers: tuple[str, ...]) 
     assert said_identifiers(said) == identifiers
 
 
+def _seat_tool(*parameters: str) -> ToolSpec:
+    """A seat-change tool taking ``parameters``, each a string."""
+    properties = {p: {"type": "string"} for p in parameters}
+    return ToolSpec("update_seat", "Change a seat.", {"type": "object", "properties": properties})
+
+
 def test_a_part_of_an_identifier_said_is_made_the_whole_of_it() -> None:
     # ja-airline_seat-05 (dev): the 0.5B model copied "456" of "エックスワイゼット456"
     said = "えーと予約番号がエックスワイゼット456で座席を23のエーにお願いします"
-    seat = ToolSpec(
-        "update_seat",
-        "Change a seat.",
-        {
-            "type": "object",
-            "properties": {
-                "confirmation_number": {"type": "string"},
-                "new_seat": {"type": "string"},
-            },
-        },
-    )
+    seat = _seat_tool("confirmation_number", "new_seat")
     call = ToolCall("update_seat", json.dumps({"confirmation_number": "456", "new_seat": "23"}))
     fixed = json.loads(as_identifiers(call, seat, said).arguments)
     assert fixed == {"confirmation_number": "XYZ456", "new_seat": "23"}  # 23 is no identifier
@@ -654,19 +650,7 @@ def test_a_part_of_an_identifier_said_is_made_the_whole_of_it() -> None:
 
 
 def test_a_code_copied_a_character_wrong_is_put_right_only_if_nobody_said_it() -> None:
-    seat = ToolSpec(
-        "update_seat",
-        "Change a seat.",
-        {
-            "type": "object",
-            "properties": {
-                "confirmation_number": {"type": "string"},
-                "current_seat": {"type": "string"},
-                "new_seat": {"type": "string"},
-                "gate": {"type": "string"},
-            },
-        },
-    )
+    seat = _seat_tool("confirmation_number", "current_seat", "new_seat", "gate")
 
     def fixed(arguments: dict[str, str], said: str, users: str) -> dict[str, str]:
         call = ToolCall("update_seat", json.dumps(arguments))

@@ -34,6 +34,13 @@ logger = logging.getLogger("kaiwa.engine.llm")
 _TOKEN_DATA = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)
 
 
+def _only(token: int, size: int) -> npt.NDArray[np.single]:
+    """Logits that leave ``token`` alone in the running."""
+    chosen = np.full(size, -np.inf, dtype=np.single)
+    chosen[token] = 0.0
+    return chosen
+
+
 class GreedyGrammar:
     """A logits processor for one greedy completion under ``grammar`` (a GBNF string whose
     rule ``root`` starts it). Call `close` when the completion is over (it frees the
@@ -81,11 +88,6 @@ class GreedyGrammar:
     def __del__(self) -> None:
         self.close()
 
-    def _only(self, token: int, size: int) -> npt.NDArray[np.single]:
-        chosen = np.full(size, -np.inf, dtype=np.single)
-        chosen[token] = 0.0
-        return chosen
-
     def _apply(self, data: np.ndarray) -> None:
         """Run the grammar over ``data`` (token data, in place: refused tokens get -inf)."""
         array = self._lib.llama_token_data_array(
@@ -117,13 +119,13 @@ class GreedyGrammar:
         self, input_ids: npt.NDArray[np.intc], scores: npt.NDArray[np.single]
     ) -> npt.NDArray[np.single]:
         if self._sampler is None or self.failed is not None:  # closed, or failed: ended
-            return self._only(self._eos, len(scores))
+            return _only(self._eos, len(scores))
         try:
             return self._choose(input_ids, scores)
         except Exception as exc:  # (never raised into llama.cpp's callback: see `failed`)
             logger.exception("the grammar check failed; the completion ends here")
             self.failed = exc
-            return self._only(self._eos, len(scores))
+            return _only(self._eos, len(scores))
 
     def _choose(
         self, input_ids: npt.NDArray[np.intc], scores: npt.NDArray[np.single]
@@ -151,7 +153,7 @@ class GreedyGrammar:
             best = int(np.argmax(allowed))
             if not np.isfinite(allowed[best]):
                 raise RuntimeError("the grammar allows no token")
-        return self._only(best, len(logits))
+        return _only(best, len(logits))
 
 
 def greedy_grammar(llm: Llama, grammar: Any, repeat_penalty: float) -> GreedyGrammar:

@@ -3,7 +3,8 @@
 People rarely say "turn the lights on" to a smart home; they say what is wrong: "it's way too
 dark in the hallway", "I can't see a thing in the garage", "寝室まぶしくて寝られへん". The 0.5B
 model then writes the room right and the switch backwards (``on=false`` for darkness: dev
-half, 4 of 4 such requests; asked plainly "on or off?", it answers no better than a coin).
+half, 4 of 4 such requests; asked plainly in a prompt of its own, it answers by the order
+the words are offered in: "off or on?" got "off" for 10 of 12, dark and bright alike).
 The switch is put right here, after the model wrote it, when the request says the room is
 dark or too bright and does not say which way to switch (an explicit "on"/"off", つけて/消して
 stands as the model wrote it).
@@ -42,7 +43,7 @@ _BRIGHT = re.compile(
 """The room is too bright: the lights are wanted off."""
 _SAID_WHICH = re.compile(
     r"\b(?:on|off|dark(?:er|en)|bright(?:er|en)|dim)\b|"
-    r"つけ|付け|点け|消し|消す|消して|オン|オフ|暗く|明るく|にして|にする",
+    r"つけ|付け|点け|消し|消す|オン|オフ|暗く|明るく|にして|にする",
     re.IGNORECASE,
 )
 """Which way to switch or what to make of the room, said outright: the model's value

@@ -38,6 +38,7 @@ __all__ = [
     "name_parts",
     "relabelled",
     "user_since_reply",
+    "users_words",
 ]
 
 
@@ -118,7 +119,7 @@ def made_up_values(
         value = arguments.get(key)
         values += [(key, value)] if isinstance(value, str) else []
         values += [(key, v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
-    users = " ".join(m.content for m in messages if m.role == "user")
+    users = users_words(messages)
     said_code = identifier_key(spelled(users))
     codes = [key for key, v in values if is_identifier(v) and identifier_key(v) not in said_code]
     if codes:
@@ -219,6 +220,11 @@ TOOL_VERBS = {
 }  # fmt: skip
 """Words of tools' names that say nothing of what a tool does ("status" of
 ``get_order_status``: "What's the status of the project?" asks for no order)."""
+
+
+def users_words(messages: Sequence[ChatMessage]) -> str:
+    """All the user said in ``messages``, in order."""
+    return " ".join(m.content for m in messages if m.role == "user")
 
 
 def user_since_reply(messages: Sequence[ChatMessage]) -> str:

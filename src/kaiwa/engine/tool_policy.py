@@ -35,6 +35,7 @@ from .tool_calls import (
     made_up_values,
     relabelled,
     user_since_reply,
+    users_words,
 )
 
 __all__ = [
@@ -197,7 +198,7 @@ class ToolCallPolicy:
             return Verdict(VerdictKind.REWRITE)
         # "b x nine two seven four", as the recogniser wrote it, is the order number BX9274
         said = user_since_reply(asked.messages)
-        users = " ".join(m.content for m in asked.messages if m.role == "user")
+        users = users_words(asked.messages)
         # "27D please, confirmation DFG441": each code where the user's words put it
         calls = [
             _placed_right(as_identifiers(c, tools[c.name], said, users), tools[c.name], said)
