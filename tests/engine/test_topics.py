@@ -9,9 +9,11 @@ from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.tool_policy import Asked
 from kaiwa.engine.topics import (
     describes,
+    handoff_for_change,
     handoff_topics,
     named_alike,
     named_handoff,
+    named_instead,
     said_topics,
 )
 
@@ -179,3 +181,91 @@ def test_a_function_not_offered_is_named_alike_a_tool_only_by_a_word_of_what_it_
     seat = ToolSpec("update_seat", "Change the seat of a booking.", WEATHER.parameters)
     asked = Asked([ChatMessage("user", "What's the weather in Seattle?")], "auto", (seat,), (seat,))
     assert not describes(seat, asked)
+
+
+def _asked(said: str, tools: tuple[ToolSpec, ...], mode: str = "auto") -> Asked:
+    messages = [ChatMessage("system", "An agent."), ChatMessage("user", said)]
+    return Asked(messages=messages, mode=mode, shown=tools, callable=tools)
+
+
+def changed(said: str, called: str = FAQ.name, tools: tuple[ToolSpec, ...] = TOOLS) -> str | None:
+    tool = handoff_for_change(called, _asked(said, tools))
+    return tool.name if tool is not None else None
+
+
+def test_a_change_asked_for_goes_to_the_handoff_that_changes_things() -> None:
+    # the dev half's: handed to the FAQ agent, whose description names seats too
+    assert changed("I'd rather have an aisle seat than the one they gave me.") == SEAT.name
+    assert changed("i need to move from twenty three b to fourteen c") == SEAT.name
+    assert (
+        changed("いま通路側の席なんですけど、窓側に替えてもらうことってできますか？") == SEAT.name
+    )
+    assert changed("Can I switch to a window seat?") == SEAT.name
+    assert changed("席を移りたいです") == SEAT.name
+
+
+def test_no_change_asked_or_the_called_handoffs_own_topic_named_stays() -> None:
+    assert changed("Is row sixteen an exit row?") is None  # a question about seats
+    assert changed("How many seats are there on the plane?") is None
+    assert changed("この飛行機って全部で何席あるの？") is None
+    assert changed("Can I change my baggage allowance?") is None  # the FAQ's baggage
+    assert changed("Does the wifi change between flights?") is None  # the FAQ's wifi
+    # the handoff that changes things already called, or none other that does
+    assert changed("I'd rather have an aisle seat.", called=SEAT.name) is None
+    assert changed("I'd rather have an aisle seat.", tools=(WEATHER, FAQ)) is None
+    # not the model's choice, or a tool's result to be read out
+    tools = TOOLS
+    asked = _asked("I'd rather have an aisle seat.", tools, mode="required")
+    assert handoff_for_change(FAQ.name, asked) is None
+    said = _asked("I'd rather have an aisle seat.", tools).messages
+    read = Asked(
+        messages=[*said, ChatMessage("tool", "Seat changed.")],
+        mode="auto",
+        shown=tools,
+        callable=tools,
+    )
+    assert handoff_for_change(FAQ.name, read) is None
+
+
+ORDER: dict[str, object] = {
+    "type": "object",
+    "properties": {"order_number": {"type": "string"}},
+    "required": ["order_number"],
+}
+STATUS = ToolSpec("get_order_status", "Look up where an order is.", ORDER)
+REFUND = ToolSpec("request_refund", "Start a refund for an order.", ORDER)
+SHOP = (STATUS, REFUND)
+
+
+def instead(said: str, called: str = STATUS.name, tools: tuple[ToolSpec, ...] = SHOP) -> str | None:
+    tool = named_instead(called, _asked(said, tools))
+    return tool.name if tool is not None else None
+
+
+def test_a_call_for_a_request_that_names_another_tools_work_is_that_tools() -> None:
+    # 返金 is "repayment" in JMdict, which means refund; 注文 (order) is in both
+    said = "注文番号は六二〇八一です。色が写真と全然違ったので、返品して返金してほしいです。"
+    assert instead(said) == REFUND.name
+    assert instead("I want a refund for order 55102, it came broken.") == REFUND.name
+
+
+def test_a_call_whose_own_words_are_said_or_with_no_other_named_stays() -> None:
+    assert instead("Where is my order 55102?") is None  # nothing else named
+    assert instead("I want a refund for order 55102.", called=REFUND.name) is None
+    # the other named only by a word the called one's description has too ("an order")
+    assert instead("Order 51006 arrived with a cracked screen.", called=REFUND.name) is None
+    timer = ToolSpec(
+        "set_timer",
+        "Start a timer.",
+        {"type": "object", "properties": {"minutes": {"type": "integer"}}, "required": ["minutes"]},
+    )
+    lights = ToolSpec(
+        "set_lights",
+        "Turn the lights in a room on or off.",
+        {"type": "object", "properties": {"room": {"type": "string"}}, "required": ["room"]},
+    )
+    # its own word said: a timer for the lights is a timer
+    assert instead("Set a timer for the lights, ten minutes.", timer.name, (timer, lights)) is None
+    # a handoff is not this rule's, nor a tool the agent does not have
+    assert instead("I want a refund.", FAQ.name, (*SHOP, FAQ)) is None
+    assert instead("I want a refund.", "no_such_tool") is None

@@ -33,7 +33,15 @@ from .text import is_japanese
 from .tool_calls import TOOL_VERBS, name_parts, user_since_reply
 from .tool_policy import HANDOFF_PREFIX, Asked
 
-__all__ = ["describes", "handoff_topics", "named_alike", "named_handoff", "said_topics"]
+__all__ = [
+    "describes",
+    "handoff_for_change",
+    "handoff_topics",
+    "named_alike",
+    "named_handoff",
+    "named_instead",
+    "said_topics",
+]
 
 _BOILERPLATE = re.compile(r"^Handoff to the .*? to handle the request\.\s*", re.S)
 """The opening the SDK gives every handoff's description (the agent's own
@@ -161,3 +169,106 @@ def named_handoff(asked: Asked) -> ToolSpec | None:
     if len(named) != 1:
         return None
     return next(t for t in asked.callable if t.name == named[0])
+
+
+_CHANGES_SAID = re.compile(
+    r"(?i)\b(?:chang(?:e|ed|es|ing)|mov(?:e|ed|ing)|switch(?:ed|ing)?|swap(?:ped|ping)?|"
+    r"rather\s+(?:have|sit|be)|prefer|upgrad(?:e|ed|ing))\b"
+    r"|替え|変え|変更|代え|取り替|交換|移り|移れ|移ら|移動|移して|移し"
+)
+"""A request to change something: "I'd rather have an aisle seat", "move me from 23B to 14C",
+窓側に替えてもらえますか, 席を移りたい."""
+
+_CHANGES_DESCRIBED = re.compile(r"(?i)\b(?:chang(?:e|es|ing)|modif(?:y|ies)|switch(?:es)?)\b")
+"""A description of a handoff that changes things ("Changes the seat on a traveller's
+booking."), not one that answers questions about them."""
+
+
+def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
+    """The handoff to call instead of ``called`` (a handoff the model chose) when the user
+    asks to change something and ``called`` does not change things: the one other handoff
+    whose description says it changes things, when the user's words since the assistant
+    last spoke name none of ``called``'s own topics (`handoff_topics`). The airline triage
+    agent handed "I'd rather have an aisle seat than the one they gave me." and "i need to
+    move from twenty three b to fourteen c" to the FAQ agent (its description names seats
+    too, for questions about them); "Can I change my baggage allowance?" names the FAQ's
+    baggage and stays with it."""
+    if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
+        return None
+    said = user_since_reply(asked.messages)
+    if not _CHANGES_SAID.search(said):
+        return None
+    handoffs = {
+        t.name: t
+        for t in asked.callable
+        if t.name.startswith(HANDOFF_PREFIX) and takes_no_values(t.parameters)
+    }
+    if called not in handoffs:
+        return None
+    if _CHANGES_DESCRIBED.search(_BOILERPLATE.sub("", handoffs[called].description)):
+        return None
+    changers = [
+        t
+        for name, t in handoffs.items()
+        if name != called and _CHANGES_DESCRIBED.search(_BOILERPLATE.sub("", t.description))
+    ]
+    if len(changers) != 1:
+        return None
+    if handoff_topics(asked.callable).get(called, frozenset()) & said_topics(said):
+        return None
+    return changers[0]
+
+
+def _heard(said: str) -> frozenset[str]:
+    """The first four letters of the words ``said`` names what it is about by: its English
+    words, or a Japanese request's glosses (`english_words`), with what each means through
+    JMdict (`synonyms`: 返金 is "repayment" there, which means refund)."""
+    words = (
+        set(english_words(said)) if is_japanese(said) else {_lemma(w) for w in _LATIN.findall(said)}
+    )
+    for w in list(words):
+        words |= synonyms(w)
+    return frozenset(w[:4] for w in words if len(w) >= 3)
+
+
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(w[:4] for w in name_parts(name) if len(w) >= 3 and w not in TOOL_VERBS)
+
+
+def named_instead(called: str, asked: Asked) -> ToolSpec | None:
+    """The tool to call instead of ``called`` (a tool of this agent, no handoff): the one
+    other tool that takes values whose name the user's words since the assistant last spoke
+    name ("refund" of ``request_refund``), when they name ``called`` by no word of its own:
+    by none of its name's words, or only by ones the other tool's description has too.
+    Asked 「注文番号は六二〇八一です。…返品して返金してほしいです。」, the model called
+    ``get_order_status`` (named by 注文, an order; "Start a refund for an order." has it
+    too); 返金 names ``request_refund``. The other tool must be named by a word the called
+    one's description lacks: "Order 51006 arrived with a cracked screen." names
+    ``get_order_status`` by "order", which "Start a refund for an order." has too, and the
+    model's ``request_refund`` stands. None when no other tool, or more than one, is named."""
+    if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
+        return None
+    by_name = {t.name: t for t in asked.callable}
+    if called not in by_name or called.startswith(HANDOFF_PREFIX):
+        return None
+    heard = _heard(user_since_reply(asked.messages))
+    others = [
+        t
+        for t in asked.callable
+        if t.name != called
+        and not t.name.startswith(HANDOFF_PREFIX)
+        and t.parameters.get("required")
+        and _name_words(t.name) & heard
+    ]
+    if len(others) != 1:
+        return None
+    other = others[0]
+    if not (_name_words(other.name) & heard) - _described_words(by_name[called]):
+        return None  # named only by a word of the called tool's description too
+    if (_name_words(called) & heard) - _described_words(other):
+        return None
+    return other
+
+
+def _described_words(tool: ToolSpec) -> frozenset[str]:
+    return frozenset(w[:4] for w in _LATIN.findall(tool.description.lower()))
