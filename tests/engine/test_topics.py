@@ -264,6 +264,18 @@ def test_a_call_whose_own_words_are_said_or_with_no_other_named_stays() -> None:
         "Turn the lights in a room on or off.",
         {"type": "object", "properties": {"room": {"type": "string"}}, "required": ["room"]},
     )
+    thermostat = ToolSpec(
+        "set_thermostat",
+        "Set the heating to a temperature.",
+        {"type": "object", "properties": {"degrees": {"type": "number"}}, "required": ["degrees"]},
+    )
+    # whole words: "there" is no thermostat (its first four letters are)
+    said = "Can you start one for ten minutes? I've got pasta on there."
+    assert instead(said, timer.name, (timer, thermostat)) is None
+    assert instead("Set the thermostat, not a timer.", timer.name, (timer, thermostat)) is None
+    assert instead("Turn up the thermostat please.", timer.name, (timer, thermostat)) == (
+        thermostat.name
+    )
     # its own word said: a timer for the lights is a timer
     assert instead("Set a timer for the lights, ten minutes.", timer.name, (timer, lights)) is None
     # a handoff is not this rule's, nor a tool the agent does not have

@@ -220,19 +220,21 @@ def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
 
 
 def _heard(said: str) -> frozenset[str]:
-    """The first four letters of the words ``said`` names what it is about by: its English
-    words, or a Japanese request's glosses (`english_words`), with what each means through
-    JMdict (`synonyms`: 返金 is "repayment" there, which means refund)."""
-    words = (
-        set(english_words(said)) if is_japanese(said) else {_lemma(w) for w in _LATIN.findall(said)}
-    )
+    """The words ``said`` names what it is about by, whole (`_lemma`): its English words, or
+    a Japanese request's glosses (`english_words`), with what each means through JMdict
+    (`synonyms`: 返金 is "repayment" there, which means refund). Whole words, not a word's
+    first letters as `asks_for_tool` reads them: "there" is no thermostat."""
+    if is_japanese(said):
+        words = {_lemma(w) for w in english_words(said)}
+    else:
+        words = {_lemma(w) for w in _LATIN.findall(said)}
     for w in list(words):
-        words |= synonyms(w)
-    return frozenset(w[:4] for w in words if len(w) >= 3)
+        words |= {_lemma(s) for s in synonyms(w)}
+    return frozenset(words)
 
 
 def _name_words(name: str) -> frozenset[str]:
-    return frozenset(w[:4] for w in name_parts(name) if len(w) >= 3 and w not in TOOL_VERBS)
+    return frozenset(_lemma(w) for w in name_parts(name) if len(w) >= 3 and w not in TOOL_VERBS)
 
 
 def named_instead(called: str, asked: Asked) -> ToolSpec | None:
@@ -271,4 +273,4 @@ def named_instead(called: str, asked: Asked) -> ToolSpec | None:
 
 
 def _described_words(tool: ToolSpec) -> frozenset[str]:
-    return frozenset(w[:4] for w in _LATIN.findall(tool.description.lower()))
+    return frozenset(_lemma(w) for w in _LATIN.findall(tool.description))
