@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
-__all__ = ["worked_out"]
+__all__ = ["with_digits", "worked_out"]
 
 # -- numbers ---------------------------------------------------------------------------------
 
@@ -122,7 +122,7 @@ def _kanji_number(text: str) -> Fraction | None:
     return total + section + Fraction(current or "0")
 
 
-def _with_digits(text: str) -> str:
+def with_digits(text: str) -> str:
     """``text`` with its numbers in digits: English number words ("twenty five" -> 25),
     kanji numerals (五千, 1万 -> 5000, 10000) and full-width digits; thousands separators
     dropped (1,000円)."""
@@ -257,7 +257,7 @@ _PARTS_EN = {
     "3 quarters": Fraction(3, 4), "double": Fraction(2), "twice": Fraction(2),
     "triple": Fraction(3),
 }  # fmt: skip
-"""(As `_with_digits` leaves them: "two thirds" is "2 thirds".)"""
+"""(As `with_digits` leaves them: "two thirds" is "2 thirds".)"""
 _PART_SAID = {"1 half": "one half", "1 third": "one third", "2 thirds": "two thirds",
               "1 quarter": "one quarter", "3 quarters": "three quarters"}  # fmt: skip
 _PART_NAMES_EN = "|".join(k.replace(" ", "[ -]") for k in sorted(_PARTS_EN, key=len, reverse=True))
@@ -341,9 +341,9 @@ def worked_out(said: str, *, answering: bool = False) -> str | None:
     if not text or len(text) > 120:
         return None
     if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text):
-        return _japanese(_FILLER_JA.sub("", _with_digits(text)).strip(), answering)
+        return _japanese(_FILLER_JA.sub("", with_digits(text)).strip(), answering)
     # (fillers first: "quick one" is no number)
-    cleaned = _with_digits(_FILLER_EN.sub("", text.lower().replace("’", "'"))).strip()
+    cleaned = with_digits(_FILLER_EN.sub("", text.lower().replace("’", "'"))).strip()
     return _english(cleaned, answering)
 
 

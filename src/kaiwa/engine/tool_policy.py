@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from .call_text import names_no_tool, parse_calls, takes_no_values, valid_arguments
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
 from .days import with_day
+from .durations import in_said_units
 from .light_sense import lit_by_sense
 from .questions import asked_for
 from .repairs import repaired
@@ -168,7 +169,9 @@ class ToolCallPolicy:
           reads no further than a handoff written first: it is made alone);
         - identifiers spoken letter by letter are written as one (`as_identifiers`), two
           put in each other's place are swapped back (`relabelled`), and values the user
-          took back are replaced by the ones said after them (`repaired`);
+          took back are replaced by the ones said after them (`repaired`), a light switched
+          as the room's state asks (`lit_by_sense`), a length of time put in the unit of the
+          parameter that takes it (`in_said_units`);
           a time written alone gets the day the conversation is about (`with_day`, after
           the checks below);
         - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
@@ -208,6 +211,8 @@ class ToolCallPolicy:
         calls = [_fitting(repaired(c, tools[c.name], said), c, tools[c.name]) for c in calls]
         # "it's way too dark in the hallway" -> set_lights(on=false): switched on
         calls = [_fitting(lit_by_sense(c, tools[c.name], said), c, tools[c.name]) for c in calls]
+        # "a timer for an hour and a half" -> set_timer(minutes=30): 90, the length said
+        calls = [_fitting(in_said_units(c, tools[c.name], said), c, tools[c.name]) for c in calls]
         # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back (after
         # the checks below, which judge what the model wrote: the day is not its value)
         dated = [
