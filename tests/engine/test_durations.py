@@ -43,6 +43,13 @@ TIMER = ToolSpec(
         ("タイマーを90秒", 90),
         ("5分のタイマー", 300),
         ("15分間", 900),
+        ("an hour and a quarter", 4500),
+        ("two quarters of an hour", 1800),
+        ("an hour and half", 5400),
+        ("couple minutes", 120),
+        ("timer for a minute please", 60),
+        ("remind me in 2 hours", 7200),
+        ("30分後に起こして", 1800),
     ],
 )
 def test_a_length_of_time_is_read_in_any_units(said: str, seconds: int) -> None:
@@ -58,6 +65,26 @@ def test_a_length_of_time_is_read_in_any_units(said: str, seconds: int) -> None:
         "7時にタイマー",  # a clock time
         "3分の1",  # a third
         "What's the weather like?",
+        # a review's: idioms, times of day, lists, ranges, repeats, decimals, additions
+        "hang on a second set a timer for twenty",
+        "set a second timer for ten",
+        "wait a minute",
+        "in a second",
+        "half an hour ago",
+        "at 3 minutes past 7",
+        "set a timer for 1 hour 30",  # 30 what?
+        "timers for 5 minutes and 10 minutes",
+        "set timers for 10 and 15 minutes",
+        "5 to 10 minutes",
+        "timer for 10 minutes 10 minutes",
+        "point five hours",
+        ".5 hours",
+        "add 5 more minutes",
+        "7時30分",
+        "2時間目",
+        "タイマーは十分でいいよ",  # じゅうぶん, enough
+        "10分か15分",
+        "あと5分延長して",
     ],
 )
 def test_no_length_or_two_apart_is_none(said: str) -> None:
@@ -107,6 +134,26 @@ def test_only_a_parameter_of_time_and_a_whole_value_for_an_integer() -> None:
         },
     )
     assert timed(90, "wake me in 90 seconds", whole_minutes) == 90  # 1.5 is no integer
+
+    # the unit by the description alone: "in minutes", （分）; not a time in passing
+    def minutes_by(description: str, name: str = "length") -> object:
+        tool = ToolSpec(
+            "set_timer",
+            "Start a timer.",
+            {
+                "type": "object",
+                "properties": {name: {"type": "number", "description": description}},
+                "required": [name],
+            },
+        )
+        made = in_said_units(ToolCall("set_timer", f'{{"{name}": 30}}'), tool, "an hour and a half")
+        return (made.parsed_arguments() or {})[name]
+
+    assert minutes_by("how long the timer runs, in minutes.") == 90
+    assert minutes_by("タイマーの長さ（分）") == 90
+    assert minutes_by("how long, in seconds") == 5400
+    assert minutes_by("how long; it takes about 20 minutes to warm up") == 30
+    assert minutes_by("the lowest price", name="min_price") == 30  # no "min" of minutes
     thermostat = ToolSpec(
         "set_thermostat",
         "Set the heating.",

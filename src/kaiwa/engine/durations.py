@@ -27,91 +27,148 @@ from .text import is_japanese
 from .tool_calls import name_parts
 from .written import written_form
 
-__all__ = ["in_said_units", "said_duration"]
+__all__ = ["in_said_units", "said_duration", "time_parameter"]
 
 _SECONDS = {"hour": 3600, "minute": 60, "second": 1}
 
 _EN_UNIT = r"(?P<unit>hours?|hrs?|minutes?|mins?|seconds?|secs?)"
-_EN_AMOUNT = r"(?P<amount>\d+(?:\.\d+)?(?:\s+and\s+(?:a|one)\s+half)?|an?|one|a\s+couple(?:\s+of)?)"
+_EN_AMOUNT = (
+    r"(?<![\d.])(?P<amount>\d+(?:\.\d+)?(?:\s+and\s+(?:a|one)\s+half)?"
+    r"|an?|one|(?:a\s+)?couple(?:\s+of)?)"
+)
 _EN_TERM = re.compile(
     rf"\b(?:"
-    rf"(?P<half>half\s+(?:an?\s+)?(?P<half_unit>hour|minute))"
-    rf"|(?P<quarters>(?:a|one|three|3)\s+quarters?|quarter)\s+(?:of\s+)?(?:an?\s+)?hour"
-    rf"|{_EN_AMOUNT}[\s-]*{_EN_UNIT}(?P<and_half>\s+and\s+a\s+half)?"
+    rf"(?P<half>half\s+(?:an?\s+)?(?P<half_unit>hour|minute|second))"
+    rf"|(?P<quarters>(?:(?:a|one|two|three|[123])\s+)?quarters?)\s+(?:of\s+)?(?:an?\s+)?hour"
+    rf"|{_EN_AMOUNT}[\s-]*{_EN_UNIT}"
+    rf"(?P<and_part>\s+and\s+(?:a\s+)?(?P<part>half|quarter))?"
     rf")\b",
     re.IGNORECASE,
 )
 _EN_JOIN = re.compile(r"^(?:\s*,?\s*(?:and\s+)?)$", re.IGNORECASE)
+_EN_NOT_LENGTH = re.compile(r"^\s+(?:ago|past|to|after|before)\b", re.IGNORECASE)
+"""What after a term makes it no length to set: "an hour ago", "ten minutes past seven"."""
+_EN_NUMBER_AFTER = re.compile(r"^\s*,?\s*(?:and\s+)?\d")
+"""A number after the last term: "1 hour 30" (30 what?)."""
+_EN_IDIOM_BEFORE = re.compile(r"\bfor\s+$", re.IGNORECASE)
+"""What must stand before "a minute" for it to be a length: "for a minute", not "wait a
+minute", "in a minute", "give me a minute" (and "a second" is never one: "hang on a second",
+"set a second timer")."""
+_EN_LIST_BEFORE = re.compile(r"\d\s*(?:and|or|to|-|–)\s*$|\bpoint\s*$", re.IGNORECASE)
+"""A number and a word of a list or a range before a term ("10 and 15 minutes", "5 to 10
+minutes"), or a decimal point said ("point five hours")."""
+_RELATIVE = re.compile(
+    r"(?i)\b(?:more|extra|longer|shorter|less|another|additional|add|extend|earlier|later)\b"
+    r"|延長|追加|増や|減ら|短く|長く|足して|プラス|マイナス|早め|遅らせ"
+)
+"""A length added to or taken from another ("5 more minutes", 5分延長): not the length to set."""
 
 _JA_TERM = re.compile(
     r"(?P<amount>\d+(?:\.\d+)?)\s*(?:"
-    r"(?P<hour>時間)(?P<hour_half>半)?"
+    r"(?P<hour>時間)(?!目)(?P<hour_half>半)?"
     r"|(?P<minute>分)(?!の\d)間?(?P<minute_half>半)?"
     r"|(?P<second>秒)間?"
     r")"
 )
 _JA_JOIN = re.compile(r"^\s*と?\s*$")
+_JA_CLOCK_BEFORE = re.compile(r"\d\s*時\s*$")
+"""An hour of the clock before minutes: 7時30分 is a time of day."""
+_ENOUGH = re.compile(r"(?<![〇一二三四五六七八九十百千万0-9０-９])十分(?![間半])")
+"""十分 alone: じゅうぶん, enough, as often as ten minutes; not read as a length."""
+_RANK = {"hour": 3, "minute": 2, "second": 1}
 
 
-def _unit(word: str) -> int:
+def _unit(word: str) -> str:
     word = word.lower()
     if word.startswith("h"):
-        return _SECONDS["hour"]
+        return "hour"
     if word.startswith("m"):
-        return _SECONDS["minute"]
-    return _SECONDS["second"]
+        return "minute"
+    return "second"
 
 
-def _english_term(m: re.Match[str]) -> Fraction:
+def _english_term(m: re.Match[str], text: str) -> tuple[str, Fraction] | None:
+    """A term's unit and its length in seconds; None if it is no length to set."""
+    if _EN_NOT_LENGTH.match(text[m.end() :]) or _EN_LIST_BEFORE.search(text[: m.start()]):
+        return None
     if m["half"]:
-        return Fraction(_SECONDS[m["half_unit"].lower()], 2)
+        unit = m["half_unit"].lower()
+        return unit, Fraction(_SECONDS[unit], 2)
     if m["quarters"]:
-        quarters = 3 if m["quarters"].lower().startswith(("three", "3")) else 1
-        return Fraction(quarters * _SECONDS["hour"], 4)
+        count = m["quarters"].lower().split()[0]
+        quarters = {"two": 2, "2": 2, "three": 3, "3": 3}.get(count, 1)
+        return "hour", Fraction(quarters * _SECONDS["hour"], 4)
+    unit = _unit(m["unit"])
     amount = m["amount"].lower()
     if amount in ("a", "an", "one"):
+        if unit == "second" or (
+            unit == "minute" and not _EN_IDIOM_BEFORE.search(text[: m.start()])
+        ):
+            return None
         value = Fraction(1)
-    elif amount.startswith("a"):  # a couple (of)
+    elif "couple" in amount:
         value = Fraction(2)
     else:
         number, _, half = amount.partition(" and ")
         value = Fraction(number) + (Fraction(1, 2) if half else 0)
-    if m["and_half"]:
-        value += Fraction(1, 2)
-    return value * _unit(m["unit"])
+    if m["part"]:
+        value += Fraction(1, 2) if m["part"].lower() == "half" else Fraction(1, 4)
+    return unit, value * _SECONDS[unit]
 
 
-def _japanese_term(m: re.Match[str]) -> Fraction:
+def _japanese_term(m: re.Match[str], text: str) -> tuple[str, Fraction] | None:
     amount = Fraction(m["amount"])
     if m["hour"]:
-        return (amount + (Fraction(1, 2) if m["hour_half"] else 0)) * _SECONDS["hour"]
+        return "hour", (amount + (Fraction(1, 2) if m["hour_half"] else 0)) * _SECONDS["hour"]
     if m["minute"]:
-        return (amount + (Fraction(1, 2) if m["minute_half"] else 0)) * _SECONDS["minute"]
-    return amount
+        if _JA_CLOCK_BEFORE.search(text[: m.start()]):
+            return None
+        half = Fraction(1, 2) if m["minute_half"] else 0
+        return "minute", (amount + half) * _SECONDS["minute"]
+    return "second", amount
 
 
 def said_duration(text: str) -> Fraction | None:
     """The one length of time ``text`` says, in seconds ("an hour and a half" -> 5400,
-    "1時間15分" -> 4500); None when it says none, or two apart (see the module)."""
+    "1時間15分" -> 4500); None when it says none, or two apart, or one that is not a length
+    to set (see the module)."""
+    if _RELATIVE.search(text):
+        return None
     japanese = is_japanese(text)
+    if japanese:
+        text = _ENOUGH.sub("じゅうぶん", text)
     text = with_digits(written_form(text))  # じゅうごふん -> 15分, 十五分 -> 15分
-    terms = list((_JA_TERM if japanese else _EN_TERM).finditer(text))
-    if not terms:
+    matches = list((_JA_TERM if japanese else _EN_TERM).finditer(text))
+    if not matches:
         return None
     join = _JA_JOIN if japanese else _EN_JOIN
-    for before, after in itertools.pairwise(terms):
+    for before, after in itertools.pairwise(matches):
         if not join.match(text[before.end() : after.start()]):
             return None  # two lengths of time apart: which one is meant?
     read = _japanese_term if japanese else _english_term
-    return sum((read(m) for m in terms), Fraction(0))
+    terms = [read(m, text) for m in matches]
+    if not japanese and _EN_NUMBER_AFTER.match(text[matches[-1].end() :]):
+        return None
+    if any(t is None for t in terms):
+        return None
+    units = [_RANK[t[0]] for t in terms if t is not None]
+    if any(a <= b for a, b in itertools.pairwise(units)):
+        return None  # "10 minutes 10 minutes", "5 minutes and 10 minutes": not one length
+    return sum((t[1] for t in terms if t is not None), Fraction(0))
 
 
 _UNIT_NAMES = {
-    "hours": "hour", "hour": "hour", "hrs": "hour", "minutes": "minute", "minute": "minute",
-    "mins": "minute", "min": "minute", "seconds": "second", "second": "second", "secs": "second",
-    "sec": "second",
+    "hours": "hour", "hour": "hour", "minutes": "minute", "minute": "minute",
+    "seconds": "second", "second": "second",
 }  # fmt: skip
-_DESCRIBED_UNIT = re.compile(r"\b(?:in\s+)?(hours|minutes|seconds)\b|(時間|分|秒)", re.IGNORECASE)
+"""A parameter's name's words that name its unit (not "min" of ``min_price``)."""
+_DESCRIBED_UNIT = re.compile(
+    r"\b(?:in|number\s+of)\s+(hours|minutes|seconds)\b|\((hours|minutes|seconds)\)"
+    r"|[（(](時間|分|秒)[）)]|(時間|分|秒)単位|単位は(時間|分|秒)|(時間|分|秒)数",
+    re.IGNORECASE,
+)
+"""A description that gives a parameter's unit: "in minutes", "number of seconds", "(hours)",
+（分）, 分単位; not one that speaks of time in passing ("takes about 20 minutes")."""
 _JA_UNITS = {"時間": "hour", "分": "minute", "秒": "second"}
 
 
@@ -126,44 +183,55 @@ def _parameter_unit(name: str, schema: dict[str, object]) -> int | None:
     if named:
         return None
     description = str(schema.get("description") or "")
-    described = {
-        (m[1].lower().rstrip("s") if m[1] else _JA_UNITS[m[2]])
-        for m in _DESCRIBED_UNIT.finditer(description)
-    }
+    described = set()
+    for m in _DESCRIBED_UNIT.finditer(description):
+        word = next(g for g in m.groups() if g)
+        described.add(_JA_UNITS.get(word) or word.lower().rstrip("s"))
     if len(described) == 1:
         return _SECONDS[described.pop()]
     return None
 
 
-def in_said_units(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
-    """``call`` with the length of time ``said`` (the user's words) in its one parameter of
-    time, in that parameter's unit, when it differs from the model's (see the module); as
-    it is when the tool has no such parameter or none, or more than one, was given, or the
-    length is not a whole number of an integer parameter's unit (90 seconds in minutes)."""
+def time_parameter(tool: ToolSpec) -> tuple[str, int] | None:
+    """``tool``'s one numeric parameter of time and the seconds in its unit
+    (``set_timer(minutes)`` -> ("minutes", 60)); None if it has none, or more than one."""
     properties = tool.parameters.get("properties")
     if not isinstance(properties, dict):
-        return call
-    timed = {
-        key: unit
+        return None
+    timed = [
+        (key, unit)
         for key, schema in properties.items()
         if isinstance(schema, dict) and (unit := _parameter_unit(key, schema)) is not None
-    }
-    if len(timed) != 1:
+    ]
+    return timed[0] if len(timed) == 1 else None
+
+
+def in_said_units(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
+    """``call`` with the length of time ``said`` (the user's words) in its parameter of
+    time (`time_parameter`), in that parameter's unit, when it differs from the model's
+    (see the module); as it is when the tool has no such parameter or the call none, when
+    no one length was said, or when it is not a whole number of an integer parameter's unit
+    (90 seconds in minutes). For one call of such a tool among the calls made: "timers
+    for 5 and 10 minutes" are two lengths (the caller's to see)."""
+    timed = time_parameter(tool)
+    if timed is None:
         return call
+    key, unit = timed
     arguments = call.parsed_arguments()
-    ((key, unit),) = timed.items()
     if arguments is None or key not in arguments:
         return call
     duration = said_duration(said)
     if duration is None or duration <= 0:
         return call
     value = duration / unit
-    if properties[key].get("type") == "integer":
+    schema = tool.parameters["properties"][key]
+    if schema.get("type") == "integer":
         if value.denominator != 1:
             return call
         written: int | float = int(value)
     else:
         written = int(value) if value.denominator == 1 else float(value)
-    if arguments[key] == written:
+    current = arguments[key]
+    if not isinstance(current, bool) and current == written:
         return call
     return call.with_arguments({**arguments, key: written})

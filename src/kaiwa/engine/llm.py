@@ -84,7 +84,7 @@ from .tool_policy import (
     clock_asked,
     no_tool_hint,
 )
-from .topics import describes, handoff_for_change, named_alike, named_handoff, named_instead
+from .topics import describes, handoff_for_change, named_alike, named_handoff
 from .words import (
     WordsMixin,
     WordsOutcome,
@@ -760,19 +760,6 @@ class LocalLLM(WordsMixin):
                 logger.info("a change asked for: %s, not %s", change.name, called)
                 yield LlmDelta(tool_call=ToolCall(name=change.name, arguments="{}"))
                 return
-            # A tool called for a request that names another one's work, and this one's by no
-            # word of its own (`named_instead`): that one's call, if it is made.
-            instead = None
-            if not handoffs and len(verdict.calls) == 1:
-                instead = named_instead(verdict.calls[0].name, asked)
-            if instead is not None:
-                judged = self._written_and_judged(prompt, [instead], asked, cancel)
-                if judged is None:
-                    return
-                made, rewritten = judged
-                logger.info("a call for a request naming %s: %s, %s", instead.name, made, rewritten)
-                if rewritten.kind is VerdictKind.CALL:
-                    verdict = rewritten
             # The mirror: this agent's own tool called for a request that names nothing it
             # does and names what another agent handles (the FAQ agent, asked "What's the
             # weather like in Tokyo?", looked it up in the FAQ): handed off.

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .call_text import names_no_tool, parse_calls, takes_no_values, valid_arguments
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
 from .days import with_day
-from .durations import in_said_units
+from .durations import in_said_units, time_parameter
 from .light_sense import lit_by_sense
 from .questions import asked_for
 from .repairs import repaired
@@ -212,7 +212,10 @@ class ToolCallPolicy:
         # "it's way too dark in the hallway" -> set_lights(on=false): switched on
         calls = [_fitting(lit_by_sense(c, tools[c.name], said), c, tools[c.name]) for c in calls]
         # "a timer for an hour and a half" -> set_timer(minutes=30): 90, the length said
-        calls = [_fitting(in_said_units(c, tools[c.name], said), c, tools[c.name]) for c in calls]
+        if sum(time_parameter(tools[c.name]) is not None for c in calls) == 1:
+            calls = [
+                _fitting(in_said_units(c, tools[c.name], said), c, tools[c.name]) for c in calls
+            ]
         # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back (after
         # the checks below, which judge what the model wrote: the day is not its value)
         dated = [

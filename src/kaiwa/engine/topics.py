@@ -32,6 +32,7 @@ from .glosses import english_words, synonyms
 from .text import is_japanese
 from .tool_calls import TOOL_VERBS, name_parts, user_since_reply
 from .tool_policy import HANDOFF_PREFIX, Asked
+from .written import written_form
 
 __all__ = [
     "describes",
@@ -39,7 +40,6 @@ __all__ = [
     "handoff_topics",
     "named_alike",
     "named_handoff",
-    "named_instead",
     "said_topics",
 ]
 
@@ -172,12 +172,14 @@ def named_handoff(asked: Asked) -> ToolSpec | None:
 
 
 _CHANGES_SAID = re.compile(
-    r"(?i)\b(?:chang(?:e|ed|es|ing)|mov(?:e|ed|ing)|switch(?:ed|ing)?|swap(?:ped|ping)?|"
-    r"rather\s+(?:have|sit|be)|prefer|upgrad(?:e|ed|ing))\b"
-    r"|替え|変え|変更|代え|取り替|交換|移り|移れ|移ら|移動|移して|移し"
+    r"(?i)\b(?:change|move|switch|swap|(?:i'?d|i\s+would)\s+(?:rather|prefer)|"
+    r"rather\s+(?:have|sit)|upgrade)\b"
+    r"|替え|変え|変更|代え|取り替|移り|移れ|移ら|移して"
 )
 """A request to change something: "I'd rather have an aisle seat", "move me from 23B to 14C",
-窓側に替えてもらえますか, 席を移りたい."""
+窓側に替えてもらえますか, 席を移りたい (the verb as asked for, not "has the gate changed")."""
+_CODE = re.compile(r"\b(?:\d{1,3}[A-Za-z]|[A-Za-z]{1,3}\d{1,6})\b")
+"""A code: a seat (23B), a gate (B12), a booking (ABC123), as `written_form` writes them."""
 
 _CHANGES_DESCRIBED = re.compile(r"(?i)\b(?:chang(?:e|es|ing)|modif(?:y|ies)|switch(?:es)?)\b")
 """A description of a handoff that changes things ("Changes the seat on a traveller's
@@ -198,6 +200,7 @@ def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
     said = user_since_reply(asked.messages)
     if not _CHANGES_SAID.search(said):
         return None
+    written = written_form(said)
     handoffs = {
         t.name: t
         for t in asked.callable
@@ -216,61 +219,10 @@ def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
         return None
     if handoff_topics(asked.callable).get(called, frozenset()) & said_topics(said):
         return None
-    return changers[0]
-
-
-def _heard(said: str) -> frozenset[str]:
-    """The words ``said`` names what it is about by, whole (`_lemma`): its English words, or
-    a Japanese request's glosses (`english_words`), with what each means through JMdict
-    (`synonyms`: 返金 is "repayment" there, which means refund). Whole words, not a word's
-    first letters as `asks_for_tool` reads them: "there" is no thermostat."""
-    if is_japanese(said):
-        words = {_lemma(w) for w in english_words(said)}
-    else:
-        words = {_lemma(w) for w in _LATIN.findall(said)}
-    for w in list(words):
-        words |= {_lemma(s) for s in synonyms(w)}
-    return frozenset(words)
-
-
-def _name_words(name: str) -> frozenset[str]:
-    return frozenset(_lemma(w) for w in name_parts(name) if len(w) >= 3 and w not in TOOL_VERBS)
-
-
-def named_instead(called: str, asked: Asked) -> ToolSpec | None:
-    """The tool to call instead of ``called`` (a tool of this agent, no handoff): the one
-    other tool that takes values whose name the user's words since the assistant last spoke
-    name ("refund" of ``request_refund``), when they name ``called`` by no word of its own:
-    by none of its name's words, or only by ones the other tool's description has too.
-    Asked 「注文番号は六二〇八一です。…返品して返金してほしいです。」, the model called
-    ``get_order_status`` (named by 注文, an order; "Start a refund for an order." has it
-    too); 返金 names ``request_refund``. The other tool must be named by a word the called
-    one's description lacks: "Order 51006 arrived with a cracked screen." names
-    ``get_order_status`` by "order", which "Start a refund for an order." has too, and the
-    model's ``request_refund`` stands. None when no other tool, or more than one, is named."""
-    if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
+    # what is to be changed must be what the other handles: a word of its description said
+    # (seat, 席), or a code ("from twenty three b to fourteen c", written 23B, 14C): not
+    # "Do I need to change planes in Dubai?"
+    changer = changers[0]
+    if not (_described(changer.description) & said_topics(said) or _CODE.search(written)):
         return None
-    by_name = {t.name: t for t in asked.callable}
-    if called not in by_name or called.startswith(HANDOFF_PREFIX):
-        return None
-    heard = _heard(user_since_reply(asked.messages))
-    others = [
-        t
-        for t in asked.callable
-        if t.name != called
-        and not t.name.startswith(HANDOFF_PREFIX)
-        and t.parameters.get("required")
-        and _name_words(t.name) & heard
-    ]
-    if len(others) != 1:
-        return None
-    other = others[0]
-    if not (_name_words(other.name) & heard) - _described_words(by_name[called]):
-        return None  # named only by a word of the called tool's description too
-    if (_name_words(called) & heard) - _described_words(other):
-        return None
-    return other
-
-
-def _described_words(tool: ToolSpec) -> frozenset[str]:
-    return frozenset(_lemma(w) for w in _LATIN.findall(tool.description))
+    return changer
