@@ -24,6 +24,7 @@ from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
 from .days import with_day
 from .durations import in_said_units, time_parameter
 from .light_sense import lit_by_sense
+from .party import in_said_count, people_parameter
 from .questions import asked_for
 from .repairs import repaired
 from .shapes import reshaped
@@ -171,7 +172,8 @@ class ToolCallPolicy:
           put in each other's place are swapped back (`relabelled`), and values the user
           took back are replaced by the ones said after them (`repaired`), a light switched
           as the room's state asks (`lit_by_sense`), a length of time put in the unit of the
-          parameter that takes it (`in_said_units`);
+          parameter that takes it (`in_said_units`), the people counted out in the
+          parameter for their number (`in_said_count`);
           a time written alone gets the day the conversation is about (`with_day`, after
           the checks below);
         - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
@@ -215,6 +217,11 @@ class ToolCallPolicy:
         if sum(time_parameter(tools[c.name]) is not None for c in calls) == 1:
             calls = [
                 _fitting(in_said_units(c, tools[c.name], said), c, tools[c.name]) for c in calls
+            ]
+        # "two adults and three kids" -> book_table(party_size=2): 5, the people counted out
+        if sum(people_parameter(tools[c.name]) is not None for c in calls) == 1:
+            calls = [
+                _fitting(in_said_count(c, tools[c.name], said), c, tools[c.name]) for c in calls
             ]
         # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back (after
         # the checks below, which judge what the model wrote: the day is not its value)

@@ -1,0 +1,100 @@
+"""How many people, when the user counts them out (`kaiwa.engine.party`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaiwa.engine.chat import ToolCall, ToolSpec
+from kaiwa.engine.party import in_said_count, people_parameter, said_party
+
+BOOK = ToolSpec(
+    "book_table",
+    "Book a table.",
+    {
+        "type": "object",
+        "properties": {
+            "party_size": {"type": "integer", "description": "how many people."},
+            "time": {"type": "string"},
+        },
+        "required": ["party_size", "time"],
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "people"),
+    [
+        ("two adults and three kids tomorrow at 6", 5),
+        ("me, my wife and my two sons on friday at 7", 4),
+        ("me, my husband and our three kids on sunday at 6pm", 5),
+        ("my parents, my sister and me, saturday at 8pm", 4),
+        ("four of us plus a baby, sunday noon", 5),
+        ("it's me and my boss and two clients", 4),
+        ("two of my friends and me", 3),
+        ("my wife and i", 2),
+        ("2 adults, 2 children", 4),
+        ("大人2人と子ども1人で、土曜の夜7時に予約したいです", 3),
+        ("私と妻と子ども2人で日曜の6時にお願いします", 4),
+        ("大人二人と子供三人", 5),
+    ],
+)
+def test_people_counted_out_are_added_up(said: str, people: int) -> None:
+    assert said_party(said) == people
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "table for four at 7",  # no list: the model copies the number
+        "a table for two at 8 tonight",
+        "夫婦二人で",
+        "my kids and me",  # how many kids?
+        "両親と私の3人で金曜の夜8時",  # the total said after the list
+        "me and my wife, so 2 people",
+        "five people at 7, and my friend will join later",  # not one list
+        "my son and his 3 friends",
+        "What's the weather like?",
+    ],
+)
+def test_no_list_or_its_total_said_is_none(said: str) -> None:
+    assert said_party(said) is None
+
+
+def test_the_sum_goes_in_the_parameter_for_people() -> None:
+    call = ToolCall("book_table", '{"party_size": 2, "time": "tomorrow 6pm"}')
+    made = in_said_count(call, BOOK, "two adults and three kids tomorrow at 6")
+    assert made.parsed_arguments() == {"party_size": 5, "time": "tomorrow 6pm"}
+    assert in_said_count(call, BOOK, "a table for two tomorrow at 6") is call
+    same = ToolCall("book_table", '{"party_size": 5, "time": "6"}')
+    assert in_said_count(same, BOOK, "two adults and three kids at 6") is same
+
+
+def test_only_an_integer_parameter_for_people() -> None:
+    assert people_parameter(BOOK) == "party_size"
+    guests = ToolSpec(
+        "reserve",
+        "Reserve.",
+        {"type": "object", "properties": {"guests": {"type": "integer"}}},
+    )
+    assert people_parameter(guests) == "guests"
+    described = ToolSpec(
+        "reserve",
+        "Reserve.",
+        {
+            "type": "object",
+            "properties": {"size": {"type": "integer", "description": "人数"}},
+        },
+    )
+    assert people_parameter(described) == "size"
+    text = ToolSpec(
+        "reserve",
+        "Reserve.",
+        {"type": "object", "properties": {"party": {"type": "string"}}},
+    )
+    assert people_parameter(text) is None
+    rooms = ToolSpec(
+        "book_hotel",
+        "Book rooms.",
+        {"type": "object", "properties": {"rooms": {"type": "integer"}}},
+    )
+    assert people_parameter(rooms) is None
