@@ -162,3 +162,20 @@ def test_only_a_parameter_of_time_and_a_whole_value_for_an_integer() -> None:
     call = ToolCall("set_thermostat", '{"degrees": 21}')
     assert in_said_units(call, thermostat, "21 degrees for an hour") is call
     assert said_duration("an hour") == Fraction(3600)
+
+
+def test_the_policy_sets_the_length_but_leaves_values_taken_back_to_repairs() -> None:
+    from kaiwa.engine.chat import ChatMessage
+    from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
+
+    def judged(said: str, minutes: int) -> object:
+        messages = [ChatMessage("system", "A home."), ChatMessage("user", said)]
+        asked = Asked(messages=messages, mode="auto", shown=(TIMER,), callable=(TIMER,))
+        call = ToolCall("set_timer", f'{{"minutes": {minutes}}}')
+        verdict = ToolCallPolicy().judge([call], asked)
+        assert verdict.kind is VerdictKind.CALL
+        return (verdict.calls[0].parsed_arguments() or {})["minutes"]
+
+    assert judged("set a timer for an hour and a half", 30) == 90
+    # "10 minutes, no 15": `repaired`'s 15 stays (a review's)
+    assert judged("set a timer for 10 minutes, no 15", 10) == 15

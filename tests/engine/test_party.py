@@ -28,7 +28,6 @@ BOOK = ToolSpec(
         ("me, my wife and my two sons on friday at 7", 4),
         ("me, my husband and our three kids on sunday at 6pm", 5),
         ("my parents, my sister and me, saturday at 8pm", 4),
-        ("four of us plus a baby, sunday noon", 5),
         ("it's me and my boss and two clients", 4),
         ("two of my friends and me", 3),
         ("my wife and i", 2),
@@ -36,6 +35,8 @@ BOOK = ToolSpec(
         ("大人2人と子ども1人で、土曜の夜7時に予約したいです", 3),
         ("私と妻と子ども2人で日曜の6時にお願いします", 4),
         ("大人二人と子供三人", 5),
+        ("me and my wife and one child", 3),
+        ("私と上司と取引先3名", 5),
     ],
 )
 def test_people_counted_out_are_added_up(said: str, people: int) -> None:
@@ -53,6 +54,24 @@ def test_people_counted_out_are_added_up(said: str, people: int) -> None:
         "me and my wife, so 2 people",
         "five people at 7, and my friend will join later",  # not one list
         "my son and his 3 friends",
+        "four of us plus a baby, sunday noon",  # does the baby need a seat?
+        # a review's: a total said elsewhere, part of a list, people not coming or added
+        "a table for four please, my wife and i will be a bit late",
+        "me and my wife and four friends, six of us",
+        "me and my son, 2 people",
+        "私と妻と友達で5人",
+        "me and my brother and sister",
+        "me and my wife and kids",
+        "私と妻と子供たち",
+        "私と妻と、あと友達が2人",
+        "we're 4 adults, 2 of them vegetarian",
+        "me and my wife, but my wife can't make it",
+        "大人2人と子ども2人、うち1人は未就学児です",
+        "my brother and my sister are joining too",
+        "兄と姉も来ます",
+        "dinner with my wife and 2 friends",
+        "me and my wife, my wife is vegetarian",
+        "me and my wife's sister",
         "What's the weather like?",
     ],
 )
@@ -98,3 +117,25 @@ def test_only_an_integer_parameter_for_people() -> None:
         {"type": "object", "properties": {"rooms": {"type": "integer"}}},
     )
     assert people_parameter(rooms) is None
+
+
+def _judged(said: str, call: ToolCall, tool: ToolSpec) -> dict[str, object]:
+    from kaiwa.engine.chat import ChatMessage
+    from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
+
+    messages = [ChatMessage("system", "An agent."), ChatMessage("user", said)]
+    asked = Asked(messages=messages, mode="auto", shown=(tool,), callable=(tool,))
+    verdict = ToolCallPolicy().judge([call], asked)
+    assert verdict.kind is VerdictKind.CALL
+    arguments = verdict.calls[0].parsed_arguments()
+    assert arguments is not None
+    return arguments
+
+
+def test_the_policy_counts_people_but_leaves_values_taken_back_to_repairs() -> None:
+    call = ToolCall("book_table", '{"party_size": 2, "time": "6pm tomorrow"}')
+    assert _judged("two adults and three kids, tomorrow at 6pm", call, BOOK)["party_size"] == 5
+    # "4, no 5": the value taken back is put right by `repaired` and stays (a review's)
+    call = ToolCall("book_table", '{"party_size": 4, "time": "6pm"}')
+    said = "table for 4, no 5, me and my wife and 3 kids at 6pm"
+    assert _judged(said, call, BOOK)["party_size"] == 5

@@ -216,6 +216,17 @@ def test_no_change_asked_or_the_called_handoffs_own_topic_named_stays() -> None:
     assert changed("what's the weather like, I'd rather be in Hawaii") is None
     assert changed("空港から市内への移動方法を教えて") is None
     assert changed("空港で外貨の交換はできますか") is None
+    # asked about, not asked for; its cost; another verb; another thing's change (a review's)
+    assert changed("will my seat change if my flight is delayed?") is None
+    assert changed("why did my seat change") is None
+    assert changed("how much does it cost to change my seat?") is None
+    assert changed("i'd prefer to know the seat pitch") is None
+    assert changed("座席変更の手数料はいくら？") is None
+    assert changed("席で着替えてもいいですか") is None  # changing clothes
+    assert changed("where can i change money near gate b twelve") is None
+    assert changed("do i need to change terminals for flight b a two four five") is None
+    assert changed("can i change my hotel reservation") is None  # a booking, but no seat
+    assert changed("move me to 12a") == SEAT.name
     # the handoff that changes things already called, or none other that does
     assert changed("I'd rather have an aisle seat.", called=SEAT.name) is None
     assert changed("I'd rather have an aisle seat.", tools=(WEATHER, FAQ)) is None

@@ -185,3 +185,47 @@ def test_long_input_is_read_in_linear_time_and_never_raises() -> None:
     assert written_form("に" * 5000) == "に" * 5000
     assert written_form("に " * 5000) == "に " * 5000
     assert written_form("one " * 3000).startswith("one one")
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("it's alpha bravo charlie one two three", "it's ABC123"),
+        ("it's x-ray yankee zulu seven eight nine", "it's XYZ789"),
+        ("booking ref is q as in queen w e four five six", "booking ref is QWE456"),
+        ("confirmation b as in boy x seven nine four k", "confirmation BX794K"),
+        ("confirmation number double x seven nine four", "confirmation number XX794"),
+        ("code is k l m triple seven", "code is KLM777"),
+        ("it's capital a capital b capital c 1 2 3", "it's ABC123"),
+        ("seat twenty three bee", "seat 23B"),
+        ("seat fourteen see", "seat 14C"),
+        ("number is four-four-two-one-nine", "number is 44219"),
+        ("my order number is 5 5 1 0 2", "my order number is 55102"),
+        ("order en one two three four", "order N1234"),
+    ],
+)
+def test_codes_spelled_out_loud_written(said: str, written: str) -> None:
+    assert written_form(said) == written
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "book me a hotel for two nights",  # a spelling word alone is a word
+        "alpha version please",
+        "see you at seven",
+        "I'll see you seven thirty",
+        "I want a double room",
+        "i like to sea kayak",
+        "it's en route",
+        "big a",
+        "the ex wife",
+        "I'll have a tea",
+        "the score was 3 1",
+        "June 5 2026",
+    ],
+)
+def test_spelling_words_that_are_words_left_alone(said: str) -> None:
+    assert written_form(said) == said
+    # one spelling word before digits stays a word (the digits are a number as before)
+    assert written_form("I flew delta one two three") == "I flew delta 123"

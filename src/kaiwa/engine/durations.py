@@ -33,8 +33,8 @@ _SECONDS = {"hour": 3600, "minute": 60, "second": 1}
 
 _EN_UNIT = r"(?P<unit>hours?|hrs?|minutes?|mins?|seconds?|secs?)"
 _EN_AMOUNT = (
-    r"(?<![\d.])(?P<amount>\d+(?:\.\d+)?(?:\s+and\s+(?:a|one)\s+half)?"
-    r"|an?|one|(?:a\s+)?couple(?:\s+of)?)"
+    r"(?<![\d.:/,])(?P<amount>\d{1,6}(?:\.\d{1,6})?(?:\s+and\s+(?:a|1)\s+half)?"
+    r"|an?|(?:a\s+)?couple(?:\s+of)?)"
 )
 _EN_TERM = re.compile(
     rf"\b(?:"
@@ -58,13 +58,21 @@ _EN_LIST_BEFORE = re.compile(r"\d\s*(?:and|or|to|-|–)\s*$|\bpoint\s*$", re.IGN
 """A number and a word of a list or a range before a term ("10 and 15 minutes", "5 to 10
 minutes"), or a decimal point said ("point five hours")."""
 _RELATIVE = re.compile(
-    r"(?i)\b(?:more|extra|longer|shorter|less|another|additional|add|extend|earlier|later)\b"
-    r"|延長|追加|増や|減ら|短く|長く|足して|プラス|マイナス|早め|遅らせ"
+    r"(?i)\b(?:more|extra|longer|shorter|less|another|additional|add|plus|minus|extend|"
+    r"earlier|later|push|delay|half\s+of|third|thirds|quarter\s+of\s+\d)\b"
+    r"|延長|追加|増や|減ら|短く|長く|短縮|伸ば|延ば|足し|足す|プラス|マイナス|早め|早く|遅く|"
+    r"遅らせ|もう|半分|分の\d"
 )
-"""A length added to or taken from another ("5 more minutes", 5分延長): not the length to set."""
+"""A length added to or taken from another ("5 more minutes", "push it back 10 minutes",
+5分延長, もう5分), or a part of one ("half of 3 hours", 3時間の半分): not the length to set."""
+_BARE_NUMBER = re.compile(r"\d")
+"""A number left once the lengths are read: "leave in 10 minutes so set a timer for 5"."""
+_JA_BEFORE = re.compile(r"(?:\d\s*(?:～|〜|~|-|から|か|、|,|または|や)\s*)$")
+"""A number and a word of a range or a list before a term: 5～10分, 5から10分, 2、3分."""
+_JA_NUMBER_AFTER = re.compile(r"^\s*\d")
 
 _JA_TERM = re.compile(
-    r"(?P<amount>\d+(?:\.\d+)?)\s*(?:"
+    r"(?<![\d.:/,])(?P<amount>\d{1,6}(?:\.\d{1,6})?)\s*(?:"
     r"(?P<hour>時間)(?!目)(?P<hour_half>半)?"
     r"|(?P<minute>分)(?!の\d)間?(?P<minute_half>半)?"
     r"|(?P<second>秒)間?"
@@ -100,7 +108,7 @@ def _english_term(m: re.Match[str], text: str) -> tuple[str, Fraction] | None:
         return "hour", Fraction(quarters * _SECONDS["hour"], 4)
     unit = _unit(m["unit"])
     amount = m["amount"].lower()
-    if amount in ("a", "an", "one"):
+    if amount in ("a", "an", "1"):  # "one" is 1 by now
         if unit == "second" or (
             unit == "minute" and not _EN_IDIOM_BEFORE.search(text[: m.start()])
         ):
@@ -117,6 +125,8 @@ def _english_term(m: re.Match[str], text: str) -> tuple[str, Fraction] | None:
 
 
 def _japanese_term(m: re.Match[str], text: str) -> tuple[str, Fraction] | None:
+    if _JA_BEFORE.search(text[: m.start()]):
+        return None
     amount = Fraction(m["amount"])
     if m["hour"]:
         return "hour", (amount + (Fraction(1, 2) if m["hour_half"] else 0)) * _SECONDS["hour"]
@@ -126,6 +136,22 @@ def _japanese_term(m: re.Match[str], text: str) -> tuple[str, Fraction] | None:
         half = Fraction(1, 2) if m["minute_half"] else 0
         return "minute", (amount + half) * _SECONDS["minute"]
     return "second", amount
+
+
+def _outside(text: str, matches: list[re.Match[str]]) -> str:
+    """``text`` without the terms ``matches`` found, and without times of day (7:30, 7時)."""
+    parts, at = [], 0
+    for m in matches:
+        parts.append(text[at : m.start()])
+        at = m.end()
+    parts.append(text[at:])
+    rest = " ".join(parts)
+    return re.sub(
+        r"\d{1,2}:\d{2}|\d{1,2}\s*(?:時(?!間)|am\b|pm\b|a\.m\.|p\.m\.|o'?clock)",
+        " ",
+        rest,
+        flags=re.I,
+    )
 
 
 def said_duration(text: str) -> Fraction | None:
@@ -147,8 +173,11 @@ def said_duration(text: str) -> Fraction | None:
             return None  # two lengths of time apart: which one is meant?
     read = _japanese_term if japanese else _english_term
     terms = [read(m, text) for m in matches]
-    if not japanese and _EN_NUMBER_AFTER.match(text[matches[-1].end() :]):
-        return None
+    number_after = _JA_NUMBER_AFTER if japanese else _EN_NUMBER_AFTER
+    if number_after.match(text[matches[-1].end() :]):
+        return None  # "1 hour 30", 1分30: 30 what?
+    if _BARE_NUMBER.search(_outside(text, matches)):
+        return None  # another number: which is the length?
     if any(t is None for t in terms):
         return None
     units = [_RANK[t[0]] for t in terms if t is not None]
@@ -157,11 +186,11 @@ def said_duration(text: str) -> Fraction | None:
     return sum((t[1] for t in terms if t is not None), Fraction(0))
 
 
-_UNIT_NAMES = {
-    "hours": "hour", "hour": "hour", "minutes": "minute", "minute": "minute",
-    "seconds": "second", "second": "second",
-}  # fmt: skip
-"""A parameter's name's words that name its unit (not "min" of ``min_price``)."""
+_UNIT_NAMES = {"hours": "hour", "minutes": "minute", "seconds": "second", "secs": "second"}
+"""A parameter's name's words that name its unit (not "min" of ``min_price``, nor "hour"
+of ``set_alarm(hour)``, an hour of the clock)."""
+_CLOCK = re.compile(r"(?i)of\s+the\s+day|\b0\s*-\s*2[34]\b|clock|o'?clock|時刻|何時")
+"""A description of an hour or a minute of the clock, not a length."""
 _DESCRIBED_UNIT = re.compile(
     r"\b(?:in|number\s+of)\s+(hours|minutes|seconds)\b|\((hours|minutes|seconds)\)"
     r"|[（(](時間|分|秒)[）)]|(時間|分|秒)単位|単位は(時間|分|秒)|(時間|分|秒)数",
@@ -177,6 +206,11 @@ def _parameter_unit(name: str, schema: dict[str, object]) -> int | None:
     (``minutes``, ``duration_seconds``, "How long, in minutes."); None for any other."""
     if schema.get("type") not in ("integer", "number"):
         return None
+    if _CLOCK.search(str(schema.get("description") or "")):
+        return None
+    maximum = schema.get("maximum")
+    if maximum in (12, 23, 24, 59):
+        return None  # an hour (0-23) or a minute (0-59) of the clock
     named = [_UNIT_NAMES[p] for p in name_parts(name) if p in _UNIT_NAMES]
     if len(set(named)) == 1:
         return _SECONDS[named[0]]

@@ -30,44 +30,70 @@ __all__ = ["in_said_count", "people_parameter", "said_party"]
 _ONE_EN = (
     r"wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friend|mom|mum|mother|dad|father|"
     r"son|daughter|brother|sister|boss|colleague|coworker|grandma|grandpa|grandmother|"
-    r"grandfather|aunt|uncle|cousin|nephew|niece|baby|kid|child|toddler|guest|date|"
-    r"mother-in-law|father-in-law"
+    r"grandfather|aunt|uncle|cousin|nephew|niece|baby|kid|child|toddler|"
+    r"mother-in-law|father-in-law|boy|girl|man|woman|lady|gentleman|adult|client|customer"
 )
 _MANY_EN = (
-    r"adults?|grown-?ups?|kids?|children|friends?|people|persons|guests|colleagues|"
-    r"coworkers|sons|daughters|brothers|sisters|teenagers|teens|toddlers|babies|infants|"
-    r"seniors|others|clients|customers|students|players|teammates|of\s+us|of\s+them"
+    r"adults|grown-?ups|kids|children|friends|colleagues|coworkers|sons|daughters|brothers|"
+    r"sisters|teenagers|teens|toddlers|babies|infants|seniors|clients|customers|students|"
+    r"players|teammates|boys|girls|men|women|ladies|gentlemen"
 )
 _PAIRS_EN = {"parents": 2, "grandparents": 2, "in-laws": 2}
 _MEMBER_EN = re.compile(
     rf"\b(?:"
     rf"(?P<self>me|myself|i)"
-    rf"|(?:(?:my|our)\s+)?(?P<count>\d{{1,2}})\s+(?:(?:of\s+)?(?:my|our)\s+)?(?:{_MANY_EN})"
+    rf"|(?:(?:my|our)\s+)?(?P<count>\d{{1,2}})\s+(?:(?:of\s+)?(?:my|our)\s+)?"
+    rf"(?:{_MANY_EN}|{_ONE_EN})"
     rf"|(?:(?:my|our)\s+)?(?P<pair>{'|'.join(_PAIRS_EN)})"
-    rf"|(?:my|our|a|an|one)\s+(?:little\s+|young\s+|best\s+|older\s+|younger\s+)?(?:{_ONE_EN})"
+    rf"|(?:my|our|a|an)\s+(?:little\s+|young\s+|best\s+|older\s+|younger\s+)?(?:{_ONE_EN})"
     rf")\b",
     re.IGNORECASE,
 )
 _JOIN_EN = re.compile(
-    r"^\s*(?:,|and|plus|with|&|along\s+with|as\s+well\s+as|\s)*\s*$", re.IGNORECASE
+    r"^[\s,&]*(?:(?:and|plus|with|along\s+with|as\s+well\s+as)\b[\s,&]*)*$", re.IGNORECASE
 )
+_GOES_ON_EN = re.compile(r"^(?:['’]s\b|[\s,&]*(?:and|plus|with|&)\b)", re.IGNORECASE)
+"""What continues a list past its last member read: "me and my wife and kids" (how many?),
+"my wife's" (not a person)."""
+_GOES_ON_BEFORE_EN = re.compile(
+    r"(?:\b(?:and|plus|with|bring|bringing|join|joining)|[,&])\s*$", re.I
+)
+_NOT_COUNTED_EN = re.compile(
+    r"(?i)\b(?:of\s+them|of\s+whom|can'?t|cannot|won'?t|not|without|except|minus|also|too|"
+    r"join|joins|joining|add|adding|extra|another|more|instead|separate)\b"
+)
+"""Words that make a list no headcount: a part of it ("2 of them vegetarian"), someone not
+coming ("my wife can't make it"), people added to a party already booked ("my brother is
+joining too")."""
+_OTHER_NUMBER_EN = re.compile(
+    r"(?i)(?<![:\d])(?<!\bat\s)(?<!\baround\s)(?<!\babout\s)(?<!\bby\s)(?<!\buntil\s)\b\d{1,3}\b"
+    r"(?!\s*(?::\d|am\b|pm\b|a\.m|p\.m|o'?clock|ish\b|th\b|st\b|nd\b|rd\b))"
+)
+"""A number other than the members' and a time's: a total ("a table for 8", "6 of us"), so
+the list is not the count."""
 
 _ONE_JA = (
-    r"私|わたし|僕|ぼく|俺|自分|妻|夫|主人|旦那|嫁|家内|彼女|彼氏|友達|友人|母|父|息子|娘|兄|姉|"
-    r"弟|妹|祖母|祖父|上司|同僚|子ども|子供|こども|赤ちゃん|赤ん坊|孫|義母|義父"
+    r"私|わたし|僕|ぼく|俺|自分|妻|夫|主人|旦那|嫁|家内|彼女|彼氏|友達|友人|母|父|息子|娘|"
+    r"祖母|祖父|上司|同僚|子ども|子供|こども|赤ちゃん|赤ん坊|孫|義母|義父|兄|姉|弟|妹"
 )
-_MANY_JA = r"大人|子ども|子供|こども|友達|友人|同僚|孫|高校生|中学生|小学生|幼児|学生"
+_MANY_JA = (
+    r"大人|子ども|子供|こども|友達|友人|同僚|孫|高校生|中学生|小学生|幼児|学生|兄弟|姉妹|取引先|"
+    r"お客様|お客さん"
+)
 _MEMBER_JA = re.compile(
     rf"(?:(?P<group>{_MANY_JA}|{_ONE_JA})\s*(?P<count>\d{{1,2}})\s*(?:人|名)"
     rf"|(?P<pair>両親|祖父母)"
+    rf"|(?P<unknown>兄弟|姉妹|家族|みんな|たち|ども|達)"
     rf"|(?P<one>{_ONE_JA}))"
 )
-_JOIN_JA = re.compile(r"^\s*(?:と|、|,|，|・|\s)*\s*$")
-_TOTAL_JA = re.compile(r"^\s*の?\s*\d{1,2}\s*(?:人|名)")
-_TOTAL_EN = re.compile(
-    r"^\s*,?\s*(?:so\s+)?(?:that'?s\s+)?\d{1,2}\s+(?:of\s+us|people|in\s+total|total)",
-    re.IGNORECASE,
+_SELF_JA = re.compile(r"私|わたし|僕|ぼく|俺|自分")
+_JOIN_JA = re.compile(r"^[\s、，,・と]*$")
+_GOES_ON_JA = re.compile(r"^(?:[\s、，,・]*(?:と|や|あと)|が\s*\d|たち|達|の?\s*\d)")
+_GOES_ON_BEFORE_JA = re.compile(r"(?:と|や|、|あと)\s*$")
+_NOT_COUNTED_JA = re.compile(
+    r"うち|行けな|来られな|来れな|来ない|行かな|抜き|除い|以外|も来|も行|も参加|追加|増え|別"
 )
+_OTHER_NUMBER_JA = re.compile(r"\d{1,3}\s*(?:人|名)")
 
 
 def _members(text: str, japanese: bool) -> list[re.Match[str]]:
@@ -84,31 +110,51 @@ def _count(m: re.Match[str], japanese: bool) -> int:
 
 def said_party(text: str) -> int | None:
     """The number of people ``text`` counts out (see the module); None when it counts none,
-    or gives its total itself."""
+    or not all of them, or gives a total too, or speaks of some who are not coming or who
+    are added to a party (see the module)."""
     japanese = is_japanese(text)
     text = with_digits(written_form(text))  # 二人 -> 2人, ふたり -> 2人, three kids -> 3 kids
+    if (_NOT_COUNTED_JA if japanese else _NOT_COUNTED_EN).search(text):
+        return None
     members = _members(text, japanese)
-    if len(members) < 2:
+    if len(members) < 2 or (japanese and any(m["unknown"] for m in members)):
         return None
     join = _JOIN_JA if japanese else _JOIN_EN
-    # the longest run of members joined one to the next: the list
-    runs: list[list[re.Match[str]]] = [[members[0]]]
     for before, after in itertools.pairwise(members):
-        if join.match(text[before.end() : after.start()]):
-            runs[-1].append(after)
-        else:
-            runs.append([after])
-    lists = [run for run in runs if len(run) >= 2]
-    if len(lists) != 1:
+        if not join.match(text[before.end() : after.start()]):
+            return None  # not one list
+    first, last = members[0], members[-1]
+    goes_on = _GOES_ON_JA if japanese else _GOES_ON_EN
+    goes_on_before = _GOES_ON_BEFORE_JA if japanese else _GOES_ON_BEFORE_EN
+    if goes_on.match(text[last.end() :]) or goes_on_before.search(text[: first.start()]):
+        return None  # more members than were read: "me and my wife and kids"
+    said = [m.group().lower() for m in members]
+    if len(set(said)) != len(said):
+        return None  # someone said twice
+    # no number but the members' (a total said too: "a table for 8, my wife and i ...")
+    rest = "".join(
+        text[a:b]
+        for a, b in zip(
+            [0, *(m.end() for m in members)],
+            [*(m.start() for m in members), len(text)],
+            strict=True,
+        )
+    )
+    if (_OTHER_NUMBER_JA if japanese else _OTHER_NUMBER_EN).search(rest):
         return None
-    (run,) = lists
-    total = _TOTAL_JA if japanese else _TOTAL_EN
-    if total.match(text[run[-1].end() :]):
-        return None  # its total said after it: the model copies that
-    return sum(_count(m, japanese) for m in run)
+    # the speaker among them, or only counted groups ("two adults and three kids"): not
+    # "dinner with my wife and 2 friends" (and me?)
+    if japanese:
+        has_self = any(_SELF_JA.fullmatch(m["one"] or "") for m in members)
+    else:
+        has_self = any(m["self"] for m in members)
+    if not has_self and not all(m["count"] for m in members):
+        return None
+    return sum(_count(m, japanese) for m in members)
 
 
 _PEOPLE_NAMES = {"party", "people", "persons", "guests", "diners", "covers", "pax", "headcount"}
+_PART_NAMES = {"adults", "children", "kids", "infants", "babies", "child", "seniors"}
 _PEOPLE_DESCRIBED = re.compile(
     r"(?i)how\s+many\s+(?:people|guests|persons|diners)|number\s+of\s+(?:people|guests|"
     r"persons|diners)|人数|何名|何人"
@@ -121,13 +167,15 @@ def people_parameter(tool: ToolSpec) -> str | None:
     properties = tool.parameters.get("properties")
     if not isinstance(properties, dict):
         return None
+    if any(name_parts(key) & _PART_NAMES for key in properties):
+        return None  # adults and children apart: the model's to fill
     found = [
         key
         for key, schema in properties.items()
         if isinstance(schema, dict)
         and schema.get("type") == "integer"
         and (
-            name_parts(key) & _PEOPLE_NAMES
+            (name_parts(key) & _PEOPLE_NAMES and not name_parts(key) & {"id", "ids", "number"})
             or _PEOPLE_DESCRIBED.search(str(schema.get("description") or ""))
         )
     ]

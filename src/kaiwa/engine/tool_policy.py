@@ -26,7 +26,7 @@ from .durations import in_said_units, time_parameter
 from .light_sense import lit_by_sense
 from .party import in_said_count, people_parameter
 from .questions import asked_for
-from .repairs import repaired
+from .repairs import repaired, repairs
 from .shapes import reshaped
 from .small_talk import small_talk_turn
 from .text import folded, is_japanese
@@ -214,12 +214,14 @@ class ToolCallPolicy:
         # "it's way too dark in the hallway" -> set_lights(on=false): switched on
         calls = [_fitting(lit_by_sense(c, tools[c.name], said), c, tools[c.name]) for c in calls]
         # "a timer for an hour and a half" -> set_timer(minutes=30): 90, the length said
-        if sum(time_parameter(tools[c.name]) is not None for c in calls) == 1:
+        # (not where a value was taken back: "10 minutes, no 15" is `repaired`'s)
+        taken_back = bool(repairs(said))
+        if not taken_back and sum(time_parameter(tools[c.name]) is not None for c in calls) == 1:
             calls = [
                 _fitting(in_said_units(c, tools[c.name], said), c, tools[c.name]) for c in calls
             ]
         # "two adults and three kids" -> book_table(party_size=2): 5, the people counted out
-        if sum(people_parameter(tools[c.name]) is not None for c in calls) == 1:
+        if not taken_back and sum(people_parameter(tools[c.name]) is not None for c in calls) == 1:
             calls = [
                 _fitting(in_said_count(c, tools[c.name], said), c, tools[c.name]) for c in calls
             ]

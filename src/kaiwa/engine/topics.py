@@ -172,14 +172,28 @@ def named_handoff(asked: Asked) -> ToolSpec | None:
 
 
 _CHANGES_SAID = re.compile(
-    r"(?i)\b(?:change|move|switch|swap|(?:i'?d|i\s+would)\s+(?:rather|prefer)|"
-    r"rather\s+(?:have|sit)|upgrade)\b"
-    r"|替え|変え|変更|代え|取り替|移り|移れ|移ら|移して"
+    r"(?i)\b(?:change|move|switch|swap|upgrade|"
+    r"(?:i'?d|i\s+would)\s+(?:rather|prefer)\s+(?:have|sit|be\s+in|a|an|the|to\s+(?:sit|have|"
+    r"move|switch|change))|rather\s+(?:have|sit))\b"
+    r"|(?<!着)替え|変え|変更|代え|取り替|移り|移れ|移ら|移して"
 )
-"""A request to change something: "I'd rather have an aisle seat", "move me from 23B to 14C",
-窓側に替えてもらえますか, 席を移りたい (the verb as asked for, not "has the gate changed")."""
-_CODE = re.compile(r"\b(?:\d{1,3}[A-Za-z]|[A-Za-z]{1,3}\d{1,6})\b")
-"""A code: a seat (23B), a gate (B12), a booking (ABC123), as `written_form` writes them."""
+"""A change: "I'd rather have an aisle seat", "move me from 23B to 14C", 窓側に替えて, 席を
+移りたい (not "I'd prefer to know the seat pitch", 着替え)."""
+_ASKED_FOR = re.compile(
+    r"(?i)\b(?:(?:can|could|would|may)\s+(?:i|you|we)|i'?d\s+(?:like|love|rather|prefer)|"
+    r"i\s+(?:would|want|need|wanna)|please|let\s+me)\b|^\s*(?:change|move|switch|swap|put)\b"
+    r"|たい|てほしい|てもらえ|ていただけ|てくれ|お願い|ください|できますか|できる[？?]|可能ですか"
+)
+"""A change asked for, not asked about: "can I", "I'd like", "please", "move me...",
+「替えてもらえますか」; not "will my seat change if my flight is delayed?"."""
+_ABOUT_COST = re.compile(
+    r"(?i)\b(?:fees?|costs?|prices?|charges?|free|pay|paid|how\s+much)\b"
+    r"|料金|手数料|無料|有料|いくら|費用|お金"
+)
+"""A question about what a change costs ("how much does it cost to change my seat?",
+座席変更の手数料はいくら？): the FAQ's."""
+_SEAT_CODE = re.compile(r"(?<!gate )(?<!flight )(?<!terminal )\b\d{1,2}[A-Ka-k]\b")
+"""A seat as `written_form` writes it (23B, 14C): not a gate, a flight or a terminal."""
 
 _CHANGES_DESCRIBED = re.compile(r"(?i)\b(?:chang(?:e|es|ing)|modif(?:y|ies)|switch(?:es)?)\b")
 """A description of a handoff that changes things ("Changes the seat on a traveller's
@@ -194,7 +208,8 @@ def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
     agent handed "I'd rather have an aisle seat than the one they gave me." and "i need to
     move from twenty three b to fourteen c" to the FAQ agent (its description names seats
     too, for questions about them); "Can I change my baggage allowance?" names the FAQ's
-    baggage and stays with it."""
+    baggage and stays with it. The change must be asked for (not "will my seat change if my
+    flight is delayed?"), not its cost, and of what both speak of (the seat) or a seat."""
     if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
         return None
     said = user_since_reply(asked.messages)
@@ -219,10 +234,14 @@ def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
         return None
     if handoff_topics(asked.callable).get(called, frozenset()) & said_topics(said):
         return None
-    # what is to be changed must be what the other handles: a word of its description said
-    # (seat, 席), or a code ("from twenty three b to fourteen c", written 23B, 14C): not
-    # "Do I need to change planes in Dubai?"
+    if not _ASKED_FOR.search(said) or _ABOUT_COST.search(said):
+        return None
+    # what is to be changed must be what both speak of (the seat: the FAQ answers questions
+    # about seats, the other changes them), said, or a seat ("from twenty three b to fourteen
+    # c", written 23B, 14C): not "Do I need to change planes in Dubai?", nor "can I change
+    # my hotel reservation" (a reservation is a booking, but no seat)
     changer = changers[0]
-    if not (_described(changer.description) & said_topics(said) or _CODE.search(written)):
+    shared = _described(changer.description) & _described(handoffs[called].description)
+    if not (shared & said_topics(said) or _SEAT_CODE.search(written)):
         return None
     return changer

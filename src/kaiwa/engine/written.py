@@ -71,7 +71,88 @@ def _trimmed(run: list[re.Match[str]], text: str) -> list[re.Match[str]]:
     return run
 
 
+_NATO = {
+    "alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e",
+    "foxtrot": "f", "golf": "g", "hotel": "h", "india": "i", "juliet": "j", "juliett": "j",
+    "kilo": "k", "lima": "l", "mike": "m", "november": "n", "oscar": "o", "papa": "p",
+    "quebec": "q", "romeo": "r", "sierra": "s", "tango": "t", "uniform": "u", "victor": "v",
+    "whiskey": "w", "whisky": "w", "x-ray": "x", "xray": "x", "yankee": "y", "zulu": "z",
+}  # fmt: skip
+"""The spelling alphabet: a letter of a code said by its word ("alpha bravo charlie")."""
+_LETTER_NAMES = {
+    "bee": "b", "dee": "d", "gee": "g", "jay": "j", "kay": "k", "el": "l", "em": "m",
+    "en": "n", "pee": "p", "cue": "q", "queue": "q", "ess": "s", "tee": "t", "vee": "v",
+    "ex": "x", "zed": "z", "zee": "z", "aitch": "h",
+}  # fmt: skip
+"""Letters as a recogniser may write their names ("twenty three bee"); not "you", "are",
+"why", "see", "tea" or "oh", which are words as often."""
+_AS_IN = re.compile(r"\b([A-Za-z])\s*,?\s+as\s+in\s+[A-Za-z][A-Za-z-]*", re.I)
+_CAPITAL = re.compile(r"\b(?:capital|upper[- ]?case)\s+([A-Za-z])\b", re.I)
+_REPEATED = re.compile(
+    r"\b(double|triple)\s+([A-Za-z]|\d|zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
+    re.I,
+)
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+_HYPHENED = re.compile(rf"\b{_DIGIT_WORD}(?:-{_DIGIT_WORD}){{2,}}\b", re.I)
+_SPACED = re.compile(r"(?<![\d.,:/-])\b\d(?: \d){3,15}\b(?![\d.,:/-])")
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+)?|\d+")
+
+
+def _codeish(word: str) -> bool:
+    """A number or a letter of a code ("a" and "I" are words as often: not these)."""
+    low = word.lower()
+    return low.isdigit() or _lone_letter(low) or low in _CODE_WORDS
+
+
+def _lone_letter(word: str) -> bool:
+    return len(word) == 1 and word.isalpha() and word.lower() not in ("a", "i")
+
+
+def _spelling_aids(text: str) -> str:
+    """``text`` with the ways people spell a code out loud made plain, for the code reader:
+    "q as in queen" -> "q", "capital a" -> "a", "double x" -> "x x", "triple seven" ->
+    "seven seven seven", "alpha bravo charlie" -> "a b c", "twenty three bee" -> "twenty
+    three b", "four-four-two-one-nine" -> "four four two one nine", and digits the recogniser
+    wrote a space apart, four or more ("5 5 1 0 2") -> "55102". A spelling word counts
+    only next to another letter of a code ("hotel" alone is a hotel; "alpha" before digits
+    stays a word), a letter's name only next to a letter or a number."""
+    text = _AS_IN.sub(r"\1", text)
+    text = _CAPITAL.sub(r"\1", text)
+    text = _REPEATED.sub(lambda m: " ".join([m[2]] * (2 if m[1].lower() == "double" else 3)), text)
+    text = _HYPHENED.sub(lambda m: m[0].replace("-", " "), text)
+    text = _SPACED.sub(lambda m: m[0].replace(" ", ""), text)
+    words = list(_WORD.finditer(text))
+    if not words:
+        return text
+
+    def glued(a: int, b: int) -> bool:
+        return bool(_GLUE.fullmatch(text[words[a].end() : words[b].start()]))
+
+    def letter_at(k: int) -> bool:
+        low = words[k].group().lower()
+        return low in _NATO or _lone_letter(low)
+
+    out, at = [], 0
+    for k, word in enumerate(words):
+        low = word.group().lower()
+        near = [n for n in (k - 1, k + 1) if 0 <= n < len(words) and glued(min(k, n), max(k, n))]
+        letter = None
+        if low in _NATO and any(letter_at(n) for n in near):
+            letter = _NATO[low]
+        elif low in _LETTER_NAMES and any(_codeish(words[n].group()) for n in near):
+            letter = _LETTER_NAMES[low]
+        elif low in ("see", "sea") and k > 0 and k - 1 in near:
+            before = words[k - 1].group().lower()
+            if before.isdigit() or before in _SPOKEN_WORDS or before.partition("-")[0] in TENS:
+                letter = "c"  # "seat fourteen see"
+        if letter is not None:
+            out.append(text[at : word.start()] + letter)
+            at = word.end()
+    return "".join(out) + text[at:]
+
+
 def _english(text: str) -> str:
+    text = _spelling_aids(text)
     tokens = list(_TOKEN.finditer(text))
     out, at, i = [], 0, 0
     while i < len(tokens):
