@@ -185,6 +185,10 @@ def test_long_input_is_read_in_linear_time_and_never_raises() -> None:
     assert written_form("に" * 5000) == "に" * 5000
     assert written_form("に " * 5000) == "に " * 5000
     assert written_form("one " * 3000).startswith("one one")
+    # a review's: "as in" after a long run of spaces, and runs of spelling words, were slow
+    assert written_form("a" + " " * 40_000 + "x").endswith("x")
+    assert written_form("alpha " * 5000).startswith("alpha alpha")
+    assert written_form("bee " * 5000).startswith("bee bee")
 
 
 @pytest.mark.parametrize(
@@ -202,6 +206,12 @@ def test_long_input_is_read_in_linear_time_and_never_raises() -> None:
         ("number is four-four-two-one-nine", "number is 44219"),
         ("my order number is 5 5 1 0 2", "my order number is 55102"),
         ("order en one two three four", "order N1234"),
+        ("it's double u x four five", "it's WX45"),
+        ("my pin is double four double seven", "my pin is 4477"),
+        ("postcode s w double one a a", "postcode SW11AA"),
+        ("it's p as in peter r seven", "it's PR7"),
+        ("echo delta four five six", "ED456"),
+        ("seat twenty three bee please", "seat 23B please"),
     ],
 )
 def test_codes_spelled_out_loud_written(said: str, written: str) -> None:
@@ -223,6 +233,24 @@ def test_codes_spelled_out_loud_written(said: str, written: str) -> None:
         "I'll have a tea",
         "the score was 3 1",
         "June 5 2026",
+        # a review's: letters' names and spelling words that are words, "double" and
+        # "triple" with no code beside them, counting, a number of a counted thing
+        "a table for jay two people",
+        "table for two at seven see you then",
+        "two sea bass please",
+        "book 2 tee times",
+        "give em 2 tickets",
+        "one bee stung me",
+        "book the delta hotel two nights",
+        "my alfa romeo needs a service",
+        "whiskey tango foxtrot",
+        "i need triple a batteries",
+        "i'm a triple a member",
+        "a double six",
+        "count 1 2 3 4",
+        "rate it 5 4 3 2 1",
+        "a three-four-five person party",
+        "a as in the letter a",
     ],
 )
 def test_spelling_words_that_are_words_left_alone(said: str) -> None:

@@ -86,65 +86,137 @@ _LETTER_NAMES = {
 }  # fmt: skip
 """Letters as a recogniser may write their names ("twenty three bee"); not "you", "are",
 "why", "see", "tea" or "oh", which are words as often."""
-_AS_IN = re.compile(r"\b([A-Za-z])\s*,?\s+as\s+in\s+[A-Za-z][A-Za-z-]*", re.I)
+_AS_IN = re.compile(r"\b([A-Za-z])(?:\s*,)?\s+as\s+in\s+(?=\1)[A-Za-z][A-Za-z-]*", re.I)
+"""A letter and a word that starts with it: "q as in queen" (not "a as in the letter a")."""
 _CAPITAL = re.compile(r"\b(?:capital|upper[- ]?case)\s+([A-Za-z])\b", re.I)
-_REPEATED = re.compile(
-    r"\b(double|triple)\s+([A-Za-z]|\d|zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
-    re.I,
-)
+_DOUBLE_U = re.compile(r"\bdouble[ -]?(?:u|you)\b", re.I)
 _DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
-_HYPHENED = re.compile(rf"\b{_DIGIT_WORD}(?:-{_DIGIT_WORD}){{2,}}\b", re.I)
-_SPACED = re.compile(r"(?<![\d.,:/-])\b\d(?: \d){3,15}\b(?![\d.,:/-])")
+_REPEATED = re.compile(rf"\b(double|triple)\s+([A-Za-z]|\d|{_DIGIT_WORD})\b", re.I)
+_HYPHENED = re.compile(rf"\b{_DIGIT_WORD}(?:-{_DIGIT_WORD}){{3,}}\b", re.I)
+_SPACED = re.compile(r"(?<![\d.,:/-])(?<!\d )\b\d(?: \d){3,15}\b(?![\d.,:/-]| \d)")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+)?|\d+")
 
 
 def _codeish(word: str) -> bool:
     """A number or a letter of a code ("a" and "I" are words as often: not these)."""
     low = word.lower()
-    return low.isdigit() or _lone_letter(low) or low in _CODE_WORDS
+    return low.isdigit() or _lone_letter(low) or (_code_token(low) and low not in ("a", "i"))
 
 
 def _lone_letter(word: str) -> bool:
     return len(word) == 1 and word.isalpha() and word.lower() not in ("a", "i")
 
 
+def _digitish(word: str) -> bool:
+    low = word.lower()
+    return low.isdigit() or low in _CODE_WORDS or ("-" in low and _code_token(low))
+
+
+def _repeated(m: re.Match[str]) -> str:
+    """ "double x" -> "x x", "triple seven" -> "seven seven seven", where a code's character
+    stands next to it ("double four double seven", "s w double one a a"; not "triple a
+    batteries", "a double six")."""
+    text = m.string
+    before = re.search(r"([A-Za-z]+|\d+)[\s-]*$", text[: m.start()])
+    after = re.match(r"[\s-]*([A-Za-z]+|\d+)", text[m.end() :])
+    joined = any(
+        g is not None and (_codeish(g[1]) or g[1].lower() in ("double", "triple"))
+        for g in (before, after)
+    )
+    if not joined:
+        return m[0]
+    return " ".join([m[2]] * (2 if m[1].lower() == "double" else 3))
+
+
+def _counting(digits: str) -> bool:
+    """ "1 2 3 4", "5 4 3 2 1": counting, not a code."""
+    values = [int(d) for d in digits.split()]
+    steps = {b - a for a, b in itertools.pairwise(values)}
+    return steps in ({1}, {-1})
+
+
 def _spelling_aids(text: str) -> str:
     """``text`` with the ways people spell a code out loud made plain, for the code reader:
-    "q as in queen" -> "q", "capital a" -> "a", "double x" -> "x x", "triple seven" ->
-    "seven seven seven", "alpha bravo charlie" -> "a b c", "twenty three bee" -> "twenty
-    three b", "four-four-two-one-nine" -> "four four two one nine", and digits the recogniser
-    wrote a space apart, four or more ("5 5 1 0 2") -> "55102". A spelling word counts
-    only next to another letter of a code ("hotel" alone is a hotel; "alpha" before digits
-    stays a word), a letter's name only next to a letter or a number."""
+    "q as in queen" -> "q", "capital a" -> "a", "double u" -> "w", "double x" -> "x x",
+    "triple seven" -> "seven seven seven", "alpha bravo charlie one two three" -> "a b c one
+    two three", "twenty three bee" -> "twenty three b", "four-four-two-one-nine" -> "four
+    four two one nine", and single digits the recogniser wrote a space apart, four or more
+    ("5 5 1 0 2") -> "55102" (not counting: "1 2 3 4"). Each only where it is a code: the
+    spelling alphabet in a run with two digits at least ("the delta hotel two nights"
+    stays), a letter's name after a number where a seat's letter ends ("fourteen see",
+    "twenty three bee please"; not "seven see you then", "two sea bass") or in a run of
+    three code words with a digit ("order en one two three four"), "double" and "triple"
+    next to another character of a code."""
     text = _AS_IN.sub(r"\1", text)
     text = _CAPITAL.sub(r"\1", text)
-    text = _REPEATED.sub(lambda m: " ".join([m[2]] * (2 if m[1].lower() == "double" else 3)), text)
+    text = _DOUBLE_U.sub("w", text)
+    text = _REPEATED.sub(_repeated, text)
     text = _HYPHENED.sub(lambda m: m[0].replace("-", " "), text)
-    text = _SPACED.sub(lambda m: m[0].replace(" ", ""), text)
+    text = _SPACED.sub(lambda m: m[0] if _counting(m[0]) else m[0].replace(" ", ""), text)
     words = list(_WORD.finditer(text))
     if not words:
         return text
 
-    def glued(a: int, b: int) -> bool:
-        return bool(_GLUE.fullmatch(text[words[a].end() : words[b].start()]))
+    def glued(a: int) -> bool:  # words a and a + 1
+        return bool(_GLUE.fullmatch(text[words[a].end() : words[a + 1].start()]))
 
-    def letter_at(k: int) -> bool:
+    def spelled(k: int) -> bool:
         low = words[k].group().lower()
-        return low in _NATO or _lone_letter(low)
+        return (
+            _codeish(low)
+            or low in _NATO
+            or low in _LETTER_NAMES
+            or (low in ("see", "sea") and k > 0 and _digitish(words[k - 1].group()))
+        )
+
+    # the runs of words glued together that could be a code's (each word's run, in one pass)
+    could = [spelled(k) for k in range(len(words))]
+    runs: list[range] = []
+    start = 0
+    for k in range(len(words)):
+        if k + 1 == len(words) or not (could[k] and could[k + 1] and glued(k)):
+            runs.extend([range(start, k + 1)] * (k + 1 - start))
+            start = k + 1
+
+    def run_of(k: int) -> range:
+        """The words glued to word k that could be a code's, k among them."""
+        return runs[k] if could[k] else range(k, k + 1)
+
+    digit_counts = [0]
+    for word in words:
+        digit_counts.append(digit_counts[-1] + _digitish(word.group()))
+
+    def digits_in(run: range) -> int:
+        return digit_counts[run.stop] - digit_counts[run.start]
+
+    letter_counts = [0]
+    for word in words:
+        is_letter = word.group().lower() in _NATO or _lone_letter(word.group())
+        letter_counts.append(letter_counts[-1] + is_letter)
+
+    def letters_in(run: range) -> int:
+        return letter_counts[run.stop] - letter_counts[run.start]
 
     out, at = [], 0
     for k, word in enumerate(words):
         low = word.group().lower()
-        near = [n for n in (k - 1, k + 1) if 0 <= n < len(words) and glued(min(k, n), max(k, n))]
         letter = None
-        if low in _NATO and any(letter_at(n) for n in near):
-            letter = _NATO[low]
-        elif low in _LETTER_NAMES and any(_codeish(words[n].group()) for n in near):
-            letter = _LETTER_NAMES[low]
-        elif low in ("see", "sea") and k > 0 and k - 1 in near:
-            before = words[k - 1].group().lower()
-            if before.isdigit() or before in _SPOKEN_WORDS or before.partition("-")[0] in TENS:
-                letter = "c"  # "seat fourteen see"
+        if low in _NATO:
+            run = run_of(k)
+            # another letter beside it (it is one itself), and two digits
+            if letters_in(run) >= 2 and digits_in(run) >= 2:
+                letter = _NATO[low]
+        elif low in _LETTER_NAMES or low in ("see", "sea"):
+            run = run_of(k)
+            seat_letter = (
+                k > 0
+                and k - 1 in run
+                and _digitish(words[k - 1].group())
+                and k == run[-1]
+                and _AFTER_A_LETTER.match(text, word.end())
+            )
+            if seat_letter or (len(run) >= 3 and digits_in(run) and low not in ("see", "sea")):
+                letter = _LETTER_NAMES.get(low, "c")
         if letter is not None:
             out.append(text[at : word.start()] + letter)
             at = word.end()
