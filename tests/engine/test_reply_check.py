@@ -91,6 +91,12 @@ def run(request: str, reply: str, tools: list[str] = SEAT_TOOLS, step: int = 2) 
         # the call hint reworded (dev half: "ご助かり、よろしくお願いします。(Tool Call if one
         # fits.)")
         ("ありがとう、助かったよ", "(Tool Call if one fits.)", Fault.LEAK),
+        # a call announced (dev half, sampled words)
+        (
+            "ok its 40613",
+            "Here's a json object with the function name and arguments:",
+            Fault.LEAK,
+        ),
     ],
 )
 def test_unfit_replies_are_stopped_before_a_word_goes_out(
@@ -99,6 +105,14 @@ def test_unfit_replies_are_stopped_before_a_word_goes_out(
     check = run(request_, reply)
     assert check.fault is fault
     assert check.said == "" and not check.started
+
+
+def test_a_call_announced_after_a_sentence_is_cut_there() -> None:
+    # dev half, sampled words: the JSON announced after a first sentence
+    reply = "Certainly! You can set an alarm using the following JSON object:"
+    check = run("wake me at seven", reply)
+    assert check.fault is Fault.LEAK
+    assert "JSON" not in check.said
 
 
 @pytest.mark.parametrize(

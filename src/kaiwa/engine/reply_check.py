@@ -80,12 +80,15 @@ _TEMPLATE_LEAKS = (
 """Pieces of Qwen's tool prompt, as the model sometimes reads them out."""
 
 _HINT_WORDS = re.compile(
-    r"\bcall a tool\b(?! (?:rental|shop|store|hire|kit|box|set))|\bif one fits\b|\(\s*tool call",
+    r"\bcall a tool\b(?! (?:rental|shop|store|hire|kit|box|set))|\bif one fits\b|\(\s*tool call"
+    r"|\b(?:the\s+following|a|this)\s+json(?:\s+object)?(?:\s+with\b[^:\n]{0,60})?\s*:"
+    r"|\bfunction name and (?:its )?arguments\b",
     re.I,
 )
 """The call hint's own words, in a reply of the model's ("To call a tool, ...", reworded:
-"ご助かり、よろしくお願いします。(Tool Call if one fits.)", dev half): never an answer to the
-user."""
+"ご助かり、よろしくお願いします。(Tool Call if one fits.)", dev half), or a call announced
+("Here's a json object with the function name and arguments:", "...using the following JSON
+object:", dev half, words the sampler drew): never an answer to the user."""
 
 _PREFACE = re.compile(
     r"^\s*(?:以下[^:：\n]{0,60}(?:回答|答え|JSON|ツール|関数)[^:：\n]{0,30}"
@@ -102,9 +105,9 @@ _TOOL_TALK = re.compile(r"\b(?:call|function|tool)s?\b|ツール|関数", re.IGN
 """Words of a reply that explains a tool instead of using it ("You can call the get_weather
 tool..."): the start of such a reply is held until its first clause ends."""
 
-_TOOL_NAMED = re.compile(r"\b(?:tool|function)s?\b|ツール|関数", re.IGNORECASE)
-"""A reply that speaks of a tool or a function (not a call: "I'll call a taxi for you, it
-should..." goes out at its first clause): held to its sentence's end."""
+_TOOL_NAMED = re.compile(r"\b(?:tool|function|json)s?\b|ツール|関数", re.IGNORECASE)
+"""A reply that speaks of a tool, a function or JSON (not a call: "I'll call a taxi for you,
+it should..." goes out at its first clause): held to its sentence's end."""
 
 _CLAUSE_END = re.compile(r"[.!?;,。！？、；…\n]\s*")
 """Where text goes out: not at a colon, which opens what it announces ("Sure! name:" then
