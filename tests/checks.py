@@ -1,5 +1,5 @@
 """Checks shared by the tests: a server event as strict clients read it; a worker's idle job
-queued."""
+queued; a call's arguments once the tool-call policy judged it."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from kaiwa.protocol import parse_server_event
 
 if TYPE_CHECKING:
     from kaiwa.core import RealtimeConnection
+    from kaiwa.engine.chat import ToolCall, ToolSpec
     from kaiwa.engine.worker import ModelWorker
 
-__all__ = ["next_of", "strict", "until_idle_job_queued"]
+__all__ = ["judged_arguments", "next_of", "strict", "until_idle_job_queued"]
 
 
 def _nulls(value: Any, path: str = "") -> list[str]:
@@ -57,3 +58,18 @@ def until_idle_job_queued(worker: ModelWorker) -> None:
     while not worker._idle:
         assert time.monotonic() < deadline, "no idle job was queued"
         time.sleep(0.001)
+
+
+def judged_arguments(said: str, call: ToolCall, tool: ToolSpec) -> dict[str, Any]:
+    """The arguments of ``call`` (to ``tool``, the agent's one tool) once the tool-call
+    policy judged it as the answer to the user's ``said``; it must be made."""
+    from kaiwa.engine.chat import ChatMessage
+    from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
+
+    messages = [ChatMessage("system", "An agent."), ChatMessage("user", said)]
+    asked = Asked(messages=messages, mode="auto", shown=(tool,), callable=(tool,))
+    verdict = ToolCallPolicy().judge([call], asked)
+    assert verdict.kind is VerdictKind.CALL
+    arguments = verdict.calls[0].parsed_arguments()
+    assert arguments is not None
+    return arguments

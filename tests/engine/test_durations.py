@@ -8,17 +8,17 @@ import pytest
 
 from kaiwa.engine.chat import ToolCall, ToolSpec
 from kaiwa.engine.durations import in_said_units, said_duration
+from tests.checks import judged_arguments
 
-TIMER = ToolSpec(
-    "set_timer",
-    "Start a timer.",
-    {
-        "type": "object",
-        "properties": {
-            "minutes": {"type": "number", "description": "how long the timer runs, in minutes."}
-        },
-        "required": ["minutes"],
-    },
+
+def timer_taking(name: str, schema: dict[str, object]) -> ToolSpec:
+    """A timer whose one parameter is ``name``."""
+    parameters = {"type": "object", "properties": {name: schema}, "required": [name]}
+    return ToolSpec("set_timer", "Start a timer.", parameters)
+
+
+TIMER = timer_taking(
+    "minutes", {"type": "number", "description": "how long the timer runs, in minutes."}
 )
 
 
@@ -112,40 +112,16 @@ def test_the_length_said_goes_in_the_parameters_unit() -> None:
 
 
 def test_only_a_parameter_of_time_and_a_whole_value_for_an_integer() -> None:
-    seconds = ToolSpec(
-        "set_timer",
-        "Start a timer.",
-        {
-            "type": "object",
-            "properties": {"duration_seconds": {"type": "integer"}},
-            "required": ["duration_seconds"],
-        },
-    )
+    seconds = timer_taking("duration_seconds", {"type": "integer"})
     call = ToolCall("set_timer", '{"duration_seconds": 2}')
     made = in_said_units(call, seconds, "two minutes please").parsed_arguments()
     assert made == {"duration_seconds": 120}
-    whole_minutes = ToolSpec(
-        "set_timer",
-        "Start a timer.",
-        {
-            "type": "object",
-            "properties": {"minutes": {"type": "integer"}},
-            "required": ["minutes"],
-        },
-    )
+    whole_minutes = timer_taking("minutes", {"type": "integer"})
     assert timed(90, "wake me in 90 seconds", whole_minutes) == 90  # 1.5 is no integer
 
     # the unit by the description alone: "in minutes", （分）; not a time in passing
     def minutes_by(description: str, name: str = "length") -> object:
-        tool = ToolSpec(
-            "set_timer",
-            "Start a timer.",
-            {
-                "type": "object",
-                "properties": {name: {"type": "number", "description": description}},
-                "required": [name],
-            },
-        )
+        tool = timer_taking(name, {"type": "number", "description": description})
         made = in_said_units(ToolCall("set_timer", f'{{"{name}": 30}}'), tool, "an hour and a half")
         return (made.parsed_arguments() or {})[name]
 
@@ -165,16 +141,9 @@ def test_only_a_parameter_of_time_and_a_whole_value_for_an_integer() -> None:
 
 
 def test_the_policy_sets_the_length_but_leaves_values_taken_back_to_repairs() -> None:
-    from kaiwa.engine.chat import ChatMessage
-    from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
-
     def judged(said: str, minutes: int) -> object:
-        messages = [ChatMessage("system", "A home."), ChatMessage("user", said)]
-        asked = Asked(messages=messages, mode="auto", shown=(TIMER,), callable=(TIMER,))
         call = ToolCall("set_timer", f'{{"minutes": {minutes}}}')
-        verdict = ToolCallPolicy().judge([call], asked)
-        assert verdict.kind is VerdictKind.CALL
-        return (verdict.calls[0].parsed_arguments() or {})["minutes"]
+        return judged_arguments(said, call, TIMER)["minutes"]
 
     assert judged("set a timer for an hour and a half", 30) == 90
     # "10 minutes, no 15": `repaired`'s 15 stays (a review's)

@@ -6,6 +6,7 @@ import pytest
 
 from kaiwa.engine.chat import ToolCall, ToolSpec
 from kaiwa.engine.party import in_said_count, people_parameter, said_party
+from tests.checks import judged_arguments
 
 BOOK = ToolSpec(
     "book_table",
@@ -88,54 +89,26 @@ def test_the_sum_goes_in_the_parameter_for_people() -> None:
     assert in_said_count(same, BOOK, "two adults and three kids at 6") is same
 
 
+def taking(name: str, schema: dict[str, object]) -> ToolSpec:
+    """A tool whose one parameter is ``name``."""
+    return ToolSpec("reserve", "Reserve.", {"type": "object", "properties": {name: schema}})
+
+
 def test_only_an_integer_parameter_for_people() -> None:
     assert people_parameter(BOOK) == "party_size"
-    guests = ToolSpec(
-        "reserve",
-        "Reserve.",
-        {"type": "object", "properties": {"guests": {"type": "integer"}}},
-    )
-    assert people_parameter(guests) == "guests"
-    described = ToolSpec(
-        "reserve",
-        "Reserve.",
-        {
-            "type": "object",
-            "properties": {"size": {"type": "integer", "description": "人数"}},
-        },
-    )
-    assert people_parameter(described) == "size"
-    text = ToolSpec(
-        "reserve",
-        "Reserve.",
-        {"type": "object", "properties": {"party": {"type": "string"}}},
-    )
-    assert people_parameter(text) is None
-    rooms = ToolSpec(
-        "book_hotel",
-        "Book rooms.",
-        {"type": "object", "properties": {"rooms": {"type": "integer"}}},
-    )
-    assert people_parameter(rooms) is None
-
-
-def _judged(said: str, call: ToolCall, tool: ToolSpec) -> dict[str, object]:
-    from kaiwa.engine.chat import ChatMessage
-    from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
-
-    messages = [ChatMessage("system", "An agent."), ChatMessage("user", said)]
-    asked = Asked(messages=messages, mode="auto", shown=(tool,), callable=(tool,))
-    verdict = ToolCallPolicy().judge([call], asked)
-    assert verdict.kind is VerdictKind.CALL
-    arguments = verdict.calls[0].parsed_arguments()
-    assert arguments is not None
-    return arguments
+    assert people_parameter(taking("guests", {"type": "integer"})) == "guests"
+    assert people_parameter(taking("size", {"type": "integer", "description": "人数"})) == "size"
+    assert people_parameter(taking("party", {"type": "string"})) is None
+    assert people_parameter(taking("rooms", {"type": "integer"})) is None
 
 
 def test_the_policy_counts_people_but_leaves_values_taken_back_to_repairs() -> None:
     call = ToolCall("book_table", '{"party_size": 2, "time": "6pm tomorrow"}')
-    assert _judged("two adults and three kids, tomorrow at 6pm", call, BOOK)["party_size"] == 5
+    assert (
+        judged_arguments("two adults and three kids, tomorrow at 6pm", call, BOOK)["party_size"]
+        == 5
+    )
     # "4, no 5": the value taken back is put right by `repaired` and stays (a review's)
     call = ToolCall("book_table", '{"party_size": 4, "time": "6pm"}')
     said = "table for 4, no 5, me and my wife and 3 kids at 6pm"
-    assert _judged(said, call, BOOK)["party_size"] == 5
+    assert judged_arguments(said, call, BOOK)["party_size"] == 5

@@ -71,6 +71,18 @@ class ToolCall:
         """This call (the same id) with ``arguments`` instead."""
         return dataclasses.replace(self, arguments=json.dumps(arguments, ensure_ascii=False))
 
+    def replaced(self, key: str, value: Any) -> ToolCall:
+        """This call with its value of ``key`` replaced by ``value``; itself when it gives no
+        such value (or its arguments are no object), or already that one (``true`` is not
+        the number 1)."""
+        arguments = self.parsed_arguments()
+        if arguments is None or key not in arguments:
+            return self
+        current = arguments[key]
+        if isinstance(current, bool) == isinstance(value, bool) and current == value:
+            return self
+        return self.with_arguments({**arguments, key: value})
+
 
 @dataclass(frozen=True)
 class ChatMessage:

@@ -23,7 +23,7 @@ from fractions import Fraction
 
 from .arithmetic import with_digits
 from .chat import ToolCall, ToolSpec
-from .text import is_japanese
+from .text import is_japanese, outside
 from .tool_calls import name_parts
 from .written import written_form
 
@@ -138,20 +138,10 @@ def _japanese_term(m: re.Match[str], text: str) -> tuple[str, Fraction] | None:
     return "second", amount
 
 
-def _outside(text: str, matches: list[re.Match[str]]) -> str:
-    """``text`` without the terms ``matches`` found, and without times of day (7:30, 7時)."""
-    parts, at = [], 0
-    for m in matches:
-        parts.append(text[at : m.start()])
-        at = m.end()
-    parts.append(text[at:])
-    rest = " ".join(parts)
-    return re.sub(
-        r"\d{1,2}:\d{2}|\d{1,2}\s*(?:時(?!間)|am\b|pm\b|a\.m\.|p\.m\.|o'?clock)",
-        " ",
-        rest,
-        flags=re.I,
-    )
+_TIME_OF_DAY = re.compile(
+    r"\d{1,2}:\d{2}|\d{1,2}\s*(?:時(?!間)|am\b|pm\b|a\.m\.|p\.m\.|o'?clock)", re.I
+)
+"""A time of day (7:30, 7時, 7 pm): a number beside a length that is no other length."""
 
 
 def said_duration(text: str) -> Fraction | None:
@@ -171,19 +161,19 @@ def said_duration(text: str) -> Fraction | None:
     for before, after in itertools.pairwise(matches):
         if not join.match(text[before.end() : after.start()]):
             return None  # two lengths of time apart: which one is meant?
-    read = _japanese_term if japanese else _english_term
-    terms = [read(m, text) for m in matches]
     number_after = _JA_NUMBER_AFTER if japanese else _EN_NUMBER_AFTER
     if number_after.match(text[matches[-1].end() :]):
         return None  # "1 hour 30", 1分30: 30 what?
-    if _BARE_NUMBER.search(_outside(text, matches)):
+    if _BARE_NUMBER.search(_TIME_OF_DAY.sub(" ", outside(text, matches, " "))):
         return None  # another number: which is the length?
-    if any(t is None for t in terms):
+    read = _japanese_term if japanese else _english_term
+    terms = [read(m, text) for m in matches]
+    lengths = [t for t in terms if t is not None]
+    if len(lengths) != len(terms):
         return None
-    units = [_RANK[t[0]] for t in terms if t is not None]
-    if any(a <= b for a, b in itertools.pairwise(units)):
+    if any(_RANK[a[0]] <= _RANK[b[0]] for a, b in itertools.pairwise(lengths)):
         return None  # "10 minutes 10 minutes", "5 minutes and 10 minutes": not one length
-    return sum((t[1] for t in terms if t is not None), Fraction(0))
+    return sum((length for _, length in lengths), Fraction(0))
 
 
 _UNIT_NAMES = {"hours": "hour", "minutes": "minute", "seconds": "second", "secs": "second"}
@@ -248,24 +238,13 @@ def in_said_units(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
     (90 seconds in minutes). For one call of such a tool among the calls made: "timers
     for 5 and 10 minutes" are two lengths (the caller's to see)."""
     timed = time_parameter(tool)
-    if timed is None:
+    duration = said_duration(said) if timed is not None else None
+    if timed is None or duration is None or duration <= 0:
         return call
     key, unit = timed
-    arguments = call.parsed_arguments()
-    if arguments is None or key not in arguments:
-        return call
-    duration = said_duration(said)
-    if duration is None or duration <= 0:
-        return call
     value = duration / unit
-    schema = tool.parameters["properties"][key]
-    if schema.get("type") == "integer":
-        if value.denominator != 1:
-            return call
-        written: int | float = int(value)
-    else:
-        written = int(value) if value.denominator == 1 else float(value)
-    current = arguments[key]
-    if not isinstance(current, bool) and current == written:
-        return call
-    return call.with_arguments({**arguments, key: written})
+    if value.denominator == 1:
+        return call.replaced(key, int(value))
+    if tool.parameters["properties"][key].get("type") == "integer":
+        return call  # 90 seconds in whole minutes
+    return call.replaced(key, float(value))

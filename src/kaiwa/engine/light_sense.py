@@ -72,10 +72,4 @@ def lit_by_sense(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
     ]
     if len(switches) != 1 or not _SWITCH.fullmatch(switches[0]):
         return call
-    arguments = call.parsed_arguments()
-    if arguments is None or switches[0] not in arguments:
-        return call
-    key = switches[0]
-    if arguments[key] is dark:
-        return call
-    return call.with_arguments({**arguments, key: dark})
+    return call.replaced(switches[0], dark)

@@ -21,7 +21,7 @@ import re
 
 from .arithmetic import with_digits
 from .chat import ToolCall, ToolSpec
-from .text import is_japanese
+from .text import is_japanese, outside
 from .tool_calls import name_parts
 from .written import written_form
 
@@ -132,15 +132,7 @@ def said_party(text: str) -> int | None:
     if len(set(said)) != len(said):
         return None  # someone said twice
     # no number but the members' (a total said too: "a table for 8, my wife and i ...")
-    rest = "".join(
-        text[a:b]
-        for a, b in zip(
-            [0, *(m.end() for m in members)],
-            [*(m.start() for m in members), len(text)],
-            strict=True,
-        )
-    )
-    if (_OTHER_NUMBER_JA if japanese else _OTHER_NUMBER_EN).search(rest):
+    if (_OTHER_NUMBER_JA if japanese else _OTHER_NUMBER_EN).search(outside(text, members)):
         return None
     # the speaker among them, or only counted groups ("two adults and three kids"): not
     # "dinner with my wife and 2 friends" (and me?)
@@ -187,15 +179,7 @@ def in_said_count(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
     tool's parameter for it (`people_parameter`), when the model wrote another; as it is
     otherwise."""
     key = people_parameter(tool)
-    if key is None:
+    counted = said_party(said) if key is not None else None
+    if key is None or counted is None or counted < 1:
         return call
-    arguments = call.parsed_arguments()
-    if arguments is None or key not in arguments:
-        return call
-    counted = said_party(said)
-    if counted is None or counted < 1:
-        return call
-    current = arguments[key]
-    if not isinstance(current, bool) and current == counted:
-        return call
-    return call.with_arguments({**arguments, key: counted})
+    return call.replaced(key, counted)

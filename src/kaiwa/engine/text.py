@@ -6,9 +6,9 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-__all__ = ["ClauseSplitter", "folded", "is_japanese"]
+__all__ = ["ClauseSplitter", "folded", "is_japanese", "outside"]
 
 _SENTENCE_END = re.compile(r"[.!?。！？](?:[\"')\]」』]*)(?=\s|$)|[。！？]")
 _CLAUSE_END = re.compile(r"[,;:、—–](?=\s|$)|[、]")
@@ -27,6 +27,17 @@ _JA_FIRST_MIN = 4  # characters a first piece cut at a particle has at least
 def is_japanese(text: str) -> bool:
     """Whether ``text`` contains kana or kanji."""
     return bool(_JAPANESE.search(text))
+
+
+def outside(text: str, matches: Iterable[re.Match[str]], sep: str = "") -> str:
+    """``text`` without what ``matches`` (found in it, in order) cover, the pieces left
+    joined by ``sep``."""
+    pieces, at = [], 0
+    for m in matches:
+        pieces.append(text[at : m.start()])
+        at = m.end()
+    pieces.append(text[at:])
+    return sep.join(pieces)
 
 
 class ClauseSplitter:

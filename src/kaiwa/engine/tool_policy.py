@@ -213,18 +213,17 @@ class ToolCallPolicy:
         calls = [_fitting(repaired(c, tools[c.name], said), c, tools[c.name]) for c in calls]
         # "it's way too dark in the hallway" -> set_lights(on=false): switched on
         calls = [_fitting(lit_by_sense(c, tools[c.name], said), c, tools[c.name]) for c in calls]
-        # "a timer for an hour and a half" -> set_timer(minutes=30): 90, the length said
-        # (not where a value was taken back: "10 minutes, no 15" is `repaired`'s)
-        taken_back = bool(repairs(said))
-        if not taken_back and sum(time_parameter(tools[c.name]) is not None for c in calls) == 1:
-            calls = [
-                _fitting(in_said_units(c, tools[c.name], said), c, tools[c.name]) for c in calls
-            ]
-        # "two adults and three kids" -> book_table(party_size=2): 5, the people counted out
-        if not taken_back and sum(people_parameter(tools[c.name]) is not None for c in calls) == 1:
-            calls = [
-                _fitting(in_said_count(c, tools[c.name], said), c, tools[c.name]) for c in calls
-            ]
+        # "a timer for an hour and a half" -> set_timer(minutes=30): 90, the length said;
+        # "two adults and three kids" -> book_table(party_size=2): 5, the people counted out.
+        # Only for one call with such a parameter ("timers for 5 and 10 minutes" are two),
+        # and not where a value was taken back ("10 minutes, no 15" is `repaired`'s).
+        if not repairs(said):
+            for parameter, put in (
+                (time_parameter, in_said_units),
+                (people_parameter, in_said_count),
+            ):
+                if sum(parameter(tools[c.name]) is not None for c in calls) == 1:
+                    calls = [_fitting(put(c, tools[c.name], said), c, tools[c.name]) for c in calls]
         # "a table on Friday at 7:30" -> time="7:30": the booking's day is put back (after
         # the checks below, which judge what the model wrote: the day is not its value)
         dated = [

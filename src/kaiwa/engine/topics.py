@@ -93,16 +93,22 @@ def _described(description: str) -> frozenset[str]:
     return frozenset(words - _ROLE_WORDS)
 
 
+def _plain_handoffs(tools: Sequence[ToolSpec]) -> dict[str, ToolSpec]:
+    """The handoffs among ``tools`` that take no values, by name (one with an
+    ``input_type`` is the model's to write)."""
+    return {
+        t.name: t
+        for t in tools
+        if t.name.startswith(HANDOFF_PREFIX) and takes_no_values(t.parameters)
+    }
+
+
 def handoff_topics(tools: Sequence[ToolSpec]) -> dict[str, frozenset[str]]:
     """What each handoff among ``tools`` handles: the words of its description that no
     other handoff's has (handoffs that take values, an ``input_type``, are left out: the
     model writes those) ({"transfer_to_faq_agent": {"bag", "baggage", "wifi"},
     "transfer_to_seat_booking_agent": {"booking"}}); empty sets are left out."""
-    described = {
-        t.name: _described(t.description)
-        for t in tools
-        if t.name.startswith(HANDOFF_PREFIX) and takes_no_values(t.parameters)
-    }
+    described = {name: _described(t.description) for name, t in _plain_handoffs(tools).items()}
     topics: dict[str, frozenset[str]] = {}
     for name, words in described.items():
         others: set[str] = set()
@@ -213,28 +219,15 @@ def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
     if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
         return None
     said = user_since_reply(asked.messages)
-    if not _CHANGES_SAID.search(said):
+    if not _CHANGES_SAID.search(said) or not _ASKED_FOR.search(said) or _ABOUT_COST.search(said):
         return None
-    written = written_form(said)
-    handoffs = {
-        t.name: t
-        for t in asked.callable
-        if t.name.startswith(HANDOFF_PREFIX) and takes_no_values(t.parameters)
-    }
-    if called not in handoffs:
+    handoffs = _plain_handoffs(asked.callable)
+    if called not in handoffs or _changes(handoffs[called]):
         return None
-    if _CHANGES_DESCRIBED.search(_BOILERPLATE.sub("", handoffs[called].description)):
-        return None
-    changers = [
-        t
-        for name, t in handoffs.items()
-        if name != called and _CHANGES_DESCRIBED.search(_BOILERPLATE.sub("", t.description))
-    ]
+    changers = [t for name, t in handoffs.items() if name != called and _changes(t)]
     if len(changers) != 1:
         return None
     if handoff_topics(asked.callable).get(called, frozenset()) & said_topics(said):
-        return None
-    if not _ASKED_FOR.search(said) or _ABOUT_COST.search(said):
         return None
     # what is to be changed must be what both speak of (the seat: the FAQ answers questions
     # about seats, the other changes them), said, or a seat ("from twenty three b to fourteen
@@ -242,6 +235,11 @@ def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
     # my hotel reservation" (a reservation is a booking, but no seat)
     changer = changers[0]
     shared = _described(changer.description) & _described(handoffs[called].description)
-    if not (shared & said_topics(said) or _SEAT_CODE.search(written)):
+    if not (shared & said_topics(said) or _SEAT_CODE.search(written_form(said))):
         return None
     return changer
+
+
+def _changes(handoff: ToolSpec) -> bool:
+    """Whether ``handoff``'s description says it changes things (`_CHANGES_DESCRIBED`)."""
+    return bool(_CHANGES_DESCRIBED.search(_BOILERPLATE.sub("", handoff.description)))
