@@ -40,6 +40,16 @@ CLOCK = ToolSpec("get_current_time", "The current date and time.", {"type": "obj
         "調べてくれてありがとう",
         "わかりました、どうもありがとう。",  # ja-airline_faq-w6, dev
         "了解です、ありがとう",
+        # what was said taken in
+        "mm, okay. noted",  # en-assistant-w7, dev
+        "ah nice one, that's me sorted then",  # en-airline_faq-w7, dev
+        "okay cool, got it",
+        "no worries, cheers",
+        "fair enough, thanks",
+        "おっけー、助かった",  # ja-smart_home-w7, dev
+        "承知しました。お手数おかけしました",  # ja-airline_seat-w7, dev
+        "なるほどね、わかった。ほなまた",  # ja-airline_triage-w7, dev
+        "あ、そうなんや。おおきに",  # ja-airline_faq-w7, dev
     ],
 )
 def test_greetings_thanks_and_goodbyes_are_small_talk(text: str) -> None:
@@ -65,6 +75,13 @@ def test_greetings_thanks_and_goodbyes_are_small_talk(text: str) -> None:
         "How do I change my seat?",
         "Evening",  # an answer to "When?"
         "よろしくお願いします",  # "please go ahead"
+        "great",  # may say yes to an offer
+        "sure",
+        "そっか",
+        "はいはい、了解",
+        "got it, now book a table for two",
+        "noted, and what's the weather in Oslo?",
+        "おっけー、じゃあ電気消して",
         "",
     ],
 )
@@ -126,6 +143,9 @@ def test_small_talk_after_a_question_is_an_answer() -> None:
         ("Good morning there", "Good morning! How can I help?"),
         ("hey, how are you doing?", "I'm well, thank you. How can I help?"),
         ("hello", "Hello! How can I help?"),
+        ("mm, okay. noted", "Great. Is there anything else I can help with?"),
+        ("承知しました。お手数おかけしました", "どういたしまして。"),
+        ("なるほどね、わかった。ほなまた", "ありがとうございました。またどうぞ。"),
     ],
 )
 def test_small_talk_gets_a_reply_of_its_own_kind(said: str, reply: str) -> None:

@@ -35,6 +35,9 @@ __all__ = [
 _GREETINGS = {"hi", "hello", "hey", "hiya", "howdy", "meet"}
 _THANKS = {"thanks", "thank", "thx", "cheers", "appreciate", "appreciated", "ta"}
 _GOODBYES = {"bye", "goodbye", "byebye", "farewell"}
+_ACKS = {"noted", "gotcha", "understood", "sorted"}
+"""Words that take in what was said ("okay, noted", "that's me sorted then"); "ok", "great"
+and "right" alone may say yes to an offer, so they only come with them."""
 _HOW_ARE_YOU = {"how", "how's", "hows", "are", "you", "doing", "going", "it", "it's", "its"}
 _TIMES_OF_DAY = {"morning", "afternoon", "evening", "night"}
 """Small talk after "good" ("Good morning"); alone, an answer ("Evening." to "When?")."""
@@ -46,11 +49,15 @@ _AROUND = {
     "all", "for", "your", "the", "help", "again", "see", "soon", "then", "take", "care",
     "have", "nice", "day", "um", "uh", "oh", "well", "and", "everyone", "folks", "i", "it",
     "you", "we're", "done", "today", "everything", "now", "later", "to", "too", "ok", "okay",
-    "mate", "needed", "wanted",
+    "mate", "needed", "wanted", "me", "mm", "hmm", "ah", "cool", "brilliant",
+    "lovely", "sweet", "grand", "right", "alright", "sure", "fine", "got", "makes", "sense",
+    "fair", "enough", "no", "worries", "one",
 }  # fmt: skip
-_KEYS = _GREETINGS | _THANKS | _GOODBYES
+_KEYS = _GREETINGS | _THANKS | _GOODBYES | _ACKS
 _BYE_PAIRS = {("see", "you"), ("take", "care")}
-_KEY_PAIRS = {("good", t) for t in _TIMES_OF_DAY} | _BYE_PAIRS
+_ACK_PAIRS = {("got", "it"), ("makes", "sense"), ("fair", "enough"), ("no", "worries"),
+              ("nice", "one")}  # fmt: skip
+_KEY_PAIRS = {("good", t) for t in _TIMES_OF_DAY} | _BYE_PAIRS | _ACK_PAIRS
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 _JA_PHRASES = (
@@ -62,6 +69,9 @@ _JA_PHRASES = (
     "お疲れさまでした", "お疲れさまです", "お疲れ様", "お疲れさま", "こちらこそ", "はじめまして",
     "おおきに", "ほな", "それで大丈夫です", "大丈夫です", "わかりました", "分かりました",
     "了解です", "了解しました", "承知しました", "かしこまりました", "なるほど",
+    "お手数おかけしました", "お手数をおかけしました", "ほなまた", "ほなね", "おっけー", "オッケー",
+    "そっか", "そうなんだ", "そうなんや", "そうなんですね", "そうですか", "ふーん", "へえ", "へー",
+    "はいはい", "ああ", "あ", "はぁ", "ね", "承知いたしました",
 )  # fmt: skip
 _JA_KEYS = tuple(
     p
@@ -84,6 +94,22 @@ _JA_KEYS = tuple(
         "ほな",
         "それで大丈夫です",
         "大丈夫です",
+        "おっけー",
+        "オッケー",
+        "そっか",
+        "そうなんだ",
+        "そうなんや",
+        "そうなんですね",
+        "そうですか",
+        "ふーん",
+        "へえ",
+        "へー",
+        "はいはい",
+        "ああ",
+        "あ",
+        "はぁ",
+        "ね",
+        "承知いたしました",
     )
 )
 """Phrases that make a turn small talk ("よろしく" alone may be "please go ahead")."""
@@ -191,8 +217,8 @@ def _said_unasked(messages: Sequence[ChatMessage]) -> list[str]:
     return said[::-1]
 
 
-_JA_THANKS = ("ありがと", "助か", "おおきに")
-_JA_GOODBYES = ("さようなら", "じゃあね", "またね", "失礼します", "でした")
+_JA_THANKS = ("ありがと", "助か", "おおきに", "お手数")
+_JA_GOODBYES = ("さようなら", "じゃあね", "またね", "失礼します", "でした", "ほなまた", "ほなね")
 """でした: お疲れ様でした, said at the end (お疲れ様です is said at the start)."""
 _JA_GREETINGS = {
     "おはよう": "おはようございます。",
@@ -240,7 +266,11 @@ def small_talk_reply(messages: Sequence[ChatMessage]) -> str:
     if {"how", "are", "you"} <= words or "how's" in words:
         return "I'm well, thank you. How can I help?"
     times = sorted({w for a, w in pairs if a == "good"} & _TIMES_OF_DAY)
-    return f"Good {times[0]}! How can I help?" if times else "Hello! How can I help?"
+    if times:
+        return f"Good {times[0]}! How can I help?"
+    if words & _GREETINGS:
+        return "Hello! How can I help?"
+    return "Great. Is there anything else I can help with?"  # "okay, noted"
 
 
 def _reply_ja(said: str) -> str:

@@ -23,6 +23,7 @@ from .call_text import names_no_tool, parse_calls, takes_no_values, valid_argume
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
 from .days import with_day
 from .durations import in_said_units, time_parameter
+from .general import general_question
 from .light_sense import lit_by_sense
 from .party import in_said_count, people_parameter
 from .questions import asked_for
@@ -33,6 +34,7 @@ from .text import folded, is_japanese
 from .tool_calls import (
     answered,
     as_identifiers,
+    asks,
     asks_for_tool,
     made_up_values,
     relabelled,
@@ -235,6 +237,10 @@ class ToolCallPolicy:
             # "hello" -> get_current_time(), "ありがとう" -> set_lights(room="kitchen")
             return Verdict(VerdictKind.WORDS_TOLD)
         last = asked.messages[-1].role if asked.messages else ""
+        if self.ground_calls and last == "user" and _general_unnamed(calls, tools, asked):
+            # "quick one whats the capital of canada" -> faq_lookup_tool(question=...), "what
+            # currency do they use in switzerland" -> get_weather(city="Switzerland")
+            return Verdict(VerdictKind.WORDS_TOLD)
         if self.ground_calls and self.clocks_asked and last == "user":
             # "一週間って全部で何時間？" -> get_current_time(): a sum, not the time now
             kept = [i for i, c in enumerate(calls) if not _clock_unasked(c, tools[c.name], said)]
@@ -271,6 +277,22 @@ class ToolCallPolicy:
             # loop, not a request.
             return Verdict(VerdictKind.WORDS)
         return Verdict(VerdictKind.CALL, tuple(dated))
+
+
+def _general_unnamed(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
+    """Whether the user asked a question about the world (`general_question`), not in
+    answer to the assistant (after "Which city?", "the capital of France" is a value), and
+    named nothing any called tool does ("what's the weather in the capital of Peru?"
+    names the weather)."""
+    from .topics import describes  # (topics reads this module's names)
+
+    said = user_since_reply(asked.messages)
+    if not general_question(said):
+        return False
+    reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
+    if reply and asks(reply):
+        return False
+    return not any(describes(tools[c.name], asked) for c in calls)
 
 
 def _placed_right(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:

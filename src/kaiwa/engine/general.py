@@ -1,0 +1,115 @@
+"""A question about the world, with one answer any encyclopedia has: no tool serves it.
+
+Offered tools, a small model looks such questions up or hands them on: the airline's FAQ agent
+called ``faq_lookup_tool(question="What is the capital of Canada?")``, the triage agent
+``get_weather(city="Switzerland")`` for "what currency do they use in switzerland", a clock's
+assistant its clock. The policy (`kaiwa.engine.tool_policy.ToolCallPolicy`) answers them in
+words unless the request also names what the tool does ("what's the weather like in the
+capital of Peru?" stays a weather request).
+
+`general_question` knows such questions by the forms quizzes and curious people ask them in,
+in English and Japanese: a capital, a currency or a language of a country; who painted, wrote
+or invented something; what an abbreviation stands for; the tallest, longest or largest
+thing in the world (or in a country, in the solar system); how many legs an animal has; at
+what temperature water boils; how a word is said in another language; what colour two
+colours make. A question about the user's own things ("what's the biggest bag I can bring?",
+"how many seats does the plane have?") is none of these: it names no scope beyond the
+conversation, or it speaks of the user (I, my) or the service (the plane, this flight).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .text import is_japanese
+
+__all__ = ["general_question"]
+
+_SCOPE_EN = (
+    r"(?:in|on|of) (?:the |our )?(?:whole )?(?:world|earth|planet|solar system|universe|galaxy"
+    r"|ocean|sea|sky|human body|history|europe|asia|africa|america|north america"
+    r"|south america|australia|antarctica)\b|\bof all time\b|\bin (?:the )?(?:uk|us|usa|japan"
+    r"|china|india|france|italy|germany|spain|canada|brazil|russia|mexico|england"
+    r"|the united states)\b"
+)
+"""Where a superlative reaches past the conversation: "in the world", "in the solar
+system", "in Japan"."""
+_SUPERLATIVE_EN = (
+    r"\b(?:tallest|highest|longest|largest|biggest|smallest|deepest|oldest|hottest|coldest"
+    r"|fastest|slowest|heaviest|lightest|busiest|richest|closest|nearest|farthest|furthest"
+    r"|most (?:populous|spoken|popular|common|visited|famous))\b"
+)
+_LEAD_EN = (
+    r"^(?:(?:um+|uh+|er+|erm|so|okay|ok|oh|hey|hi|well|right|also|and|sorry|quick one|quick "
+    r"question|random question|silly question|trivia question|quick trivia question|just "
+    r"wondering|out of curiosity|i was wondering|do you know|can you tell me|could you tell me"
+    r"|tell me|any idea|by the way)[,:.!]?\s+)*"
+)
+_GENERAL_EN = re.compile(
+    r"\bcapital (?:city )?of\b|\bwhat(?:'s| is)(?: the)? capital\b"
+    r"|\bwhat (?:currency|money|language|languages) (?:do|does|is|are)\b"
+    r"|\bwho (?:painted|wrote|composed|invented|discovered|directed|founded|sang|designed"
+    r"|created|built|was the first|is the (?:president|king|queen|prime minister|author))\b"
+    r"|\bwhat does (?:the )?[\w.-]+ (?:in [\w.-]+ )?stand for\b"
+    rf"|{_SUPERLATIVE_EN}.*?\b(?:{_SCOPE_EN})"
+    r"|\b(?:which|what) (?:planet|ocean|continent|element|gas|metal|month|animal|mammal"
+    r"|bird|country|river|mountain|desert|organ|bone|vitamin)s?(?:'s| is| are| has| have| was| do"
+    r"| does| did| can| makes?| gives?| takes?| breathes?| produces?| orbits?)\b"
+    rf"|^{_SUPERLATIVE_EN} (?:planet|ocean|continent|country|river|mountain|desert|animal"
+    r"|mammal|bird|lake|island|city)\??$"
+    r"|\bhow many (?:legs|arms|eyes|hearts|teeth|bones|wings|sides|planets|continents|oceans"
+    r"|strings|players|keys|colou?rs|days|weeks|months) (?:does|do|are there|has|have|is there"
+    r"|in)\b"
+    r"|\b(?:at )?what temperature (?:does|do|is) (?:water|ice|milk)\b"
+    r"|\b(?:boiling|freezing|melting) point of\b"
+    r"|\bwhat colou?r (?:do you get|do|does|is|are|makes?)\b.*\b(?:mix|mixing|and)\b"
+    r"|\bhow do (?:you|i|they) say\b.*\bin (?:french|spanish|german|italian|japanese|english"
+    r"|chinese|korean|portuguese|russian)\b"
+    r"|\bwhat(?:'s| is) the (?:french|spanish|german|italian|japanese|english|chinese"
+    r"|korean|portuguese|russian) (?:word )?for\b"
+    r"|\b(?:what|which) year (?:did|was|were)\b|\bin what year\b"
+    r"|\bchemical symbol\b|\bspeed of (?:light|sound)\b|\bsquare root\b"
+    r"|\bwhat(?:'s| is) the (?:main|primary) (?:ingredient|thing) in\b",
+    re.IGNORECASE,
+)
+_ABOUT_US_EN = re.compile(
+    r"\b(?:i|i'm|im|i've|i'd|my|me|mine|we're|your|you're"
+    r"|(?:our|the|this|that) (?:flight|plane|booking|seat|bag|trip|order|room|table|house)"
+    r"|on board|onboard|in the cabin)\b",
+    re.IGNORECASE,
+)
+"""A question that speaks of the user or the service ("what's the biggest bag I can bring
+in the cabin?") is theirs, whatever its form."""
+
+_GENERAL_JA = re.compile(
+    r"首都|通貨|公用語|何語(?:を|が|で)?(?:話|使)"
+    r"|(?:世界|日本|地球|太陽系|宇宙|アジア|ヨーロッパ|アメリカ|人体|歴史上)(?:で|の中で|じゅうで|中で)"
+    r"(?:一番|いちばん|最も|もっとも)"
+    r"|(?:英語|日本語|フランス語|中国語|韓国語|スペイン語|ドイツ語|イタリア語)(?:で|だと|では)"
+    r"(?:何|なん|なに)(?:て|と|っ)"
+    r"|(?:誰|だれ|どなた)が(?:描|書|かい|作|つく|発明|発見|建て|作曲|歌)"
+    r"|(?:描|書|か|作|つく|発明|発見|建て|作曲)(?:い|し|っ)?た(?:の|ひと|人)(?:は|って)(?:誰|だれ|どなた)"
+    r"|何色(?:ある|あり|なん|です|でしょう|だっけ|か)|何角形|元素記号|(?:の|って)単位"
+    r"|(?:沸騰|凍る|こおる|沸く|わく)(?:する)?(?:の|温度)|何度で(?:沸騰|凍|こお|沸|わ)"
+    r"|(?:生まれた|発祥の|もともとどこの|どこ発祥の)(?:国|料理)|どこの国の(?:料理|食べ物|言葉)"
+    r"|(?:何|なん)年に(?:でき|始ま|終わ|建て|生まれ|起き|発明)"
+    r"|足(?:は|って|が)(?:何|なん)本"
+)
+_ABOUT_US_JA = re.compile(
+    r"私|わたし|僕|ぼく|俺|おれ|うち(?:の|ら)|機内|この飛行機|予約|お客|そちら|御社"
+)
+
+
+def general_question(text: str) -> bool:
+    """Whether ``text`` asks a question about the world with one answer any encyclopedia
+    has ("quick one whats the capital of canada", "who painted the Mona Lisa?",
+    "日本で一番長い川はなんですか？"), and speaks of neither the user nor the service
+    ("what's the biggest bag I can bring?" does)."""
+    text = unicodedata.normalize("NFKC", text).strip().replace("’", "'")
+    if not text:
+        return False
+    if is_japanese(text):
+        return bool(_GENERAL_JA.search(text)) and not _ABOUT_US_JA.search(text)
+    rest = re.sub(_LEAD_EN, "", text, flags=re.IGNORECASE)
+    return bool(_GENERAL_EN.search(rest)) and not _ABOUT_US_EN.search(rest)

@@ -1,0 +1,126 @@
+"""Questions about the world (`general_question`), and the policy answering them in words."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
+from kaiwa.engine.general import general_question
+from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quick one whats the capital of canada",
+        "Sorry, random question: who painted the Mona Lisa?",
+        "What's the tallest mountain in the world?",
+        "quick one, um, which planet's the biggest in our solar system?",
+        "Largest ocean?",
+        "um quick trivia question, what currency do they use in switzerland",
+        "what language do they speak in brazil",
+        "sorry, silly question, what does ETA stand for?",
+        "Could you tell me which country is the largest in the world by area?",
+        "How many legs does a spider have?",
+        "Do you know who wrote Romeo and Juliet?",
+        "what colour do you get mixing blue and yellow",
+        "um what temperature does water freeze at in fahrenheit",
+        "how do you say thank you in french",
+        "日本で一番長い川はなんですか？",
+        "イギリスの首都ってどこだっけ？",
+        "世界で一番面積の小さい国ってどこだっけ？",
+        "飛行機の「機長」って英語で何て言うの？",
+        "虹って何色あるんやったっけ？",
+        "水って何度で沸騰するんだっけ？",
+        "ピザってもともとどこの国の料理なの？",
+        "モナリザを描いたのは誰？",
+    ],
+)
+def test_questions_about_the_world(text: str) -> None:
+    assert general_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the user's own things, the service's, or no scope past the conversation
+        "What's the biggest bag I can bring on the plane?",
+        "how many seats does the plane have",
+        "Which rows are the exit rows?",
+        "what's the largest suitcase you allow",
+        "Is there wifi on board?",
+        "What's the weather like in Reykjavik?",
+        "book a table for the biggest group you can take",
+        "what does my booking include",
+        "重さは何キロまでですか？",
+        "機内で一番広い席はどこですか？",
+        "予約の通貨は円ですか？",
+        "",
+    ],
+)
+def test_questions_of_the_conversation(text: str) -> None:
+    assert not general_question(text)
+
+
+_FAQ = ToolSpec(
+    name="faq_lookup_tool",
+    description=(
+        "Look up the airline's answer to a frequently asked question (baggage, seats, wifi)."
+    ),
+    parameters={
+        "type": "object",
+        "properties": {"question": {"type": "string"}},
+        "required": ["question"],
+    },
+)
+_WEATHER = ToolSpec(
+    name="get_weather",
+    description="Get the weather in a city.",
+    parameters={
+        "type": "object",
+        "properties": {"city": {"type": "string"}},
+        "required": ["city"],
+    },
+)
+
+
+def _judged(call: ToolCall, *messages: ChatMessage) -> VerdictKind:
+    tools = [_FAQ, _WEATHER]
+    asked = Asked(messages=messages, mode="auto", shown=tools, callable=tools)
+    return ToolCallPolicy().judge([call], asked).kind
+
+
+def test_a_lookup_of_a_question_about_the_world_is_answered_in_words() -> None:
+    call = ToolCall(
+        name="faq_lookup_tool", arguments='{"question": "What is the capital of Canada?"}'
+    )
+    said = ChatMessage(role="user", content="quick one whats the capital of canada")
+    assert _judged(call, said) is VerdictKind.WORDS_TOLD
+    # the same call for a question of the service's is made
+    said = ChatMessage(role="user", content="how many seats are on the plane")
+    call = ToolCall(
+        name="faq_lookup_tool", arguments='{"question": "how many seats are on the plane"}'
+    )
+    assert _judged(call, said) is VerdictKind.CALL
+
+
+def test_a_question_about_the_world_that_names_the_tool_is_its_call() -> None:
+    call = ToolCall(name="get_weather", arguments='{"city": "Ottawa"}')
+    said = ChatMessage(
+        role="user", content="what's the weather like in the capital of canada, ottawa"
+    )
+    assert _judged(call, said) is VerdictKind.CALL
+    said = ChatMessage(role="user", content="what currency do they use in switzerland")
+    call = ToolCall(name="get_weather", arguments='{"city": "Switzerland"}')
+    assert _judged(call, said) is VerdictKind.WORDS_TOLD
+
+
+def test_a_value_given_in_answer_is_not_a_question() -> None:
+    # after "Which city?", "the capital of Canada" says where
+    call = ToolCall(name="get_weather", arguments='{"city": "Ottawa"}')
+    messages = (
+        ChatMessage(role="user", content="what's it like outside there"),
+        ChatMessage(role="assistant", content="Which city would you like the weather for?"),
+        ChatMessage(role="user", content="the capital of canada, ottawa"),
+    )
+    assert _judged(call, *messages) is VerdictKind.CALL
