@@ -36,6 +36,7 @@ from .tool_calls import (
     as_identifiers,
     asks,
     asks_for_tool,
+    looks_up,
     made_up_values,
     relabelled,
     user_since_reply,
@@ -241,6 +242,10 @@ class ToolCallPolicy:
             # "quick one whats the capital of canada" -> faq_lookup_tool(question=...), "what
             # currency do they use in switzerland" -> get_weather(city="Switzerland")
             return Verdict(VerdictKind.WORDS_TOLD)
+        if self.ground_calls and last == "user" and _unserved(calls, tools, asked):
+            # "could you get me a cab to the airport" -> transfer_to_faq_agent(), "can you sort
+            # me out a rental car" -> faq_lookup_tool(question=...)
+            return Verdict(VerdictKind.WORDS_TOLD)
         if self.ground_calls and self.clocks_asked and last == "user":
             # "一週間って全部で何時間？" -> get_current_time(): a sum, not the time now
             kept = [i for i, c in enumerate(calls) if not _clock_unasked(c, tools[c.name], said)]
@@ -282,9 +287,9 @@ class ToolCallPolicy:
 def _general_unnamed(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
     """Whether the user asked a question about the world (`general_question`), not in
     answer to the assistant (after "Which city?", "the capital of France" is a value), and
-    named nothing any called tool does ("what's the weather in the capital of Peru?"
-    names the weather)."""
-    from .topics import describes  # (topics reads this module's names)
+    named nothing any called tool is for ("what's the weather in the capital of Peru?"
+    names the weather: `speaks_of`)."""
+    from .topics import speaks_of  # (topics reads this module's names)
 
     said = user_since_reply(asked.messages)
     if not general_question(said):
@@ -292,7 +297,22 @@ def _general_unnamed(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
     reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
     if reply and asks(reply):
         return False
-    return not any(describes(tools[c.name], asked) for c in calls)
+    return not any(speaks_of(tools[c.name], said) for c in calls)
+
+
+def _unserved(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
+    """Whether the user asked the agent to get them something (`asked_to_get`: a cab, a
+    hotel room, ホテル) that no called tool's name or description names, every call being one
+    whose values cannot tell (a handoff or a tool taking none, or a lookup in the model's
+    words: `looks_up`)."""
+    from .topics import asked_to_get, serves  # (topics reads this module's names)
+
+    if not all(
+        takes_no_values(tools[c.name].parameters) or looks_up(c, tools[c.name]) for c in calls
+    ):
+        return False
+    wanted = asked_to_get(user_since_reply(asked.messages))
+    return wanted is not None and not any(serves(tools[c.name], wanted) for c in calls)
 
 
 def _placed_right(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
