@@ -7,6 +7,7 @@ import pytest
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.general import general_question
 from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
+from kaiwa.engine.topics import speaks_of
 
 
 @pytest.mark.parametrize(
@@ -55,6 +56,15 @@ def test_questions_about_the_world(text: str) -> None:
         "重さは何キロまでですか？",
         "機内で一番広い席はどこですか？",
         "予約の通貨は円ですか？",
+        # found by a review: a clause after the question, the time asked, the service's
+        "is it raining in Berlin, the capital of Germany?",
+        "what month is it",
+        "in what year are we",
+        "what currency are the baggage fees in",
+        "which animals are allowed on flights",
+        "what currency do you take",
+        "ドイツの首都ベルリンは今何度？",
+        "英語でなんとかしてもらえますか",
         "",
     ],
 )
@@ -124,3 +134,21 @@ def test_a_value_given_in_answer_is_not_a_question() -> None:
         ChatMessage(role="user", content="the capital of canada, ottawa"),
     )
     assert _judged(call, *messages) is VerdictKind.CALL
+
+
+def test_an_offer_of_help_asks_for_no_value() -> None:
+    call = ToolCall(
+        name="faq_lookup_tool", arguments='{"question": "What is the capital of Canada?"}'
+    )
+    messages = (
+        ChatMessage(role="user", content="hi"),
+        ChatMessage(role="assistant", content="Hello! How can I help?"),
+        ChatMessage(role="user", content="whats the capital of canada"),
+    )
+    assert _judged(call, *messages) is VerdictKind.WORDS_TOLD
+
+
+def test_a_lookup_tool_named_for_nothing_is_spoken_of_by_its_description() -> None:
+    # faq_lookup_tool's name says nothing; "baggage" is in its description
+    assert speaks_of(_FAQ, "how many days does lost baggage take")
+    assert not speaks_of(_FAQ, "whats the capital of canada")

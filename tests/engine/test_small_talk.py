@@ -82,6 +82,9 @@ def test_greetings_thanks_and_goodbyes_are_small_talk(text: str) -> None:
         "got it, now book a table for two",
         "noted, and what's the weather in Oslo?",
         "おっけー、じゃあ電気消して",
+        "Got it, it's 55102.",  # a value (a review's)
+        "is everything sorted now?",
+        "got it?",
         "",
     ],
 )

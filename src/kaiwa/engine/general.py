@@ -73,21 +73,33 @@ _GENERAL_EN = re.compile(
     r"|\bwhat(?:'s| is) the (?:main|primary) (?:ingredient|thing) in\b",
     re.IGNORECASE,
 )
+_SERVICE_NOUNS = (
+    r"flights?|planes?|airlines?|cabin|crew|baggage|luggage|bags?|suitcases?|carry-?ons?"
+    r"|seats?|seating|rows?|wi-?fi|internet|bookings?|tickets?|fares?|orders?|refunds?"
+    r"|deliver(?:y|ies)|parcels?|packages?|tables?|reservations?|menu|lights?|thermostat"
+    r"|timers?|rooms?"
+)
 _ABOUT_US_EN = re.compile(
     r"\b(?:i|i'm|im|i've|i'd|my|me|mine|we're|your|you're"
-    r"|(?:our|the|this|that) (?:flight|plane|booking|seat|bag|trip|order|room|table|house)"
-    r"|on board|onboard|in the cabin)\b",
+    r"|(?<!thank )you(?! (?:get|say|call|spell|pronounce|know|think|mix)\b)"
+    rf"|{_SERVICE_NOUNS}|on board|onboard)\b",
     re.IGNORECASE,
 )
-"""A question that speaks of the user or the service ("what's the biggest bag I can bring
-in the cabin?") is theirs, whatever its form."""
+_ASKS_NOW_EN = re.compile(
+    r"(?i)\b(?:is it|are we(?: in)?|is this)\s*(?:now|today|again)?\s*[?.!]*$"
+)
+"""The time asked: "what month is it?", "in what year are we?"."""
+"""A question that speaks of the user, the assistant ("what currency do you take?") or what
+a service deals in (flights, bags, seats, orders, tables, lights: "which animals are allowed
+on flights?") is theirs, whatever its form; "you" in "what do you get mixing blue and
+yellow" is anyone."""
 
 _GENERAL_JA = re.compile(
     r"首都|通貨|公用語|何語(?:を|が|で)?(?:話|使)"
     r"|(?:世界|日本|地球|太陽系|宇宙|アジア|ヨーロッパ|アメリカ|人体|歴史上)(?:で|の中で|じゅうで|中で)"
     r"(?:一番|いちばん|最も|もっとも)"
     r"|(?:英語|日本語|フランス語|中国語|韓国語|スペイン語|ドイツ語|イタリア語)(?:で|だと|では)"
-    r"(?:何|なん|なに)(?:て|と|っ)"
+    r"(?:何|なん|なに)(?:て|って|と)(?:言|い)"
     r"|(?:誰|だれ|どなた)が(?:描|書|かい|作|つく|発明|発見|建て|作曲|歌)"
     r"|(?:描|書|か|作|つく|発明|発見|建て|作曲)(?:い|し|っ)?た(?:の|ひと|人)(?:は|って)(?:誰|だれ|どなた)"
     r"|何色(?:ある|あり|なん|です|でしょう|だっけ|か)|何角形|元素記号|(?:の|って)単位"
@@ -97,8 +109,11 @@ _GENERAL_JA = re.compile(
     r"|足(?:は|って|が)(?:何|なん)本"
 )
 _ABOUT_US_JA = re.compile(
-    r"私|わたし|僕|ぼく|俺|おれ|うち(?:の|ら)|機内|この飛行機|予約|お客|そちら|御社"
+    r"私|わたし|僕|ぼく|俺|おれ|うち(?:の|ら)|機内|この飛行機|荷物|座席|予約|注文|お客|そちら|御社"
+    r"|天気|気温|今|何時|何月|何日|何曜"
 )
+"""Japanese words of the user, the service, or the weather and the time asked of a tool
+("ドイツの首都ベルリンは今何度？" asks the weather)."""
 
 
 def general_question(text: str) -> bool:
@@ -112,4 +127,9 @@ def general_question(text: str) -> bool:
     if is_japanese(text):
         return bool(_GENERAL_JA.search(text)) and not _ABOUT_US_JA.search(text)
     rest = re.sub(_LEAD_EN, "", text, flags=re.IGNORECASE)
-    return bool(_GENERAL_EN.search(rest)) and not _ABOUT_US_EN.search(rest)
+    # the question, not what a clause after it adds: "is it raining in Berlin, the capital
+    # of Germany?" asks the weather
+    first = re.split(r"[,;:]\s", rest, maxsplit=1)[0]
+    if _ASKS_NOW_EN.search(first):
+        return False
+    return bool(_GENERAL_EN.search(first)) and not _ABOUT_US_EN.search(rest)

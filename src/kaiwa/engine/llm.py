@@ -196,6 +196,16 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     return same
 
 
+_READS = re.compile(r"^(?:get|lookup|look_up|check|find|search|fetch|list|show|read)(?:_|[A-Z]|$)")
+"""A function's name that says it only reads (``get_weather``, ``checkStatus``), not one
+that changes things (``update_seat``, ``book_table``)."""
+
+
+def _reads(name: str) -> bool:
+    """Whether a tool's name says it only reads (`_READS`)."""
+    return bool(_READS.match(name))
+
+
 class LocalLLM(WordsMixin):
     """A Qwen2.5-Coder instruct GGUF (from packages) on llama.cpp, in-process. The checks
     its replies pass were written from the 0.5B model's failures.
@@ -762,15 +772,16 @@ class LocalLLM(WordsMixin):
                 return
             # The mirror: this agent's own tool called for a request that names nothing it
             # does and names what another agent handles (the FAQ agent, asked "What's the
-            # weather like in Tokyo?", looked it up in the FAQ): handed off.
+            # weather like in Tokyo?", looked it up in the FAQ; the triage agent, asked about
+            # bags on a flight to Denver, called get_weather(city="Denver")): handed off.
             # Only a lookup in the model's own words (``question=...``), which passes any
-            # request: a call with names or numbers of the user's stands.
+            # request, or a call that only reads (`_reads`): one that changes things stands.
             by_name = {t.name: t for t in asked.callable}
             elsewhere = None
             if not described and all(
                 c.name in by_name
                 and not c.name.startswith(HANDOFF_PREFIX)
-                and looks_up(c, by_name[c.name])
+                and (looks_up(c, by_name[c.name]) or _reads(c.name))
                 for c in verdict.calls
             ):
                 elsewhere = named_handoff(asked)

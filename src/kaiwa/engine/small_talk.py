@@ -71,7 +71,7 @@ _JA_PHRASES = (
     "了解です", "了解しました", "承知しました", "かしこまりました", "なるほど",
     "お手数おかけしました", "お手数をおかけしました", "ほなまた", "ほなね", "おっけー", "オッケー",
     "そっか", "そうなんだ", "そうなんや", "そうなんですね", "そうですか", "ふーん", "へえ", "へー",
-    "はいはい", "ああ", "あ", "はぁ", "ね", "承知いたしました",
+    "はいはい", "はぁ", "承知いたしました",
 )  # fmt: skip
 _JA_KEYS = tuple(
     p
@@ -105,15 +105,12 @@ _JA_KEYS = tuple(
         "へえ",
         "へー",
         "はいはい",
-        "ああ",
-        "あ",
         "はぁ",
-        "ね",
         "承知いたしました",
     )
 )
 """Phrases that make a turn small talk ("よろしく" alone may be "please go ahead")."""
-_JA_AROUND = "よねーっさ、。！？!?,.~〜 　"
+_JA_AROUND = "よねーっさあ、。！？!?,.~〜 　"
 _JA_THANKS_FOR = re.compile(
     r"[^？?。！!]*(?:くれて|もらって|いただいて|いただき|頂き|頂いて|くださって|くださり|下さり)"
     r"(?:まして)?[、,\s]*(?:誠に|本当に|ほんとうに|どうも)?"
@@ -130,8 +127,8 @@ _JA_TURN = re.compile(
 def small_talk(text: str) -> bool:
     """Whether ``text`` is only a greeting, thanks or a goodbye (in English or Japanese)."""
     text = text.strip()
-    if not text:
-        return False
+    if not text or re.search(r"[0-9０-９]", text):
+        return False  # "Got it, it's 55102." gives a value
     if is_japanese(text):
         return bool(
             (_JA_TURN.fullmatch(text) and any(k in text for k in _JA_KEYS))
@@ -139,7 +136,10 @@ def small_talk(text: str) -> bool:
         )
     words = _WORD.findall(text.lower().replace("’", "'"))
     pairs = set(itertools.pairwise(words))
-    if not (any(w in _KEYS for w in words) or pairs & _KEY_PAIRS):
+    keys, key_pairs = _KEYS, _KEY_PAIRS
+    if text.endswith("?"):  # "is it sorted?", "got it?": asked, not taken in
+        keys, key_pairs = keys - _ACKS, key_pairs - _ACK_PAIRS
+    if not (any(w in keys for w in words) or pairs & key_pairs):
         return False
     times = {w for a, w in pairs if a == "good"} & _TIMES_OF_DAY
     return all(w in _KEYS or w in _AROUND or w in _HOW_ARE_YOU or w in times for w in words)

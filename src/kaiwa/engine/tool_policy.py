@@ -36,7 +36,6 @@ from .tool_calls import (
     as_identifiers,
     asks,
     asks_for_tool,
-    looks_up,
     made_up_values,
     relabelled,
     user_since_reply,
@@ -179,8 +178,10 @@ class ToolCallPolicy:
           parameter for their number (`in_said_count`);
           a time written alone gets the day the conversation is about (`with_day`, after
           the checks below);
-        - with ``ground_calls``, a call for small talk ("hello", "thanks": `small_talk`) or
-          with a value nobody said: words, told so; when the request names what the tool
+        - with ``ground_calls``, a call for small talk ("hello", "thanks", "noted":
+          `small_talk`), for a question about the world that names nothing the tool is for
+          ("whats the capital of canada": `general_question`, `_general_unnamed`) or with a
+          value nobody said: words, told so; when the request names what the tool
           does (`asks_for_tool`), the values are asked for (``missing``);
         - with ``ground_calls`` and ``clocks_asked``, a clock called for a Japanese request
           that asks no time or date: left out; none left, words, told so (`_clock_unasked`);
@@ -242,10 +243,6 @@ class ToolCallPolicy:
             # "quick one whats the capital of canada" -> faq_lookup_tool(question=...), "what
             # currency do they use in switzerland" -> get_weather(city="Switzerland")
             return Verdict(VerdictKind.WORDS_TOLD)
-        if self.ground_calls and last == "user" and _unserved(calls, tools, asked):
-            # "could you get me a cab to the airport" -> transfer_to_faq_agent(), "can you sort
-            # me out a rental car" -> faq_lookup_tool(question=...)
-            return Verdict(VerdictKind.WORDS_TOLD)
         if self.ground_calls and self.clocks_asked and last == "user":
             # "一週間って全部で何時間？" -> get_current_time(): a sum, not the time now
             kept = [i for i, c in enumerate(calls) if not _clock_unasked(c, tools[c.name], said)]
@@ -286,7 +283,8 @@ class ToolCallPolicy:
 
 def _general_unnamed(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
     """Whether the user asked a question about the world (`general_question`), not in
-    answer to the assistant (after "Which city?", "the capital of France" is a value), and
+    answer to the assistant's question (after "Which city?", "the capital of France" is a
+    value; "How can I help?" asks for none), and
     named nothing any called tool is for ("what's the weather in the capital of Peru?"
     names the weather: `speaks_of`)."""
     from .topics import speaks_of  # (topics reads this module's names)
@@ -295,24 +293,15 @@ def _general_unnamed(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
     if not general_question(said):
         return False
     reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
-    if reply and asks(reply):
+    if reply and asks(reply) and not _OFFERS_HELP.search(reply):
         return False
     return not any(speaks_of(tools[c.name], said) for c in calls)
 
 
-def _unserved(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
-    """Whether the user asked the agent to get them something (`asked_to_get`: a cab, a
-    hotel room, ホテル) that no called tool's name or description names, every call being one
-    whose values cannot tell (a handoff or a tool taking none, or a lookup in the model's
-    words: `looks_up`)."""
-    from .topics import asked_to_get, serves  # (topics reads this module's names)
-
-    if not all(
-        takes_no_values(tools[c.name].parameters) or looks_up(c, tools[c.name]) for c in calls
-    ):
-        return False
-    wanted = asked_to_get(user_since_reply(asked.messages))
-    return wanted is not None and not any(serves(tools[c.name], wanted) for c in calls)
+_OFFERS_HELP = re.compile(
+    r"(?i)\b(?:help|assist|anything else|what can i do)\b|ご用件|ほかに|他に|お手伝い"
+)
+"""A question that asks for no value: "How can I help?", "Anything else?"."""
 
 
 def _placed_right(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:

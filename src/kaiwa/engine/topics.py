@@ -35,14 +35,12 @@ from .tool_policy import HANDOFF_PREFIX, Asked
 from .written import written_form
 
 __all__ = [
-    "asked_to_get",
     "describes",
     "handoff_for_change",
     "handoff_topics",
     "named_alike",
     "named_handoff",
     "said_topics",
-    "serves",
     "speaks_of",
 ]
 
@@ -137,11 +135,15 @@ def describes(tool: ToolSpec, asked: Asked) -> bool:
 
 def speaks_of(tool: ToolSpec, text: str) -> bool:
     """Whether ``text`` names what ``tool`` is for: a word of its name ("weather" for
-    ``get_weather``), or for a handoff a word of its description. Narrower than `describes`:
+    ``get_weather``), or for a handoff or a tool whose name says nothing
+    (``faq_lookup_tool``) a word of its description. Narrower than `describes`:
     "イギリスの首都ってどこだっけ？" glosses to "capital city", and ``get_weather``'s
     description says "Get the weather in a city", but it asks no weather."""
-    words = _described(tool.description) if tool.name.startswith(HANDOFF_PREFIX) else frozenset()
-    return bool((words | _named(tool.name)) & said_topics(text))
+    words = _named(tool.name)
+    if tool.name.startswith(HANDOFF_PREFIX) or not words:
+        # a handoff, or a name that says nothing ("faq_lookup_tool"): its description
+        words |= _described(tool.description)
+    return bool(words & said_topics(text))
 
 
 @functools.lru_cache(maxsize=256)
@@ -255,60 +257,3 @@ def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
 def _changes(handoff: ToolSpec) -> bool:
     """Whether ``handoff``'s description says it changes things (`_CHANGES_DESCRIBED`)."""
     return bool(_CHANGES_DESCRIBED.search(_BOILERPLATE.sub("", handoff.description)))
-
-
-_GET_VERBS = (
-    r"book|get|order|reserve|arrange|sort|organi[sz]e|call|send|buy|rent|hire|grab|fetch"
-    r"|set up|schedule"
-)
-_GET_EN = re.compile(
-    rf"(?i)(?:\b(?:(?:can|could|would|will) you|i(?:'d| would) like you to|i (?:need|want) you to)"
-    rf"(?:\s+(?:please|just|also|maybe))*\s+(?:{_GET_VERBS})\b"
-    rf"|(?:^|[.!?,]\s*)(?:please\s+)?(?:{_GET_VERBS})(?=\s+(?:me|us)\b))"
-    r"(?P<what>[^.?!,;]*)"
-)
-"""The agent asked to get the user something: "can you sort me out a rental car", "could
-you get me a cab", "book me a hotel room"; what follows the verb is what is wanted."""
-_GET_STOP = re.compile(
-    r"(?i)\b(?:for|to|at|in|on|from|when|by|with|near|tomorrow|tonight|today|this|next"
-    r"|please|as|so|if|because|and)\b"
-)
-"""Where what is wanted ends: "a cab | to the airport", "a hotel room | in Rome"."""
-_GET_FILLER = frozenset(
-    "me us out up a an the some one another my our new please just also maybe like kind "
-    "sort of info information details detail answer answers help idea rundown".split()
-)
-"""Words of what is wanted that name nothing ("me out a"), or ask for words, not a thing
-("get me some info on carry-ons" is a question)."""
-_GET_JA = re.compile(
-    r"(?P<what>[^、。！？!?\s]{1,16}?)(?:を|も)\s*"
-    r"(?:取っ(?:て|と)|予約し(?:て|と)|手配し(?:て|と)|呼んで|呼ん?どいて|送って|買って|頼んで"
-    r"|押さえ(?:て|と)|用意し(?:て|と))"
-    r"(?:くれ|ください|下さい|もらえ|もらっ|いただけ|いただい|おいて|おい|いて|ほしい|欲しい)"
-)
-"""「向こうのホテルも取っといてくれへん？」, 「タクシーを呼んでもらえますか」."""
-
-
-def asked_to_get(text: str) -> frozenset[str] | None:
-    """What the user asks the agent to get them, as words a description may use
-    (`said_topics`): "could you get me a cab to the airport" -> {"cab", ...}; None when
-    ``text`` asks for no thing (a question, or "can you get me some info on bags")."""
-    if is_japanese(text):
-        m = _GET_JA.search(text)
-        what = m.group("what").split("の")[-1] if m else ""
-    else:
-        m = _GET_EN.search(text)
-        what = _GET_STOP.split(m.group("what"))[0] if m else ""
-        words = [w for w in _LATIN.findall(what) if w.lower() not in _GET_FILLER]
-        what = " ".join(words)
-    if not what.strip():
-        return None
-    topics = said_topics(what)
-    return topics or None
-
-
-def serves(tool: ToolSpec, wanted: frozenset[str]) -> bool:
-    """Whether ``tool``'s name or description names any of ``wanted`` (`asked_to_get`):
-    the seat booking handoff ("Changes the seat on a traveller's booking.") serves "a
-    window seat", not "a hotel room"."""
-    return bool((_described(tool.description) | _named(tool.name)) & wanted)
