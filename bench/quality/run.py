@@ -421,8 +421,8 @@ def main() -> None:
     )
     parser.add_argument(
         "--writer",
-        help="only one writer's requests, by the mark in their ids: w4 or w5 (the first three "
-        "writers' ids carry none)",
+        help="only one writer's requests, by the mark in their ids: w4, w5, w6 or w7 (the "
+        "first three writers' ids carry none)",
     )
     parser.add_argument("--failures", action="store_true", help="list every wrong reply")
     parser.add_argument("--save", type=Path, help="write every outcome to this JSON file")
