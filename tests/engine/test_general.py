@@ -35,6 +35,12 @@ from kaiwa.engine.topics import speaks_of
         "水って何度で沸騰するんだっけ？",
         "ピザってもともとどこの国の料理なの？",
         "モナリザを描いたのは誰？",
+        # small talk before the question (a review's)
+        "okay thanks, what is the capital of peru",
+        "one more thing, who painted the Mona Lisa",
+        "what is the speed of light",
+        "who invented the light bulb",
+        "what currency do you use in japan",
     ],
 )
 def test_questions_about_the_world(text: str) -> None:
@@ -59,6 +65,7 @@ def test_questions_about_the_world(text: str) -> None:
         # found by a review: a clause after the question, the time asked, the service's
         "is it raining in Berlin, the capital of Germany?",
         "what month is it",
+        "what month is it in Japan",
         "in what year are we",
         "what currency are the baggage fees in",
         "which animals are allowed on flights",
@@ -152,3 +159,19 @@ def test_a_lookup_tool_named_for_nothing_is_spoken_of_by_its_description() -> No
     # faq_lookup_tool's name says nothing; "baggage" is in its description
     assert speaks_of(_FAQ, "how many days does lost baggage take")
     assert not speaks_of(_FAQ, "whats the capital of canada")
+
+
+def test_a_question_for_a_value_is_one_even_after_an_offer_of_help() -> None:
+    call = ToolCall(name="get_weather", arguments='{"city": "Ottawa"}')
+    messages = (
+        ChatMessage(role="user", content="what's it like outside"),
+        ChatMessage(role="assistant", content="Happy to help! Which city?"),
+        ChatMessage(role="user", content="the capital of canada, ottawa"),
+    )
+    assert _judged(call, *messages) is VerdictKind.CALL
+
+
+def test_long_turns_are_judged_in_linear_time() -> None:
+    # inputs that made the patterns backtrack (a review's); each must simply finish
+    assert not general_question("is it" + " " * 20000 + "x")
+    assert not general_question("what month is it" * 300)

@@ -16,6 +16,7 @@ import pytest
 from bench.quality.agents import setup
 from kaiwa.engine.chat import SILENT_TURN, ChatMessage, LlmDelta, ToolCall, ToolSpec
 from kaiwa.engine.facts import unfounded
+from kaiwa.engine.llm import _reads
 from kaiwa.engine.prompt import CALL_HINT, without_hint
 from kaiwa.engine.text import is_japanese
 from kaiwa.engine.tool_policy import NO_TOOL_HINT, NO_TOOL_HINT_JA, VerdictKind, no_tool_hint
@@ -475,3 +476,23 @@ def test_a_request_another_agent_handles_is_handed_back_not_looked_up(
     assert [c[0] for c in calls(reply(llm, "airline_triage", history, said, lang))] == [
         "get_weather"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "reads"),
+    [
+        ("get_weather", True),
+        ("GetWeather", True),
+        ("checkStatus", True),
+        ("search_flights", True),
+        ("update_seat", False),
+        ("check_in", False),  # a review's: it checks a passenger in
+        ("checkIn", False),
+        ("get_refund", False),
+        ("find_and_book_table", False),
+    ],
+)
+def test_only_a_call_that_only_reads_is_handed_off_for_another_agents_request(
+    name: str, reads: bool
+) -> None:
+    assert _reads(name) is reads

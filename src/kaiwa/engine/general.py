@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .small_talk import small_talk
 from .text import is_japanese
 
 __all__ = ["general_question"]
@@ -44,7 +45,7 @@ _LEAD_EN = (
     r"^(?:(?:um+|uh+|er+|erm|so|okay|ok|oh|hey|hi|well|right|also|and|sorry|quick one|quick "
     r"question|random question|silly question|trivia question|quick trivia question|just "
     r"wondering|out of curiosity|i was wondering|do you know|can you tell me|could you tell me"
-    r"|tell me|any idea|by the way)[,:.!]?\s+)*"
+    r"|tell me|any idea|by the way|one more thing|another thing|also)[,:.!]?\s+)*"
 )
 _GENERAL_EN = re.compile(
     r"\bcapital (?:city )?of\b|\bwhat(?:'s| is)(?: the)? capital\b"
@@ -53,7 +54,7 @@ _GENERAL_EN = re.compile(
     r"|created|built|was the first|is the (?:president|king|queen|prime minister|author))\b"
     r"|\bwhat does (?:the )?[\w.-]+ (?:in [\w.-]+ )?stand for\b"
     rf"|{_SUPERLATIVE_EN}.*?\b(?:{_SCOPE_EN})"
-    r"|\b(?:which|what) (?:planet|ocean|continent|element|gas|metal|month|animal|mammal"
+    r"|\b(?:which|what) (?:planet|ocean|continent|element|gas|metal|animal|mammal"
     r"|bird|country|river|mountain|desert|organ|bone|vitamin)s?(?:'s| is| are| has| have| was| do"
     r"| does| did| can| makes?| gives?| takes?| breathes?| produces?| orbits?)\b"
     rf"|^{_SUPERLATIVE_EN} (?:planet|ocean|continent|country|river|mountain|desert|animal"
@@ -76,24 +77,26 @@ _GENERAL_EN = re.compile(
 _SERVICE_NOUNS = (
     r"flights?|planes?|airlines?|cabin|crew|baggage|luggage|bags?|suitcases?|carry-?ons?"
     r"|seats?|seating|rows?|wi-?fi|internet|bookings?|tickets?|fares?|orders?|refunds?"
-    r"|deliver(?:y|ies)|parcels?|packages?|tables?|reservations?|menu|lights?|thermostat"
+    r"|deliver(?:y|ies)|parcels?|packages?|tables?|reservations?|menu"
+    r"|(?<!of )(?<!speed of )lights?(?! bulb)|thermostat"
     r"|timers?|rooms?"
 )
 _ABOUT_US_EN = re.compile(
     r"\b(?:i|i'm|im|i've|i'd|my|me|mine|we're|your|you're"
-    r"|(?<!thank )you(?! (?:get|say|call|spell|pronounce|know|think|mix)\b)"
+    r"|(?<!thank )you(?! (?:get|say|call|spell|pronounce|know|think|mix|use|speak|need)\b)"
     rf"|{_SERVICE_NOUNS}|on board|onboard)\b",
     re.IGNORECASE,
 )
-_ASKS_NOW_EN = re.compile(
-    r"(?i)\b(?:is it|are we(?: in)?|is this)\s*(?:now|today|again)?\s*[?.!]*$"
-)
-"""The time asked: "what month is it?", "in what year are we?"."""
 """A question that speaks of the user, the assistant ("what currency do you take?") or what
 a service deals in (flights, bags, seats, orders, tables, lights: "which animals are allowed
 on flights?") is theirs, whatever its form; "you" in "what do you get mixing blue and
 yellow" is anyone."""
 
+_ASKS_NOW_EN = re.compile(
+    r"(?i)\b(?:what|which) (?:month|day|year|date|time)\b.*?\b(?:is it|are we|is this)\b"
+    r"|\b(?:is it|are we(?: in)?|is this)\s*(?:(?:now|today|again)\s*)?[?.!]*$"
+)
+"""The time asked: "what month is it in Japan?", "in what year are we?"."""
 _GENERAL_JA = re.compile(
     r"首都|通貨|公用語|何語(?:を|が|で)?(?:話|使)"
     r"|(?:世界|日本|地球|太陽系|宇宙|アジア|ヨーロッパ|アメリカ|人体|歴史上)(?:で|の中で|じゅうで|中で)"
@@ -120,16 +123,21 @@ def general_question(text: str) -> bool:
     """Whether ``text`` asks a question about the world with one answer any encyclopedia
     has ("quick one whats the capital of canada", "who painted the Mona Lisa?",
     "日本で一番長い川はなんですか？"), and speaks of neither the user nor the service
-    ("what's the biggest bag I can bring?" does)."""
+    ("what's the biggest bag I can bring?" does). In English only the request's first
+    clause counts (after any small talk: "okay thanks, who painted the Mona Lisa?"), and a
+    question for the time ("what month is it?") is none."""
     text = unicodedata.normalize("NFKC", text).strip().replace("’", "'")
     if not text:
         return False
     if is_japanese(text):
         return bool(_GENERAL_JA.search(text)) and not _ABOUT_US_JA.search(text)
     rest = re.sub(_LEAD_EN, "", text, flags=re.IGNORECASE)
-    # the question, not what a clause after it adds: "is it raining in Berlin, the capital
-    # of Germany?" asks the weather
-    first = re.split(r"[,;:]\s", rest, maxsplit=1)[0]
+    # the question, not what a clause after it adds ("is it raining in Berlin, the capital
+    # of Germany?" asks the weather), nor small talk before it ("okay thanks, what is ...")
+    clauses = re.split(r"[,;:]\s", rest)
+    while len(clauses) > 1 and small_talk(clauses[0]):
+        clauses.pop(0)
+    first = clauses[0]
     if _ASKS_NOW_EN.search(first):
         return False
     return bool(_GENERAL_EN.search(first)) and not _ABOUT_US_EN.search(rest)

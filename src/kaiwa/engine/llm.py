@@ -196,14 +196,21 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     return same
 
 
-_READS = re.compile(r"^(?:get|lookup|look_up|check|find|search|fetch|list|show|read)(?:_|[A-Z]|$)")
-"""A function's name that says it only reads (``get_weather``, ``checkStatus``), not one
-that changes things (``update_seat``, ``book_table``)."""
+_READ_VERBS = frozenset(
+    {"get", "lookup", "look", "check", "find", "search", "fetch", "list", "show", "read"}
+)
+_CHANGE_WORDS = frozenset(
+    {"in", "book", "refund", "cancel", "set", "update", "change", "create", "delete", "add",
+     "remove", "send", "order", "pay", "buy", "reserve", "make", "start", "stop", "reset"}
+)  # fmt: skip
 
 
 def _reads(name: str) -> bool:
-    """Whether a tool's name says it only reads (`_READS`)."""
-    return bool(_READS.match(name))
+    """Whether a tool's name says it only reads (``get_weather``, ``checkStatus``,
+    ``GetWeather``), not one that changes things (``update_seat``, ``check_in``,
+    ``get_refund``, ``find_and_book_table``)."""
+    parts = [p.lower() for p in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name) if p]
+    return bool(parts) and parts[0] in _READ_VERBS and not _CHANGE_WORDS & set(parts)
 
 
 class LocalLLM(WordsMixin):
@@ -740,8 +747,9 @@ class LocalLLM(WordsMixin):
         """What comes of the policy's verdict on a call the model wrote: the call, written
         again under the grammar first if it did not fit (to one of ``tools``, if given, else
         of the callable ones); or words, told so or not. A handoff for a request this agent's
-        own tool is named for is that tool's call first (`_own_tool_first`); a lookup for a
-        request another agent's handoff names (and nothing of the tool) is that handoff; a
+        own tool is named for is that tool's call first (`_own_tool_first`); a lookup, or a
+        call that only reads (`_reads`), for a request another agent's handoff names (and
+        nothing of the tool) is that handoff; a
         call of a function not offered that stands for a tool (`_stands_for`) is that
         tool's call."""
         if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar

@@ -118,10 +118,21 @@ _JA_THANKS_FOR = re.compile(
 )
 """Thanks for a favour done: "ご丁寧に教えていただき、誠にありがとうございました。",
 "調べてくれてありがとう". Not "電気を消して、ありがとう": a request, then thanks."""
-_JA_TURN = re.compile(
-    "(?:" + "|".join(sorted(map(re.escape, _JA_PHRASES), key=len, reverse=True)) + "|["
-    + re.escape(_JA_AROUND) + "])+"
-)  # fmt: skip
+_JA_PIECES = (*_JA_PHRASES, *_JA_AROUND)
+
+
+def _ja_turn(text: str) -> bool:
+    """Whether ``text`` is made of small talk's phrases and what goes around them, end to
+    end: each position reached once (a regular expression's alternation backtracks
+    exponentially where phrases are made of others: またね of また and ね)."""
+    reached = [False] * (len(text) + 1)
+    reached[0] = True
+    for i in range(len(text)):
+        if reached[i]:
+            for piece in _JA_PIECES:
+                if text.startswith(piece, i):
+                    reached[i + len(piece)] = True
+    return reached[-1]
 
 
 def small_talk(text: str) -> bool:
@@ -131,8 +142,7 @@ def small_talk(text: str) -> bool:
         return False  # "Got it, it's 55102." gives a value
     if is_japanese(text):
         return bool(
-            (_JA_TURN.fullmatch(text) and any(k in text for k in _JA_KEYS))
-            or _JA_THANKS_FOR.fullmatch(text)
+            (_ja_turn(text) and any(k in text for k in _JA_KEYS)) or _JA_THANKS_FOR.fullmatch(text)
         )
     words = _WORD.findall(text.lower().replace("’", "'"))
     pairs = set(itertools.pairwise(words))

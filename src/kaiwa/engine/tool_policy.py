@@ -293,7 +293,7 @@ def _general_unnamed(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
     if not general_question(said):
         return False
     reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
-    if reply and asks(reply) and not _OFFERS_HELP.search(reply):
+    if reply and asks(reply) and not _offers_help(reply):
         return False
     return not any(speaks_of(tools[c.name], said) for c in calls)
 
@@ -301,7 +301,14 @@ def _general_unnamed(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
 _OFFERS_HELP = re.compile(
     r"(?i)\b(?:help|assist|anything else|what can i do)\b|ご用件|ほかに|他に|お手伝い"
 )
-"""A question that asks for no value: "How can I help?", "Anything else?"."""
+_ASKS_WHICH = re.compile(r"(?i)\b(?:which|what) (?!can\b|else\b)[a-z]+|どの|どちら|何(?!か)")
+
+
+def _offers_help(reply: str) -> bool:
+    """Whether the assistant's last question asks for no value ("How can I help?",
+    "Anything else?"), unlike "Happy to help! Which city?"."""
+    last = [q for q in re.split(r"(?<=[.!?。！？])\s*", reply.strip()) if q][-1:]
+    return bool(last) and bool(_OFFERS_HELP.search(last[0])) and not _ASKS_WHICH.search(last[0])
 
 
 def _placed_right(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
