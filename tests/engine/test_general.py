@@ -132,12 +132,17 @@ def test_a_question_about_the_world_that_names_the_tool_is_its_call() -> None:
     assert _judged(call, said) is VerdictKind.WORDS_TOLD
 
 
-def test_a_value_given_in_answer_is_not_a_question() -> None:
-    # after "Which city?", "the capital of Canada" says where
+@pytest.mark.parametrize(
+    "question",
+    ["Which city would you like the weather for?", "Happy to help! Which city?"],
+)
+def test_a_value_given_in_answer_is_not_a_question(question: str) -> None:
+    # after "Which city?" (an offer of help before it or not), "the capital of Canada" says
+    # where
     call = ToolCall(name="get_weather", arguments='{"city": "Ottawa"}')
     messages = (
         ChatMessage(role="user", content="what's it like outside there"),
-        ChatMessage(role="assistant", content="Which city would you like the weather for?"),
+        ChatMessage(role="assistant", content=question),
         ChatMessage(role="user", content="the capital of canada, ottawa"),
     )
     assert _judged(call, *messages) is VerdictKind.CALL
@@ -159,16 +164,6 @@ def test_a_lookup_tool_named_for_nothing_is_spoken_of_by_its_description() -> No
     # faq_lookup_tool's name says nothing; "baggage" is in its description
     assert speaks_of(_FAQ, "how many days does lost baggage take")
     assert not speaks_of(_FAQ, "whats the capital of canada")
-
-
-def test_a_question_for_a_value_is_one_even_after_an_offer_of_help() -> None:
-    call = ToolCall(name="get_weather", arguments='{"city": "Ottawa"}')
-    messages = (
-        ChatMessage(role="user", content="what's it like outside"),
-        ChatMessage(role="assistant", content="Happy to help! Which city?"),
-        ChatMessage(role="user", content="the capital of canada, ottawa"),
-    )
-    assert _judged(call, *messages) is VerdictKind.CALL
 
 
 def test_long_turns_are_judged_in_linear_time() -> None:
