@@ -15,8 +15,8 @@ import pytest
 
 from bench.quality.agents import setup
 from kaiwa.engine.chat import SILENT_TURN, ChatMessage, LlmDelta, ToolCall, ToolSpec
+from kaiwa.engine.decisions import _reads
 from kaiwa.engine.facts import unfounded
-from kaiwa.engine.llm import _reads
 from kaiwa.engine.prompt import CALL_HINT, without_hint
 from kaiwa.engine.text import is_japanese
 from kaiwa.engine.tool_policy import NO_TOOL_HINT, NO_TOOL_HINT_JA, VerdictKind, no_tool_hint
