@@ -14,6 +14,7 @@ from kaiwa.engine.topics import speaks_of
     "text",
     [
         "quick one whats the capital of canada",
+        "Quick one, what currency will I need over in Switzerland?",  # dev half; "I" anyone
         "Sorry, random question: who painted the Mona Lisa?",
         "What's the tallest mountain in the world?",
         "quick one, um, which planet's the biggest in our solar system?",
@@ -70,6 +71,7 @@ def test_questions_about_the_world(text: str) -> None:
         "what currency are the baggage fees in",
         "which animals are allowed on flights",
         "what currency do you take",
+        "what currency will I need for my bags",  # "I need" is anyone's; bags the service's
         "ドイツの首都ベルリンは今何度？",
         "英語でなんとかしてもらえますか",
         "",

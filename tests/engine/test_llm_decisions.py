@@ -260,6 +260,19 @@ def test_codes_and_numbers_said_a_character_at_a_time_reach_the_tool_written(
         # what was said taken in: the clock, the lights
         ("assistant", "mm, okay. noted"),  # en-assistant-w7-01
         ("smart_home", "おっけー、助かった"),  # ja-smart_home-w7-01: set_lights(kitchen)
+        # remarks that ask nothing, looked up in the FAQ
+        (
+            "airline_faq",
+            "Honestly, I hate flying. My hands are already sweating just thinking about it.",
+        ),  # en-airline_faq-w8-07
+        (
+            "airline_faq",
+            "孫に会いにハワイまで行くんですよ。もう楽しみでねえ。",
+        ),  # ja-airline_faq-w8-11
+        (
+            "airline_triage",
+            "Quick one, what currency will I need over in Switzerland?",
+        ),  # en-airline_triage-w8-15
     ],
 )
 def test_no_call_for_what_was_not_asked(llm: Any, agent: str, said: str) -> None:
@@ -426,6 +439,29 @@ def test_a_question_the_faq_agent_handles_is_handed_to_it(llm: Any, said: str, l
     # from its own ideas ("You are allowed to check in up to 10 pounds."); the FAQ handoff's
     # description names luggage (JMdict: baggage) and bags (バッグ).
     assert calls(reply(llm, "airline_triage", [], said, lang)) == [("transfer_to_faq_agent", {})]
+
+
+@pytest.mark.parametrize(
+    ("said", "lang"),
+    [
+        # dev half (the eighth writer's): handed to the FAQ agent, get_weather, or words
+        (
+            "Ugh, I've been stuck right next to the loo on my flight to Denver tomorrow and last "
+            "time the smell was unbearable. Can you sort me out with something further forward?",
+            "en",
+        ),
+        (
+            "あの、今の席がトイレのすぐ前なんですよ。人の出入りが気になって眠れそうにないんで、"
+            "どこか離れたところ空いてませんかね。",
+            "ja",
+        ),
+    ],
+)
+def test_a_wish_to_sit_elsewhere_is_handed_to_the_seat_booking_agent(
+    llm: Any, said: str, lang: str
+) -> None:
+    deltas = reply(llm, "airline_triage", [], said, lang)
+    assert calls(deltas) == [("transfer_to_seat_booking_agent", {})], deltas
 
 
 @pytest.mark.parametrize(

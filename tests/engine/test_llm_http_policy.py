@@ -18,6 +18,7 @@ import pytest
 
 from kaiwa.engine.chat import ChatMessage, LlmDelta, ToolCall, ToolSpec
 from kaiwa.engine.llm_http import ChatCompletionsLLM
+from kaiwa.engine.scope import OUT_OF_SCOPE
 from kaiwa.engine.tool_policy import ASK_FOR, NO_TOOL_HINT
 
 WEATHER = ToolSpec(
@@ -211,3 +212,17 @@ def test_text_already_said_is_not_said_twice(llm: ChatCompletionsLLM) -> None:
         words("Fine!") + call("get_weather", '{"city": "London"}'),
     )
     assert said(deltas) == "Fine!" and len(Script.requests) == 1
+
+
+def test_a_handoff_for_a_service_nobody_offers_gets_kaiwas_own_words(
+    llm: ChatCompletionsLLM,
+) -> None:
+    # one request only: the reply is kaiwa's ("Sorry, I can't help with that here. ..."),
+    # not a second one to the server
+    deltas = ask(
+        llm,
+        [ChatMessage("user", "could you get me a cab to the airport")],
+        call("transfer_to_billing", "{}"),
+    )
+    assert said(deltas) == f"{OUT_OF_SCOPE} I can help with current weather for a city."
+    assert len(Script.requests) == 1

@@ -254,6 +254,19 @@ def test_what_the_assistant_can_do_is_told_from_its_tools(said: str, reply: str)
     assert capabilities_reply([ChatMessage("user", said)], [WEATHER, TIMER, HANDOFF]) == reply
 
 
+def test_a_description_in_the_third_person_or_without_a_verb_is_told_right() -> None:
+    said = [ChatMessage("user", "What can you do?")]
+    tools = [
+        ToolSpec("get_weather", "Gets the weather in a city.", {}),
+        ToolSpec("faq", "Looks up answers to common questions.", {}),
+        ToolSpec("weather_now", "Current weather for a city.", {}),
+    ]
+    assert capabilities_reply(said, tools) == (
+        "I can get the weather in a city, look up answers to common questions and help with "
+        "current weather for a city."
+    )
+
+
 def test_an_assistant_without_tools_answers_questions() -> None:
     said = [ChatMessage("user", "What can you do?")]
     assert capabilities_reply(said, [HANDOFF]) == "I can answer your questions."

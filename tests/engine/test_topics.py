@@ -8,6 +8,7 @@ from kaiwa.engine import glosses
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.tool_policy import Asked
 from kaiwa.engine.topics import (
+    change_asked,
     describes,
     handoff_for_change,
     handoff_topics,
@@ -15,6 +16,7 @@ from kaiwa.engine.topics import (
     named_handoff,
     said_topics,
     speaks_of,
+    touches,
 )
 
 NONE: dict[str, object] = {"type": "object", "properties": {}, "additionalProperties": False}
@@ -257,3 +259,46 @@ def test_a_tools_name_is_what_it_is_for() -> None:
     assert not speaks_of(WEATHER, "イギリスの首都ってどこだっけ？")
     assert speaks_of(WEATHER, "what's the weather like in the capital of Peru")
     assert speaks_of(FAQ, "how many bags can I bring")
+
+
+def wished(said: str, tools: tuple[ToolSpec, ...] = TOOLS) -> str | None:
+    tool = change_asked(_asked(said, tools))
+    return tool.name if tool is not None else None
+
+
+def test_a_wish_for_another_place_to_sit_is_a_change_of_seat() -> None:
+    # the dev half's: the triage agent handed them to the FAQ agent, called get_weather or
+    # answered
+    for said in (
+        "Ugh, I've been stuck right next to the loo on my flight to Denver tomorrow. Can you "
+        "sort me out with something further forward?",
+        "um yeah so i'm six foot five and they've stuck me in like row thirty one is there "
+        "any way to get somewhere with a bit more room",
+        "あの、今の席がトイレのすぐ前なんですよ。どこか離れたところ空いてませんかね。",
+        "えーと あの 窓側がよかったんですけど 今通路側になってて 外の景色見たいんですよね",
+        "could we sit together, my son is three rows behind me",
+    ):
+        assert wished(said) == SEAT.name, said
+        assert changed(said) == SEAT.name, said  # the FAQ agent called: the same
+    # a change said in words, with no handoff called (words or get_weather chosen)
+    assert wished("Can I switch to a window seat?") == SEAT.name
+
+
+def test_no_wish_to_sit_elsewhere_no_change() -> None:
+    assert wished("can you find me somewhere with more shops near the gate") is None
+    assert wished("somewhere with a bit more room would be nice") is None  # nothing asked
+    assert wished("Is there more legroom in row 16?") is None  # a question about seats
+    assert wished("can I change my baggage allowance?") is None  # the FAQ's own topic
+    assert wished("Can I switch to a window seat?", (WEATHER, FAQ)) is None  # no one changes
+    assert wished("窓側がいいなら追加料金はいくらですか") is None  # its cost: the FAQ's
+
+
+def test_a_word_said_near_a_tools_topic_touches_it() -> None:
+    lookup = ToolSpec(
+        "faq_lookup_tool",
+        "Look up the airline's answer to a frequently asked question (baggage, seats, wifi).",
+        NONE,
+    )
+    assert touches(lookup, "so my bag weighs like twenty kilos")  # bag / baggage
+    assert not speaks_of(lookup, "so my bag weighs like twenty kilos")
+    assert not touches(lookup, "Honestly, I hate flying.")

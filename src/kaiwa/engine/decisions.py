@@ -33,7 +33,7 @@ from .tool_policy import (
     clock_asked,
     no_tool_hint,
 )
-from .topics import describes, handoff_for_change, named_alike, named_handoff
+from .topics import change_asked, describes, handoff_for_change, named_alike, named_handoff
 from .words import WordsMixin, WordsOutcome, last_user_text, unclear_reply
 
 __all__ = ["DecisionsMixin"]
@@ -137,7 +137,8 @@ class DecisionsMixin(WordsMixin):
             # The mirror: this agent's own tool called for a request that names nothing it
             # does and names what another agent handles (the FAQ agent, asked "What's the
             # weather like in Tokyo?", looked it up in the FAQ; the triage agent, asked about
-            # bags on a flight to Denver, called get_weather(city="Denver")): handed off.
+            # bags on a flight to Denver, called get_weather(city="Denver")): handed off; a
+            # change asked for, to the agent that makes it (`change_asked`).
             # Only a lookup in the model's own words (``question=...``), which passes any
             # request, or a call that only reads (`_reads`): one that changes things stands.
             by_name = {t.name: t for t in asked.callable}
@@ -148,7 +149,7 @@ class DecisionsMixin(WordsMixin):
                 and (looks_up(c, by_name[c.name]) or _reads(c.name))
                 for c in verdict.calls
             ):
-                elsewhere = named_handoff(asked)
+                elsewhere = change_asked(asked) or named_handoff(asked)
             if elsewhere is not None:
                 logger.info("a call of %s for a request %s handles", called, elsewhere.name)
                 yield LlmDelta(tool_call=ToolCall(name=elsewhere.name, arguments="{}"))
@@ -156,6 +157,8 @@ class DecisionsMixin(WordsMixin):
         if verdict.kind is VerdictKind.CALL:
             for c in verdict.calls:
                 yield LlmDelta(tool_call=c)
+        elif verdict.kind is VerdictKind.WORDS_TOLD and verdict.reply:
+            yield LlmDelta(text=verdict.reply)  # kaiwa's own: "Sorry, I can't help with that"
         elif verdict.kind is VerdictKind.WORDS_TOLD:
             # A function none of the tools is, standing for one (after a handoff, the triage
             # agent asked "What's the weather like in Tokyo?" wrote weather_lookup_tool(...),
@@ -264,11 +267,18 @@ class DecisionsMixin(WordsMixin):
     def _instead_of_words(self, asked: Asked) -> ToolSpec | None:
         """The tool for a request the model chose words for (with `ask_named_tools`): the
         clock asked for the time now (`clock_asked`), else the tool the request names what
-        it does (`_named_tool`), else the handoff whose description names what the request
-        is about (`named_handoff`: "Is there wifi on the plane?" to the FAQ agent)."""
+        it does (`_named_tool`), else the handoff that makes a change asked for
+        (`change_asked`: 「窓側がよかったんですけど」 to the seat booking agent), else the handoff
+        whose description names what the request is about (`named_handoff`: "Is there wifi
+        on the plane?" to the FAQ agent)."""
         if not self.ask_named_tools:
             return None
-        return clock_asked(asked) or self._named_tool(asked) or named_handoff(asked)
+        return (
+            clock_asked(asked)
+            or self._named_tool(asked)
+            or change_asked(asked)
+            or named_handoff(asked)
+        )
 
     def _called_instead(
         self, tool: ToolSpec, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel

@@ -49,7 +49,7 @@ _LEAD_EN = (
 )
 _GENERAL_EN = re.compile(
     r"\bcapital (?:city )?of\b|\bwhat(?:'s| is)(?: the)? capital\b"
-    r"|\bwhat (?:currency|money|language|languages) (?:do|does|is|are)\b"
+    r"|\bwhat (?:currency|money|language|languages) (?:do|does|is|are|will|would|should)\b"
     r"|\bwho (?:painted|wrote|composed|invented|discovered|directed|founded|sang|designed"
     r"|created|built|was the first|is the (?:president|king|queen|prime minister|author))\b"
     r"|\bwhat does (?:the )?[\w.-]+ (?:in [\w.-]+ )?stand for\b"
@@ -82,7 +82,7 @@ _SERVICE_NOUNS = (
     r"|timers?|rooms?"
 )
 _ABOUT_US_EN = re.compile(
-    r"\b(?:i|i'm|im|i've|i'd|my|me|mine|we're|your|you're"
+    r"\b(?:i(?! (?:need|use)\b)|i'm|im|i've|i'd|my|me|mine|we're|your|you're"
     r"|(?<!thank )you(?! (?:get|say|call|spell|pronounce|know|think|mix|use|speak|need)\b)"
     rf"|{_SERVICE_NOUNS}|on board|onboard)\b",
     re.IGNORECASE,
@@ -90,7 +90,7 @@ _ABOUT_US_EN = re.compile(
 """A question that speaks of the user, the assistant ("what currency do you take?") or what
 a service deals in (flights, bags, seats, orders, tables, lights: "which animals are allowed
 on flights?") is theirs, whatever its form; "you" in "what do you get mixing blue and
-yellow" is anyone."""
+yellow" is anyone, and "I" in "what currency will I need in Switzerland" too."""
 
 _ASKS_NOW_EN = re.compile(
     r"(?i)\b(?:what|which) (?:month|day|year|date|time)\b.*?\b(?:is it|are we|is this)\b"

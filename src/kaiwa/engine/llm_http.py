@@ -106,6 +106,9 @@ class ChatCompletionsLLM:
             return
         if said or (cancel is not None and cancel.is_set):
             return  # it has answered in words already; the call is left out
+        if verdict.reply:  # kaiwa's own words ("Sorry, I can't help with that here.")
+            yield LlmDelta(text=verdict.reply)
+            return
         told = verdict.kind is not VerdictKind.WORDS
         yield from self._request(
             _told(asked.messages, verdict.missing) if told else asked.messages,

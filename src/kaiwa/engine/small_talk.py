@@ -319,6 +319,28 @@ _CAPABILITIES_SHOWN = 4
 _FIRST_SENTENCE = re.compile(r"^(.+?)(?:\.\s|\.?$)", re.DOTALL)
 
 
+_VERBS = frozenset(
+    "get look check find search set book change switch turn start stop tell answer cancel "
+    "update send play add remove create make show list order request track reserve give "
+    "help call open close read write convert calculate translate schedule move return "
+    "transfer pay buy sell rent report record note remind take".split()
+)
+"""Verbs a tool's description opens with ("Get the weather", "Gets the weather")."""
+
+
+def _as_capability(phrase: str) -> str:
+    """What follows "I can" for a description's first sentence: its verb in its base form
+    ("Gets the weather in a city" -> "get the weather in a city"), or "help with" a
+    description that opens with no verb ("Current weather for a city." -> "help with
+    current weather for a city")."""
+    first, _, rest = phrase.partition(" ")
+    word = first.lower()
+    for base in (word, word[:-1] if word.endswith("s") else "", word[:-2]):
+        if base in _VERBS:
+            return f"{base} {rest}".strip()
+    return f"help with {phrase[0].lower()}{phrase[1:]}"
+
+
 def capabilities_reply(messages: Sequence[ChatMessage], tools: Sequence[ToolSpec]) -> str:
     """To "What can you do?" (the user's last words): what ``tools`` do, from the first
     sentences of their descriptions ("I can get the current weather in a city and start a
@@ -340,8 +362,7 @@ def capabilities_reply(messages: Sequence[ChatMessage], tools: Sequence[ToolSpec
             continue
         match = _FIRST_SENTENCE.match(" ".join(tool.description.split()))
         if match and match.group(1).strip():
-            phrase = match.group(1).strip().rstrip(".")
-            phrases.append(phrase[0].lower() + phrase[1:])
+            phrases.append(_as_capability(match.group(1).strip().rstrip(".")))
     phrases = list(dict.fromkeys(phrases))[:_CAPABILITIES_SHOWN]
     if not phrases:
         return "I can answer your questions."

@@ -27,7 +27,9 @@ from .general import general_question
 from .light_sense import lit_by_sense
 from .party import in_said_count, people_parameter
 from .questions import asked_for
+from .remarks import asks_nothing
 from .repairs import repaired, repairs
+from .scope import other_service, out_of_scope_reply
 from .shapes import reshaped
 from .small_talk import small_talk_turn
 from .text import folded, is_japanese
@@ -36,6 +38,7 @@ from .tool_calls import (
     as_identifiers,
     asks,
     asks_for_tool,
+    looks_up,
     made_up_values,
     relabelled,
     user_since_reply,
@@ -85,6 +88,9 @@ class Verdict:
     """The parameters of ``refused`` whose values nobody said (asked for or not)."""
     unoffered: str | None = None
     """With `WORDS_TOLD`: the function the call named, none of the tools (``say_hello``)."""
+    reply: str = ""
+    """With `WORDS_TOLD`: what to say instead of the model's words (a request for a
+    service nobody here offers: `out_of_scope_reply`); empty: the model's words."""
 
 
 @dataclass(frozen=True)
@@ -180,8 +186,11 @@ class ToolCallPolicy:
           the checks below);
         - with ``ground_calls``, a call for small talk ("hello", "thanks", "noted":
           `small_talk`), for a question about the world that names nothing the tool is for
-          ("whats the capital of canada": `general_question`, `_general_unnamed`) or with a
-          value nobody said: words, told so; when the request names what the tool
+          ("whats the capital of canada": `general_question`, `_general_unnamed`), a lookup
+          of a remark that asks nothing ("Honestly, I hate flying.": `_remark_looked_up`) or
+          with a value nobody said: words, told so; a handoff or a lookup for a service
+          nobody here offers ("get me a cab": `_other_service`): kaiwa's own words
+          (`Verdict.reply`); when the request names what the tool
           does (`asks_for_tool`), the values are asked for (``missing``);
         - with ``ground_calls`` and ``clocks_asked``, a clock called for a Japanese request
           that asks no time or date: left out; none left, words, told so (`_clock_unasked`);
@@ -243,6 +252,15 @@ class ToolCallPolicy:
             # "quick one whats the capital of canada" -> faq_lookup_tool(question=...), "what
             # currency do they use in switzerland" -> get_weather(city="Switzerland")
             return Verdict(VerdictKind.WORDS_TOLD)
+        if self.ground_calls and last == "user" and _remark_looked_up(calls, tools, asked):
+            # "Honestly, I hate flying." -> faq_lookup_tool(question="I hate flying."): a
+            # lookup answers a question, and a remark asks none
+            return Verdict(VerdictKind.WORDS_TOLD)
+        if self.ground_calls and last == "user" and _other_service(calls, tools, asked):
+            # "could you get me a cab to the airport" -> transfer_to_faq_agent(): nobody
+            # here arranges cabs; what can be done is said instead
+            said = user_since_reply(asked.messages)
+            return Verdict(VerdictKind.WORDS_TOLD, reply=out_of_scope_reply(said, asked.callable))
         if self.ground_calls and self.clocks_asked and last == "user":
             # "一週間って全部で何時間？" -> get_current_time(): a sum, not the time now
             kept = [i for i, c in enumerate(calls) if not _clock_unasked(c, tools[c.name], said)]
@@ -279,6 +297,39 @@ class ToolCallPolicy:
             # loop, not a request.
             return Verdict(VerdictKind.WORDS)
         return Verdict(VerdictKind.CALL, tuple(dated))
+
+
+def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
+    """Whether every call is a lookup in the model's words (`looks_up`) of a remark: words
+    that ask nothing and request nothing (`asks_nothing`: "Honestly, I hate flying.",
+    "孫に会いにハワイまで行くんですよ。"), that name nothing the tool is for ("so my bag weighs
+    twenty kilos" comes near the FAQ's baggage: `touches`), and that answer no question of
+    the assistant's asking for a value."""
+    from .topics import touches  # (topics reads this module's names)
+
+    said = user_since_reply(asked.messages)
+    if not all(looks_up(c, tools[c.name]) for c in calls) or not asks_nothing(said):
+        return False
+    reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
+    if reply and asks(reply) and not _offers_help(reply):
+        return False
+    return not any(touches(tools[c.name], said) for c in calls)
+
+
+def _other_service(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
+    """Whether every call is a handoff or a lookup in the model's words (`looks_up`) for a
+    request naming a service nothing offered names (`other_service`: a cab, a hotel, a
+    rental car; not in the tools, the handoffs or the instructions), and nothing a called
+    tool is for ("is there wifi at the hotel?" stays the FAQ's: `touches`)."""
+    from .topics import touches  # (topics reads this module's names)
+
+    said = user_since_reply(asked.messages)
+    if not all(c.name.startswith(HANDOFF_PREFIX) or looks_up(c, tools[c.name]) for c in calls):
+        return False
+    instructions = " ".join(m.content for m in asked.messages if m.role == "system")
+    if other_service(said, asked.callable, instructions) is None:
+        return False
+    return not any(touches(tools[c.name], said) for c in calls)
 
 
 def _general_unnamed(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:

@@ -35,6 +35,7 @@ from .tool_policy import HANDOFF_PREFIX, Asked
 from .written import written_form
 
 __all__ = [
+    "change_asked",
     "describes",
     "handoff_for_change",
     "handoff_topics",
@@ -42,6 +43,7 @@ __all__ = [
     "named_handoff",
     "said_topics",
     "speaks_of",
+    "touches",
 ]
 
 _BOILERPLATE = re.compile(r"^Handoff to the .*? to handle the request\.\s*", re.S)
@@ -146,6 +148,17 @@ def speaks_of(tool: ToolSpec, text: str) -> bool:
     return bool(words & said_topics(text))
 
 
+def touches(tool: ToolSpec, text: str) -> bool:
+    """Whether ``text`` comes near what ``tool`` is for: `speaks_of`, or a word said that
+    begins a word of it or that one of its words begins ("my bag weighs twenty kilos" and
+    the FAQ's "baggage"). Looser: for keeping a call, not for choosing one."""
+    words = _named(tool.name)
+    if tool.name.startswith(HANDOFF_PREFIX) or not words:
+        words |= _described(tool.description)
+    said = {w for w in said_topics(text) if len(w) >= 3}
+    return any(w.startswith(s) or s.startswith(w) for w in words for s in said)
+
+
 @functools.lru_cache(maxsize=256)
 def _named(name: str) -> frozenset[str]:
     """The words of a function's name that say what it does ("get_order_status" ->
@@ -201,11 +214,24 @@ _CHANGES_SAID = re.compile(
 移りたい (not "I'd prefer to know the seat pitch", 着替え)."""
 _ASKED_FOR = re.compile(
     r"(?i)\b(?:(?:can|could|would|may)\s+(?:i|you|we)|i'?d\s+(?:like|love|rather|prefer)|"
-    r"i\s+(?:would|want|need|wanna)|please|let\s+me)\b|^\s*(?:change|move|switch|swap|put)\b"
+    r"i\s+(?:would|want|need|wanna)|please|let\s+me|any\s+(?:way|chance)|sort\s+me\s+out)\b"
+    r"|^\s*(?:change|move|switch|swap|put)\b"
     r"|たい|てほしい|てもらえ|ていただけ|てくれ|お願い|ください|できますか|できる[？?]|可能ですか"
+    r"|ませんか"
 )
 """A change asked for, not asked about: "can I", "I'd like", "please", "move me...",
 「替えてもらえますか」; not "will my seat change if my flight is delayed?"."""
+_PLACE_WISH = re.compile(
+    r"(?i)\b(?:somewhere|something|anywhere|a\s+(?:seat|spot|place)|one)\s+(?:further\s+"
+    r"(?:forward|back|up)|closer\s+to\s+the\s+(?:front|back|window|aisle|exit)|(?:up\s+)?"
+    r"front|with\s+(?:a\s+(?:bit|little)\s+)?(?:more|extra)\s+(?:room|space|legroom))\b"
+    r"|\bsit\s+(?:somewhere|anywhere)\s+else\b|\bsit\s+(?:together|next\s+to|beside)\b"
+    r"|どこか(?:別|他|ほか|離れ|空い|広い)|(?:別|他|ほか)の(?:席|ところ|場所)|"
+    r"(?:窓側|通路側|窓際|前の方|後ろの方|前方|後方)(?:が|の方が|のほうが)(?:よかった|いい|ええ)|"
+    r"隣(?:同士|に座)|一緒に座"
+)
+"""A wish for another place to sit: "something further forward", "somewhere with a bit more
+room", "sit together", どこか離れたところ, 窓側がよかった (not "somewhere with more shops")."""
 _ABOUT_COST = re.compile(
     r"(?i)\b(?:fees?|costs?|prices?|charges?|free|pay|paid|how\s+much)\b"
     r"|料金|手数料|無料|有料|いくら|費用|お金"
@@ -229,27 +255,48 @@ def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
     move from twenty three b to fourteen c" to the FAQ agent (its description names seats
     too, for questions about them); "Can I change my baggage allowance?" names the FAQ's
     baggage and stays with it. The change must be asked for (not "will my seat change if my
-    flight is delayed?"), not its cost, and of what both speak of (the seat) or a seat."""
-    if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
-        return None
-    said = user_since_reply(asked.messages)
-    if not _CHANGES_SAID.search(said) or not _ASKED_FOR.search(said) or _ABOUT_COST.search(said):
-        return None
+    flight is delayed?"), not its cost, and of what both speak of (the seat) or a seat
+    (`change_asked`)."""
     handoffs = _plain_handoffs(asked.callable)
     if called not in handoffs or _changes(handoffs[called]):
         return None
-    changers = [t for name, t in handoffs.items() if name != called and _changes(t)]
-    if len(changers) != 1:
+    return change_asked(asked, called)
+
+
+def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
+    """The one handoff whose description says it changes things, when the user's words since
+    the assistant last spoke ask for a change of what it and another handoff (``called``, or
+    any that changes nothing) both speak of, or of a seat, and name none of those others'
+    own topics (see `handoff_for_change`). A wish for another place to sit is such a change
+    (`_PLACE_WISH`: "can you sort me out with something further forward?", "is there any
+    way to get somewhere with a bit more room", 「どこか離れたところ空いてませんかね」): the
+    triage agent had handed those to the FAQ agent, called get_weather or answered."""
+    if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
         return None
-    if handoff_topics(asked.callable).get(called, frozenset()) & said_topics(said):
+    said = user_since_reply(asked.messages)
+    place = _PLACE_WISH.search(said)
+    if not (_CHANGES_SAID.search(said) or place):
+        return None
+    if not _ASKED_FOR.search(said) or _ABOUT_COST.search(said):
+        return None
+    handoffs = _plain_handoffs(asked.callable)
+    changers = [t for name, t in handoffs.items() if name != called and _changes(t)]
+    others = [called] if called else [n for n, t in handoffs.items() if not _changes(t)]
+    if len(changers) != 1 or not others:
+        return None
+    topics = handoff_topics(asked.callable)
+    said_words = said_topics(said)
+    if any(topics.get(other, frozenset()) & said_words for other in others):
         return None
     # what is to be changed must be what both speak of (the seat: the FAQ answers questions
     # about seats, the other changes them), said, or a seat ("from twenty three b to fourteen
-    # c", written 23B, 14C): not "Do I need to change planes in Dubai?", nor "can I change
-    # my hotel reservation" (a reservation is a booking, but no seat)
+    # c", written 23B, 14C), or a place to sit: not "Do I need to change planes in Dubai?",
+    # nor "can I change my hotel reservation" (a reservation is a booking, but no seat)
     changer = changers[0]
-    shared = _described(changer.description) & _described(handoffs[called].description)
-    if not (shared & said_topics(said) or _SEAT_CODE.search(written_form(said))):
+    shared = frozenset().union(
+        *(_described(changer.description) & _described(handoffs[o].description) for o in others)
+    )
+    if not (shared & said_words or _SEAT_CODE.search(written_form(said)) or place):
         return None
     return changer
 

@@ -14,6 +14,7 @@ from ._threads import Cancel
 from .chat import SILENT_TURN, ChatMessage, LlmDelta
 from .greedy_grammar import greedy_grammar
 from .prompt import HINTS
+from .remarks import remark_reply
 from .reply_check import Fault, ReplyCheck
 from .small_talk import capabilities_reply, small_talk_reply
 from .text import is_japanese
@@ -106,10 +107,13 @@ def last_user_text(messages: Sequence[ChatMessage]) -> str:
 def unclear_reply(asked: Asked) -> str:
     """What is said when no reply the model wrote was fit to be spoken: to small talk, a
     reply of kaiwa's own (`small_talk_reply`: "どういたしまして。" to "ありがとう", which the
-    model said back); to "What can you do?", what its tools do (`capabilities_reply`); else
-    `UNCLEAR`, in the user's language."""
-    canned = small_talk_reply(asked.messages) or capabilities_reply(
-        asked.messages, asked.shown or asked.callable
+    model said back); to "What can you do?", what its tools do (`capabilities_reply`); to a
+    remark that asks nothing, an offer of help (`remark_reply`); else `UNCLEAR`, in the
+    user's language."""
+    canned = (
+        small_talk_reply(asked.messages)
+        or capabilities_reply(asked.messages, asked.shown or asked.callable)
+        or remark_reply(last_user_text(asked.messages))
     )
     if canned:
         return canned

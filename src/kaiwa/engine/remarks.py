@@ -1,0 +1,110 @@
+"""A remark: words that ask nothing and request nothing ("Honestly, I hate flying.").
+
+Told a remark, a small model offered a lookup tool looks it up: the airline's FAQ agent called
+``faq_lookup_tool(question="I hate flying. My hands are already sweating...")`` and
+``faq_lookup_tool(question="孫に会いにハワイまで行くんです。もう楽しみでねえ。")``. A lookup
+answers a question; a remark asks none, so the policy
+(`kaiwa.engine.tool_policy.ToolCallPolicy`) answers it in words. Other tools are not judged
+so: "it's way too dark in the hallway" asks nothing in its form, and is a request to a smart
+home. A remark may still hide a question ("I'm six foot five and my knees end up jammed"
+wants more legroom): one that names nothing the tool is for is lost so.
+
+`asks_nothing` is deliberately narrow: anything that may ask counts as asking. In English, a
+question mark, a clause opened by a question word or an auxiliary ("is there wifi on board",
+as a recogniser writes it without its mark), a request ("please", "I'd like", "tell me",
+"any chance"), an imperative opening, or an implicit question ("I wonder", "whether", "not
+sure"). In Japanese, a question mark, a question word (何, どこ, いくら...), a sentence ending
+in か, かな, っけ or の (not the assertive やんか, ねんか), or a request or wish (ください, たい,
+てほしい, もらえ, 教えて, できます...). Rhetorical openings ("can you believe it!") do not ask.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .text import is_japanese
+
+__all__ = ["REMARK_REPLY", "REMARK_REPLY_JA", "asks_nothing", "remark_reply"]
+
+_RHETORICAL_EN = re.compile(
+    r"(?i)\b(?:can|could|would)\s+you\s+believe\b|\bguess\s+what\b|\byou\s+know\s+what\b"
+    r"|\bwho\s+knew\b|\bwhat\s+(?:a|an)\s+\w+"
+)
+"""Forms of a question that ask nothing: "can you believe it!", "guess what", "what a day"."""
+
+_CLAUSE_START = r"(?:^|[.,;:!—–-]\s*|\b(?:and|so|but|also|oh|um|uh|er|okay|ok|well|now|then)\s+)"
+_ASKING_OPENERS_EN = (
+    "what whats what's how hows how's where wheres where's when which who whos who's whom "
+    "whose why is isn't isnt are aren't arent am was wasn't were do does doesn't doesnt did "
+    "didn't don't dont can can't cant could couldn't will won't would wouldn't should "
+    "shouldn't shall may might must have has hasn't haven't any"
+)
+_ASKS_EN = re.compile(
+    rf"(?i){_CLAUSE_START}(?:{'|'.join(re.escape(w) for w in _ASKING_OPENERS_EN.split())})\b"
+)
+"""A clause opened by a question word or an auxiliary: a question, with or without its mark."""
+
+_REQUESTS_EN = re.compile(
+    r"(?i)\b(?:please|pls|plz|tell\s+me|let\s+me\s+know|i'?d\s+(?:like|love)|i\s+would\s+"
+    r"(?:like|love)|i\s+(?:\w+ly\s+)?(?:want|need|wanna|wish|have\s+to|gotta)|need\s+to\s+know|want\s+to\s+know|"
+    r"wonder(?:ing|ed)?|whether|curious|not\s+sure|no\s+idea|help\s+me|show\s+me|give\s+me|"
+    r"get\s+me|find\s+me|look\s+(?:up|into)|check|explain|any\s+(?:chance|way)|is\s+there|"
+    r"are\s+there|thinking\s+of|planning\s+to|hoping\s+to|trying\s+to)\b"
+    rf"|{_CLAUSE_START}(?:tell|give|show|find|look|book|get|let|help|explain|send|make|"
+    r"put|change|move|switch|cancel|turn|set|call|remind|add|remove|order)\b"
+)
+"""A request, an imperative, or an implicit question ("I wonder...", "not sure whether...")."""
+
+_ASKS_JA = re.compile(
+    r"何(?!も|とか|度も)|なに|どこ|どう(?!も)|どれ|どの|どちら|どっち|いつ(?!も)|いくら|いくつ|誰|だれ|"
+    r"なぜ|なんで|どんな|どうして|"
+    r"(?<!やん)(?<!ねん)(?<!じゃん)か(?=[。、\s!！]|$|ね|な|しら|い)|だい(?=[。\s]|$)|かな|っけ|の(?=[。\s]|$)|"
+    r"ください|下さい|て(?:ほしい|欲しい)|(?<!りが)(?<!めで)(?<!冷)(?<!重)(?<!眠)たい|もらえ|もらい|いただけ|いただき|くれ(?!た)|"
+    r"くださ|お願い|教えて|知りたい|できます|できる|可能|大丈夫|いい(?=[での])|"
+    r"調べて|確認して|見て(?=[。、\s]|$)|ますかね|(?:ます|です|れる)(?=[。\s]|$)"
+)
+"""What asks in Japanese: a question word, a sentence ending in か (not the assertive やんか,
+ねんか), かな, っけ, の, or in a bare ます, です ("動画とか見られます" is asked with the voice
+alone; "行くんですよ" is told); a request or a wish (見たい; not ありがたい)."""
+
+_TOLD_JA = re.compile(r"[\u3041-\u309f][。！!…ー〜~\s]*$")
+"""A Japanese sentence told: it ends in kana (an inflection or a particle: だよなぁ, ねえ, わ),
+not in a noun ("荷物の重さの制限" is a query without its question)."""
+_TOLD_EN = re.compile(
+    r"(?i)\b(?:i|i'm|im|i've|ive|i'd|i'll|my|me|we|we're|our|us|it|it's|its|that|that's|"
+    r"thats|this|they|they're|their|he|she|there's|you|your|you're)\b"
+)
+"""An English sentence told has a subject (a pronoun): "Carry-on size limit" or "wifi" is a
+query without its question mark."""
+
+
+def asks_nothing(text: str) -> bool:
+    """Whether ``text`` (the user's words) is a remark: a sentence told (in English with a
+    subject and four words at least; in Japanese ending in kana), with no question, asked or
+    implied, and no request (see the module). Empty text asks nothing."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if not text:
+        return True
+    if "?" in text:
+        return False
+    if is_japanese(text):
+        return bool(_TOLD_JA.search(text)) and not _ASKS_JA.search(text)
+    rest = _RHETORICAL_EN.sub(" ", text)
+    if len(rest.split()) < 4 or not _TOLD_EN.search(rest):
+        return False
+    return not (_ASKS_EN.search(rest) or _REQUESTS_EN.search(rest))
+
+
+REMARK_REPLY = "I see. Is there anything I can help you with?"
+REMARK_REPLY_JA = "そうなんですね。何かお手伝いできることはありますか？"
+
+
+def remark_reply(said: str) -> str:
+    """kaiwa's own reply to a remark (`asks_nothing`), in its language; empty for any other
+    words. For when the model's replies to it were unfit to be spoken: told "Honestly, I
+    hate flying." or 「前回の便、出発が二時間も遅れて...困りました。」, it said them back, and
+    the user heard "say that another way"."""
+    if not said.strip() or not asks_nothing(said):
+        return ""
+    return REMARK_REPLY_JA if is_japanese(said) else REMARK_REPLY

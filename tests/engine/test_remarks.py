@@ -1,0 +1,149 @@
+"""Remarks that ask nothing (`kaiwa.engine.remarks`): told from questions and requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
+from kaiwa.engine.remarks import REMARK_REPLY, REMARK_REPLY_JA, asks_nothing, remark_reply
+from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
+from kaiwa.engine.words import UNCLEAR, unclear_reply
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # the dev half's, looked up by the FAQ agent
+        "Honestly, I hate flying. My hands are already sweating just thinking about it.",
+        "We're off to Vancouver to meet our very first grandchild, can you believe it!",
+        "Last time I flew with you lot my dinner came out stone cold. Just saying.",
+        "飛行機ほんま苦手やねん。離陸のとき毎回手汗すごいねんか。",
+        "孫に会いにハワイまで行くんですよ。もう楽しみでねえ。",
+        "おお、タダなんや。それはありがたいわ。",  # ありがたい: no wish (見たい is one)
+        "はぁ、乗り継ぎ三時間もあるんだよなぁ",
+        # mine
+        "my sister just had a baby so we're flying out to see her",
+        "It's been a long week, that's all.",
+        "昨日は全然眠れなかったんだよね",
+    ],
+)
+def test_a_remark_asks_nothing(said: str) -> None:
+    assert asks_nothing(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # questions without their mark, as a recogniser writes them
+        "is there wifi on the plane",
+        "how heavy can my suitcase be",
+        "so what's the deal with carry ons",
+        "機内でスマホつないで動画とか見られます",  # asked with the voice alone
+        "わたしゃ膝が悪くてねえ、足をのばせるような広い席なんてのはあるのかい",
+        "荷物って何キロまで",
+        "これ持ち込めるかな",
+        "乗り継ぎって何分あればいいんだっけ",
+        # requests, wishes and implicit questions
+        "I'm bringing my laptop for work, so I really need to be online during the flight.",
+        "I wonder if my guitar counts as a carry-on.",
+        "not sure whether my bag is too big",
+        "Please tell me about the baggage rules.",
+        "check my bag allowance",
+        "窓側の席に座りたいんですけど",
+        "荷物のルールを教えてください",
+        "ちょっと調べてもらえますか",
+        # queries without a sentence: a noun phrase
+        "Carry-on size limit",
+        "wifi",
+        "荷物の重さの制限",
+        # a question mark, whatever the words
+        "You have wifi?",
+        "そうなんですか？",
+    ],
+)
+def test_a_question_or_a_request_asks(said: str) -> None:
+    assert not asks_nothing(said)
+
+
+def test_a_remark_gets_an_offer_of_help_when_the_models_words_were_unfit() -> None:
+    assert remark_reply("Honestly, I hate flying.") == REMARK_REPLY
+    assert remark_reply("前回の便、二時間も遅れたんですよ。") == REMARK_REPLY_JA
+    assert remark_reply("is there wifi on the plane") == ""
+    assert remark_reply("") == ""
+
+    def unclear(said: str) -> str:
+        messages = [ChatMessage("system", "An agent."), ChatMessage("user", said)]
+        tools = [ToolSpec("faq_lookup_tool", "Look up an answer.", {"type": "object"})]
+        return unclear_reply(Asked(messages=messages, mode="auto", shown=tools, callable=tools))
+
+    assert unclear("Honestly, I hate flying. My hands are sweating.") == REMARK_REPLY
+    assert unclear("is there wifi on the plane") == UNCLEAR  # asked: say it again
+    assert unclear("thanks!") == "You're welcome!"  # small talk's reply comes first
+
+
+FAQ = ToolSpec(
+    name="faq_lookup_tool",
+    description=(
+        "Look up the airline's answer to a frequently asked question (baggage, seats, wifi)."
+    ),
+    parameters={
+        "type": "object",
+        "properties": {"question": {"type": "string"}},
+        "required": ["question"],
+    },
+)
+LIGHTS = ToolSpec(
+    name="set_lights",
+    description="Switch the lights of a room on or off.",
+    parameters={
+        "type": "object",
+        "properties": {"room": {"type": "string"}, "on": {"type": "boolean"}},
+        "required": ["room", "on"],
+    },
+)
+
+
+def judged(call: ToolCall, *messages: ChatMessage) -> VerdictKind:
+    tools = [FAQ, LIGHTS]
+    asked = Asked(messages=messages, mode="auto", shown=tools, callable=tools)
+    return ToolCallPolicy().judge([call], asked).kind
+
+
+def lookup(said: str) -> ToolCall:
+    return ToolCall(name="faq_lookup_tool", arguments=f'{{"question": "{said}"}}')
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Honestly, I hate flying. My hands are already sweating just thinking about it.",
+        "孫に会いにハワイまで行くんですよ。もう楽しみでねえ。",
+    ],
+)
+def test_a_lookup_of_a_remark_is_answered_in_words(said: str) -> None:
+    assert judged(lookup(said), ChatMessage("user", said)) is VerdictKind.WORDS_TOLD
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "is there wifi on the plane",  # asked
+        "so my bag weighs like twenty kilos",  # a remark, but of the FAQ's baggage
+        "my seat is right by the toilets",  # ...of its seats
+    ],
+)
+def test_a_lookup_of_a_question_or_of_the_tools_topic_is_made(said: str) -> None:
+    assert judged(lookup(said), ChatMessage("user", said)) is VerdictKind.CALL
+
+
+def test_a_remark_in_answer_to_a_question_for_a_value_or_to_another_tool_stands() -> None:
+    said = "we're flying to see my daughter in Leeds next week"
+    asked_what = ChatMessage("assistant", "What would you like to know about your trip?")
+    assert judged(lookup(said), asked_what, ChatMessage("user", said)) is VerdictKind.CALL
+    # "How can I help?" asks for no value: the remark is still one
+    offer = ChatMessage("assistant", "Hello! How can I help?")
+    assert judged(lookup(said), offer, ChatMessage("user", said)) is VerdictKind.WORDS_TOLD
+    # a remark to a tool that is no lookup is a request: the smart home's dark hallway
+    dark = "it is way too dark in the hallway"
+    switch = ToolCall(name="set_lights", arguments='{"room": "hallway", "on": true}')
+    assert judged(switch, ChatMessage("user", dark)) is VerdictKind.CALL
