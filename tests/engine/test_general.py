@@ -72,6 +72,7 @@ def test_questions_about_the_world(text: str) -> None:
         "which animals are allowed on flights",
         "what currency do you take",
         "what currency will I need for my bags",  # "I need" is anyone's; bags the service's
+        "what currency will I need to pay for an upgrade",  # a review's: the service's
         "ドイツの首都ベルリンは今何度？",
         "英語でなんとかしてもらえますか",
         "",

@@ -56,6 +56,18 @@ def test_a_remark_asks_nothing(said: str) -> None:
         "Carry-on size limit",
         "wifi",
         "荷物の重さの制限",
+        # a review's: tag questions, needs, implied questions, sentences trailing off
+        "you guys allow dogs in the cabin right",
+        "I'm bringing a surfboard, that ok",
+        "I suppose pets aren't allowed",
+        "we need to sit together",
+        "I must bring my insulin on board",
+        "I'm looking for information on pets in the cabin",
+        "I'm flying with a baby and dunno what I can bring",
+        "I can't find my booking reference",
+        "ベビーカーを持って行くんですが",
+        "ペットと一緒に乗る予定なんだけど",
+        "犬を連れて行けるか知りたくて",
         # a question mark, whatever the words
         "You have wifi?",
         "そうなんですか？",
@@ -78,7 +90,9 @@ def test_a_remark_gets_an_offer_of_help_when_the_models_words_were_unfit() -> No
 
     assert unclear("Honestly, I hate flying. My hands are sweating.") == REMARK_REPLY
     assert unclear("is there wifi on the plane") == UNCLEAR  # asked: say it again
-    assert unclear("thanks!") == "You're welcome!"  # small talk's reply comes first
+    # small talk's reply comes first (this one is a remark too)
+    assert remark_reply("Thanks, that is all I needed today.") == REMARK_REPLY
+    assert unclear("Thanks, that is all I needed today.") == "You're welcome!"
 
 
 FAQ = ToolSpec(
@@ -143,7 +157,15 @@ def test_a_remark_in_answer_to_a_question_for_a_value_or_to_another_tool_stands(
     # "How can I help?" asks for no value: the remark is still one
     offer = ChatMessage("assistant", "Hello! How can I help?")
     assert judged(lookup(said), offer, ChatMessage("user", said)) is VerdictKind.WORDS_TOLD
-    # a remark to a tool that is no lookup is a request: the smart home's dark hallway
-    dark = "it is way too dark in the hallway"
-    switch = ToolCall(name="set_lights", arguments='{"room": "hallway", "on": true}')
-    assert judged(switch, ChatMessage("user", dark)) is VerdictKind.CALL
+    # a statement to a tool whose value is free text but no question is a request (a
+    # review's): a note, a message
+    note = ToolSpec(
+        "add_note",
+        "Add a note.",
+        {"type": "object", "properties": {"note": {"type": "string"}}, "required": ["note"]},
+    )
+    said = "Remember that my wife's birthday is on the fifth of May"
+    call = ToolCall(name="add_note", arguments=f'{{"note": "{said}"}}')
+    messages = [ChatMessage("user", said)]
+    asked = Asked(messages=messages, mode="auto", shown=[note], callable=[note])
+    assert ToolCallPolicy().judge([call], asked).kind is VerdictKind.CALL

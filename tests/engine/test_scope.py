@@ -40,15 +40,36 @@ TRIAGE = (WEATHER, FAQ, SEAT)
     [
         # the dev half's: handed off or looked up
         ("could you get me a cab to the airport for like six tomorrow morning", "cab"),
-        ("Can you book me a hotel room in Rome for three nights?", "hotel"),
+        ("Can you book me a hotel room in Rome for three nights?", "hotel room"),
         ("can you sort me out a rental car for when i land", "rental car"),
         ("空港からホテルまでのタクシーも手配してもらえます？", "ホテル"),
         ("ついでに向こうのホテルも取っといてくれへん？", "ホテル"),
         ("I need an Uber from the terminal", "Uber"),
+        ("Any chance you could get me a cab waiting at arrivals?", "cab"),
     ],
 )
 def test_a_service_nobody_offers_is_named(said: str, service: str) -> None:
     assert other_service(said, TRIAGE) == service
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a review's: spoken of, not asked for (questions the FAQ may well answer)
+        "If my flight is cancelled overnight, will you put me up in a hotel?",
+        "Do I get a hotel voucher if my flight's delayed?",
+        "欠航になったらホテルは用意してもらえますか",
+        "is there a shuttle bus between terminals",
+        "can I check my suitcase at the hotel",
+        "how early should I leave my hotel for the airport",
+        "the hotel lost my booking reference, can you send it again",
+        "does my ticket include a train ticket to the city",
+        "My taxi was late and I missed my flight, what can I do",
+        "I left my phone in the taxi",
+    ],
+)
+def test_a_service_spoken_of_is_not_asked_for(said: str) -> None:
+    assert other_service(said, TRIAGE) is None
 
 
 def test_a_service_offered_by_a_tool_a_handoff_or_the_instructions_is_no_other() -> None:
@@ -58,6 +79,17 @@ def test_a_service_offered_by_a_tool_a_handoff_or_the_instructions_is_no_other()
     assert other_service("can I get a rental car", (cars,)) is None
     assert other_service("call me a taxi", TRIAGE, "You also book taxis for travellers.") is None
     assert other_service("ホテルを予約して", TRIAGE, "ホテルの予約も受け付けます。") is None
+    # offered in other words (a review's), or the service's plural
+    concierge = ToolSpec("transfer_to_concierge", "Arranges ground transportation and stays.", NONE)
+    assert other_service("get me a taxi to the airport", (concierge,)) is None
+    lodging = ToolSpec("transfer_to_travel", "Finds lodging for travellers.", NONE)
+    assert other_service("can you book me a motel", (lodging,)) is None
+    limousines = ToolSpec("book_limo", "Books limousines.", WEATHER.parameters)
+    assert other_service("book me a limousine", (limousines,)) is None
+    # every word of a longer service: "car seats" and "ticket changes" offer no rental car
+    seats = ToolSpec("transfer_to_kids", "Car seats and ticket changes.", NONE)
+    assert other_service("can you get me a rental car", (seats,)) == "rental car"
+    assert other_service("can you get me a rental car", (seats, cars)) is None
     # words that only begin like a service: no service
     assert other_service("can I bring my cabin bag", TRIAGE) is None
     assert other_service("what's the weather in Cabo", TRIAGE) is None
@@ -86,9 +118,11 @@ def test_a_request_naming_what_the_called_tool_is_for_or_a_tool_with_values_stan
     # the FAQ's wifi, at the hotel
     verdict = judged(ToolCall(FAQ.name, "{}"), "is there wifi at the hotel")
     assert verdict.kind is VerdictKind.CALL
-    # a tool with a value said: the weather at the hotel's city is a weather request
+    # a tool with a value said: asked for a cab and the weather, the weather is called
     call = ToolCall(WEATHER.name, '{"city": "Rome"}')
-    assert judged(call, "what's the weather like at my hotel in Rome").kind is VerdictKind.CALL
+    said = "can you get me a cab, and what's the weather like in Rome"
+    assert judged(call, said).kind is VerdictKind.CALL
+    assert judged(ToolCall(FAQ.name, "{}"), said).kind is VerdictKind.WORDS_TOLD
 
 
 def test_the_reply_says_what_can_be_done() -> None:

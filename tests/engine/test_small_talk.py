@@ -260,10 +260,11 @@ def test_a_description_in_the_third_person_or_without_a_verb_is_told_right() -> 
         ToolSpec("get_weather", "Gets the weather in a city.", {}),
         ToolSpec("faq", "Looks up answers to common questions.", {}),
         ToolSpec("weather_now", "Current weather for a city.", {}),
+        ToolSpec("notes", "Notes taken during a call.", {}),  # a noun (a review's)
     ]
     assert capabilities_reply(said, tools) == (
-        "I can get the weather in a city, look up answers to common questions and help with "
-        "current weather for a city."
+        "I can get the weather in a city, look up answers to common questions, help with "
+        "current weather for a city and help with notes taken during a call."
     )
 
 

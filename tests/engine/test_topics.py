@@ -277,6 +277,9 @@ def test_a_wish_for_another_place_to_sit_is_a_change_of_seat() -> None:
         "あの、今の席がトイレのすぐ前なんですよ。どこか離れたところ空いてませんかね。",
         "えーと あの 窓側がよかったんですけど 今通路側になってて 外の景色見たいんですよね",
         "could we sit together, my son is three rows behind me",
+        "I'd like to sit closer to the front",  # a review's
+        "can my husband and I sit together",
+        "窓側の方がいいんですけど",
     ):
         assert wished(said) == SEAT.name, said
         assert changed(said) == SEAT.name, said  # the FAQ agent called: the same
@@ -285,6 +288,14 @@ def test_a_wish_for_another_place_to_sit_is_a_change_of_seat() -> None:
 
 
 def test_no_wish_to_sit_elsewhere_no_change() -> None:
+    # a review's: a change asked about (any chance it happens), places not on the plane
+    assert changed("is there any chance my seat will change if the flight is delayed") is None
+    assert changed("機材変更で座席が変更されることはありませんか") is None
+    assert wished("どこか空いてるカフェを教えてください") is None
+    assert wished("他のところで聞いたんですが、ペットって乗せてもらえますか") is None
+    assert wished("どこか広い場所で着替えたいんですけど") is None
+    assert wished("can you recommend somewhere with more room to relax in the airport") is None
+    assert wished("please book me something with more room, like a suite at the hotel") is None
     assert wished("can you find me somewhere with more shops near the gate") is None
     assert wished("somewhere with a bit more room would be nice") is None  # nothing asked
     assert wished("Is there more legroom in row 16?") is None  # a question about seats

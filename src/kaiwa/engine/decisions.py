@@ -105,9 +105,10 @@ class DecisionsMixin(WordsMixin):
         of the callable ones); or words, told so or not. A handoff for a request this agent's
         own tool is named for is that tool's call first (`_own_tool_first`); a lookup, or a
         call that only reads (`_reads`), for a request another agent's handoff names (and
-        nothing of the tool) is that handoff; a
-        call of a function not offered that stands for a tool (`_stands_for`) is that
-        tool's call."""
+        nothing of the tool) is that handoff, or the one that makes a change asked for
+        (`change_asked`); a call of a function not offered that stands for a tool
+        (`_stands_for`) is that tool's call; words with a reply of kaiwa's own
+        (`Verdict.reply`: a service nobody here offers) are that reply."""
         if verdict.kind is VerdictKind.REWRITE:  # a tool of ours, malformed: under the grammar
             judged = self._written_and_judged(prompt, tools or asked.callable, asked, cancel)
             if judged is None:  # stopped while it wrote: nothing more
@@ -268,7 +269,8 @@ class DecisionsMixin(WordsMixin):
         """The tool for a request the model chose words for (with `ask_named_tools`): the
         clock asked for the time now (`clock_asked`), else the tool the request names what
         it does (`_named_tool`), else the handoff that makes a change asked for
-        (`change_asked`: 「窓側がよかったんですけど」 to the seat booking agent), else the handoff
+        (`change_asked`: 「窓側がよかったんですけど、今通路側になってて」 to the seat booking
+        agent), else the handoff
         whose description names what the request is about (`named_handoff`: "Is there wifi
         on the plane?" to the FAQ agent)."""
         if not self.ask_named_tools:
@@ -361,7 +363,7 @@ class DecisionsMixin(WordsMixin):
             return
         made, verdict = judged
         logger.info("words for a request naming %s: the call %s, %s", tool.name, made, verdict)
-        if verdict.missing:
+        if verdict.missing or verdict.reply:
             yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
             return
         yield from self._in_words(prompt, asked, max_tokens, cancel)
@@ -404,6 +406,9 @@ class DecisionsMixin(WordsMixin):
         if verdict.kind is VerdictKind.CALL:
             for c in verdict.calls:
                 yield LlmDelta(tool_call=c)
+            return
+        if verdict.reply:  # a service nobody here offers: kaiwa's own words
+            yield LlmDelta(text=verdict.reply)
             return
         said = last_user_text(asked.messages)
         question = question_for(verdict.missing, _refused_tool(verdict, asked), said)

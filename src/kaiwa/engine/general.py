@@ -82,7 +82,8 @@ _SERVICE_NOUNS = (
     r"|timers?|rooms?"
 )
 _ABOUT_US_EN = re.compile(
-    r"\b(?:i(?! (?:need|use)\b)|i'm|im|i've|i'd|my|me|mine|we're|your|you're"
+    r"\b(?:i(?! (?:need|use) (?:over |out |when i'?m )?(?:in|there)\b)|i'm|im|i've|i'd|my|me|"
+    r"mine|we're|your|you're"
     r"|(?<!thank )you(?! (?:get|say|call|spell|pronounce|know|think|mix|use|speak|need)\b)"
     rf"|{_SERVICE_NOUNS}|on board|onboard)\b",
     re.IGNORECASE,
@@ -90,7 +91,8 @@ _ABOUT_US_EN = re.compile(
 """A question that speaks of the user, the assistant ("what currency do you take?") or what
 a service deals in (flights, bags, seats, orders, tables, lights: "which animals are allowed
 on flights?") is theirs, whatever its form; "you" in "what do you get mixing blue and
-yellow" is anyone, and "I" in "what currency will I need in Switzerland" too."""
+yellow" is anyone, and "I" in "what currency will I need over in Switzerland" too (not in
+"what currency will I need to pay for an upgrade")."""
 
 _ASKS_NOW_EN = re.compile(
     r"(?i)\b(?:what|which) (?:month|day|year|date|time)\b.*?\b(?:is it|are we|is this)\b"

@@ -50,11 +50,16 @@ _REQUESTS_EN = re.compile(
     r"(?:like|love)|i\s+(?:\w+ly\s+)?(?:want|need|wanna|wish|have\s+to|gotta)|need\s+to\s+know|want\s+to\s+know|"
     r"wonder(?:ing|ed)?|whether|curious|not\s+sure|no\s+idea|help\s+me|show\s+me|give\s+me|"
     r"get\s+me|find\s+me|look\s+(?:up|into)|check|explain|any\s+(?:chance|way)|is\s+there|"
-    r"are\s+there|thinking\s+of|planning\s+to|hoping\s+to|trying\s+to)\b"
+    r"are\s+there|thinking\s+of|planning\s+to|hoping\s+to|trying\s+to|needs?|must|"
+    r"have\s+to|has\s+to|looking\s+for|quer(?:y|ies)|questions?|dunno|don'?t\s+know|"
+    r"can'?t\s+find|cannot\s+find|suppose|allowed|okay\s+to|ok\s+to)\b"
+    r"|(?:,\s*|\s)(?:right|ok|okay|yeah|yes|no|eh|correct|true)\s*[.!]*$"
     rf"|{_CLAUSE_START}(?:tell|give|show|find|look|book|get|let|help|explain|send|make|"
     r"put|change|move|switch|cancel|turn|set|call|remind|add|remove|order)\b"
 )
-"""A request, an imperative, or an implicit question ("I wonder...", "not sure whether...")."""
+"""A request, an imperative, a need ("we need to sit together"), an implicit question ("I
+wonder...", "not sure whether...", "I'm looking for information on pets"), or a question
+tagged at the end ("you allow dogs in the cabin, right")."""
 
 _ASKS_JA = re.compile(
     r"何(?!も|とか|度も)|なに|どこ|どう(?!も)|どれ|どの|どちら|どっち|いつ(?!も)|いくら|いくつ|誰|だれ|"
@@ -62,11 +67,13 @@ _ASKS_JA = re.compile(
     r"(?<!やん)(?<!ねん)(?<!じゃん)か(?=[。、\s!！]|$|ね|な|しら|い)|だい(?=[。\s]|$)|かな|っけ|の(?=[。\s]|$)|"
     r"ください|下さい|て(?:ほしい|欲しい)|(?<!りが)(?<!めで)(?<!冷)(?<!重)(?<!眠)たい|もらえ|もらい|いただけ|いただき|くれ(?!た)|"
     r"くださ|お願い|教えて|知りたい|できます|できる|可能|大丈夫|いい(?=[での])|"
-    r"調べて|確認して|見て(?=[。、\s]|$)|ますかね|(?:ます|です|れる)(?=[。\s]|$)"
+    r"調べて|確認して|見て(?=[。、\s]|$)|ますかね|(?:ます|です|れる)(?=[。\s]|$)|知りたく|"
+    r"(?:が|けど|けれど|けども)(?=[。、\s…]|$)"
 )
 """What asks in Japanese: a question word, a sentence ending in か (not the assertive やんか,
 ねんか), かな, っけ, の, or in a bare ます, です ("動画とか見られます" is asked with the voice
-alone; "行くんですよ" is told); a request or a wish (見たい; not ありがたい)."""
+alone; "行くんですよ" is told); one trailing off in が or けど (「ベビーカーを持って行くんですが」
+asks what to do); a request or a wish (見たい, 知りたくて; not ありがたい)."""
 
 _TOLD_JA = re.compile(r"[\u3041-\u309f][。！!…ー〜~\s]*$")
 """A Japanese sentence told: it ends in kana (an inflection or a particle: だよなぁ, ねえ, わ),

@@ -7,9 +7,11 @@ you sort me out a rental car for when i land". Neither agent can do it, and the 
 nothing. The policy (`kaiwa.engine.tool_policy.ToolCallPolicy`) answers such a handoff or
 lookup in words of kaiwa's own (`out_of_scope_reply`): what cannot be done here, and what can.
 
-Only services travellers (and other callers) commonly ask for by name (`_OTHER_SERVICES`),
-and only when nothing offered names them: not the tools' names or descriptions, not the
-handoffs', not the agent's instructions ("Books hotels and rental cars." makes them its own).
+Only services travellers (and other callers) commonly ask for by name (`_SERVICE`), asked
+for ("get me a cab", 「タクシーも手配して」; not "I left my phone in the taxi" or "will you put
+me up in a hotel?"), and only when nothing offered names them: not the tools' names or
+descriptions, not the handoffs', not the agent's instructions ("Books hotels and rental cars."
+makes them its own; "Arranges ground transportation and accommodation" too, `_OFFERED_AS`).
 A request that also names what the called tool is for ("is there wifi at the hotel?" to the
 FAQ) stands.
 """
@@ -25,13 +27,57 @@ from .text import is_japanese
 
 __all__ = ["OUT_OF_SCOPE", "OUT_OF_SCOPE_JA", "other_service", "out_of_scope_reply"]
 
-_OTHER_SERVICES = re.compile(
-    r"(?i)\b(?:taxis?|cabs?|taxicabs?|uber|lyft|hotels?|motels?|hostels?|airbnb|"
+_SERVICE = (
+    r"(?:taxis?|cabs?|taxicabs?|uber|lyft|hotels?(?:\s+rooms?)?|motels?|hostels?|airbnb|"
     r"(?:rental|hire|hired)\s+cars?|car\s+(?:rental|hire)s?|limo(?:usine)?s?|"
-    r"shuttle\s+bus(?:es)?|train\s+tickets?|bus\s+tickets?)\b"
-    r"|タクシー|ハイヤー|ホテル|旅館|民宿|レンタカー|リムジンバス|シャトルバス|電車の切符|新幹線の切符"
+    r"shuttle\s+bus(?:es)?|train\s+tickets?|bus\s+tickets?)"
 )
-"""Services asked for by name that an agent may well not offer."""
+_SERVICE_JA = (
+    r"(?:タクシー|ハイヤー|ホテル|旅館|民宿|レンタカー|リムジンバス|シャトルバス|"
+    r"電車の切符|新幹線の切符)"
+)
+_ASKED_EN = re.compile(
+    r"(?i)(?:\b(?:can|could|would|will)\s+(?:you|ya|u)(?:\s+please)?|\bplease|"
+    r"\bi\s+need\s+you\s+to|\bi'?d\s+like\s+you\s+to|\bi\s+want\s+you\s+to|"
+    r"\bany\s+chance\s+(?:you|ya)\s+could|^\s*(?:(?:um|uh|hi|hey|oh|ok|okay|so|and|also)"
+    r"[,\s]+)*)\s*(?:get|book|arrange|call|order|reserve|find|sort|organi[sz]e|hire|rent|"
+    r"line\s+up|set\s+up)\b(?:\s+(?:me|us|out))*\s+(?:(?:a|an|the|some|my|our)\s+)?"
+    rf"(?:[\w-]+\s+){{0,2}}?(?P<service>{_SERVICE})\b"
+    r"|\b(?:i|we)\s+(?:need|want|'d\s+like|would\s+like)\s+(?:to\s+(?:book|get|rent|hire|"
+    rf"order|reserve)\s+)?(?:a|an)\s+(?:[\w-]+\s+)?(?P<wanted>{_SERVICE})\b"
+)
+"""A service asked for: "could you get me a cab", "can you book me a hotel room", "sort me
+out a rental car", "I need a taxi"; not one spoken of ("I left my phone in the taxi", "do I
+get a hotel voucher if my flight's delayed?", "will you put me up in a hotel?")."""
+_ASKED_JA = re.compile(
+    rf"(?P<service>{_SERVICE_JA})[^。？?！!、]{{0,12}}?(?:手配|予約|取っ|取と|呼ん|呼べ|呼び|頼ん|頼め|"
+    r"お願い)"
+)
+"""A service asked for in Japanese: 「タクシーも手配してもらえます？」, 「ホテルも取っといて」; not
+「欠航になったらホテルは用意してもらえますか」 (what the airline does)."""
+_OFFERED_AS = {
+    "taxi": ("transportation", "ride", "cab"),
+    "cab": ("transportation", "ride", "taxi"),
+    "uber": ("transportation", "ride", "taxi"),
+    "lyft": ("transportation", "ride", "taxi"),
+    "limo": ("transportation", "limousine"),
+    "limousine": ("transportation", "limo"),
+    "shuttle": ("transportation",),
+    "hotel": ("accommodation", "lodging", "motel"),
+    "motel": ("accommodation", "lodging", "hotel"),
+    "hostel": ("accommodation", "lodging", "hotel"),
+    "airbnb": ("accommodation", "lodging", "hotel"),
+}
+"""Other words a description may offer a service in ("Arranges ground transportation and
+accommodation" offers cabs and hotels)."""
+_OFFERED_AS_JA = {
+    "タクシー": ("送迎", "交通", "移動", "配車"),
+    "ハイヤー": ("送迎", "交通", "移動", "配車"),
+    "ホテル": ("宿泊", "宿"),
+    "旅館": ("宿泊", "宿"),
+    "民宿": ("宿泊", "宿"),
+    "レンタカー": ("車",),
+}
 
 OUT_OF_SCOPE = "Sorry, I can't help with that here."
 OUT_OF_SCOPE_JA = (
@@ -39,30 +85,55 @@ OUT_OF_SCOPE_JA = (
 )
 
 
+def _stem(word: str) -> str:
+    """A service's word without its plural's ending ("buses" -> "bus", "limousines" ->
+    "limousine", "taxis" -> "taxi")."""
+    if word.endswith(("sses", "uses", "xes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _offered(service: str, offered: str) -> bool:
+    """Whether ``offered`` (what the tools, the handoffs and the instructions say) names
+    ``service``: a word of one word's service or one it may be offered in (`_OFFERED_AS`:
+    "transportation" offers a cab); every word of a longer one, in its order or the other
+    ("car rentals" and "rental cars"; not "car seats" and "ticket changes"), or "rents cars"."""
+    words = [_stem(w) for w in service.lower().split() if w not in ("room", "rooms")]
+    if len(words) == 1:
+        forms = {words[0], *_OFFERED_AS.get(words[0], ())}
+        return any(re.search(rf"(?i)\b{re.escape(f)}(?:s|es)?\b", offered) for f in forms)
+    ends = r"(?:s|es)?\s+"
+    pattern = (
+        rf"\b{ends.join(map(re.escape, words))}|\b{ends.join(map(re.escape, reversed(words)))}"
+    )
+    if "car" in words:
+        pattern += r"|\brent(?:s|ing|al)?\s+(?:\w+\s+)?cars?\b"
+    return bool(re.search(rf"(?i){pattern}", offered))
+
+
 def other_service(said: str, tools: Sequence[ToolSpec], instructions: str = "") -> str | None:
-    """The service ``said`` (the user's words) names that nothing offered names: none of
-    ``tools`` (names and descriptions, handoffs included) and not ``instructions``; None
-    when it names none, or only ones on offer."""
+    """The service ``said`` (the user's words) asks for (`_ASKED_EN`, `_ASKED_JA`) that
+    nothing offered names: none of ``tools`` (names and descriptions, handoffs included),
+    not ``instructions``, in its own words or in those it may be offered in (`_OFFERED_AS`);
+    None when it asks for none, or only for ones on offer."""
     offered = " ".join([instructions, *(f"{t.name} {t.description}" for t in tools)])
     offered = offered.replace("_", " ")
-    for match in _OTHER_SERVICES.finditer(said):
-        word = match.group(0)
-        if is_japanese(word):
-            if word not in offered:
-                return word
-            continue
-        # "rental car" is offered by "Rents cars." or "car rentals"; "cab" not by "cabin"
-        stems = [re.sub(r"(?:es|s)$", "", w) for w in word.lower().split()]
-        if not any(re.search(rf"(?i)\b{re.escape(s)}(?:s|es)?\b", offered) for s in stems):
+    for match in _ASKED_JA.finditer(said):
+        word = match.group("service")
+        if word not in offered and not any(w in offered for w in _OFFERED_AS_JA.get(word, ())):
             return word
+    for match in _ASKED_EN.finditer(said):
+        service = match.group("service") or match.group("wanted")
+        if not _offered(service, offered):
+            return service
     return None
 
 
 def out_of_scope_reply(said: str, tools: Sequence[ToolSpec]) -> str:
     """What is said to a request for a service nobody here offers: that it cannot be done
-    here, then (in English) what can (`capabilities_reply`, from the tools' descriptions: "I
-    can get the weather in a city.")."""
+    here, then (in English) what this agent's own tools can (`capabilities_reply`, from their
+    descriptions: "I can get the weather in a city."; handoffs are not told)."""
     if is_japanese(said):
         return OUT_OF_SCOPE_JA
     can = capabilities_reply([ChatMessage("user", "What can you do?")], tools)
-    return f"{OUT_OF_SCOPE} {can}".strip() if can else f"{OUT_OF_SCOPE} How else can I help?"
+    return f"{OUT_OF_SCOPE} {can}"

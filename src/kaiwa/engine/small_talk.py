@@ -323,9 +323,14 @@ _VERBS = frozenset(
     "get look check find search set book change switch turn start stop tell answer cancel "
     "update send play add remove create make show list order request track reserve give "
     "help call open close read write convert calculate translate schedule move return "
-    "transfer pay buy sell rent report record note remind take".split()
+    "transfer pay buy sell rent report record note remind take fetch retrieve provide "
+    "manage handle apply play".split()
 )
 """Verbs a tool's description opens with ("Get the weather", "Gets the weather")."""
+
+
+_NOUN_FOLLOWERS = frozenset("of taken made kept are is were was that which for from about".split())
+"""Words after a plural noun that looks like a verb ("Notes taken...", "Records of...")."""
 
 
 def _as_capability(phrase: str) -> str:
@@ -335,8 +340,18 @@ def _as_capability(phrase: str) -> str:
     current weather for a city")."""
     first, _, rest = phrase.partition(" ")
     word = first.lower()
-    for base in (word, word[:-1] if word.endswith("s") else "", word[:-2]):
-        if base in _VERBS:
+    if word == "lookup":  # "Lookup an order"
+        return f"look up {rest}".strip()
+    bases = [word]
+    if word.endswith("ies"):
+        bases.append(word[:-3] + "y")  # "Applies"
+    if word.endswith("es"):
+        bases.append(word[:-2])  # "Searches", "Fetches"
+    if word.endswith("s"):
+        bases.append(word[:-1])  # "Gets", "Changes"
+    noun = word != bases[-1] and rest.split(" ", 1)[0].lower() in _NOUN_FOLLOWERS
+    for base in bases:
+        if base in _VERBS and not noun:  # not "Notes taken during a call"
             return f"{base} {rest}".strip()
     return f"help with {phrase[0].lower()}{phrase[1:]}"
 

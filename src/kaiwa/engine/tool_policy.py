@@ -300,7 +300,7 @@ class ToolCallPolicy:
 
 
 def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
-    """Whether every call is a lookup in the model's words (`looks_up`) of a remark: words
+    """Whether every call is a lookup of a question (`_asks_a_question`) of a remark: words
     that ask nothing and request nothing (`asks_nothing`: "Honestly, I hate flying.",
     "孫に会いにハワイまで行くんですよ。"), that name nothing the tool is for ("so my bag weighs
     twenty kilos" comes near the FAQ's baggage: `touches`), and that answer no question of
@@ -308,7 +308,7 @@ def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], ask
     from .topics import touches  # (topics reads this module's names)
 
     said = user_since_reply(asked.messages)
-    if not all(looks_up(c, tools[c.name]) for c in calls) or not asks_nothing(said):
+    if not all(_asks_a_question(c, tools[c.name]) for c in calls) or not asks_nothing(said):
         return False
     reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
     if reply and asks(reply) and not _offers_help(reply):
@@ -330,6 +330,19 @@ def _other_service(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked:
     if other_service(said, asked.callable, instructions) is None:
         return False
     return not any(touches(tools[c.name], said) for c in calls)
+
+
+_QUERY_PARAMETER = re.compile(r"(?i)question|query|^q$|search|keywords?|terms?|topic|faq")
+"""Parameters whose value is a question to look up (not a message, a note or feedback, which
+a statement may well be: "Remember that my wife's birthday is on the fifth of May")."""
+
+
+def _asks_a_question(call: ToolCall, tool: ToolSpec) -> bool:
+    """Whether ``call`` is a lookup (`looks_up`) whose every required value is a question or
+    a query by its parameter's name (``faq_lookup_tool(question=...)``; not
+    ``add_note(note=...)`` or ``send_message(message=...)``)."""
+    required = tool.parameters.get("required") or []
+    return looks_up(call, tool) and all(_QUERY_PARAMETER.search(k) for k in required)
 
 
 def _general_unnamed(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:

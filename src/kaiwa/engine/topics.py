@@ -214,24 +214,40 @@ _CHANGES_SAID = re.compile(
 移りたい (not "I'd prefer to know the seat pitch", 着替え)."""
 _ASKED_FOR = re.compile(
     r"(?i)\b(?:(?:can|could|would|may)\s+(?:i|you|we)|i'?d\s+(?:like|love|rather|prefer)|"
-    r"i\s+(?:would|want|need|wanna)|please|let\s+me|any\s+(?:way|chance)|sort\s+me\s+out)\b"
-    r"|^\s*(?:change|move|switch|swap|put)\b"
+    r"i\s+(?:would|want|need|wanna)|please|let\s+me)\b|^\s*(?:change|move|switch|swap|put)\b"
     r"|たい|てほしい|てもらえ|ていただけ|てくれ|お願い|ください|できますか|できる[？?]|可能ですか"
-    r"|ませんか"
 )
 """A change asked for, not asked about: "can I", "I'd like", "please", "move me...",
 「替えてもらえますか」; not "will my seat change if my flight is delayed?"."""
+_WISHED = re.compile(
+    _ASKED_FOR.pattern + r"|(?i:\b(?:any\s+(?:way|chance)|sort\s+me\s+out|can\s+(?:my|we)|"
+    r"is\s+it\s+possible)\b)|ませんか|(?:けど|んですが|のですが)(?=[。、\s…]|$)"
+)
+"""A wish for another place to sit asked for: the forms of `_ASKED_FOR`, or "any way to get
+somewhere with more room", "can my husband and I sit together", 「空いてませんかね」,
+「窓側の方がいいんですけど」. Only with a place wished for: "is there any chance my seat will
+change" asks about a change."""
 _PLACE_WISH = re.compile(
     r"(?i)\b(?:somewhere|something|anywhere|a\s+(?:seat|spot|place)|one)\s+(?:further\s+"
     r"(?:forward|back|up)|closer\s+to\s+the\s+(?:front|back|window|aisle|exit)|(?:up\s+)?"
-    r"front|with\s+(?:a\s+(?:bit|little)\s+)?(?:more|extra)\s+(?:room|space|legroom))\b"
-    r"|\bsit\s+(?:somewhere|anywhere)\s+else\b|\bsit\s+(?:together|next\s+to|beside)\b"
+    r"front|quieter|with\s+(?:a\s+(?:bit|little)\s+)?(?:more|extra)\s+(?:room|space|legroom))\b"
+    r"|\bsit\s+(?:somewhere|anywhere)\s+else\b|\bsit\s+(?:together|next\s+to|beside|"
+    r"(?:a\s+bit\s+)?(?:closer|nearer|further))\b"
     r"|どこか(?:別|他|ほか|離れ|空い|広い)|(?:別|他|ほか)の(?:席|ところ|場所)|"
     r"(?:窓側|通路側|窓際|前の方|後ろの方|前方|後方)(?:が|の方が|のほうが)(?:よかった|いい|ええ)|"
     r"隣(?:同士|に座)|一緒に座"
 )
 """A wish for another place to sit: "something further forward", "somewhere with a bit more
-room", "sit together", どこか離れたところ, 窓側がよかった (not "somewhere with more shops")."""
+room", "sit together", どこか離れたところ, 窓側がよかった (not "somewhere with more shops");
+with a word of the plane's seating in the request (`_SEATING`)."""
+_SEATING = re.compile(
+    r"(?i)\b(?:seats?|seated|sit|sitting|sat|rows?|window|aisle|middle|legroom|knees|legs|"
+    r"loo|toilets?|lavatory|bathroom|galley|exit|bulkhead|plane|flight|cabin|economy|business)\b"
+    r"|席|列|座|窓|通路|足元|トイレ|機内|飛行機|便"
+)
+"""Where a place to sit is wished for on a plane: "stuck right next to the loo on my flight",
+「今の席がトイレのすぐ前」; not "somewhere with more room to relax in the airport", 「どこか
+空いてるカフェ」."""
 _ABOUT_COST = re.compile(
     r"(?i)\b(?:fees?|costs?|prices?|charges?|free|pay|paid|how\s+much)\b"
     r"|料金|手数料|無料|有料|いくら|費用|お金"
@@ -274,10 +290,13 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
     if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
         return None
     said = user_since_reply(asked.messages)
-    place = _PLACE_WISH.search(said)
-    if not (_CHANGES_SAID.search(said) or place):
+    place = bool(_PLACE_WISH.search(said) and _SEATING.search(said))
+    if place:
+        if not _WISHED.search(said) or _ABOUT_COST.search(said):
+            return None
+    elif not _CHANGES_SAID.search(said) or not _ASKED_FOR.search(said):
         return None
-    if not _ASKED_FOR.search(said) or _ABOUT_COST.search(said):
+    elif _ABOUT_COST.search(said):
         return None
     handoffs = _plain_handoffs(asked.callable)
     changers = [t for name, t in handoffs.items() if name != called and _changes(t)]
