@@ -68,6 +68,15 @@ def test_a_remark_asks_nothing(said: str) -> None:
         "ベビーカーを持って行くんですが",
         "ペットと一緒に乗る予定なんだけど",
         "犬を連れて行けるか知りたくて",
+        # a second review's
+        "I'm asking about the pet policy",
+        "I'm a bit confused about the carry-on rules",
+        "My dog is ten kilos though",
+        "ペットのことを聞きたくて",
+        "ペットの件でお電話しました",
+        "持ち込めるか気になるなあ",
+        "犬って連れて行けるよね",
+        "液体の持ち込みがよく分からなくて",
         # a question mark, whatever the words
         "You have wifi?",
         "そうなんですか？",

@@ -42,10 +42,16 @@ TRIAGE = (WEATHER, FAQ, SEAT)
         ("could you get me a cab to the airport for like six tomorrow morning", "cab"),
         ("Can you book me a hotel room in Rome for three nights?", "hotel room"),
         ("can you sort me out a rental car for when i land", "rental car"),
-        ("空港からホテルまでのタクシーも手配してもらえます？", "ホテル"),
+        ("空港からホテルまでのタクシーも手配してもらえます？", "タクシー"),
         ("ついでに向こうのホテルも取っといてくれへん？", "ホテル"),
         ("I need an Uber from the terminal", "Uber"),
         ("Any chance you could get me a cab waiting at arrivals?", "cab"),
+        # a second review's: "I'd like", "can I get", "help me book", "rent a car"
+        ("I'd like a taxi please", "taxi"),
+        ("Can I get a taxi to the station?", "taxi"),
+        ("Can you help me book a hotel?", "hotel"),
+        ("I want to rent a car", "rental car"),
+        ("レンタカーを借りたいです", "レンタカー"),
     ],
 )
 def test_a_service_nobody_offers_is_named(said: str, service: str) -> None:
@@ -66,6 +72,11 @@ def test_a_service_nobody_offers_is_named(said: str, service: str) -> None:
         "does my ticket include a train ticket to the city",
         "My taxi was late and I missed my flight, what can I do",
         "I left my phone in the taxi",
+        # a second review's
+        "can you get me a hotel voucher?",
+        "Can you find my taxi receipt",
+        "遅延の場合、ホテルは手配してもらえますか",
+        "タクシーで空港に向かうので予約の時間を確認したい",
     ],
 )
 def test_a_service_spoken_of_is_not_asked_for(said: str) -> None:

@@ -277,8 +277,8 @@ def test_a_wish_for_another_place_to_sit_is_a_change_of_seat() -> None:
         "あの、今の席がトイレのすぐ前なんですよ。どこか離れたところ空いてませんかね。",
         "えーと あの 窓側がよかったんですけど 今通路側になってて 外の景色見たいんですよね",
         "could we sit together, my son is three rows behind me",
-        "I'd like to sit closer to the front",  # a review's
-        "can my husband and I sit together",
+        "I'd like to sit closer to the front, I'm in row 40",  # a review's
+        "can my husband and I sit together, we're in rows 12 and 30",
         "窓側の方がいいんですけど",
     ):
         assert wished(said) == SEAT.name, said
@@ -296,6 +296,11 @@ def test_no_wish_to_sit_elsewhere_no_change() -> None:
     assert wished("どこか広い場所で着替えたいんですけど") is None
     assert wished("can you recommend somewhere with more room to relax in the airport") is None
     assert wished("please book me something with more room, like a suite at the hotel") is None
+    # a second review's: the plane named, but no seat ("flight", 便 are no seating words)
+    assert wished("could we sit together in the lounge before the flight") is None
+    assert wished("any chance of somewhere quieter to wait, my flight is delayed") is None
+    assert wished("can my dog sit next to me on the flight") is None
+    assert wished("明日の便、どこか別の日にできませんか") is None
     assert wished("can you find me somewhere with more shops near the gate") is None
     assert wished("somewhere with a bit more room would be nice") is None  # nothing asked
     assert wished("Is there more legroom in row 16?") is None  # a question about seats

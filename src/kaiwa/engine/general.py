@@ -82,7 +82,8 @@ _SERVICE_NOUNS = (
     r"|timers?|rooms?"
 )
 _ABOUT_US_EN = re.compile(
-    r"\b(?:i(?! (?:need|use) (?:over |out |when i'?m )?(?:in|there)\b)|i'm|im|i've|i'd|my|me|"
+    r"\b(?:i(?! (?:need|use) (?:over |out )?(?:in (?!cash|advance|the|a|total|full|person|coins"
+    r"|notes|hand)|there)\b)|i'm|im|i've|i'd|my|me|"
     r"mine|we're|your|you're"
     r"|(?<!thank )you(?! (?:get|say|call|spell|pronounce|know|think|mix|use|speak|need)\b)"
     rf"|{_SERVICE_NOUNS}|on board|onboard)\b",

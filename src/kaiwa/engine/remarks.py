@@ -52,7 +52,9 @@ _REQUESTS_EN = re.compile(
     r"get\s+me|find\s+me|look\s+(?:up|into)|check|explain|any\s+(?:chance|way)|is\s+there|"
     r"are\s+there|thinking\s+of|planning\s+to|hoping\s+to|trying\s+to|needs?|must|"
     r"have\s+to|has\s+to|looking\s+for|quer(?:y|ies)|questions?|dunno|don'?t\s+know|"
-    r"can'?t\s+find|cannot\s+find|suppose|allowed|okay\s+to|ok\s+to)\b"
+    r"can'?t\s+find|cannot\s+find|suppose|allowed|okay\s+to|ok\s+to|asking|calling|"
+    r"interested|appreciate|grateful|confused|don'?t\s+get|worried|wondering|though|but|"
+    r"say\s+(?:i|we))\b"
     r"|(?:,\s*|\s)(?:right|ok|okay|yeah|yes|no|eh|correct|true)\s*[.!]*$"
     rf"|{_CLAUSE_START}(?:tell|give|show|find|look|book|get|let|help|explain|send|make|"
     r"put|change|move|switch|cancel|turn|set|call|remind|add|remove|order)\b"
@@ -68,12 +70,14 @@ _ASKS_JA = re.compile(
     r"ください|下さい|て(?:ほしい|欲しい)|(?<!りが)(?<!めで)(?<!冷)(?<!重)(?<!眠)たい|もらえ|もらい|いただけ|いただき|くれ(?!た)|"
     r"くださ|お願い|教えて|知りたい|できます|できる|可能|大丈夫|いい(?=[での])|"
     r"調べて|確認して|見て(?=[。、\s]|$)|ますかね|(?:ます|です|れる)(?=[。\s]|$)|知りたく|"
-    r"(?:が|けど|けれど|けども)(?=[。、\s…]|$)"
+    r"(?:が|けど|けれど|けども)(?=[。、\s…]|$)|たく(?:て|って)|(?<!んだ)(?<!のだ)(?<!んです)よね|でしょ|だろ|(?:る|た|ない)か(?=[\u3041-\u309f\u4e00-\u9fff])|"
+    r"分からなく|わからなく|相談|電話|件で|について"
 )
 """What asks in Japanese: a question word, a sentence ending in か (not the assertive やんか,
 ねんか), かな, っけ, の, or in a bare ます, です ("動画とか見られます" is asked with the voice
 alone; "行くんですよ" is told); one trailing off in が or けど (「ベビーカーを持って行くんですが」
-asks what to do); a request or a wish (見たい, 知りたくて; not ありがたい)."""
+asks what to do); a request or a wish (見たい, 聞きたくて; not ありがたい); a tag question
+(よね, でしょ); a question inside (持ち込めるか気になる); a call about something (件で)."""
 
 _TOLD_JA = re.compile(r"[\u3041-\u309f][。！!…ー〜~\s]*$")
 """A Japanese sentence told: it ends in kana (an inflection or a particle: だよなぁ, ねえ, わ),

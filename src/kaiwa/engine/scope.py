@@ -28,9 +28,11 @@ from .text import is_japanese
 __all__ = ["OUT_OF_SCOPE", "OUT_OF_SCOPE_JA", "other_service", "out_of_scope_reply"]
 
 _SERVICE = (
-    r"(?:taxis?|cabs?|taxicabs?|uber|lyft|hotels?(?:\s+rooms?)?|motels?|hostels?|airbnb|"
+    r"(?:(?:taxis?|cabs?|taxicabs?|uber|lyft|hotels?(?:\s+rooms?)?|motels?|hostels?|airbnb|"
     r"(?:rental|hire|hired)\s+cars?|car\s+(?:rental|hire)s?|limo(?:usine)?s?|"
     r"shuttle\s+bus(?:es)?|train\s+tickets?|bus\s+tickets?)"
+    r"(?!\s+(?:vouchers?|receipts?|fares?|bills?|numbers?|drivers?|ranks?|stands?|queues?|"
+    r"lines?|costs?|prices?|rates?|policy|policies)\b))"
 )
 _SERVICE_JA = (
     r"(?:タクシー|ハイヤー|ホテル|旅館|民宿|レンタカー|リムジンバス|シャトルバス|"
@@ -41,20 +43,25 @@ _ASKED_EN = re.compile(
     r"\bi\s+need\s+you\s+to|\bi'?d\s+like\s+you\s+to|\bi\s+want\s+you\s+to|"
     r"\bany\s+chance\s+(?:you|ya)\s+could|^\s*(?:(?:um|uh|hi|hey|oh|ok|okay|so|and|also)"
     r"[,\s]+)*)\s*(?:get|book|arrange|call|order|reserve|find|sort|organi[sz]e|hire|rent|"
-    r"line\s+up|set\s+up)\b(?:\s+(?:me|us|out))*\s+(?:(?:a|an|the|some|my|our)\s+)?"
-    rf"(?:[\w-]+\s+){{0,2}}?(?P<service>{_SERVICE})\b"
-    r"|\b(?:i|we)\s+(?:need|want|'d\s+like|would\s+like)\s+(?:to\s+(?:book|get|rent|hire|"
-    rf"order|reserve)\s+)?(?:a|an)\s+(?:[\w-]+\s+)?(?P<wanted>{_SERVICE})\b"
+    r"line\s+up|set\s+up)\b(?:\s+(?:me|us|out))*\s+(?:(?:a|an|the|some|my|our|two|three)"
+    rf"\s+)?(?:[\w-]+\s+){{0,2}}?(?P<service>{_SERVICE})\b"
+    r"|\b(?:(?:i|we)(?:\s+(?:need|want|would\s+like)|'d\s+like|'ll\s+need)|can\s+(?:i|we)|"
+    r"help\s+(?:me|us))\s+(?:to\s+)?(?:(?:book|get|rent|hire|order|reserve|have|find)\s+)?"
+    rf"(?:a|an|two|three|some)\s+(?:[\w-]+\s+)?(?P<wanted>{_SERVICE})\b"
+    r"|\b(?:rent|hire)\s+(?:a\s+)?(?P<car>car)\b"
 )
 """A service asked for: "could you get me a cab", "can you book me a hotel room", "sort me
 out a rental car", "I need a taxi"; not one spoken of ("I left my phone in the taxi", "do I
 get a hotel voucher if my flight's delayed?", "will you put me up in a hotel?")."""
 _ASKED_JA = re.compile(
-    rf"(?P<service>{_SERVICE_JA})[^。？?！!、]{{0,12}}?(?:手配|予約|取っ|取と|呼ん|呼べ|呼び|頼ん|頼め|"
-    r"お願い)"
+    rf"(?<!場合、)(?<!場合)(?P<service>{_SERVICE_JA})(?!で)[^。？?！!、]{{0,6}}?(?:手配|予約|取っ|取と|"
+    r"呼ん|呼べ|呼び|頼ん|頼め|お願い|借り|探して)"
 )
-"""A service asked for in Japanese: 「タクシーも手配してもらえます？」, 「ホテルも取っといて」; not
-「欠航になったらホテルは用意してもらえますか」 (what the airline does)."""
+"""A service asked for in Japanese: 「タクシーも手配してもらえます？」, 「ホテルも取っといて」,
+「レンタカーを借りたい」; not 「欠航になったらホテルは用意してもらえますか」 (what the airline
+does) nor 「タクシーで空港に向かうので予約の時間を確認したい」 (by taxi). After 場合 (「遅延の
+場合、ホテルは...」) it asks what the airline does, too (the conditional with たら is not
+caught)."""
 _OFFERED_AS = {
     "taxi": ("transportation", "ride", "cab"),
     "cab": ("transportation", "ride", "taxi"),
@@ -73,10 +80,10 @@ accommodation" offers cabs and hotels)."""
 _OFFERED_AS_JA = {
     "タクシー": ("送迎", "交通", "移動", "配車"),
     "ハイヤー": ("送迎", "交通", "移動", "配車"),
-    "ホテル": ("宿泊", "宿"),
-    "旅館": ("宿泊", "宿"),
-    "民宿": ("宿泊", "宿"),
-    "レンタカー": ("車",),
+    "ホテル": ("宿泊",),
+    "旅館": ("宿泊",),
+    "民宿": ("宿泊",),
+    "レンタカー": ("レンタル",),
 }
 
 OUT_OF_SCOPE = "Sorry, I can't help with that here."
@@ -99,7 +106,7 @@ def _offered(service: str, offered: str) -> bool:
     "transportation" offers a cab); every word of a longer one, in its order or the other
     ("car rentals" and "rental cars"; not "car seats" and "ticket changes"), or "rents cars"."""
     words = [_stem(w) for w in service.lower().split() if w not in ("room", "rooms")]
-    if len(words) == 1:
+    if len(words) == 1 or words[0] == "shuttle":  # ("shuttle bus": a shuttle's words)
         forms = {words[0], *_OFFERED_AS.get(words[0], ())}
         return any(re.search(rf"(?i)\b{re.escape(f)}(?:s|es)?\b", offered) for f in forms)
     ends = r"(?:s|es)?\s+"
@@ -123,7 +130,7 @@ def other_service(said: str, tools: Sequence[ToolSpec], instructions: str = "") 
         if word not in offered and not any(w in offered for w in _OFFERED_AS_JA.get(word, ())):
             return word
     for match in _ASKED_EN.finditer(said):
-        service = match.group("service") or match.group("wanted")
+        service = match.group("service") or match.group("wanted") or "rental " + match["car"]
         if not _offered(service, offered):
             return service
     return None

@@ -324,12 +324,12 @@ _VERBS = frozenset(
     "update send play add remove create make show list order request track reserve give "
     "help call open close read write convert calculate translate schedule move return "
     "transfer pay buy sell rent report record note remind take fetch retrieve provide "
-    "manage handle apply play".split()
+    "manage handle apply play process use query compare plan".split()
 )
 """Verbs a tool's description opens with ("Get the weather", "Gets the weather")."""
 
 
-_NOUN_FOLLOWERS = frozenset("of taken made kept are is were was that which for from about".split())
+_NOUN_FOLLOWERS = frozenset("of taken made kept are is were was that which to".split())
 """Words after a plural noun that looks like a verb ("Notes taken...", "Records of...")."""
 
 

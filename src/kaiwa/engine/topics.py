@@ -241,13 +241,14 @@ _PLACE_WISH = re.compile(
 room", "sit together", どこか離れたところ, 窓側がよかった (not "somewhere with more shops");
 with a word of the plane's seating in the request (`_SEATING`)."""
 _SEATING = re.compile(
-    r"(?i)\b(?:seats?|seated|sit|sitting|sat|rows?|window|aisle|middle|legroom|knees|legs|"
-    r"loo|toilets?|lavatory|bathroom|galley|exit|bulkhead|plane|flight|cabin|economy|business)\b"
-    r"|席|列|座|窓|通路|足元|トイレ|機内|飛行機|便"
+    r"(?i)\b(?:seats?|seated|rows?|window|aisle|middle|legroom|knees|loo|toilets?|lavatory|"
+    r"galley|exit\s+row|bulkhead)\b"
+    r"|席|列|窓|通路|足元|トイレ"
 )
-"""Where a place to sit is wished for on a plane: "stuck right next to the loo on my flight",
-「今の席がトイレのすぐ前」; not "somewhere with more room to relax in the airport", 「どこか
-空いてるカフェ」."""
+"""Where a place to sit is wished for on a plane, by the seating's own words: "stuck right next
+to the loo", 「今の席がトイレのすぐ前」; not "somewhere with more room to relax in the airport",
+「どこか空いてるカフェ」, "can my dog sit next to me on the flight", 「明日の便、どこか別の日に
+できませんか」."""
 _ABOUT_COST = re.compile(
     r"(?i)\b(?:fees?|costs?|prices?|charges?|free|pay|paid|how\s+much)\b"
     r"|料金|手数料|無料|有料|いくら|費用|お金"
