@@ -259,7 +259,6 @@ class ToolCallPolicy:
         if self.ground_calls and last == "user" and _other_service(calls, tools, asked):
             # "could you get me a cab to the airport" -> transfer_to_faq_agent(): nobody
             # here arranges cabs; what can be done is said instead
-            said = user_since_reply(asked.messages)
             return Verdict(VerdictKind.WORDS_TOLD, reply=out_of_scope_reply(said, asked.callable))
         if self.ground_calls and self.clocks_asked and last == "user":
             # "一週間って全部で何時間？" -> get_current_time(): a sum, not the time now
@@ -310,8 +309,7 @@ def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], ask
     said = user_since_reply(asked.messages)
     if not all(_asks_a_question(c, tools[c.name]) for c in calls) or not asks_nothing(said):
         return False
-    reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
-    if reply and asks(reply) and not _offers_help(reply):
+    if _asked_for_a_value(asked):
         return False
     return not any(touches(tools[c.name], said) for c in calls)
 
@@ -356,8 +354,7 @@ def _general_unnamed(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
     said = user_since_reply(asked.messages)
     if not general_question(said):
         return False
-    reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
-    if reply and asks(reply) and not _offers_help(reply):
+    if _asked_for_a_value(asked):
         return False
     return not any(speaks_of(tools[c.name], said) for c in calls)
 
@@ -366,6 +363,13 @@ _OFFERS_HELP = re.compile(
     r"(?i)\b(?:help|assist|anything else|what can i do)\b|ご用件|ほかに|他に|お手伝い"
 )
 _ASKS_WHICH = re.compile(r"(?i)\b(?:which|what) (?!can\b|else\b)[a-z]+|どの|どちら|何(?!か)")
+
+
+def _asked_for_a_value(asked: Asked) -> bool:
+    """Whether the assistant last asked a question that wants a value ("Which city?"), not
+    an offer of help (`_offers_help`): the user's words then answer it."""
+    reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
+    return bool(reply) and asks(reply) and not _offers_help(reply)
 
 
 def _offers_help(reply: str) -> bool:
