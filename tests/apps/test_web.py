@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
 import wave
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -138,6 +139,30 @@ class Tab:
         data = base64.b64encode(wav.read_bytes()).decode()
         self.page.evaluate("(b64) => kaiwa_test_mic.say(b64)", data)
 
+    def say_until_heard(self, wav: Path, word: str, tries: int = 3) -> dict[str, Any]:
+        """Says ``wav`` (a tab opened with no ``mic`` file) until a finished turn of the user
+        has ``word``; returns that turn. Said again, with a warning, only when the turn heard
+        lacks it: the test's microphone runs through the browser's own audio clocks, which
+        drop or stretch pieces of it when the machine is loaded (once heard as "What's the
+        what"); a person's microphone is not this fixture."""
+        for attempt in range(tries):
+            before = len(self.entries("user"))
+            self.say(wav)
+
+            deadline = time.monotonic() + 45
+            while time.monotonic() < deadline:
+                for e in self.entries("user")[before:]:
+                    if e.get("final") and word in e["text"].lower():
+                        return e
+                time.sleep(0.25)
+            turns = [e["text"] for e in self.entries("user")[before:]]
+            warnings.warn(
+                f"the test microphone, try {attempt + 1}: heard {turns}, not {word!r}",
+                stacklevel=2,
+            )
+        self.shot("not-heard")
+        raise AssertionError(f"{word!r} not heard in {tries} tries; entries: {self.entries()}")
+
     def answer(self, after: int = 0) -> dict[str, Any]:
         """The first finished answer among the agent's entries after the first ``after``."""
 
@@ -202,27 +227,21 @@ def tab(url: str, name: str, mic: Path | None) -> Iterator[Tab]:
 
 
 def test_a_spoken_question_is_answered_aloud(web_url: str, tmp_path: Path) -> None:
-    mic = _wav(tmp_path / "q.wav", 1500, "What's the weather in Paris?", 30_000)
-    with tab(web_url, "spoken", mic) as t:
+    question = _wav(tmp_path / "q.wav", 300, "What's the weather in Paris?", 300)
+    with tab(web_url, "spoken", None) as t:
         t.shot("page")
         t.connect()
-        # Any turn that has the question (a blip as the browser's capture starts may be
-        # heard as a word of its own first: Whisper's "you").
-        t.wait(
-            "the question in the transcript",
-            lambda: [e for e in t.entries("user") if "weather" in e["text"].lower()],
-        )
+        t.wait("the microphone open", lambda: t.state("micOn"))
+        # Any turn that has the question (a blip as the capture starts may be heard as a word
+        # of its own first: Whisper's "you").
+        asked = t.say_until_heard(question, "weather")
 
         def answered() -> list[dict[str, Any]]:
             entries = t.entries()
-            asked = next(
-                i
-                for i, e in enumerate(entries)
-                if e["kind"] == "user" and "weather" in e["text"].lower()
-            )
+            at = next(i for i, e in enumerate(entries) if e["id"] == asked["id"])
             return [
                 e
-                for e in entries[asked:]
+                for e in entries[at:]
                 if e["kind"] == "agent" and e.get("final") and e["text"].strip()
             ]
 

@@ -1,7 +1,11 @@
-"""The listener on real speech, streamed at real time: VAD events, partials, end of turn.
+"""The listener on speech: VAD events, partials, end of turn.
 
 The semantic end of turn is measured against the plain 500 ms silence rule on the same
 recordings: it must answer finished sentences sooner and cut off no more mid-sentence pauses.
+Both are replayed with the recogniser instant in audio time (``replay(realtime=False)``), so
+the decisions are the policy's and the same on any machine; how soon they come when the
+recogniser runs alongside at real speed is `bench/engine.py`'s and `bench/turn_recorded.py`'s
+question (a test that compared real-time waits failed when the machine was slow).
 """
 
 from __future__ import annotations
@@ -68,12 +72,16 @@ def speech_end_ms(audio: np.ndarray) -> int:
 async def measure(vad: Any, asr: Any, mode: str, recordings: dict[str, Any]) -> dict[str, Any]:
     waits, cutoffs, transcripts = [], 0, []
     for sentence, clip in recordings["finished"]:
-        events = await replay(listen(vad, asr, mode), np.concatenate([clip, silence(2000)]))
+        events = await replay(
+            listen(vad, asr, mode), np.concatenate([clip, silence(2000)]), realtime=False
+        )
         (noticed, end), *_ = ends(events)
         waits.append(noticed - speech_end_ms(clip))
         transcripts.append((sentence, end.transcript))
     for _, clip in recordings["paused"]:
-        events = await replay(listen(vad, asr, mode), np.concatenate([clip, silence(2000)]))
+        events = await replay(
+            listen(vad, asr, mode), np.concatenate([clip, silence(2000)]), realtime=False
+        )
         first_end_ms = ends(events)[0][0]
         cutoffs += first_end_ms < speech_end_ms(clip)  # ended during the mid-sentence pause
     return {"waits": waits, "cutoffs": cutoffs, "transcripts": transcripts}

@@ -183,6 +183,12 @@ class TurnListener:
             self._vad_ran.clear()
             await self._vad_ran.wait()
 
+    async def transcribed(self) -> None:
+        """Wait until the running partial transcription (if any) has been taken in."""
+        while (task := self._partial) is not None and not task.done():
+            await asyncio.wait([task])
+            await asyncio.sleep(0)  # its done-callback runs on the next loop pass
+
     def close(self) -> None:
         """Report nothing more (a VAD pass or a transcription already running is ignored)."""
         self._closed = True
@@ -340,8 +346,14 @@ async def replay(
 ) -> list[tuple[int, ListenerEvent]]:
     """Stream a recording through a new listener, as a client would; returns
     ``(audio_ms when noticed, event)`` pairs. Used to measure end-of-turn behaviour on real
-    speech. ``realtime`` paces the audio at its real speed (partial transcripts run
-    alongside, as they do live)."""
+    speech.
+
+    ``realtime`` paces the audio at its real speed, partial transcripts running alongside as
+    they do live: when a verdict comes then depends on how fast the machine recognises (a
+    benchmark's question). ``realtime=False`` makes the recogniser instant in audio time:
+    each partial transcription is awaited before the next chunk, so the same recording gives
+    the same decisions on any machine (a test's question: what the policy decides).
+    """
     loop = asyncio.get_running_loop()
     noticed: list[tuple[int, ListenerEvent]] = []
     listener = make(lambda event: noticed.append((listener.audio_ms, event)))
@@ -352,4 +364,6 @@ async def replay(
             delay = start + i / SAMPLE_RATE - loop.time()
             await asyncio.sleep(max(delay, 0))
         listener.push(audio[i : i + step])
+        if not realtime:
+            await listener.transcribed()
     return noticed
