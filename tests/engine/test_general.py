@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
+from kaiwa.engine.chat import ChatMessage, ToolCall
 from kaiwa.engine.general import general_question
 from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
 from kaiwa.engine.topics import speaks_of
+
+from .airline_tools import LOOKUP, WEATHER
 
 
 @pytest.mark.parametrize(
@@ -82,26 +84,7 @@ def test_questions_of_the_conversation(text: str) -> None:
     assert not general_question(text)
 
 
-_FAQ = ToolSpec(
-    name="faq_lookup_tool",
-    description=(
-        "Look up the airline's answer to a frequently asked question (baggage, seats, wifi)."
-    ),
-    parameters={
-        "type": "object",
-        "properties": {"question": {"type": "string"}},
-        "required": ["question"],
-    },
-)
-_WEATHER = ToolSpec(
-    name="get_weather",
-    description="Get the weather in a city.",
-    parameters={
-        "type": "object",
-        "properties": {"city": {"type": "string"}},
-        "required": ["city"],
-    },
-)
+_FAQ, _WEATHER = LOOKUP, WEATHER
 
 
 def _judged(call: ToolCall, *messages: ChatMessage) -> VerdictKind:

@@ -9,6 +9,8 @@ from kaiwa.engine.remarks import REMARK_REPLY, REMARK_REPLY_JA, asks_nothing, re
 from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
 from kaiwa.engine.words import UNCLEAR, unclear_reply
 
+from .airline_tools import LOOKUP
+
 
 @pytest.mark.parametrize(
     "said",
@@ -104,17 +106,7 @@ def test_a_remark_gets_an_offer_of_help_when_the_models_words_were_unfit() -> No
     assert unclear("Thanks, that is all I needed today.") == "You're welcome!"
 
 
-FAQ = ToolSpec(
-    name="faq_lookup_tool",
-    description=(
-        "Look up the airline's answer to a frequently asked question (baggage, seats, wifi)."
-    ),
-    parameters={
-        "type": "object",
-        "properties": {"question": {"type": "string"}},
-        "required": ["question"],
-    },
-)
+FAQ = LOOKUP
 LIGHTS = ToolSpec(
     name="set_lights",
     description="Switch the lights of a room on or off.",

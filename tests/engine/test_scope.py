@@ -9,30 +9,7 @@ from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.scope import OUT_OF_SCOPE, OUT_OF_SCOPE_JA, other_service, out_of_scope_reply
 from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, Verdict, VerdictKind
 
-NONE: dict[str, object] = {"type": "object", "properties": {}, "additionalProperties": False}
-WEATHER = ToolSpec(
-    "get_weather",
-    "Get the weather in a city.",
-    {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
-)
-FAQ = ToolSpec(
-    "transfer_to_faq_agent",
-    "Handoff to the FAQ Agent agent to handle the request. Answers travellers' questions on "
-    "bags and baggage, seats and wifi.",
-    NONE,
-)
-SEAT = ToolSpec(
-    "transfer_to_seat_booking_agent",
-    "Handoff to the Seat Booking Agent agent to handle the request. Changes the seat on a "
-    "traveller's booking.",
-    NONE,
-)
-LOOKUP = ToolSpec(
-    "faq_lookup_tool",
-    "Look up the airline's answer to a frequently asked question (baggage, seats, wifi).",
-    {"type": "object", "properties": {"question": {"type": "string"}}, "required": ["question"]},
-)
-TRIAGE = (WEATHER, FAQ, SEAT)
+from .airline_tools import FAQ, LOOKUP, NONE, SEAT, TRIAGE, WEATHER
 
 
 @pytest.mark.parametrize(

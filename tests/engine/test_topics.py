@@ -19,25 +19,9 @@ from kaiwa.engine.topics import (
     touches,
 )
 
-NONE: dict[str, object] = {"type": "object", "properties": {}, "additionalProperties": False}
-FAQ = ToolSpec(
-    "transfer_to_faq_agent",
-    "Handoff to the FAQ Agent agent to handle the request. Answers travellers' questions on "
-    "bags and baggage, seats and wifi.",
-    NONE,
-)
-SEAT = ToolSpec(
-    "transfer_to_seat_booking_agent",
-    "Handoff to the Seat Booking Agent agent to handle the request. Changes the seat on a "
-    "traveller's booking.",
-    NONE,
-)
-WEATHER = ToolSpec(
-    "get_weather",
-    "Get the weather in a city.",
-    {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
-)
-TOOLS = (WEATHER, FAQ, SEAT)
+from .airline_tools import FAQ, NONE, SEAT, TRIAGE, WEATHER
+
+TOOLS = TRIAGE
 
 
 def named(said: str, tools: tuple[ToolSpec, ...] = TOOLS) -> str | None:
