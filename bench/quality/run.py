@@ -421,7 +421,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--writer",
-        help="only one writer's requests, by the mark in their ids: w4 to w8 (the "
+        help="only one writer's requests, by the mark in their ids: w4 to w9 (the "
         "first three writers' ids carry none)",
     )
     parser.add_argument("--failures", action="store_true", help="list every wrong reply")
