@@ -5,11 +5,19 @@ from __future__ import annotations
 import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
-from kaiwa.engine.remarks import REMARK_REPLY, REMARK_REPLY_JA, asks_nothing, remark_reply
+from kaiwa.engine.remarks import (
+    REMARK_REPLY,
+    REMARK_REPLY_JA,
+    asks_nothing,
+    only_remarks,
+    remark_reply,
+)
 from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
+from kaiwa.engine.topics import named_handoff
 from kaiwa.engine.words import UNCLEAR, unclear_reply
 
-from .airline_tools import LOOKUP
+from .airline_tools import FAQ as FAQ_HANDOFF
+from .airline_tools import LOOKUP, TRIAGE
 
 
 @pytest.mark.parametrize(
@@ -170,3 +178,52 @@ def test_a_remark_in_answer_to_a_question_for_a_value_or_to_another_tool_stands(
     messages = [ChatMessage("user", said)]
     asked = Asked(messages=messages, mode="auto", shown=[note], callable=[note])
     assert ToolCallPolicy().judge([call], asked).kind is VerdictKind.CALL
+
+
+def _handed_off(said: str, *before: ChatMessage) -> VerdictKind:
+    asked = Asked(
+        messages=[ChatMessage("system", "Triage."), *before, ChatMessage("user", said)],
+        mode="auto",
+        shown=TRIAGE,
+        callable=TRIAGE,
+    )
+    return ToolCallPolicy().judge([ToolCall(name=FAQ_HANDOFF.name, arguments="{}")], asked).kind
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # the ninth writer's dev half: the triage agent handed them to the FAQ agent
+        "the wifi on my last flight was actually pretty decent not gonna lie",
+        "もう荷造り終わっちゃった、旅行楽しみすぎる",
+        "Oh, I just wanted to say, my suitcase is packed and sitting by the door already!",
+    ],
+)
+def test_a_handoff_for_a_remark_is_words_and_no_handoff_is_named_for_one(said: str) -> None:
+    assert _handed_off(said) is VerdictKind.WORDS_TOLD
+    messages = [ChatMessage("system", "Triage."), ChatMessage("user", said)]
+    asked = Asked(messages=messages, mode="auto", shown=TRIAGE, callable=TRIAGE)
+    assert named_handoff(asked) is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Is there wifi on the plane?", "how heavy can my suitcase be", "スーツケースは何キロまで？"],
+)
+def test_a_handoff_for_a_question_stands(said: str) -> None:
+    assert _handed_off(said) is VerdictKind.CALL
+
+
+def test_a_remark_in_answer_to_the_assistants_question_may_be_handed_off() -> None:
+    asked_what = ChatMessage("assistant", "What would you like to know about your baggage?")
+    said = "my suitcase is about thirty kilos"
+    assert _handed_off(said, asked_what) is VerdictKind.CALL
+
+
+def test_a_wish_asks_and_a_code_is_for_whoever_needs_it() -> None:
+    assert not asks_nothing("I'd rather have an aisle seat")  # a wish: asked for
+    assert asks_nothing("My booking reference is QWE456.")
+    assert not only_remarks("My booking reference is QWE456.")  # a remark, with a code
+    assert only_remarks("the wifi on my last flight was actually pretty decent")
+    said = "My booking reference is QWE456."
+    assert _handed_off(said) is VerdictKind.CALL

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from kaiwa.engine import glosses
+from kaiwa.engine import glosses, topics, wordnet
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.tool_policy import Asked
 from kaiwa.engine.topics import (
@@ -19,7 +21,7 @@ from kaiwa.engine.topics import (
     touches,
 )
 
-from .airline_tools import FAQ, NONE, SEAT, TRIAGE, WEATHER
+from .airline_tools import FAQ, LOOKUP, NONE, SEAT, TRIAGE, WEATHER
 
 TOOLS = TRIAGE
 
@@ -110,14 +112,79 @@ def test_words_any_sentence_has_are_no_topic() -> None:
     assert handoff_topics([valued, billing]) == {"transfer_to_billing": {"billing"}}
 
 
-def test_without_jmdict_only_the_words_said_count(monkeypatch: pytest.MonkeyPatch) -> None:
+def _forget() -> None:
+    for cached in (glosses.synonyms, wordnet.broader, topics._words_said, said_topics):
+        cached.cache_clear()
+
+
+def test_without_jmdict_or_wordnet_only_the_words_said_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(glosses, "_connection", lambda: None)
-    glosses.synonyms.cache_clear()
+    monkeypatch.setattr(wordnet, "_maps", lambda: None)
+    _forget()
     try:
         assert glosses.synonyms("luggage") == frozenset()
-        assert said_topics.__wrapped__("How much luggage?") == {"how", "much", "luggage"}
+        assert wordnet.broader("suitcase") == frozenset()
+        assert said_topics("How much luggage?") == {"how", "much", "luggage"}
     finally:
-        glosses.synonyms.cache_clear()
+        _forget()
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Roughly how heavy can my suitcase be?",  # WordNet: a suitcase is a bag, baggage
+        "can i bring a backpack and a purse",  # a kind of bag
+        "スーツケースって何キロまで預けられるん？",  # JMdict: suitcase; WordNet: bag
+        "リュックって持ち込めます？",  # rucksack: a kind of bag
+    ],
+)
+def test_a_kind_of_what_a_handoff_handles_names_it(said: str) -> None:
+    assert named(said) == FAQ.name
+
+
+def test_what_a_word_is_a_kind_of_is_taken_narrowly() -> None:
+    # one step up from the word's first sense, no further, and no instance of a kind
+    assert "bag" in wordnet.broader("suitcase") and "baggage" in wordnet.broader("suitcase")
+    assert "seat" not in wordnet.broader("capital")  # first money, not "a seat of government"
+    assert "baggage" not in wordnet.broader("trunk")  # first a tree's
+    assert "bag" not in wordnet.broader("duffel")  # a drawstring bag: two steps
+    assert "city" not in wordnet.broader("leeds")  # an instance of a city
+    assert "aa" in wordnet.broader("aa") and "zyrian" in wordnet.broader("zyrian")  # the ends
+    assert wordnet.broader("no-such-word") == frozenset()
+    assert wordnet.broader("スーツケース") == frozenset()  # English only
+    # a kind must be the tool's word itself, not begin it: flying is air travel, "air" is
+    # not "airline"
+    assert "air" in wordnet.broader("flying")
+    assert not touches(LOOKUP, "Honestly, I hate flying.")
+    assert named("we're flying to Leeds next week") is None
+    # in Japanese, only loanwords' glosses are asked about: JMdict's senses of 便 run from a
+    # flight to a stool, and a stool is a kind of seat (the FAQ agent looked this remark up)
+    remark = "前回の便、出発が二時間も遅れて乗り継ぎに間に合わなかったんですよ。"
+    assert "seat" not in said_topics(remark)
+    assert not touches(LOOKUP, remark)
+    assert {"bag", "baggage"} <= said_topics("スーツケースって何キロまで？")
+
+
+def test_wordnet_files_not_the_pinned_ones_are_not_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "index.noun").write_text("suitcase n 1 0 1 1 00000000  \n")
+    (tmp_path / "data.noun").write_text("00000000 06 n 01 bag 0 000 | a bag\n")
+    monkeypatch.setenv("KAIWA_WORDNET", str(tmp_path))
+    wordnet.wordnet_dir.cache_clear()
+    wordnet._maps.cache_clear()
+    wordnet.broader.cache_clear()
+    try:
+        assert wordnet.wordnet_dir() is None
+        assert wordnet.broader("suitcase") == frozenset()
+    finally:
+        monkeypatch.delenv("KAIWA_WORDNET")
+        wordnet.wordnet_dir.cache_clear()
+        wordnet._maps.cache_clear()
+        _forget()
+    assert wordnet.wordnet_dir() is not None  # the installed one, pinned
 
 
 def test_a_handoff_described_by_the_request_is_told_from_one_that_is_not() -> None:
@@ -269,6 +336,20 @@ def test_a_wish_for_another_place_to_sit_is_a_change_of_seat() -> None:
         assert changed(said) == SEAT.name, said  # the FAQ agent called: the same
     # a change said in words, with no handoff called (words or get_weather chosen)
     assert wished("Can I switch to a window seat?") == SEAT.name
+    # the ninth writer's dev half: a place to be put or moved to, by a word of the seating or a
+    # seat's code, no "seat" said
+    for said in (
+        "hey so i'm stuck in the middle on tomorrow's flight, any chance you could put me by "
+        "the window?",
+        "Confirmation K L seven Q two X. I'm in twenty-nine B right now and I'd like to be "
+        "moved to fourteen C, please.",
+        "Hello, I am very tall man, almost two meter. Please, is possible for me to sit in "
+        "emergency exit row? For my legs.",
+        "今真ん中なんだけど、窓際に移れたりする？",
+        "予約番号エービーナナキューケーゼロで、今さんじゅうのディーなんですけど、じゅうよんのシー"
+        "に移りたいです。",  # 14Cに: a seat's code before a Japanese particle
+    ):
+        assert changed(said) == SEAT.name, said
 
 
 def test_no_wish_to_sit_elsewhere_no_change() -> None:
@@ -291,6 +372,13 @@ def test_no_wish_to_sit_elsewhere_no_change() -> None:
     assert wished("can I change my baggage allowance?") is None  # the FAQ's own topic
     assert wished("Can I switch to a window seat?", (WEATHER, FAQ)) is None  # no one changes
     assert wished("窓側がいいなら追加料金はいくらですか") is None  # its cost: the FAQ's
+    # questions about seats and placing, and changes of what is no seat
+    assert changed("is there any chance my seat will change") is None
+    assert changed("Is it possible to choose my seat when I buy the ticket?") is None
+    assert changed("Will they put me in a middle seat if I check in late?") is None
+    assert changed("I'd like to switch to the earlier flight") is None
+    assert changed("Can I put my bag under the seat in front of me?") is None
+    assert changed("my flight is 14C, any chance you could tell me the gate") is None
 
 
 def test_a_word_said_near_a_tools_topic_touches_it() -> None:

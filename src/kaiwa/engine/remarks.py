@@ -23,9 +23,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .identifiers import said_identifiers
 from .text import is_japanese
+from .written import written_form
 
-__all__ = ["REMARK_REPLY", "REMARK_REPLY_JA", "asks_nothing", "remark_reply"]
+__all__ = ["REMARK_REPLY", "REMARK_REPLY_JA", "asks_nothing", "only_remarks", "remark_reply"]
 
 _RHETORICAL_EN = re.compile(
     r"(?i)\b(?:can|could|would)\s+you\s+believe\b|\bguess\s+what\b|\byou\s+know\s+what\b"
@@ -48,6 +50,7 @@ _ASKS_EN = re.compile(
 _REQUESTS_EN = re.compile(
     r"(?i)\b(?:please|pls|plz|tell\s+me|let\s+me\s+know|i'?d\s+(?:like|love)|i\s+would\s+"
     r"(?:like|love)|i\s+(?:\w+ly\s+)?(?:want|need|wanna|wish|have\s+to|gotta)|need\s+to\s+know|want\s+to\s+know|"
+    r"(?:i'?d|i\s+would)\s+(?:much\s+)?(?:rather|prefer)|"
     r"wonder(?:ing|ed)?|whether|curious|not\s+sure|no\s+idea|help\s+me|show\s+me|give\s+me|"
     r"get\s+me|find\s+me|look\s+(?:up|into)|check|explain|any\s+(?:chance|way)|is\s+there|"
     r"are\s+there|thinking\s+of|planning\s+to|hoping\s+to|trying\s+to|needs?|must|"
@@ -105,6 +108,13 @@ def asks_nothing(text: str) -> bool:
     if len(rest.split()) < 4 or not _TOLD_EN.search(rest):
         return False
     return not (_ASKS_EN.search(rest) or _REQUESTS_EN.search(rest))
+
+
+def only_remarks(text: str) -> bool:
+    """Whether ``text`` is a remark (`asks_nothing`) that gives no code either: "My booking
+    reference is QWE456." asks nothing, but the code is for whoever needs it (a handoff to
+    the agent that changes bookings stands)."""
+    return asks_nothing(text) and not said_identifiers(written_form(text))
 
 
 REMARK_REPLY = "I see. Is there anything I can help you with?"

@@ -27,7 +27,7 @@ from .general import general_question
 from .light_sense import lit_by_sense
 from .party import in_said_count, people_parameter
 from .questions import asked_for
-from .remarks import asks_nothing
+from .remarks import asks_nothing, only_remarks
 from .repairs import repaired, repairs
 from .scope import other_service, out_of_scope_reply
 from .shapes import reshaped
@@ -187,7 +187,8 @@ class ToolCallPolicy:
         - with ``ground_calls``, a call for small talk ("hello", "thanks", "noted":
           `small_talk`), for a question about the world that names nothing the tool is for
           ("whats the capital of canada": `general_question`, `_general_unnamed`), a lookup
-          of a remark that asks nothing ("Honestly, I hate flying.": `_remark_looked_up`) or
+          of a remark that asks nothing ("Honestly, I hate flying.": `_remark_looked_up`), a
+          handoff for one (`_remark_handed_off`), or
           with a value nobody said: words, told so; a handoff or a lookup for a service
           nobody here offers ("get me a cab": `_other_service`): kaiwa's own words
           (`Verdict.reply`); when the request names what the tool
@@ -256,6 +257,10 @@ class ToolCallPolicy:
             # "Honestly, I hate flying." -> faq_lookup_tool(question="I hate flying."): a
             # lookup answers a question, and a remark asks none
             return Verdict(VerdictKind.WORDS_TOLD)
+        if self.ground_calls and last == "user" and _remark_handed_off(calls, asked):
+            # "the wifi on my last flight was actually pretty decent" ->
+            # transfer_to_faq_agent(): nothing asked, nothing for another agent to do
+            return Verdict(VerdictKind.WORDS_TOLD)
         if self.ground_calls and last == "user" and _other_service(calls, tools, asked):
             # "could you get me a cab to the airport" -> transfer_to_faq_agent(): nobody
             # here arranges cabs; what can be done is said instead
@@ -312,6 +317,17 @@ def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], ask
     if _asked_for_a_value(asked):
         return False
     return not any(touches(tools[c.name], said) for c in calls)
+
+
+def _remark_handed_off(calls: Sequence[ToolCall], asked: Asked) -> bool:
+    """Whether every call is a handoff, made for a remark that asks nothing and requests
+    nothing (`asks_nothing`: "the wifi on my last flight was actually pretty decent",
+    「もう荷造り終わっちゃった、旅行楽しみすぎる」), not in answer to the assistant's question
+    for a value, and that give no code (a booking reference is for the agent that needs it).
+    The remark may name what the other agent handles (wifi): it asks it nothing."""
+    if not all(c.name.startswith(HANDOFF_PREFIX) for c in calls):
+        return False
+    return only_remarks(user_since_reply(asked.messages)) and not _asked_for_a_value(asked)
 
 
 def _other_service(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:

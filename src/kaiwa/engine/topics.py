@@ -28,10 +28,12 @@ from collections.abc import Sequence
 
 from .call_text import takes_no_values
 from .chat import ToolSpec
-from .glosses import english_words, synonyms
+from .glosses import content_words, english_words, glosses, synonyms
+from .remarks import only_remarks
 from .text import is_japanese
 from .tool_calls import TOOL_VERBS, name_parts, user_since_reply
 from .tool_policy import HANDOFF_PREFIX, Asked
+from .wordnet import broader
 from .written import written_form
 
 __all__ = [
@@ -151,11 +153,15 @@ def speaks_of(tool: ToolSpec, text: str) -> bool:
 def touches(tool: ToolSpec, text: str) -> bool:
     """Whether ``text`` comes near what ``tool`` is for: `speaks_of`, or a word said that
     begins a word of it or that one of its words begins ("my bag weighs twenty kilos" and
-    the FAQ's "baggage"). Looser: for keeping a call, not for choosing one."""
+    the FAQ's "baggage"). Looser: for keeping a call, not for choosing one. (What a word is
+    a kind of must be a word of the tool's itself: "flying" is air travel, and "air" begins
+    "airline".)"""
     words = _named(tool.name)
     if tool.name.startswith(HANDOFF_PREFIX) or not words:
         words |= _described(tool.description)
-    said = {w for w in said_topics(text) if len(w) >= 3}
+    if words & said_topics(text):
+        return True
+    said = {w for w in _words_said(text) if len(w) >= 3}
     return any(w.startswith(s) or s.startswith(w) for w in words for s in said)
 
 
@@ -177,27 +183,71 @@ def named_alike(name: str, tool: ToolSpec) -> bool:
 def said_topics(text: str) -> frozenset[str]:
     """What ``text`` speaks of, as words a description may use: its English words (and what
     each means through JMdict, `synonyms`), or for Japanese the glosses of its nouns and any
-    Latin words in it ("機内でWi-Fiは使えますか？" -> {"wifi", "plane", "inside", ...})."""
-    latin = {_lemma(w) for w in _LATIN.findall(text)}
+    Latin words in it ("機内でWi-Fiは使えますか？" -> {"wifi", "plane", "inside", ...}); and
+    what the English words, or the Japanese loanwords' glosses (`_loanwords`), are kinds of
+    through WordNet (`_kinds`: "suitcase", スーツケース -> bag, baggage)."""
+    said = _words_said(text)
+    return said | _kinds(_loanwords(text) if is_japanese(text) else _latin(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _words_said(text: str) -> frozenset[str]:
+    """`said_topics` without what the words are kinds of."""
+    latin = _latin(text)
     if is_japanese(text):
-        return frozenset(latin | {_lemma(w) for w in english_words(text)})
+        return latin | _glossed(text)
     said = set(latin)
     for w in latin:
         said |= {_lemma(s) for s in synonyms(w)}
     return frozenset(said)
 
 
+def _latin(text: str) -> frozenset[str]:
+    return frozenset(_lemma(w) for w in _LATIN.findall(text))
+
+
+def _glossed(text: str) -> frozenset[str]:
+    return frozenset(_lemma(w) for w in english_words(text))
+
+
+_KATAKANA = re.compile(r"[ァ-ヶー・]+")
+
+
+def _loanwords(text: str) -> frozenset[str]:
+    """The one-word glosses of the loanwords among Japanese ``text``'s nouns (スーツケース ->
+    suitcase, リュック -> rucksack, backpack): what WordNet is asked about for Japanese. Not
+    the glosses of every noun: JMdict's senses of 便 run from a flight to a stool, and a stool
+    is a kind of seat."""
+    return frozenset(
+        _lemma(g)
+        for w in content_words(text)
+        if _KATAKANA.fullmatch(w)
+        for g in glosses(w)
+        if re.fullmatch(r"[a-z][a-z-]*", g.lower())
+    )
+
+
+def _kinds(words: frozenset[str]) -> frozenset[str]:
+    """What ``words`` are kinds of, through WordNet ("suitcase" -> bag, baggage;
+    `kaiwa.engine.wordnet.broader`), as `_lemma` leaves them."""
+    return frozenset(_lemma(k) for w in words if len(w) >= 4 for k in broader(w))
+
+
 def named_handoff(asked: Asked) -> ToolSpec | None:
     """The one handoff the user's words since the assistant last spoke name the topic of
     (see the module); None when none does, or more than one, or when the user did not speak
     last (a tool's result is to be read out) or a call is not the model's to choose
-    (``tool_choice`` other than ``auto``)."""
+    (``tool_choice`` other than ``auto``), or when they ask nothing (a remark:
+    `only_remarks`)."""
     if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
         return None
     topics = handoff_topics(asked.callable)
     if not topics:
         return None
-    said = said_topics(user_since_reply(asked.messages))
+    text = user_since_reply(asked.messages)
+    if only_remarks(text):
+        return None  # a remark: "my suitcase is packed already" asks the FAQ agent nothing
+    said = said_topics(text)
     named = [name for name, words in topics.items() if words & said]
     if len(named) != 1:
         return None
@@ -205,20 +255,27 @@ def named_handoff(asked: Asked) -> ToolSpec | None:
 
 
 _CHANGES_SAID = re.compile(
-    r"(?i)\b(?:change|move|switch|swap|upgrade|"
+    r"(?i)\b(?:change|mov(?:e|ed|ing)|switch|swap|upgrade|put\s+(?:me|us)|seat\s+(?:me|us)|"
+    r"be\s+(?:moved|put|seated|switched)|sit\s+(?:in|by|at|near)\s+(?:the\s+|an?\s+)?"
+    r"(?:emergency\s+)?(?:exit|window|aisle|front|back|bulkhead)|"
     r"(?:i'?d|i\s+would)\s+(?:rather|prefer)\s+(?:have|sit|be\s+in|a|an|the|to\s+(?:sit|have|"
     r"move|switch|change))|rather\s+(?:have|sit))\b"
     r"|(?<!着)替え|変え|変更|代え|取り替|移り|移れ|移ら|移して"
 )
-"""A change: "I'd rather have an aisle seat", "move me from 23B to 14C", 窓側に替えて, 席を
-移りたい (not "I'd prefer to know the seat pitch", 着替え)."""
+"""A change: "I'd rather have an aisle seat", "move me from 23B to 14C", "I'd like to be moved
+to 14C", "could you put me by the window?", "is possible for me to sit in emergency exit
+row?", 窓側に替えて, 席を移りたい (not "I'd prefer to know the seat pitch", 着替え)."""
 _ASKED_FOR = re.compile(
     r"(?i)\b(?:(?:can|could|would|may)\s+(?:i|you|we)|i'?d\s+(?:like|love|rather|prefer)|"
-    r"i\s+(?:would|want|need|wanna)|please|let\s+me)\b|^\s*(?:change|move|switch|swap|put)\b"
+    r"i\s+(?:would|want|need|wanna)|please|let\s+me|any\s+chance\s+(?:you|i|we)\s+(?:could|can)|"
+    r"is\s+(?:it\s+)?possible)\b"
+    r"|^\s*(?:change|move|switch|swap|put)\b"
     r"|たい|てほしい|てもらえ|ていただけ|てくれ|お願い|ください|できますか|できる[？?]|可能ですか"
+    r"|れたりする|れますか|れる[？?]"
 )
-"""A change asked for, not asked about: "can I", "I'd like", "please", "move me...",
-「替えてもらえますか」; not "will my seat change if my flight is delayed?"."""
+"""A change asked for, not asked about: "can I", "I'd like", "please", "any chance you could",
+"is possible for me", "move me...", 「替えてもらえますか」, 「移れたりする？」; not "will my seat
+change if my flight is delayed?"."""
 _WISHED = re.compile(
     _ASKED_FOR.pattern + r"|(?i:\b(?:any\s+(?:way|chance)|sort\s+me\s+out|can\s+(?:my|we)|"
     r"is\s+it\s+possible)\b)|ませんか|(?:けど|んですが|のですが)(?=[。、\s…]|$)"
@@ -255,8 +312,11 @@ _ABOUT_COST = re.compile(
 )
 """A question about what a change costs ("how much does it cost to change my seat?",
 座席変更の手数料はいくら？): the FAQ's."""
-_SEAT_CODE = re.compile(r"(?<!gate )(?<!flight )(?<!terminal )\b\d{1,2}[A-Ka-k]\b")
-"""A seat as `written_form` writes it (23B, 14C): not a gate, a flight or a terminal."""
+_SEAT_CODE = re.compile(
+    r"(?<!gate )(?<!flight )(?<!terminal )(?<![0-9A-Za-z])\d{1,2}[A-Ka-k](?![0-9A-Za-z])"
+)
+"""A seat as `written_form` writes it (23B, 14C, 「14Cに移りたい」): not a gate, a flight or a
+terminal."""
 
 _CHANGES_DESCRIBED = re.compile(r"(?i)\b(?:chang(?:e|es|ing)|modif(?:y|ies)|switch(?:es)?)\b")
 """A description of a handoff that changes things ("Changes the seat on a traveller's
@@ -310,13 +370,15 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
         return None
     # what is to be changed must be what both speak of (the seat: the FAQ answers questions
     # about seats, the other changes them), said, or a seat ("from twenty three b to fourteen
-    # c", written 23B, 14C), or a place to sit: not "Do I need to change planes in Dubai?",
+    # c", written 23B, 14C) or a word of the seating ("put me by the window"), or a place to
+    # sit: not "Do I need to change planes in Dubai?",
     # nor "can I change my hotel reservation" (a reservation is a booking, but no seat)
     changer = changers[0]
     shared = frozenset().union(
         *(_described(changer.description) & _described(handoffs[o].description) for o in others)
     )
-    if not (shared & said_words or _SEAT_CODE.search(written_form(said)) or place):
+    seating = _SEATING.search(said) or _SEAT_CODE.search(written_form(said))
+    if not (shared & said_words or seating or place):
         return None
     return changer
 

@@ -1,0 +1,171 @@
+"""What an English noun is a kind of, from WordNet, to match the words of tools' descriptions.
+
+A tool's description names its topic in a few words: the airline FAQ agent "Answers
+travellers' questions on bags and baggage, seats and wifi." A traveller says "suitcase",
+"backpack" or "rucksack" (in Japanese スーツケース, リュック, glossed so through JMdict), and
+no word of the description. WordNet, Princeton's lexical database of English, says a suitcase
+is a bag ("bag, traveling bag, grip, suitcase") and a kind of baggage, a backpack a kind of
+bag: `broader` gives those words, and `kaiwa.engine.topics` counts them as said.
+
+Only the word's first sense (WordNet orders senses by how often they are used) and the
+senses one step up from it: "capital" is first money, so it says no "seat" (a capital is also
+"a seat of government"), "trunk" first a tree's, so it is no baggage; "duffel" is a drawstring
+bag, two steps from a bag, so it does not reach "bag" either. Narrow on purpose: a word
+matched wrongly sends a request to the wrong agent.
+
+The database is Debian's ``wordnet-base`` (WordNet 3.0, ``/usr/share/wordnet``; the
+Princeton licence, free to use and redistribute), which ``scripts/install`` installs; its two
+noun files are checked against `INDEX_SHA256` and `DATA_SHA256` once (a stamp in the cache
+remembers it). Without them, or if they are not those files, `broader` gives nothing (logged
+once) and requests name tools by their own words and JMdict's only, as before this module.
+Set ``KAIWA_WORDNET`` to a directory holding WordNet 3.0's ``index.noun`` and ``data.noun`` to
+read them from elsewhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import mmap
+import os
+import re
+from pathlib import Path
+
+from . import store
+
+__all__ = ["DATA_SHA256", "INDEX_SHA256", "broader", "wordnet_dir"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DIR = Path("/usr/share/wordnet")
+INDEX_SHA256 = "a490d99d93d017bf4822fe2f0ffa51fd73911ce271dc7535fade21f8814b5a04"
+"""The sha256 of WordNet 3.0's ``index.noun`` as Debian's ``wordnet-base`` (1:3.0-37) has it."""
+DATA_SHA256 = "fea17d2f9656611334eac790e5d69e47645fa180c4aa481fb4cd9b3520754ca2"
+"""The sha256 of its ``data.noun``."""
+_PINNED = {"index.noun": (INDEX_SHA256, 4_786_655), "data.noun": (DATA_SHA256, 15_300_280)}
+
+_HYPERNYM = "@"
+"""A kind of: a suitcase is a kind of baggage. (Not "@i", an instance of: Leeds is a city, but
+a traveller flying to Leeds asks nothing of a tool whose description says "city".)"""
+_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(8 * 2**20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@functools.cache
+def wordnet_dir() -> Path | None:
+    """The directory of WordNet's noun files, checked once against the pinned sha256s; None
+    when they are missing or not those files (logged: how to install them)."""
+    root = Path(os.environ.get("KAIWA_WORDNET") or DEFAULT_DIR)
+    files = {name: root / name for name in _PINNED}
+    if not all(f.is_file() for f in files.values()):
+        logger.info(
+            "no WordNet in %s: a request names a tool by its own words and JMdict's only "
+            "(on Debian: sudo apt-get install wordnet-base)",
+            root,
+        )
+        return None
+    stats = {name: f.stat() for name, f in files.items()}
+    key = " ".join(f"{name}:{s.st_size}:{s.st_mtime_ns}" for name, s in stats.items())
+    stamp = store.cache_dir() / "wordnet.sha256"
+    key = f"{INDEX_SHA256} {DATA_SHA256} {root.resolve()} {key}"
+    if stamp.exists() and stamp.read_text().strip() == key:
+        return root
+    for name, (sha256, size) in _PINNED.items():
+        if stats[name].st_size != size or _sha256(files[name]) != sha256:
+            logger.warning(
+                "%s is not WordNet 3.0's as pinned: a request names a tool by its own words "
+                "and JMdict's only (on Debian: sudo apt-get install --reinstall wordnet-base)",
+                files[name],
+            )
+            return None
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key)
+    return root
+
+
+@functools.cache
+def _maps() -> tuple[mmap.mmap, mmap.mmap] | None:
+    root = wordnet_dir()
+    if root is None:
+        return None
+    maps = []
+    for name in ("index.noun", "data.noun"):
+        with (root / name).open("rb") as f:
+            maps.append(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+    return maps[0], maps[1]
+
+
+def _index_line(index: mmap.mmap, lemma: bytes) -> bytes | None:
+    """The line of ``index.noun`` for ``lemma``, by a binary search (the file is sorted by
+    lemma; its licence, at the top, is indented by two spaces)."""
+    lo, hi = 0, len(index)
+    key = lemma + b" "
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = index.rfind(b"\n", 0, mid) + 1
+        end = index.find(b"\n", start)
+        end = len(index) if end < 0 else end
+        line = index[start:end]
+        if line.startswith(b"  ") or line[: len(key)] < key:
+            lo = end + 1
+        elif line.startswith(key):
+            return line
+        else:
+            hi = start
+    return None
+
+
+def _synset(data: mmap.mmap, offset: int) -> tuple[list[str], list[int]]:
+    """The words of the noun synset at ``offset`` of ``data.noun`` and the offsets of the
+    synsets it is a kind of."""
+    end = data.find(b"\n", offset)
+    fields = data[offset:end].split(b" | ")[0].decode("latin-1").split()
+    count = int(fields[3], 16)
+    words = [fields[4 + 2 * i] for i in range(count)]
+    at = 4 + 2 * count
+    pointers = int(fields[at])
+    up = [
+        int(fields[at + 2 + 4 * i])
+        for i in range(pointers)
+        if fields[at + 1 + 4 * i] == _HYPERNYM and fields[at + 3 + 4 * i] == "n"
+    ]
+    return words, up
+
+
+def _plain(words: list[str]) -> set[str]:
+    """Words of one word each, lower-cased ("traveling_bag" and "C._P._Snow" are left out)."""
+    return {w.lower() for w in words if _WORD.fullmatch(w.lower())}
+
+
+@functools.lru_cache(maxsize=8192)
+def broader(word: str) -> frozenset[str]:
+    """The words of ``word``'s first noun sense and of the senses it is a kind of
+    ("suitcase" -> {"bag", "grip", "suitcase", "baggage", "luggage"}; "backpack" -> {...,
+    "rucksack", "bag"}); empty for a word WordNet does not have as a noun, or without
+    WordNet (see the module)."""
+    maps = _maps()
+    lemma = word.strip().lower().replace(" ", "_")
+    if maps is None or not lemma or not lemma.isascii():
+        return frozenset()
+    index, data = maps
+    line = _index_line(index, lemma.encode())
+    if line is None:
+        return frozenset()
+    fields = line.decode("latin-1").split()
+    pointer_kinds = int(fields[3])
+    offsets = fields[4 + pointer_kinds + 2 :]
+    if not offsets:
+        return frozenset()
+    words, up = _synset(data, int(offsets[0]))
+    found = _plain(words)
+    for offset in up:
+        found |= _plain(_synset(data, offset)[0])
+    return frozenset(found)
