@@ -52,6 +52,10 @@ from kaiwa.engine.tool_policy import Asked
         ("1マイルって何キロ？", "1マイルは約1.61キロメートルです。"),  # キロ beside a length
         ("10キロって何ポンド？", "10キログラムは約22.05ポンドです。"),  # else a weight
         ("摂氏百度って華氏だと何度？", "摂氏100度は華氏212度です。"),
+        # numbers in kana, as the recogniser writes them (the FAQ agent looked the first up)
+        ("あの いちインチって何センチだっけ", "1インチは2.54センチです。"),
+        ("さんびゃくグラムって何オンス？", "300グラムは約10.58オンスです。"),
+        ("にじゅうごキロって何ポンド", "25キログラムは約55.12ポンドです。"),
         # a review's: digits before 万 or 千 (110000 before), the numbers said as said (not
         # rounded: "100 plus 100 is 201"), one foot, not "1 feet", exact big numbers
         ("1万円の2割引きっていくら？", "10000円の2割引きは8000円です。"),

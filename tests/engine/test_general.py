@@ -38,6 +38,8 @@ from .airline_tools import LOOKUP, WEATHER
         "水って何度で沸騰するんだっけ？",
         "ピザってもともとどこの国の料理なの？",
         "モナリザを描いたのは誰？",
+        "富士山の高さって何メートルでしたっけ？",  # the FAQ agent looked it up (dev half)
+        "琵琶湖の面積はどのくらい？",
         # small talk before the question (a review's)
         "okay thanks, what is the capital of peru",
         "one more thing, who painted the Mona Lisa",
@@ -76,6 +78,8 @@ def test_questions_about_the_world(text: str) -> None:
         "what currency will I need for my bags",  # "I need" is anyone's; bags the service's
         "what currency will I need to pay for an upgrade",  # a review's: the service's
         "ドイツの首都ベルリンは今何度？",
+        "スーツケースの高さって何センチまで？",  # a limit: the service's
+        "この飛行機の長さってどのくらい？",
         "英語でなんとかしてもらえますか",
         "",
     ],

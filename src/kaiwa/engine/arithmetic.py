@@ -206,6 +206,46 @@ _TEMPERATURE = {
 _UNIT_EN = "|".join(sorted((u for u in _UNITS if u.isascii()), key=len, reverse=True))
 _UNIT_JA = "|".join(sorted((u for u in _UNITS if not u.isascii()), key=len, reverse=True))
 
+_KANA_DIGITS = (
+    ("きゅう", "九"), ("じゅう", "十"), ("じゅっ", "十"), ("ひゃく", "百"), ("びゃく", "百"),
+    ("ぴゃく", "百"), ("いち", "一"), ("いっ", "一"), ("さん", "三"), ("よん", "四"),
+    ("ろく", "六"), ("ろっ", "六"), ("なな", "七"), ("しち", "七"), ("はち", "八"), ("はっ", "八"),
+    ("せん", "千"), ("ぜん", "千"), ("まん", "万"), ("に", "二"), ("ご", "五"),
+)  # fmt: skip
+"""Numbers in kana, as a recogniser writes them (いちインチ, さんびゃくグラム), by the
+readings that make them: longest first."""
+_KANA_RUN = re.compile(rf"([ぁ-ゖ]+)(?=(?:{_UNIT_JA}))")
+
+
+def _kana_number(run: str) -> str | None:
+    """``run`` (hiragana) as kanji numerals, if it is only readings of them ("さんびゃく" ->
+    "三百"); None else."""
+    out, at = [], 0
+    while at < len(run):
+        found = next(((k, v) for k, v in _KANA_DIGITS if run.startswith(k, at)), None)
+        if found is None:
+            return None
+        out.append(found[1])
+        at += len(found[0])
+    return "".join(out)
+
+
+def _kana_numbers(text: str) -> str:
+    """``text`` with a number in kana right before a unit in kanji (「いちインチって何センチ」 ->
+    「一インチって何センチ」): the longest end of the kana run that is only a number's readings
+    (「あのいちインチ」: いち)."""
+
+    def number(match: re.Match[str]) -> str:
+        run = match.group(1)
+        for start in range(len(run)):
+            kanji = _kana_number(run[start:])
+            if kanji is not None:
+                return run[:start] + kanji
+        return run
+
+    return _KANA_RUN.sub(number, text)
+
+
 # -- the questions ---------------------------------------------------------------------------
 
 _FILLER_EN = re.compile(
@@ -341,7 +381,7 @@ def worked_out(said: str, *, answering: bool = False) -> str | None:
     if not text or len(text) > 120:
         return None
     if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text):
-        return _japanese(_FILLER_JA.sub("", with_digits(text)).strip(), answering)
+        return _japanese(_FILLER_JA.sub("", with_digits(_kana_numbers(text))).strip(), answering)
     # (fillers first: "quick one" is no number)
     cleaned = with_digits(_FILLER_EN.sub("", text.lower().replace("’", "'"))).strip()
     return _english(cleaned, answering)
