@@ -350,6 +350,20 @@ def test_a_wish_for_another_place_to_sit_is_a_change_of_seat() -> None:
         "に移りたいです。",  # 14Cに: a seat's code before a Japanese particle
     ):
         assert changed(said) == SEAT.name, said
+    # a probe set written apart (not the benchmark's): wishes to be placed elsewhere
+    for said in (
+        "I'd love to be by the window if there's one free",  # free: vacant, not a price
+        "any aisle seats left? I'm in the middle and my knees are bad",
+        "hi so uh I'm in the very last row and I was wondering if I could uh move up a bit",
+        "I would be most grateful if you could reassign me to an exit row seat.",
+        "my kid is seated three rows away from me can you fix that",
+        "row 40 is right next to the galley and it's so noisy, get me out of there please",
+        "please I want other seat, this one is near toilet",
+        "席かえて",
+        "予約した席、ほかの席に変えられます？できれば通路側で",
+        "隣の人がちょっと…後ろの方の空いてる列に移動できますか",
+    ):
+        assert changed(said) == SEAT.name, said
 
 
 def test_no_wish_to_sit_elsewhere_no_change() -> None:
@@ -379,6 +393,10 @@ def test_no_wish_to_sit_elsewhere_no_change() -> None:
     assert changed("I'd like to switch to the earlier flight") is None
     assert changed("Can I put my bag under the seat in front of me?") is None
     assert changed("my flight is 14C, any chance you could tell me the gate") is None
+    assert changed("I want to change the date of my return flight, the seat I had is fine") is None
+    assert changed("帰りの便の日付だけ変えたいです。座席は今のままで大丈夫です。") is None
+    assert changed("Are aisle seats free or do I have to pay?") is None  # a price
+    assert changed("着替えたいんですけど、席でできますか") is None
 
 
 def test_a_word_said_near_a_tools_topic_touches_it() -> None:

@@ -259,19 +259,27 @@ _CHANGES_SAID = re.compile(
     r"be\s+(?:moved|put|seated|switched)|sit\s+(?:in|by|at|near)\s+(?:the\s+|an?\s+)?"
     r"(?:emergency\s+)?(?:exit|window|aisle|front|back|bulkhead)|"
     r"(?:i'?d|i\s+would)\s+(?:rather|prefer)\s+(?:have|sit|be\s+in|a|an|the|to\s+(?:sit|have|"
-    r"move|switch|change))|rather\s+(?:have|sit))\b"
-    r"|(?<!着)替え|変え|変更|代え|取り替|移り|移れ|移ら|移して"
+    r"move|switch|change))|rather\s+(?:have|sit)|reassign|relocate|get\s+me\s+out|"
+    r"(?:an)?other\s+seat|(?:some|any)where\s+else|do\s+something|fix\s+(?:that|this|it)|"
+    r"(?:i'?d|i\s+would)\s+(?:love|like)\s+to\s+(?:be|sit)\s+(?:by|in|at|near|next|closer|"
+    r"further|up|nearer))\b"
+    r"|(?<!着)替え|変え|変更|代え|取り替|移り|移れ|移ら|移して|移動|(?<![着持])かえ[てらられ]"
+    r"|そっちにして|なんとかな(?:らない|らへん|りません|る)"
 )
 """A change: "I'd rather have an aisle seat", "move me from 23B to 14C", "I'd like to be moved
 to 14C", "could you put me by the window?", "is possible for me to sit in emergency exit
 row?", 窓側に替えて, 席を移りたい (not "I'd prefer to know the seat pitch", 着替え)."""
 _ASKED_FOR = re.compile(
-    r"(?i)\b(?:(?:can|could|would|may)\s+(?:i|you|we)|i'?d\s+(?:like|love|rather|prefer)|"
+    r"(?i)\b(?:(?:can|could|would|may)\s+(?:i|you|we)|i'?d\s+be\s+(?:most\s+|very\s+)?grateful|"
+    r"get\s+me|any\s+\w+\s+seats?\s+(?:left|free|available)|(?:if|whether)\s+(?:i|we)\s+"
+    r"(?:could|can|might)|is\s+there\s+any(?:where|thing)|"
+    r"i'?d\s+(?:like|love|rather|prefer)|"
     r"i\s+(?:would|want|need|wanna)|please|let\s+me|any\s+chance\s+(?:you|i|we)\s+(?:could|can)|"
     r"is\s+(?:it\s+)?possible)\b"
     r"|^\s*(?:change|move|switch|swap|put)\b"
     r"|たい|てほしい|てもらえ|ていただけ|てくれ|お願い|ください|できますか|できる[？?]|可能ですか"
-    r"|れたりする|れますか|れる[？?]"
+    r"|れたりする|れますか|れる[？?]|れます[？?]|(?<![な])(?:かえ|変え)て(?![いお])"
+    r"|ならへん|なりませんか|ならない[？?]"
 )
 """A change asked for, not asked about: "can I", "I'd like", "please", "any chance you could",
 "is possible for me", "move me...", 「替えてもらえますか」, 「移れたりする？」; not "will my seat
@@ -285,7 +293,8 @@ somewhere with more room", "can my husband and I sit together", 「空いてま�
 「窓側の方がいいんですけど」. Only with a place wished for: "is there any chance my seat will
 change" asks about a change."""
 _PLACE_WISH = re.compile(
-    r"(?i)\b(?:somewhere|something|anywhere|a\s+(?:seat|spot|place)|one)\s+(?:further\s+"
+    r"(?i)\bany\s+(?:\w+\s+)?seats?\s+(?:left|free|available|open)\b"
+    r"|\b(?:somewhere|something|anywhere|a\s+(?:seat|spot|place)|one)\s+(?:further\s+"
     r"(?:forward|back|up)|closer\s+to\s+the\s+(?:front|back|window|aisle|exit)|(?:up\s+)?"
     r"front|quieter|with\s+(?:a\s+(?:bit|little)\s+)?(?:more|extra)\s+(?:room|space|legroom))\b"
     r"|\bsit\s+(?:somewhere|anywhere)\s+else\b|\bsit\s+(?:together|next\s+to|beside|"
@@ -306,8 +315,16 @@ _SEATING = re.compile(
 to the loo", 「今の席がトイレのすぐ前」; not "somewhere with more room to relax in the airport",
 「どこか空いてるカフェ」, "can my dog sit next to me on the flight", 「明日の便、どこか別の日に
 できませんか」."""
+_OTHER_CHANGED = re.compile(
+    r"(?i)\b(?:chang(?:e|ing)|switch|mov(?:e|ing)|swap)\s+(?:the\s+|my\s+|our\s+)?(?:\w+\s+)?"
+    r"(?:dates?|days?|times?|flights?|names?|meals?|tickets?|destinations?)\b(?!\s+seat)"
+    r"|(?:日付|日にち|日程|便|名前|食事|時間|時刻)(?:だけ|を|も|の)?(?:変え|変更|替え)"
+)
+"""A change of something else, the seat named only by the way ("I want to change the date of
+my return flight, the seat I had is fine though", 「日付だけ変えたいです。座席は今のままで」)."""
 _ABOUT_COST = re.compile(
-    r"(?i)\b(?:fees?|costs?|prices?|charges?|free|pay|paid|how\s+much)\b"
+    r"(?i)\b(?:fees?|costs?|prices?|charges?|pay|paid|how\s+much|(?:for|of)\s+free|"
+    r"free\s+of\s+charge|(?:is|are)\s+(?:it|that|they|those|the\s+\w+)\s+free)\b|\bfree\s*\?"
     r"|料金|手数料|無料|有料|いくら|費用|お金"
 )
 """A question about what a change costs ("how much does it cost to change my seat?",
@@ -357,7 +374,7 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
             return None
     elif not _CHANGES_SAID.search(said) or not _ASKED_FOR.search(said):
         return None
-    elif _ABOUT_COST.search(said):
+    elif _ABOUT_COST.search(said) or _OTHER_CHANGED.search(said):
         return None
     handoffs = _plain_handoffs(asked.callable)
     changers = [t for name, t in handoffs.items() if name != called and _changes(t)]
