@@ -227,3 +227,43 @@ def test_a_wish_asks_and_a_code_is_for_whoever_needs_it() -> None:
     assert only_remarks("the wifi on my last flight was actually pretty decent")
     said = "My booking reference is QWE456."
     assert _handed_off(said) is VerdictKind.CALL
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a review's: a problem told asks for help without a question
+        "They lost my luggage.",
+        "my bag didn't show up on the carousel",
+        "i cant connect to the wifi",
+        "The wifi kept cutting out on my last flight and I couldn't work.",
+        "I'm stuck next to the toilet and it smells awful.",
+        "We're a family of four and we're all split up.",
+        "my kids are seated three rows away from me",
+        "I'm six foot five and my knees end up jammed",
+        "I'd really love a window seat.",  # a wish
+        "It would be great to sit by the window.",
+        "荷物が届いてないんだよね",
+        "子どもと席が離れちゃった",
+        "家族がバラバラの席になってしもた",
+        "窓側がよかったんやけどなあ",
+        "機内Wi-Fiが繋がらへんねん",
+    ],
+)
+def test_a_problem_or_a_wish_told_is_handed_off(said: str) -> None:
+    assert not only_remarks(said)
+    assert _handed_off(said) is VerdictKind.CALL
+
+
+def test_after_any_question_of_the_assistants_a_handoff_stands() -> None:
+    anything_else = ChatMessage("assistant", "Is there anything else I can help you with?")
+    said = "the wifi on my last flight was actually pretty decent not gonna lie"
+    assert _handed_off(said) is VerdictKind.WORDS_TOLD
+    assert _handed_off(said, anything_else) is VerdictKind.CALL
+
+
+@pytest.mark.parametrize(
+    "said", ["I'd rather not fly at all honestly.", "I would rather be on a beach right now."]
+)
+def test_a_wistful_rather_asks_nothing(said: str) -> None:
+    assert asks_nothing(said)

@@ -14,6 +14,7 @@ from kaiwa.engine.topics import (
     describes,
     handoff_for_change,
     handoff_topics,
+    kinds_said,
     named_alike,
     named_handoff,
     said_topics,
@@ -113,7 +114,7 @@ def test_words_any_sentence_has_are_no_topic() -> None:
 
 
 def _forget() -> None:
-    for cached in (glosses.synonyms, wordnet.broader, topics._words_said, said_topics):
+    for cached in (glosses.synonyms, wordnet.broader, topics.kinds_said, said_topics):
         cached.cache_clear()
 
 
@@ -127,6 +128,7 @@ def test_without_jmdict_or_wordnet_only_the_words_said_count(
         assert glosses.synonyms("luggage") == frozenset()
         assert wordnet.broader("suitcase") == frozenset()
         assert said_topics("How much luggage?") == {"how", "much", "luggage"}
+        assert kinds_said("How heavy can my suitcase be?") == frozenset()
     finally:
         _forget()
 
@@ -145,26 +147,41 @@ def test_a_kind_of_what_a_handoff_handles_names_it(said: str) -> None:
 
 
 def test_what_a_word_is_a_kind_of_is_taken_narrowly() -> None:
-    # one step up from the word's first sense, no further, and no instance of a kind
+    # one step up from the word's first sense, no further, no instance of a kind, and only
+    # things made: a need is a condition, a refund a payment (a review's: "I need help"
+    # named a policy agent's "terms and conditions", "I want a refund" billing's payments)
     assert "bag" in wordnet.broader("suitcase") and "baggage" in wordnet.broader("suitcase")
     assert "seat" not in wordnet.broader("capital")  # first money, not "a seat of government"
     assert "baggage" not in wordnet.broader("trunk")  # first a tree's
     assert "bag" not in wordnet.broader("duffel")  # a drawstring bag: two steps
     assert "city" not in wordnet.broader("leeds")  # an instance of a city
-    assert "aa" in wordnet.broader("aa") and "zyrian" in wordnet.broader("zyrian")  # the ends
+    for word in ("need", "refund", "weather", "booking", "invoice", "flying", "take"):
+        assert wordnet.broader(word) == frozenset(), word
+    assert "a-line" in wordnet.broader("a-line") and "zori" in wordnet.broader("zori")  # ends
     assert wordnet.broader("no-such-word") == frozenset()
     assert wordnet.broader("スーツケース") == frozenset()  # English only
-    # a kind must be the tool's word itself, not begin it: flying is air travel, "air" is
-    # not "airline"
-    assert "air" in wordnet.broader("flying")
+    # kinds only when the words name no handoff, and never for touching a tool
+    assert "bag" not in said_topics("my suitcase is about thirty kilos")
     assert not touches(LOOKUP, "Honestly, I hate flying.")
     assert named("we're flying to Leeds next week") is None
-    # in Japanese, only loanwords' glosses are asked about: JMdict's senses of 便 run from a
-    # flight to a stool, and a stool is a kind of seat (the FAQ agent looked this remark up)
+    # in Japanese, only loanwords' first glosses are asked about: JMdict's senses of 便 run
+    # from a flight to a stool, and a stool is a kind of seat
     remark = "前回の便、出発が二時間も遅れて乗り継ぎに間に合わなかったんですよ。"
-    assert "seat" not in said_topics(remark)
-    assert not touches(LOOKUP, remark)
-    assert {"bag", "baggage"} <= said_topics("スーツケースって何キロまで？")
+    assert "seat" not in kinds_said(remark)
+    assert {"bag", "baggage"} <= kinds_said("スーツケースって何キロまで？")
+
+
+def test_kinds_name_a_handoff_only_when_the_words_name_none() -> None:
+    # a review's: refund (a payment) named billing too, and the clash left refunds unnamed
+    billing = ToolSpec("transfer_to_billing", "Payments, invoices and charges.", NONE)
+    refunds = ToolSpec("transfer_to_refunds", "Refunds for orders.", NONE)
+    assert named("I want a refund", (billing, refunds)) == refunds.name
+    assert named("I need a copy of my invoice", (billing, refunds)) == billing.name
+    policy = ToolSpec(
+        "transfer_to_policy", "Answers questions on fares, terms and conditions.", NONE
+    )
+    assert named("I need help", (WEATHER, policy)) is None
+    assert named("how heavy can my suitcase be") == FAQ.name  # no word named: a suitcase is a bag
 
 
 def test_wordnet_files_not_the_pinned_ones_are_not_read(
@@ -397,6 +414,34 @@ def test_no_wish_to_sit_elsewhere_no_change() -> None:
     assert changed("帰りの便の日付だけ変えたいです。座席は今のままで大丈夫です。") is None
     assert changed("Are aisle seats free or do I have to pay?") is None  # a price
     assert changed("着替えたいんですけど、席でできますか") is None
+    # a review's: other things changed or moved near a seat, rules about sitting, floors and
+    # terminals, 列車 and 窓口
+    for said in (
+        "can you change the middle name on my booking",
+        "I'm in row 30, can I change my flight to tomorrow?",
+        "Could you switch off the light above row 12",
+        "Could the staff move the trolley out of the aisle please",
+        "I need to move my dog's crate, it's by the window",
+        "機内食を変更したい 窓側に座ってます",
+        "列車に変更できますか",
+        "行列がすごいので窓口を変えてもらえますか",
+        "is it possible for kids to sit in the exit row",
+        "Can I sit by the window with my baby?",
+        "Is it possible to change seats after check-in?",
+        "Will I be put in the middle seat if I check in late? please tell me",
+        "5Fのラウンジに移りたい",
+        "ターミナル2Eに移れますか",
+    ):
+        assert changed(said) is None, said
+    for said in (  # and wishes it missed
+        "窓側の席に移動したいです",
+        "窓際に移れませんか",
+        "窓側に移れへん？",
+        "非常口の席に座りたいです",
+        "今23Bですけど14Cにしてもらえますか",
+        "can u move me to a window seat",
+    ):
+        assert changed(said) == SEAT.name, said
 
 
 def test_a_word_said_near_a_tools_topic_touches_it() -> None:

@@ -50,7 +50,9 @@ _ASKS_EN = re.compile(
 _REQUESTS_EN = re.compile(
     r"(?i)\b(?:please|pls|plz|tell\s+me|let\s+me\s+know|i'?d\s+(?:like|love)|i\s+would\s+"
     r"(?:like|love)|i\s+(?:\w+ly\s+)?(?:want|need|wanna|wish|have\s+to|gotta)|need\s+to\s+know|want\s+to\s+know|"
-    r"(?:i'?d|i\s+would)\s+(?:much\s+)?(?:rather|prefer)|"
+    r"(?:i'?d|i\s+would)\s+(?:much\s+)?(?:rather|prefer)\s+(?!not\b)(?:have|sit|a|an|the|my|to\s+"
+    r"(?:sit|have|move|switch|change|be))|(?:i'?d|i\s+would)\s+(?:really\s+)?love\s+(?:a|an|the|to)|"
+    r"would\s+be\s+(?:great|nice|lovely|good|ideal|perfect)\s+(?:to|if)|"
     r"wonder(?:ing|ed)?|whether|curious|not\s+sure|no\s+idea|help\s+me|show\s+me|give\s+me|"
     r"get\s+me|find\s+me|look\s+(?:up|into)|check|explain|any\s+(?:chance|way)|is\s+there|"
     r"are\s+there|thinking\s+of|planning\s+to|hoping\s+to|trying\s+to|needs?|must|"
@@ -110,11 +112,34 @@ def asks_nothing(text: str) -> bool:
     return not (_ASKS_EN.search(rest) or _REQUESTS_EN.search(rest))
 
 
+_PROBLEM_EN = re.compile(
+    r"(?i)\b(?:lost|missing|stolen|broken|broke|damaged|ruined|cancell?ed|delayed|stuck|"
+    r"can'?t|cannot|couldn'?t|won'?t|wouldn'?t|doesn'?t|didn'?t|isn'?t|not\s+working|"
+    r"never\s+(?:arrived|came|showed|turned)|(?:kept|keeps)\s+\w+ing|cutting\s+out|dropp(?:ed|ing)|"
+    r"charged\s+twice|double\s+charged|split\s+up|separated|apart|wrong|problem|issue|"
+    r"no\s+(?:one|signal|connection)|nowhere|too\s+(?:small|tight|cramped|noisy|loud|cold|hot)|"
+    r"away\s+from\s+(?:me|us|each\s+other)|jammed|crammed|squashed|squeezed|uncomfortable|"
+    r"awful|terrible|horrible)\b"
+)
+_PROBLEM_JA = re.compile(
+    r"なくな|無くな|失く|紛失|壊れ|こわれ|破れ|届いてな|届かな|来てな|出てこな|つながらな|繋がらな|"
+    r"つながらへん|繋がらへん|使えな|使えへん|動かな|離れ|バラバラ|ばらばら|遅れ|欠航|キャンセル|"
+    r"間違|違う|困っ|困り|できな|できひん|でけへん|狭|うるさ|寒|暑|(?:が|の方が|のほうが)よかった"
+)
+"""A problem told ("They lost my luggage.", "i cant connect to the wifi", "my kids are seated
+three rows away from me", 「荷物が届いてないんだよね」, 「子どもと席が離れちゃった」,
+「窓側がよかったんやけどなあ」): it asks for help without a question."""
+
+
 def only_remarks(text: str) -> bool:
-    """Whether ``text`` is a remark (`asks_nothing`) that gives no code either: "My booking
-    reference is QWE456." asks nothing, but the code is for whoever needs it (a handoff to
-    the agent that changes bookings stands)."""
-    return asks_nothing(text) and not said_identifiers(written_form(text))
+    """Whether ``text`` is a remark (`asks_nothing`) that gives no code and tells of no
+    problem: "My booking reference is QWE456." asks nothing, but the code is for whoever
+    needs it; "They lost my luggage." asks for help (a handoff to the agent for either
+    stands)."""
+    if not asks_nothing(text) or said_identifiers(written_form(text)):
+        return False
+    problem = _PROBLEM_JA if is_japanese(text) else _PROBLEM_EN
+    return not problem.search(text)
 
 
 REMARK_REPLY = "I see. Is there anything I can help you with?"

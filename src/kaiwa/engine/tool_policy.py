@@ -320,14 +320,18 @@ def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], ask
 
 
 def _remark_handed_off(calls: Sequence[ToolCall], asked: Asked) -> bool:
-    """Whether every call is a handoff, made for a remark that asks nothing and requests
-    nothing (`asks_nothing`: "the wifi on my last flight was actually pretty decent",
-    「もう荷造り終わっちゃった、旅行楽しみすぎる」), not in answer to the assistant's question
-    for a value, and that give no code (a booking reference is for the agent that needs it).
-    The remark may name what the other agent handles (wifi): it asks it nothing."""
+    """Whether every call is a handoff, made for a remark that asks nothing, requests
+    nothing, gives no code and tells of no problem (`only_remarks`: "the wifi on my last
+    flight was actually pretty decent", 「もう荷造り終わっちゃった、旅行楽しみすぎる」; not
+    "They lost my luggage."), said after no question of the assistant's (even "Anything
+    else?": "Actually, my flight was moved" answers it). The remark may name what the other
+    agent handles (wifi): it asks it nothing."""
     if not all(c.name.startswith(HANDOFF_PREFIX) for c in calls):
         return False
-    return only_remarks(user_since_reply(asked.messages)) and not _asked_for_a_value(asked)
+    if not only_remarks(user_since_reply(asked.messages)):
+        return False
+    reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
+    return not asks(reply)  # after any question of the assistant's, the words answer it
 
 
 def _other_service(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:

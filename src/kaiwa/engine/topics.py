@@ -17,7 +17,9 @@ glossed from a Japanese noun (荷物 -> baggage; `kaiwa.engine.glosses.english_w
 words that say what one handoff handles and no other: "seat" is in both the FAQ's and the
 seat booking's descriptions, so it names neither; and only words of four letters or more,
 other than what every agent does (`_ROLE_WORDS`: answers, questions, helps). A request that
-names two handoffs' topics names none.
+names two handoffs' topics names none. When the words name none, the kinds of things they
+name may (`kinds_said`, through WordNet: a suitcase is a bag, so "how heavy can my suitcase
+be?" names the FAQ's bags).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ __all__ = [
     "describes",
     "handoff_for_change",
     "handoff_topics",
+    "kinds_said",
     "named_alike",
     "named_handoff",
     "said_topics",
@@ -153,15 +156,11 @@ def speaks_of(tool: ToolSpec, text: str) -> bool:
 def touches(tool: ToolSpec, text: str) -> bool:
     """Whether ``text`` comes near what ``tool`` is for: `speaks_of`, or a word said that
     begins a word of it or that one of its words begins ("my bag weighs twenty kilos" and
-    the FAQ's "baggage"). Looser: for keeping a call, not for choosing one. (What a word is
-    a kind of must be a word of the tool's itself: "flying" is air travel, and "air" begins
-    "airline".)"""
+    the FAQ's "baggage"). Looser: for keeping a call, not for choosing one."""
     words = _named(tool.name)
     if tool.name.startswith(HANDOFF_PREFIX) or not words:
         words |= _described(tool.description)
-    if words & said_topics(text):
-        return True
-    said = {w for w in _words_said(text) if len(w) >= 3}
+    said = {w for w in said_topics(text) if len(w) >= 3}
     return any(w.startswith(s) or s.startswith(w) for w in words for s in said)
 
 
@@ -183,16 +182,7 @@ def named_alike(name: str, tool: ToolSpec) -> bool:
 def said_topics(text: str) -> frozenset[str]:
     """What ``text`` speaks of, as words a description may use: its English words (and what
     each means through JMdict, `synonyms`), or for Japanese the glosses of its nouns and any
-    Latin words in it ("機内でWi-Fiは使えますか？" -> {"wifi", "plane", "inside", ...}); and
-    what the English words, or the Japanese loanwords' glosses (`_loanwords`), are kinds of
-    through WordNet (`_kinds`: "suitcase", スーツケース -> bag, baggage)."""
-    said = _words_said(text)
-    return said | _kinds(_loanwords(text) if is_japanese(text) else _latin(text))
-
-
-@functools.lru_cache(maxsize=256)
-def _words_said(text: str) -> frozenset[str]:
-    """`said_topics` without what the words are kinds of."""
+    Latin words in it ("機内でWi-Fiは使えますか？" -> {"wifi", "plane", "inside", ...})."""
     latin = _latin(text)
     if is_japanese(text):
         return latin | _glossed(text)
@@ -200,6 +190,19 @@ def _words_said(text: str) -> frozenset[str]:
     for w in latin:
         said |= {_lemma(s) for s in synonyms(w)}
     return frozenset(said)
+
+
+@functools.lru_cache(maxsize=256)
+def kinds_said(text: str) -> frozenset[str]:
+    """What the things ``text`` names are kinds of, through WordNet (`kaiwa.engine.wordnet.
+    broader`: "suitcase", スーツケース -> bag, baggage; "backpack" -> bag), from its English
+    words or, in Japanese, its loanwords' glosses (`_loanwords`); as `_lemma` leaves them.
+    For `named_handoff` when the words themselves name no handoff, and nowhere else: a kind
+    is a guess, and the words said come first."""
+    words = _loanwords(text) if is_japanese(text) else _latin(text)
+    return frozenset(
+        _lemma(k) for w in words if len(w) >= 4 and w not in _ROLE_WORDS for k in broader(w)
+    )
 
 
 def _latin(text: str) -> frozenset[str]:
@@ -214,23 +217,16 @@ _KATAKANA = re.compile(r"[ァ-ヶー・]+")
 
 
 def _loanwords(text: str) -> frozenset[str]:
-    """The one-word glosses of the loanwords among Japanese ``text``'s nouns (スーツケース ->
-    suitcase, リュック -> rucksack, backpack): what WordNet is asked about for Japanese. Not
-    the glosses of every noun: JMdict's senses of 便 run from a flight to a stool, and a stool
-    is a kind of seat."""
-    return frozenset(
-        _lemma(g)
-        for w in content_words(text)
-        if _KATAKANA.fullmatch(w)
-        for g in glosses(w)
-        if re.fullmatch(r"[a-z][a-z-]*", g.lower())
-    )
-
-
-def _kinds(words: frozenset[str]) -> frozenset[str]:
-    """What ``words`` are kinds of, through WordNet ("suitcase" -> bag, baggage;
-    `kaiwa.engine.wordnet.broader`), as `_lemma` leaves them."""
-    return frozenset(_lemma(k) for w in words if len(w) >= 4 for k in broader(w))
+    """The first one-word gloss of each loanword among Japanese ``text``'s nouns (スーツケース
+    -> suitcase, リュック -> rucksack): what WordNet is asked about for Japanese. Not the
+    glosses of every noun, nor every gloss: JMdict's senses of 便 run from a flight to a
+    stool (a kind of seat), ペット's from a pet to a trumpet."""
+    found = set()
+    for w in content_words(text):
+        if _KATAKANA.fullmatch(w):
+            plain = [g.lower() for g in glosses(w) if re.fullmatch(r"[a-z][a-z-]*", g.lower())]
+            found.update(_lemma(g) for g in plain[:1])
+    return frozenset(found)
 
 
 def named_handoff(asked: Asked) -> ToolSpec | None:
@@ -249,6 +245,9 @@ def named_handoff(asked: Asked) -> ToolSpec | None:
         return None  # a remark: "my suitcase is packed already" asks the FAQ agent nothing
     said = said_topics(text)
     named = [name for name, words in topics.items() if words & said]
+    if not named:  # no handoff named by the words: by the kinds of things they name
+        kinds = kinds_said(text)
+        named = [name for name, words in topics.items() if words & kinds]
     if len(named) != 1:
         return None
     return next(t for t in asked.callable if t.name == named[0])
@@ -264,21 +263,22 @@ _CHANGES_SAID = re.compile(
     r"(?:i'?d|i\s+would)\s+(?:love|like)\s+to\s+(?:be|sit)\s+(?:by|in|at|near|next|closer|"
     r"further|up|nearer))\b"
     r"|(?<!着)替え|変え|変更|代え|取り替|移り|移れ|移ら|移して|移動|(?<![着持])かえ[てらられ]"
-    r"|そっちにして|なんとかな(?:らない|らへん|りません|る)"
+    r"|そっちにして|なんとかな(?:らない|らへん|りません|る)|座りたい|座らせて"
+    r"|にして(?:もらえ|ください|ほしい|くれ|いただけ)"
 )
 """A change: "I'd rather have an aisle seat", "move me from 23B to 14C", "I'd like to be moved
 to 14C", "could you put me by the window?", "is possible for me to sit in emergency exit
 row?", 窓側に替えて, 席を移りたい (not "I'd prefer to know the seat pitch", 着替え)."""
 _ASKED_FOR = re.compile(
-    r"(?i)\b(?:(?:can|could|would|may)\s+(?:i|you|we)|i'?d\s+be\s+(?:most\s+|very\s+)?grateful|"
+    r"(?i)\b(?:(?:can|could|would|may)\s+(?:i|you|we|u)|i'?d\s+be\s+(?:most\s+|very\s+)?grateful|"
     r"get\s+me|any\s+\w+\s+seats?\s+(?:left|free|available)|(?:if|whether)\s+(?:i|we)\s+"
     r"(?:could|can|might)|is\s+there\s+any(?:where|thing)|"
-    r"i'?d\s+(?:like|love|rather|prefer)|"
+    r"(?:i|we)'?d\s+(?:like|love|rather|prefer)|"
     r"i\s+(?:would|want|need|wanna)|please|let\s+me|any\s+chance\s+(?:you|i|we)\s+(?:could|can)|"
     r"is\s+(?:it\s+)?possible)\b"
     r"|^\s*(?:change|move|switch|swap|put)\b"
     r"|たい|てほしい|てもらえ|ていただけ|てくれ|お願い|ください|できますか|できる[？?]|可能ですか"
-    r"|れたりする|れますか|れる[？?]|れます[？?]|(?<![な])(?:かえ|変え)て(?![いお])"
+    r"|れたりする|れますか|れる[？?]|れます[？?]|れない[？?]|れませんか|れへん|せえへん|(?<![な])(?:かえ|変え)て(?![いお])"
     r"|ならへん|なりませんか|ならない[？?]"
 )
 """A change asked for, not asked about: "can I", "I'd like", "please", "any chance you could",
@@ -309,19 +309,33 @@ with a word of the plane's seating in the request (`_SEATING`)."""
 _SEATING = re.compile(
     r"(?i)\b(?:seats?|seated|rows?|window|aisle|middle|legroom|knees|loo|toilets?|lavatory|"
     r"galley|exit\s+row|bulkhead)\b"
-    r"|席|列|窓|通路|足元|トイレ"
+    r"|席|(?<!行)列(?!車)|窓(?!口)|通路|足元|トイレ"
 )
 """Where a place to sit is wished for on a plane, by the seating's own words: "stuck right next
 to the loo", 「今の席がトイレのすぐ前」; not "somewhere with more room to relax in the airport",
 「どこか空いてるカフェ」, "can my dog sit next to me on the flight", 「明日の便、どこか別の日に
 できませんか」."""
 _OTHER_CHANGED = re.compile(
-    r"(?i)\b(?:chang(?:e|ing)|switch|mov(?:e|ing)|swap)\s+(?:the\s+|my\s+|our\s+)?(?:\w+\s+)?"
-    r"(?:dates?|days?|times?|flights?|names?|meals?|tickets?|destinations?)\b(?!\s+seat)"
-    r"|(?:日付|日にち|日程|便|名前|食事|時間|時刻)(?:だけ|を|も|の)?(?:変え|変更|替え)"
+    r"(?i)\b(?:chang(?:e|ing)|switch|mov(?:e|ing)|swap)\s+(?:off\s+|on\s+)?(?:the\s+|my\s+|our\s+|"
+    r"\w+'s\s+)?(?:\w+\s+)?(?:dates?|days?|times?|flights?|names?|meals?|tickets?|destinations?|"
+    r"lights?|temperature|trolley|cart|crate|bags?|suitcase|luggage|baggage|pets?|dogs?|cats?|"
+    r"reservation|hotel|car)\b(?!\s+seat)"
+    r"|(?:日付|日にち|日程|便|名前|食事|機内食|メニュー|時間|時刻|列車|電車|窓口|ラウンジ)"
+    r"(?:だけ|を|も|の|に)?(?:変え|変更|替え|移)"
 )
 """A change of something else, the seat named only by the way ("I want to change the date of
 my return flight, the seat I had is fine though", 「日付だけ変えたいです。座席は今のままで」)."""
+_POLICY_ASKED = re.compile(
+    r"(?i)\bif\s+(?:i|we)\s+(?:check|book|buy|pay|fly|travel|am|are)\b|\bif\s+(?:i'm|we're)\b"
+    r"|\bafter\s+check-?in\b|\bwith\s+(?:my|a|our)\s+(?:baby|infant|toddler|kids?|child|"
+    r"children|dog|cat|pet)\b|\bfor\s+(?:kids|children|a\s+child|minors|infants|babies)\b"
+    r"|\b(?:kids|children|minors|infants)\s+(?:to\s+)?(?:sit|be\s+seated)\b|\bwill\s+(?:i|we)\s+be\b"
+    r"|\bhate\s+to\s+be\b|(?:子供|子ども|赤ちゃん|乳幼児|幼児)(?:は|が|でも|連れ)"
+)
+"""A question of the rules about sitting, no wish to move: "is it possible for kids to sit in
+the exit row", "Can I sit by the window with my baby?", "Is it possible to change seats
+after check-in?", "Will I be put in the middle seat if I check in late?" (a review's): the
+FAQ's."""
 _ABOUT_COST = re.compile(
     r"(?i)\b(?:fees?|costs?|prices?|charges?|pay|paid|how\s+much|(?:for|of)\s+free|"
     r"free\s+of\s+charge|(?:is|are)\s+(?:it|that|they|those|the\s+\w+)\s+free)\b|\bfree\s*\?"
@@ -330,7 +344,8 @@ _ABOUT_COST = re.compile(
 """A question about what a change costs ("how much does it cost to change my seat?",
 座席変更の手数料はいくら？): the FAQ's."""
 _SEAT_CODE = re.compile(
-    r"(?<!gate )(?<!flight )(?<!terminal )(?<![0-9A-Za-z])\d{1,2}[A-Ka-k](?![0-9A-Za-z])"
+    r"(?<!gate )(?<!flight )(?<!terminal )(?<!ターミナル)(?<!ゲート)(?<!第)(?<![0-9A-Za-z])"
+    r"\d{1,2}[A-Ka-k](?![0-9A-Za-z])(?!\s*(?:階|の?ラウンジ|フロア|floor|lounge))"
 )
 """A seat as `written_form` writes it (23B, 14C, 「14Cに移りたい」): not a gate, a flight or a
 terminal."""
@@ -375,6 +390,8 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
     elif not _CHANGES_SAID.search(said) or not _ASKED_FOR.search(said):
         return None
     elif _ABOUT_COST.search(said) or _OTHER_CHANGED.search(said):
+        return None
+    if _POLICY_ASKED.search(said):
         return None
     handoffs = _plain_handoffs(asked.callable)
     changers = [t for name, t in handoffs.items() if name != called and _changes(t)]

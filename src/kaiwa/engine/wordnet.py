@@ -7,8 +7,10 @@ no word of the description. WordNet, Princeton's lexical database of English, sa
 is a bag ("bag, traveling bag, grip, suitcase") and a kind of baggage, a backpack a kind of
 bag: `broader` gives those words, and `kaiwa.engine.topics` counts them as said.
 
-Only the word's first sense (WordNet orders senses by how often they are used) and the
-senses one step up from it: "capital" is first money, so it says no "seat" (a capital is also
+Only things made (WordNet's noun.artifact: a bag, a chair; not a need, whose kind is a
+condition, nor a refund, a payment: words any agent's description may use), only the word's
+first sense (WordNet orders senses by how often they are used) and the senses one step up
+from it: "capital" is first money, so it says no "seat" (a capital is also
 "a seat of government"), "trunk" first a tree's, so it is no baggage; "duffel" is a drawstring
 bag, two steps from a bag, so it does not reach "bag" either. Narrow on purpose: a word
 matched wrongly sends a request to the wrong agent.
@@ -18,8 +20,8 @@ Princeton licence, free to use and redistribute), which ``scripts/install`` inst
 noun files are checked against `INDEX_SHA256` and `DATA_SHA256` once (a stamp in the cache
 remembers it). Without them, or if they are not those files, `broader` gives nothing (logged
 once) and requests name tools by their own words and JMdict's only, as before this module.
-Set ``KAIWA_WORDNET`` to a directory holding WordNet 3.0's ``index.noun`` and ``data.noun`` to
-read them from elsewhere.
+Set ``KAIWA_WORDNET`` to a directory holding those two files (the same bytes: they are
+checked) to read them from elsewhere.
 """
 
 from __future__ import annotations
@@ -72,22 +74,32 @@ def wordnet_dir() -> Path | None:
             root,
         )
         return None
-    stats = {name: f.stat() for name, f in files.items()}
-    key = " ".join(f"{name}:{s.st_size}:{s.st_mtime_ns}" for name, s in stats.items())
-    stamp = store.cache_dir() / "wordnet.sha256"
-    key = f"{INDEX_SHA256} {DATA_SHA256} {root.resolve()} {key}"
-    if stamp.exists() and stamp.read_text().strip() == key:
-        return root
-    for name, (sha256, size) in _PINNED.items():
-        if stats[name].st_size != size or _sha256(files[name]) != sha256:
-            logger.warning(
-                "%s is not WordNet 3.0's as pinned: a request names a tool by its own words "
-                "and JMdict's only (on Debian: sudo apt-get install --reinstall wordnet-base)",
-                files[name],
-            )
-            return None
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(key)
+    try:
+        stats = {name: f.stat() for name, f in files.items()}
+        key = " ".join(f"{name}:{s.st_size}:{s.st_mtime_ns}" for name, s in stats.items())
+        key = f"{INDEX_SHA256} {DATA_SHA256} {root.resolve()} {key}"
+        stamp = store.cache_dir() / "wordnet.sha256"
+        if stamp.is_file() and stamp.read_text().strip() == key:
+            return root
+        for name, (sha256, size) in _PINNED.items():
+            if stats[name].st_size != size or _sha256(files[name]) != sha256:
+                logger.warning(
+                    "%s is not WordNet 3.0's as Debian's wordnet-base has it (pinned): a "
+                    "request names a tool by its own words and JMdict's only (on Debian: "
+                    "sudo apt-get install --reinstall wordnet-base)",
+                    files[name],
+                )
+                return None
+    except OSError as exc:
+        logger.warning("WordNet in %s could not be read (%s): not used", root, exc)
+        return None
+    try:  # the check is remembered: it is not made again at the next start
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        temporary = stamp.with_name(f"{stamp.name}.{os.getpid()}")
+        temporary.write_text(key)
+        os.replace(temporary, stamp)
+    except OSError as exc:
+        logger.info("could not remember WordNet's check in %s (%s)", stamp, exc)
     return root
 
 
@@ -123,9 +135,13 @@ def _index_line(index: mmap.mmap, lemma: bytes) -> bytes | None:
     return None
 
 
-def _synset(data: mmap.mmap, offset: int) -> tuple[list[str], list[int]]:
-    """The words of the noun synset at ``offset`` of ``data.noun`` and the offsets of the
-    synsets it is a kind of."""
+_ARTIFACT = "06"
+"""WordNet's lexicographer file of things made (noun.artifact): a suitcase, a chair, a bag."""
+
+
+def _synset(data: mmap.mmap, offset: int) -> tuple[list[str], list[int], bool]:
+    """The words of the noun synset at ``offset`` of ``data.noun``, the offsets of the
+    synsets it is a kind of, and whether it is a thing made (`_ARTIFACT`)."""
     end = data.find(b"\n", offset)
     fields = data[offset:end].split(b" | ")[0].decode("latin-1").split()
     count = int(fields[3], 16)
@@ -137,7 +153,7 @@ def _synset(data: mmap.mmap, offset: int) -> tuple[list[str], list[int]]:
         for i in range(pointers)
         if fields[at + 1 + 4 * i] == _HYPERNYM and fields[at + 3 + 4 * i] == "n"
     ]
-    return words, up
+    return words, up, fields[1] == _ARTIFACT
 
 
 def _plain(words: list[str]) -> set[str]:
@@ -147,10 +163,12 @@ def _plain(words: list[str]) -> set[str]:
 
 @functools.lru_cache(maxsize=8192)
 def broader(word: str) -> frozenset[str]:
-    """The words of ``word``'s first noun sense and of the senses it is a kind of
-    ("suitcase" -> {"bag", "grip", "suitcase", "baggage", "luggage"}; "backpack" -> {...,
-    "rucksack", "bag"}); empty for a word WordNet does not have as a noun, or without
-    WordNet (see the module)."""
+    """The words of ``word``'s first noun sense and of the senses it is a kind of, when
+    that sense is a thing made ("suitcase" -> {"bag", "grip", "suitcase", "baggage",
+    "luggage"}; "backpack" -> {..., "rucksack", "bag"}); empty for a word WordNet does not
+    have as a noun, for a first sense that is no thing (a need, the weather, a refund:
+    their kinds, a condition, a payment, are any agent's words), or without WordNet (see
+    the module)."""
     maps = _maps()
     lemma = word.strip().lower().replace(" ", "_")
     if maps is None or not lemma or not lemma.isascii():
@@ -164,8 +182,12 @@ def broader(word: str) -> frozenset[str]:
     offsets = fields[4 + pointer_kinds + 2 :]
     if not offsets:
         return frozenset()
-    words, up = _synset(data, int(offsets[0]))
+    words, up, made = _synset(data, int(offsets[0]))
+    if not made:
+        return frozenset()
     found = _plain(words)
     for offset in up:
-        found |= _plain(_synset(data, offset)[0])
+        kind, _, kind_made = _synset(data, offset)
+        if kind_made:
+            found |= _plain(kind)
     return frozenset(found)
