@@ -221,7 +221,7 @@ def _loanwords(text: str) -> frozenset[str]:
     -> suitcase, リュック -> rucksack): what WordNet is asked about for Japanese. Not the
     glosses of every noun, nor every gloss: JMdict's senses of 便 run from a flight to a
     stool (a kind of seat), ペット's from a pet to a trumpet."""
-    found = set()
+    found: set[str] = set()
     for w in content_words(text):
         if _KATAKANA.fullmatch(w):
             plain = [g.lower() for g in glosses(w) if re.fullmatch(r"[a-z][a-z-]*", g.lower())]
