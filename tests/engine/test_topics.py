@@ -373,7 +373,6 @@ def test_a_wish_for_another_place_to_sit_is_a_change_of_seat() -> None:
         "any aisle seats left? I'm in the middle and my knees are bad",
         "hi so uh I'm in the very last row and I was wondering if I could uh move up a bit",
         "I would be most grateful if you could reassign me to an exit row seat.",
-        "my kid is seated three rows away from me can you fix that",
         "row 40 is right next to the galley and it's so noisy, get me out of there please",
         "please I want other seat, this one is near toilet",
         "席かえて",
@@ -431,9 +430,19 @@ def test_no_wish_to_sit_elsewhere_no_change() -> None:
         "Will I be put in the middle seat if I check in late? please tell me",
         "5Fのラウンジに移りたい",
         "ターミナル2Eに移れますか",
+        "Can I have another seat blanket please",
+        "Can I book another seat for my husband",
+        "Any window seats free? How much are they?",
+        "ベジタリアンの食事にしてもらえますか、席は23Bです",
+        "窓側に座りたい場合は何時までに予約すればいいですか",
+        "I'd hate to be put in a middle seat, can I check in early?",
     ):
         assert changed(said) is None, said
-    for said in (  # and wishes it missed
+    for said in (  # and wishes it missed, or blocked for a rule named by the way
+        "I want to change my seat, I'm travelling with my baby",
+        "I'd like to change my seat, I hate to be stuck by the toilet",
+        "Can you change my reservation to an aisle seat?",
+        "赤ちゃん連れなので前の方の席に変えてもらえますか",
         "窓側の席に移動したいです",
         "窓際に移れませんか",
         "窓側に移れへん？",
@@ -453,3 +462,22 @@ def test_a_word_said_near_a_tools_topic_touches_it() -> None:
     assert touches(lookup, "so my bag weighs like twenty kilos")  # bag / baggage
     assert not speaks_of(lookup, "so my bag weighs like twenty kilos")
     assert not touches(lookup, "Honestly, I hate flying.")
+
+
+def test_a_stamp_that_cannot_be_read_or_written_only_means_checking_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # a second review's: a stamp of bytes that are no text crashed the policy
+    monkeypatch.setenv("KAIWA_CACHE", str(tmp_path))
+    (tmp_path / "wordnet.sha256").write_bytes(b"\xff\xfe not text")
+    wordnet.wordnet_dir.cache_clear()
+    try:
+        assert wordnet.wordnet_dir() is not None  # checked again, and remembered
+        assert (tmp_path / "wordnet.sha256").read_text().startswith(wordnet.INDEX_SHA256)
+        wordnet.wordnet_dir.cache_clear()
+        (tmp_path / "wordnet.sha256").unlink()
+        (tmp_path / "wordnet.sha256").mkdir()  # cannot be written: checked, not remembered
+        assert wordnet.wordnet_dir() is not None
+        assert [p.name for p in tmp_path.iterdir()] == ["wordnet.sha256"]  # no leftovers
+    finally:
+        wordnet.wordnet_dir.cache_clear()

@@ -214,6 +214,8 @@ _KANA_DIGITS = (
 )  # fmt: skip
 """Numbers in kana, as a recogniser writes them (いちインチ, さんびゃくグラム), by the
 readings that make them: longest first."""
+_ONES = "一二三四五六七八九"
+"""Two of these in a row are no number (にさんキロ: two or three kilos)."""
 _KANA_RUN = re.compile(rf"([ぁ-ゖ]+)(?=(?:{_UNIT_JA}))")
 
 
@@ -233,13 +235,13 @@ def _kana_number(run: str) -> str | None:
 def _kana_numbers(text: str) -> str:
     """``text`` with a number in kana right before a unit in kanji (「いちインチって何センチ」 ->
     「一インチって何センチ」): the longest end of the kana run that is only a number's readings
-    (「あのいちインチ」: いち)."""
+    and a well-formed one (「あのいちインチ」: いち; 「にさんキロ」, two or three, is none)."""
 
     def number(match: re.Match[str]) -> str:
         run = match.group(1)
         for start in range(len(run)):
             kanji = _kana_number(run[start:])
-            if kanji is not None:
+            if kanji is not None and not re.search(f"[{_ONES}]{{2}}", kanji):
                 return run[:start] + kanji
         return run
 
@@ -381,7 +383,7 @@ def worked_out(said: str, *, answering: bool = False) -> str | None:
     if not text or len(text) > 120:
         return None
     if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text):
-        return _japanese(_FILLER_JA.sub("", with_digits(_kana_numbers(text))).strip(), answering)
+        return _japanese(with_digits(_kana_numbers(_FILLER_JA.sub("", text).strip())), answering)
     # (fillers first: "quick one" is no number)
     cleaned = with_digits(_FILLER_EN.sub("", text.lower().replace("’", "'"))).strip()
     return _english(cleaned, answering)

@@ -50,9 +50,11 @@ _ASKS_EN = re.compile(
 _REQUESTS_EN = re.compile(
     r"(?i)\b(?:please|pls|plz|tell\s+me|let\s+me\s+know|i'?d\s+(?:like|love)|i\s+would\s+"
     r"(?:like|love)|i\s+(?:\w+ly\s+)?(?:want|need|wanna|wish|have\s+to|gotta)|need\s+to\s+know|want\s+to\s+know|"
-    r"(?:i'?d|i\s+would)\s+(?:much\s+)?(?:rather|prefer)\s+(?!not\b)(?:have|sit|a|an|the|my|to\s+"
-    r"(?:sit|have|move|switch|change|be))|(?:i'?d|i\s+would)\s+(?:really\s+)?love\s+(?:a|an|the|to)|"
-    r"would\s+be\s+(?:great|nice|lovely|good|ideal|perfect)\s+(?:to|if)|"
+    r"(?:i'?d|we'?d|i\s+would)\s+(?:much\s+)?(?:rather|prefer)\s+(?:not\s+)?(?:have|sit|being|a|an|"
+    r"the|my|to\s+(?:sit|have|move|switch|change|be)|be\s+(?:in|by|at|near|next|closer|further|"
+    r"seated|moved|put))|(?:i'?d|we'?d|i\s+would)\s+(?:really\s+)?(?:love|like)\s+(?:a|an|the|to)|"
+    r"(?:would|it'?d)\s+be\s+(?:great|nice|lovely|good|ideal|perfect)\s+(?:to|if)|"
+    r"(?:we|they)\s+(?:want|wanna|need)|\w+\s+wants\s+(?:a|an|to)|hoping\s+for|"
     r"wonder(?:ing|ed)?|whether|curious|not\s+sure|no\s+idea|help\s+me|show\s+me|give\s+me|"
     r"get\s+me|find\s+me|look\s+(?:up|into)|check|explain|any\s+(?:chance|way)|is\s+there|"
     r"are\s+there|thinking\s+of|planning\s+to|hoping\s+to|trying\s+to|needs?|must|"
@@ -113,22 +115,29 @@ def asks_nothing(text: str) -> bool:
 
 
 _PROBLEM_EN = re.compile(
-    r"(?i)\b(?:lost|missing|stolen|broken|broke|damaged|ruined|cancell?ed|delayed|stuck|"
-    r"can'?t|cannot|couldn'?t|won'?t|wouldn'?t|doesn'?t|didn'?t|isn'?t|not\s+working|"
-    r"never\s+(?:arrived|came|showed|turned)|(?:kept|keeps)\s+\w+ing|cutting\s+out|dropp(?:ed|ing)|"
-    r"charged\s+twice|double\s+charged|split\s+up|separated|apart|wrong|problem|issue|"
-    r"no\s+(?:one|signal|connection)|nowhere|too\s+(?:small|tight|cramped|noisy|loud|cold|hot)|"
-    r"away\s+from\s+(?:me|us|each\s+other)|jammed|crammed|squashed|squeezed|uncomfortable|"
-    r"awful|terrible|horrible)\b"
+    r"(?i)\b(?:lost|missing|stolen|broken|damaged|ruined|cancell?ed|delayed|rescheduled|stuck|"
+    r"(?:can'?t|cannot|couldn'?t|won'?t|wouldn'?t|doesn'?t|didn'?t|isn'?t|wasn'?t|hasn'?t|haven'?t|"
+    r"not)\s+(?:\w+\s+)?(?:connect(?:ing)?|log|load|find|get|work(?:ing)?|recline|arrive[ds]?|"
+    r"show(?:n|ed)?|turn(?:ed)?|come|fit|open|close|reach|here|there)|"
+    r"never\s+(?:arrived|came|showed|turned)|(?:kept|keeps)\s+\w+ing|cutting\s+out|"
+    r"charged\s+twice|double\s+charged|split\s+up|separated|different\s+rows|"
+    r"(?:problem|issue|trouble)\s+with|no\s+(?:signal|connection)|paid\s+for|"
+    r"too\s+(?:small|tight|cramped|noisy|loud|cold|hot)|away\s+from\s+(?:me|us|each\s+other)|"
+    r"jammed|crammed|squashed|squeezed|uncomfortable|"
+    r"\d+\s*(?:kilos?|kilograms?|kg|pounds|lbs|inches|cm|centimet(?:er|re)s)|"
+    r"(?:kilos?|kilograms?|pounds|inches|centimet(?:er|re)s))\b"
 )
 _PROBLEM_JA = re.compile(
-    r"なくな|無くな|失く|紛失|壊れ|こわれ|破れ|届いてな|届かな|来てな|出てこな|つながらな|繋がらな|"
-    r"つながらへん|繋がらへん|使えな|使えへん|動かな|離れ|バラバラ|ばらばら|遅れ|欠航|キャンセル|"
-    r"間違|違う|困っ|困り|できな|できひん|でけへん|狭|うるさ|寒|暑|(?:が|の方が|のほうが)よかった"
+    r"なくな|無くな|失く|紛失|壊れ|こわれ|破れ|届いてな|届かな|届きません|来てな|来てへん|"
+    r"出てこな|出てきません|出てけえへん|つながらな|繋がらな|つながりません|繋がりません|"
+    r"つながらへん|繋がらへん|使えな|使えません|使えへん|動かな|動きません|見つかりません|"
+    r"見つからな|離れ|バラバラ|ばらばら|遅れ|欠航|キャンセル|できな|できません|できひん|でけへん|"
+    r"(?:が|の方が|のほうが)(?:よかった|いい|ええ)|だったら嬉しい|[0-9０-９]+\s*(?:キロ|センチ|インチ|ポンド)"
 )
-"""A problem told ("They lost my luggage.", "i cant connect to the wifi", "my kids are seated
-three rows away from me", 「荷物が届いてないんだよね」, 「子どもと席が離れちゃった」,
-「窓側がよかったんやけどなあ」): it asks for help without a question."""
+"""A problem told ("They lost my luggage.", "i can't connect to the wifi", "my kids are seated
+three rows away from me", 「荷物が届いてないんだよね」, 「Wi-Fiが全然つながりません」,
+「子どもと席が離れちゃった」), a wish (「窓側がよかったんやけどなあ」, 「窓側がええなあ」) or a
+value ("My bag weighs twenty five kilos."): each asks for something without a question."""
 
 
 def only_remarks(text: str) -> bool:
@@ -138,8 +147,9 @@ def only_remarks(text: str) -> bool:
     stands)."""
     if not asks_nothing(text) or said_identifiers(written_form(text)):
         return False
-    problem = _PROBLEM_JA if is_japanese(text) else _PROBLEM_EN
-    return not problem.search(text)
+    plain = unicodedata.normalize("NFKC", text).replace("’", "'")
+    problem = _PROBLEM_JA if is_japanese(plain) else _PROBLEM_EN
+    return not problem.search(plain)
 
 
 REMARK_REPLY = "I see. Is there anything I can help you with?"

@@ -323,15 +323,12 @@ def _remark_handed_off(calls: Sequence[ToolCall], asked: Asked) -> bool:
     """Whether every call is a handoff, made for a remark that asks nothing, requests
     nothing, gives no code and tells of no problem (`only_remarks`: "the wifi on my last
     flight was actually pretty decent", 「もう荷造り終わっちゃった、旅行楽しみすぎる」; not
-    "They lost my luggage."), said after no question of the assistant's (even "Anything
-    else?": "Actually, my flight was moved" answers it). The remark may name what the other
-    agent handles (wifi): it asks it nothing."""
+    "They lost my luggage."), not in answer to the assistant's question for a value (an offer
+    of help, kaiwa's own "Is there anything I can help you with?", asks none). The remark
+    may name what the other agent handles (wifi): it asks it nothing."""
     if not all(c.name.startswith(HANDOFF_PREFIX) for c in calls):
         return False
-    if not only_remarks(user_since_reply(asked.messages)):
-        return False
-    reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
-    return not asks(reply)  # after any question of the assistant's, the words answer it
+    return only_remarks(user_since_reply(asked.messages)) and not _asked_for_a_value(asked)
 
 
 def _other_service(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
@@ -386,10 +383,24 @@ _ASKS_WHICH = re.compile(r"(?i)\b(?:which|what) (?!can\b|else\b)[a-z]+|どの|�
 
 
 def _asked_for_a_value(asked: Asked) -> bool:
-    """Whether the assistant last asked a question that wants a value ("Which city?"), not
-    an offer of help (`_offers_help`): the user's words then answer it."""
-    reply = next((m.content for m in reversed(asked.messages) if m.role == "assistant"), "")
-    return bool(reply) and asks(reply) and not _offers_help(reply)
+    """Whether the assistant last asked a question that wants a value ("Which city?",
+    "Please tell me the name on your booking."), not an offer of help (`_offers_help`): the
+    user's words then answer it."""
+    reply = next(
+        (m.content for m in reversed(asked.messages) if m.role == "assistant" and m.content),
+        "",
+    )
+    return (
+        bool(reply) and (asks(reply) or bool(_ASKS_FOR.search(reply))) and not _offers_help(reply)
+    )
+
+
+_ASKS_FOR = re.compile(
+    r"(?i)\b(?:please|could\s+you|can\s+you)\s+(?:tell|give|provide|share|confirm|spell|say)\b"
+    r"|教えて|お知らせ|お聞かせ|おっしゃって"
+)
+"""A value asked for without a question mark: "Please tell me the name on your booking.",
+「予約番号を教えてください。」."""
 
 
 def _offers_help(reply: str) -> bool:

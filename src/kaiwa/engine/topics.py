@@ -259,12 +259,13 @@ _CHANGES_SAID = re.compile(
     r"(?:emergency\s+)?(?:exit|window|aisle|front|back|bulkhead)|"
     r"(?:i'?d|i\s+would)\s+(?:rather|prefer)\s+(?:have|sit|be\s+in|a|an|the|to\s+(?:sit|have|"
     r"move|switch|change))|rather\s+(?:have|sit)|reassign|relocate|get\s+me\s+out|"
-    r"(?:an)?other\s+seat|(?:some|any)where\s+else|do\s+something|fix\s+(?:that|this|it)|"
+    r"(?<!book\s)(?<!buy\s)(?:an)?other\s+seat(?!\s*(?:belt|blanket|cushion|pocket|cover|screen|"
+    r"extender|for\b))|(?:some|any)where\s+else|"
     r"(?:i'?d|i\s+would)\s+(?:love|like)\s+to\s+(?:be|sit)\s+(?:by|in|at|near|next|closer|"
     r"further|up|nearer))\b"
     r"|(?<!着)替え|変え|変更|代え|取り替|移り|移れ|移ら|移して|移動|(?<![着持])かえ[てらられ]"
-    r"|そっちにして|なんとかな(?:らない|らへん|りません|る)|座りたい|座らせて"
-    r"|にして(?:もらえ|ください|ほしい|くれ|いただけ)"
+    r"|そっちにして|なんとかな(?:らない|らへん|りません|る)|座りたい(?!場合|とき|時|なら|人|方は)|座らせて"
+    r"|(?:席|側|列|窓際|[0-9]{1,2}[A-Ka-k])にして(?:もらえ|ください|ほしい|くれ|いただけ)"
 )
 """A change: "I'd rather have an aisle seat", "move me from 23B to 14C", "I'd like to be moved
 to 14C", "could you put me by the window?", "is possible for me to sit in emergency exit
@@ -325,20 +326,34 @@ _OTHER_CHANGED = re.compile(
 )
 """A change of something else, the seat named only by the way ("I want to change the date of
 my return flight, the seat I had is fine though", 「日付だけ変えたいです。座席は今のままで」)."""
+_TO_A_SEAT = re.compile(
+    r"(?i)\bto\s+(?:an?\s+|the\s+)?(?:window|aisle|exit[-\s]row|middle|bulkhead)\b"
+    r"|\bto\s+(?:row\s+)?\d{1,2}[a-k]?\b|(?:窓側|通路側|窓際|非常口)の?席に"
+)
+"""The change is to a seat after all: "Can you change my reservation to an aisle seat?"."""
 _POLICY_ASKED = re.compile(
     r"(?i)\bif\s+(?:i|we)\s+(?:check|book|buy|pay|fly|travel|am|are)\b|\bif\s+(?:i'm|we're)\b"
     r"|\bafter\s+check-?in\b|\bwith\s+(?:my|a|our)\s+(?:baby|infant|toddler|kids?|child|"
     r"children|dog|cat|pet)\b|\bfor\s+(?:kids|children|a\s+child|minors|infants|babies)\b"
     r"|\b(?:kids|children|minors|infants)\s+(?:to\s+)?(?:sit|be\s+seated)\b|\bwill\s+(?:i|we)\s+be\b"
-    r"|\bhate\s+to\s+be\b|(?:子供|子ども|赤ちゃん|乳幼児|幼児)(?:は|が|でも|連れ)"
+    r"|\btell\s+me\s+(?:whether|if)\b|\bwhat\s+happens\s+if\b|\bhate\s+to\s+be\b"
+    r"|(?:子供|子ども|赤ちゃん|乳幼児|幼児)(?:は|が|でも)"
 )
+_MINE_CHANGED = re.compile(
+    r"(?i)\b(?:move|put|switch|seat|swap)\s+(?:me|us)\b|\bchange\s+(?:my|our)\s+seats?\b"
+    r"|\b(?:i|we)(?:\s+(?:want|need|would\s+like)|'d\s+like)\s+to\s+(?:change|move|switch|sit)\b"
+    r"|\bcan\s+(?:we|i)\s+(?:sit|be\s+seated)\s+together\b"
+    r"|変えて|替えて|かえて|移りたい|移動したい|にしてもらえ|にしてください|変えたい|替えたい"
+)
+"""A change asked for the speaker ("move me", "I'd like to change seats", 「席を替えてもらえます
+か」): with it, a rule named by the way ("I'm travelling with my baby") asks no rule."""
 """A question of the rules about sitting, no wish to move: "is it possible for kids to sit in
 the exit row", "Can I sit by the window with my baby?", "Is it possible to change seats
 after check-in?", "Will I be put in the middle seat if I check in late?" (a review's): the
 FAQ's."""
 _ABOUT_COST = re.compile(
     r"(?i)\b(?:fees?|costs?|prices?|charges?|pay|paid|how\s+much|(?:for|of)\s+free|"
-    r"free\s+of\s+charge|(?:is|are)\s+(?:it|that|they|those|the\s+\w+)\s+free)\b|\bfree\s*\?"
+    r"free\s+of\s+charge|(?:is|are)\s+(?:it|that|they|those)\s+free)\b"
     r"|料金|手数料|無料|有料|いくら|費用|お金"
 )
 """A question about what a change costs ("how much does it cost to change my seat?",
@@ -389,9 +404,11 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
             return None
     elif not _CHANGES_SAID.search(said) or not _ASKED_FOR.search(said):
         return None
-    elif _ABOUT_COST.search(said) or _OTHER_CHANGED.search(said):
+    elif _ABOUT_COST.search(said):
         return None
-    if _POLICY_ASKED.search(said):
+    elif _OTHER_CHANGED.search(said) and not _TO_A_SEAT.search(said):
+        return None
+    if _POLICY_ASKED.search(said) and not _MINE_CHANGED.search(said):
         return None
     handoffs = _plain_handoffs(asked.callable)
     changers = [t for name, t in handoffs.items() if name != called and _changes(t)]

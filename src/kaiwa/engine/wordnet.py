@@ -79,7 +79,7 @@ def wordnet_dir() -> Path | None:
         key = " ".join(f"{name}:{s.st_size}:{s.st_mtime_ns}" for name, s in stats.items())
         key = f"{INDEX_SHA256} {DATA_SHA256} {root.resolve()} {key}"
         stamp = store.cache_dir() / "wordnet.sha256"
-        if stamp.is_file() and stamp.read_text().strip() == key:
+        if stamp.is_file() and stamp.read_bytes().strip() == key.encode():
             return root
         for name, (sha256, size) in _PINNED.items():
             if stats[name].st_size != size or _sha256(files[name]) != sha256:
@@ -93,13 +93,14 @@ def wordnet_dir() -> Path | None:
     except OSError as exc:
         logger.warning("WordNet in %s could not be read (%s): not used", root, exc)
         return None
+    temporary = stamp.with_name(f"{stamp.name}.{os.getpid()}")
     try:  # the check is remembered: it is not made again at the next start
         stamp.parent.mkdir(parents=True, exist_ok=True)
-        temporary = stamp.with_name(f"{stamp.name}.{os.getpid()}")
         temporary.write_text(key)
         os.replace(temporary, stamp)
     except OSError as exc:
         logger.info("could not remember WordNet's check in %s (%s)", stamp, exc)
+        temporary.unlink(missing_ok=True)
     return root
 
 
@@ -109,9 +110,13 @@ def _maps() -> tuple[mmap.mmap, mmap.mmap] | None:
     if root is None:
         return None
     maps = []
-    for name in ("index.noun", "data.noun"):
-        with (root / name).open("rb") as f:
-            maps.append(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+    try:
+        for name in ("index.noun", "data.noun"):
+            with (root / name).open("rb") as f:
+                maps.append(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+    except (OSError, ValueError) as exc:
+        logger.warning("WordNet in %s could not be read (%s): not used", root, exc)
+        return None
     return maps[0], maps[1]
 
 
