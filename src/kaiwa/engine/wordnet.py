@@ -5,7 +5,8 @@ travellers' questions on bags and baggage, seats and wifi." A traveller says "su
 "backpack" or "rucksack" (in Japanese スーツケース, リュック, glossed so through JMdict), and
 no word of the description. WordNet, Princeton's lexical database of English, says a suitcase
 is a bag ("bag, traveling bag, grip, suitcase") and a kind of baggage, a backpack a kind of
-bag: `broader` gives those words, and `kaiwa.engine.topics` counts them as said.
+bag: `broader` gives those words, and `kaiwa.engine.topics.kinds_said` lets them name a
+handoff when the words said name none.
 
 Only things made (WordNet's noun.artifact: a bag, a chair; not a need, whose kind is a
 condition, nor a refund, a payment: words any agent's description may use), only the word's
