@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
+from kaiwa.engine.text import is_japanese
 from kaiwa.engine.tool_policy import (
     Asked,
     ToolCallPolicy,
@@ -396,3 +397,49 @@ def test_a_handoff_among_other_calls_is_written_again() -> None:
     both = [call(faq.name), call(seat.name)]
     assert policy.judge(both, asked).kind is VerdictKind.REWRITE
     assert policy.judge([call(seat.name)], asked).kind is VerdictKind.CALL
+
+
+_CLOCK = ToolSpec(
+    "get_current_time", "Get the current local date and time.", {"type": "object", "properties": {}}
+)
+
+
+def _clock_judged(said: str, *tools: ToolSpec) -> Any:
+    policy = ToolCallPolicy(clocks_asked=True)
+    offered = [_CLOCK, *tools]
+    asked = policy.ask([ChatMessage("user", said)], offered, "auto")
+    return policy.judge([ToolCall(name=_CLOCK.name, arguments="{}")], asked)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["What's the weather in Paris?", "Is it going to rain tomorrow?", "明日の東京の天気は？"],
+)
+def test_a_clock_called_for_the_weather_gets_kaiwas_own_words(said: str) -> None:
+    # kaiwa chat's assistant (its one tool a clock) called it and made the weather up
+    verdict = _clock_judged(said)
+    assert verdict.kind is VerdictKind.WORDS_TOLD
+    assert verdict.reply.startswith(("Sorry, I can't help", "申し訳"))
+    assert "date and time" in verdict.reply or is_japanese(said)
+    weather = ToolSpec("get_weather", "Get the weather in a city.", {"type": "object"})
+    with_weather = _clock_judged(said, weather)  # a tool here knows it: the model's turn
+    assert with_weather.kind is VerdictKind.WORDS_TOLD and not with_weather.reply
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "What time is it?",
+        "what day is it",
+        "how long until Christmas",
+        "what time is it in Tokyo, and is it raining there?",
+        "今何時？",
+        "今日は何曜日？",
+    ],
+)
+def test_a_clock_called_for_the_time_stands(said: str) -> None:
+    assert _clock_judged(said).kind is VerdictKind.CALL
+
+
+def test_an_english_request_with_no_word_of_time_calls_no_clock() -> None:
+    assert _clock_judged("tell me a joke about penguins").kind is VerdictKind.WORDS_TOLD

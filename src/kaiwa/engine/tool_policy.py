@@ -193,8 +193,8 @@ class ToolCallPolicy:
           nobody here offers ("get me a cab": `_other_service`): kaiwa's own words
           (`Verdict.reply`); when the request names what the tool
           does (`asks_for_tool`), the values are asked for (``missing``);
-        - with ``ground_calls`` and ``clocks_asked``, a clock called for a Japanese request
-          that asks no time or date: left out; none left, words, told so (`_clock_unasked`);
+        - with ``ground_calls`` and ``clocks_asked``, a clock called for a request that asks
+          no time or date: left out; none left, words, told so (`_clock_unasked`);
         - right after a tool's result, a call to another tool the request does not name, or
           one whose value is the result copied: words (`_chained_unasked`,
           `_result_looked_up`);
@@ -268,6 +268,12 @@ class ToolCallPolicy:
         if self.ground_calls and self.clocks_asked and last == "user":
             # "一週間って全部で何時間？" -> get_current_time(): a sum, not the time now
             kept = [i for i, c in enumerate(calls) if not _clock_unasked(c, tools[c.name], said)]
+            if not kept and _WEATHER_ASKED.search(said) and not _weather_tool(asked.callable):
+                # "What's the weather in Paris?" -> get_current_time(): no tool here knows the
+                # weather, and the model's words made it up ("sunny, 20 degrees")
+                return Verdict(
+                    VerdictKind.WORDS_TOLD, reply=out_of_scope_reply(said, asked.callable)
+                )
             if not kept:
                 return Verdict(VerdictKind.WORDS_TOLD)
             calls, dated = [calls[i] for i in kept], [dated[i] for i in kept]
@@ -440,6 +446,36 @@ _TIME_WORDS_JA = re.compile(
 )
 """Words of a Japanese question about a time or a date: 今何時？, 何曜日？, 時間を教えて,
 クリスマスまであと何日？, もう十二時過ぎてる？"""
+_WEATHER_ASKED = re.compile(
+    r"(?i)\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing|y)?|temperature|sunny|cloudy|humid(?:ity)?|"
+    r"umbrella|windy|storm(?:y|s)?)\b|天気|気温|予報|雨|雪"
+)
+"""The weather asked about: live news no clock or lookup of ours gives."""
+
+
+_CLOCK_ASKED = re.compile(
+    r"(?i)\bwhat\s+(?:time|day|date)\b|\bthe\s+(?:time|date)\b|o'?clock|何時|何日|何曜|日付"
+)
+"""The time or the date asked in so many words ("what time is it in Paris and is it raining")."""
+
+
+def _weather_tool(tools: Sequence[ToolSpec]) -> bool:
+    """Whether any of ``tools`` speaks of the weather (its name or description)."""
+    return any(_WEATHER_ASKED.search(f"{t.name} {t.description}") for t in tools)
+
+
+_TIME_WORDS_EN = re.compile(
+    r"(?i)\b(?:time|times|date|dates|day|days|today|o'?clock|"
+    r"hours?|minutes?|seconds?|months?|years?|weeks?|weekday|weekend|calendar|clock|now|"
+    r"when|late|early|morning|afternoon|evening|noon|midnight|am|pm|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|christmas|new\s+year|birthday|season|summer|winter|"
+    r"spring|autumn|fall|dst|zone|schedule|deadline|until|till|since|ago|left|long)\b"
+    r"|\d{1,2}(?::\d{2})?\s*(?:am|pm)?\b"
+)
+"""Words of an English question about a time or a date, broadly ("what day is it", "how long
+until Friday", "is it late in Tokyo", "what's the date", "3pm"): without any, a request asks
+no clock ("What's the weather in Paris?")."""
 _LENGTH_JA = re.compile(r"何時間|何日間|何日まで|全部で|何分間")
 """A length asked for, not a time: 一週間って全部で何時間？, うるう年の二月って何日まで？"""
 _NOW_JA = re.compile(r"今|現在|本日")
@@ -567,8 +603,20 @@ def _clock_unasked(call: ToolCall, tool: ToolSpec, said: str) -> bool:
     says nothing of now. The call hint is shown on Japanese turns to such tools (without it
     the time was made up); with it, the 0.5B model called the clock for "一週間って全部で
     何時間？", "うるう年の二月って何日まで？" and "タクシー呼んでくれへん？" (dev half, the
-    fourth writer's). Not in English, where the hint is not shown; never a handoff."""
-    if not is_clock(tool) or not is_japanese(said) or _TIME_NOW_JA.search(said):
+    fourth writer's). In English, a request with no word of a time or a date at all
+    (`_TIME_WORDS_EN`): kaiwa chat's assistant called its clock for "What's the weather in
+    Paris?" and made the weather up. Never a handoff."""
+    if not is_clock(tool):
+        return False
+    if _WEATHER_ASKED.search(said) and not _CLOCK_ASKED.search(said):
+        return (
+            True  # "What's the weather today?", 「明日の東京の天気は？」: the weather, not the day
+        )
+    if not is_japanese(said):
+        # "What's the weather in Paris?", "Is it going to rain tomorrow?": no word of a time
+        # or a date asked (kaiwa chat's assistant called its clock and made the weather up)
+        return bool(said.strip()) and not _TIME_WORDS_EN.search(said)
+    if _TIME_NOW_JA.search(said):
         return False  # (asked for the time now: "えーとじかんおしえて", in kana)
     if not _TIME_WORDS_JA.search(said):
         return True
