@@ -115,13 +115,21 @@ class Tab:
     def state(self, key: str) -> Any:
         return self.page.evaluate(f"kaiwa.{key}")
 
-    def wait(self, what: str, condition: Any, timeout: float = 90) -> Any:
+    def poll(self, condition: Any, timeout: float) -> Any:
+        """``condition()``'s first true result, asked every 0.25 s for ``timeout`` seconds (the
+        page changes on its own: there is no event to await from here); None if none came."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             result = condition()
             if result:
                 return result
             time.sleep(0.25)
+        return None
+
+    def wait(self, what: str, condition: Any, timeout: float = 90) -> Any:
+        result = self.poll(condition, timeout)
+        if result:
+            return result
         self.shot("timeout")
         raise AssertionError(f"{what}: not seen in {timeout:.0f} s; entries: {self.entries()}")
 
@@ -149,12 +157,19 @@ class Tab:
             before = len(self.entries("user"))
             self.say(wav)
 
-            deadline = time.monotonic() + 45
-            while time.monotonic() < deadline:
-                for e in self.entries("user")[before:]:
-                    if e.get("final") and word in e["text"].lower():
-                        return e
-                time.sleep(0.25)
+            heard = self.poll(
+                lambda: next(
+                    (
+                        e
+                        for e in self.entries("user")[before:]  # noqa: B023 (called at once)
+                        if e.get("final") and word in e["text"].lower()
+                    ),
+                    None,
+                ),
+                timeout=45,
+            )
+            if heard:
+                return heard  # type: ignore[no-any-return]
             turns = [e["text"] for e in self.entries("user")[before:]]
             warnings.warn(
                 f"the test microphone, try {attempt + 1}: heard {turns}, not {word!r}",

@@ -52,7 +52,7 @@ def test_the_check_is_remembered_for_the_same_file(
         assert stamp.startswith(glosses.JMDICT_SHA256) and str(real) in stamp
         glosses.jmdict_path.cache_clear()
         with monkeypatch.context() as m:
-            m.setattr(glosses.hashlib, "sha256", lambda: pytest.fail("hashed again"))
+            m.setattr(glosses.store, "file_sha256", lambda path: pytest.fail("hashed again"))
             assert glosses.jmdict_path() == real  # from the stamp
     finally:
         glosses.jmdict_path.cache_clear()

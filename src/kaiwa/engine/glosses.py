@@ -20,7 +20,6 @@ no tool, as before this module).
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import re
 import sqlite3
@@ -82,16 +81,13 @@ def jmdict_path() -> Path | None:
     key = f"{JMDICT_SHA256} {path} {size} {path.stat().st_mtime_ns}"
     if stamp.exists() and stamp.read_text().strip() == key:
         return path
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(8 * 2**20):
-            digest.update(chunk)
-    if size != JMDICT_SIZE or digest.hexdigest() != JMDICT_SHA256:
+    sha256 = store.file_sha256(path)
+    if size != JMDICT_SIZE or sha256 != JMDICT_SHA256:
         logger.warning(
             "%s is not the pinned JMdict (sha256 %s...): Japanese requests name no tool; "
             "reinstall it with: pip install --force-reinstall jamdict-data==1.5",
             path,
-            digest.hexdigest()[:12],
+            sha256[:12],
         )
         return None
     stamp.parent.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,15 @@ def cache_dir() -> Path:
     return Path(base) / "kaiwa"
 
 
+def file_sha256(path: Path) -> str:
+    """The sha256 of the file at ``path``, read in 8 MB pieces (hex)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(8 * 2**20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def package_file(module: str, *parts: str, pip_name: str) -> Path:
     """A file inside an installed package, or `ModelNotFoundError` naming what to install."""
     spec = importlib.util.find_spec(module)

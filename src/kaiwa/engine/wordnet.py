@@ -28,7 +28,6 @@ checked) to read them from elsewhere.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import mmap
 import os
@@ -54,14 +53,6 @@ a traveller flying to Leeds asks nothing of a tool whose description says "city"
 _WORD = re.compile(r"[a-z][a-z-]*")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(8 * 2**20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @functools.cache
 def wordnet_dir() -> Path | None:
     """The directory of WordNet's noun files, checked once against the pinned sha256s; None
@@ -83,7 +74,7 @@ def wordnet_dir() -> Path | None:
         if stamp.is_file() and stamp.read_bytes().strip() == key.encode():
             return root
         for name, (sha256, size) in _PINNED.items():
-            if stats[name].st_size != size or _sha256(files[name]) != sha256:
+            if stats[name].st_size != size or store.file_sha256(files[name]) != sha256:
                 logger.warning(
                     "%s is not WordNet 3.0's as Debian's wordnet-base has it (pinned): a "
                     "request names a tool by its own words and JMdict's only (on Debian: "
