@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaiwa.engine.facts import unfounded
+from kaiwa.engine.facts import carried, tells, unfounded
 
 CLOCK = "Saturday 05 December 2026, 12:44\n今何時？"
 ORDER = "Order 12345 was shipped yesterday and arrives on Friday.\n注文番号12345の荷物はどこ？"
@@ -61,3 +61,88 @@ def test_what_a_reply_reading_out_results_may_say() -> None:
     assert unfounded("55102番は金曜日に発送されました。", facts) == []
     # Not a reply to a result: nothing to check against.
     assert result_read_out(messages[:4]) is None
+
+
+PARIS = ["What's the weather in Paris?"]
+CLOCK_NOW = "Monday 07 December 2026, 13:25\nWhat time is it?"
+CLOCK_NOW_JA = "Monday 07 December 2026, 13:25\n今何時？"
+ROME = 'It is sunny in Rome, 22 degrees.\n{"city": "Rome"}\nAnd in Rome?'
+
+
+@pytest.mark.parametrize(
+    ("reply", "facts", "closed", "taken"),
+    [
+        # `kaiwa chat` (its one tool a clock): the weather refused, then the time asked; the
+        # clock's result read out as the weather (25: the clock's 13:25).
+        (
+            "The weather in Paris is sunny with a temperature of 25 degrees Celsius.",
+            CLOCK_NOW,
+            PARIS,
+            ["paris", "weath"],
+        ),
+        ("It's 13:25, and the weather in Paris is sunny.", CLOCK_NOW, PARIS, ["paris", "weath"]),
+        ("It is 1:25 pm in Paris.", CLOCK_NOW, PARIS, ["paris"]),
+        ("パリの天気は晴れです。", CLOCK_NOW_JA, ["パリの天気は？"], ["パリ", "天気"]),
+        # "And in Rome?" after the weather in Paris (en-weather-17, dev): what the closed
+        # request called the weather tool with is closed, not its topic.
+        ("The weather in Paris is sunny.", ROME, ['{"city": "Paris"}'], ["paris"]),
+        ("The weather in Rome is sunny, 22 degrees.", ROME, ['{"city": "Paris"}'], []),
+        # The result read out, in words of its own or with the earlier words it holds too.
+        ("It is 13:25 on Monday, December 7.", CLOCK_NOW, PARIS, []),
+        ("Sure! Right now it's 1:25 pm.", CLOCK_NOW, PARIS, []),
+        ("Today is Monday, 13:25.", CLOCK_NOW, ["How's the weather today?"], []),
+        ("Paris is sunny today.", "It is sunny in Paris, 22 degrees.\nAnd now?", PARIS, []),
+        ("今は13時25分です。", CLOCK_NOW_JA, ["パリの天気は？"], []),
+        # Nothing done with to go back to.
+        ("The weather in Paris is sunny.", CLOCK_NOW, [], []),
+    ],
+)
+def test_carried(reply: str, facts: str, closed: list[str], taken: list[str]) -> None:
+    assert carried(reply, facts, closed) == taken
+
+
+def test_the_requests_done_with_are_those_a_reply_that_asks_nothing_answered() -> None:
+    from kaiwa.engine.chat import ChatMessage, ToolCall
+    from kaiwa.engine.words import closed_exchanges
+
+    call = ToolCall("get_current_time", "{}", call_id="c1")
+    refused = "Sorry, I can't help with that here. I can get the current local date and time."
+    messages = [
+        ChatMessage("system", "You help."),
+        ChatMessage("user", "What's the weather in Paris?"),
+        ChatMessage("assistant", refused),
+        ChatMessage("user", "What time is it?"),
+        ChatMessage("assistant", "", tool_calls=(call,)),
+        ChatMessage("tool", "Monday 07 December 2026, 13:25", tool_call_id="c1"),
+    ]
+    assert closed_exchanges(messages) == ["What's the weather in Paris?"]
+    # A question of the assistant's keeps the words it answered in the request at hand.
+    messages[2] = ChatMessage("assistant", "Which city's time would you like?")
+    assert closed_exchanges(messages) == []
+    assert closed_exchanges(messages[:2]) == []
+    # Of a request that called the tool called now, only the values it called it with.
+    paris = ToolCall("get_weather", '{"city": "Paris"}', call_id="w1")
+    rome = ToolCall("get_weather", '{"city": "Rome"}', call_id="w2")
+    messages = [
+        ChatMessage("system", "You help."),
+        ChatMessage("user", "What's the weather in Paris?"),
+        ChatMessage("assistant", "", tool_calls=(paris,)),
+        ChatMessage("tool", "It is sunny in Paris, 22 degrees.", tool_call_id="w1"),
+        ChatMessage("assistant", "It is sunny in Paris, 22 degrees."),
+        ChatMessage("user", "And in Rome?"),
+        ChatMessage("assistant", "", tool_calls=(rome,)),
+        ChatMessage("tool", "It is sunny in Rome, 22 degrees.", tool_call_id="w2"),
+    ]
+    assert closed_exchanges(messages) == ['{"city": "Paris"}']
+
+
+def test_days_are_named_whole_or_cut_short_not_inside_words() -> None:
+    assert unfounded("Sunny and 25 degrees, a wedding on Sat.", "Sat 25") == []
+    assert unfounded("It's Tues, not Thurs.", "Tuesday") == ["thursday"]
+
+
+def test_what_tells_something_of_a_result() -> None:
+    clock = "Monday 07 December 2026, 15:03"
+    assert not tells("Sure, I can help with that.", clock)
+    assert tells("It's 3:03 pm.", clock) and tells("Today is Monday.", clock)
+    assert tells("パリは晴れです。", "パリは晴れ、22度") and not tells("はい、", "パリは晴れ")

@@ -564,7 +564,7 @@ def _words_scripted(
     llm: Any,
     monkeypatch: Any,
     messages: list[ChatMessage],
-    replies: list[str],
+    replies: list[Any],
     japanese: str = "",
     other: str = "",
 ) -> tuple[list[str], str]:
@@ -576,7 +576,8 @@ def _words_scripted(
 
     def complete(prompt: str, max_tokens: int, cancel: Any, **kwargs: Any) -> Any:
         seen.append(kwargs.get("opening", ""))
-        yield next(left)
+        reply = next(left)  # (a list: the pieces it comes in)
+        yield from reply if isinstance(reply, list) else [reply]
 
     monkeypatch.setattr(llm, "_complete", complete)
     monkeypatch.setattr(llm, "_japanese_opening", lambda *a: japanese)
@@ -626,6 +627,52 @@ def test_a_result_no_reading_of_which_is_fit_is_read_out_as_it_is(
     messages[-1] = ChatMessage("tool", '{"time": "12:44"}', tool_call_id="c1")
     _, text = _words_scripted(llm, monkeypatch, messages, replies)
     assert text == UNCLEAR_JA
+
+
+def test_a_result_read_out_as_an_earlier_requests_answer_is_made_again(
+    llm: Any, monkeypatch: Any
+) -> None:
+    # `kaiwa chat` (README command 1 on a fresh clone): the weather refused, then "What time
+    # is it?"; the clock's result was read out as "The weather in Paris is sunny...".
+    from kaiwa.engine.chat import ToolCall
+
+    refused = "Sorry, I can't help with that here. I can get the current local date and time."
+    messages = [
+        ChatMessage("system", "You are a friendly voice assistant."),
+        ChatMessage("user", "What's the weather in Paris?"),
+        ChatMessage("assistant", refused),
+        ChatMessage("user", "What time is it?"),
+        ChatMessage("assistant", "", tool_calls=(ToolCall("get_current_time", "{}", "c1"),)),
+        ChatMessage("tool", "Monday 07 December 2026, 13:25", tool_call_id="c1"),
+    ]
+    replies = [
+        "The weather in Paris is sunny with a temperature of 25 degrees Celsius.",
+        "It is 1:25 pm on Monday, December 7.",
+    ]
+    seen, text = _words_scripted(llm, monkeypatch, messages, replies, other="It")
+    assert seen == ["", "It"] and text == "It is 1:25 pm on Monday, December 7."
+    # Every reading about Paris: the clock's result itself.
+    _, text = _words_scripted(llm, monkeypatch, messages, [replies[0], "In Paris it is 13:25."])
+    assert text == "Monday 07 December 2026, 13:25"
+    # Cut short after words that tell nothing of the result: the result follows them.
+    cut = ["Sure, I can help with that. ", "The current time in Paris is 13:25."]
+    _, text = _words_scripted(llm, monkeypatch, messages, [cut])
+    assert text == "Sure, I can help with that. Monday 07 December 2026, 13:25"
+    # Said to its end, telling nothing of the result: the result follows.
+    _, text = _words_scripted(llm, monkeypatch, messages, ["Sure, I can help with that."])
+    assert text == "Sure, I can help with that. Monday 07 December 2026, 13:25"
+    # Cut inside a sentence: after a clause, or after a word ("The restaurant is open" then
+    # " from 7:30 AM to 9:00 PM", after_result.py's dev half), a stop first.
+    cut = ["Happy to help with that, ", "in Paris it is 13:25."]
+    _, text = _words_scripted(llm, monkeypatch, messages, [cut])
+    assert text == "Happy to help with that, Monday 07 December 2026, 13:25"
+    cut = ["The time in Paris", " is now", " 4 pm."]
+    _, text = _words_scripted(llm, monkeypatch, _read_out("What time is it?"), [cut])
+    assert text == "The time in Paris. Saturday 05 December 2026, 12:44"
+    # Cut short after the result was told: nothing more.
+    cut = ["It is 1:25 pm on Monday. ", "The weather in Paris is sunny."]
+    _, text = _words_scripted(llm, monkeypatch, messages, [cut])
+    assert text == "It is 1:25 pm on Monday. "
 
 
 def test_an_empty_reply_to_a_japanese_speaker_is_made_again_in_japanese(

@@ -287,3 +287,45 @@ def test_a_long_reading_is_not_cut_inside_a_number() -> None:
     check, out = read_out(reply, "Total: 12,000 yen. It is 12.5 degrees.")
     assert check.fault is None and "".join(out) == reply
     assert not any(o.endswith(("12,", "12.")) for o in out)
+
+
+def test_a_result_read_out_as_an_earlier_requests_answer_is_unfounded() -> None:
+    # `kaiwa chat`: the weather refused, then "What time is it?"; the clock's result read
+    # out as the weather in Paris (its 25 the clock's 13:25: no number made up).
+    facts = "Monday 07 December 2026, 13:25\nWhat time is it?"
+    closed = ["What's the weather in Paris?"]
+    reply = "The weather in Paris is sunny with a temperature of 25 degrees Celsius."
+    check = ReplyCheck("What time is it?", ["get_current_time"], HINTS, facts=facts, closed=closed)
+    out = [check.push(reply[i : i + 3]) for i in range(0, len(reply), 3)] + [check.finish()]
+    assert check.fault is Fault.UNFOUNDED and not any(out)
+    # The time read out goes out; so does the weather when no request of it was done with.
+    for fit, done in (("It is 1:25 pm on Monday.", closed), (reply, [])):
+        check = ReplyCheck("What time is it?", [], HINTS, facts=facts, closed=done)
+        said = check.push(fit) + check.finish()
+        assert check.fault is None and said == fit
+
+
+def test_a_reading_in_english_goes_out_a_clause_at_a_time() -> None:
+    facts = "It is sunny in Melbourne, 22 degrees.\nDo I need a jacket?"
+    reply = "The weather in Melbourne is sunny, with 22 degrees, and 60 percent humidity."
+    check = ReplyCheck("Do I need a jacket?", [], HINTS, facts=facts, by_sentence=False)
+    out = [check.push(reply[i : i + 3]) for i in range(0, len(reply), 3)] + [check.finish()]
+    # Its start out after a few words, as any reply's; then each clause once checked; the
+    # made-up 60 cuts it short.
+    assert "".join(out) == "The weather in Melbourne is sunny, with 22 degrees,"
+    pieces = [o for o in out if o]
+    assert pieces == ["The weather in Mel", "bourne is sunny, ", "with 22 degrees,"]
+    assert check.fault is Fault.UNFOUNDED
+    # When it may go back to a request done with, its start waits for its first clause's
+    # end: going back in its first clause, nothing goes out.
+    check = ReplyCheck(
+        "What time is it?",
+        [],
+        HINTS,
+        facts="Monday 07 December 2026, 13:25\nWhat time is it?",
+        closed=["What's the weather in Paris?"],
+        by_sentence=False,
+    )
+    reply = "The weather in Paris is sunny, 25 degrees."
+    out = [check.push(reply[i : i + 3]) for i in range(0, len(reply), 3)] + [check.finish()]
+    assert not any(out) and check.fault is Fault.UNFOUNDED  # (not "The weather in")

@@ -4,23 +4,31 @@ Told to answer a Japanese speaker in Japanese after a tool's result, the 0.5B mo
 result into Japanese, and often gets it wrong: "Saturday 05 December 2026, 12:44" ->
 "現在は2026年12月5日、午後4時です。" or "...日曜日です。"; "Order 12345 was shipped yesterday"
 -> "12月29日に発送され、2023年5月1日に到着しました。" (dev half of ``bench/quality``, the
-requests answered after their tool's result). Read out in English, it copies the result and
-gets it right. `unfounded` finds what such a reply made up, so that it can be said otherwise.
+requests answered after their tool's result). Read out in English, it mostly copies the
+result. `unfounded` finds what such a reply made up, in either language, so that it can be
+said otherwise.
 
 Only what can be checked without understanding the words: numbers (digits, and kanji numerals
 before a counter: 四時, 二十三度) and days of the week. A number is founded when the result or
 the user said it (in digits, in kanji or in English words), or it is one of those as a clock or a
 calendar writes it otherwise: 12:44 read as 午後0時44分, 7 pm as 19時, December as 12月.
+
+And in any language, a reply reading out a result may not go back to an earlier request
+instead (`carried`): seen in `kaiwa chat`, whose one tool is a clock, "What's the weather in
+Paris?" (refused: no tool knows the weather), then "What time is it?", the clock's result
+read out as "The weather in Paris is sunny with a temperature of 25 degrees Celsius." (its
+25 the clock's 13:25).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from .numbers import TEENS, TENS, UNITS, said_number
 
-__all__ = ["unfounded"]
+__all__ = ["carried", "tells", "unfounded"]
 
 _DIGITS = re.compile(r"\d+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
@@ -38,6 +46,11 @@ _MONTHS = (
     "october", "november", "december",
 )  # fmt: skip
 _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_EN = [
+    r"\bmon(?:day)?\b", r"\btue(?:s|sday)?\b", r"\bwed(?:s|nesday)?\b",
+    r"\bthu(?:r|rs|rsday)?\b", r"\bfri(?:day)?\b", r"\bsat(?:urday)?\b", r"\bsun(?:day)?\b",
+]  # fmt: skip
+"""A day's name, whole or cut short ("Sat", "Tues", "Thurs"): not "sunny", "monthly"."""
 _WEEKDAYS_JA = "月火水木金土日"
 _WEEKDAY_JA = re.compile(r"([月火水木金土日])曜|[（(]([月火水木金土日])[)）]")
 
@@ -74,7 +87,7 @@ def _numbers(text: str, words: bool = True) -> set[int]:
 
 def _weekdays(text: str) -> set[int]:
     low = text.lower()
-    days = {i for i, d in enumerate(_WEEKDAYS_EN) if re.search(rf"\b{d[:3]}", low)}
+    days = {i for i, d in enumerate(_WEEKDAYS_EN) if re.search(_WEEKDAY_EN[i], low)}
     days |= {_WEEKDAYS_JA.index(m.group(1) or m.group(2)) for m in _WEEKDAY_JA.finditer(text)}
     return days
 
@@ -92,3 +105,54 @@ def unfounded(reply: str, facts: str) -> list[str]:
     days = _weekdays(facts)
     made_up += [_WEEKDAYS_EN[d] for d in sorted(_weekdays(reply) - days)]
     return made_up
+
+
+_EN_WORD = re.compile(r"[a-z]+")
+_JA_WORD = re.compile("[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{2,}")
+"""A run of two kanji or katakana or more: what a Japanese sentence is about (天気, パリ)."""
+_PLAIN = frozenset(
+    "about also been being could does doing done from give going good great have help here "
+    "hello into just know like looking make made many more most much need only other please "
+    "really right should some sorry sure tell than thank thanks that their them then there "
+    "these they thing this those very want well what when where which while will with would "
+    "your yours today tonight tomorrow now current currently".split()
+)
+"""English words of four letters or more that say what a clause is about no more than "the"
+does (or that every turn may say: today, now)."""
+
+
+def _topics(text: str) -> set[str]:
+    """What ``text`` is about: its English words of four letters or more (not `_PLAIN`),
+    each by its first five letters ("weathers" as "weath"), and its runs of kanji or
+    katakana (`_JA_WORD`)."""
+    words = {w[:5] for w in _EN_WORD.findall(text.lower()) if len(w) >= 4 and w not in _PLAIN}
+    return words | set(_JA_WORD.findall(text))
+
+
+def _holds(text: str, topic: str) -> bool:
+    """Whether ``text`` (its `_topics`, or in Japanese its characters) holds ``topic``."""
+    if _JA_WORD.fullmatch(topic):
+        return topic in text or any(topic in t or t in topic for t in _JA_WORD.findall(text))
+    return topic in _topics(text)
+
+
+def carried(reply: str, facts: str, closed: Sequence[str]) -> list[str]:
+    """What ``reply`` (a reading of a tool's result) takes from requests done with instead
+    of ``facts`` (the result, the call's values and the user's words since they last spoke):
+    its topics (`_topics`) that ``closed`` names and the facts do not. Empty when none.
+
+    ``closed`` holds what such a request was about (`kaiwa.engine.words.closed_exchanges`):
+    the user's words, or, where it called the tool called now, only the values it called it
+    with ("And in Rome?" after the weather in Paris: a reply about the weather names no
+    closed topic, one about Paris does)."""
+    before = "\n".join(closed)
+    return sorted(t for t in _topics(reply) if _holds(before, t) and not _holds(facts, t))
+
+
+def tells(said: str, result: str) -> bool:
+    """Whether ``said`` tells something of ``result``: one of its numbers or its topics
+    (`_topics`). "Sure, I can help with that." tells nothing of "Monday 07 December 2026,
+    15:03"; "It's 3 pm." does."""
+    if _numbers(said, words=False) & _numbers(result):
+        return True
+    return any(_holds(result, t) for t in _topics(said))

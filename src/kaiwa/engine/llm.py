@@ -75,10 +75,7 @@ from .tool_policy import (
     Verdict,
     VerdictKind,
 )
-from .words import (
-    last_user_text,
-    read_out_facts,
-)
+from .words import last_user_text, result_read_out
 from .worker import ModelWorker, StepAside
 from .written import written_messages
 
@@ -532,8 +529,11 @@ class LocalLLM(DecisionsMixin):
             return
         check = self._reply_check(asked, said=said, facts=facts)
         text = yield from self._checked(pieces, check, cancel)
+        if cancel is not None and cancel.is_set:
+            return
         if check.fault is not None:
             logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
+        yield from self._result_untold(check, asked)
 
     def _then_open_user_turn(
         self, reply: Callable[[Cancel], Iterator[LlmDelta]], stop: Cancel
@@ -674,10 +674,13 @@ class LocalLLM(DecisionsMixin):
             if not self.check_replies:
                 yield from (LlmDelta(text=p) for p in _after(start, pieces) if p)
                 return
-            check = self._reply_check(asked, facts=read_out_facts(asked))
+            check = self._reply_check(asked, facts=result_read_out(asked.messages))
             self._last_facts = check.facts
             text = yield from self._checked(_after(start, pieces), check, cancel)
-            if check.fault is None or check.started or (cancel is not None and cancel.is_set):
+            if cancel is not None and cancel.is_set:
+                return
+            if check.fault is None or check.started:  # (said, or cut short)
+                yield from self._result_untold(check, asked)
                 return
             yield from self._in_words(prompt, asked, max_tokens, cancel, (check.fault, text))
             return

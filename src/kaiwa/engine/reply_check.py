@@ -23,7 +23,7 @@ import enum
 import re
 from collections.abc import Iterable, Sequence
 
-from .facts import unfounded
+from .facts import carried, unfounded
 from .small_talk import small_talk
 from .text import folded, is_japanese
 
@@ -47,7 +47,8 @@ class Fault(enum.Enum):
     """It answers a Japanese request with no Japanese in it ("Hand over to", "12")."""
     UNFOUNDED = "unfounded"
     """It reads out a tool's result with a number or a day the result does not say
-    (`kaiwa.engine.facts.unfounded`)."""
+    (`kaiwa.engine.facts.unfounded`), or goes back to a request done with instead
+    (`kaiwa.engine.facts.carried`)."""
 
 
 _CALL_START = re.compile(r"""^\s*(?:[>(\[]\s*)?[{\[]\s*"|^\s*\w+_\w+\s*[(:\n]""")
@@ -182,6 +183,12 @@ class ReplyCheck:
             words): a number or a day of the week not in it is `Fault.UNFOUNDED`. The reply
             then goes out sentence by sentence, not clause by clause, so that a made-up
             number is found before any of its sentence is spoken.
+        closed: with ``facts``, what requests done with were about: a reply that names
+            what only they named (not the facts) is `Fault.UNFOUNDED` too
+            (`kaiwa.engine.facts.carried`); its start then waits for its first clause's end.
+        by_sentence: with ``facts``, release the reply a sentence at a time (False: a clause
+            at a time, as any reply; a made-up number then cuts the reply short after what
+            went out before its clause).
     """
 
     def __init__(
@@ -195,6 +202,8 @@ class ReplyCheck:
         earlier: Sequence[str] = (),
         language: bool = True,
         facts: str | None = None,
+        closed: Sequence[str] = (),
+        by_sentence: bool = True,
     ) -> None:
         self._requests = [r for r in (request, *earlier) if _long_enough(r)]
         """What may not be said back: the request, and the user's earlier words (small talk
@@ -208,6 +217,8 @@ class ReplyCheck:
         -> "今何時？" is not)."""
         self.facts = facts
         """What a reply reading out a result is checked against (None: not such a reply)."""
+        self._closed = tuple(closed)
+        self._by_sentence = facts is not None and by_sentence
         self._tools = tuple(tools)
         self._hints = tuple(hints)
         self._hint_sentences = _sentences(hints)
@@ -232,8 +243,8 @@ class ReplyCheck:
                 self.fault = fault
                 return ""
             self._released = True  # the start goes out whole (reading out a result: up to
-            # its last sentence end), the rest clause by clause (sentence by sentence)
-            if self.facts is None:
+            # its last sentence or clause end), the rest clause by clause (or sentence)
+            if not (self._by_sentence or self._closed):
                 return self._release(self._held)
         cut = self._cut(self._held)
         if not cut:
@@ -244,9 +255,9 @@ class ReplyCheck:
         """How much of ``text`` may go out (0: none yet): up to its last clause end; reading
         out a result, its last sentence end, or its last clause end once `_READ_OUT_MAX`
         characters wait (a sentence that will not end)."""
-        ends = _CLAUSE_END if self.facts is None else _READ_OUT_END
+        ends = _READ_OUT_END if self._by_sentence else _CLAUSE_END
         cut = max((m.end() for m in ends.finditer(text)), default=0)
-        if not cut and self.facts is not None and len(text) >= _READ_OUT_MAX:
+        if not cut and self._by_sentence and len(text) >= _READ_OUT_MAX:
             cut = max((m.end() for m in _READ_OUT_CLAUSE.finditer(text)), default=0)
         return cut
 
@@ -270,8 +281,9 @@ class ReplyCheck:
     def _release(self, text: str) -> str:
         self._held = self._held[len(text) :]
         fault = unfit(text, self._tools, self._hints, start=not self.said)
-        if fault is None and self.facts is not None and unfounded(text, self.facts):
-            fault = Fault.UNFOUNDED
+        if fault is None and self.facts is not None:
+            if unfounded(text, self.facts) or carried(text, self.facts, self._closed):
+                fault = Fault.UNFOUNDED
         if fault is None and self.said:
             # with the end of what went out before: a tool's name or a hint may straddle
             # the two ("あなたは「g" then "et_weather」関数...")
@@ -291,8 +303,10 @@ class ReplyCheck:
         held = self._held.lstrip()
         if not held:
             return False
-        if self.facts is not None and not self._cut(held):
-            return False  # (reading out a result: judged a sentence at a time)
+        if (self._by_sentence or self._closed) and not self._cut(held):
+            # reading out a result: judged a sentence at a time, or a clause when it may go
+            # back to a request done with ("The weather in" then "Paris is sunny,")
+            return False
         if re.search(r"[:：]\s*$", held):
             return False  # a colon: what it announces comes next
         if _PREFACE_START.match(held) and len(held) < 64 and not re.search(r"[:：]", held):

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import EngineError
 from ._threads import Cancel
 from .chat import SILENT_TURN, ChatMessage, LlmDelta
+from .facts import tells
 from .greedy_grammar import greedy_grammar
 from .prompt import HINTS
 from .remarks import remark_reply
 from .reply_check import Fault, ReplyCheck
 from .small_talk import capabilities_reply, small_talk_reply
 from .text import is_japanese
+from .tool_calls import asks
 from .tool_policy import Asked
 
 if TYPE_CHECKING:
@@ -88,12 +90,37 @@ def _plain_result(messages: Sequence[ChatMessage]) -> str:
     return text
 
 
-def read_out_facts(asked: Asked) -> str | None:
-    """What a reply to a Japanese speaker reading out tools' results may say
-    (`result_read_out`); None for any other reply."""
-    if not is_japanese(last_user_text(asked.messages)):
-        return None
-    return result_read_out(asked.messages)
+def closed_exchanges(messages: Sequence[ChatMessage]) -> list[str]:
+    """What the requests the assistant last answered were about (a reply in words that
+    asks nothing answered them: done with): a reading of a result may not go back to them
+    (`kaiwa.engine.facts.carried`). Of each, the user's words; or, if it called a tool
+    called now, the values it called it with ("What's the weather in Paris?" then "And in
+    Rome?": the weather is the topic still, Paris is not). The user's words that a question
+    of the assistant's answered are the request at hand ("I'd like a table." "For how
+    many?" "Three."), not done with. The last `EARLIER_TURNS` requests at most."""
+    last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+    now = {c.name for m in messages[last_user + 1 :] for c in m.tool_calls or ()}
+    end = next(
+        (
+            i
+            for i in range(last_user - 1, -1, -1)
+            if messages[i].role == "assistant"
+            and messages[i].content.strip()
+            and not asks(messages[i].content)
+        ),
+        -1,
+    )
+    if end < 0:
+        return []
+    exchanges: list[tuple[str, list[str]]] = []  # (a turn's words, values called now)
+    for m in messages[:end]:
+        if m.role == "user" and m.content != SILENT_TURN:
+            exchanges.append((m.content, []))
+        elif exchanges:
+            for c in m.tool_calls or ():
+                if c.name in now:
+                    exchanges[-1][1].append(c.arguments)
+    return ["\n".join(values) if values else words for words, values in exchanges[-EARLIER_TURNS:]]
 
 
 def last_user_text(messages: Sequence[ChatMessage]) -> str:
@@ -169,11 +196,12 @@ class WordsMixin:
         An empty reply to a silent turn is an answer (saying nothing). ``hint``: the one
         ``prompt`` ends with, if not one of `HINTS` (read out, it is a leak too).
 
-        To a Japanese speaker, a reply reading out tools' results is first tried in Japanese
-        (its first character kana or kanji) with its numbers and days checked against the
-        results (`result_read_out`); unfit, it is made again as the model reads it (in
-        English, mostly), and unfit again, once more with its opening tokens banned; each
-        reading's numbers checked so.
+        A reply reading out tools' results has its numbers and days checked against the
+        results (`result_read_out`), and may not go back to a request done with
+        (`closed_exchanges`). To a Japanese speaker, it is first tried in Japanese (its first
+        character kana or kanji); unfit, it is made again as the model reads it (in English,
+        mostly), and unfit again, once more with its opening tokens banned; each reading
+        checked so.
         """
         request = last_user_text(asked.messages)
         japanese = is_japanese(request)
@@ -187,11 +215,12 @@ class WordsMixin:
             return WordsOutcome.SAID
         tools = tool_names(asked)
         opening = ""
-        facts = read_out_facts(asked) if failed is None else None
-        if facts is not None:
+        facts = result_read_out(asked.messages)
+        in_japanese = facts is not None and japanese and failed is None
+        if in_japanese:
             opening = self._japanese_opening(prompt, bias, cancel)
         # (a Japanese reading of a result found unfit: the model's own reading, twice at most)
-        tries = 3 if facts is not None else 2
+        tries = 3 if in_japanese else 2
         for attempt in range(tries):
             if attempt == 0 and failed is not None:
                 fault, text = failed
@@ -209,10 +238,12 @@ class WordsMixin:
                     opening=opening,
                 )
                 text = yield from self._checked(pieces, check, cancel)
-                if check.fault is None or (cancel is not None and cancel.is_set):
+                if cancel is not None and cancel.is_set:
                     return WordsOutcome.SAID
-                if check.started:
-                    logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
+                if check.fault is None or check.started:
+                    if check.fault is not None:
+                        logger.info("reply cut short (%s): %r", check.fault.value, text[:200])
+                    yield from self._result_untold(check, asked)
                     return WordsOutcome.SAID
                 fault = check.fault
             logger.info("reply not spoken (%s, try %d): %r", fault.value, attempt, text[:200])
@@ -224,7 +255,7 @@ class WordsMixin:
                 return WordsOutcome.SAID  # nothing said to nothing said
             if may_call and fault is Fault.CALL and any(n.lower() in text.lower() for n in tools):
                 return WordsOutcome.SPELLED  # a call to one of the tools spelled out: write it
-            if attempt == 0 and facts is not None:
+            if attempt == 0 and in_japanese:
                 opening = ""  # read out as the model would: in English, as the result says
             elif attempt < tries - 1 and japanese and fault is Fault.EMPTY:
                 opening = self._japanese_opening(prompt, bias, cancel)  # (not the end again)
@@ -244,6 +275,27 @@ class WordsMixin:
         return WordsOutcome.SAID
 
     @staticmethod
+    def _result_untold(check: ReplyCheck, asked: Asked) -> Iterator[LlmDelta]:
+        """After a reading of a result, spoken to its end or cut short for what it made up
+        (`Fault.UNFOUNDED`): the result as the tool wrote it (`_plain_result`), if what went
+        out told nothing of it (`tells`) and it is in the user's language. "Sure, I can help
+        with that." alone, or before "The current time in Paris..." was cut, the user would
+        not hear the time."""
+        if check.facts is None or check.fault not in (None, Fault.UNFOUNDED):
+            return
+        result = _plain_result(asked.messages)
+        if not result or tells(check.said, result):
+            return
+        if is_japanese(result) != is_japanese(last_user_text(asked.messages)):
+            return  # (a reading in Japanese of an English result tells it in other words)
+        logger.info("the result read out as it is, after %r", check.said[-200:])
+        said, japanese = check.said, is_japanese(result)
+        # cut after a word ("The restaurant is open" + " from 7:30 AM to 9 PM"): a stop
+        stop = ("。" if japanese else ".") if said.rstrip()[-1:].isalnum() else ""
+        space = "" if japanese or not said or (said[-1].isspace() and not stop) else " "
+        yield LlmDelta(text=stop + space + result)
+
+    @staticmethod
     def _reply_check(
         asked: Asked, said: str = "", hints: Sequence[str] = (), facts: str | None = None
     ) -> ReplyCheck:
@@ -259,6 +311,12 @@ class WordsMixin:
             earlier=users[:-1],
             language=not asked.messages or asked.messages[-1].role != "tool",
             facts=facts,
+            closed=closed_exchanges(asked.messages) if facts is not None else (),
+            # A reading in Japanese (of a result in English, mostly) goes out a sentence at a
+            # time: its numbers are often wrong. One in English copies the result, mostly:
+            # clause by clause, its first audio as soon as any reply's (a sentence at a time
+            # cost ~0.5 s p50 on the bench's English readings).
+            by_sentence=bool(users) and is_japanese(users[-1]),
         )
 
     @staticmethod
