@@ -134,6 +134,16 @@ def test_the_requests_done_with_are_those_a_reply_that_asks_nothing_answered() -
         ChatMessage("tool", "It is sunny in Rome, 22 degrees.", tool_call_id="w2"),
     ]
     assert closed_exchanges(messages) == ['{"city": "Paris"}']
+    # Of one that called another tool, nothing: "move it to Sunday" speaks of its booking.
+    messages[-2] = ChatMessage("assistant", "", tool_calls=(ToolCall("get_time", "{}", "t"),))
+    assert closed_exchanges(messages) == []
+    # A Japanese question written with a full stop keeps the request open.
+    asked = [
+        ChatMessage("user", "予約したいです"),
+        ChatMessage("assistant", "かしこまりました。何名様でしょうか。"),
+        ChatMessage("user", "4人です。"),
+    ]
+    assert closed_exchanges(asked) == []
 
 
 def test_days_are_named_whole_or_cut_short_not_inside_words() -> None:

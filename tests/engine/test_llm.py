@@ -658,21 +658,21 @@ def test_a_result_read_out_as_an_earlier_requests_answer_is_made_again(
     cut = ["Sure, I can help with that. ", "The current time in Paris is 13:25."]
     _, text = _words_scripted(llm, monkeypatch, messages, [cut])
     assert text == "Sure, I can help with that. Monday 07 December 2026, 13:25"
-    # Said to its end, telling nothing of the result: the result follows.
+    # Said to its end, the reading is the model's (a tool's error, "null" or "3" would
+    # follow right answers).
     _, text = _words_scripted(llm, monkeypatch, messages, ["Sure, I can help with that."])
-    assert text == "Sure, I can help with that. Monday 07 December 2026, 13:25"
-    # Cut inside a sentence: after a clause, or after a word ("The restaurant is open" then
-    # " from 7:30 AM to 9:00 PM", after_result.py's dev half), a stop first.
+    assert text == "Sure, I can help with that."
+    # Cut after a clause.
     cut = ["Happy to help with that, ", "in Paris it is 13:25."]
     _, text = _words_scripted(llm, monkeypatch, messages, [cut])
     assert text == "Happy to help with that, Monday 07 December 2026, 13:25"
-    cut = ["The time in Paris", " is now", " 4 pm."]
-    _, text = _words_scripted(llm, monkeypatch, _read_out("What time is it?"), [cut])
-    assert text == "The time in Paris. Saturday 05 December 2026, 12:44"
+    # An English reading's numbers are the model's: "7:00 PM" for "7 pm" was refused.
+    _, text = _words_scripted(llm, monkeypatch, _read_out("What time is it?"), ["It's 4 pm."])
+    assert text == "It's 4 pm."
     # Cut short after the result was told: nothing more.
     cut = ["It is 1:25 pm on Monday. ", "The weather in Paris is sunny."]
     _, text = _words_scripted(llm, monkeypatch, messages, [cut])
-    assert text == "It is 1:25 pm on Monday. "
+    assert text == "It is 1:25 pm on Monday."
 
 
 def test_an_empty_reply_to_a_japanese_speaker_is_made_again_in_japanese(

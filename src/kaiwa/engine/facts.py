@@ -1,12 +1,12 @@
-"""Does a reply that reads out a tool's result say what the result says? Its numbers and days.
+"""Does a reply that reads out a tool's result say what the result says? Numbers, days, topics.
 
 Told to answer a Japanese speaker in Japanese after a tool's result, the 0.5B model puts the
 result into Japanese, and often gets it wrong: "Saturday 05 December 2026, 12:44" ->
 "現在は2026年12月5日、午後4時です。" or "...日曜日です。"; "Order 12345 was shipped yesterday"
 -> "12月29日に発送され、2023年5月1日に到着しました。" (dev half of ``bench/quality``, the
 requests answered after their tool's result). Read out in English, it mostly copies the
-result. `unfounded` finds what such a reply made up, in either language, so that it can be
-said otherwise.
+result. `unfounded` finds what such a reply made up (checked in readings put into
+Japanese), so that it can be said otherwise.
 
 Only what can be checked without understanding the words: numbers (digits, and kanji numerals
 before a counter: 四時, 二十三度) and days of the week. A number is founded when the result or
@@ -50,7 +50,8 @@ _WEEKDAY_EN = [
     r"\bmon(?:day)?\b", r"\btue(?:s|sday)?\b", r"\bwed(?:s|nesday)?\b",
     r"\bthu(?:r|rs|rsday)?\b", r"\bfri(?:day)?\b", r"\bsat(?:urday)?\b", r"\bsun(?:day)?\b",
 ]  # fmt: skip
-"""A day's name, whole or cut short ("Sat", "Tues", "Thurs"): not "sunny", "monthly"."""
+"""A day's name, whole or cut short ("Sat", "Tues", "Thurs"): not in "sunny" or "monthly"
+(but "the sun" is a Sunday still)."""
 _WEEKDAYS_JA = "月火水木金土日"
 _WEEKDAY_JA = re.compile(r"([月火水木金土日])曜|[（(]([月火水木金土日])[)）]")
 
@@ -96,7 +97,7 @@ def unfounded(reply: str, facts: str) -> list[str]:
     """What ``reply`` says that ``facts`` (a tool's result and the user's words) does not:
     its numbers (as numbers: "12" for 十二) and days of the week (in English) not found there;
     empty when nothing is made up. English words in ``reply`` are not read as numbers ("You
-    may call again": not May), the reply being Japanese."""
+    may call again": not May): checked are readings put into Japanese."""
     known = _numbers(facts)
     # A clock's hours as people say them otherwise: 12:44 is 午後0時44分, 19:30 is 7時半,
     # "7 pm" is 19時.
@@ -121,12 +122,16 @@ _PLAIN = frozenset(
 does (or that every turn may say: today, now)."""
 
 
+_PLAIN_JA = frozenset("今日 本日 現在 今夜 明日 昨日 時間 時点 只今 お客様 様子".split())
+"""Runs of kanji that any reading may say (今日は12月7日)."""
+
+
 def _topics(text: str) -> set[str]:
     """What ``text`` is about: its English words of four letters or more (not `_PLAIN`),
     each by its first five letters ("weathers" as "weath"), and its runs of kanji or
-    katakana (`_JA_WORD`)."""
+    katakana (`_JA_WORD`, not `_PLAIN_JA`)."""
     words = {w[:5] for w in _EN_WORD.findall(text.lower()) if len(w) >= 4 and w not in _PLAIN}
-    return words | set(_JA_WORD.findall(text))
+    return words | {w for w in _JA_WORD.findall(text) if w not in _PLAIN_JA}
 
 
 def _holds(text: str, topic: str) -> bool:

@@ -180,15 +180,17 @@ class ReplyCheck:
             off for a reply that reads out a tool's result (in English, the 0.5B model's
             usual answer to a Japanese request), which asking again would only repeat.
         facts: what a reply reading out a tool's result may say (the result and the user's
-            words): a number or a day of the week not in it is `Fault.UNFOUNDED`. The reply
-            then goes out sentence by sentence, not clause by clause, so that a made-up
-            number is found before any of its sentence is spoken.
+            words): with ``by_sentence``, a number or a day of the week not in it is
+            `Fault.UNFOUNDED`, and the reply goes out sentence by sentence, not clause by
+            clause, so that a made-up number is found before any of its sentence is spoken.
         closed: with ``facts``, what requests done with were about: a reply that names
             what only they named (not the facts) is `Fault.UNFOUNDED` too
             (`kaiwa.engine.facts.carried`); its start then waits for its first clause's end.
-        by_sentence: with ``facts``, release the reply a sentence at a time (False: a clause
-            at a time, as any reply; a made-up number then cuts the reply short after what
-            went out before its clause).
+        by_sentence: with ``facts``, check the reply's numbers and days and release it a
+            sentence at a time (a reading put into Japanese, whose numbers are often wrong);
+            False: only what it goes back to (``closed``) is checked, clause by clause (a
+            reading in English copies the result, mostly; checked for numbers, correct ones
+            were refused: "7:00 PM" for "7 pm", a number checked a digit at a time).
     """
 
     def __init__(
@@ -256,6 +258,8 @@ class ReplyCheck:
         out a result, its last sentence end, or its last clause end once `_READ_OUT_MAX`
         characters wait (a sentence that will not end)."""
         ends = _READ_OUT_END if self._by_sentence else _CLAUSE_END
+        if self.facts is not None and not self._by_sentence:
+            ends = _READ_OUT_CLAUSE  # (not inside 12,000 or 12.5)
         cut = max((m.end() for m in ends.finditer(text)), default=0)
         if not cut and self._by_sentence and len(text) >= _READ_OUT_MAX:
             cut = max((m.end() for m in _READ_OUT_CLAUSE.finditer(text)), default=0)
@@ -282,7 +286,8 @@ class ReplyCheck:
         self._held = self._held[len(text) :]
         fault = unfit(text, self._tools, self._hints, start=not self.said)
         if fault is None and self.facts is not None:
-            if unfounded(text, self.facts) or carried(text, self.facts, self._closed):
+            made_up = self._by_sentence and unfounded(text, self.facts)
+            if made_up or carried(text, self.facts, self._closed):
                 fault = Fault.UNFOUNDED
         if fault is None and self.said:
             # with the end of what went out before: a tool's name or a hint may straddle

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 from collections.abc import Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import EngineError
 from ._threads import Cancel
-from .chat import SILENT_TURN, ChatMessage, LlmDelta
+from .chat import SILENT_TURN, ChatMessage, LlmDelta, ToolCall
 from .facts import tells
 from .greedy_grammar import greedy_grammar
 from .prompt import HINTS
@@ -90,14 +91,21 @@ def _plain_result(messages: Sequence[ChatMessage]) -> str:
     return text
 
 
+_ASKS_JA = re.compile(r"(?:か|かね|でしょうか|ますか)[。．.]?\s*$")
+"""A Japanese question written with a full stop: 「何名様でしょうか。」."""
+
+
 def closed_exchanges(messages: Sequence[ChatMessage]) -> list[str]:
     """What the requests the assistant last answered were about (a reply in words that
     asks nothing answered them: done with): a reading of a result may not go back to them
-    (`kaiwa.engine.facts.carried`). Of each, the user's words; or, if it called a tool
-    called now, the values it called it with ("What's the weather in Paris?" then "And in
-    Rome?": the weather is the topic still, Paris is not). The user's words that a question
-    of the assistant's answered are the request at hand ("I'd like a table." "For how
-    many?" "Three."), not done with. The last `EARLIER_TURNS` requests at most."""
+    (`kaiwa.engine.facts.carried`). Of each that called no tool (answered in words, or
+    refused), the user's words; of each that called a tool called now, only the values it
+    called it with ("What's the weather in Paris?" then "And in Rome?": the weather is the
+    topic still, Paris is not); of one that called another tool, nothing (its booking may be
+    what "move it to Sunday" speaks of). The user's words that a question of the
+    assistant's answered are the request at hand ("I'd like a table." "For how many?"
+    "Three." or 「何名様でしょうか。」), not done with. The last `EARLIER_TURNS` requests at
+    most."""
     last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
     now = {c.name for m in messages[last_user + 1 :] for c in m.tool_calls or ()}
     end = next(
@@ -107,20 +115,25 @@ def closed_exchanges(messages: Sequence[ChatMessage]) -> list[str]:
             if messages[i].role == "assistant"
             and messages[i].content.strip()
             and not asks(messages[i].content)
+            and not _ASKS_JA.search(messages[i].content)
         ),
         -1,
     )
     if end < 0:
         return []
-    exchanges: list[tuple[str, list[str]]] = []  # (a turn's words, values called now)
+    exchanges: list[tuple[str, list[ToolCall]]] = []  # (a turn's words, its calls)
     for m in messages[:end]:
         if m.role == "user" and m.content != SILENT_TURN:
             exchanges.append((m.content, []))
         elif exchanges:
-            for c in m.tool_calls or ():
-                if c.name in now:
-                    exchanges[-1][1].append(c.arguments)
-    return ["\n".join(values) if values else words for words, values in exchanges[-EARLIER_TURNS:]]
+            exchanges[-1][1].extend(m.tool_calls or ())
+    closed = []
+    for words, calls in exchanges[-EARLIER_TURNS:]:
+        if not calls:
+            closed.append(words)
+        else:  # (another tool's request may be spoken of: "move it to Sunday")
+            closed += [c.arguments for c in calls if c.name in now]
+    return closed
 
 
 def last_user_text(messages: Sequence[ChatMessage]) -> str:
@@ -276,12 +289,13 @@ class WordsMixin:
 
     @staticmethod
     def _result_untold(check: ReplyCheck, asked: Asked) -> Iterator[LlmDelta]:
-        """After a reading of a result, spoken to its end or cut short for what it made up
+        """After a reading of a result cut short for what it made up or went back to
         (`Fault.UNFOUNDED`): the result as the tool wrote it (`_plain_result`), if what went
         out told nothing of it (`tells`) and it is in the user's language. "Sure, I can help
-        with that." alone, or before "The current time in Paris..." was cut, the user would
-        not hear the time."""
-        if check.facts is None or check.fault not in (None, Fault.UNFOUNDED):
+        with that." before "The current time in Paris..." was cut, the user would not hear
+        the time. (Not after a reading spoken to its end: a tool's error, "null" or "3"
+        would follow a right answer.)"""
+        if check.facts is None or check.fault is not Fault.UNFOUNDED:
             return
         result = _plain_result(asked.messages)
         if not result or tells(check.said, result):
@@ -312,10 +326,10 @@ class WordsMixin:
             language=not asked.messages or asked.messages[-1].role != "tool",
             facts=facts,
             closed=closed_exchanges(asked.messages) if facts is not None else (),
-            # A reading in Japanese (of a result in English, mostly) goes out a sentence at a
-            # time: its numbers are often wrong. One in English copies the result, mostly:
-            # clause by clause, its first audio as soon as any reply's (a sentence at a time
-            # cost ~0.5 s p50 on the bench's English readings).
+            # A reading in Japanese (of a result in English, mostly) has its numbers checked,
+            # a sentence at a time. One in English copies the result, mostly: clause by
+            # clause, its first audio as soon as any reply's (a sentence at a time cost
+            # ~0.4 s p50 on the bench's English readings).
             by_sentence=bool(users) and is_japanese(users[-1]),
         )
 
