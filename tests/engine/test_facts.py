@@ -104,17 +104,9 @@ def test_carried(reply: str, facts: str, closed: list[str], taken: list[str]) ->
 def test_the_requests_done_with_are_those_a_reply_that_asks_nothing_answered() -> None:
     from kaiwa.engine.chat import ChatMessage, ToolCall
     from kaiwa.engine.words import closed_exchanges
+    from tests.engine.conversations import weather_refused_then_time
 
-    call = ToolCall("get_current_time", "{}", call_id="c1")
-    refused = "Sorry, I can't help with that here. I can get the current local date and time."
-    messages = [
-        ChatMessage("system", "You help."),
-        ChatMessage("user", "What's the weather in Paris?"),
-        ChatMessage("assistant", refused),
-        ChatMessage("user", "What time is it?"),
-        ChatMessage("assistant", "", tool_calls=(call,)),
-        ChatMessage("tool", "Monday 07 December 2026, 13:25", tool_call_id="c1"),
-    ]
+    messages = weather_refused_then_time()
     assert closed_exchanges(messages) == ["What's the weather in Paris?"]
     # A question of the assistant's keeps the words it answered in the request at hand.
     messages[2] = ChatMessage("assistant", "Which city's time would you like?")

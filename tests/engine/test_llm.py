@@ -634,17 +634,9 @@ def test_a_result_read_out_as_an_earlier_requests_answer_is_made_again(
 ) -> None:
     # `kaiwa chat` (README command 1 on a fresh clone): the weather refused, then "What time
     # is it?"; the clock's result was read out as "The weather in Paris is sunny...".
-    from kaiwa.engine.chat import ToolCall
+    from tests.engine.conversations import weather_refused_then_time
 
-    refused = "Sorry, I can't help with that here. I can get the current local date and time."
-    messages = [
-        ChatMessage("system", "You are a friendly voice assistant."),
-        ChatMessage("user", "What's the weather in Paris?"),
-        ChatMessage("assistant", refused),
-        ChatMessage("user", "What time is it?"),
-        ChatMessage("assistant", "", tool_calls=(ToolCall("get_current_time", "{}", "c1"),)),
-        ChatMessage("tool", "Monday 07 December 2026, 13:25", tool_call_id="c1"),
-    ]
+    messages = weather_refused_then_time("You are a friendly voice assistant.")
     replies = [
         "The weather in Paris is sunny with a temperature of 25 degrees Celsius.",
         "It is 1:25 pm on Monday, December 7.",

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from .numbers import TEENS, TENS, UNITS, said_number
+from .text import JAPANESE_CONTENT
 
 __all__ = ["carried", "tells", "unfounded"]
 
@@ -109,8 +110,6 @@ def unfounded(reply: str, facts: str) -> list[str]:
 
 
 _EN_WORD = re.compile(r"[a-z]+")
-_JA_WORD = re.compile("[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{2,}")
-"""A run of two kanji or katakana or more: what a Japanese sentence is about (天気, パリ)."""
 _PLAIN = frozenset(
     "about also been being could does doing done from give going good great have help here "
     "hello into just know like looking make made many more most much need only other please "
@@ -129,15 +128,16 @@ _PLAIN_JA = frozenset("今日 本日 現在 今夜 明日 昨日 時間 時点 �
 def _topics(text: str) -> set[str]:
     """What ``text`` is about: its English words of four letters or more (not `_PLAIN`),
     each by its first five letters ("weathers" as "weath"), and its runs of kanji or
-    katakana (`_JA_WORD`, not `_PLAIN_JA`)."""
+    katakana (`JAPANESE_CONTENT`, not `_PLAIN_JA`)."""
     words = {w[:5] for w in _EN_WORD.findall(text.lower()) if len(w) >= 4 and w not in _PLAIN}
-    return words | {w for w in _JA_WORD.findall(text) if w not in _PLAIN_JA}
+    return words | {w for w in JAPANESE_CONTENT.findall(text) if w not in _PLAIN_JA}
 
 
 def _holds(text: str, topic: str) -> bool:
     """Whether ``text`` (its `_topics`, or in Japanese its characters) holds ``topic``."""
-    if _JA_WORD.fullmatch(topic):
-        return topic in text or any(topic in t or t in topic for t in _JA_WORD.findall(text))
+    if JAPANESE_CONTENT.fullmatch(topic):
+        runs = JAPANESE_CONTENT.findall(text)
+        return topic in text or any(topic in t or t in topic for t in runs)
     return topic in _topics(text)
 
 

@@ -255,11 +255,13 @@ class ReplyCheck:
 
     def _cut(self, text: str) -> int:
         """How much of ``text`` may go out (0: none yet): up to its last clause end; reading
-        out a result, its last sentence end, or its last clause end once `_READ_OUT_MAX`
-        characters wait (a sentence that will not end)."""
-        ends = _READ_OUT_END if self._by_sentence else _CLAUSE_END
-        if self.facts is not None and not self._by_sentence:
-            ends = _READ_OUT_CLAUSE  # (not inside 12,000 or 12.5)
+        out a result, its last clause end not inside a number, or with ``by_sentence`` its
+        last sentence end, or its last clause end once `_READ_OUT_MAX` characters wait (a
+        sentence that will not end)."""
+        if self.facts is None:
+            ends = _CLAUSE_END
+        else:  # (not inside 12,000 or 12.5)
+            ends = _READ_OUT_END if self._by_sentence else _READ_OUT_CLAUSE
         cut = max((m.end() for m in ends.finditer(text)), default=0)
         if not cut and self._by_sentence and len(text) >= _READ_OUT_MAX:
             cut = max((m.end() for m in _READ_OUT_CLAUSE.finditer(text)), default=0)

@@ -8,11 +8,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-__all__ = ["ClauseSplitter", "folded", "is_japanese", "outside"]
+__all__ = ["JAPANESE_CONTENT", "ClauseSplitter", "folded", "is_japanese", "outside"]
 
 _SENTENCE_END = re.compile(r"[.!?。！？](?:[\"')\]」』]*)(?=\s|$)|[。！？]")
 _CLAUSE_END = re.compile(r"[,;:、—–](?=\s|$)|[、]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+JAPANESE_CONTENT = re.compile("[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{2,}")
+"""A run of two kanji or katakana or more: what Japanese words are about (天気, パリ)."""
 # Where a Japanese first piece may end when no 、 or 。 has come: after a particle that follows
 # a noun (kanji, katakana, letters or digits: "東京の天気は|晴れです"), and not where a
 # second particle follows ("日本では": not after で).

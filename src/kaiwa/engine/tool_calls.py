@@ -24,7 +24,7 @@ from .identifiers import (
     whole_identifier,
 )
 from .places import PLACE_PARTS, japanese_name_parts, known_place
-from .text import is_japanese, place_names, proper_nouns, romaji, short_vowels
+from .text import JAPANESE_CONTENT, is_japanese, place_names, proper_nouns, romaji, short_vowels
 
 __all__ = [
     "answered",
@@ -251,7 +251,6 @@ _COMMON = set(
     "like just know need also please thanks thank okay yes question ask tell really much many "
     "does doing done make made give".split()
 )
-_CONTENT_CHARS = re.compile("[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{2,}")
 _KANJI = re.compile("[\u4e00-\u9fff]")
 
 
@@ -295,7 +294,7 @@ def _shares_a_word(value: str, said: str) -> bool:
     if is_japanese(value):
         if any(c in said for c in _KANJI.findall(value) if c not in "何私今方事"):
             return True
-        runs = _CONTENT_CHARS.findall(value)
+        runs = JAPANESE_CONTENT.findall(value)
         return any(run[i : i + 2] in said for run in runs for i in range(len(run) - 1))
     heard = [w for w in _words(said) if len(w) >= 3 and w not in _COMMON]
     written = [w for w in _words(value) if len(w) >= 3 and w not in _COMMON]

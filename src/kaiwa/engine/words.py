@@ -209,12 +209,12 @@ class WordsMixin:
         An empty reply to a silent turn is an answer (saying nothing). ``hint``: the one
         ``prompt`` ends with, if not one of `HINTS` (read out, it is a leak too).
 
-        A reply reading out tools' results has its numbers and days checked against the
-        results (`result_read_out`), and may not go back to a request done with
-        (`closed_exchanges`). To a Japanese speaker, it is first tried in Japanese (its first
-        character kana or kanji); unfit, it is made again as the model reads it (in English,
-        mostly), and unfit again, once more with its opening tokens banned; each reading
-        checked so.
+        A reply reading out tools' results may not go back to a request done with
+        (`closed_exchanges`, checked against the results: `result_read_out`). To a Japanese
+        speaker, it is first tried in Japanese (its first character kana or kanji), its
+        numbers and days checked too; unfit, it is made again as the model reads it (in
+        English, mostly), and unfit again, once more with its opening tokens banned; each
+        reading checked so.
         """
         request = last_user_text(asked.messages)
         japanese = is_japanese(request)
