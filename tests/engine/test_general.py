@@ -1,11 +1,12 @@
-"""Questions about the world (`general_question`), and the policy answering them in words."""
+"""Questions about the world (`general_question`), questions put to the service
+(`asks_the_service`), and the policy answering the world's in words."""
 
 from __future__ import annotations
 
 import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall
-from kaiwa.engine.general import general_question
+from kaiwa.engine.general import asks_the_service, general_question
 from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
 from kaiwa.engine.topics import speaks_of
 
@@ -160,3 +161,110 @@ def test_long_turns_are_judged_in_linear_time() -> None:
     # inputs that made the patterns backtrack (a review's); each must simply finish
     assert not general_question("is it" + " " * 20000 + "x")
     assert not general_question("what month is it" * 300)
+
+
+# A helper's probe of the FAQ agent (dev: tuned on), written apart from the quality bench's.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "carry-on limit?",
+        "wifi price",
+        "do you guys let people gate check strollers",
+        "how much legroom do economy seats have",
+        "is there internet on the plane",
+        "what are the size limits for a duffel in the overhead bin",
+        "hey so last time I flew with a surfboard it was a whole ordeal, what's your policy on "
+        "sports gear like skis or boards",
+        "Okay, and what about getting online during the flight, is there any of that?",
+        "are there usb ports or outlets at the seats so I can charge my laptop",
+        "手荷物の重さ制限は？",
+        "スキー板って預けられる？",
+        "液体物ってどれくらいまで持ち込めるんでしたっけ",
+        "エコノミーの足元の広さってどんな感じですか",
+        "ネットって機内でいくらで使えるの",
+        "モバイルバッテリーは預け荷物に入れても大丈夫ですか",
+        "犬を機内に連れて入ることはできますか",
+    ],
+)
+def test_questions_put_to_the_service(text: str) -> None:
+    assert asks_the_service(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do planes stay in the air?",
+        "what is the longest flight in the world",
+        "why is the sky blue",
+        "who won the world cup in 2018",
+        "is tokyo ahead of london like generally how many hours",
+        "how much water should a person drink in a day",
+        "how do you say thank you in portuguese",  # "you" is anyone
+        "what language do they speak in belgium",
+        "how many planets are there in the solar system",  # "are there" not at its start
+        "飛行機って普通どのくらいの高さ飛んでるの？",
+        "織田信長ってどんな人やったん？",
+        "時差ボケを早く治すコツってありますか？",
+        "一日にどれくらい水飲んだらいいんですかね",  # "had better", not "may"
+        "空ってなんで青いの",
+    ],
+)
+def test_questions_put_to_the_world(text: str) -> None:
+    assert not asks_the_service(text)
+
+
+def _lookup(question: str) -> ToolCall:
+    return ToolCall(name="faq_lookup_tool", arguments=f'{{"question": "{question}"}}')
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["why is the sky blue", "How do planes stay in the air?", "空ってなんで青いの"],
+)
+def test_a_lookup_of_a_question_put_to_the_world_is_answered_in_words(said: str) -> None:
+    # "sky" is "air", and the FAQ's description says "airline": a prefix is not a topic
+    assert _judged(_lookup(said), ChatMessage(role="user", content=said)) is (
+        VerdictKind.WORDS_TOLD
+    )
+
+
+def test_a_lookup_of_a_question_put_to_the_service_is_made() -> None:
+    said = "is there internet on the plane"
+    assert _judged(_lookup(said), ChatMessage(role="user", content=said)) is VerdictKind.CALL
+
+
+def test_a_follow_up_to_a_lookup_is_looked_up_too() -> None:
+    # "and for kids?" names nothing of the service's, but follows a lookup
+    first = _lookup("how many bags can I check")
+    messages = (
+        ChatMessage(role="user", content="how many bags can I check"),
+        ChatMessage(role="assistant", tool_calls=(first,)),
+        ChatMessage(role="tool", content="One bag, under 50 pounds.", tool_call_id="1"),
+        ChatMessage(role="assistant", content="You can check one bag, under 50 pounds."),
+        ChatMessage(role="user", content="and what about for kids?"),
+    )
+    assert _judged(_lookup("what about for kids"), *messages) is VerdictKind.CALL
+    # without the lookup before it, the same words are the world's
+    plain = (
+        ChatMessage(role="user", content="hello"),
+        ChatMessage(role="assistant", content="Hello! How can I help?"),
+        ChatMessage(role="user", content="and what about for kids?"),
+    )
+    assert _judged(_lookup("what about for kids"), *plain) is VerdictKind.WORDS_TOLD
+
+
+def test_a_handoff_to_an_agent_that_answers_questions_is_a_lookup_too() -> None:
+    from .airline_tools import FAQ, TRIAGE
+
+    def judged(said: str) -> VerdictKind:
+        asked = Asked(
+            messages=(ChatMessage(role="user", content=said),),
+            mode="auto",
+            shown=TRIAGE,
+            callable=TRIAGE,
+        )
+        return ToolCallPolicy().judge([ToolCall(name=FAQ.name, arguments="{}")], asked).kind
+
+    assert judged("How do planes stay in the air?") is VerdictKind.WORDS_TOLD
+    assert judged("is there internet on the plane") is VerdictKind.CALL
+    assert judged("can I bring my cello on board") is VerdictKind.CALL

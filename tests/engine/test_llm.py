@@ -726,3 +726,42 @@ def test_a_turn_that_asks_to_wait_is_answered_without_a_call(llm: Any) -> None:
     assert "".join(d.text for d in deltas) == "Sure, take your time."
     required = run(llm, said, tool_choice="required")  # a call is asked for: one is made
     assert any(d.tool_call for d in required)
+
+
+def test_a_lookup_refused_as_the_worlds_is_made_after_all_when_no_words_fit(
+    llm: Any, monkeypatch: Any
+) -> None:
+    from kaiwa.engine.chat import ToolCall
+    from kaiwa.engine.tool_policy import VerdictKind
+    from kaiwa.engine.words import WordsOutcome
+
+    from .airline_tools import LOOKUP
+
+    lookup = ToolCall(name="faq_lookup_tool", arguments='{"question": "Why is the sky blue?"}')
+    messages = [
+        ChatMessage("system", "You answer travellers' questions about baggage, seats and wifi."),
+        ChatMessage("user", "why is the sky blue"),
+    ]
+    asked = llm.policy.ask(messages, [LOOKUP], "auto")
+    verdict = llm.policy.judge([lookup], asked)
+    assert verdict.kind is VerdictKind.WORDS_TOLD and verdict.fallback == (lookup,)
+
+    def words(outcome: WordsOutcome, text: str = "") -> Any:
+        def _words(*args: Any, **kwargs: Any) -> Any:
+            assert kwargs.get("may_call")  # (else unfit words end in "say that another way")
+            if text:
+                yield LlmDelta(text=text)
+            return outcome
+
+        return _words
+
+    # the model's words, fit to be spoken: no lookup
+    monkeypatch.setattr(llm, "_words", words(WordsOutcome.SAID, "Sunlight scatters."))
+    deltas = list(llm._settle(verdict, "prompt", asked, 60, Cancel()))
+    assert [d.text for d in deltas] == ["Sunlight scatters."]
+    assert not any(d.tool_call for d in deltas)
+    # none fit (unfit twice, or a call spelled out): the lookup after all
+    for outcome in (WordsOutcome.UNFIT, WordsOutcome.SPELLED):
+        monkeypatch.setattr(llm, "_words", words(outcome))
+        deltas = list(llm._settle(verdict, "prompt", asked, 60, Cancel()))
+        assert [d.tool_call for d in deltas] == [lookup]

@@ -12,7 +12,7 @@ from ..agent import RealtimeAgent
 from ..exceptions import UserError
 from ..tool import function_tool
 
-__all__ = ["default_agent", "load_agent", "now_in_japanese"]
+__all__ = ["default_agent", "load_agent", "now_in_english", "now_in_japanese"]
 
 LANGUAGE_NAMES = {"en": "English", "ja": "Japanese"}
 
@@ -20,13 +20,21 @@ LANGUAGE_NAMES = {"en": "English", "ja": "Japanese"}
 @function_tool
 def get_current_time() -> str:
     """Get the current local date and time."""
-    return datetime.datetime.now().strftime("%A %d %B %Y, %H:%M")
+    return now_in_english(datetime.datetime.now())
 
 
 @function_tool(name_override="get_current_time")
 def get_current_time_ja() -> str:
     """Get the current local date and time."""
     return now_in_japanese(datetime.datetime.now())
+
+
+def now_in_english(now: datetime.datetime) -> str:
+    """``now`` as people say it ("4:49 PM on Monday, 7 December 2026", not the strftime
+    "Monday 07 December 2026, 16:49"): the English assistant's clock, read out by the
+    model, or spoken as it is when the model's readings of it are refused."""
+    hour, half = now.hour % 12 or 12, "AM" if now.hour < 12 else "PM"
+    return f"{hour}:{now.minute:02d} {half} on {now:%A}, {now.day} {now:%B} {now.year}"
 
 
 def now_in_japanese(now: datetime.datetime) -> str:

@@ -25,7 +25,7 @@ import unicodedata
 from .small_talk import small_talk
 from .text import is_japanese
 
-__all__ = ["general_question"]
+__all__ = ["asks_the_service", "general_question"]
 
 _SCOPE_EN = (
     r"(?:in|on|of) (?:the |our )?(?:whole )?(?:world|earth|planet|solar system|universe|galaxy"
@@ -74,19 +74,24 @@ _GENERAL_EN = re.compile(
     r"|\bwhat(?:'s| is) the (?:main|primary) (?:ingredient|thing) in\b",
     re.IGNORECASE,
 )
-_SERVICE_NOUNS = (
-    r"flights?|planes?|airlines?|cabin|crew|baggage|luggage|bags?|suitcases?|carry-?ons?"
+_SERVICE_THINGS = (
+    r"cabin|crew|baggage|luggage|bags?|suitcases?|carry-?ons?"
     r"|seats?|seating|rows?|wi-?fi|internet|bookings?|tickets?|fares?|orders?|refunds?"
     r"|deliver(?:y|ies)|parcels?|packages?|tables?|reservations?|menu"
     r"|(?<!of )(?<!speed of )lights?(?! bulb)|thermostat"
     r"|timers?|rooms?"
 )
-_ABOUT_US_EN = re.compile(
-    r"\b(?:i(?! (?:need|use) (?:over |out )?(?:in (?!cash|advance|the|a|total|full|person|coins"
+"""What a service deals in: a traveller's bags and seats, a shop's orders, a home's lights."""
+_SERVICE_NOUNS = r"flights?|planes?|airlines?|" + _SERVICE_THINGS
+_PERSONS_EN = (
+    r"i(?! (?:need|use) (?:over |out )?(?:in (?!cash|advance|the|a|total|full|person|coins"
     r"|notes|hand)|there)\b)|i'm|im|i've|i'd|my|me|"
     r"mine|we're|your|you're"
     r"|(?<!thank )you(?! (?:get|say|call|spell|pronounce|know|think|mix|use|speak|need)\b)"
-    rf"|{_SERVICE_NOUNS}|on board|onboard)\b",
+)
+"""The user and the assistant, not anyone ("how do you say...", "what do you get mixing...")."""
+_ABOUT_US_EN = re.compile(
+    rf"\b(?:{_PERSONS_EN}|{_SERVICE_NOUNS}|on board|onboard)\b",
     re.IGNORECASE,
 )
 """A question that speaks of the user, the assistant ("what currency do you take?") or what
@@ -123,6 +128,45 @@ _ABOUT_US_JA = re.compile(
 )
 """Japanese words of the user, the service, or the weather and the time asked of a tool
 ("ドイツの首都ベルリンは今何度？" asks the weather)."""
+
+
+_TERMS_EN = (
+    r"allow(?:ed|s|ance|ances)?|permit(?:ted|s)?|limits?|fees?|charg(?:e|es|ed|ing)|costs?"
+    r"|price[sd]?|pay|paid|free|includ(?:e|es|ed|ing)|polic(?:y|ies)|rules?"
+    r"|restrict(?:ed|ions?)|maximum|max|minimum|extra|legroom|economy|business class"
+    r"|first class|aisle|overhead|boarding|check-?in|gate|online"
+)
+"""The words of a service's terms (what is allowed, what it costs, its limits) and of a
+traveller's trade (legroom, the aisle, boarding)."""
+_TO_THE_SERVICE_EN = re.compile(
+    rf"\b(?:{_PERSONS_EN}|we|we've|we'll|our|ours|us|{_SERVICE_THINGS}|on board|onboard"
+    rf"|{_TERMS_EN})\b|(?:^|[,;.]\s+)(?:(?:so|and|but|also) )?(?:is|are) there\b",
+    re.IGNORECASE,
+)
+_TO_THE_SERVICE_JA = re.compile(
+    r"私|わたし|僕|ぼく|俺|おれ|自分|うち(?:の|ら)|お客|そちら|こちら|御社|弊社"
+    r"|機内|機体|この飛行機|荷物|座席|席|予約|注文|搭乗|預け|持ち込|持ってい|エコノミー|足元"
+    r"|スーツケース|ケース|バッグ|かばん|鞄|リュック|ケージ|ベビーカー|通路|窓|シート"
+    r"|料金|いくら|なんぼ|有料|無料|追加|超過|制限|上限|規定|ルール|条件|扱い|サイズ|重さ|可能"
+    r"|でき(?:ます|ません|る|ない)|(?:ても|て)(?:いい|良い|大丈夫|OK|平気|構わ)|大丈夫"
+    r"|使え|選べ|座れ|乗れ|連れ|入れ(?:られ|れ)"
+)
+
+
+def asks_the_service(text: str) -> bool:
+    """Whether ``text`` asks the service about itself, as a question for its FAQ does: it
+    speaks of the user or the assistant ("can I bring my cat?", "do you charge for
+    seats?"), of what the service deals in (bags, seats, wifi, orders, tables), of its terms
+    (allowed, a fee, a limit, a policy, free), or asks whether it has something ("is there
+    internet on the plane"); in Japanese the same, and what one can or may do (預けられる？,
+    使えますか, 入れても大丈夫). "Why is the sky blue?", "who won the World Cup in 2018?",
+    "how do planes stay in the air?" and 「光の速さってどのくらい？」 ask the world: a plane or a
+    flight, which people ask about in general, is not enough."""
+    text = unicodedata.normalize("NFKC", text).strip().replace("’", "'")
+    if is_japanese(text):
+        return bool(_TO_THE_SERVICE_JA.search(text))
+    rest = re.sub(_LEAD_EN, "", text, flags=re.IGNORECASE)
+    return bool(_TO_THE_SERVICE_EN.search(rest))
 
 
 def general_question(text: str) -> bool:

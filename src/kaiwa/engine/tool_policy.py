@@ -23,7 +23,7 @@ from .call_text import names_no_tool, parse_calls, takes_no_values, valid_argume
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
 from .days import with_day
 from .durations import in_said_units, time_parameter
-from .general import general_question
+from .general import asks_the_service, general_question
 from .light_sense import lit_by_sense
 from .party import in_said_count, people_parameter
 from .questions import asked_for
@@ -91,6 +91,10 @@ class Verdict:
     reply: str = ""
     """With `WORDS_TOLD`: what to say instead of the model's words (a request for a
     service nobody here offers: `out_of_scope_reply`); empty: the model's words."""
+    fallback: tuple[ToolCall, ...] = ()
+    """With `WORDS_TOLD`: the calls to make after all if the model's words come out unfit
+    to be spoken (a lookup of a question about the world: the FAQ's "I don't know the
+    answer to that question" tells the user more than "say that another way")."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,8 @@ class ToolCallPolicy:
         - with ``ground_calls``, a call for small talk ("hello", "thanks", "noted":
           `small_talk`), for a question about the world that names nothing the tool is for
           ("whats the capital of canada": `general_question`, `_general_unnamed`), a lookup
+          of one put to the world, not the service ("why is the sky blue?": `_world_looked_up`;
+          if the model has no words fit to be spoken, the lookup after all), a lookup
           of a remark that asks nothing ("Honestly, I hate flying.": `_remark_looked_up`), a
           handoff for one (`_remark_handed_off`), or
           with a value nobody said: words, told so; a handoff or a lookup for a service
@@ -253,6 +259,10 @@ class ToolCallPolicy:
             # "quick one whats the capital of canada" -> faq_lookup_tool(question=...), "what
             # currency do they use in switzerland" -> get_weather(city="Switzerland")
             return Verdict(VerdictKind.WORDS_TOLD)
+        if self.ground_calls and last == "user" and _world_looked_up(calls, tools, asked):
+            # "why is the sky blue?" -> faq_lookup_tool(question=...): the airline's answers
+            # are about the airline; the world's are the model's own (if it has any to say)
+            return Verdict(VerdictKind.WORDS_TOLD, fallback=tuple(dated))
         if self.ground_calls and last == "user" and _remark_looked_up(calls, tools, asked):
             # "Honestly, I hate flying." -> faq_lookup_tool(question="I hate flying."): a
             # lookup answers a question, and a remark asks none
@@ -323,6 +333,61 @@ def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], ask
     if _asked_for_a_value(asked):
         return False
     return not any(touches(tools[c.name], said) for c in calls)
+
+
+def _world_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
+    """Whether every call is a lookup of a question (`_asks_a_question`), or a handoff to
+    an agent that answers questions (`_answers_questions`), for one that asks the
+    world, not the service (`asks_the_service`: "why is the sky blue?", "who won the World
+    Cup in 2018?", 「織田信長ってどんな人やったん？」; not "can I bring my cat?" nor "carry-on
+    limit?"), and names nothing the tool is for (`speaks_of`; not `touches`, whose
+    prefixes find the FAQ's "airline" in "why is the sky blue?", the sky being air); not in
+    answer to the assistant's question for a value, nor a follow-up to a request the same
+    tool was called for ("and what about getting online?" after a lookup of the baggage
+    allowance)."""
+    from .topics import speaks_of  # (topics reads this module's names)
+
+    said = user_since_reply(asked.messages)
+    if not all(
+        _asks_a_question(c, tools[c.name]) or _answers_questions(tools[c.name]) for c in calls
+    ):
+        return False
+    if asks_the_service(said):
+        return False
+    if _asked_for_a_value(asked) or _follows_up({c.name for c in calls}, asked.messages):
+        return False
+    return not any(speaks_of(tools[c.name], said) for c in calls)
+
+
+_ANSWERS_QUESTIONS = re.compile(
+    r"(?i)\banswer(?:s|ing)?\b.*\bquestions?\b|\bquestions? (?:about|on)\b|\bFAQs?\b"
+)
+
+
+def _answers_questions(tool: ToolSpec) -> bool:
+    """Whether ``tool`` is a handoff to an agent that answers questions by its description
+    ("Answers travellers' questions on bags and baggage, seats and wifi.", the reference
+    demo's "A helpful agent that can answer questions about the airline."): a lookup in
+    another form."""
+    return tool.name.startswith(HANDOFF_PREFIX) and bool(
+        _ANSWERS_QUESTIONS.search(tool.description)
+    )
+
+
+def _follows_up(names: set[str], messages: Sequence[ChatMessage]) -> bool:
+    """Whether a tool of ``names`` was called for the user's request before this one (since
+    the user spoke before the assistant's last reply in words)."""
+    users = [i for i, m in enumerate(messages) if m.role == "user"]
+    if not users:
+        return False
+    reply = max(
+        (i for i, m in enumerate(messages[: users[-1]]) if m.role == "assistant" and m.content),
+        default=-1,
+    )
+    start = max((i for i in users if i < reply), default=-1)
+    if start < 0:
+        return False
+    return any(c.name in names for m in messages[start : users[-1]] for c in m.tool_calls)
 
 
 def _remark_handed_off(calls: Sequence[ToolCall], asked: Asked) -> bool:
