@@ -51,6 +51,8 @@ RESULTS = {
     "set_timer": "Timer set for {minutes} minutes.",
     "get_order_status": "Order {order_number} was shipped yesterday and arrives on Friday.",
     "request_refund": "A refund for order {order_number} has been started.",
+    # (the default assistant's clock says "12:44 PM on Saturday, 5 December 2026" since
+    # 2026-12-07, twenty-first session; the older form is kept so that figures compare)
     "get_current_time": "Saturday 05 December 2026, 12:44",
 }
 """What each tool returns here: the results of ``bench/quality/agents.py``'s tools, in English

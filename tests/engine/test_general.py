@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaiwa.engine.chat import ChatMessage, ToolCall
+from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
 from kaiwa.engine.general import asks_the_service, general_question
 from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
 from kaiwa.engine.topics import speaks_of
@@ -184,6 +184,13 @@ def test_long_turns_are_judged_in_linear_time() -> None:
         "ネットって機内でいくらで使えるの",
         "モバイルバッテリーは預け荷物に入れても大丈夫ですか",
         "犬を機内に連れて入ることはできますか",
+        # a review's
+        "carry on size",
+        "ワイファイある？",
+        "ネット繋がる？",
+        "入れてもええ？",
+        "入れてもok？",
+        "液体ってどれくらい持ってける？",
     ],
 )
 def test_questions_put_to_the_service(text: str) -> None:
@@ -253,18 +260,52 @@ def test_a_follow_up_to_a_lookup_is_looked_up_too() -> None:
     assert _judged(_lookup("what about for kids"), *plain) is VerdictKind.WORDS_TOLD
 
 
-def test_a_handoff_to_an_agent_that_answers_questions_is_a_lookup_too() -> None:
-    from .airline_tools import FAQ, TRIAGE
+def _judged_with(tool: ToolSpec, call: ToolCall, *messages: ChatMessage) -> VerdictKind:
+    asked = Asked(messages=messages, mode="auto", shown=[tool], callable=[tool])
+    return ToolCallPolicy().judge([call], asked).kind
 
-    def judged(said: str) -> VerdictKind:
-        asked = Asked(
-            messages=(ChatMessage(role="user", content=said),),
-            mode="auto",
-            shown=TRIAGE,
-            callable=TRIAGE,
-        )
-        return ToolCallPolicy().judge([ToolCall(name=FAQ.name, arguments="{}")], asked).kind
 
-    assert judged("How do planes stay in the air?") is VerdictKind.WORDS_TOLD
-    assert judged("is there internet on the plane") is VerdictKind.CALL
-    assert judged("can I bring my cello on board") is VerdictKind.CALL
+def test_only_a_services_own_answers_are_kept_for_its_questions() -> None:
+    # a review's: a web search is for the world's questions, and a handoff to an agent that
+    # answers questions may be for the things it does
+    search = ToolSpec(
+        "web_search",
+        "Search the web for current information.",
+        {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]},
+    )
+    said = ChatMessage(role="user", content="who won the world cup in 2022")
+    call = ToolCall(name="web_search", arguments='{"query": "world cup 2022 winner"}')
+    assert _judged_with(search, call, said) is VerdictKind.CALL
+    bookings = ToolSpec(
+        "transfer_to_bookings_agent",
+        "Handoff to the Bookings agent. Makes bookings and answers questions about opening hours.",
+        {"type": "object", "properties": {}},
+    )
+    handoff = ToolCall(name="transfer_to_bookings_agent", arguments="{}")
+    for words in ("dinner for two at seven tomorrow", "How do planes stay in the air?"):
+        said = ChatMessage(role="user", content=words)
+        assert _judged_with(bookings, handoff, said) is VerdictKind.CALL
+
+
+def test_a_service_nobody_offers_gets_kaiwas_own_words_first() -> None:
+    # a review's: "book a taxi" asks the world nothing, and nobody here books taxis
+    said = ChatMessage(role="user", content="book a taxi to the airport")
+    tools = [_FAQ, _WEATHER]
+    asked = Asked(messages=(said,), mode="auto", shown=tools, callable=tools)
+    verdict = ToolCallPolicy().judge([_lookup("book a taxi to the airport")], asked)
+    assert verdict.kind is VerdictKind.WORDS_TOLD and verdict.reply and not verdict.fallback
+
+
+def test_a_follow_up_after_small_talk_is_still_one() -> None:
+    # a review's: "ok thanks" between the lookup and the follow-up
+    first = _lookup("how many bags can I check")
+    messages = (
+        ChatMessage(role="user", content="how many bags can I check"),
+        ChatMessage(role="assistant", tool_calls=(first,)),
+        ChatMessage(role="tool", content="One bag, under 50 pounds.", tool_call_id="1"),
+        ChatMessage(role="assistant", content="You can check one bag, under 50 pounds."),
+        ChatMessage(role="user", content="ok thanks"),
+        ChatMessage(role="assistant", content="You're welcome!"),
+        ChatMessage(role="user", content="what about for kids?"),
+    )
+    assert _judged(_lookup("what about for kids"), *messages) is VerdictKind.CALL

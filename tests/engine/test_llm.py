@@ -765,3 +765,25 @@ def test_a_lookup_refused_as_the_worlds_is_made_after_all_when_no_words_fit(
         monkeypatch.setattr(llm, "_words", words(outcome))
         deltas = list(llm._settle(verdict, "prompt", asked, 60, Cancel()))
         assert [d.tool_call for d in deltas] == [lookup]
+
+
+def test_a_lookup_refused_as_the_worlds_is_made_after_words_unfit_twice(
+    llm: Any, monkeypatch: Any
+) -> None:
+    # a review's: the model's words unfit twice, then the lookup written under the grammar
+    # and refused as the world's: the lookup, not "say that another way"
+    from kaiwa.engine.chat import ToolCall
+    from kaiwa.engine.tool_policy import Verdict, VerdictKind
+
+    from .airline_tools import LOOKUP
+
+    lookup = ToolCall(name="faq_lookup_tool", arguments='{"question": "空ってなんで青いの"}')
+    messages = [
+        ChatMessage("system", "You answer questions."),
+        ChatMessage("user", "空ってなんで青いの"),
+    ]
+    asked = llm.policy.ask(messages, [LOOKUP], "auto")
+    refused = Verdict(VerdictKind.WORDS_TOLD, fallback=(lookup,))
+    monkeypatch.setattr(llm, "_written_and_judged", lambda *a, **k: ([lookup], refused))
+    deltas = list(llm._call_after_all("prompt", asked, 60, Cancel()))
+    assert [d.tool_call for d in deltas] == [lookup]

@@ -414,8 +414,9 @@ class DecisionsMixin(WordsMixin):
             return
         made, verdict = judged
         logger.info("words unfit twice: the call %s, %s", made, verdict)
-        if verdict.kind is VerdictKind.CALL:
-            for c in verdict.calls:
+        if verdict.kind is VerdictKind.CALL or verdict.fallback:
+            # (a lookup refused as the world's, after words unfit twice: the lookup after all)
+            for c in verdict.calls or verdict.fallback:
                 yield LlmDelta(tool_call=c)
             return
         if verdict.reply:  # a service nobody here offers: kaiwa's own words

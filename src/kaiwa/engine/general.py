@@ -75,7 +75,7 @@ _GENERAL_EN = re.compile(
     re.IGNORECASE,
 )
 _SERVICE_THINGS = (
-    r"cabin|crew|baggage|luggage|bags?|suitcases?|carry-?ons?"
+    r"cabin|crew|baggage|luggage|bags?|suitcases?|carry[- ]?ons?"
     r"|seats?|seating|rows?|wi-?fi|internet|bookings?|tickets?|fares?|orders?|refunds?"
     r"|deliver(?:y|ies)|parcels?|packages?|tables?|reservations?|menu"
     r"|(?<!of )(?<!speed of )lights?(?! bulb)|thermostat"
@@ -134,22 +134,29 @@ _TERMS_EN = (
     r"allow(?:ed|s|ance|ances)?|permit(?:ted|s)?|limits?|fees?|charg(?:e|es|ed|ing)|costs?"
     r"|price[sd]?|pay|paid|free|includ(?:e|es|ed|ing)|polic(?:y|ies)|rules?"
     r"|restrict(?:ed|ions?)|maximum|max|minimum|extra|legroom|economy|business class"
-    r"|first class|aisle|overhead|boarding|check-?in|gate|online"
+    r"|first class|aisle|overhead|boarding|check-?in|gate|online|personal items?|checked"
+    r"|packed|carried|stowed|served|meals?|snacks|blankets?|pillows?|upgrades?|compensation"
+    r"|delay(?:s|ed)?|cancel(?:led|ed|lations?)?|outlets?|shipping|returns?|warranty"
+    r"|opening hours|parking|vegan|vegetarian|gluten|halal|allerg(?:y|ies|ic)|dress code"
 )
-"""The words of a service's terms (what is allowed, what it costs, its limits) and of a
-traveller's trade (legroom, the aisle, boarding)."""
+"""The words of a service's terms (what is allowed, what it costs, its limits, what happens
+when a flight is delayed) and of its trade (legroom, boarding, meals served, shipping,
+returns, opening hours, vegan dishes)."""
 _TO_THE_SERVICE_EN = re.compile(
     rf"\b(?:{_PERSONS_EN}|we|we've|we'll|our|ours|us|{_SERVICE_THINGS}|on board|onboard"
     rf"|{_TERMS_EN})\b|(?:^|[,;.]\s+)(?:(?:so|and|but|also) )?(?:is|are) there\b",
     re.IGNORECASE,
 )
 _TO_THE_SERVICE_JA = re.compile(
-    r"私|わたし|僕|ぼく|俺|おれ|自分|うち(?:の|ら)|お客|そちら|こちら|御社|弊社"
+    r"(?i)私|わたし|僕|ぼく|俺|おれ|自分|うち(?:の|ら)|お客|そちら|こちら|御社|弊社"
     r"|機内|機体|この飛行機|荷物|座席|席|予約|注文|搭乗|預け|持ち込|持ってい|エコノミー|足元"
     r"|スーツケース|ケース|バッグ|かばん|鞄|リュック|ケージ|ベビーカー|通路|窓|シート"
+    r"|wi-?fi|ワイファイ|インターネット|ネット|毛布|枕|コンセント|充電|遅延|欠航|キャンセル"
+    r"|チェックイン|有効期限|機内食|送料|返品|返金|交換|保証|営業時間|駐車場|個室|ラストオーダー"
+    r"|アレルギー|ベジタリアン|ビーガン|ヴィーガン|割引|半額"
     r"|料金|いくら|なんぼ|有料|無料|追加|超過|制限|上限|規定|ルール|条件|扱い|サイズ|重さ|可能"
-    r"|でき(?:ます|ません|る|ない)|(?:ても|て)(?:いい|良い|大丈夫|OK|平気|構わ)|大丈夫"
-    r"|使え|選べ|座れ|乗れ|連れ|入れ(?:られ|れ)"
+    r"|でき(?:ます|ません|る|ない)|(?:ても|て)(?:いい|良い|ええ|大丈夫|OK|平気|構わ)|大丈夫"
+    r"|使え|選べ|座れ|乗れ|乗せ|連れ|入れ(?:られ|れ)|持ってけ"
 )
 
 

@@ -40,6 +40,7 @@ from .tool_calls import (
     asks_for_tool,
     looks_up,
     made_up_values,
+    name_parts,
     relabelled,
     user_since_reply,
     users_words,
@@ -259,10 +260,6 @@ class ToolCallPolicy:
             # "quick one whats the capital of canada" -> faq_lookup_tool(question=...), "what
             # currency do they use in switzerland" -> get_weather(city="Switzerland")
             return Verdict(VerdictKind.WORDS_TOLD)
-        if self.ground_calls and last == "user" and _world_looked_up(calls, tools, asked):
-            # "why is the sky blue?" -> faq_lookup_tool(question=...): the airline's answers
-            # are about the airline; the world's are the model's own (if it has any to say)
-            return Verdict(VerdictKind.WORDS_TOLD, fallback=tuple(dated))
         if self.ground_calls and last == "user" and _remark_looked_up(calls, tools, asked):
             # "Honestly, I hate flying." -> faq_lookup_tool(question="I hate flying."): a
             # lookup answers a question, and a remark asks none
@@ -275,6 +272,10 @@ class ToolCallPolicy:
             # "could you get me a cab to the airport" -> transfer_to_faq_agent(): nobody
             # here arranges cabs; what can be done is said instead
             return Verdict(VerdictKind.WORDS_TOLD, reply=out_of_scope_reply(said, asked.callable))
+        if self.ground_calls and last == "user" and _world_looked_up(calls, tools, asked):
+            # "why is the sky blue?" -> faq_lookup_tool(question=...): the airline's answers
+            # are about the airline; the world's are the model's own (if it has any to say)
+            return Verdict(VerdictKind.WORDS_TOLD, fallback=tuple(dated))
         if self.ground_calls and self.clocks_asked and last == "user":
             # "一週間って全部で何時間？" -> get_current_time(): a sum, not the time now
             kept = [i for i, c in enumerate(calls) if not _clock_unasked(c, tools[c.name], said)]
@@ -336,21 +337,21 @@ def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], ask
 
 
 def _world_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
-    """Whether every call is a lookup of a question (`_asks_a_question`), or a handoff to
-    an agent that answers questions (`_answers_questions`), for one that asks the
-    world, not the service (`asks_the_service`: "why is the sky blue?", "who won the World
-    Cup in 2018?", 「織田信長ってどんな人やったん？」; not "can I bring my cat?" nor "carry-on
-    limit?"), and names nothing the tool is for (`speaks_of`; not `touches`, whose
-    prefixes find the FAQ's "airline" in "why is the sky blue?", the sky being air); not in
-    answer to the assistant's question for a value, nor a follow-up to a request the same
-    tool was called for ("and what about getting online?" after a lookup of the baggage
-    allowance)."""
+    """Whether every call is a lookup of a question (`_asks_a_question`) in a service's own
+    answers (`_service_faq`) for one that asks the world, not the service
+    (`asks_the_service`: "why is the sky blue?", "who won the World Cup in 2018?",
+    「織田信長ってどんな人やったん？」; not "can I bring my cat?" nor "carry-on limit?"), and
+    names nothing the tool is for (`speaks_of`; not `touches`, whose prefixes find the
+    FAQ's "airline" in "why is the sky blue?", the sky being air); not in answer to the
+    assistant's question for a value, nor a follow-up to requests the same tool was called
+    for (`_follows_up`: "and what about getting online?" after a lookup of the baggage
+    allowance). A handoff to an agent that answers questions is not judged so: such agents
+    also do things ("Makes bookings and answers questions about opening hours"), and a
+    request to do them asks nothing of the service's words."""
     from .topics import speaks_of  # (topics reads this module's names)
 
     said = user_since_reply(asked.messages)
-    if not all(
-        _asks_a_question(c, tools[c.name]) or _answers_questions(tools[c.name]) for c in calls
-    ):
+    if not all(_asks_a_question(c, tools[c.name]) and _service_faq(tools[c.name]) for c in calls):
         return False
     if asks_the_service(said):
         return False
@@ -359,34 +360,28 @@ def _world_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
     return not any(speaks_of(tools[c.name], said) for c in calls)
 
 
-_ANSWERS_QUESTIONS = re.compile(
-    r"(?i)\banswer(?:s|ing)?\b.*\bquestions?\b|\bquestions? (?:about|on)\b|\bFAQs?\b"
+_SERVICE_FAQ = re.compile(
+    r"(?i)\bfaqs?\b|frequently asked|\bpolic(?:y|ies)\b|help (?:cent(?:er|re)|desk|articles?)"
+    r"|knowledge base"
 )
 
 
-def _answers_questions(tool: ToolSpec) -> bool:
-    """Whether ``tool`` is a handoff to an agent that answers questions by its description
-    ("Answers travellers' questions on bags and baggage, seats and wifi.", the reference
-    demo's "A helpful agent that can answer questions about the airline."): a lookup in
-    another form."""
-    return tool.name.startswith(HANDOFF_PREFIX) and bool(
-        _ANSWERS_QUESTIONS.search(tool.description)
-    )
+def _service_faq(tool: ToolSpec) -> bool:
+    """Whether ``tool`` holds a service's own answers by its name or description
+    (``faq_lookup_tool``, "Lookup frequently asked questions.", a policy, a help centre):
+    not a web search, a recipe finder or an encyclopedia, which the world's questions are
+    for."""
+    return bool(_SERVICE_FAQ.search(f"{' '.join(name_parts(tool.name))} {tool.description}"))
 
 
 def _follows_up(names: set[str], messages: Sequence[ChatMessage]) -> bool:
-    """Whether a tool of ``names`` was called for the user's request before this one (since
-    the user spoke before the assistant's last reply in words)."""
+    """Whether a tool of ``names`` was called since the user's request two before this one
+    ("and what about for kids?" after a lookup of the baggage allowance, small talk or an
+    answer in words between them or not)."""
     users = [i for i, m in enumerate(messages) if m.role == "user"]
-    if not users:
+    if len(users) < 2:
         return False
-    reply = max(
-        (i for i, m in enumerate(messages[: users[-1]]) if m.role == "assistant" and m.content),
-        default=-1,
-    )
-    start = max((i for i in users if i < reply), default=-1)
-    if start < 0:
-        return False
+    start = users[max(0, len(users) - 3)]
     return any(c.name in names for m in messages[start : users[-1]] for c in m.tool_calls)
 
 
