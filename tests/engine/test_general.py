@@ -309,3 +309,59 @@ def test_a_follow_up_after_small_talk_is_still_one() -> None:
         ChatMessage(role="user", content="what about for kids?"),
     )
     assert _judged(_lookup("what about for kids"), *messages) is VerdictKind.CALL
+
+
+@pytest.mark.parametrize(
+    "name", ["search_help_center", "knowledge_base_search", "frequently_asked_questions"]
+)
+def test_a_services_own_answers_are_known_by_the_words_of_its_name_in_order(name: str) -> None:
+    # a review's: the name's words were a set, in an order that changed between runs
+    from kaiwa.engine.tool_policy import _service_faq
+
+    tool = ToolSpec(name, "Look it up.", {"type": "object", "properties": {}})
+    assert _service_faq(tool)
+
+
+def test_what_the_instructions_say_the_agent_deals_in_is_the_services() -> None:
+    # a review's: a hotel's FAQ asked "when does the pool open?" names no word of the lists
+    faq = ToolSpec(
+        "faq_lookup_tool",
+        "Lookup frequently asked questions.",
+        {
+            "type": "object",
+            "properties": {"question": {"type": "string"}},
+            "required": ["question"],
+        },
+    )
+    system = ChatMessage(
+        role="system",
+        content="You are the concierge of the Grand Hotel. Answer guests' questions about the "
+        "restaurant, the pool, checkout and breakfast.",
+    )
+    for words, kind in (
+        ("when does the pool open", VerdictKind.CALL),
+        ("why is the sky blue", VerdictKind.WORDS_TOLD),
+    ):
+        call = _lookup(words)
+        said = ChatMessage(role="user", content=words)
+        assert _judged_with(faq, call, system, said) is kind
+
+
+def test_a_request_said_in_pieces_is_one_request() -> None:
+    # a review's: "um", "and", "what about for kids" in a row, after a lookup
+    first = _lookup("how many bags can I check")
+    messages = (
+        ChatMessage(role="user", content="how many bags can I check"),
+        ChatMessage(role="assistant", tool_calls=(first,)),
+        ChatMessage(role="tool", content="One bag, under 50 pounds.", tool_call_id="1"),
+        ChatMessage(role="assistant", content="You can check one bag, under 50 pounds."),
+        ChatMessage(role="user", content="um"),
+        ChatMessage(role="user", content="and"),
+        ChatMessage(role="user", content="what about for kids"),
+    )
+    assert _judged(_lookup("what about for kids"), *messages) is VerdictKind.CALL
+
+
+def test_a_network_is_not_the_internet() -> None:
+    assert asks_the_service("ネット繋がる？")
+    assert not asks_the_service("ネットワーク効果ってなに？")

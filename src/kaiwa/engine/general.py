@@ -151,7 +151,7 @@ _TO_THE_SERVICE_JA = re.compile(
     r"(?i)私|わたし|僕|ぼく|俺|おれ|自分|うち(?:の|ら)|お客|そちら|こちら|御社|弊社"
     r"|機内|機体|この飛行機|荷物|座席|席|予約|注文|搭乗|預け|持ち込|持ってい|エコノミー|足元"
     r"|スーツケース|ケース|バッグ|かばん|鞄|リュック|ケージ|ベビーカー|通路|窓|シート"
-    r"|wi-?fi|ワイファイ|インターネット|ネット|毛布|枕|コンセント|充電|遅延|欠航|キャンセル"
+    r"|wi-?fi|ワイファイ|インターネット|ネット(?!ワーク)|毛布|枕|コンセント|充電|遅延|欠航|キャンセル"
     r"|チェックイン|有効期限|機内食|送料|返品|返金|交換|保証|営業時間|駐車場|個室|ラストオーダー"
     r"|アレルギー|ベジタリアン|ビーガン|ヴィーガン|割引|半額"
     r"|料金|いくら|なんぼ|有料|無料|追加|超過|制限|上限|規定|ルール|条件|扱い|サイズ|重さ|可能"
@@ -164,11 +164,12 @@ def asks_the_service(text: str) -> bool:
     """Whether ``text`` asks the service about itself, as a question for its FAQ does: it
     speaks of the user or the assistant ("can I bring my cat?", "do you charge for
     seats?"), of what the service deals in (bags, seats, wifi, orders, tables), of its terms
-    (allowed, a fee, a limit, a policy, free), or asks whether it has something ("is there
-    internet on the plane"); in Japanese the same, and what one can or may do (預けられる？,
-    使えますか, 入れても大丈夫). "Why is the sky blue?", "who won the World Cup in 2018?",
-    "how do planes stay in the air?" and 「光の速さってどのくらい？」 ask the world: a plane or a
-    flight, which people ask about in general, is not enough."""
+    (allowed, a fee, a limit, a policy, free), or opens with "is there" or "are there" ("is
+    there internet on the plane"; "is there life on Mars" too); in Japanese the same, and
+    what one can or may do (預けられる？, 使えますか, 入れても大丈夫). "Why is the sky blue?",
+    "who won the World Cup in 2018?", "how do planes stay in the air?" and 「光の速さってど
+    のくらい？」 ask the world: a plane or a flight, which people ask about in general, is
+    not enough."""
     text = unicodedata.normalize("NFKC", text).strip().replace("’", "'")
     if is_japanese(text):
         return bool(_TO_THE_SERVICE_JA.search(text))

@@ -40,7 +40,6 @@ from .tool_calls import (
     asks_for_tool,
     looks_up,
     made_up_values,
-    name_parts,
     relabelled,
     user_since_reply,
     users_words,
@@ -95,7 +94,8 @@ class Verdict:
     fallback: tuple[ToolCall, ...] = ()
     """With `WORDS_TOLD`: the calls to make after all if the model's words come out unfit
     to be spoken (a lookup of a question about the world: the FAQ's "I don't know the
-    answer to that question" tells the user more than "say that another way")."""
+    answer to that question" tells the user more than "say that another way"). `LocalLLM`
+    only: `ChatCompletionsLLM` does not check its words, and speaks them."""
 
 
 @dataclass(frozen=True)
@@ -342,13 +342,14 @@ def _world_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
     (`asks_the_service`: "why is the sky blue?", "who won the World Cup in 2018?",
     「織田信長ってどんな人やったん？」; not "can I bring my cat?" nor "carry-on limit?"), and
     names nothing the tool is for (`speaks_of`; not `touches`, whose prefixes find the
-    FAQ's "airline" in "why is the sky blue?", the sky being air); not in answer to the
+    FAQ's "airline" in "why is the sky blue?", the sky being air) nor, in English, what the
+    agent's instructions say it deals in (`instructed_topics`); not in answer to the
     assistant's question for a value, nor a follow-up to requests the same tool was called
     for (`_follows_up`: "and what about getting online?" after a lookup of the baggage
     allowance). A handoff to an agent that answers questions is not judged so: such agents
     also do things ("Makes bookings and answers questions about opening hours"), and a
     request to do them asks nothing of the service's words."""
-    from .topics import speaks_of  # (topics reads this module's names)
+    from .topics import instructed_topics, said_topics, speaks_of  # (topics reads this module)
 
     said = user_since_reply(asked.messages)
     if not all(_asks_a_question(c, tools[c.name]) and _service_faq(tools[c.name]) for c in calls):
@@ -357,6 +358,12 @@ def _world_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
         return False
     if _asked_for_a_value(asked) or _follows_up({c.name for c in calls}, asked.messages):
         return False
+    if not is_japanese(said):
+        # the agent's own words for what it deals in: a hotel's FAQ, "when does the pool
+        # open?" (not in Japanese: glossed, 空 is also the weather)
+        instructions = " ".join(m.content for m in asked.messages if m.role == "system")
+        if instructed_topics(instructions) & said_topics(said):
+            return False
     return not any(speaks_of(tools[c.name], said) for c in calls)
 
 
@@ -371,18 +378,26 @@ def _service_faq(tool: ToolSpec) -> bool:
     (``faq_lookup_tool``, "Lookup frequently asked questions.", a policy, a help centre):
     not a web search, a recipe finder or an encyclopedia, which the world's questions are
     for."""
-    return bool(_SERVICE_FAQ.search(f"{' '.join(name_parts(tool.name))} {tool.description}"))
+    name = re.sub(r"(?<=[a-z])(?=[A-Z])|[_.-]+", " ", tool.name)  # (in its order)
+    return bool(_SERVICE_FAQ.search(f"{name} {tool.description}"))
 
 
 def _follows_up(names: set[str], messages: Sequence[ChatMessage]) -> bool:
     """Whether a tool of ``names`` was called since the user's request two before this one
     ("and what about for kids?" after a lookup of the baggage allowance, small talk or an
-    answer in words between them or not)."""
-    users = [i for i, m in enumerate(messages) if m.role == "user"]
-    if len(users) < 2:
+    answer in words between them or not). A request is what the user said between two
+    replies of the assistant's ("um", "and", "what about for kids" in a row are one). A
+    question about the world right after a lookup is looked up too: the price of keeping
+    follow-ups."""
+    starts = [
+        i
+        for i, m in enumerate(messages)
+        if m.role == "user" and (i == 0 or messages[i - 1].role != "user")
+    ]
+    if len(starts) < 2:
         return False
-    start = users[max(0, len(users) - 3)]
-    return any(c.name in names for m in messages[start : users[-1]] for c in m.tool_calls)
+    start, end = starts[max(0, len(starts) - 3)], starts[-1]
+    return any(c.name in names for m in messages[start:end] for c in m.tool_calls)
 
 
 def _remark_handed_off(calls: Sequence[ToolCall], asked: Asked) -> bool:

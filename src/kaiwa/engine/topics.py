@@ -43,6 +43,7 @@ __all__ = [
     "describes",
     "handoff_for_change",
     "handoff_topics",
+    "instructed_topics",
     "kinds_said",
     "named_alike",
     "named_handoff",
@@ -99,6 +100,25 @@ def _described(description: str) -> frozenset[str]:
     text = _BOILERPLATE.sub("", description)
     words = {_lemma(w) for w in _LATIN.findall(text) if len(w) >= 4}
     return frozenset(words - _ROLE_WORDS)
+
+
+_INSTRUCTION_WORDS = frozenset(
+    _lemma(w)
+    for w in (
+        "short spoken sentence sentences back tool tools transfer lookup look answer answers "
+        "reply replies language english japanese always words else anything friendly voice "
+        "assistant agent agents triage plain lists markdown"
+    ).split()
+)
+"""Words of an agent's instructions about how to speak and whom to hand over to, not what
+about ("Answer in one or two short spoken sentences.", "Transfer back to the triage agent")."""
+
+
+def instructed_topics(instructions: str) -> frozenset[str]:
+    """What an agent's ``instructions`` say it deals in ("You are the concierge of the Grand
+    Hotel. Answer guests' questions about the restaurant, the pool..." -> hotel, pool,
+    restaurant...), as `said_topics` can meet them."""
+    return _described(instructions) - _INSTRUCTION_WORDS
 
 
 def _plain_handoffs(tools: Sequence[ToolSpec]) -> dict[str, ToolSpec]:
