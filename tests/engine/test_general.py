@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+
 import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
@@ -92,10 +95,14 @@ def test_questions_of_the_conversation(text: str) -> None:
 _FAQ, _WEATHER = LOOKUP, WEATHER
 
 
-def _judged(call: ToolCall, *messages: ChatMessage) -> VerdictKind:
-    tools = [_FAQ, _WEATHER]
-    asked = Asked(messages=messages, mode="auto", shown=tools, callable=tools)
-    return ToolCallPolicy().judge([call], asked).kind
+def _asked(*messages: ChatMessage, tools: Sequence[ToolSpec] = (_FAQ, _WEATHER)) -> Asked:
+    return Asked(messages=messages, mode="auto", shown=tools, callable=tools)
+
+
+def _judged(
+    call: ToolCall, *messages: ChatMessage, tools: Sequence[ToolSpec] = (_FAQ, _WEATHER)
+) -> VerdictKind:
+    return ToolCallPolicy().judge([call], _asked(*messages, tools=tools)).kind
 
 
 def test_a_lookup_of_a_question_about_the_world_is_answered_in_words() -> None:
@@ -260,11 +267,6 @@ def test_a_follow_up_to_a_lookup_is_looked_up_too() -> None:
     assert _judged(_lookup("what about for kids"), *plain) is VerdictKind.WORDS_TOLD
 
 
-def _judged_with(tool: ToolSpec, call: ToolCall, *messages: ChatMessage) -> VerdictKind:
-    asked = Asked(messages=messages, mode="auto", shown=[tool], callable=[tool])
-    return ToolCallPolicy().judge([call], asked).kind
-
-
 def test_only_a_services_own_answers_are_kept_for_its_questions() -> None:
     # a review's: a web search is for the world's questions, and a handoff to an agent that
     # answers questions may be for the things it does
@@ -275,7 +277,7 @@ def test_only_a_services_own_answers_are_kept_for_its_questions() -> None:
     )
     said = ChatMessage(role="user", content="who won the world cup in 2022")
     call = ToolCall(name="web_search", arguments='{"query": "world cup 2022 winner"}')
-    assert _judged_with(search, call, said) is VerdictKind.CALL
+    assert _judged(call, said, tools=[search]) is VerdictKind.CALL
     bookings = ToolSpec(
         "transfer_to_bookings_agent",
         "Handoff to the Bookings agent. Makes bookings and answers questions about opening hours.",
@@ -284,15 +286,13 @@ def test_only_a_services_own_answers_are_kept_for_its_questions() -> None:
     handoff = ToolCall(name="transfer_to_bookings_agent", arguments="{}")
     for words in ("dinner for two at seven tomorrow", "How do planes stay in the air?"):
         said = ChatMessage(role="user", content=words)
-        assert _judged_with(bookings, handoff, said) is VerdictKind.CALL
+        assert _judged(handoff, said, tools=[bookings]) is VerdictKind.CALL
 
 
 def test_a_service_nobody_offers_gets_kaiwas_own_words_first() -> None:
     # a review's: "book a taxi" asks the world nothing, and nobody here books taxis
     said = ChatMessage(role="user", content="book a taxi to the airport")
-    tools = [_FAQ, _WEATHER]
-    asked = Asked(messages=(said,), mode="auto", shown=tools, callable=tools)
-    verdict = ToolCallPolicy().judge([_lookup("book a taxi to the airport")], asked)
+    verdict = ToolCallPolicy().judge([_lookup("book a taxi to the airport")], _asked(said))
     assert verdict.kind is VerdictKind.WORDS_TOLD and verdict.reply and not verdict.fallback
 
 
@@ -324,15 +324,7 @@ def test_a_services_own_answers_are_known_by_the_words_of_its_name_in_order(name
 
 def test_what_the_instructions_say_the_agent_deals_in_is_the_services() -> None:
     # a review's: a hotel's FAQ asked "when does the pool open?" names no word of the lists
-    faq = ToolSpec(
-        "faq_lookup_tool",
-        "Lookup frequently asked questions.",
-        {
-            "type": "object",
-            "properties": {"question": {"type": "string"}},
-            "required": ["question"],
-        },
-    )
+    faq = dataclasses.replace(_FAQ, description="Lookup frequently asked questions.")
     system = ChatMessage(
         role="system",
         content="You are the concierge of the Grand Hotel. Answer guests' questions about the "
@@ -344,7 +336,7 @@ def test_what_the_instructions_say_the_agent_deals_in_is_the_services() -> None:
     ):
         call = _lookup(words)
         said = ChatMessage(role="user", content=words)
-        assert _judged_with(faq, call, system, said) is kind
+        assert _judged(call, system, said, tools=[faq]) is kind
 
 
 def test_a_request_said_in_pieces_is_one_request() -> None:

@@ -12,10 +12,13 @@ import pytest
 
 from kaiwa import UserError
 from kaiwa.engine._threads import Cancel
+from kaiwa.engine.chat import ToolCall
 from kaiwa.engine.llm import PREPARE_SLICE_TOKENS, ChatMessage, LlmDelta, ToolSpec
-from kaiwa.engine.words import UNCLEAR_JA
+from kaiwa.engine.tool_policy import Asked, Verdict, VerdictKind
+from kaiwa.engine.words import UNCLEAR_JA, WordsOutcome
 from kaiwa.engine.worker import stream_in_thread
 from tests.checks import until_idle_job_queued
+from tests.engine.airline_tools import LOOKUP
 
 SYSTEM = ChatMessage("system", "You are a helpful voice assistant. Answer in one short sentence.")
 TOOLS = [
@@ -144,8 +147,6 @@ def test_unknown_named_tool_is_a_user_error(llm: Any) -> None:
 
 def oslo_answered() -> list[ChatMessage]:
     """A weather question, the model's call, and the tool's result (snow, -7)."""
-    from kaiwa.engine.llm import ToolCall
-
     call = ToolCall("get_weather", '{"city": "Oslo"}', "call_1")
     return [
         SYSTEM,
@@ -549,8 +550,6 @@ CLOCK_SPEC = ToolSpec("get_current_time", "Get the current local date and time."
 
 
 def _read_out(said: str) -> list[ChatMessage]:
-    from kaiwa.engine.chat import ToolCall
-
     call = ToolCall("get_current_time", "{}", call_id="c1")
     return [
         ChatMessage("system", "You are a friendly voice assistant."),
@@ -728,21 +727,23 @@ def test_a_turn_that_asks_to_wait_is_answered_without_a_call(llm: Any) -> None:
     assert any(d.tool_call for d in required)
 
 
+def _world_lookup(llm: Any, said: str, system: str) -> tuple[ToolCall, Asked]:
+    """The FAQ's lookup of ``said``, and the request as the policy is asked it."""
+    lookup = ToolCall(
+        name=LOOKUP.name, arguments=json.dumps({"question": said}, ensure_ascii=False)
+    )
+    messages = [ChatMessage("system", system), ChatMessage("user", said)]
+    return lookup, llm.policy.ask(messages, [LOOKUP], "auto")
+
+
 def test_a_lookup_refused_as_the_worlds_is_made_after_all_when_no_words_fit(
     llm: Any, monkeypatch: Any
 ) -> None:
-    from kaiwa.engine.chat import ToolCall
-    from kaiwa.engine.tool_policy import VerdictKind
-    from kaiwa.engine.words import WordsOutcome
-
-    from .airline_tools import LOOKUP
-
-    lookup = ToolCall(name="faq_lookup_tool", arguments='{"question": "Why is the sky blue?"}')
-    messages = [
-        ChatMessage("system", "You answer travellers' questions about baggage, seats and wifi."),
-        ChatMessage("user", "why is the sky blue"),
-    ]
-    asked = llm.policy.ask(messages, [LOOKUP], "auto")
+    lookup, asked = _world_lookup(
+        llm,
+        "why is the sky blue",
+        "You answer travellers' questions about baggage, seats and wifi.",
+    )
     verdict = llm.policy.judge([lookup], asked)
     assert verdict.kind is VerdictKind.WORDS_TOLD and verdict.fallback == (lookup,)
 
@@ -772,17 +773,7 @@ def test_a_lookup_refused_as_the_worlds_is_made_after_words_unfit_twice(
 ) -> None:
     # a review's: the model's words unfit twice, then the lookup written under the grammar
     # and refused as the world's: the lookup, not "say that another way"
-    from kaiwa.engine.chat import ToolCall
-    from kaiwa.engine.tool_policy import Verdict, VerdictKind
-
-    from .airline_tools import LOOKUP
-
-    lookup = ToolCall(name="faq_lookup_tool", arguments='{"question": "空ってなんで青いの"}')
-    messages = [
-        ChatMessage("system", "You answer questions."),
-        ChatMessage("user", "空ってなんで青いの"),
-    ]
-    asked = llm.policy.ask(messages, [LOOKUP], "auto")
+    lookup, asked = _world_lookup(llm, "空ってなんで青いの", "You answer questions.")
     refused = Verdict(VerdictKind.WORDS_TOLD, fallback=(lookup,))
     monkeypatch.setattr(llm, "_written_and_judged", lambda *a, **k: ([lookup], refused))
     deltas = list(llm._call_after_all("prompt", asked, 60, Cancel()))

@@ -197,13 +197,10 @@ class DecisionsMixin(WordsMixin):
                 return
             hint = no_tool_hint(said)
             told = self.render(asked.messages, asked.shown, hint=hint)
-            if not verdict.fallback:
-                yield from self._words(told, max_tokens, cancel, asked, hint=hint)
-                return
-            # A lookup refused as the world's: the model's own answer, or if it has none fit
-            # to be spoken (Japanese, mostly), the lookup after all
+            # A lookup refused as the world's (`Verdict.fallback`): the model's own answer, or
+            # if it has none fit to be spoken (Japanese, mostly), the lookup after all
             outcome = yield from self._words(
-                told, max_tokens, cancel, asked, may_call=True, hint=hint
+                told, max_tokens, cancel, asked, may_call=bool(verdict.fallback), hint=hint
             )
             if outcome is not WordsOutcome.SAID and not cancel.is_set:
                 logger.info("no words fit to be spoken: %s after all", verdict.fallback)

@@ -121,11 +121,13 @@ _GENERAL_JA = re.compile(
     r"|(?:高さ|長さ|深さ|面積|人口|標高)(?:って|は)(?:何|なん|どのくらい|どれくらい)"
     r"(?!.*(?:まで|以内|以下|未満|上限|限度|制限|なら|OK|大丈夫|持ち込|預け))"
 )
-_ABOUT_US_JA = re.compile(
+_US_JA = (
     r"私|わたし|僕|ぼく|俺|おれ|うち(?:の|ら)|機内|この飛行機|荷物|座席|予約|注文|お客|そちら|御社"
-    r"|スーツケース|ケース|バッグ|かばん|鞄|リュック|傘|ケージ|ベビーカー|機体|通路|窓|シート"
-    r"|天気|気温|今|何時|何月|何日|何曜"
+    r"|スーツケース|ケース|バッグ|かばん|鞄|リュック|ケージ|ベビーカー|機体|通路|窓|シート"
 )
+"""Japanese words of the user and of what a service deals in (`_PERSONS_EN` and
+`_SERVICE_THINGS` in English)."""
+_ABOUT_US_JA = re.compile(rf"{_US_JA}|傘|天気|気温|今|何時|何月|何日|何曜")
 """Japanese words of the user, the service, or the weather and the time asked of a tool
 ("ドイツの首都ベルリンは今何度？" asks the weather)."""
 
@@ -148,9 +150,7 @@ _TO_THE_SERVICE_EN = re.compile(
     re.IGNORECASE,
 )
 _TO_THE_SERVICE_JA = re.compile(
-    r"(?i)私|わたし|僕|ぼく|俺|おれ|自分|うち(?:の|ら)|お客|そちら|こちら|御社|弊社"
-    r"|機内|機体|この飛行機|荷物|座席|席|予約|注文|搭乗|預け|持ち込|持ってい|エコノミー|足元"
-    r"|スーツケース|ケース|バッグ|かばん|鞄|リュック|ケージ|ベビーカー|通路|窓|シート"
+    rf"(?i){_US_JA}|自分|こちら|弊社|席|搭乗|預け|持ち込|持ってい|エコノミー|足元"
     r"|wi-?fi|ワイファイ|インターネット|ネット(?!ワーク)|毛布|枕|コンセント|充電|遅延|欠航|キャンセル"
     r"|チェックイン|有効期限|機内食|送料|返品|返金|交換|保証|営業時間|駐車場|個室|ラストオーダー"
     r"|アレルギー|ベジタリアン|ビーガン|ヴィーガン|割引|半額"
@@ -158,6 +158,11 @@ _TO_THE_SERVICE_JA = re.compile(
     r"|でき(?:ます|ません|る|ない)|(?:ても|て)(?:いい|良い|ええ|大丈夫|OK|平気|構わ)|大丈夫"
     r"|使え|選べ|座れ|乗れ|乗せ|連れ|入れ(?:られ|れ)|持ってけ"
 )
+
+
+def _plain(text: str) -> str:
+    """``text`` as the patterns read it: NFKC, trimmed, a curly apostrophe straight."""
+    return unicodedata.normalize("NFKC", text).strip().replace("’", "'")
 
 
 def asks_the_service(text: str) -> bool:
@@ -170,7 +175,7 @@ def asks_the_service(text: str) -> bool:
     "who won the World Cup in 2018?", "how do planes stay in the air?" and 「光の速さってど
     のくらい？」 ask the world: a plane or a flight, which people ask about in general, is
     not enough."""
-    text = unicodedata.normalize("NFKC", text).strip().replace("’", "'")
+    text = _plain(text)
     if is_japanese(text):
         return bool(_TO_THE_SERVICE_JA.search(text))
     rest = re.sub(_LEAD_EN, "", text, flags=re.IGNORECASE)
@@ -184,7 +189,7 @@ def general_question(text: str) -> bool:
     ("what's the biggest bag I can bring?" does). In English only the request's first
     clause counts (after any small talk: "okay thanks, who painted the Mona Lisa?"), and a
     question for the time ("what month is it?") is none."""
-    text = unicodedata.normalize("NFKC", text).strip().replace("’", "'")
+    text = _plain(text)
     if not text:
         return False
     if is_japanese(text):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from .chat import ToolCall, ToolSpec
-from .tool_calls import name_parts
+from .tool_calls import name_words
 
 __all__ = ["lit_by_sense"]
 
@@ -58,7 +58,7 @@ _NEGATED = re.compile(
 def lit_by_sense(call: ToolCall, tool: ToolSpec, said: str) -> ToolCall:
     """``call`` with its light switched as ``said`` (the user's words) asks: on for a room
     too dark, off for one too bright; as it is otherwise (see the module)."""
-    named = " ".join(name_parts(tool.name))
+    named = " ".join(name_words(tool.name))
     if not _LIGHT_TOOL.search(f"{named} {tool.description}"):
         return call
     if _SAID_WHICH.search(said) or _NEGATED.search(said):

@@ -36,6 +36,7 @@ __all__ = [
     "looks_up",
     "made_up_values",
     "name_parts",
+    "name_words",
     "relabelled",
     "user_since_reply",
     "users_words",
@@ -506,10 +507,15 @@ _NOT_AN_IDENTIFIER = {
 a part of their name ("delivery_time", "phoneNumber"; not "account_number")."""
 
 
+def name_words(key: str) -> list[str]:
+    """The words of a name, lower case, in their order ("get_order_status" -> ["get",
+    "order", "status"]; "orderStatus" -> ["order", "status"])."""
+    return [p.lower() for p in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", key) if p]
+
+
 def name_parts(key: str) -> set[str]:
-    """The words of a name, lower case ("get_order_status" -> {"get", "order", "status"};
-    "orderStatus" -> {"order", "status"})."""
-    return {p.lower() for p in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", key) if p}
+    """The words of a name (`name_words`), as a set."""
+    return set(name_words(key))
 
 
 _GROUPS = re.compile(r"[A-Z]{2,4} \d{2,6}")

@@ -40,6 +40,7 @@ from .tool_calls import (
     asks_for_tool,
     looks_up,
     made_up_values,
+    name_words,
     relabelled,
     user_since_reply,
     users_words,
@@ -378,8 +379,8 @@ def _service_faq(tool: ToolSpec) -> bool:
     (``faq_lookup_tool``, "Lookup frequently asked questions.", a policy, a help centre):
     not a web search, a recipe finder or an encyclopedia, which the world's questions are
     for."""
-    name = re.sub(r"(?<=[a-z])(?=[A-Z])|[_.-]+", " ", tool.name)  # (in its order)
-    return bool(_SERVICE_FAQ.search(f"{name} {tool.description}"))
+    named = " ".join(name_words(tool.name))  # (in their order: "help center")
+    return bool(_SERVICE_FAQ.search(f"{named} {tool.description}"))
 
 
 def _follows_up(names: set[str], messages: Sequence[ChatMessage]) -> bool:
