@@ -119,3 +119,41 @@ def test_the_reply_says_what_can_be_done() -> None:
         "(baggage, seats, wifi)."
     )
     assert out_of_scope_reply("タクシー呼んで", (LOOKUP,)) == OUT_OF_SCOPE_JA
+
+
+@pytest.mark.parametrize(
+    ("said", "service"),
+    [
+        # a probe written apart (2026-12-07): restaurants, tours, tickets, "is it possible to"
+        ("Could you recommend a good restaurant in Lisbon?", "restaurant"),
+        ("can you reserve a table for two at a sushi place tonight", "table"),
+        ("Is it possible to get a train ticket into the city centre through you?", "train ticket"),
+        ("can you book us a guided tour of the old town", "guided tour"),
+        ("今夜、梅田あたりで焼肉屋さん二名で予約できますか", "焼肉屋"),
+        ("京都の日帰りバスツアー申し込みたいねんけど、頼める？", "ツアー"),
+        ("成田エクスプレスの切符ってここで買えます？", "切符"),
+    ],
+)
+def test_more_services_nobody_here_offers(said: str, service: str) -> None:
+    assert other_service(said, TRIAGE) == service
+
+
+def test_a_restaurants_own_tables_are_offered() -> None:
+    book = ToolSpec("book_table", "Book a table at the restaurant.", WEATHER.parameters)
+    assert other_service("can you reserve a table for two tonight", (book,)) is None
+    assert other_service("Could you recommend a good restaurant?", (book,)) is None
+    assert other_service("今夜四人でお寿司屋さん予約してほしいんやけど", (book,)) is None
+
+
+def test_any_call_that_names_nothing_of_a_service_asked_for_is_answered_so() -> None:
+    # the triage agent called get_weather(city="大阪") and the seat booking agent's handoff
+    # ("book" of "book me a hotel" is not its "booking")
+    verdict = judged(
+        ToolCall(WEATHER.name, '{"city": "大阪"}'), "大阪駅の近くでホテル取ってもらえますか"
+    )
+    assert verdict.kind is VerdictKind.WORDS_TOLD and verdict.reply == OUT_OF_SCOPE_JA
+    verdict = judged(ToolCall(SEAT.name, "{}"), "Can you book me a hotel near Heathrow?")
+    assert verdict.kind is VerdictKind.WORDS_TOLD and verdict.reply.startswith(OUT_OF_SCOPE)
+    # a seat's booking is the seat agent's
+    verdict = judged(ToolCall(SEAT.name, "{}"), "can you change the seat on my booking")
+    assert verdict.kind is VerdictKind.CALL

@@ -330,3 +330,14 @@ def test_phrases_made_of_others_do_not_make_the_check_backtrack() -> None:
     assert not small_talk("またね、" * 200 + "猫")
     assert not small_talk("ほなまた" * 200 + "猫")
     assert small_talk("またね、" * 3)
+
+
+@pytest.mark.parametrize(
+    "said", ["以上です", "いえ、大丈夫です。以上です", "いいえ、以上になります"]
+)
+def test_thats_all_in_japanese_is_small_talk(said: str) -> None:
+    assert small_talk(said)
+
+
+def test_no_alone_is_no_small_talk() -> None:
+    assert not small_talk("いいえ")  # an answer to a question

@@ -453,6 +453,55 @@ def test_no_wish_to_sit_elsewhere_no_change() -> None:
         assert changed(said) == SEAT.name, said
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a probe set written apart (2026-12-07): one's own place to sit wished otherwise, told
+        # by where one sits now and what would be better, no "change" said
+        "I'm in 32B, right next to the toilet, and it's grim. Is there anything further forward?",
+        "uh yeah hi im sat right over the engine and its really loud can i go somewhere else",
+        "I've got a tight connection in Frankfurt, so I'd like to be near the front to get off "
+        "quickly.",
+        "my wife and i arent sitting together on the rome flight can you fix that",
+        "I'm 82 and the walk to the back of the plane is hard for me. Could you put me closer to "
+        "the door?",
+        "This is ridiculous, you've stuck me at the very back again. Change it.",
+        "Could I switch to the other side of the plane? I want to see Mount Fuji on the way in.",
+        "There's a screaming baby right behind me for the next nine hours. Any chance of a move?",
+        "今トイレの真ん前なんですけど、人の出入りが気になって…前のほう空いてないですか",
+        "隣の人のいびきがすごくて寝られへん、どっか空いてる席ない？",
+        "主人と席が離れてしまっているので、並びの席にできますか",
+        "席、3Aに変更で",
+        "窓側って冷えるんで、やっぱ通路側がいいです",
+        "MN84TQの予約なんすけど、窓際空いてたらそっちがいいっす",
+    ],
+)
+def test_ones_own_place_to_sit_wished_otherwise_is_a_change_of_seat(said: str) -> None:
+    assert wished(said) == SEAT.name
+    assert changed(said) == SEAT.name
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "How early can I pick where I sit, and is that free?",
+        "Last time I had a window seat and the view over the Alps was incredible.",
+        "what's the legroom like in premium economy compared to regular",
+        "do families usually get seated together, or do I have to pay for that?",
+        "Can kids sit on their own in the exit row?",
+        "I'd like to know whether the seats recline on the short flights",
+        "will my seat stay the same if the flight is changed?",
+        "足元の広い席って追加でいくらかかるんですか",
+        "座席指定はいつから可能でしょうか。",
+        "前に窓際から見た雲海、ほんまに綺麗やってん",
+        "could we sit together at the gate, our flight is late",
+        "機内食を子ども用にしてもらえますか、席は12Aです",
+    ],
+)
+def test_a_question_of_how_seating_works_or_a_remark_is_no_wish(said: str) -> None:
+    assert wished(said) is None
+
+
 def test_a_word_said_near_a_tools_topic_touches_it() -> None:
     lookup = ToolSpec(
         "faq_lookup_tool",

@@ -22,6 +22,7 @@ from .chat import ChatMessage, LlmDelta, ToolCall, ToolSpec
 from .prompt import HINT_IN_JSON, without_hint
 from .questions import question_for
 from .reply_check import Fault
+from .service_questions import question_handoff
 from .text import is_japanese, place_names
 from .tool_calls import asks_for_tool, is_name, looks_up, user_since_reply
 from .tool_policy import (
@@ -180,7 +181,9 @@ class DecisionsMixin(WordsMixin):
                 return
             # A call refused for values made up, to a request that is another agent's
             # ("How many bags can I bring?" -> get_weather(city="London")): handed off.
-            handoff = named_handoff(asked) if self.ask_named_tools else None
+            handoff = (
+                named_handoff(asked) or question_handoff(asked) if self.ask_named_tools else None
+            )
             if handoff is not None and not verdict.missing:
                 yield LlmDelta(tool_call=ToolCall(name=handoff.name, arguments="{}"))
                 return
@@ -280,7 +283,8 @@ class DecisionsMixin(WordsMixin):
         (`change_asked`: 「窓側がよかったんですけど、今通路側になってて」 to the seat booking
         agent), else the handoff
         whose description names what the request is about (`named_handoff`: "Is there wifi
-        on the plane?" to the FAQ agent)."""
+        on the plane?" to the FAQ agent), else the one that answers questions, for a question
+        asked of the service (`question_handoff`: "Extra fee for my skis?")."""
         if not self.ask_named_tools:
             return None
         return (
@@ -288,6 +292,7 @@ class DecisionsMixin(WordsMixin):
             or self._named_tool(asked)
             or change_asked(asked)
             or named_handoff(asked)
+            or question_handoff(asked)
         )
 
     def _called_instead(

@@ -87,7 +87,8 @@ _PERSONS_EN = (
     r"i(?! (?:need|use) (?:over |out )?(?:in (?!cash|advance|the|a|total|full|person|coins"
     r"|notes|hand)|there)\b)|i'm|im|i've|i'd|my|me|"
     r"mine|we're|your|you're"
-    r"|(?<!thank )you(?! (?:get|say|call|spell|pronounce|know|think|mix|use|speak|need)\b)"
+    r"|(?<!thank )you(?! (?:get|say|call|spell|pronounce|know|think|mix|use|speak|need"
+    r"|happen to know)\b)"
 )
 """The user and the assistant, not anyone ("how do you say...", "what do you get mixing...")."""
 _ABOUT_US_EN = re.compile(

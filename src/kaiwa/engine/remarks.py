@@ -27,7 +27,14 @@ from .identifiers import said_identifiers
 from .text import is_japanese
 from .written import written_form
 
-__all__ = ["REMARK_REPLY", "REMARK_REPLY_JA", "asks_nothing", "only_remarks", "remark_reply"]
+__all__ = [
+    "REMARK_REPLY",
+    "REMARK_REPLY_JA",
+    "asks_a_question",
+    "asks_nothing",
+    "only_remarks",
+    "remark_reply",
+]
 
 _RHETORICAL_EN = re.compile(
     r"(?i)\b(?:can|could|would)\s+you\s+believe\b|\bguess\s+what\b|\byou\s+know\s+what\b"
@@ -112,6 +119,36 @@ def asks_nothing(text: str) -> bool:
     if len(rest.split()) < 4 or not _TOLD_EN.search(rest):
         return False
     return not (_ASKS_EN.search(rest) or _REQUESTS_EN.search(rest))
+
+
+_QUESTION_EN = re.compile(
+    rf"(?i){_CLAUSE_START}(?:(?:um+|uh+|er+|like)[,\s]+)*(?:"
+    r"(?:what|whats|what's|how|hows|how's|where|wheres|where's|when|which|who|whos|who's|whose"
+    r"|why)\b"
+    r"|(?:is|isn't|are|aren't|am|was|were|do|does|doesn't|did|didn't|don't|can|can't|could"
+    r"|couldn't|will|won't|would|wouldn't|should|shouldn't|shall|may|might|must|have|has"
+    r"|hasn't|haven't)\s+(?:i|we|you|they|it|he|she|there|my|our|your|their|the|this|that"
+    r"|these|those|kids|children|people|someone|anyone|pets|dogs|cats)\b)"
+    r"|\b(?:wonder(?:ing|ed)?|whether|curious|(?:wants?|wanted|like)\s+to\s+know|(?:not\s+sure|no\s+idea)\s+(?:if|whether|what|"
+    r"how|when|where|which|about))\b"
+)
+"""A question with or without its mark: a clause opened by a question word, or by an
+auxiliary and its subject ("can we take it to the gate"; not "have a good one"), or one put as
+a statement ("I was wondering whether...", "not sure if..."; not "maybe, I'm not sure")."""
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether ``text`` asks a question: a question mark; in English a clause opened by a
+    question word or an auxiliary ("do we have to pay for the stroller or can we take it to
+    the gate", not "can you believe it") or a question put as a statement ("I was wondering
+    whether..."); in Japanese what `asks_nothing` counts as asking (a question word, an
+    ending in か, かな, の; a wish or request too). Not "tell us a joke" or "book me a cab"."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if "?" in text:
+        return True
+    if is_japanese(text):
+        return not asks_nothing(text)
+    return bool(_QUESTION_EN.search(_RHETORICAL_EN.sub(" ", text)))
 
 
 _PROBLEM_EN = re.compile(

@@ -30,23 +30,28 @@ __all__ = ["OUT_OF_SCOPE", "OUT_OF_SCOPE_JA", "other_service", "out_of_scope_rep
 _SERVICE = (
     r"(?:(?:taxis?|cabs?|taxicabs?|uber|lyft|hotels?(?:\s+rooms?)?|motels?|hostels?|airbnb|"
     r"(?:rental|hire|hired)\s+cars?|car\s+(?:rental|hire)s?|limo(?:usine)?s?|"
-    r"shuttle\s+bus(?:es)?|train\s+tickets?|bus\s+tickets?)"
+    r"shuttle\s+bus(?:es)?|(?:train|bus|ferry|concert|theatre|theater|museum|show)\s+tickets?|"
+    r"restaurants?|tables?(?=\s+for\s+(?:\d+|two|three|four|five|six|seven|eight|us))|"
+    r"(?:guided\s+|walking\s+|bus\s+|day\s+|city\s+)?tours?|excursions?|sim\s+cards?)"
     r"(?!\s+(?:vouchers?|receipts?|fares?|bills?|numbers?|drivers?|ranks?|stands?|queues?|"
     r"lines?|costs?|prices?|rates?|policy|policies)\b))"
 )
 _SERVICE_JA = (
     r"(?:タクシー|ハイヤー|ホテル|旅館|民宿|レンタカー|リムジンバス|シャトルバス|"
-    r"電車の切符|新幹線の切符)"
+    r"電車の切符|新幹線の切符|切符|乗車券|特急券|レストラン|お店|居酒屋|焼肉屋|寿司屋|"
+    r"お寿司屋|ツアー|観光ツアー)"
 )
 _ASKED_EN = re.compile(
     r"(?i)(?:\b(?:can|could|would|will)\s+(?:you|ya|u)(?:\s+please)?|\bplease|"
     r"\bi\s+need\s+you\s+to|\bi'?d\s+like\s+you\s+to|\bi\s+want\s+you\s+to|"
-    r"\bany\s+chance\s+(?:you|ya)\s+could|^\s*(?:(?:um|uh|hi|hey|oh|ok|okay|so|and|also)"
+    r"\bany\s+chance\s+(?:you|ya)\s+could|\bis\s+it\s+possible\s+to|"
+    r"^\s*(?:(?:um|uh|hi|hey|oh|ok|okay|so|and|also)"
     r"[,\s]+)*)\s*(?:get|book|arrange|call|order|reserve|find|sort|organi[sz]e|hire|rent|"
-    r"line\s+up|set\s+up)\b(?:\s+(?:me|us|out))*\s+(?:(?:a|an|the|some|my|our|two|three)"
+    r"recommend|suggest|buy|purchase|line\s+up|set\s+up)\b(?:\s+(?:me|us|out))*\s+(?:(?:a|an|the|some|my|our|two|three)"
     rf"\s+)?(?:[\w-]+\s+){{0,2}}?(?P<service>{_SERVICE})\b"
     r"|\b(?:(?:i|we)(?:\s+(?:need|want|would\s+like)|'d\s+like|'ll\s+need)|can\s+(?:i|we)|"
-    r"help\s+(?:me|us))\s+(?:to\s+)?(?:(?:book|get|rent|hire|order|reserve|have|find)\s+)?"
+    r"help\s+(?:me|us))\s+(?:to\s+)?(?:(?:book|get|rent|hire|order|reserve|have|find|buy|"
+    r"purchase)\s+)?"
     rf"(?:a|an|two|three|some)\s+(?:[\w-]+\s+)?(?P<wanted>{_SERVICE})\b"
     r"|\b(?:rent|hire)\s+(?:a\s+)?(?P<car>car)\b"
 )
@@ -55,7 +60,7 @@ out a rental car", "I need a taxi"; not one spoken of ("I left my phone in the t
 get a hotel voucher if my flight's delayed?", "will you put me up in a hotel?")."""
 _ASKED_JA = re.compile(
     rf"(?<!場合、)(?<!場合)(?P<service>{_SERVICE_JA})(?!で)[^。？?！!、]{{0,6}}?(?:手配|予約|取っ|取と|"
-    r"呼ん|呼べ|呼び|頼ん|頼め|お願い|借り|探して)"
+    r"呼ん|呼べ|呼び|頼ん|頼め|お願い|借り|探して|買え|買い|購入|申し込)"
 )
 """A service asked for in Japanese: 「タクシーも手配してもらえます？」, 「ホテルも取っといて」,
 「レンタカーを借りたい」; not 「欠航になったらホテルは用意してもらえますか」 (what the airline
@@ -74,6 +79,10 @@ _OFFERED_AS = {
     "motel": ("accommodation", "lodging", "hotel"),
     "hostel": ("accommodation", "lodging", "hotel"),
     "airbnb": ("accommodation", "lodging", "hotel"),
+    "restaurant": ("table", "dining", "dinner"),
+    "table": ("restaurant", "dining"),
+    "tour": ("excursion", "sightseeing", "activities"),
+    "excursion": ("tour", "sightseeing", "activities"),
 }
 """Other words a description may offer a service in ("Arranges ground transportation and
 accommodation" offers cabs and hotels)."""
@@ -84,6 +93,17 @@ _OFFERED_AS_JA = {
     "旅館": ("宿泊",),
     "民宿": ("宿泊",),
     "レンタカー": ("レンタル",),
+    "レストラン": ("restaurant", "table", "テーブル", "飲食"),
+    "お店": ("restaurant", "table", "shop", "store", "テーブル"),
+    "居酒屋": ("restaurant", "table", "テーブル"),
+    "焼肉屋": ("restaurant", "table", "テーブル"),
+    "寿司屋": ("restaurant", "table", "テーブル"),
+    "お寿司屋": ("restaurant", "table", "テーブル"),
+    "ツアー": ("tour",),
+    "観光ツアー": ("tour",),
+    "切符": ("ticket", "rail", "train"),
+    "乗車券": ("ticket", "rail", "train"),
+    "特急券": ("ticket", "rail", "train"),
 }
 
 OUT_OF_SCOPE = "Sorry, I can't help with that here."

@@ -71,7 +71,7 @@ _JA_PHRASES = (
     "了解です", "了解しました", "承知しました", "かしこまりました", "なるほど",
     "お手数おかけしました", "お手数をおかけしました", "ほなまた", "ほなね", "おっけー", "オッケー",
     "そっか", "そうなんだ", "そうなんや", "そうなんですね", "そうですか", "ふーん", "へえ", "へー",
-    "はいはい", "はぁ", "承知いたしました",
+    "はいはい", "はぁ", "承知いたしました", "以上です", "以上になります", "いえ", "いいえ",
 )  # fmt: skip
 _JA_KEYS = tuple(
     p
@@ -107,6 +107,8 @@ _JA_KEYS = tuple(
         "はいはい",
         "はぁ",
         "承知いたしました",
+        "いえ",
+        "いいえ",
     )
 )
 """Phrases that make a turn small talk ("よろしく" alone may be "please go ahead")."""
@@ -300,18 +302,19 @@ def _reply_ja(said: str) -> str:
 
 
 _CAPABILITIES = re.compile(
-    r"\bwhat (?:else )?can (?:you|u) (?:do|help)|\bwhat do you do\b|\bhow can you help\b|"
+    r"\bwhat (?:else )?can (?:you|u) (?:actually |really |even |\w+ly )?(?:do|help)|"
+    r"\bwhat do you do\b|\bhow can you help\b|"
     r"\bwhat are you (?:able to do|for)\b|\bwhat (?:kind of )?(?:things|stuff) can (?:you|u)\b|"
     r"\bwhat can i ask\b",
     re.IGNORECASE,
 )
 _CAPABILITIES_JA = re.compile(
     r"^(?:(?:えっと|えーと|あの|で|じゃあ|それで|ところで)[、,\s]*)*"
-    r"(?:(?:あなた|きみ|君|そちら)(?:は|って)[、,\s]*)?(?:何|なに|どんなこと)(?:が|を)?"
-    r"(?:でき|してくれ|手伝え)(?:る|ます)(?:の|んですか|んだ|ん|か)?[？?。!！\s]*$"
+    r"(?:(?:あなた|きみ|君|そちら|ここ|こちら)で?(?:は|って)[、,\s]*)?(?:何|なに|どんなこと)(?:が|を)?"
+    r"(?:でき|してくれ|手伝え|お願いでき|頼め)(?:る|ます)(?:の|んですか|んだ|ん|か)?[？?。!！\s]*$"
 )
-"""「何ができるの？」, 「どんなことができますか」, 「あなたは何をしてくれるの？」: the question
-itself."""
+"""「何ができるの？」, 「どんなことができますか」, 「あなたは何をしてくれるの？」,
+「ここでは何をお願いできるんですか？」: the question itself."""
 CAPABILITIES_JA = "ご用件をお聞かせください。できることでしたらお手伝いします。"
 """The reply to it (the tools' descriptions are mostly English: not read out to a Japanese
 speaker)."""

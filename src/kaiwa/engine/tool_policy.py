@@ -49,14 +49,17 @@ from .tool_calls import (
 __all__ = [
     "ASK_FOR",
     "HANDOFF_PREFIX",
+    "WEATHER_ASKED",
     "Asked",
     "ToolCallPolicy",
     "Verdict",
     "VerdictKind",
     "asked_for",
+    "asked_for_a_value",
     "asks_the_time",
     "clock_asked",
     "no_tool_hint",
+    "weather_tool",
     "without_handoffs",
 ]
 
@@ -280,7 +283,7 @@ class ToolCallPolicy:
         if self.ground_calls and self.clocks_asked and last == "user":
             # "一週間って全部で何時間？" -> get_current_time(): a sum, not the time now
             kept = [i for i, c in enumerate(calls) if not _clock_unasked(c, tools[c.name], said)]
-            if not kept and _WEATHER_ASKED.search(said) and not _weather_tool(asked.callable):
+            if not kept and WEATHER_ASKED.search(said) and not weather_tool(asked.callable):
                 # "What's the weather in Paris?" -> get_current_time(): no tool here knows the
                 # weather, and the model's words made it up ("sunny, 20 degrees")
                 return Verdict(
@@ -332,7 +335,7 @@ def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], ask
     said = user_since_reply(asked.messages)
     if not all(_asks_a_question(c, tools[c.name]) for c in calls) or not asks_nothing(said):
         return False
-    if _asked_for_a_value(asked):
+    if asked_for_a_value(asked):
         return False
     return not any(touches(tools[c.name], said) for c in calls)
 
@@ -357,7 +360,7 @@ def _world_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
         return False
     if asks_the_service(said):
         return False
-    if _asked_for_a_value(asked) or _follows_up({c.name for c in calls}, asked.messages):
+    if asked_for_a_value(asked) or _follows_up({c.name for c in calls}, asked.messages):
         return False
     if not is_japanese(said):
         # the agent's own words for what it deals in: a hotel's FAQ, "when does the pool
@@ -410,23 +413,30 @@ def _remark_handed_off(calls: Sequence[ToolCall], asked: Asked) -> bool:
     may name what the other agent handles (wifi): it asks it nothing."""
     if not all(c.name.startswith(HANDOFF_PREFIX) for c in calls):
         return False
-    return only_remarks(user_since_reply(asked.messages)) and not _asked_for_a_value(asked)
+    return only_remarks(user_since_reply(asked.messages)) and not asked_for_a_value(asked)
+
+
+_BOOKING_WORDS = re.compile(
+    r"(?i)\b(?:book(?:ing|ed|s)?|reserv(?:e|ed|ing|ations?)|order(?:ed|ing|s)?|arrange)\b|予約|手配"
+)
+"""The words of asking for a service, not of the service: "book" of "book me a hotel" is
+not the seat booking agent's "booking"."""
 
 
 def _other_service(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
-    """Whether every call is a handoff or a lookup in the model's words (`looks_up`) for a
-    request naming a service nothing offered names (`other_service`: a cab, a hotel, a
-    rental car; not in the tools, the handoffs or the instructions), and nothing a called
-    tool is for ("is there wifi at the hotel?" stays the FAQ's: `touches`)."""
+    """Whether the calls are for a request naming a service nothing offered names
+    (`other_service`: a cab, a hotel, a rental car, a restaurant's table; not in the tools,
+    the handoffs or the instructions), and nothing a called tool is for ("is there wifi at
+    the hotel?" stays the FAQ's, "book me a hotel in Rome, and what's the weather there?"
+    the weather's: `touches`; the words of asking, "book", `_BOOKING_WORDS`, aside)."""
     from .topics import touches  # (topics reads this module's names)
 
     said = user_since_reply(asked.messages)
-    if not all(c.name.startswith(HANDOFF_PREFIX) or looks_up(c, tools[c.name]) for c in calls):
-        return False
     instructions = " ".join(m.content for m in asked.messages if m.role == "system")
     if other_service(said, asked.callable, instructions) is None:
         return False
-    return not any(touches(tools[c.name], said) for c in calls)
+    topical = _BOOKING_WORDS.sub(" ", said)
+    return not any(touches(tools[c.name], topical) for c in calls)
 
 
 _QUERY_PARAMETER = re.compile(r"(?i)question|query|^q$|search|keywords?|terms?|topic|faq")
@@ -453,7 +463,7 @@ def _general_unnamed(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
     said = user_since_reply(asked.messages)
     if not general_question(said):
         return False
-    if _asked_for_a_value(asked):
+    if asked_for_a_value(asked):
         return False
     return not any(speaks_of(tools[c.name], said) for c in calls)
 
@@ -464,7 +474,7 @@ _OFFERS_HELP = re.compile(
 _ASKS_WHICH = re.compile(r"(?i)\b(?:which|what) (?!can\b|else\b)[a-z]+|どの|どちら|何(?!か)")
 
 
-def _asked_for_a_value(asked: Asked) -> bool:
+def asked_for_a_value(asked: Asked) -> bool:
     """Whether the assistant last asked a question that wants a value ("Which city?",
     "Please tell me the name on your booking."), not an offer of help (`_offers_help`): the
     user's words then answer it."""
@@ -522,7 +532,7 @@ _TIME_WORDS_JA = re.compile(
 )
 """Words of a Japanese question about a time or a date: 今何時？, 何曜日？, 時間を教えて,
 クリスマスまであと何日？, もう十二時過ぎてる？"""
-_WEATHER_ASKED = re.compile(
+WEATHER_ASKED = re.compile(
     r"(?i)\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing|y)?|temperature|sunny|cloudy|humid(?:ity)?|"
     r"umbrella|windy|storm(?:y|s)?)\b|天気|気温|予報|雨|雪"
 )
@@ -535,9 +545,9 @@ _CLOCK_ASKED = re.compile(
 """The time or the date asked in so many words ("what time is it in Paris and is it raining")."""
 
 
-def _weather_tool(tools: Sequence[ToolSpec]) -> bool:
+def weather_tool(tools: Sequence[ToolSpec]) -> bool:
     """Whether any of ``tools`` speaks of the weather (its name or description)."""
-    return any(_WEATHER_ASKED.search(f"{t.name} {t.description}") for t in tools)
+    return any(WEATHER_ASKED.search(f"{t.name} {t.description}") for t in tools)
 
 
 _TIME_WORDS_EN = re.compile(
@@ -684,7 +694,7 @@ def _clock_unasked(call: ToolCall, tool: ToolSpec, said: str) -> bool:
     Paris?" and made the weather up. Never a handoff."""
     if not is_clock(tool):
         return False
-    if _WEATHER_ASKED.search(said) and not _CLOCK_ASKED.search(said):
+    if WEATHER_ASKED.search(said) and not _CLOCK_ASKED.search(said):
         return (
             True  # "What's the weather today?", 「明日の東京の天気は？」: the weather, not the day
         )

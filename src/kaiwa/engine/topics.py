@@ -39,7 +39,9 @@ from .wordnet import broader
 from .written import written_form
 
 __all__ = [
+    "answers_questions",
     "change_asked",
+    "changes_things",
     "describes",
     "handoff_for_change",
     "handoff_topics",
@@ -47,6 +49,7 @@ __all__ = [
     "kinds_said",
     "named_alike",
     "named_handoff",
+    "plain_handoffs",
     "said_topics",
     "speaks_of",
     "touches",
@@ -121,7 +124,7 @@ def instructed_topics(instructions: str) -> frozenset[str]:
     return _described(instructions) - _INSTRUCTION_WORDS
 
 
-def _plain_handoffs(tools: Sequence[ToolSpec]) -> dict[str, ToolSpec]:
+def plain_handoffs(tools: Sequence[ToolSpec]) -> dict[str, ToolSpec]:
     """The handoffs among ``tools`` that take no values, by name (one with an
     ``input_type`` is the model's to write)."""
     return {
@@ -136,7 +139,7 @@ def handoff_topics(tools: Sequence[ToolSpec]) -> dict[str, frozenset[str]]:
     other handoff's has (handoffs that take values, an ``input_type``, are left out: the
     model writes those) ({"transfer_to_faq_agent": {"bag", "baggage", "wifi"},
     "transfer_to_seat_booking_agent": {"booking"}}); empty sets are left out."""
-    described = {name: _described(t.description) for name, t in _plain_handoffs(tools).items()}
+    described = {name: _described(t.description) for name, t in plain_handoffs(tools).items()}
     topics: dict[str, frozenset[str]] = {}
     for name, words in described.items():
         others: set[str] = set()
@@ -385,6 +388,78 @@ _SEAT_CODE = re.compile(
 """A seat as `written_form` writes it (23B, 14C, 「14Cに移りたい」): not a gate, a flight or a
 terminal."""
 
+_NEAR_SEATS = re.compile(
+    r"(?i)\b(?:seats?(?!\s*(?:belts?|blankets?|cushions?|pockets?|covers?|screens?|extenders?|"
+    r"pitch|maps?)\b)|seated|sat|sitting|sit|rows?|window|aisle|"
+    r"middle(?!\s+of\s+(?!the\s+(?:row|plane|cabin)))|legroom|loo|toilets?|"
+    r"bathroom|lavatory|galley|exit|bulkhead|engine|wing|door|front|back|together|recline|"
+    r"behind\s+(?:me|us)|next\s+to\s+(?:me|us)|side\s+of\s+the\s+(?:plane|aircraft|cabin))\b"
+    r"|席|(?<!行)列(?!車)|窓(?!口)|通路|真ん中|前の?(?:方|ほう)|後ろ|一番後|トイレ|非常口|翼|隣|並び|足元|真ん前"
+)
+"""Where one sits on a plane, in the words of a traveller telling where they sit or would:
+"sat right over the engine", "near the front", "aren't sitting together", 「前のほう」."""
+_ELSEWHERE = re.compile(
+    r"(?i)\b(?:lounge|gate|airport|terminal|caf[eé]|restaurant|bar|hotel|train|bus|taxi|"
+    r"shuttle)s?\b|ラウンジ|空港|ゲート|カフェ|ホテル|レストラン|電車|列車|バス"
+)
+"""Places to sit that are not on the plane: "could we sit together in the lounge"."""
+_MINE_EN = re.compile(r"(?i)\b(?:i|i'm|im|i've|ive|i'd|id|me|my|we|we're|were|us|our)\b")
+_OWN_WISH = re.compile(
+    r"(?i)\b(?:(?:can|could|may)\s+(?:i|we)\s+(?:get|have|go|switch|move|sit|be|swap|take)|"
+    r"(?:can|could|would)\s+(?:you|u)\s+(?:please\s+)?(?:put|move|fix|change|get|sort|find|swap|"
+    r"switch|seat|give)|any\s+chance|(?:i|we)'?d\s+(?:rather|like|prefer|love)|"
+    r"(?:i|we)\s+would\s+(?:rather|like|prefer|love)|(?:would|it'?d)\s+be\s+(?:better|great|"
+    r"nice|lovely)|grateful|please|instead|change\s+it|fix\s+(?:that|it|this)|needs?\s+sorting|"
+    r"sort\s+(?:it|that|this)\s+out|i'?ll\s+take|is\s+there\s+any(?:thing|where)|"
+    r"somewhere\s+(?:else|quieter)|if\s+you\s+can\s+manage|(?:is|it'?s)\s+possible)\b"
+    r"|がいい|が良い|がええ|ほうがいい|方がいい|ほしい|欲しい|もらえ|いただけ|ください|下さい|(?<!着)替え|変え"
+    r"|変更(?!され)|移[りれらしっ動]|空いて|どうにか|なんとか|戻して|行きたい|にでき|にして|そっち"
+)
+"""A wish for a place to sit of one's own: "can I go somewhere else", "could you put me
+closer to the door", "that needs sorting", "I'll take it instead",
+「窓際空いてたらそっちがいい」."""
+_SEAT_RULES = re.compile(
+    r"(?i)\bhow\s+(?:many|early|far|does|do\s+(?:i|you|they))\b|\bwhat\s+(?:is|are|do|does)\b|"
+    r"\bwhat'?s\b|\bdo\s+you\s+(?:have|offer|allow)\b|\bwhen\s+(?:can|do|does)\b|"
+    r"\b(?:choose|select|pick|reserve)\b|\ballowed\b|\brules?\b|\bpolic(?:y|ies)\b|"
+    r"\bin\s+general\b|\busually\b|\bto\s+(?:know|find\s+out|ask|understand|learn)\b|"
+    r"\btell\s+me\b|\blet\s+me\s+know\b|\bwill\s+(?!you\b|u\b)|\bwhy\b|知りたい|教えて|ことは(?:あり|ない)|ことってあ|選べ|選ぶ|選択|指定|いつから|何席|ルール|規定|決まり|ものなん|ものです"
+    r"|一般的|普通は"
+)
+"""A question of how seating works ("how early can I pick where I sit", "what's the legroom
+like", 「座席指定はいつから」), a wish to know ("I'd prefer to know the seat pitch"), what
+will happen ("is there any chance my seat will change"): the FAQ's, not a wish."""
+
+
+def _own_seat_wished(said: str) -> bool:
+    """Whether ``said`` wishes the speaker's own place to sit otherwise: words of where one
+    sits (`_NEAR_SEATS`; with a place off the plane named, `_ELSEWHERE`, only a seat's own
+    words) or a seat's code, a wish (`_OWN_WISH`), the speaker (in English: I,
+    my, we), no question of how seating works (`_SEAT_RULES`) or what it costs."""
+    code = _SEAT_CODE.search(written_form(said))
+    if not (_NEAR_SEATS.search(said) or code):
+        return False
+    if _ELSEWHERE.search(said) and not _SEATING.search(said):
+        return False
+    if is_japanese(said):
+        # the wish in a clause that says where one sits, or right after one (「3列も離されてる
+        # んですけど、どうにかなりませんか」): not 「食事にしてもらえますか、席は23Bです」
+        clauses = re.split(r"[、。,.!?！？…]+", said)
+        seating = [
+            bool(_NEAR_SEATS.search(c) or _SEAT_CODE.search(written_form(c))) for c in clauses
+        ]
+        if not any(
+            _OWN_WISH.search(c) and (seating[i] or (i > 0 and seating[i - 1]))
+            for i, c in enumerate(clauses)
+        ):
+            return False
+    elif not (_OWN_WISH.search(said) and _MINE_EN.search(said)):
+        return False
+    if _OTHER_CHANGED.search(said) and not _TO_A_SEAT.search(said):
+        return False  # the date changed, the seat named by the way
+    return not (_SEAT_RULES.search(said) or _ABOUT_COST.search(said))
+
+
 _CHANGES_DESCRIBED = re.compile(r"(?i)\b(?:chang(?:e|es|ing)|modif(?:y|ies)|switch(?:es)?)\b")
 """A description of a handoff that changes things ("Changes the seat on a traveller's
 booking."), not one that answers questions about them."""
@@ -401,8 +476,8 @@ def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
     baggage and stays with it. The change must be asked for (not "will my seat change if my
     flight is delayed?"), not its cost, and of what both speak of (the seat) or a seat
     (`change_asked`)."""
-    handoffs = _plain_handoffs(asked.callable)
-    if called not in handoffs or _changes(handoffs[called]):
+    handoffs = plain_handoffs(asked.callable)
+    if called not in handoffs or changes_things(handoffs[called]):
         return None
     return change_asked(asked, called)
 
@@ -419,7 +494,10 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
         return None
     said = user_since_reply(asked.messages)
     place = bool(_PLACE_WISH.search(said) and _SEATING.search(said))
-    if place:
+    own = _own_seat_wished(said)
+    if own:
+        pass
+    elif place:
         if not _WISHED.search(said) or _ABOUT_COST.search(said):
             return None
     elif not _CHANGES_SAID.search(said) or not _ASKED_FOR.search(said):
@@ -430,9 +508,9 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
         return None
     if _POLICY_ASKED.search(said) and not _MINE_CHANGED.search(said):
         return None
-    handoffs = _plain_handoffs(asked.callable)
-    changers = [t for name, t in handoffs.items() if name != called and _changes(t)]
-    others = [called] if called else [n for n, t in handoffs.items() if not _changes(t)]
+    handoffs = plain_handoffs(asked.callable)
+    changers = [t for name, t in handoffs.items() if name != called and changes_things(t)]
+    others = [called] if called else [n for n, t in handoffs.items() if not changes_things(t)]
     if len(changers) != 1 or not others:
         return None
     topics = handoff_topics(asked.callable)
@@ -449,11 +527,26 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
         *(_described(changer.description) & _described(handoffs[o].description) for o in others)
     )
     seating = _SEATING.search(said) or _SEAT_CODE.search(written_form(said))
-    if not (shared & said_words or seating or place):
+    if not (shared & said_words or seating or place or own):
         return None
     return changer
 
 
-def _changes(handoff: ToolSpec) -> bool:
+_ANSWERS_DESCRIBED = re.compile(
+    r"(?i)\banswers?\b[^.]*\bquestions?\b|\bquestions?\s+(?:about|on|of)\b|\bFAQs?\b"
+    r"|\bfrequently\s+asked\b|\bpolic(?:y|ies)\b"
+)
+"""A description of a handoff that answers questions ("Answers travellers' questions on bags
+and baggage, seats and wifi.", "Knows the store's policies", "the FAQ")."""
+
+
+def answers_questions(handoff: ToolSpec) -> bool:
+    """Whether ``handoff``'s description says it answers questions (`_ANSWERS_DESCRIBED`)
+    and not that it changes things (`changes_things`)."""
+    own = _BOILERPLATE.sub("", handoff.description)
+    return bool(_ANSWERS_DESCRIBED.search(own)) and not changes_things(handoff)
+
+
+def changes_things(handoff: ToolSpec) -> bool:
     """Whether ``handoff``'s description says it changes things (`_CHANGES_DESCRIBED`)."""
     return bool(_CHANGES_DESCRIBED.search(_BOILERPLATE.sub("", handoff.description)))

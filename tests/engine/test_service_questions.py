@@ -1,0 +1,137 @@
+"""A question asked of the service, handed to the agent that answers questions
+(`question_handoff`), and what counts as a question (`asks_a_question`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from kaiwa.engine.chat import ChatMessage, ToolSpec
+from kaiwa.engine.remarks import asks_a_question
+from kaiwa.engine.service_questions import question_handoff
+from kaiwa.engine.small_talk import capabilities_reply
+from kaiwa.engine.tool_policy import Asked
+
+from .airline_tools import FAQ, NONE, SEAT, TRIAGE, WEATHER
+
+_SYSTEM = ChatMessage(
+    "system",
+    "You are an airline's friendly voice assistant. Tell the weather with get_weather. "
+    "Transfer to the FAQ agent for questions about baggage, seats on the plane or wifi. "
+    "Transfer to the seat booking agent when the traveller wants to change their seat.",
+)
+
+
+def _asked(*said: str | ChatMessage, tools: Sequence[ToolSpec] = TRIAGE) -> Asked:
+    messages = [_SYSTEM] + [ChatMessage("user", m) if isinstance(m, str) else m for m in said]
+    return Asked(messages=messages, mode="auto", shown=tools, callable=tools)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the dev half's, the model answered them in words of its own
+        "How big can the thing I wheel onto the plane be before they make me hand it over at "
+        "the gate?",
+        "Taking my skis on Friday's flight. Extra fee for those?",
+        "uh hi yeah we're travelling with a baby and um do we have to pay for the stroller or "
+        "can we like take it right to the gate",
+        "キャリーケースって、上の棚に入れられる大きさ決まってます？",
+        "ベビーカーって搭乗口まで持っていけるん？",
+        # others
+        "I play the cello. Does it need its own ticket or can it travel in the hold?",
+        "Is a baby car seat allowed on board, or does it have to be checked?",
+        "Will I be able to answer my emails while we're up in the air?",
+        "釣り竿って預けられます？長さの制限とかあるんかな",
+        "父が杖をついておりまして、機内にも持って入れますでしょうか",
+        "My wife wants to know if I can use WhatsApp to message her while we're flying.",
+        "モバイルバッテリーって預けちゃだめなんでしたっけ",  # (なんでしたっけ: no "why")
+    ],
+)
+def test_a_question_of_the_service_goes_to_the_agent_that_answers_them(text: str) -> None:
+    assert question_handoff(_asked(text)) is FAQ
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the world's (general_question), small talk, remarks, the assistant itself
+        "quick one, um, which planet's the biggest in our solar system?",
+        "日本で一番高い山はなんですか？",
+        "Great, thanks so much, that's everything.",
+        "right, nothing else from me. have a good one",
+        "the wifi on my last flight was actually pretty decent not gonna lie",
+        "What can you actually help me with?",
+        "ここでは何をお願いできるんですか？",
+        "go on then, tell us a joke",
+        # a service nobody here offers, or the assistant asked to do something
+        "Can you book me a hotel room in Rome for three nights?",
+        "Could you recommend a good restaurant in Lisbon?",
+        "can you reserve a table for two at a sushi place tonight",
+        "空港からホテルまでのタクシーも手配してもらえます？",
+        # the agent's own tool: the weather, asked by what one wears
+        "Could you check the forecast for me, please?",
+        "My daughter's flying into Boston tonight, should I tell her to bring a heavy coat?",
+        "I'm flying to Reykjavik, what should I wear when I land?",
+        "あさって那覇に着くんだけど、半袖で平気かな？",
+        "明日那覇に着くんやけど、傘いるかな？",
+        # a second probe's: explanations, beliefs, the assistant itself, a maybe, a no
+        "Why do my ears pop when the plane is coming in to land?",
+        "Which airport is the busiest in the world, do you happen to know?",
+        "飛行機の窓ってなんで丸いの？",
+        "機内でお酒飲むと酔いやすいって、あれ本当なんですか？",
+        "Do you have a name?",
+        "Are you an AI? My daughter says these phone lines are all computers now.",
+        "uh maybe i'm not sure",
+        "いえ、大丈夫です。以上です",
+    ],
+)
+def test_other_words_are_not_handed_on(text: str) -> None:
+    assert question_handoff(_asked(text)) is None
+
+
+def test_only_one_agent_that_answers_questions_and_only_when_the_model_may_choose() -> None:
+    said = "Taking my skis on Friday's flight. Extra fee for those?"
+    assert question_handoff(_asked(said, tools=(WEATHER, SEAT))) is None  # none answers
+    other = ToolSpec("transfer_to_help_agent", "Answers questions about anything.", NONE)
+    assert question_handoff(_asked(said, tools=(*TRIAGE, other))) is None  # which one?
+    asked = _asked(said)
+    for mode in ("none", "required"):
+        assert question_handoff(Asked(asked.messages, mode, TRIAGE, TRIAGE)) is None
+    # the seat agent's own topic named: `named_handoff`'s to decide
+    assert question_handoff(_asked("Is my booking for Friday confirmed, do I pay extra?")) is None
+
+
+def test_an_answer_to_the_assistants_question_for_a_value_is_not_handed_on() -> None:
+    asked = _asked(
+        "What's the weather like?",
+        ChatMessage("assistant", "Which city would you like the weather for?"),
+        "Can I tell you later, is there a fee for my bag?",
+    )
+    assert question_handoff(asked) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("do we have to pay for the stroller or can we like take it to the gate", True),
+        ("I was wondering whether pets can fly", True),
+        ("Extra fee for those?", True),
+        ("ベビーカーって搭乗口まで持っていけるん？", True),
+        ("釣り竿って預けられます", True),
+        ("have a good one", False),
+        ("go on then, tell us a joke", False),
+        ("can you believe it, they lost my bag", False),
+        ("窓際から見る夜景ってほんまにきれいやわあ。", False),
+    ],
+)
+def test_what_asks_a_question(text: str, asks: bool) -> None:
+    assert asks_a_question(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text", ["What can you actually help me with?", "ここでは何をお願いできるんですか？"]
+)
+def test_what_the_assistant_can_do_asked_in_other_words(text: str) -> None:
+    assert capabilities_reply([ChatMessage("user", text)], TRIAGE)
