@@ -145,7 +145,7 @@ def test_a_restaurants_own_tables_are_offered() -> None:
     assert other_service("今夜四人でお寿司屋さん予約してほしいんやけど", (book,)) is None
 
 
-def test_any_call_that_names_nothing_of_a_service_asked_for_is_answered_so() -> None:
+def test_a_weather_call_or_a_handoff_for_a_service_nobody_offers_is_answered_so() -> None:
     # the triage agent called get_weather(city="大阪") and the seat booking agent's handoff
     # ("book" of "book me a hotel" is not its "booking")
     verdict = judged(
@@ -157,3 +157,19 @@ def test_any_call_that_names_nothing_of_a_service_asked_for_is_answered_so() -> 
     # a seat's booking is the seat agent's
     verdict = judged(ToolCall(SEAT.name, "{}"), "can you change the seat on my booking")
     assert verdict.kind is VerdictKind.CALL
+
+
+def test_other_tools_asked_for_what_they_do_stand() -> None:
+    # a review's: a restaurant host's reservations, an order's status, a web search
+    values = {"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"]}
+    host = ToolSpec("make_reservation", "Make a reservation at the restaurant.", values)
+    verdict = judged(
+        ToolCall(host.name, '{"q": "four at 7"}'), "can I book a table for four?", (host,)
+    )
+    assert verdict.kind is VerdictKind.CALL
+    status = ToolSpec("get_order_status", "Get the status of an order.", values)
+    said = "Can you call the restaurant about my order 5521? It's an hour late"
+    assert judged(ToolCall(status.name, '{"q": "5521"}'), said, (status,)).kind is VerdictKind.CALL
+    search = ToolSpec("web_search", "Search the web for anything.", values)
+    said = "Can you find me a good ramen restaurant near Shibuya?"
+    assert other_service(said, (search,)) is None

@@ -12,6 +12,7 @@ from kaiwa.engine.remarks import asks_a_question
 from kaiwa.engine.service_questions import question_handoff
 from kaiwa.engine.small_talk import capabilities_reply
 from kaiwa.engine.tool_policy import Asked
+from kaiwa.engine.topics import answers_questions
 
 from .airline_tools import FAQ, NONE, SEAT, TRIAGE, WEATHER
 
@@ -47,6 +48,15 @@ def _asked(*said: str | ChatMessage, tools: Sequence[ToolSpec] = TRIAGE) -> Aske
         "父が杖をついておりまして、機内にも持って入れますでしょうか",
         "My wife wants to know if I can use WhatsApp to message her while we're flying.",
         "モバイルバッテリーって預けちゃだめなんでしたっけ",  # (なんでしたっけ: no "why")
+        # a review's: words inside others taken for the weather, the assistant or "why"
+        "Cool, thanks. And can I take the stroller right to the gate?",
+        "Are hot meals served on the flight?",
+        "Can I bring dry ice for my insulin?",
+        "Will you charge me for the stroller?",
+        "風邪薬って機内に持ち込めますか？",
+        "冷凍した母乳って預けられますか？",
+        "健太君のベビーカーって預けられますか？",
+        "なんでも持ち込めるんですか？",
     ],
 )
 def test_a_question_of_the_service_goes_to_the_agent_that_answers_them(text: str) -> None:
@@ -85,10 +95,40 @@ def test_a_question_of_the_service_goes_to_the_agent_that_answers_them(text: str
         "Are you an AI? My daughter says these phone lines are all computers now.",
         "uh maybe i'm not sure",
         "いえ、大丈夫です。以上です",
+        # a review's: the conversation itself, statements, requests in Japanese
+        "How are you?",
+        "Are you busy?",
+        "are you still there?",
+        "Can I talk to a human?",
+        "do you have a moment?",
+        "Is it going to be a smooth flight today, do you reckon?",
+        "大丈夫です",
+        "あ、そうなんだ。じゃあ大丈夫かな",
+        "When we land I'll text my mum",
+        "Who cares, I'm just happy to be going home",
+        "Did it, thanks, all checked in now",
+        "Hmm, I wonder if I left the oven on.",
+        "ピザ注文してください",
+        "How long until my train?",
     ],
 )
 def test_other_words_are_not_handed_on(text: str) -> None:
     assert question_handoff(_asked(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("description", "answers"),
+    [
+        ("Answers travellers' questions on bags and baggage, seats and wifi.", True),
+        ("Handles billing questions.", True),
+        ("Explains the store's policies.", True),
+        ("Files a claim on the customer's insurance policy.", False),
+        ("Runs a short survey of questions on the call.", False),
+        ("Changes the seat on a traveller's booking.", False),
+    ],
+)
+def test_a_handoff_that_answers_questions(description: str, answers: bool) -> None:
+    assert answers_questions(ToolSpec("transfer_to_x", description, NONE)) is answers
 
 
 def test_only_one_agent_that_answers_questions_and_only_when_the_model_may_choose() -> None:

@@ -199,9 +199,8 @@ def test_only_the_clock_is_left_out_and_only_where_the_rule_is_asked_for() -> No
     plain = ToolCallPolicy()
     asked = plain.ask([ChatMessage("user", "一週間って全部で何時間？")], [CLOCK], "auto")
     assert plain.judge([ToolCall("get_current_time", "{}")], asked).kind is VerdictKind.CALL
-    # (a taxi asked for: nobody here calls one, and the clock tells nothing of it)
     asked = plain.ask([ChatMessage("user", "タクシー呼んでくれへん？")], [CLOCK], "auto")
-    assert plain.judge([ToolCall("get_current_time", "{}")], asked).reply
+    assert plain.judge([ToolCall("get_current_time", "{}")], asked).kind is VerdictKind.CALL
 
 
 @pytest.mark.parametrize(

@@ -496,6 +496,22 @@ def test_ones_own_place_to_sit_wished_otherwise_is_a_change_of_seat(said: str) -
         "前に窓際から見た雲海、ほんまに綺麗やってん",
         "could we sit together at the gate, our flight is late",
         "機内食を子ども用にしてもらえますか、席は12Aです",
+        # a review's: other things wanted, service brought to the seat, where one is sitting
+        "Can I get my money back please?",
+        "Could I go on Sat instead?",
+        "I'd like to go back to the main menu please",
+        "Could you put me through to the front desk please?",
+        "トイレに行きたいです",
+        "保安検査の列が長すぎるんですけど、どうにかなりませんか",
+        "前の方のお客様が終わったら、私の番にしてもらえますか",
+        "隣の人がうるさいので静かにしてもらえますか",
+        "can I get a blanket for my seat please",
+        "Can I get a vegetarian meal brought to row 12 please?",
+        "席まで飲み物持ってきてもらえますか？",
+        "I'd like to check in, I'm in seat 14C",
+        "We'd like to board together, we're in the back rows",
+        "Can I sit anywhere I like once I'm on board?",
+        "離陸した後に空いてる席に移ってもいいですか？",
     ],
 )
 def test_a_question_of_how_seating_works_or_a_remark_is_no_wish(said: str) -> None:

@@ -25,7 +25,7 @@ import unicodedata
 from .small_talk import small_talk
 from .text import is_japanese
 
-__all__ = ["asks_the_service", "general_question"]
+__all__ = ["asks_of_the_terms", "asks_the_service", "general_question"]
 
 _SCOPE_EN = (
     r"(?:in|on|of) (?:the |our )?(?:whole )?(?:world|earth|planet|solar system|universe|galaxy"
@@ -181,6 +181,46 @@ def asks_the_service(text: str) -> bool:
         return bool(_TO_THE_SERVICE_JA.search(text))
     rest = re.sub(_LEAD_EN, "", text, flags=re.IGNORECASE)
     return bool(_TO_THE_SERVICE_EN.search(rest))
+
+
+_ASKS_TERMS_EN = re.compile(
+    rf"\b(?:{_TERMS_EN}|on board|onboard)\b"
+    r"|\b(?:(?:can|could|may)\s+(?:i|we|my|our|you|it|they)|(?:if|whether)\s+(?:i|we)\s+(?:can"
+    r"|could|may))\s+(?:\w+\s+)?(?:bring|take|carry|check|pack|use"
+    r"|keep|get|have|choose|pick|select|board|fly|travel|wheel|put|stow|store)\b"
+    r"|\b(?:am\s+i|are\s+we|is\s+it|will\s+(?:i|we)\s+be)\s+(?:able|allowed|ok|okay|possible)\b"
+    r"|\b(?:do|does|will)\s+(?:i|we|it|they|you)\s+(?:need|have\s+to|count|charge|offer"
+    r"|provide|serve|allow|have(?!\s+(?:a|one)\s+(?:moment|minute|second|sec|mo)\b)|get)\b"
+    r"|\bhow\s+(?:much|many|big|heavy|large|early|far\s+in\s+advance)\b"
+    r"|(?:^|[,;.]\s+)(?:(?:so|and|but|also) )?(?:is|are) there\b",
+    re.IGNORECASE,
+)
+"""A question of a service's terms: its words (allowed, a fee, a limit, free, on board), what
+one can or may bring, take or use ("can I bring my guitar", "will I be able to answer my
+emails"), what one must do or is given ("do we have to pay", "do you offer..."), how much or
+how big, whether there is something."""
+_ASKS_TERMS_JA = re.compile(
+    r"(?i)機内|この飛行機|荷物|座席|スーツケース|ケース|バッグ|かばん|鞄|リュック|ケージ|ベビーカー"
+    r"|機体|通路|窓|シート|席|搭乗|預け|持ち込|持ってい|持って(?:行|い)け|持ってけ|エコノミー|足元"
+    r"|wi-?fi|ワイファイ|インターネット|ネット(?!ワーク)|毛布|枕|コンセント|充電|遅延|欠航|キャンセル"
+    r"|チェックイン|機内食|料金|いくら|なんぼ|有料|無料|追加|超過|制限|上限|規定|ルール|条件|扱い"
+    r"|サイズ|重さ|可能|でき(?:ます|ません|る|ない)|(?:ても|て)(?:いい|良い|ええ|大丈夫|OK|平気|構わ)"
+    r"|使え|選べ|座れ|乗れ|乗せ|連れ|入れ(?:られ|れ)"
+)
+"""The same in Japanese: what a flight's service deals in, its terms, what one can or may do
+(預けられる？, 使えますか, 入れても大丈夫); not the speaker alone (私, 自分) nor 大丈夫 alone
+(「いえ、大丈夫です」 declines)."""
+
+
+def asks_of_the_terms(text: str) -> bool:
+    """Whether ``text`` asks about a service's terms (`_ASKS_TERMS_EN`, `_ASKS_TERMS_JA`):
+    narrower than `asks_the_service`, for which any I or you is enough ("How are you?",
+    "are you still there?" ask no terms)."""
+    text = _plain(text)
+    if is_japanese(text):
+        return bool(_ASKS_TERMS_JA.search(text))
+    rest = re.sub(_LEAD_EN, "", text, flags=re.IGNORECASE)
+    return bool(_ASKS_TERMS_EN.search(rest))
 
 
 def general_question(text: str) -> bool:

@@ -123,31 +123,43 @@ def asks_nothing(text: str) -> bool:
 
 _QUESTION_EN = re.compile(
     rf"(?i){_CLAUSE_START}(?:(?:um+|uh+|er+|like)[,\s]+)*(?:"
-    r"(?:what|whats|what's|how|hows|how's|where|wheres|where's|when|which|who|whos|who's|whose"
-    r"|why)\b"
+    r"(?:what|whats|what's|how|hows|how's|where|wheres|where's|which|who|whos|who's|whose|when)"
+    r"\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|much|many|big|heavy|long"
+    r"|early|far|size|kind|type|sort|about|happens|time|day)\b"
+    r"|(?:what|how|where|who)'s\b"
     r"|(?:is|isn't|are|aren't|am|was|were|do|does|doesn't|did|didn't|don't|can|can't|could"
     r"|couldn't|will|won't|would|wouldn't|should|shouldn't|shall|may|might|must|have|has"
     r"|hasn't|haven't)\s+(?:i|we|you|they|it|he|she|there|my|our|your|their|the|this|that"
-    r"|these|those|kids|children|people|someone|anyone|pets|dogs|cats)\b)"
-    r"|\b(?:wonder(?:ing|ed)?|whether|curious|(?:wants?|wanted|like)\s+to\s+know|(?:not\s+sure|no\s+idea)\s+(?:if|whether|what|"
-    r"how|when|where|which|about))\b"
+    r"|these|those|kids|children|people|someone|anyone|pets|dogs|cats)\b(?![,.;!]))"
+    r"|\b(?:wonder(?:ing|ed)?\s+(?:if|whether)|whether|(?:wants?|wanted|like)\s+to\s+know"
+    r"|not\s+sure\s+(?:if|whether|what|how|when|where|which))\b"
 )
-"""A question with or without its mark: a clause opened by a question word, or by an
-auxiliary and its subject ("can we take it to the gate"; not "have a good one"), or one put as
-a statement ("I was wondering whether...", "not sure if..."; not "maybe, I'm not sure")."""
+"""A question with or without its mark: a clause opened by a question word and what asks
+with it ("how big can it be", not "when we land I'll text my mum" nor "who cares"), or by
+an auxiliary and its subject ("can we take it to the gate"; not "have a good one"), or one
+put as a statement ("I was wondering whether...", "not sure if..."; not "maybe, I'm not
+sure")."""
+_QUESTION_JA = re.compile(
+    r"\?|(?<!やん)(?<!ねん)(?<!じゃん)か(?=[。、\s!！]|$|ね|な|しら)|かな|かね|っけ|だい(?=[。\s]|$)"
+    r"|の(?=[。\s]|$)|ん(?=[。\s]|$)|(?:何|なに|どこ|いつ(?!も)|いくら|いくつ|どれ|どの|どう(?!も)|誰|だれ"
+    r"|なんぼ)|でしょう|(?:ます|です)(?=[。\s]|$)"
+)
+"""A Japanese question: a question mark, a question word, an ending in か, かな, っけ, の or
+ん, a bare ます or です ("預けられます" asked by the voice alone); not a request alone
+(「ピザ注文してください」)."""
 
 
 def asks_a_question(text: str) -> bool:
     """Whether ``text`` asks a question: a question mark; in English a clause opened by a
     question word or an auxiliary ("do we have to pay for the stroller or can we take it to
     the gate", not "can you believe it") or a question put as a statement ("I was wondering
-    whether..."); in Japanese what `asks_nothing` counts as asking (a question word, an
-    ending in か, かな, の; a wish or request too). Not "tell us a joke" or "book me a cab"."""
+    whether..."); in Japanese a question word or a question's ending (`_QUESTION_JA`). Not
+    "tell us a joke", "book me a cab" or 「ピザ注文してください」."""
     text = unicodedata.normalize("NFKC", text).strip()
     if "?" in text:
         return True
     if is_japanese(text):
-        return not asks_nothing(text)
+        return bool(_QUESTION_JA.search(text))
     return bool(_QUESTION_EN.search(_RHETORICAL_EN.sub(" ", text)))
 
 

@@ -50,8 +50,7 @@ _ASKED_EN = re.compile(
     r"recommend|suggest|buy|purchase|line\s+up|set\s+up)\b(?:\s+(?:me|us|out))*\s+(?:(?:a|an|the|some|my|our|two|three)"
     rf"\s+)?(?:[\w-]+\s+){{0,2}}?(?P<service>{_SERVICE})\b"
     r"|\b(?:(?:i|we)(?:\s+(?:need|want|would\s+like)|'d\s+like|'ll\s+need)|can\s+(?:i|we)|"
-    r"help\s+(?:me|us))\s+(?:to\s+)?(?:(?:book|get|rent|hire|order|reserve|have|find|buy|"
-    r"purchase)\s+)?"
+    r"help\s+(?:me|us))\s+(?:to\s+)?(?:(?:book|get|rent|hire|order|reserve|have|find)\s+)?"
     rf"(?:a|an|two|three|some)\s+(?:[\w-]+\s+)?(?P<wanted>{_SERVICE})\b"
     r"|\b(?:rent|hire)\s+(?:a\s+)?(?P<car>car)\b"
 )
@@ -60,7 +59,7 @@ out a rental car", "I need a taxi"; not one spoken of ("I left my phone in the t
 get a hotel voucher if my flight's delayed?", "will you put me up in a hotel?")."""
 _ASKED_JA = re.compile(
     rf"(?<!場合、)(?<!場合)(?P<service>{_SERVICE_JA})(?!で)[^。？?！!、]{{0,6}}?(?:手配|予約|取っ|取と|"
-    r"呼ん|呼べ|呼び|頼ん|頼め|お願い|借り|探して|買え|買い|購入|申し込)"
+    r"呼ん|呼べ|呼び|頼ん|頼め|お願い|借り|探して|買え|買い|購入|申し込)(?!みで|んだ便|んで取)"
 )
 """A service asked for in Japanese: 「タクシーも手配してもらえます？」, 「ホテルも取っといて」,
 「レンタカーを借りたい」; not 「欠航になったらホテルは用意してもらえますか」 (what the airline
@@ -79,8 +78,8 @@ _OFFERED_AS = {
     "motel": ("accommodation", "lodging", "hotel"),
     "hostel": ("accommodation", "lodging", "hotel"),
     "airbnb": ("accommodation", "lodging", "hotel"),
-    "restaurant": ("table", "dining", "dinner"),
-    "table": ("restaurant", "dining"),
+    "restaurant": ("table", "dining", "dinner", "reservation"),
+    "table": ("restaurant", "dining", "reservation"),
     "tour": ("excursion", "sightseeing", "activities"),
     "excursion": ("tour", "sightseeing", "activities"),
 }
@@ -93,18 +92,24 @@ _OFFERED_AS_JA = {
     "旅館": ("宿泊",),
     "民宿": ("宿泊",),
     "レンタカー": ("レンタル",),
-    "レストラン": ("restaurant", "table", "テーブル", "飲食"),
-    "お店": ("restaurant", "table", "shop", "store", "テーブル"),
-    "居酒屋": ("restaurant", "table", "テーブル"),
-    "焼肉屋": ("restaurant", "table", "テーブル"),
-    "寿司屋": ("restaurant", "table", "テーブル"),
-    "お寿司屋": ("restaurant", "table", "テーブル"),
+    "レストラン": ("restaurant", "table", "reservation", "テーブル", "飲食"),
+    "お店": ("restaurant", "table", "reservation", "shop", "store", "テーブル"),
+    "居酒屋": ("restaurant", "table", "reservation", "テーブル"),
+    "焼肉屋": ("restaurant", "table", "reservation", "テーブル"),
+    "寿司屋": ("restaurant", "table", "reservation", "テーブル"),
+    "お寿司屋": ("restaurant", "table", "reservation", "テーブル"),
     "ツアー": ("tour",),
     "観光ツアー": ("tour",),
     "切符": ("ticket", "rail", "train"),
     "乗車券": ("ticket", "rail", "train"),
     "特急券": ("ticket", "rail", "train"),
 }
+
+_SEARCHES = re.compile(
+    r"(?i)\b(?:web|internet|online)\s+search|\bsearch(?:es)?\s+(?:the\s+)?(?:web|internet|online)\b"
+    r"|\bsearch\s+web\b|\bweb\s+search\b"
+)
+"""A tool that searches the web: what it may find is on offer."""
 
 OUT_OF_SCOPE = "Sorry, I can't help with that here."
 OUT_OF_SCOPE_JA = (
@@ -145,6 +150,8 @@ def other_service(said: str, tools: Sequence[ToolSpec], instructions: str = "") 
     None when it asks for none, or only for ones on offer."""
     offered = " ".join([instructions, *(f"{t.name} {t.description}" for t in tools)])
     offered = offered.replace("_", " ")
+    if _SEARCHES.search(offered):
+        return None  # a web search finds restaurants and tours: nothing is another's
     for match in _ASKED_JA.finditer(said):
         word = match.group("service")
         if word not in offered and not any(w in offered for w in _OFFERED_AS_JA.get(word, ())):

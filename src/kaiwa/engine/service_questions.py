@@ -8,16 +8,16 @@ plane" or ベビーカー, the 0.5B model answered in words of its own: "No, you
 for the stroller.", "The thing you can wheel onto the plane is about 20 feet". A policy made up
 is the worst answer a support line can give; the agent that knows the answers was never asked.
 
-`question_handoff` is that agent for a question the user asks of the service itself
-(`kaiwa.engine.general.asks_the_service`: of the user's own things, of what the service deals
-in, of its terms: "do we have to pay for the stroller", "Extra fee for those?",
-「ベビーカーって搭乗口まで持っていけるん？」), when exactly one handoff answers questions
-(`kaiwa.engine.topics.answers_questions`) and the model would answer in words. Not a question
-about the world (`general_question`), small talk, a question about the assistant or what it
-can do, a question for an explanation ("why do my ears pop?"), a remark, a service nobody
-here offers ("Can you book me a hotel room?"), an answer to the assistant's question for a
-value, nor anything the agent's own tools are for ("should
-she bring a heavy coat to Boston?" is the weather's).
+`question_handoff` is that agent for a question the user asks of the service's terms
+(`kaiwa.engine.general.asks_of_the_terms`: what is allowed, what it costs, what one can bring
+or use, what there is: "do we have to pay for the stroller", "Extra fee for those?",
+「ベビーカーって搭乗口まで持っていけるん？」; not "How are you?" nor "are you still
+there?"), when exactly one handoff answers questions (`kaiwa.engine.topics.answers_questions`)
+and the model would answer in words. Not a question about the world (`general_question`),
+small talk, a question about the assistant or what it can do, a question for an explanation
+("why do my ears pop?"), a remark, a service nobody here offers ("Can you book me a hotel
+room?"), an answer to the assistant's question for a value, nor anything the agent's own
+tools are for ("should she bring a heavy coat to Boston?" is the weather's).
 """
 
 from __future__ import annotations
@@ -25,52 +25,68 @@ from __future__ import annotations
 import re
 
 from .chat import ToolSpec
-from .general import asks_the_service, general_question
+from .general import asks_of_the_terms, general_question
 from .remarks import asks_a_question, only_remarks
 from .scope import other_service
 from .small_talk import capabilities_reply, small_talk_turn
 from .text import is_japanese
 from .tool_calls import asks_for_tool, user_since_reply
-from .tool_policy import HANDOFF_PREFIX, WEATHER_ASKED, Asked, asked_for_a_value, weather_tool
+from .tool_policy import (
+    HANDOFF_PREFIX,
+    WEATHER_ASKED,
+    Asked,
+    asked_for_a_value,
+    instructions_of,
+    weather_tool,
+)
 from .topics import answers_questions, handoff_topics, plain_handoffs, said_topics, touches
 
 __all__ = ["question_handoff"]
 
 _ASKED_TO_DO_EN = re.compile(
-    r"(?i)\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|just\s+|possibly\s+)?"
-    r"(?!tell|explain|let|confirm|say|check|clarify|find\s+out|advise|answer)[a-z]+"
+    r"(?i)\b(?:can|could|would)\s+(?:you|u)\s+(?:please\s+|just\s+|possibly\s+)?"
+    r"(?!tell|explain|let|confirm|say|check|clarify|find\s+out|advise|answer|charge|allow"
+    r"|accept|take|carry|provide|offer|have|give\s+me\s+(?:info|details))[a-z]+"
 )
 """The assistant asked to do something ("Could you recommend a good restaurant?", "can you
 reserve a table"): a request, not a question for the service's answers ("can you tell me
-whether..." is one)."""
+whether...", "can you carry skis?" are)."""
 _WHY = re.compile(
-    r"(?i)\bwhy\b|\bis\s+it\s+true\b|なんで(?!す|しょ|した)|なぜ|何故|どうして|本当(?:に|なん|です|か|なの)|ほんま(?:なん|に|か)"
+    r"(?i)\bwhy\b|\bis\s+it\s+true\b|なぜ|何故|どうして|なんで(?!す|しょ|した|も)"
+    r"|本当(?:なん|ですか|なの|でしょうか|か(?:[?？。]|$))|ほんま(?:なん|か(?:[?？。]|$))"
 )
 """A question for an explanation or whether a belief is true ("Why do my ears pop when the
-plane lands?", 「飛行機の窓ってなんで丸いの？」, 「機内でお酒飲むと酔いやすいって本当？」): the
-world's, which a service's answers do not give."""
+plane lands?", 「飛行機の窓ってなんで丸いの？」,
+「機内でお酒飲むと酔いやすいって本当なんですか？」): the world's, which a service's answers
+do not give (not なんでも, 本当に助かりました)."""
 _ABOUT_YOU = re.compile(
     r"(?i)\b(?:are|r)\s+(?:you|u)\s+(?:an?\s+|the\s+)?(?:real|human|person|people|robot|bot|"
     r"ai|computer|machine|automated|recording|chatbot|man|woman|lady|guy)\b"
-    r"|\b(?:do\s+you\s+have\s+a\s+name|your\s+name|who\s+(?:am\s+i|are\s+you|is\s+this)|"
+    r"|\b(?:do\s+you\s+have\s+a\s+name|what'?s\s+your\s+name|who\s+(?:am\s+i|are\s+you|is\s+this)|"
     r"how\s+(?:old|smart)\s+are\s+you)\b"
-    r"|あなた|君|きみ|ロボット|\bAI\b|人間|お名前|(?:日本語|英語)(?:は|って)?(?:話せ|しゃべれ|分か|わか)"
+    r"|あなた|(?:^|[、。\s])(?:君|きみ)(?:は|って|、)|ロボット|(?<![A-Za-z])AI(?![A-Za-z])|人間(?!ドック)"
+    r"|お名前|(?:日本語|英語)(?:は|って)?(?:話せ|しゃべれ|分か|わか)"
 )
 """A question about the assistant itself ("Do you have a name?", "Are you an AI? My daughter
 says...", 「AIなの？」), in more words than `small_talk`'s whole-turn forms."""
-_WORN_EN = re.compile(
+_WEATHER_THINGS_EN = re.compile(
     r"(?i)\b(?:coats?|jackets?|jumpers?|sweaters?|hoodies?|fleeces?|scarf|scarves|gloves|"
-    r"shorts|t-?shirts?|sandals|sunscreen|sun\s*cream|sunglasses|raincoat|layers|wear|"
-    r"hot|cold|warm|chilly|freezing|cool|mild|sun|sunshine|typhoon|hurricane|icy|frost|fog|"
-    r"foggy|heat|heatwave|outside|dry|wet|damp|sky|skies|degrees|celsius|fahrenheit)\b"
+    r"shorts|t-?shirts?|sandals|sunscreen|sun\s*cream|sunglasses|raincoat|layers|"
+    r"warm|chilly|freezing|mild|sunshine|typhoon|hurricane|icy|frost|foggy|heatwave|"
+    r"degrees|celsius|fahrenheit)\b"
     r"|\b(?:what'?s|what\s+is|how'?s|how\s+is)\s+it\s+(?:like|looking)\b"
+    r"|\b(?:cold|hot)\s+(?:there|out|outside|in\s+[A-Z])"
 )
-_WORN_JA = re.compile(
+"""What one wears or takes for the weather and how warm it is ("should she bring a heavy
+coat?", "what's it like in Montreal?", "is it cold there?"): with a weather tool, the
+weather's, not the service's. Not "cool" (a filler), "hot meals", "dry ice" or "the sky"."""
+_WEATHER_THINGS_JA = re.compile(
     r"傘|かさ|コート|上着|ジャケット|セーター|ダウン|半袖|長袖|手袋|マフラー|日焼け止め|サングラス"
-    r"|暑|寒|涼し|あったか|暖か|温か|晴|曇|くもり|台風|着て|服|てんき|きおん|凍|降|風|湿"
+    r"|暑|寒|涼し|あったか|暖か|晴|曇|くもり|台風|てんき|きおん|(?<![な邪])風(?!邪)|(?<!冷)凍"
+    r"|湿(?!布)"
 )
-"""What one wears or takes for the weather, and how warm it is: with a weather tool, "should
-she bring a heavy coat?" and 「半袖で平気かな？」 ask the weather, not the service."""
+"""The same in Japanese (「半袖で平気かな？」, 「厚手のセーター持ってったほうがいい？」; not
+風邪薬, 冷凍した母乳, 湿布)."""
 
 
 def question_handoff(asked: Asked) -> ToolSpec | None:
@@ -102,7 +118,7 @@ def _service_question(said: str, asked: Asked) -> bool:
     module names."""
     if not said.strip() or not asks_a_question(said) or only_remarks(said):
         return False
-    if not asks_the_service(said) or general_question(said):
+    if not asks_of_the_terms(said) or general_question(said):
         return False
     if not is_japanese(said) and _ASKED_TO_DO_EN.search(said):
         return False
@@ -112,11 +128,10 @@ def _service_question(said: str, asked: Asked) -> bool:
         return False
     if asked_for_a_value(asked):
         return False
-    instructions = " ".join(m.content for m in asked.messages if m.role == "system")
-    if other_service(said, asked.callable, instructions) is not None:
+    if other_service(said, asked.callable, instructions_of(asked)) is not None:
         return False
     own = [t for t in asked.callable if not t.name.startswith(HANDOFF_PREFIX)]
     if any(touches(t, said) or asks_for_tool(t.name, asked.messages) for t in own):
         return False
-    worn = _WORN_JA if is_japanese(said) else _WORN_EN
-    return not (weather_tool(own) and (WEATHER_ASKED.search(said) or worn.search(said)))
+    things = _WEATHER_THINGS_JA if is_japanese(said) else _WEATHER_THINGS_EN
+    return not (weather_tool(own) and (WEATHER_ASKED.search(said) or things.search(said)))

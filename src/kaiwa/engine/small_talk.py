@@ -230,7 +230,16 @@ def _said_unasked(messages: Sequence[ChatMessage]) -> list[str]:
 
 
 _JA_THANKS = ("ありがと", "助か", "おおきに", "お手数")
-_JA_GOODBYES = ("さようなら", "じゃあね", "またね", "失礼します", "でした", "ほなまた", "ほなね")
+_JA_GOODBYES = (
+    "さようなら",
+    "じゃあね",
+    "またね",
+    "失礼します",
+    "でした",
+    "ほなまた",
+    "ほなね",
+    "以上",
+)
 """でした: お疲れ様でした, said at the end (お疲れ様です is said at the start)."""
 _JA_GREETINGS = {
     "おはよう": "おはようございます。",

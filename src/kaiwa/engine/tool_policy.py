@@ -58,6 +58,7 @@ __all__ = [
     "asked_for_a_value",
     "asks_the_time",
     "clock_asked",
+    "instructions_of",
     "no_tool_hint",
     "weather_tool",
     "without_handoffs",
@@ -365,8 +366,7 @@ def _world_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
     if not is_japanese(said):
         # the agent's own words for what it deals in: a hotel's FAQ, "when does the pool
         # open?" (not in Japanese: glossed, 空 is also the weather)
-        instructions = " ".join(m.content for m in asked.messages if m.role == "system")
-        if instructed_topics(instructions) & said_topics(said):
+        if instructed_topics(instructions_of(asked)) & said_topics(said):
             return False
     return not any(speaks_of(tools[c.name], said) for c in calls)
 
@@ -416,24 +416,39 @@ def _remark_handed_off(calls: Sequence[ToolCall], asked: Asked) -> bool:
     return only_remarks(user_since_reply(asked.messages)) and not asked_for_a_value(asked)
 
 
-_BOOKING_WORDS = re.compile(
-    r"(?i)\b(?:book(?:ing|ed|s)?|reserv(?:e|ed|ing|ations?)|order(?:ed|ing|s)?|arrange)\b|予約|手配"
-)
-"""The words of asking for a service, not of the service: "book" of "book me a hotel" is
-not the seat booking agent's "booking"."""
+_BOOKING_WORDS = re.compile(r"(?i)\b(?:book|books|booked|reserve|reserved|arrange)\b|予約|手配")
+"""The verbs of asking for a service, not the service: "book" of "book me a hotel" is not the
+seat booking agent's "booking" (nouns, "booking", "order", "reservation", stay: they are
+what tools deal in)."""
+
+
+def instructions_of(asked: Asked) -> str:
+    """The agent's instructions in ``asked`` (its system messages, joined)."""
+    return " ".join(m.content for m in asked.messages if m.role == "system")
 
 
 def _other_service(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
-    """Whether the calls are for a request naming a service nothing offered names
+    """Whether every call is a handoff, a lookup in the model's words (`looks_up`) or a
+    weather tool's asked no weather, for a request naming a service nothing offered names
     (`other_service`: a cab, a hotel, a rental car, a restaurant's table; not in the tools,
     the handoffs or the instructions), and nothing a called tool is for ("is there wifi at
-    the hotel?" stays the FAQ's, "book me a hotel in Rome, and what's the weather there?"
-    the weather's: `touches`; the words of asking, "book", `_BOOKING_WORDS`, aside)."""
+    the hotel?" stays the FAQ's: `touches`, the verbs of asking, "book", aside). The triage
+    agent called get_weather(city="大阪") for 「大阪駅の近くでホテル取ってもらえますか」;
+    another tool that takes values may well serve such a request (a restaurant host's
+    ``make_reservation``, asked for a table) and stands."""
     from .topics import touches  # (topics reads this module's names)
 
     said = user_since_reply(asked.messages)
-    instructions = " ".join(m.content for m in asked.messages if m.role == "system")
-    if other_service(said, asked.callable, instructions) is None:
+
+    def passed_on(call: ToolCall) -> bool:
+        tool = tools[call.name]
+        if call.name.startswith(HANDOFF_PREFIX) or looks_up(call, tool):
+            return True
+        return weather_tool([tool]) and not WEATHER_ASKED.search(said)
+
+    if not all(passed_on(c) for c in calls):
+        return False
+    if other_service(said, asked.callable, instructions_of(asked)) is None:
         return False
     topical = _BOOKING_WORDS.sub(" ", said)
     return not any(touches(tools[c.name], topical) for c in calls)

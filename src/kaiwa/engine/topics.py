@@ -388,72 +388,114 @@ _SEAT_CODE = re.compile(
 """A seat as `written_form` writes it (23B, 14C, 「14Cに移りたい」): not a gate, a flight or a
 terminal."""
 
-_NEAR_SEATS = re.compile(
+_SEAT_WORDS = re.compile(
     r"(?i)\b(?:seats?(?!\s*(?:belts?|blankets?|cushions?|pockets?|covers?|screens?|extenders?|"
-    r"pitch|maps?)\b)|seated|sat|sitting|sit|rows?|window|aisle|"
-    r"middle(?!\s+of\s+(?!the\s+(?:row|plane|cabin)))|legroom|loo|toilets?|"
-    r"bathroom|lavatory|galley|exit|bulkhead|engine|wing|door|front|back|together|recline|"
-    r"behind\s+(?:me|us)|next\s+to\s+(?:me|us)|side\s+of\s+the\s+(?:plane|aircraft|cabin))\b"
-    r"|席|(?<!行)列(?!車)|窓(?!口)|通路|真ん中|前の?(?:方|ほう)|後ろ|一番後|トイレ|非常口|翼|隣|並び|足元|真ん前"
+    r"pitch|maps?)\b)|rows?|window|aisle|middle\s+seat|exit\s+row|bulkhead|legroom)\b"
+    r"|席|窓側|通路側|窓際|非常口|足元"
 )
-"""Where one sits on a plane, in the words of a traveller telling where they sit or would:
-"sat right over the engine", "near the front", "aren't sitting together", 「前のほう」."""
+"""A seat in its own words: "a window", "row 31", 「通路側」 (not a seat belt or blanket)."""
+_SEAT_PLACES = re.compile(
+    r"(?i)\b(?:loo|toilets?|bathroom|lavatory|galley|engine|wing|door|front|back|middle"
+    r"|(?:sit|sitting|seated)\s+together|behind\s+(?:me|us)|next\s+to\s+(?:me|us)|side\s+of\s+the\s+(?:plane|aircraft|cabin))\b"
+    r"|トイレ|翼|隣|並び|前の?(?:方|ほう)|後ろ|一番後|真ん前|真ん中|[0-9０-９一二三四五六七八九十]+列"
+)
+"""Where one sits, told by what is near: "right over the engine", "the back of the plane",
+「トイレの真ん前」, 「3列も離されてる」. With a move asked for only (`_MOVES`): "the front desk"
+and 「隣の人がうるさい」 are no place to sit."""
+_MOVES = re.compile(
+    r"(?i)\b(?:move|moved|moving|switch|swap|change|elsewhere|a\s+move|sit(?:ting)?\s+together"
+    r"|seated\s+together|(?:some|any)where\s+(?:else|quieter|further)"
+    r"|(?<!book\s)(?<!buy\s)(?<!purchase\s)(?:an)?other\s+(?:seat|one"
+    r"|spot|place|side)|different\s+(?:seat|one|spot|place)|further\s+(?:forward|back|up)"
+    r"|closer\s+to|nearer\s+to|away\s+from|put\s+(?:me|us)(?!\s+through)|seat\s+(?:me|us)"
+    r"|is\s+there\s+any(?:thing|where)|(?:be|sit)\s+(?:near|nearer|by|at|in)\s+the\s+(?:front|back"
+    r"|window|aisle|door|exit))\b"
+    r"|移[りれらしっ動]|(?<!着)替え|変え|変更(?!され)|別の|ほかの|他の|どこか|空いて|戻して|どうにか"
+    r"|なんとか|座りたい(?!場合|とき|時|なら|人|方は)"
+)
+"""A move asked for: "can I go somewhere else", "could you put me closer to the door", "any
+chance of a move", 「前のほう空いてないですか」, 「並びの席にできますか」."""
+_PREFERS = re.compile(
+    r"(?i)\b(?:instead|rather|prefer|please|grateful|(?:can|could|may)\s+(?:i|we)\s+(?:get|have"
+    r"|sit|be|take)|(?:i|we)'?d\s+(?:like|love)|(?:is|it'?s)\s+possible|if\s+you\s+can\s+manage"
+    r"|(?:would|it'?d)\s+be\s+better|needs?\s+sorting|fix\s+(?:that|it|this)|change\s+it)\b"
+    r"|がいい|が良い|がええ|ほうがいい|方がいい|そっち|にして(?:もらえ|ください|ほしい|くれ|いただけ)"
+    r"|にでき|ほしい|欲しい"
+)
+"""A seat of another kind wished for: "Window please.", "Could I get an exit row instead?",
+"I'd be grateful for an aisle", 「やっぱ通路側がいいです」: with a seat's own words only."""
 _ELSEWHERE = re.compile(
     r"(?i)\b(?:lounge|gate|airport|terminal|caf[eé]|restaurant|bar|hotel|train|bus|taxi|"
     r"shuttle)s?\b|ラウンジ|空港|ゲート|カフェ|ホテル|レストラン|電車|列車|バス"
 )
 """Places to sit that are not on the plane: "could we sit together in the lounge"."""
 _MINE_EN = re.compile(r"(?i)\b(?:i|i'm|im|i've|ive|i'd|id|me|my|we|we're|were|us|our)\b")
-_OWN_WISH = re.compile(
-    r"(?i)\b(?:(?:can|could|may)\s+(?:i|we)\s+(?:get|have|go|switch|move|sit|be|swap|take)|"
-    r"(?:can|could|would)\s+(?:you|u)\s+(?:please\s+)?(?:put|move|fix|change|get|sort|find|swap|"
-    r"switch|seat|give)|any\s+chance|(?:i|we)'?d\s+(?:rather|like|prefer|love)|"
-    r"(?:i|we)\s+would\s+(?:rather|like|prefer|love)|(?:would|it'?d)\s+be\s+(?:better|great|"
-    r"nice|lovely)|grateful|please|instead|change\s+it|fix\s+(?:that|it|this)|needs?\s+sorting|"
-    r"sort\s+(?:it|that|this)\s+out|i'?ll\s+take|is\s+there\s+any(?:thing|where)|"
-    r"somewhere\s+(?:else|quieter)|if\s+you\s+can\s+manage|(?:is|it'?s)\s+possible)\b"
-    r"|がいい|が良い|がええ|ほうがいい|方がいい|ほしい|欲しい|もらえ|いただけ|ください|下さい|(?<!着)替え|変え"
-    r"|変更(?!され)|移[りれらしっ動]|空いて|どうにか|なんとか|戻して|行きたい|にでき|にして|そっち"
-)
-"""A wish for a place to sit of one's own: "can I go somewhere else", "could you put me
-closer to the door", "that needs sorting", "I'll take it instead",
-「窓際空いてたらそっちがいい」."""
 _SEAT_RULES = re.compile(
     r"(?i)\bhow\s+(?:many|early|far|does|do\s+(?:i|you|they))\b|\bwhat\s+(?:is|are|do|does)\b|"
     r"\bwhat'?s\b|\bdo\s+you\s+(?:have|offer|allow)\b|\bwhen\s+(?:can|do|does)\b|"
     r"\b(?:choose|select|pick|reserve)\b|\ballowed\b|\brules?\b|\bpolic(?:y|ies)\b|"
     r"\bin\s+general\b|\busually\b|\bto\s+(?:know|find\s+out|ask|understand|learn)\b|"
-    r"\btell\s+me\b|\blet\s+me\s+know\b|\bwill\s+(?!you\b|u\b)|\bwhy\b|知りたい|教えて|ことは(?:あり|ない)|ことってあ|選べ|選ぶ|選択|指定|いつから|何席|ルール|規定|決まり|ものなん|ものです"
-    r"|一般的|普通は"
+    r"\btell\s+me\b|\blet\s+me\s+know\b|\bwill\s+(?!you\b|u\b)|\bwhy\b"
+    r"|\b(?:once|after|during|before|when)\s+(?:i'?m|we'?re|the|take-?off|takeoff|landing"
+    r"|boarding)\b|\banywhere\s+(?:i|we)\s+(?:like|want)\b"
+    r"|知りたい|教えて|ことは(?:あり|ない)|ことってあ|選べ|選ぶ|選択|指定|いつから|何席|ルール|規定"
+    r"|決まり|ものなん|ものです|一般的|普通は|(?:ても|て)(?:いい|良い|大丈夫|構わ|平気)|いつまで"
+    r"|何時まで|すればいい|すれば良い"
 )
 """A question of how seating works ("how early can I pick where I sit", "what's the legroom
-like", 「座席指定はいつから」), a wish to know ("I'd prefer to know the seat pitch"), what
-will happen ("is there any chance my seat will change"): the FAQ's, not a wish."""
+like", "can I move to an empty seat after the doors close?", 「座席指定はいつから」,
+「空いてる席に移ってもいいですか」), a wish to know ("I'd prefer to know the seat pitch"),
+what will happen ("is there any chance my seat will change"): the FAQ's, not a wish."""
+
+
+_SEAT_KINDS = re.compile(
+    r"(?i)\b(?:window|aisle|middle\s+seat|exit\s+row|bulkhead|legroom|front\s+row)\b"
+    r"|窓側|通路側|窓際|非常口|足元|並び|隣同士"
+)
+"""A kind of seat, which may be wished for without a move said: "Window please."."""
+_CURRENT_SEAT = re.compile(r"(?i)\b(?:in|is|at|am|i'm|im)\s+(?:seat\s+)?$|今$|今は$")
+"""Before a seat's code, the seat one has: "I'm in 14C", 「今23B」."""
+
+
+def _wished_seat(text: str) -> bool:
+    """Whether ``text`` names a kind of seat (`_SEAT_KINDS`) or a seat's code that is not the
+    one the speaker has ("I'm in seat 14C")."""
+    if _SEAT_KINDS.search(text):
+        return True
+    written = written_form(text)
+    return any(not _CURRENT_SEAT.search(written[: m.start()]) for m in _SEAT_CODE.finditer(written))
+
+
+def _seat_wished_in(text: str, wish: str | None = None) -> bool:
+    """Whether ``text`` names a seat and a move wished for (`_MOVES`), or a kind of seat or
+    another seat's code and a preference (`_PREFERS`: "Could I get an exit row instead?"), or
+    a place one sits by and a move; the wish in ``wish`` if given (the clause after
+    ``text``). A seat named with a preference alone is no wish: "can I get a blanket for my
+    seat please"."""
+    wish = text if wish is None else wish
+    if _wished_seat(text) and _PREFERS.search(wish):
+        return True
+    if _SEAT_WORDS.search(text) or _SEAT_CODE.search(written_form(text)):
+        return bool(_MOVES.search(wish))
+    return bool(_SEAT_PLACES.search(text) and _MOVES.search(wish))
 
 
 def _own_seat_wished(said: str) -> bool:
-    """Whether ``said`` wishes the speaker's own place to sit otherwise: words of where one
-    sits (`_NEAR_SEATS`; with a place off the plane named, `_ELSEWHERE`, only a seat's own
-    words) or a seat's code, a wish (`_OWN_WISH`), the speaker (in English: I,
-    my, we), no question of how seating works (`_SEAT_RULES`) or what it costs."""
-    code = _SEAT_CODE.search(written_form(said))
-    if not (_NEAR_SEATS.search(said) or code):
-        return False
-    if _ELSEWHERE.search(said) and not _SEATING.search(said):
+    """Whether ``said`` wishes the speaker's own place to sit otherwise (`_seat_wished_in`;
+    in Japanese within a clause, or the clause after one that says where one sits: not
+    「食事にしてもらえますか、席は23Bです」; in English by the speaker: I, my, we), with no
+    place off the plane named (`_ELSEWHERE`) but by a seat's words, no other thing changed
+    (`_OTHER_CHANGED`), no question of how seating works (`_SEAT_RULES`) or what it costs."""
+    if _ELSEWHERE.search(said) and not _SEAT_WORDS.search(said):
         return False
     if is_japanese(said):
-        # the wish in a clause that says where one sits, or right after one (「3列も離されてる
-        # んですけど、どうにかなりませんか」): not 「食事にしてもらえますか、席は23Bです」
         clauses = re.split(r"[、。,.!?！？…]+", said)
-        seating = [
-            bool(_NEAR_SEATS.search(c) or _SEAT_CODE.search(written_form(c))) for c in clauses
-        ]
         if not any(
-            _OWN_WISH.search(c) and (seating[i] or (i > 0 and seating[i - 1]))
+            _seat_wished_in(c) or (i > 0 and _seat_wished_in(clauses[i - 1], c))
             for i, c in enumerate(clauses)
         ):
             return False
-    elif not (_OWN_WISH.search(said) and _MINE_EN.search(said)):
+    elif not (_seat_wished_in(said) and _MINE_EN.search(said)):
         return False
     if _OTHER_CHANGED.search(said) and not _TO_A_SEAT.search(said):
         return False  # the date changed, the seat named by the way
@@ -495,17 +537,16 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
     said = user_since_reply(asked.messages)
     place = bool(_PLACE_WISH.search(said) and _SEATING.search(said))
     own = _own_seat_wished(said)
-    if own:
-        pass
-    elif place:
-        if not _WISHED.search(said) or _ABOUT_COST.search(said):
+    if not own:
+        if place:
+            if not _WISHED.search(said) or _ABOUT_COST.search(said):
+                return None
+        elif not _CHANGES_SAID.search(said) or not _ASKED_FOR.search(said):
             return None
-    elif not _CHANGES_SAID.search(said) or not _ASKED_FOR.search(said):
-        return None
-    elif _ABOUT_COST.search(said):
-        return None
-    elif _OTHER_CHANGED.search(said) and not _TO_A_SEAT.search(said):
-        return None
+        elif _ABOUT_COST.search(said):
+            return None
+        elif _OTHER_CHANGED.search(said) and not _TO_A_SEAT.search(said):
+            return None
     if _POLICY_ASKED.search(said) and not _MINE_CHANGED.search(said):
         return None
     handoffs = plain_handoffs(asked.callable)
@@ -533,11 +574,13 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
 
 
 _ANSWERS_DESCRIBED = re.compile(
-    r"(?i)\banswers?\b[^.]*\bquestions?\b|\bquestions?\s+(?:about|on|of)\b|\bFAQs?\b"
-    r"|\bfrequently\s+asked\b|\bpolic(?:y|ies)\b"
+    r"(?i)\b(?:answers?|handles?|deals\s+with|responds\s+to|helps\s+with)\b[^.]*"
+    r"\b(?:questions?|queries|enquiries|inquiries)\b|\bFAQs?\b|\bfrequently\s+asked\b"
+    r"|\bexplains?\b[^.]*\bpolicies\b"
 )
 """A description of a handoff that answers questions ("Answers travellers' questions on bags
-and baggage, seats and wifi.", "Knows the store's policies", "the FAQ")."""
+and baggage, seats and wifi.", "Handles billing questions.", "Explains the store's policies",
+"the FAQ"; not "Files a claim on an insurance policy", "Runs a survey of questions")."""
 
 
 def answers_questions(handoff: ToolSpec) -> bool:
