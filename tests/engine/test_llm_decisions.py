@@ -432,6 +432,11 @@ def test_a_result_put_into_japanese_says_no_number_the_result_does_not(llm: Any)
             "お土産をたくさん買ってしまって、バッグが二つになったんですが、両方とも持って乗れますか？",
             "ja",
         ),
+        # dev half (the ninth writer's): words of the model's own ("No, you don't have to
+        # pay..."), or "say that another way": a question of the airline's terms
+        # (`question_handoff`)
+        ("Taking my skis on Friday's flight. Extra fee for those?", "en"),
+        ("ベビーカーって搭乗口まで持っていけるん？", "ja"),
     ],
 )
 def test_a_question_the_faq_agent_handles_is_handed_to_it(llm: Any, said: str, lang: str) -> None:
@@ -455,6 +460,8 @@ def test_a_question_the_faq_agent_handles_is_handed_to_it(llm: Any, said: str, l
             "どこか離れたところ空いてませんかね。",
             "ja",
         ),
+        # (a call refused, then the FAQ's question handoff before the change: 2026-12-07)
+        ("えーと あの 窓側がよかったんですけど 今通路側になってて 外の景色見たいんですよね", "ja"),
     ],
 )
 def test_a_wish_to_sit_elsewhere_is_handed_to_the_seat_booking_agent(

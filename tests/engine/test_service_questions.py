@@ -164,6 +164,7 @@ def test_an_answer_to_the_assistants_question_for_a_value_is_not_handed_on() -> 
         ("go on then, tell us a joke", False),
         ("can you believe it, they lost my bag", False),
         ("窓際から見る夜景ってほんまにきれいやわあ。", False),
+        ("えーと あの 窓側がよかったんですけど 今通路側になってて 外の景色見たいんですよね", False),
     ],
 )
 def test_what_asks_a_question(text: str, asks: bool) -> None:

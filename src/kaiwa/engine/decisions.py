@@ -180,9 +180,12 @@ class DecisionsMixin(WordsMixin):
             if cancel.is_set:
                 return
             # A call refused for values made up, to a request that is another agent's
-            # ("How many bags can I bring?" -> get_weather(city="London")): handed off.
+            # ("How many bags can I bring?" -> get_weather(city="London")): handed off, in
+            # `_instead_of_words`'s order (a seat wish to the seat agent before a question).
             handoff = (
-                named_handoff(asked) or question_handoff(asked) if self.ask_named_tools else None
+                change_asked(asked) or named_handoff(asked) or question_handoff(asked)
+                if self.ask_named_tools
+                else None
             )
             if handoff is not None and not verdict.missing:
                 yield LlmDelta(tool_call=ToolCall(name=handoff.name, arguments="{}"))

@@ -141,7 +141,7 @@ put as a statement ("I was wondering whether...", "not sure if..."; not "maybe, 
 sure")."""
 _QUESTION_JA = re.compile(
     r"\?|(?<!やん)(?<!ねん)(?<!じゃん)か(?=[。、\s!！]|$|ね|な|しら)|かな|かね|っけ|だい(?=[。\s]|$)"
-    r"|の(?=[。\s]|$)|ん(?=[。\s]|$)|(?:何|なに|どこ|いつ(?!も)|いくら|いくつ|どれ|どの|どう(?!も)|誰|だれ"
+    r"|(?<![あそこど])の(?=[。\s]|$)|ん(?=[。\s]|$)|(?:何|なに|どこ|いつ(?!も)|いくら|いくつ|どれ|どの|どう(?!も)|誰|だれ"
     r"|なんぼ)|でしょう|(?:ます|です)(?=[。\s]|$)"
 )
 """A Japanese question: a question mark, a question word, an ending in か, かな, っけ, の or
