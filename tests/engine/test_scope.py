@@ -124,13 +124,11 @@ def test_the_reply_says_what_can_be_done() -> None:
 @pytest.mark.parametrize(
     ("said", "service"),
     [
-        # a probe written apart (2026-12-07): restaurants, tours, tickets, "is it possible to"
-        ("Could you recommend a good restaurant in Lisbon?", "restaurant"),
+        # a probe written apart (2026-12-07): restaurants, tables, tickets, "is it possible to"
+        ("Could you book me a good restaurant in Lisbon?", "restaurant"),
         ("can you reserve a table for two at a sushi place tonight", "table"),
         ("Is it possible to get a train ticket into the city centre through you?", "train ticket"),
-        ("can you book us a guided tour of the old town", "guided tour"),
         ("今夜、梅田あたりで焼肉屋さん二名で予約できますか", "焼肉屋"),
-        ("京都の日帰りバスツアー申し込みたいねんけど、頼める？", "ツアー"),
         ("成田エクスプレスの切符ってここで買えます？", "切符"),
     ],
 )
@@ -141,7 +139,7 @@ def test_more_services_nobody_here_offers(said: str, service: str) -> None:
 def test_a_restaurants_own_tables_are_offered() -> None:
     book = ToolSpec("book_table", "Book a table at the restaurant.", WEATHER.parameters)
     assert other_service("can you reserve a table for two tonight", (book,)) is None
-    assert other_service("Could you recommend a good restaurant?", (book,)) is None
+    assert other_service("Could you book me a good restaurant?", (book,)) is None
     assert other_service("今夜四人でお寿司屋さん予約してほしいんやけど", (book,)) is None
 
 
@@ -173,3 +171,22 @@ def test_other_tools_asked_for_what_they_do_stand() -> None:
     search = ToolSpec("web_search", "Search the web for anything.", values)
     said = "Can you find me a good ramen restaurant near Shibuya?"
     assert other_service(said, (search,)) is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a second review's: tours (a museum's, a package holiday's), recommendations, a SIM
+        "Can you recommend a restaurant near the hotel?",
+        "I'd like to book a guided tour of the museum",
+        "ツアー予約の便で、ベビーカーって預けられますか？",
+        "Is it possible to buy a sim card on the plane?",
+    ],
+)
+def test_what_an_agent_may_well_offer_is_no_other_service(said: str) -> None:
+    assert other_service(said, TRIAGE) is None
+
+
+def test_a_weather_call_asked_the_weather_in_other_words_stands() -> None:
+    call = ToolCall(WEATHER.name, '{"city": "London"}')
+    assert judged(call, "I need a taxi in London, is it cold there?").kind is VerdictKind.CALL

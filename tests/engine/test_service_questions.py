@@ -159,7 +159,9 @@ def test_an_answer_to_the_assistants_question_for_a_value_is_not_handed_on() -> 
         ("I was wondering whether pets can fly", True),
         ("Extra fee for those?", True),
         ("ベビーカーって搭乗口まで持っていけるん？", True),
-        ("釣り竿って預けられます", True),
+        ("釣り竿って預けられますか", True),
+        ("座席は23Bです", False),  # (a bare です or ます: told, a second review's)
+        ("毛布をお願いします", False),
         ("have a good one", False),
         ("go on then, tell us a joke", False),
         ("can you believe it, they lost my bag", False),

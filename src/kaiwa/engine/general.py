@@ -186,12 +186,12 @@ def asks_the_service(text: str) -> bool:
 _ASKS_TERMS_EN = re.compile(
     rf"\b(?:{_TERMS_EN}|on board|onboard)\b"
     r"|\b(?:(?:can|could|may)\s+(?:i|we|my|our|you|it|they)|(?:if|whether)\s+(?:i|we)\s+(?:can"
-    r"|could|may))\s+(?:\w+\s+)?(?:bring|take|carry|check|pack|use"
-    r"|keep|get|have|choose|pick|select|board|fly|travel|wheel|put|stow|store)\b"
+    r"|could|may))\s+(?:\w+\s+)?(?:bring|take|carry|check(?!\s+(?:me|us)\s+in)|pack|use"
+    r"|keep|choose|pick|select|board|fly|travel|wheel|stow|store)\b"
     r"|\b(?:am\s+i|are\s+we|is\s+it|will\s+(?:i|we)\s+be)\s+(?:able|allowed|ok|okay|possible)\b"
     r"|\b(?:do|does|will)\s+(?:i|we|it|they|you)\s+(?:need|have\s+to|count|charge|offer"
     r"|provide|serve|allow|have(?!\s+(?:a|one)\s+(?:moment|minute|second|sec|mo)\b)|get)\b"
-    r"|\bhow\s+(?:much|many|big|heavy|large|early|far\s+in\s+advance)\b"
+    r"|\bhow\s+(?:much|many|big|heavy|large|early|far\s+in\s+advance)\b(?!\s+longer)"
     r"|(?:^|[,;.]\s+)(?:(?:so|and|but|also) )?(?:is|are) there\b",
     re.IGNORECASE,
 )
@@ -200,10 +200,10 @@ one can or may bring, take or use ("can I bring my guitar", "will I be able to a
 emails"), what one must do or is given ("do we have to pay", "do you offer..."), how much or
 how big, whether there is something."""
 _ASKS_TERMS_JA = re.compile(
-    r"(?i)機内|この飛行機|荷物|座席|スーツケース|ケース|バッグ|かばん|鞄|リュック|ケージ|ベビーカー"
-    r"|機体|通路|窓|シート|席|搭乗|預け|持ち込|持ってい|持って(?:行|い)け|持ってけ|エコノミー|足元"
-    r"|wi-?fi|ワイファイ|インターネット|ネット(?!ワーク)|毛布|枕|コンセント|充電|遅延|欠航|キャンセル"
-    r"|チェックイン|機内食|料金|いくら|なんぼ|有料|無料|追加|超過|制限|上限|規定|ルール|条件|扱い"
+    r"(?i)機内|この飛行機|荷物|座席|スーツケース|ケース(?!バイ)|バッグ|かばん|鞄|リュック|ケージ|ベビーカー"
+    r"|機体|通路|窓(?!口)|シート|(?<!出)(?<!客)席|搭乗|預け|持ち込|持ってい|持って(?:行|い)け|持ってけ|エコノミー|足元"
+    r"|wi-?fi|ワイファイ|インターネット|ネット(?!ワーク|フリ)|毛布|枕|コンセント|充電|遅延|欠航"
+    r"|キャンセル|チェックイン|機内食|料金|いくら|なんぼ|有料|無料|追加|超過|制限|上限|規定|ルール|条件|扱い"
     r"|サイズ|重さ|可能|でき(?:ます|ません|る|ない)|(?:ても|て)(?:いい|良い|ええ|大丈夫|OK|平気|構わ)"
     r"|使え|選べ|座れ|乗れ|乗せ|連れ|入れ(?:られ|れ)"
 )
@@ -213,9 +213,10 @@ _ASKS_TERMS_JA = re.compile(
 
 
 def asks_of_the_terms(text: str) -> bool:
-    """Whether ``text`` asks about a service's terms (`_ASKS_TERMS_EN`, `_ASKS_TERMS_JA`):
-    narrower than `asks_the_service`, for which any I or you is enough ("How are you?",
-    "are you still there?" ask no terms)."""
+    """Whether ``text`` asks about a service's terms (`_ASKS_TERMS_EN`, `_ASKS_TERMS_JA`).
+    With `asks_the_service`, narrower than it alone, for which any I or you is enough ("How
+    are you?", "are you still there?" ask no terms; "How big is Heathrow?" asks no
+    service)."""
     text = _plain(text)
     if is_japanese(text):
         return bool(_ASKS_TERMS_JA.search(text))

@@ -142,11 +142,10 @@ sure")."""
 _QUESTION_JA = re.compile(
     r"\?|(?<!やん)(?<!ねん)(?<!じゃん)か(?=[。、\s!！]|$|ね|な|しら)|かな|かね|っけ|だい(?=[。\s]|$)"
     r"|(?<![あそこど])の(?=[。\s]|$)|ん(?=[。\s]|$)|(?:何|なに|どこ|いつ(?!も)|いくら|いくつ|どれ|どの|どう(?!も)|誰|だれ"
-    r"|なんぼ)|でしょう|(?:ます|です)(?=[。\s]|$)"
+    r"|なんぼ)|でしょう"
 )
 """A Japanese question: a question mark, a question word, an ending in か, かな, っけ, の or
-ん, a bare ます or です ("預けられます" asked by the voice alone); not a request alone
-(「ピザ注文してください」)."""
+ん, でしょう; not a statement or a request (「座席は23Bです」, 「毛布をお願いします」)."""
 
 
 def asks_a_question(text: str) -> bool:
@@ -154,7 +153,7 @@ def asks_a_question(text: str) -> bool:
     question word or an auxiliary ("do we have to pay for the stroller or can we take it to
     the gate", not "can you believe it") or a question put as a statement ("I was wondering
     whether..."); in Japanese a question word or a question's ending (`_QUESTION_JA`). Not
-    "tell us a joke", "book me a cab" or 「ピザ注文してください」."""
+    "tell us a joke", "book me a cab", 「座席は23Bです」 or 「ピザ注文してください」."""
     text = unicodedata.normalize("NFKC", text).strip()
     if "?" in text:
         return True

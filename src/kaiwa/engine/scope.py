@@ -31,15 +31,14 @@ _SERVICE = (
     r"(?:(?:taxis?|cabs?|taxicabs?|uber|lyft|hotels?(?:\s+rooms?)?|motels?|hostels?|airbnb|"
     r"(?:rental|hire|hired)\s+cars?|car\s+(?:rental|hire)s?|limo(?:usine)?s?|"
     r"shuttle\s+bus(?:es)?|(?:train|bus|ferry|concert|theatre|theater|museum|show)\s+tickets?|"
-    r"restaurants?|tables?(?=\s+for\s+(?:\d+|two|three|four|five|six|seven|eight|us))|"
-    r"(?:guided\s+|walking\s+|bus\s+|day\s+|city\s+)?tours?|excursions?|sim\s+cards?)"
+    r"restaurants?|tables?(?=\s+for\s+(?:\d+|two|three|four|five|six|seven|eight|us)))"
     r"(?!\s+(?:vouchers?|receipts?|fares?|bills?|numbers?|drivers?|ranks?|stands?|queues?|"
     r"lines?|costs?|prices?|rates?|policy|policies)\b))"
 )
 _SERVICE_JA = (
     r"(?:タクシー|ハイヤー|ホテル|旅館|民宿|レンタカー|リムジンバス|シャトルバス|"
     r"電車の切符|新幹線の切符|切符|乗車券|特急券|レストラン|お店|居酒屋|焼肉屋|寿司屋|"
-    r"お寿司屋|ツアー|観光ツアー)"
+    r"お寿司屋)"
 )
 _ASKED_EN = re.compile(
     r"(?i)(?:\b(?:can|could|would|will)\s+(?:you|ya|u)(?:\s+please)?|\bplease|"
@@ -47,7 +46,7 @@ _ASKED_EN = re.compile(
     r"\bany\s+chance\s+(?:you|ya)\s+could|\bis\s+it\s+possible\s+to|"
     r"^\s*(?:(?:um|uh|hi|hey|oh|ok|okay|so|and|also)"
     r"[,\s]+)*)\s*(?:get|book|arrange|call|order|reserve|find|sort|organi[sz]e|hire|rent|"
-    r"recommend|suggest|buy|purchase|line\s+up|set\s+up)\b(?:\s+(?:me|us|out))*\s+(?:(?:a|an|the|some|my|our|two|three)"
+    r"buy|purchase|line\s+up|set\s+up)\b(?:\s+(?:me|us|out))*\s+(?:(?:a|an|the|some|my|our|two|three)"
     rf"\s+)?(?:[\w-]+\s+){{0,2}}?(?P<service>{_SERVICE})\b"
     r"|\b(?:(?:i|we)(?:\s+(?:need|want|would\s+like)|'d\s+like|'ll\s+need)|can\s+(?:i|we)|"
     r"help\s+(?:me|us))\s+(?:to\s+)?(?:(?:book|get|rent|hire|order|reserve|have|find)\s+)?"
@@ -80,8 +79,6 @@ _OFFERED_AS = {
     "airbnb": ("accommodation", "lodging", "hotel"),
     "restaurant": ("table", "dining", "dinner", "reservation"),
     "table": ("restaurant", "dining", "reservation"),
-    "tour": ("excursion", "sightseeing", "activities"),
-    "excursion": ("tour", "sightseeing", "activities"),
 }
 """Other words a description may offer a service in ("Arranges ground transportation and
 accommodation" offers cabs and hotels)."""
@@ -98,8 +95,6 @@ _OFFERED_AS_JA = {
     "焼肉屋": ("restaurant", "table", "reservation", "テーブル"),
     "寿司屋": ("restaurant", "table", "reservation", "テーブル"),
     "お寿司屋": ("restaurant", "table", "reservation", "テーブル"),
-    "ツアー": ("tour",),
-    "観光ツアー": ("tour",),
     "切符": ("ticket", "rail", "train"),
     "乗車券": ("ticket", "rail", "train"),
     "特急券": ("ticket", "rail", "train"),
@@ -107,7 +102,6 @@ _OFFERED_AS_JA = {
 
 _SEARCHES = re.compile(
     r"(?i)\b(?:web|internet|online)\s+search|\bsearch(?:es)?\s+(?:the\s+)?(?:web|internet|online)\b"
-    r"|\bsearch\s+web\b|\bweb\s+search\b"
 )
 """A tool that searches the web: what it may find is on offer."""
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from .chat import ToolSpec
-from .general import asks_of_the_terms, general_question
+from .general import asks_of_the_terms, asks_the_service, general_question
 from .remarks import asks_a_question, only_remarks
 from .scope import other_service
 from .small_talk import capabilities_reply, small_talk_turn
@@ -37,15 +37,17 @@ from .tool_policy import (
     Asked,
     asked_for_a_value,
     instructions_of,
+    is_clock,
     weather_tool,
 )
 from .topics import answers_questions, handoff_topics, plain_handoffs, said_topics, touches
 
-__all__ = ["question_handoff"]
+__all__ = ["question_handoff", "weather_said"]
 
 _ASKED_TO_DO_EN = re.compile(
     r"(?i)\b(?:can|could|would)\s+(?:you|u)\s+(?:please\s+|just\s+|possibly\s+)?"
-    r"(?!tell|explain|let|confirm|say|check|clarify|find\s+out|advise|answer|charge|allow"
+    r"(?!tell|explain|let|confirm|say|check(?!\s+(?:me|us)\s+in)|clarify|find\s+out|advise|answer"
+    r"|charge|allow"
     r"|accept|take|carry|provide|offer|have|give\s+me\s+(?:info|details))[a-z]+"
 )
 """The assistant asked to do something ("Could you recommend a good restaurant?", "can you
@@ -69,6 +71,27 @@ _ABOUT_YOU = re.compile(
 )
 """A question about the assistant itself ("Do you have a name?", "Are you an AI? My daughter
 says...", 「AIなの？」), in more words than `small_talk`'s whole-turn forms."""
+_CONVERSATION = re.compile(
+    r"(?i)\b(?:on\s+hold|hold\s+on|hold\s+the\s+line|a\s+(?:sec|second|minute|moment)|call\s+(?:you\s+)?back|get\s+back\s+to\s+you"
+    r"|talk\s+to|speak\s+(?:to|with)|get\s+through\s+to|human|operator|representative"
+    r"|someone\s+else|say\s+that\s+again|repeat\s+that|your\s+name|languages?|longer)\b"
+    r"|待って|かけ直|電話|聞いても|話しても|担当|オペレーター|人間|もう一度|名前"
+)
+"""The conversation itself: "Can I have a sec?", "Can I put you on hold?", "Is there someone
+else I can talk to?", 「後でかけ直してもいいですか？」: no question for the service's answers."""
+_WANTS_A_THING_EN = re.compile(r"(?i)\b(?:can|could|may)\s+(?:i|we)\s+(?:get|have)\b")
+"""A thing asked for ("Could I get a blanket please?", "Can we have the heating on?"): a
+request, not a question of the terms."""
+_ON_BOARD = re.compile(
+    r"(?i)\b(?:on\s+board|onboard|on\s+the\s+(?:plane|flight)|through\s+security|in\s+(?:my|the)"
+    r"\s+(?:hand\s+)?(?:bag|luggage|cabin|carry-?on)|served)\b|機内|持ち込|預け|搭乗|手荷物"
+)
+"""Things taken on board: "Can I take sun cream through security?", 「傘って機内に持ち込めますか？」
+ask the FAQ, whatever the weather."""
+_CLOCK_WORDS = re.compile(
+    r"(?i)\b(?:until|till|hours?|minutes?|days?|o'?clock|midnight|noon|time)\b|何時|何日|何分|まで何"
+)
+"""With a clock among the agent's tools: "How many hours until midnight?" is the clock's."""
 _WEATHER_THINGS_EN = re.compile(
     r"(?i)\b(?:coats?|jackets?|jumpers?|sweaters?|hoodies?|fleeces?|scarf|scarves|gloves|"
     r"shorts|t-?shirts?|sandals|sunscreen|sun\s*cream|sunglasses|raincoat|layers|"
@@ -82,11 +105,18 @@ coat?", "what's it like in Montreal?", "is it cold there?"): with a weather tool
 weather's, not the service's. Not "cool" (a filler), "hot meals", "dry ice" or "the sky"."""
 _WEATHER_THINGS_JA = re.compile(
     r"傘|かさ|コート|上着|ジャケット|セーター|ダウン|半袖|長袖|手袋|マフラー|日焼け止め|サングラス"
-    r"|暑|寒|涼し|あったか|暖か|晴|曇|くもり|台風|てんき|きおん|(?<![な邪])風(?!邪)|(?<!冷)凍"
-    r"|湿(?!布)"
+    r"|暑|寒|涼し|あったか|暖か|晴(?!らし)|曇|くもり|台風|てんき|きおん"
+    r"|(?<![な邪お和])風(?!邪|呂)|(?<![冷解])凍|湿(?!布)"
 )
 """The same in Japanese (「半袖で平気かな？」, 「厚手のセーター持ってったほうがいい？」; not
 風邪薬, 冷凍した母乳, 湿布)."""
+
+
+def weather_said(said: str) -> bool:
+    """Whether ``said`` asks the weather in its words (`WEATHER_ASKED`) or by what one wears and
+    how warm it is (`_WEATHER_THINGS_EN`, `_WEATHER_THINGS_JA`)."""
+    things = _WEATHER_THINGS_JA if is_japanese(said) else _WEATHER_THINGS_EN
+    return bool(WEATHER_ASKED.search(said) or things.search(said))
 
 
 def question_handoff(asked: Asked) -> ToolSpec | None:
@@ -118,11 +148,13 @@ def _service_question(said: str, asked: Asked) -> bool:
     module names."""
     if not said.strip() or not asks_a_question(said) or only_remarks(said):
         return False
-    if not asks_of_the_terms(said) or general_question(said):
+    if not (asks_of_the_terms(said) and asks_the_service(said)) or general_question(said):
         return False
     if not is_japanese(said) and _ASKED_TO_DO_EN.search(said):
         return False
-    if _WHY.search(said) or _ABOUT_YOU.search(said):
+    if _WHY.search(said) or _ABOUT_YOU.search(said) or _CONVERSATION.search(said):
+        return False
+    if not is_japanese(said) and _WANTS_A_THING_EN.search(said):
         return False
     if small_talk_turn(asked.messages) or capabilities_reply(asked.messages, asked.callable):
         return False
@@ -133,5 +165,8 @@ def _service_question(said: str, asked: Asked) -> bool:
     own = [t for t in asked.callable if not t.name.startswith(HANDOFF_PREFIX)]
     if any(touches(t, said) or asks_for_tool(t.name, asked.messages) for t in own):
         return False
-    things = _WEATHER_THINGS_JA if is_japanese(said) else _WEATHER_THINGS_EN
-    return not (weather_tool(own) and (WEATHER_ASKED.search(said) or things.search(said)))
+    if any(is_clock(t) for t in own) and _CLOCK_WORDS.search(said):
+        return False
+    if _ON_BOARD.search(said):
+        return True  # (sun cream through security, 傘を機内に: the FAQ's, whatever the weather)
+    return not (weather_tool(own) and weather_said(said))

@@ -436,7 +436,8 @@ def _other_service(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked:
     agent called get_weather(city="大阪") for 「大阪駅の近くでホテル取ってもらえますか」;
     another tool that takes values may well serve such a request (a restaurant host's
     ``make_reservation``, asked for a table) and stands."""
-    from .topics import touches  # (topics reads this module's names)
+    from .service_questions import weather_said  # (these modules read this one's names)
+    from .topics import touches
 
     said = user_since_reply(asked.messages)
 
@@ -444,7 +445,7 @@ def _other_service(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked:
         tool = tools[call.name]
         if call.name.startswith(HANDOFF_PREFIX) or looks_up(call, tool):
             return True
-        return weather_tool([tool]) and not WEATHER_ASKED.search(said)
+        return weather_tool([tool]) and not weather_said(said)
 
     if not all(passed_on(c) for c in calls):
         return False

@@ -391,13 +391,15 @@ terminal."""
 _SEAT_WORDS = re.compile(
     r"(?i)\b(?:seats?(?!\s*(?:belts?|blankets?|cushions?|pockets?|covers?|screens?|extenders?|"
     r"pitch|maps?)\b)|rows?|window|aisle|middle\s+seat|exit\s+row|bulkhead|legroom)\b"
-    r"|席|窓側|通路側|窓際|非常口|足元"
+    r"|(?<!出)(?<!客)(?<!座)席|窓側|通路側|窓際|非常口|足元|座席"
 )
 """A seat in its own words: "a window", "row 31", 「通路側」 (not a seat belt or blanket)."""
 _SEAT_PLACES = re.compile(
-    r"(?i)\b(?:loo|toilets?|bathroom|lavatory|galley|engine|wing|door|front|back|middle"
+    r"(?i)\b(?:loo|toilets?|bathroom|lavatory|galley|engine|wing|door|front"
+    r"|back\s+(?:of\s+the\s+(?:plane|aircraft|cabin)|rows?)|(?:in|at)\s+the\s+(?:very\s+)?back"
+    r"|(?:in|stuck\s+in)\s+the\s+middle"
     r"|(?:sit|sitting|seated)\s+together|behind\s+(?:me|us)|next\s+to\s+(?:me|us)|side\s+of\s+the\s+(?:plane|aircraft|cabin))\b"
-    r"|トイレ|翼|隣|並び|前の?(?:方|ほう)|後ろ|一番後|真ん前|真ん中|[0-9０-９一二三四五六七八九十]+列"
+    r"|トイレ|翼|隣|並び|前の?(?:方|ほう)|後ろ|一番後|真ん前|真ん中(?!の日|の便)|[0-9０-９一二三四五六七八九十]+列"
 )
 """Where one sits, told by what is near: "right over the engine", "the back of the plane",
 「トイレの真ん前」, 「3列も離されてる」. With a move asked for only (`_MOVES`): "the front desk"
@@ -408,28 +410,45 @@ _MOVES = re.compile(
     r"|(?<!book\s)(?<!buy\s)(?<!purchase\s)(?:an)?other\s+(?:seat|one"
     r"|spot|place|side)|different\s+(?:seat|one|spot|place)|further\s+(?:forward|back|up)"
     r"|closer\s+to|nearer\s+to|away\s+from|put\s+(?:me|us)(?!\s+through)|seat\s+(?:me|us)"
-    r"|is\s+there\s+any(?:thing|where)|(?:be|sit)\s+(?:near|nearer|by|at|in)\s+the\s+(?:front|back"
+    r"|is\s+there\s+any(?:thing|where)|instead\s+of|(?:be|sit)\s+(?:near|nearer|by|at|in)\s+the\s+(?:front|back"
     r"|window|aisle|door|exit))\b"
     r"|移[りれらしっ動]|(?<!着)替え|変え|変更(?!され)|別の|ほかの|他の|どこか|空いて|戻して|どうにか"
     r"|なんとか|座りたい(?!場合|とき|時|なら|人|方は)"
 )
 """A move asked for: "can I go somewhere else", "could you put me closer to the door", "any
-chance of a move", 「前のほう空いてないですか」, 「並びの席にできますか」."""
+chance of a move", "I'll take it instead of 22C", 「前のほう空いてないですか」."""
 _PREFERS = re.compile(
     r"(?i)\b(?:instead|rather|prefer|please|grateful|(?:can|could|may)\s+(?:i|we)\s+(?:get|have"
     r"|sit|be|take)|(?:i|we)'?d\s+(?:like|love)|(?:is|it'?s)\s+possible|if\s+you\s+can\s+manage"
     r"|(?:would|it'?d)\s+be\s+better|needs?\s+sorting|fix\s+(?:that|it|this)|change\s+it)\b"
     r"|がいい|が良い|がええ|ほうがいい|方がいい|そっち|にして(?:もらえ|ください|ほしい|くれ|いただけ)"
-    r"|にでき|ほしい|欲しい"
+    r"|にでき|ほしい|欲しい|[でに]お願い"
 )
 """A seat of another kind wished for: "Window please.", "Could I get an exit row instead?",
-"I'd be grateful for an aisle", 「やっぱ通路側がいいです」: with a seat's own words only."""
+"I'd be grateful for an aisle", 「やっぱ通路側がいいです」, 「並びの席にできますか」: with a kind
+of seat only (`_SEAT_KINDS`), in the same clause."""
 _ELSEWHERE = re.compile(
     r"(?i)\b(?:lounge|gate|airport|terminal|caf[eé]|restaurant|bar|hotel|train|bus|taxi|"
-    r"shuttle)s?\b|ラウンジ|空港|ゲート|カフェ|ホテル|レストラン|電車|列車|バス"
+    r"shuttle|concert|theat(?:re|er)|cinema|stadium|show|table|room|queue|line|blinds?|"
+    r"cushions?|curtains?)s?\b|ラウンジ|空港|ゲート|カフェ|ホテル|レストラン|電車|列車|バス|新幹線|映画館"
+    r"|劇場|コンサート|テーブル|部屋|カーテン"
 )
-"""Places to sit that are not on the plane: "could we sit together in the lounge"."""
-_MINE_EN = re.compile(r"(?i)\b(?:i|i'm|im|i've|ive|i'd|id|me|my|we|we're|were|us|our)\b")
+"""Places to sit that are not on the plane, and things called by a seat's words: "could we
+sit together in the lounge", "a window seat on the train", "a table by the window", "the
+window blinds"."""
+_TRIP_WORDS = re.compile(
+    r"(?i)\b(?:flights?|return|trip|outbound|inbound|departure|date|day|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday|tomorrow|earlier|later|morning|evening|booking)\b"
+    r"|日|便|帰り|行き|出発"
+)
+"""A journey's words: with no seat's own words, "can I move my return back a day?" changes
+a flight, not a seat."""
+_OTHER_WANTED = re.compile(
+    r"(?i)\b(?:meals?|blankets?|pillows?|drinks?|water|food|snacks?|headphones)\b"
+    r"|毛布|枕|飲み物|食事|機内食|お水|イヤホン"
+)
+"""Things wished for at a seat: "Hi, it's 23B, could I get a vegetarian meal please?"."""
+_MINE_EN = re.compile(r"(?i)\b(?:i|i'm|im|i've|ive|i'd|me|my|we|we're|us|our)\b")
 _SEAT_RULES = re.compile(
     r"(?i)\bhow\s+(?:many|early|far|does|do\s+(?:i|you|they))\b|\bwhat\s+(?:is|are|do|does)\b|"
     r"\bwhat'?s\b|\bdo\s+you\s+(?:have|offer|allow)\b|\bwhen\s+(?:can|do|does)\b|"
@@ -453,31 +472,29 @@ _SEAT_KINDS = re.compile(
     r"|窓側|通路側|窓際|非常口|足元|並び|隣同士"
 )
 """A kind of seat, which may be wished for without a move said: "Window please."."""
-_CURRENT_SEAT = re.compile(r"(?i)\b(?:in|is|at|am|i'm|im)\s+(?:seat\s+)?$|今$|今は$")
-"""Before a seat's code, the seat one has: "I'm in 14C", 「今23B」."""
+_NOT_A_SEAT = re.compile(r"(?i)^[2-5]g$|^3d$")
+"""Codes that are no seat: 5G, 3D."""
 
 
-def _wished_seat(text: str) -> bool:
-    """Whether ``text`` names a kind of seat (`_SEAT_KINDS`) or a seat's code that is not the
-    one the speaker has ("I'm in seat 14C")."""
-    if _SEAT_KINDS.search(text):
-        return True
-    written = written_form(text)
-    return any(not _CURRENT_SEAT.search(written[: m.start()]) for m in _SEAT_CODE.finditer(written))
+def _seat_code(text: str) -> bool:
+    """Whether ``text`` names a seat's code (`_SEAT_CODE`, written; not 5G or 3D)."""
+    return any(not _NOT_A_SEAT.match(m.group()) for m in _SEAT_CODE.finditer(written_form(text)))
 
 
 def _seat_wished_in(text: str, wish: str | None = None) -> bool:
-    """Whether ``text`` names a seat and a move wished for (`_MOVES`), or a kind of seat or
-    another seat's code and a preference (`_PREFERS`: "Could I get an exit row instead?"), or
-    a place one sits by and a move; the wish in ``wish`` if given (the clause after
-    ``text``). A seat named with a preference alone is no wish: "can I get a blanket for my
-    seat please"."""
-    wish = text if wish is None else wish
-    if _wished_seat(text) and _PREFERS.search(wish):
+    """Whether ``text`` names a seat (its words or its code) and a move wished for
+    (`_MOVES`), or a kind of seat and a preference (`_PREFERS`: "Could I get an exit row
+    instead?", "Window please."), or a place one sits by and a move; with ``wish`` (the
+    clause after ``text``) a move said there. A seat named with a preference alone is no
+    wish: "can I get a blanket for my seat please", 「23Bの者ですが、毛布がほしいです」."""
+    if wish is not None:
+        seat = _SEAT_WORDS.search(text) or _seat_code(text) or _SEAT_PLACES.search(text)
+        return bool(seat and _MOVES.search(wish))
+    if _SEAT_KINDS.search(text) and _PREFERS.search(text):
         return True
-    if _SEAT_WORDS.search(text) or _SEAT_CODE.search(written_form(text)):
-        return bool(_MOVES.search(wish))
-    return bool(_SEAT_PLACES.search(text) and _MOVES.search(wish))
+    if _SEAT_WORDS.search(text) or _seat_code(text):
+        return bool(_MOVES.search(text))
+    return bool(_SEAT_PLACES.search(text) and _MOVES.search(text))
 
 
 def _own_seat_wished(said: str) -> bool:
@@ -486,8 +503,13 @@ def _own_seat_wished(said: str) -> bool:
     「食事にしてもらえますか、席は23Bです」; in English by the speaker: I, my, we), with no
     place off the plane named (`_ELSEWHERE`) but by a seat's words, no other thing changed
     (`_OTHER_CHANGED`), no question of how seating works (`_SEAT_RULES`) or what it costs."""
-    if _ELSEWHERE.search(said) and not _SEAT_WORDS.search(said):
+    if _ELSEWHERE.search(said):
         return False
+    seat = _SEAT_WORDS.search(said) or _seat_code(said)
+    if not seat and not _SEAT_PLACES.search(said) and _TRIP_WORDS.search(said):
+        return False  # "can I move my return back a day?": a flight
+    if _OTHER_WANTED.search(said) and not _MOVES.search(said):
+        return False  # a meal, a blanket wished for at one's seat
     if is_japanese(said):
         clauses = re.split(r"[、。,.!?！？…]+", said)
         if not any(
@@ -495,8 +517,10 @@ def _own_seat_wished(said: str) -> bool:
             for i, c in enumerate(clauses)
         ):
             return False
-    elif not (_seat_wished_in(said) and _MINE_EN.search(said)):
+    elif not _seat_wished_in(said):
         return False
+    elif not _MINE_EN.search(said) and not (_SEAT_KINDS.search(said) and len(said.split()) <= 4):
+        return False  # the speaker's own, or a kind of seat alone: "Window please."
     if _OTHER_CHANGED.search(said) and not _TO_A_SEAT.search(said):
         return False  # the date changed, the seat named by the way
     return not (_SEAT_RULES.search(said) or _ABOUT_COST.search(said))
@@ -536,7 +560,12 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
         return None
     said = user_since_reply(asked.messages)
     place = bool(_PLACE_WISH.search(said) and _SEATING.search(said))
-    own = _own_seat_wished(said)
+    # one's own seat wished otherwise: only where an agent changes seats (a shop's "window
+    # seat cushion" or a restaurant's "near the front" is no seat of a booking)
+    own = _own_seat_wished(said) and any(
+        changes_things(t) and "seat" in _described(t.description)
+        for t in plain_handoffs(asked.callable).values()
+    )
     if not own:
         if place:
             if not _WISHED.search(said) or _ABOUT_COST.search(said):
