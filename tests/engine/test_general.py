@@ -357,3 +357,9 @@ def test_a_request_said_in_pieces_is_one_request() -> None:
 def test_a_network_is_not_the_internet() -> None:
     assert asks_the_service("ネット繋がる？")
     assert not asks_the_service("ネットワーク効果ってなに？")
+
+
+def test_do_you_happen_to_know_is_politeness() -> None:
+    # the world's question asked politely; the service's stays the service's (a third review's)
+    assert general_question("Which airport is the busiest in the world, do you happen to know?")
+    assert asks_the_service("Do you happen to know when the pool opens?")

@@ -127,7 +127,6 @@ def test_the_reply_says_what_can_be_done() -> None:
         # a probe written apart (2026-12-07): restaurants, tables, tickets, "is it possible to"
         ("Could you book me a good restaurant in Lisbon?", "restaurant"),
         ("can you reserve a table for two at a sushi place tonight", "table"),
-        ("Is it possible to get a train ticket into the city centre through you?", "train ticket"),
         ("今夜、梅田あたりで焼肉屋さん二名で予約できますか", "焼肉屋"),
         ("成田エクスプレスの切符ってここで買えます？", "切符"),
     ],
@@ -181,6 +180,8 @@ def test_other_tools_asked_for_what_they_do_stand() -> None:
         "I'd like to book a guided tour of the museum",
         "ツアー予約の便で、ベビーカーって預けられますか？",
         "Is it possible to buy a sim card on the plane?",
+        # a third review's: what the airline does when a flight is cancelled
+        "Is it possible to get a hotel room if my flight is cancelled?",
     ],
 )
 def test_what_an_agent_may_well_offer_is_no_other_service(said: str) -> None:
@@ -190,3 +191,13 @@ def test_what_an_agent_may_well_offer_is_no_other_service(said: str) -> None:
 def test_a_weather_call_asked_the_weather_in_other_words_stands() -> None:
     call = ToolCall(WEATHER.name, '{"city": "London"}')
     assert judged(call, "I need a taxi in London, is it cold there?").kind is VerdictKind.CALL
+
+
+def test_a_japanese_restaurants_own_bookings_are_offered() -> None:
+    # a third review's: お店の予約 at an Italian restaurant's phone line
+    bookings = ToolSpec("transfer_to_bookings_agent", "Takes bookings.", NONE)
+    instructions = "あなたはイタリアンレストラン「ルイージ」の電話受付です。"
+    assert other_service("お店の予約をお願いしたいです", (bookings,), instructions) is None
+    assert other_service("今日の夜、レストランの予約できますか", (bookings,), instructions) is None
+    host = "You are the host of Trattoria Luigi."
+    assert other_service("Can I book a table for two at 8?", (bookings,), host) is None

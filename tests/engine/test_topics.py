@@ -512,6 +512,11 @@ def test_ones_own_place_to_sit_wished_otherwise_is_a_change_of_seat(said: str) -
         "We'd like to board together, we're in the back rows",
         "Can I sit anywhere I like once I'm on board?",
         "離陸した後に空いてる席に移ってもいいですか？",
+        # a third review's: a seat kept
+        "No, I'd like to keep my window seat.",
+        "No thanks, I'd rather stay in the aisle.",
+        "いえ、窓側のままでお願いします",
+        "今の窓側の席がいいです",
     ],
 )
 def test_a_question_of_how_seating_works_or_a_remark_is_no_wish(said: str) -> None:

@@ -87,8 +87,7 @@ _PERSONS_EN = (
     r"i(?! (?:need|use) (?:over |out )?(?:in (?!cash|advance|the|a|total|full|person|coins"
     r"|notes|hand)|there)\b)|i'm|im|i've|i'd|my|me|"
     r"mine|we're|your|you're"
-    r"|(?<!thank )you(?! (?:get|say|call|spell|pronounce|know|think|mix|use|speak|need"
-    r"|happen to know)\b)"
+    r"|(?<!thank )you(?! (?:get|say|call|spell|pronounce|know|think|mix|use|speak|need)\b)"
 )
 """The user and the assistant, not anyone ("how do you say...", "what do you get mixing...")."""
 _ABOUT_US_EN = re.compile(
@@ -213,10 +212,9 @@ _ASKS_TERMS_JA = re.compile(
 
 
 def asks_of_the_terms(text: str) -> bool:
-    """Whether ``text`` asks about a service's terms (`_ASKS_TERMS_EN`, `_ASKS_TERMS_JA`).
-    With `asks_the_service`, narrower than it alone, for which any I or you is enough ("How
-    are you?", "are you still there?" ask no terms; "How big is Heathrow?" asks no
-    service)."""
+    """Whether ``text`` asks about a service's terms (`_ASKS_TERMS_EN`, `_ASKS_TERMS_JA`):
+    "How are you?" and "are you still there?" ask none (`asks_the_service` counts any I or
+    you). "How big is Heathrow?" asks one by its form: `question_handoff` asks both."""
     text = _plain(text)
     if is_japanese(text):
         return bool(_ASKS_TERMS_JA.search(text))
@@ -239,6 +237,7 @@ def general_question(text: str) -> bool:
     rest = re.sub(_LEAD_EN, "", text, flags=re.IGNORECASE)
     # the question, not what a clause after it adds ("is it raining in Berlin, the capital
     # of Germany?" asks the weather), nor small talk before it ("okay thanks, what is ...")
+    rest = re.sub(r"(?i),?\s*(?:do\s+)?you\s+happen\s+to\s+know\b\??", "", rest)
     clauses = re.split(r"[,;:]\s", rest)
     while len(clauses) > 1 and small_talk(clauses[0]):
         clauses.pop(0)

@@ -37,13 +37,13 @@ _SERVICE = (
 )
 _SERVICE_JA = (
     r"(?:タクシー|ハイヤー|ホテル|旅館|民宿|レンタカー|リムジンバス|シャトルバス|"
-    r"電車の切符|新幹線の切符|切符|乗車券|特急券|レストラン|お店|居酒屋|焼肉屋|寿司屋|"
+    r"電車の切符|新幹線の切符|切符|乗車券|特急券|レストラン|居酒屋|焼肉屋|寿司屋|"
     r"お寿司屋)"
 )
 _ASKED_EN = re.compile(
     r"(?i)(?:\b(?:can|could|would|will)\s+(?:you|ya|u)(?:\s+please)?|\bplease|"
     r"\bi\s+need\s+you\s+to|\bi'?d\s+like\s+you\s+to|\bi\s+want\s+you\s+to|"
-    r"\bany\s+chance\s+(?:you|ya)\s+could|\bis\s+it\s+possible\s+to|"
+    r"\bany\s+chance\s+(?:you|ya)\s+could|"
     r"^\s*(?:(?:um|uh|hi|hey|oh|ok|okay|so|and|also)"
     r"[,\s]+)*)\s*(?:get|book|arrange|call|order|reserve|find|sort|organi[sz]e|hire|rent|"
     r"buy|purchase|line\s+up|set\s+up)\b(?:\s+(?:me|us|out))*\s+(?:(?:a|an|the|some|my|our|two|three)"
@@ -77,8 +77,8 @@ _OFFERED_AS = {
     "motel": ("accommodation", "lodging", "hotel"),
     "hostel": ("accommodation", "lodging", "hotel"),
     "airbnb": ("accommodation", "lodging", "hotel"),
-    "restaurant": ("table", "dining", "dinner", "reservation"),
-    "table": ("restaurant", "dining", "reservation"),
+    "restaurant": ("table", "dining", "dinner", "reservation", "bookings", "host", "places to eat"),
+    "table": ("restaurant", "dining", "reservation", "bookings", "host"),
 }
 """Other words a description may offer a service in ("Arranges ground transportation and
 accommodation" offers cabs and hotels)."""
@@ -89,15 +89,14 @@ _OFFERED_AS_JA = {
     "旅館": ("宿泊",),
     "民宿": ("宿泊",),
     "レンタカー": ("レンタル",),
-    "レストラン": ("restaurant", "table", "reservation", "テーブル", "飲食"),
-    "お店": ("restaurant", "table", "reservation", "shop", "store", "テーブル"),
-    "居酒屋": ("restaurant", "table", "reservation", "テーブル"),
-    "焼肉屋": ("restaurant", "table", "reservation", "テーブル"),
-    "寿司屋": ("restaurant", "table", "reservation", "テーブル"),
-    "お寿司屋": ("restaurant", "table", "reservation", "テーブル"),
-    "切符": ("ticket", "rail", "train"),
-    "乗車券": ("ticket", "rail", "train"),
-    "特急券": ("ticket", "rail", "train"),
+    "レストラン": ("restaurant", "table", "reservation", "bookings", "テーブル", "飲食", "予約"),
+    "居酒屋": ("restaurant", "table", "reservation", "bookings", "テーブル", "予約"),
+    "焼肉屋": ("restaurant", "table", "reservation", "bookings", "テーブル", "予約"),
+    "寿司屋": ("restaurant", "table", "reservation", "bookings", "テーブル", "予約"),
+    "お寿司屋": ("restaurant", "table", "reservation", "bookings", "テーブル", "予約"),
+    "切符": ("ticket", "rail", "train", "journey", "fare"),
+    "乗車券": ("ticket", "rail", "train", "journey", "fare"),
+    "特急券": ("ticket", "rail", "train", "journey", "fare"),
 }
 
 _SEARCHES = re.compile(

@@ -74,8 +74,11 @@ says...", 「AIなの？」), in more words than `small_talk`'s whole-turn forms
 _CONVERSATION = re.compile(
     r"(?i)\b(?:on\s+hold|hold\s+on|hold\s+the\s+line|a\s+(?:sec|second|minute|moment)|call\s+(?:you\s+)?back|get\s+back\s+to\s+you"
     r"|talk\s+to|speak\s+(?:to|with)|get\s+through\s+to|human|operator|representative"
-    r"|someone\s+else|say\s+that\s+again|repeat\s+that|your\s+name|languages?|longer)\b"
-    r"|待って|かけ直|電話|聞いても|話しても|担当|オペレーター|人間|もう一度|名前"
+    r"|someone\s+else|say\s+that\s+again|repeat\s+that|your\s+name|languages?|longer"
+    r"|need\s+(?:my|from\s+me)|anything\s+else|speaker|coffee|take\s+my\s+time|decide\s+later"
+    r"|think\s+(?:about\s+it|it\s+over))\b"
+    r"|待って|かけ直|電話|聞いても|話しても|担当|オペレーター|人間|もう一度|名前|考えて|スピーカー"
+    r"|時間(?:を)?(?:もら|くだ|ちょうだい)|ほかに|他に"
 )
 """The conversation itself: "Can I have a sec?", "Can I put you on hold?", "Is there someone
 else I can talk to?", 「後でかけ直してもいいですか？」: no question for the service's answers."""

@@ -436,6 +436,8 @@ _ELSEWHERE = re.compile(
 """Places to sit that are not on the plane, and things called by a seat's words: "could we
 sit together in the lounge", "a window seat on the train", "a table by the window", "the
 window blinds"."""
+_KEEPS = re.compile(r"(?i)\b(?:keep|stay|remain)\b|のまま|今の(?:席|窓側|通路側|窓際)")
+"""A seat kept: "No, I'd like to keep my window seat.", 「通路側のままでお願いします」."""
 _TRIP_WORDS = re.compile(
     r"(?i)\b(?:flights?|return|trip|outbound|inbound|departure|date|day|monday|tuesday|wednesday"
     r"|thursday|friday|saturday|sunday|tomorrow|earlier|later|morning|evening|booking)\b"
@@ -499,11 +501,13 @@ def _seat_wished_in(text: str, wish: str | None = None) -> bool:
 
 def _own_seat_wished(said: str) -> bool:
     """Whether ``said`` wishes the speaker's own place to sit otherwise (`_seat_wished_in`;
-    in Japanese within a clause, or the clause after one that says where one sits: not
-    「食事にしてもらえますか、席は23Bです」; in English by the speaker: I, my, we), with no
-    place off the plane named (`_ELSEWHERE`) but by a seat's words, no other thing changed
-    (`_OTHER_CHANGED`), no question of how seating works (`_SEAT_RULES`) or what it costs."""
-    if _ELSEWHERE.search(said):
+    in Japanese within a clause, or a move in the clause after one that says where one sits:
+    not 「食事にしてもらえますか、席は23Bです」; in English by the speaker, I, my, we, or a kind
+    of seat alone, "Window please."), with no place off the plane named (`_ELSEWHERE`), no
+    seat kept (`_KEEPS`), no flight moved without a seat's words (`_TRIP_WORDS`), no meal or
+    blanket wished for (`_OTHER_WANTED`), no other thing changed (`_OTHER_CHANGED`), no
+    question of how seating works (`_SEAT_RULES`) or what it costs."""
+    if _ELSEWHERE.search(said) or _KEEPS.search(said):
         return False
     seat = _SEAT_WORDS.search(said) or _seat_code(said)
     if not seat and not _SEAT_PLACES.search(said) and _TRIP_WORDS.search(said):
@@ -603,13 +607,13 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
 
 
 _ANSWERS_DESCRIBED = re.compile(
-    r"(?i)\b(?:answers?|handles?|deals\s+with|responds\s+to|helps\s+with)\b[^.]*"
-    r"\b(?:questions?|queries|enquiries|inquiries)\b|\bFAQs?\b|\bfrequently\s+asked\b"
-    r"|\bexplains?\b[^.]*\bpolicies\b"
+    r"(?i)\banswers?\b[^.]*\b(?:questions?|queries|enquiries|inquiries)\b|\bFAQs?\b"
+    r"|\bfrequently\s+asked\b"
 )
 """A description of a handoff that answers questions ("Answers travellers' questions on bags
-and baggage, seats and wifi.", "Handles billing questions.", "Explains the store's policies",
-"the FAQ"; not "Files a claim on an insurance policy", "Runs a survey of questions")."""
+and baggage, seats and wifi.", "the FAQ"; not "Handles return and refund questions", whose
+questions are of one kind, nor "Files a claim on an insurance policy", "Runs a survey of
+questions")."""
 
 
 def answers_questions(handoff: ToolSpec) -> bool:
