@@ -71,6 +71,14 @@ def _reads(name: str) -> bool:
     return bool(parts) and parts[0] in _READ_VERBS and not _CHANGE_WORDS & set(parts)
 
 
+def _handoff_asked(asked: Asked) -> ToolSpec | None:
+    """The handoff a request is for, when the model would not make it: the one that makes a
+    change asked for (`change_asked`), else the one whose description names what it is
+    about (`named_handoff`), else the one that answers questions, for a question of the
+    service's terms (`question_handoff`)."""
+    return change_asked(asked) or named_handoff(asked) or question_handoff(asked)
+
+
 class DecisionsMixin(WordsMixin):
     """`LocalLLM`'s decisions after the model chose between a call and words. The model,
     its policy and its grammars are `LocalLLM`'s."""
@@ -182,11 +190,7 @@ class DecisionsMixin(WordsMixin):
             # A call refused for values made up, to a request that is another agent's
             # ("How many bags can I bring?" -> get_weather(city="London")): handed off, in
             # `_instead_of_words`'s order (a seat wish to the seat agent before a question).
-            handoff = (
-                change_asked(asked) or named_handoff(asked) or question_handoff(asked)
-                if self.ask_named_tools
-                else None
-            )
+            handoff = _handoff_asked(asked) if self.ask_named_tools else None
             if handoff is not None and not verdict.missing:
                 yield LlmDelta(tool_call=ToolCall(name=handoff.name, arguments="{}"))
                 return
@@ -290,13 +294,7 @@ class DecisionsMixin(WordsMixin):
         asked of the service (`question_handoff`: "Extra fee for my skis?")."""
         if not self.ask_named_tools:
             return None
-        return (
-            clock_asked(asked)
-            or self._named_tool(asked)
-            or change_asked(asked)
-            or named_handoff(asked)
-            or question_handoff(asked)
-        )
+        return clock_asked(asked) or self._named_tool(asked) or _handoff_asked(asked)
 
     def _called_instead(
         self, tool: ToolSpec, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel

@@ -41,7 +41,6 @@ from .written import written_form
 __all__ = [
     "answers_questions",
     "change_asked",
-    "changes_things",
     "describes",
     "handoff_for_change",
     "handoff_topics",
@@ -547,7 +546,7 @@ def handoff_for_change(called: str, asked: Asked) -> ToolSpec | None:
     flight is delayed?"), not its cost, and of what both speak of (the seat) or a seat
     (`change_asked`)."""
     handoffs = plain_handoffs(asked.callable)
-    if called not in handoffs or changes_things(handoffs[called]):
+    if called not in handoffs or _changes(handoffs[called]):
         return None
     return change_asked(asked, called)
 
@@ -567,7 +566,7 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
     # one's own seat wished otherwise: only where an agent changes seats (a shop's "window
     # seat cushion" or a restaurant's "near the front" is no seat of a booking)
     own = _own_seat_wished(said) and any(
-        changes_things(t) and "seat" in _described(t.description)
+        _changes(t) and "seat" in _described(t.description)
         for t in plain_handoffs(asked.callable).values()
     )
     if not own:
@@ -583,8 +582,8 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
     if _POLICY_ASKED.search(said) and not _MINE_CHANGED.search(said):
         return None
     handoffs = plain_handoffs(asked.callable)
-    changers = [t for name, t in handoffs.items() if name != called and changes_things(t)]
-    others = [called] if called else [n for n, t in handoffs.items() if not changes_things(t)]
+    changers = [t for name, t in handoffs.items() if name != called and _changes(t)]
+    others = [called] if called else [n for n, t in handoffs.items() if not _changes(t)]
     if len(changers) != 1 or not others:
         return None
     topics = handoff_topics(asked.callable)
@@ -618,11 +617,15 @@ questions")."""
 
 def answers_questions(handoff: ToolSpec) -> bool:
     """Whether ``handoff``'s description says it answers questions (`_ANSWERS_DESCRIBED`)
-    and not that it changes things (`changes_things`)."""
-    own = _BOILERPLATE.sub("", handoff.description)
-    return bool(_ANSWERS_DESCRIBED.search(own)) and not changes_things(handoff)
+    and not that it changes things (`_changes`)."""
+    return bool(_ANSWERS_DESCRIBED.search(_own_words(handoff))) and not _changes(handoff)
 
 
-def changes_things(handoff: ToolSpec) -> bool:
+def _changes(handoff: ToolSpec) -> bool:
     """Whether ``handoff``'s description says it changes things (`_CHANGES_DESCRIBED`)."""
-    return bool(_CHANGES_DESCRIBED.search(_BOILERPLATE.sub("", handoff.description)))
+    return bool(_CHANGES_DESCRIBED.search(_own_words(handoff)))
+
+
+def _own_words(handoff: ToolSpec) -> str:
+    """``handoff``'s description without the SDK's opening (`_BOILERPLATE`)."""
+    return _BOILERPLATE.sub("", handoff.description)
