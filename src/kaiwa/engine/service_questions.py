@@ -33,16 +33,15 @@ from .text import is_japanese
 from .tool_calls import asks_for_tool, user_since_reply
 from .tool_policy import (
     HANDOFF_PREFIX,
-    WEATHER_ASKED,
     Asked,
     asked_for_a_value,
     instructions_of,
     is_clock,
-    weather_tool,
 )
 from .topics import answers_questions, handoff_topics, plain_handoffs, said_topics, touches
+from .weather import weather_said, weather_tool
 
-__all__ = ["question_handoff", "weather_said"]
+__all__ = ["question_handoff"]
 
 _ASKED_TO_DO_EN = re.compile(
     r"(?i)\b(?:can|could|would)\s+(?:you|u)\s+(?:please\s+|just\s+|possibly\s+)?"
@@ -95,31 +94,6 @@ _CLOCK_WORDS = re.compile(
     r"(?i)\b(?:until|till|hours?|minutes?|days?|o'?clock|midnight|noon|time)\b|何時|何日|何分|まで何"
 )
 """With a clock among the agent's tools: "How many hours until midnight?" is the clock's."""
-_WEATHER_THINGS_EN = re.compile(
-    r"(?i)\b(?:coats?|jackets?|jumpers?|sweaters?|hoodies?|fleeces?|scarf|scarves|gloves|"
-    r"shorts|t-?shirts?|sandals|sunscreen|sun\s*cream|sunglasses|raincoat|layers|"
-    r"warm|chilly|freezing|mild|sunshine|typhoon|hurricane|icy|frost|foggy|heatwave|"
-    r"degrees|celsius|fahrenheit)\b"
-    r"|\b(?:what'?s|what\s+is|how'?s|how\s+is)\s+it\s+(?:like|looking)\b"
-    r"|\b(?:cold|hot)\s+(?:there|out|outside|in\s+[A-Z])"
-)
-"""What one wears or takes for the weather and how warm it is ("should she bring a heavy
-coat?", "what's it like in Montreal?", "is it cold there?"): with a weather tool, the
-weather's, not the service's. Not "cool" (a filler), "hot meals", "dry ice" or "the sky"."""
-_WEATHER_THINGS_JA = re.compile(
-    r"傘|かさ|コート|上着|ジャケット|セーター|ダウン|半袖|長袖|手袋|マフラー|日焼け止め|サングラス"
-    r"|暑|寒|涼し|あったか|暖か|晴(?!らし)|曇|くもり|台風|てんき|きおん"
-    r"|(?<![な邪お和])風(?!邪|呂)|(?<![冷解])凍|湿(?!布)"
-)
-"""The same in Japanese (「半袖で平気かな？」, 「厚手のセーター持ってったほうがいい？」; not
-風邪薬, 冷凍した母乳, 湿布)."""
-
-
-def weather_said(said: str) -> bool:
-    """Whether ``said`` asks the weather in its words (`WEATHER_ASKED`) or by what one wears and
-    how warm it is (`_WEATHER_THINGS_EN`, `_WEATHER_THINGS_JA`)."""
-    things = _WEATHER_THINGS_JA if is_japanese(said) else _WEATHER_THINGS_EN
-    return bool(WEATHER_ASKED.search(said) or things.search(said))
 
 
 def question_handoff(asked: Asked) -> ToolSpec | None:
@@ -127,7 +101,7 @@ def question_handoff(asked: Asked) -> ToolSpec | None:
     asked of the service (see the module) that the model would answer in words; None when
     there is no such handoff or more than one, when the user did not speak last or a call is
     not the model's to choose, or when the question is not the service's."""
-    if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
+    if not asked.user_turn:
         return None
     handoffs = plain_handoffs(asked.callable)
     answering = [t for t in handoffs.values() if answers_questions(t)]

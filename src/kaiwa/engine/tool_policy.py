@@ -45,11 +45,11 @@ from .tool_calls import (
     user_since_reply,
     users_words,
 )
+from .weather import WEATHER_ASKED, weather_said, weather_tool
 
 __all__ = [
     "ASK_FOR",
     "HANDOFF_PREFIX",
-    "WEATHER_ASKED",
     "Asked",
     "ToolCallPolicy",
     "Verdict",
@@ -60,7 +60,6 @@ __all__ = [
     "clock_asked",
     "instructions_of",
     "no_tool_hint",
-    "weather_tool",
     "without_handoffs",
 ]
 
@@ -116,6 +115,12 @@ class Asked:
     writes calls in prose)."""
     callable: Sequence[ToolSpec]
     """The tools a call may use."""
+
+    @property
+    def user_turn(self) -> bool:
+        """Whether the model chooses whether to call (``auto``) and the user spoke last: the
+        turn the request rules (a handoff for a change, a question, a name) may decide."""
+        return self.mode == "auto" and bool(self.messages) and self.messages[-1].role == "user"
 
 
 NO_TOOL_HINT = "(Answer in words, without a tool. If something is missing, ask for it.)"
@@ -436,7 +441,6 @@ def _other_service(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked:
     agent called get_weather(city="大阪") for 「大阪駅の近くでホテル取ってもらえますか」;
     another tool that takes values may well serve such a request (a restaurant host's
     ``make_reservation``, asked for a table) and stands."""
-    from .service_questions import weather_said  # (these modules read this one's names)
     from .topics import touches
 
     said = user_since_reply(asked.messages)
@@ -548,22 +552,12 @@ _TIME_WORDS_JA = re.compile(
 )
 """Words of a Japanese question about a time or a date: 今何時？, 何曜日？, 時間を教えて,
 クリスマスまであと何日？, もう十二時過ぎてる？"""
-WEATHER_ASKED = re.compile(
-    r"(?i)\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing|y)?|temperature|sunny|cloudy|humid(?:ity)?|"
-    r"umbrella|windy|storm(?:y|s)?)\b|天気|気温|予報|雨|雪"
-)
-"""The weather asked about: live news no clock or lookup of ours gives."""
 
 
 _CLOCK_ASKED = re.compile(
     r"(?i)\bwhat\s+(?:time|day|date)\b|\bthe\s+(?:time|date)\b|o'?clock|何時|何日|何曜|日付"
 )
 """The time or the date asked in so many words ("what time is it in Paris and is it raining")."""
-
-
-def weather_tool(tools: Sequence[ToolSpec]) -> bool:
-    """Whether any of ``tools`` speaks of the weather (its name or description)."""
-    return any(WEATHER_ASKED.search(f"{t.name} {t.description}") for t in tools)
 
 
 _TIME_WORDS_EN = re.compile(
@@ -691,7 +685,7 @@ def clock_asked(asked: Asked) -> ToolSpec | None:
     10:30 AM on March 2, 2023." (dev half of ``bench/quality``: 3 of 12 clock requests; a
     made-up time cut short by the reply check is "The current local date" and nothing
     more)."""
-    if asked.mode != "auto" or not asked.messages or asked.messages[-1].role != "user":
+    if not asked.user_turn:
         return None
     if not asks_the_time(user_since_reply(asked.messages)):
         return None
