@@ -117,6 +117,20 @@ def test_sums_and_conversions_are_worked_out_not_guessed(
     assert [(d.text, d.tool_call) for d in run(llm, question)] == [(answer, None)]
 
 
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [
+        # the model had said "I'm sorry, but I don't have any question." (dev half, FAQ agent)
+        ("I have a question.", "Of course. What would you like to know?"),
+        ("すみません、ひとつお伺いしたいことがあるのですが。", "はい、どうぞ。"),
+    ],
+)
+def test_a_question_announced_is_asked_for_without_the_model(
+    llm: Any, said: str, reply: str
+) -> None:
+    assert [(d.text, d.tool_call) for d in run(llm, said)] == [(reply, None)]
+
+
 def test_tool_choice_required_forces_a_call(llm: Any) -> None:
     name, _ = only_call(run(llm, "Hi there!", tool_choice="required"))
     assert name in {t.name for t in TOOLS}

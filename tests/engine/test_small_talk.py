@@ -10,6 +10,7 @@ from kaiwa.engine.small_talk import (
     CAPABILITIES_JA,
     capabilities_reply,
     hold_reply,
+    question_announced_reply,
     small_talk,
     small_talk_reply,
     small_talk_turn,
@@ -183,6 +184,25 @@ def test_small_talk_gets_a_reply_of_its_own_kind(said: str, reply: str) -> None:
             "Of course. What would you like to know?",
         ),
         ("I just had a little question.", "Of course. What would you like to know?"),
+        # more of the forms people use (none from the bench's requests)
+        ("Quick question.", "Of course. What would you like to know?"),
+        ("Do you mind if I ask you something?", "Of course. What would you like to know?"),
+        (
+            "I was wondering if I could ask you a couple of things",
+            "Of course. What would you like to know?",
+        ),
+        ("I need to ask you something.", "Of course. What would you like to know?"),
+        ("One more question.", "Of course. What would you like to know?"),
+        ("I've got a few questions for you", "Of course. What would you like to know?"),
+        (
+            "Can I ask you a question first, if that's okay?",
+            "Of course. What would you like to know?",
+        ),
+        ("一つ聞いてもいいですか？", "はい、どうぞ。"),
+        ("ちょっと聞いてもええ？", "はい、どうぞ。"),
+        ("確認したいことがございまして", "はい、どうぞ。"),
+        ("相談したいことがあるんですけど", "はい、どうぞ。"),
+        ("聞きたいことがあるんだけど", "はい、どうぞ。"),
     ],
 )
 def test_a_question_announced_or_about_the_assistant_needs_no_tool(said: str, reply: str) -> None:
@@ -208,10 +228,37 @@ def test_a_question_announced_or_about_the_assistant_needs_no_tool(said: str, re
         "Could I ask you something quickly, is my flight on time?",
         "I'd like to ask you something first, can you turn off the lights",
         "Who am I?",
+        "I have a question about my bags",  # its topic said: may be looked up
+        "Can I ask you to check my seat?",
+        "Can I ask for a window seat?",
+        "I want to ask about wifi",
+        "I had a question but I forgot it",
+        "quick question, how many bags can I check?",
+        "聞いてもいいですか、荷物は何キロまで？",
+        "質問があります。荷物は何キロまでですか？",
     ],
 )
 def test_questions_with_something_asked_are_requests(said: str) -> None:
     assert not small_talk_turn([ChatMessage("user", said)])
+
+
+def test_a_question_announced_gets_its_reply_before_the_model() -> None:
+    assert question_announced_reply([ChatMessage("user", "I have a question.")]) == (
+        "Of course. What would you like to know?"
+    )
+    assert question_announced_reply([ChatMessage("user", "質問いいですか")]) == "はい、どうぞ。"
+    # greetings and thanks are the model's to answer; an answer to the assistant's question too
+    assert question_announced_reply([ChatMessage("user", "Hello!")]) == ""
+    assert question_announced_reply([ChatMessage("user", "Who are you?")]) == ""
+    asked = [
+        ChatMessage("user", "Can you book me a seat?"),
+        ChatMessage("assistant", "Which flight is it?"),
+        ChatMessage("user", "I have a question."),
+    ]
+    assert question_announced_reply(asked) == ""
+    # small talk, then the question announced
+    said = [ChatMessage("user", "Hi there!"), ChatMessage("user", "Quick question.")]
+    assert question_announced_reply(said) == "Of course. What would you like to know?"
 
 
 def test_only_small_talk_gets_one() -> None:

@@ -62,7 +62,7 @@ from .prompt import (
     render,
     without_hint,
 )
-from .small_talk import hold_reply
+from .small_talk import hold_reply, question_announced_reply
 from .text import is_japanese
 from .tool_calls import (
     asks,
@@ -153,10 +153,11 @@ def _worked_out(asked: Asked) -> str | None:
 
 def _held(asked: Asked) -> str | None:
     """What to say to a turn that only asks the assistant to wait ("give me a sec":
-    `hold_reply`), unless a call is required; None for any other turn."""
+    `hold_reply`) or announces a question ("I have a question.": `question_announced_reply`),
+    unless a call is required; None for any other turn."""
     if asked.mode == "required":
         return None
-    return hold_reply(asked.messages) or None
+    return hold_reply(asked.messages) or question_announced_reply(asked.messages) or None
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:

@@ -27,6 +27,7 @@ __all__ = [
     "CAPABILITIES_JA",
     "capabilities_reply",
     "hold_reply",
+    "question_announced_reply",
     "small_talk",
     "small_talk_reply",
     "small_talk_turn",
@@ -158,17 +159,35 @@ def small_talk(text: str) -> bool:
 
 
 _LEAD_EN = r"^(?:(?:hi|hello|hey|excuse me|sorry|um|uh|er|so|okay|ok|oh|well|right|yeah)[,.!]?\s+)*"
+_ASKED_OF = (
+    r"(?:something|a (?:quick |small |little )?(?:question|thing)|a quick one|(?:a few|a couple"
+    r"(?: of)?|some|two|three) (?:quick |small |little )?(?:questions|things))"
+)
 _PREAMBLE_EN = re.compile(
-    _LEAD_EN + r"(?:(?:can|could|may) i (?:just )?ask (?:you )?(?:something|a (?:quick )?"
-    r"question|a quick one)|i(?:'ve| have| had| just had|'ve just| have just) (?:got )?(?:a|one) "
-    r"(?:quick |small |little )?question"
-    r"|i(?:'d| would) like to ask (?:you )?(?:something|a question))"
-    r"(?:\s+(?:before (?:i|we) (?:fly|board|go|leave|travel|take off)"
-    r"|before (?:my|our|the) (?:flight|trip)|first|quickly|real quick))?(?:,? please)?\s*[.?!]*$",
+    _LEAD_EN
+    + r"(?:(?:can|could|may) i (?:just )?ask (?:you )?"
+    + _ASKED_OF
+    + r"|(?:do you )?mind if i ask (?:you )?"
+    + _ASKED_OF
+    + r"|i(?:'d| would) like to ask (?:you )?"
+    + _ASKED_OF
+    + r"|i (?:just )?(?:want|wanted|need|needed) to ask (?:you )?"
+    + _ASKED_OF
+    + r"|i was (?:wondering|hoping) if i (?:could|can|might) ask (?:you )?"
+    + _ASKED_OF
+    + r"|i(?:'ve| have| had| just had|'ve just| have just) (?:got )?(?:a|one|a few|a couple"
+    r"(?: of)?|some|two) (?:quick |small |little )?questions?"
+    r"|(?:just )?(?:a )?quick question|(?:one|a) (?:more|last|other) question|question for you)"
+    r"(?:,?\s+(?:for you|before (?:i|we) (?:fly|board|go|leave|travel|take off)"
+    r"|before (?:my|our|the) (?:flight|trip)|first|quickly|real quick"
+    r"|if (?:that's|that is) (?:ok|okay|alright|all right)|if you don't mind))*"
+    r"(?:,? please)?\s*[.?!]*$",
     re.IGNORECASE,
 )
-"""A question announced, not asked: "Could I ask you something, please?", "I have a question."
-A lookup of it finds nothing: the question is asked for."""
+"""A question announced, not asked: "Could I ask you something, please?", "I have a question.",
+"Quick question.", "I was wondering if I could ask you a couple of things". A lookup of it
+finds nothing: the question is asked for. Not a question announced with its topic ("I have a
+question about my bags"): that may be looked up."""
 _WHAT_I_AM = r"(?:a |an )?(?:robot|bot|human|real person|person|machine|ai|computer)"
 _IDENTITY_EN = re.compile(
     _LEAD_EN + r"(?:who am i (?:speaking|talking) (?:to|with)|who(?: are you|'s this| is this)"
@@ -179,11 +198,17 @@ _IDENTITY_EN = re.compile(
 """A question about the assistant itself: "Who am I speaking to?", "Are you a robot?"."""
 _LEAD_JA = r"^(?:(?:えっと|えーと|あの|あのう|すみません|すいません|ちょっと)[、,\s]*)*"
 _PREAMBLE_JA = re.compile(
-    _LEAD_JA + r"(?:(?:ちょっと|ひとつ|一つ|少し)?(?:聞きたい|お聞きしたい|お伺いしたい|伺いたい"
-    r"|質問したい|尋ねたい|お尋ねしたい)(?:こと|事)が(?:ある|あります|あって)|(?:ひとつ|一つ)?"
-    r"質問(?:が|して(?:も)?|)(?:あります|ある|いい(?:ですか)?|よろしいですか))"
-    r"(?:んです|のです)?(?:けど|が|けれど)?[。、！？!?\s]*$"
+    _LEAD_JA
+    + r"(?:(?:ちょっと|ひとつ|一つ|少し|いくつか)?(?:聞きたい|お聞きしたい|お伺いしたい|伺いたい"
+    r"|質問したい|尋ねたい|お尋ねしたい|確認したい|ご?相談したい)(?:こと|事)が(?:ある|あります"
+    r"|あって|ございます|ございまして)"
+    r"|(?:ちょっと|ひとつ|一つ|少し)?(?:聞いて|お聞きして|伺って|お伺いして|質問して|尋ねて"
+    r"|お尋ねして)(?:も)?(?:いい|良い|よろしい|大丈夫|ええ)(?:です|でしょう)?(?:か|かな|かね)?"
+    r"|(?:ひとつ|一つ)?質問(?:が|して(?:も)?|)(?:あります|ある|いい(?:ですか)?|よろしいですか))"
+    r"(?:んです|のです|んだ|んや|んですよ)?(?:けど|が|けれど|けども|ね)?[。、！？!?\s]*$"
 )
+"""A question announced in Japanese: 「ちょっと聞きたいことがあるんですけど」, 「一つ聞いても
+いいですか」, 「確認したいことがございまして」."""
 _IDENTITY_JA = re.compile(
     _LEAD_JA + r"(?:(?:あなた|君|きみ|そちら)?(?:は|って)?(?:誰|だれ|どなた|どちら様|どちらさま"
     r"|ロボット|人間|AI)|お名前は)(?:ですか|なの|なん(?:ですか)?|でしょうか)?[。、！？!?\s]*$"
@@ -253,6 +278,26 @@ _JA_GREETINGS = {
 }
 
 
+_ANNOUNCED = "Of course. What would you like to know?"
+_ANNOUNCED_JA = "はい、どうぞ。"
+
+
+def question_announced_reply(messages: Sequence[ChatMessage]) -> str:
+    """The reply to a turn whose last words announce a question without asking it ("I have a
+    question.", "Could I ask you something before I fly, please?", 「ちょっと聞きたいことがある
+    んですけど」; small talk before it aside), given before the model writes anything:
+    "Of course. What would you like to know?" / 「はい、どうぞ。」. Empty for any other turn,
+    and when the assistant had asked something. The 0.5B model answered such turns "I'm
+    sorry, but I don't have any question.", "Sure, I can ask you something before I fly.",
+    or said them back (dev half of ``bench/quality``, the FAQ agent: 4 of 6)."""
+    if not small_talk_turn(messages):
+        return ""
+    last = _said_unasked(messages)[-1]
+    if not _announced(last):
+        return ""
+    return _ANNOUNCED_JA if is_japanese(last) else _ANNOUNCED
+
+
 def small_talk_reply(messages: Sequence[ChatMessage]) -> str:
     """A reply to a small-talk turn (`small_talk_turn`), in the user's language: "You're
     welcome!" to thanks, "Goodbye!" to a goodbye, "Hello! How can I help?" to a greeting;
@@ -265,7 +310,7 @@ def small_talk_reply(messages: Sequence[ChatMessage]) -> str:
     said = " ".join(_said_unasked(messages)).strip()
     last = _said_unasked(messages)[-1]
     if _announced(last):
-        return "はい、どうぞ。" if is_japanese(last) else "Of course. What would you like to know?"
+        return _ANNOUNCED_JA if is_japanese(last) else _ANNOUNCED
     if _about_assistant(last):
         if is_japanese(last):
             return "私はAIの音声アシスタントです。ご用件をどうぞ。"
