@@ -472,6 +472,21 @@ def test_a_wish_to_sit_elsewhere_is_handed_to_the_seat_booking_agent(
 
 
 @pytest.mark.parametrize(
+    ("said", "lang"),
+    [
+        # a helper's probe (dev): the FAQ agent answered "便の変更は手数料かかります。"
+        ("便の変更って手数料かかります？", "ja"),
+        ("乗り継ぎに間に合わなかったらどうなりますか", "ja"),
+    ],
+)
+def test_a_question_of_the_terms_the_faq_agent_answered_in_words_is_looked_up(
+    llm: Any, said: str, lang: str
+) -> None:
+    deltas = reply(llm, "airline_faq", [], said, lang)
+    assert calls(deltas) == [("faq_lookup_tool", {"question": said})], deltas
+
+
+@pytest.mark.parametrize(
     "said",
     ["What's the capital of Australia?", "日本で一番高い山はなんですか？"],  # dev
 )

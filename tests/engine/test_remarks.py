@@ -35,6 +35,11 @@ from .airline_tools import LOOKUP, TRIAGE
         "my sister just had a baby so we're flying out to see her",
         "It's been a long week, that's all.",
         "昨日は全然眠れなかったんだよね",
+        # a helper's probe (dev): から and かも ask nothing, nor なんよね; laughter after it
+        "明日初めて飛行機乗るから緊張してきた",
+        "飛行機が離陸するとこ見るのめっちゃ好きなんよね",
+        "荷物重すぎて腕ちぎれそう笑",
+        "雨降るかもしれへんなあ",
     ],
 )
 def test_a_remark_asks_nothing(said: str) -> None:
@@ -90,6 +95,7 @@ def test_a_remark_asks_nothing(said: str) -> None:
         # a question mark, whatever the words
         "You have wifi?",
         "そうなんですか？",
+        "窓か通路にしてや",  # a request in Kansai speech
     ],
 )
 def test_a_question_or_a_request_asks(said: str) -> None:
@@ -151,12 +157,30 @@ def test_a_lookup_of_a_remark_is_answered_in_words(said: str) -> None:
     "said",
     [
         "is there wifi on the plane",  # asked
-        "so my bag weighs like twenty kilos",  # a remark, but of the FAQ's baggage
-        "my seat is right by the toilets",  # ...of its seats
+        "so my bag weighs like twenty kilos",  # a value told, of the FAQ's baggage
+        "my seat is right by the toilets",  # a complaint, of its seats
+        "I'm six foot five and my knees always end up jammed against the seat in front.",
     ],
 )
 def test_a_lookup_of_a_question_or_of_the_tools_topic_is_made(said: str) -> None:
     assert judged(lookup(said), ChatMessage("user", said)) is VerdictKind.CALL
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # a helper's probe (dev): remarks that name the FAQ's topics and tell no problem
+        "my bag is so heavy lol",
+        "the seats on your new planes are really comfy",
+        "uh yeah the wifi on my last flight was actually pretty decent",
+        "荷物重すぎて腕ちぎれそう笑",
+        "明日初めて飛行機乗るから緊張してきた",
+    ],
+)
+def test_a_lookup_of_a_remark_that_names_the_tools_topic_and_no_problem_is_words(
+    said: str,
+) -> None:
+    assert judged(lookup(said), ChatMessage("user", said)) is VerdictKind.WORDS_TOLD
 
 
 def test_a_remark_in_answer_to_a_question_for_a_value_or_to_another_tool_stands() -> None:

@@ -135,6 +135,35 @@ def test_more_services_nobody_here_offers(said: str, service: str) -> None:
     assert other_service(said, TRIAGE) == service
 
 
+@pytest.mark.parametrize(
+    ("said", "service"),
+    [
+        # a helper's probe of the FAQ agent (dev): food brought, reminders and alarms set
+        ("Can you order me a pizza?", "pizza"),
+        ("Can you set a reminder for me to leave the house at six?", "reminder"),
+        ("can you set an alarm for seven tomorrow morning", "alarm"),
+        ("ピザ頼んでくれる？", "ピザ"),
+        ("明日6時にアラームかけて", "アラーム"),
+        ("リマインダー設定してもらえますか", "リマインダー"),
+    ],
+)
+def test_food_brought_and_reminders_are_services_nobody_here_offers(
+    said: str, service: str
+) -> None:
+    assert other_service(said, (LOOKUP,)) == service
+
+
+def test_food_and_alarms_offered_or_spoken_of_are_no_other_service() -> None:
+    values = WEATHER.parameters
+    delivery = ToolSpec("place_order", "Order food for delivery from the menu.", values)
+    assert other_service("Can you order me a pizza?", (delivery,)) is None
+    clock = ToolSpec("set_alarm", "Set an alarm clock to wake the user.", values)
+    assert other_service("can you set an alarm for seven", (clock,)) is None
+    assert other_service("明日6時にアラームかけて", (clock,)) is None
+    assert other_service("I set an alarm but it did not ring", (LOOKUP,)) is None
+    assert other_service("Is there pizza on the flight?", (LOOKUP,)) is None
+
+
 def test_a_restaurants_own_tables_are_offered() -> None:
     book = ToolSpec("book_table", "Book a table at the restaurant.", WEATHER.parameters)
     assert other_service("can you reserve a table for two tonight", (book,)) is None

@@ -1,5 +1,6 @@
 """A question asked of the service, handed to the agent that answers questions
-(`question_handoff`), and what counts as a question (`asks_a_question`)."""
+(`question_handoff`) or looked up in the agent's own FAQ (`question_lookup`), and what counts
+as a question (`asks_a_question`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolSpec
 from kaiwa.engine.remarks import asks_a_question
-from kaiwa.engine.service_questions import question_handoff
+from kaiwa.engine.service_questions import question_handoff, question_lookup
 from kaiwa.engine.small_talk import capabilities_reply
 from kaiwa.engine.tool_policy import Asked
 from kaiwa.engine.topics import answers_questions
 
-from .airline_tools import FAQ, NONE, SEAT, TRIAGE, WEATHER
+from .airline_tools import FAQ, LOOKUP, NONE, SEAT, TRIAGE, WEATHER
 
 _SYSTEM = ChatMessage(
     "system",
@@ -185,3 +186,82 @@ def test_what_asks_a_question(text: str, asks: bool) -> None:
 )
 def test_what_the_assistant_can_do_asked_in_other_words(text: str) -> None:
     assert capabilities_reply([ChatMessage("user", text)], TRIAGE)
+
+
+_BACK = ToolSpec(
+    "transfer_to_triage_agent",
+    "Handoff to the Triage Agent agent to handle the request. A triage agent that hands a "
+    "traveller's request to the right agent.",
+    NONE,
+)
+FAQ_AGENT = (LOOKUP, _BACK)
+"""The FAQ agent's tools: its lookup and the handoff back."""
+
+
+def _faq(*said: str | ChatMessage, tools: Sequence[ToolSpec] = FAQ_AGENT) -> Asked:
+    return _asked(*said, tools=tools)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a helper's probe (dev): the 0.5B model answered these in words of its own
+        "便の変更って手数料かかります？",
+        "飛行機が遅れた場合って何か補償とかあるんですか",
+        "乗り継ぎに間に合わなかったらどうなりますか",
+        "ビジネスクラスにアップグレードするにはどうすればいいですか",
+        "Do you charge extra for the seats with more legroom?",
+        "How does your frequent flyer program work, do I earn miles on every flight?",
+        # the bench's dev half
+        "機内でWi-Fiって使えますか？",
+        "i've got a guitar, can i just take it on with me",
+    ],
+)
+def test_a_question_of_the_terms_is_looked_up_in_the_faq(text: str) -> None:
+    call = question_lookup(_faq(text))
+    assert call is not None and call.name == "faq_lookup_tool"
+    assert call.parsed_arguments() == {"question": text}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What's the capital of Australia?",  # the world's
+        "富士山の高さって何メートル？",
+        "Why do my ears pop when we land?",  # an explanation
+        "my bag is so heavy lol",  # a remark
+        "Are you a real person?",
+        "Thanks so much, that's really helpful.",
+        "Can you book me a hotel room near the airport?",  # nobody here offers it
+        "Can I ask you something?",
+    ],
+)
+def test_what_is_not_the_services_is_not_looked_up(text: str) -> None:
+    assert question_lookup(_faq(text)) is None
+
+
+def test_only_one_faq_taking_one_question_is_looked_up_in() -> None:
+    text = "便の変更って手数料かかります？"
+    search = ToolSpec(
+        "web_search",
+        "Search the web.",
+        {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]},
+    )
+    two_values = ToolSpec(
+        LOOKUP.name,
+        LOOKUP.description,
+        {
+            "type": "object",
+            "properties": {"question": {"type": "string"}, "language": {"type": "string"}},
+            "required": ["question", "language"],
+        },
+    )
+    second = ToolSpec("policy_faq", "Look up the lounge's FAQ.", LOOKUP.parameters)
+    assert question_lookup(_faq(text, tools=(search,))) is None  # no service's own answers
+    assert question_lookup(_faq(text, tools=(two_values,))) is None
+    assert question_lookup(_faq(text, tools=(LOOKUP, second))) is None  # which one?
+    # a call is not the model's to choose, or the assistant spoke last
+    asked = _faq(text)
+    assert question_lookup(Asked(asked.messages, "none", (), FAQ_AGENT)) is None
+    asked = _faq(text, ChatMessage("assistant", "Let me check."))
+    assert question_lookup(asked) is None

@@ -150,6 +150,8 @@ def test_small_talk_after_a_question_is_an_answer() -> None:
         ("mm, okay. noted", "Great. Is there anything else I can help with?"),
         ("承知しました。お手数おかけしました", "どういたしまして。"),
         ("なるほどね、わかった。ほなまた", "ありがとうございました。またどうぞ。"),
+        ("失礼いたしました、もう大丈夫です", "ありがとうございました。またどうぞ。"),
+        ("haha okay fair enough", "Great. Is there anything else I can help with?"),
     ],
 )
 def test_small_talk_gets_a_reply_of_its_own_kind(said: str, reply: str) -> None:
@@ -203,6 +205,9 @@ def test_small_talk_gets_a_reply_of_its_own_kind(said: str, reply: str) -> None:
         ("確認したいことがございまして", "はい、どうぞ。"),
         ("相談したいことがあるんですけど", "はい、どうぞ。"),
         ("聞きたいことがあるんだけど", "はい、どうぞ。"),
+        # about the assistant: how it likes the job (a helper's probe, dev)
+        ("Do you actually enjoy doing this job?", "I'm an AI voice assistant. How can I help?"),
+        ("do you ever get bored", "I'm an AI voice assistant. How can I help?"),
     ],
 )
 def test_a_question_announced_or_about_the_assistant_needs_no_tool(said: str, reply: str) -> None:
@@ -358,6 +363,11 @@ def test_an_assistant_without_tools_answers_questions() -> None:
         ("let me get my refund", ""),
         ("I want to cancel my booking, hang on", ""),
         ("I'd like to cancel my order, give me a sec", ""),
+        # as a recogniser writes it, without the comma (a helper's probe, dev)
+        ("hold on a second someone's at the door", "Sure, take your time."),
+        ("one moment my phone is ringing", "Sure, take your time."),
+        ("wait a minute the flight is on tuesday", ""),  # a correction
+        ("hold on I want to cancel", ""),
     ],
 )
 def test_a_turn_that_asks_to_wait_is_told_to_take_its_time(said: str, reply: str) -> None:

@@ -133,6 +133,9 @@ def made_up_call(
         ("Order 40211. It arrived broken.", {"order": "40211", "reason": "damaged item"}),
         ("I'm six foot five, is there more room?", {"topic": "seats with extra legroom"}),
         ("手荷物は何個まで？", {"question": "手荷物の個数制限"}),
+        # a word with or without its hyphen (a helper's probe, dev)
+        ("えっと機内にwifiってありますか", {"question": "Wi-Fiはありますか？"}),
+        ("is there wifi on board", {"question": "Is Wi-Fi available on the plane?"}),
         # Numbers and times need a number said, in any form; a date may come from a day.
         ("Turn it up two more degrees.", {"temperature": "22"}),
         ("a table for the two of us at half past seven", {"party": "2", "time": "19:30"}),

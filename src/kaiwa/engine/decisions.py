@@ -22,7 +22,7 @@ from .chat import ChatMessage, LlmDelta, ToolCall, ToolSpec
 from .prompt import HINT_IN_JSON, without_hint
 from .questions import question_for
 from .reply_check import Fault
-from .service_questions import question_handoff
+from .service_questions import question_handoff, question_lookup
 from .text import is_japanese, place_names
 from .tool_calls import asks_for_tool, is_name, looks_up, user_since_reply
 from .tool_policy import (
@@ -283,7 +283,7 @@ class DecisionsMixin(WordsMixin):
         logger.info("places from the user's words %s: %s -> %s", places, call, again)
         return again.calls if again.kind is VerdictKind.CALL else None
 
-    def _instead_of_words(self, asked: Asked) -> ToolSpec | None:
+    def _instead_of_words(self, asked: Asked) -> ToolSpec | ToolCall | None:
         """The tool for a request the model chose words for (with `ask_named_tools`): the
         clock asked for the time now (`clock_asked`), else the tool the request names what
         it does (`_named_tool`), else the handoff that makes a change asked for
@@ -291,17 +291,33 @@ class DecisionsMixin(WordsMixin):
         agent), else the handoff
         whose description names what the request is about (`named_handoff`: "Is there wifi
         on the plane?" to the FAQ agent), else the one that answers questions, for a question
-        asked of the service (`question_handoff`: "Extra fee for my skis?")."""
+        asked of the service (`question_handoff`: "Extra fee for my skis?"), else the
+        lookup of such a question in the agent's own FAQ (`question_lookup`: 「便の変更って
+        手数料かかります？」), a call made."""
         if not self.ask_named_tools:
             return None
-        return clock_asked(asked) or self._named_tool(asked) or _handoff_asked(asked)
+        return (
+            clock_asked(asked)
+            or self._named_tool(asked)
+            or _handoff_asked(asked)
+            or question_lookup(asked)
+        )
 
     def _called_instead(
-        self, tool: ToolSpec, prompt: str, asked: Asked, max_tokens: int, cancel: Cancel
+        self,
+        tool: ToolSpec | ToolCall,
+        prompt: str,
+        asked: Asked,
+        max_tokens: int,
+        cancel: Cancel,
     ) -> Iterator[LlmDelta]:
         """`_instead_of_words`'s tool: the clock or a handoff called (nothing to write: the
         time now, asked for, is never made up in words), a named tool's call written and
-        judged (`_named`)."""
+        judged (`_named`); a lookup's call, made, judged as the model's would be."""
+        if isinstance(tool, ToolCall):
+            verdict = self.policy.judge([tool], asked)
+            yield from self._settle(verdict, prompt, asked, max_tokens, cancel)
+            return
         if not tool.parameters.get("properties"):  # the clock: no value to write
             yield LlmDelta(tool_call=ToolCall(name=tool.name, arguments="{}"))
             return

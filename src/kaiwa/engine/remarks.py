@@ -84,18 +84,22 @@ _ASKS_JA = re.compile(
     r"ください|下さい|て(?:ほしい|欲しい)|(?<!りが)(?<!めで)(?<!冷)(?<!重)(?<!眠)たい|もらえ|もらい|いただけ|いただき|くれ(?!た)|"
     r"くださ|お願い|教えて|知りたい|できます|できる|可能|大丈夫|いい(?=[での])|"
     r"調べて|確認して|見て(?=[。、\s]|$)|ますかね|(?:ます|です|れる)(?=[。\s]|$)|知りたく|"
-    r"(?:が|けど|けれど|けども)(?=[。、\s…]|$)|たく(?:て|って)|(?<!んだ)(?<!のだ)(?<!んです)よね|でしょ|だろ|(?:る|た|ない)か(?=[\u3041-\u309f\u4e00-\u9fff])|"
-    r"分からなく|わからなく|相談|電話|件で|について"
+    r"(?:が|けど|けれど|けども)(?=[。、\s…]|$)|たく(?:て|って)|(?<!んだ)(?<!のだ)(?<!んです)(?<!なん)よね|でしょ|だろ|(?:る|た|ない)か(?![らも])(?=[\u3041-\u309f\u4e00-\u9fff])|"
+    r"分からなく|わからなく|相談|電話|件で|について|(?:て|で)や(?=[。！!\s]|$)"
 )
 """What asks in Japanese: a question word, a sentence ending in か (not the assertive やんか,
 ねんか), かな, っけ, の, or in a bare ます, です ("動画とか見られます" is asked with the voice
 alone; "行くんですよ" is told); one trailing off in が or けど (「ベビーカーを持って行くんですが」
 asks what to do); a request or a wish (見たい, 聞きたくて; not ありがたい); a tag question
-(よね, でしょ); a question inside (持ち込めるか気になる); a call about something (件で)."""
+(よね, でしょ; not 好きなんよね, told); a question inside (持ち込めるか気になる; not 乗るから,
+降るかも); a call about something (件で); a request in Kansai speech (窓か通路にしてや)."""
 
-_TOLD_JA = re.compile(r"[\u3041-\u309f][。！!…ー〜~\s]*$")
+_TOLD_JA = re.compile(
+    r"[\u3041-\u309f][。！!…ー〜~\s]*(?:[（(]?笑[）)]?|[wWｗＷ]+|草)?[。！!…ー〜~\s]*$"
+)
 """A Japanese sentence told: it ends in kana (an inflection or a particle: だよなぁ, ねえ, わ),
-not in a noun ("荷物の重さの制限" is a query without its question)."""
+laughter after it aside (笑, w), not in a noun ("荷物の重さの制限" is a query without its
+question)."""
 _TOLD_EN = re.compile(
     r"(?i)\b(?:i|i'm|im|i've|ive|i'd|i'll|my|me|we|we're|our|us|it|it's|its|that|that's|"
     r"thats|this|they|they're|their|he|she|there's|you|your|you're)\b"
@@ -172,6 +176,8 @@ _PROBLEM_EN = re.compile(
     r"(?:problem|issue|trouble)\s+with|no\s+(?:signal|connection)|paid\s+for|"
     r"too\s+(?:small|tight|cramped|noisy|loud|cold|hot)|away\s+from\s+(?:me|us|each\s+other)|"
     r"jammed|crammed|squashed|squeezed|uncomfortable|"
+    r"(?:right\s+)?(?:by|next\s+to|beside|near|behind|over)\s+the\s+(?:toilets?|loo|lavatory|"
+    r"bathroom|galley|engines?|wing)|"
     r"\d+\s*(?:kilos?|kilograms?|kg|pounds|lbs|inches|cm|centimet(?:er|re)s)|"
     r"(?:kilos?|kilograms?|pounds|inches|centimet(?:er|re)s))\b"
 )
@@ -181,11 +187,13 @@ _PROBLEM_JA = re.compile(
     r"つながらへん|繋がらへん|使えな|使えません|使えへん|動かな|動きません|見つかりません|"
     r"見つからな|離れ|バラバラ|ばらばら|遅れ|欠航|キャンセル|できな|できません|できひん|でけへん|"
     r"(?:が|の方が|のほうが)(?:よかった|いい|ええ)|だったら嬉しい|[0-9０-９]+\s*(?:キロ|センチ|インチ|ポンド)"
+    r"|トイレの(?:すぐ|真ん)?(?:前|横|隣|近く|そば)"
 )
 """A problem told ("They lost my luggage.", "i can't connect to the wifi", "my kids are seated
 three rows away from me", 「荷物が届いてないんだよね」, 「Wi-Fiが全然つながりません」,
 「子どもと席が離れちゃった」), a wish (「窓側がよかったんやけどなあ」, 「窓側がええなあ」) or a
-value ("My bag weighs twenty five kilos."): each asks for something without a question."""
+value ("My bag weighs twenty five kilos."), or a seat by the toilets ("my seat is right by
+the toilets", 「トイレの真ん前の席」): each asks for something without a question."""
 
 
 def only_remarks(text: str) -> bool:

@@ -18,13 +18,19 @@ small talk, a question about the assistant or what it can do, a question for an 
 ("why do my ears pop?"), a remark, a service nobody here offers ("Can you book me a hotel
 room?"), an answer to the assistant's question for a value, nor anything the agent's own
 tools are for ("should she bring a heavy coat to Boston?" is the weather's).
+
+`question_lookup` is the same for an agent that answers such questions itself, with a lookup
+in the service's own answers (``faq_lookup_tool(question=...)``): asked 「便の変更って手数料
+かかります？」 or 「乗り継ぎに間に合わなかったらどうなりますか」, the FAQ agent answered from
+its own ideas ("便の変更は手数料かかります。"); now the user's words are looked up.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
-from .chat import ToolSpec
+from .chat import ToolCall, ToolSpec
 from .general import asks_of_the_terms, asks_the_service, general_question
 from .remarks import asks_a_question, only_remarks
 from .scope import other_service
@@ -35,13 +41,14 @@ from .tool_policy import (
     HANDOFF_PREFIX,
     Asked,
     asked_for_a_value,
+    faq_question,
     instructions_of,
     is_clock,
 )
 from .topics import answers_questions, handoff_topics, plain_handoffs, said_topics, touches
 from .weather import weather_said, weather_tool
 
-__all__ = ["question_handoff"]
+__all__ = ["question_handoff", "question_lookup"]
 
 _ASKED_TO_DO_EN = re.compile(
     r"(?i)\b(?:can|could|would)\s+(?:you|u)\s+(?:please\s+|just\s+|possibly\s+)?"
@@ -120,9 +127,29 @@ def question_handoff(asked: Asked) -> ToolSpec | None:
     return handoff
 
 
-def _service_question(said: str, asked: Asked) -> bool:
+def question_lookup(asked: Asked) -> ToolCall | None:
+    """A lookup in the service's own answers (`faq_question`: the agent's one
+    ``faq_lookup_tool``, with the user's words as its question), for a question the user asked
+    of the service (see the module) that the model would answer in words: asked 「便の変更って
+    手数料かかります？」, the FAQ agent answered "便の変更は手数料かかります。"; None when there
+    is no such tool or more than one, when the user did not speak last or a call is not the
+    model's to choose, or when the question is not the service's."""
+    if not asked.user_turn:
+        return None
+    lookups = [(t, key) for t in asked.callable if (key := faq_question(t)) is not None]
+    if len(lookups) != 1:
+        return None
+    tool, key = lookups[0]
+    said = user_since_reply(asked.messages).strip()
+    if not _service_question(said, asked, tool):
+        return None
+    return ToolCall(tool.name, json.dumps({key: said}, ensure_ascii=False))
+
+
+def _service_question(said: str, asked: Asked, answering: ToolSpec | None = None) -> bool:
     """Whether ``said`` is a question asked of the service and none of the others the
-    module names."""
+    module names; what ``answering`` (the lookup that would answer it) is for is no other
+    tool's."""
     if not said.strip() or not asks_a_question(said) or only_remarks(said):
         return False
     if not (asks_of_the_terms(said) and asks_the_service(said)) or general_question(said):
@@ -140,7 +167,8 @@ def _service_question(said: str, asked: Asked) -> bool:
     if other_service(said, asked.callable, instructions_of(asked)) is not None:
         return False
     own = [t for t in asked.callable if not t.name.startswith(HANDOFF_PREFIX)]
-    if any(touches(t, said) or asks_for_tool(t.name, asked.messages) for t in own):
+    others = [t for t in own if t is not answering]
+    if any(touches(t, said) or asks_for_tool(t.name, asked.messages) for t in others):
         return False
     if any(is_clock(t) for t in own) and _CLOCK_WORDS.search(said):
         return False

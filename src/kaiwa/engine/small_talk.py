@@ -52,7 +52,7 @@ _AROUND = {
     "you", "we're", "done", "today", "everything", "now", "later", "to", "too", "ok", "okay",
     "mate", "needed", "wanted", "me", "mm", "hmm", "ah", "cool", "brilliant",
     "lovely", "sweet", "grand", "right", "alright", "sure", "fine", "got", "makes", "sense",
-    "fair", "enough", "no", "worries", "one",
+    "fair", "enough", "no", "worries", "one", "haha", "hahaha", "lol", "heh", "hah",
 }  # fmt: skip
 _KEYS = _GREETINGS | _THANKS | _GOODBYES | _ACKS
 _BYE_PAIRS = {("see", "you"), ("take", "care")}
@@ -73,6 +73,7 @@ _JA_PHRASES = (
     "お手数おかけしました", "お手数をおかけしました", "ほなまた", "ほなね", "おっけー", "オッケー",
     "そっか", "そうなんだ", "そうなんや", "そうなんですね", "そうですか", "ふーん", "へえ", "へー",
     "はいはい", "はぁ", "承知いたしました", "以上です", "以上になります", "いえ", "いいえ",
+    "失礼いたしました", "失礼しました", "もう大丈夫です",
 )  # fmt: skip
 _JA_KEYS = tuple(
     p
@@ -110,6 +111,7 @@ _JA_KEYS = tuple(
         "承知いたしました",
         "いえ",
         "いいえ",
+        "もう大丈夫です",
     )
 )
 """Phrases that make a turn small talk ("よろしく" alone may be "please go ahead")."""
@@ -192,7 +194,10 @@ _WHAT_I_AM = r"(?:a |an )?(?:robot|bot|human|real person|person|machine|ai|compu
 _IDENTITY_EN = re.compile(
     _LEAD_EN + r"(?:who am i (?:speaking|talking) (?:to|with)|who(?: are you|'s this| is this)"
     rf"|what(?:'s| is) your name|are you {_WHAT_I_AM}(?: or {_WHAT_I_AM})?"
-    rf"|am i (?:speaking|talking) (?:to|with) {_WHAT_I_AM}(?: or {_WHAT_I_AM})?)\s*[.?!]*$",
+    rf"|am i (?:speaking|talking) (?:to|with) {_WHAT_I_AM}(?: or {_WHAT_I_AM})?"
+    r"|do you (?:actually |really |even )?(?:enjoy|like|love|hate|mind) (?:doing )?(?:this|your)"
+    r" (?:job|work)|are you (?:happy|bored|tired) (?:doing )?(?:this|here|at work)"
+    r"|do you (?:ever )?get (?:bored|tired)(?: of this)?|do you have feelings)\s*[.?!]*$",
     re.IGNORECASE,
 )
 """A question about the assistant itself: "Who am I speaking to?", "Are you a robot?"."""
@@ -260,6 +265,8 @@ _JA_GOODBYES = (
     "じゃあね",
     "またね",
     "失礼します",
+    "失礼いたしました",
+    "失礼しました",
     "でした",
     "ほなまた",
     "ほなね",
@@ -455,6 +462,15 @@ _HOLD_EN = re.compile(
     re.IGNORECASE,
 )
 """A clause that asks to wait: "give me a sec", "hang on", "let me find my card"."""
+_INTERRUPTED_EN = re.compile(
+    r"(?i)\b(?:door|doorbell|phone|kids?|baby|toddler|son|daughter|dog|cat|someone|somebody"
+    r"|husband|wife|boss|another\s+call|kettle|oven)\b"
+)
+"""What interrupts a call: with no comma after "hold on", only such a reason is one ("wait
+a minute the flight is on tuesday" corrects what was said)."""
+_HOLD_START_EN = re.compile(rf"(?:{_HOLD_EN.pattern})\b", re.IGNORECASE)
+"""`_HOLD_EN` at a clause's start, to a word's end: "hold on a second| someone's at the
+door"."""
 _REASON_EN = re.compile(
     r"(?:sorry\s+)?(?:my|the|i'm|im|i am|i've|ive|someone|somebody|there's|theres|it's|its"
     r"|our|we're|he's|she's|they're)\b[^0-9]*",
@@ -503,9 +519,19 @@ def _holds_en(said: str) -> bool:
             continue
         if _HOLD_EN.fullmatch(rest):
             held = True
-        elif not (_REASON_EN.fullmatch(rest) and not _ASKING_EN.search(rest)):
+            continue
+        hold = _HOLD_START_EN.match(rest)  # "hold on a second someone's at the door"
+        after = rest[hold.end() :].strip() if hold else ""
+        if hold and _INTERRUPTED_EN.search(after) and _told_only(after):
+            held = True
+        elif not _told_only(rest):
             return False
     return held
+
+
+def _told_only(clause: str) -> bool:
+    """Whether ``clause`` only says what is going on (`_REASON_EN`) and asks for nothing."""
+    return bool(_REASON_EN.fullmatch(clause)) and not _ASKING_EN.search(clause)
 
 
 def _holds_ja(said: str) -> bool:

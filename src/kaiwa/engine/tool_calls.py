@@ -284,6 +284,15 @@ def asks(text: str) -> bool:
     return bool(_QUESTION.search(text))
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
+"""A word in Latin letters in Japanese text (wifi, USB), three letters or more."""
+
+
+def _unhyphened(text: str) -> str:
+    """``text`` with the hyphens inside words dropped ("Wi-Fi" -> "WiFi")."""
+    return re.sub(r"(?<=[A-Za-z])-(?=[A-Za-z])", "", text)
+
+
 def _shares_a_word(value: str, said: str) -> bool:
     """Whether free text the model wrote (a question to look up) shares a content word with
     what the user asked (`_asked`): a word's first three letters ("bags" and "baggage"), a word
@@ -292,9 +301,14 @@ def _shares_a_word(value: str, said: str) -> bool:
     is the baggage allowance?")."""
     if is_japanese(value) != is_japanese(said):
         return True  # a translation: nothing to compare
+    # (a word written with or without its hyphen: "Wi-Fi" and "wifi", "check-in" and "checkin")
+    value, said = _unhyphened(value), _unhyphened(said)
     if is_japanese(value):
         if any(c in said for c in _KANJI.findall(value) if c not in "何私今方事"):
             return True
+        latin = {w.lower() for w in _LATIN_WORD.findall(value)}
+        if latin & {w.lower() for w in _LATIN_WORD.findall(said)}:
+            return True  # 「機内にwifiってありますか」 -> "Wi-Fiはありますか？"
         runs = JAPANESE_CONTENT.findall(value)
         return any(run[i : i + 2] in said for run in runs for i in range(len(run) - 1))
     heard = [w for w in _words(said) if len(w) >= 3 and w not in _COMMON]

@@ -58,6 +58,7 @@ __all__ = [
     "asked_for_a_value",
     "asks_the_time",
     "clock_asked",
+    "faq_question",
     "instructions_of",
     "no_tool_hint",
     "without_handoffs",
@@ -333,9 +334,11 @@ class ToolCallPolicy:
 def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
     """Whether every call is a lookup of a question (`_asks_a_question`) of a remark: words
     that ask nothing and request nothing (`asks_nothing`: "Honestly, I hate flying.",
-    "孫に会いにハワイまで行くんですよ。"), that name nothing the tool is for ("so my bag weighs
-    twenty kilos" comes near the FAQ's baggage: `touches`), and that answer no question of
-    the assistant's asking for a value."""
+    "孫に会いにハワイまで行くんですよ。"), and that answer no question of the assistant's asking
+    for a value; a remark that tells a problem, a value or a code (not `only_remarks`) only
+    when it names nothing the tool is for ("so my bag weighs twenty kilos" and "my knees
+    always end up jammed" come near the FAQ's baggage and seats: `touches`; "my bag is so
+    heavy lol" tells none, and asks nothing)."""
     from .topics import touches  # (topics reads this module's names)
 
     said = user_since_reply(asked.messages)
@@ -343,6 +346,8 @@ def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], ask
         return False
     if asked_for_a_value(asked):
         return False
+    if only_remarks(said):
+        return True  # no problem, value or code told: "my bag is so heavy lol" asks nothing
     return not any(touches(tools[c.name], said) for c in calls)
 
 
@@ -380,6 +385,19 @@ _SERVICE_FAQ = re.compile(
     r"(?i)\bfaqs?\b|frequently asked|\bpolic(?:y|ies)\b|help (?:cent(?:er|re)|desk|articles?)"
     r"|knowledge base"
 )
+
+
+def faq_question(tool: ToolSpec) -> str | None:
+    """The one value ``tool`` requires, when it looks up a service's own answers
+    (`_service_faq`: ``faq_lookup_tool``) by a question (`_QUERY_PARAMETER`: ``question``,
+    a string); None for any other tool, a handoff or one that takes more values."""
+    if tool.name.startswith(HANDOFF_PREFIX) or not _service_faq(tool):
+        return None
+    required = tool.parameters.get("required") or []
+    if len(required) != 1 or not _QUERY_PARAMETER.search(required[0]):
+        return None
+    kind = ((tool.parameters.get("properties") or {}).get(required[0]) or {}).get("type")
+    return required[0] if kind in (None, "string") else None
 
 
 def _service_faq(tool: ToolSpec) -> bool:
