@@ -476,14 +476,16 @@ def test_a_wish_to_sit_elsewhere_is_handed_to_the_seat_booking_agent(
     [
         # a helper's probe (dev): the FAQ agent answered "便の変更は手数料かかります。"
         ("便の変更って手数料かかります？", "ja"),
-        ("乗り継ぎに間に合わなかったらどうなりますか", "ja"),
+        ("飛行機が遅れた場合って何か補償とかあるんですか", "ja"),
     ],
 )
 def test_a_question_of_the_terms_the_faq_agent_answered_in_words_is_looked_up(
     llm: Any, said: str, lang: str
 ) -> None:
     deltas = reply(llm, "airline_faq", [], said, lang)
-    assert calls(deltas) == [("faq_lookup_tool", {"question": said})], deltas
+    made = calls(deltas)
+    assert [name for name, _ in made] == ["faq_lookup_tool"], deltas
+    assert said.rstrip("？?") in made[0][1]["question"]  # (its mark added, or not)
 
 
 @pytest.mark.parametrize(

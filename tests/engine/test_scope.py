@@ -138,30 +138,28 @@ def test_more_services_nobody_here_offers(said: str, service: str) -> None:
 @pytest.mark.parametrize(
     ("said", "service"),
     [
-        # a helper's probe of the FAQ agent (dev): food brought, reminders and alarms set
+        # a helper's probe of the FAQ agent (dev): food brought
         ("Can you order me a pizza?", "pizza"),
-        ("Can you set a reminder for me to leave the house at six?", "reminder"),
-        ("can you set an alarm for seven tomorrow morning", "alarm"),
         ("ピザ頼んでくれる？", "ピザ"),
-        ("明日6時にアラームかけて", "アラーム"),
-        ("リマインダー設定してもらえますか", "リマインダー"),
     ],
 )
-def test_food_brought_and_reminders_are_services_nobody_here_offers(
-    said: str, service: str
-) -> None:
+def test_food_brought_is_a_service_nobody_here_offers(said: str, service: str) -> None:
     assert other_service(said, (LOOKUP,)) == service
 
 
-def test_food_and_alarms_offered_or_spoken_of_are_no_other_service() -> None:
-    values = WEATHER.parameters
-    delivery = ToolSpec("place_order", "Order food for delivery from the menu.", values)
+def test_food_offered_or_spoken_of_and_what_may_be_set_are_no_other_service() -> None:
+    delivery = ToolSpec("place_order", "Order food for delivery from the menu.", WEATHER.parameters)
     assert other_service("Can you order me a pizza?", (delivery,)) is None
-    clock = ToolSpec("set_alarm", "Set an alarm clock to wake the user.", values)
-    assert other_service("can you set an alarm for seven", (clock,)) is None
-    assert other_service("明日6時にアラームかけて", (clock,)) is None
-    assert other_service("I set an alarm but it did not ring", (LOOKUP,)) is None
     assert other_service("Is there pizza on the flight?", (LOOKUP,)) is None
+    # a review's: alarms, reminders, takeaways and rooms another agent may well serve
+    for said in (
+        "can you set the alarm before I leave",
+        "can you set a reminder to call mum",
+        "can you get me the key takeaways from the refund policy",
+        "can you set the hotel room temperature to twenty",
+        "ホテルに電話かけて",
+    ):
+        assert other_service(said, (LOOKUP,)) is None, said
 
 
 def test_a_restaurants_own_tables_are_offered() -> None:

@@ -150,7 +150,6 @@ def test_small_talk_after_a_question_is_an_answer() -> None:
         ("mm, okay. noted", "Great. Is there anything else I can help with?"),
         ("承知しました。お手数おかけしました", "どういたしまして。"),
         ("なるほどね、わかった。ほなまた", "ありがとうございました。またどうぞ。"),
-        ("失礼いたしました、もう大丈夫です", "ありがとうございました。またどうぞ。"),
         ("haha okay fair enough", "Great. Is there anything else I can help with?"),
     ],
 )
@@ -255,11 +254,21 @@ def test_a_question_announced_gets_its_reply_before_the_model() -> None:
     # greetings and thanks are the model's to answer; an answer to the assistant's question too
     assert question_announced_reply([ChatMessage("user", "Hello!")]) == ""
     assert question_announced_reply([ChatMessage("user", "Who are you?")]) == ""
+    # after the assistant asked something too (a review's): "Anything else?" "Yes, one more
+    # question."; asked for a value, a question first is still asked for
+    for said in ("Yes, I have a question.", "One more question.", "Can I ask another question?"):
+        asked = [
+            ChatMessage("assistant", "Anything else I can help with?"),
+            ChatMessage("user", said),
+        ]
+        assert question_announced_reply(asked) == "Of course. What would you like to know?"
     asked = [
         ChatMessage("user", "Can you book me a seat?"),
         ChatMessage("assistant", "Which flight is it?"),
         ChatMessage("user", "I have a question."),
     ]
+    assert question_announced_reply(asked) == "Of course. What would you like to know?"
+    asked = [ChatMessage("assistant", "Anything else?"), ChatMessage("user", "yes please")]
     assert question_announced_reply(asked) == ""
     # small talk, then the question announced
     said = [ChatMessage("user", "Hi there!"), ChatMessage("user", "Quick question.")]
@@ -368,6 +377,13 @@ def test_an_assistant_without_tools_answers_questions() -> None:
         ("one moment my phone is ringing", "Sure, take your time."),
         ("wait a minute the flight is on tuesday", ""),  # a correction
         ("hold on I want to cancel", ""),
+        # a review's: requests and facts after a wait, or "hold" as a verb
+        ("can you hold the table my husband is running late", ""),
+        ("please hold my reservation my wife is stuck in traffic", ""),
+        ("hold on my phone number is wrong on the booking", ""),
+        ("hang on my son's name is spelled wrong", ""),
+        ("one second my daughter has a peanut allergy", ""),
+        ("hold on it's my wife's booking not mine", ""),
     ],
 )
 def test_a_turn_that_asks_to_wait_is_told_to_take_its_time(said: str, reply: str) -> None:

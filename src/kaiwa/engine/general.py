@@ -140,7 +140,7 @@ _TERMS_EN = (
     r"|packed|carried|stowed|served|meals?|snacks|blankets?|pillows?|upgrades?|compensation"
     r"|delay(?:s|ed)?|cancel(?:led|ed|lations?)?|outlets?|shipping|returns?|warranty"
     r"|opening hours|parking|vegan|vegetarian|gluten|halal|allerg(?:y|ies|ic)|dress code"
-    r"|refunds?|miles|frequent flyer|loyalty|connections?|lounges?"
+    r"|refunds?|frequent flyer|loyalty"
 )
 """The words of a service's terms (what is allowed, what it costs, its limits, what happens
 when a flight is delayed) and of its trade (legroom, boarding, meals served, shipping,
@@ -155,7 +155,6 @@ _TO_THE_SERVICE_JA = re.compile(
     r"|wi-?fi|ワイファイ|インターネット|ネット(?!ワーク)|毛布|枕|コンセント|充電|遅延|欠航|キャンセル"
     r"|チェックイン|有効期限|機内食|送料|返品|返金|交換|保証|営業時間|駐車場|個室|ラストオーダー"
     r"|アレルギー|ベジタリアン|ビーガン|ヴィーガン|割引|半額|手数料|補償|払い戻し|アップグレード"
-    r"|乗り継|乗継|マイル|ラウンジ"
     r"|料金|いくら|なんぼ|有料|無料|追加|超過|制限|上限|規定|ルール|条件|扱い|サイズ|重さ|可能"
     r"|でき(?:ます|ません|る|ない)|(?:ても|て)(?:いい|良い|ええ|大丈夫|OK|平気|構わ)|大丈夫"
     r"|使え|選べ|座れ|乗れ|乗せ|連れ|入れ(?:られ|れ)|持ってけ"
@@ -205,7 +204,7 @@ _ASKS_TERMS_JA = re.compile(
     r"|機体|通路|窓(?!口)|シート|(?<!出)(?<!客)席|搭乗|預け|持ち込|持ってい|持って(?:行|い)け|持ってけ|エコノミー|足元"
     r"|wi-?fi|ワイファイ|インターネット|ネット(?!ワーク|フリ)|毛布|枕|コンセント|充電|遅延|欠航"
     r"|キャンセル|チェックイン|機内食|料金|いくら|なんぼ|有料|無料|追加|超過|制限|上限|規定|ルール|条件|扱い"
-    r"|手数料|補償|払い戻し|返金|アップグレード|乗り継|乗継|マイル|ラウンジ"
+    r"|手数料|補償|払い戻し|返金|アップグレード"
     r"|サイズ|重さ|可能|でき(?:ます|ません|る|ない)|(?:ても|て)(?:いい|良い|ええ|大丈夫|OK|平気|構わ)"
     r"|使え|選べ|座れ|乗れ|乗せ|連れ|入れ(?:られ|れ)"
 )

@@ -84,15 +84,16 @@ _ASKS_JA = re.compile(
     r"ください|下さい|て(?:ほしい|欲しい)|(?<!りが)(?<!めで)(?<!冷)(?<!重)(?<!眠)たい|もらえ|もらい|いただけ|いただき|くれ(?!た)|"
     r"くださ|お願い|教えて|知りたい|できます|できる|可能|大丈夫|いい(?=[での])|"
     r"調べて|確認して|見て(?=[。、\s]|$)|ますかね|(?:ます|です|れる)(?=[。\s]|$)|知りたく|"
-    r"(?:が|けど|けれど|けども)(?=[。、\s…]|$)|たく(?:て|って)|(?<!んだ)(?<!のだ)(?<!んです)(?<!なん)よね|でしょ|だろ|(?:る|た|ない)か(?![らも])(?=[\u3041-\u309f\u4e00-\u9fff])|"
-    r"分からなく|わからなく|相談|電話|件で|について|(?:て|で)や(?=[。！!\s]|$)"
+    r"(?:が|けど|けれど|けども)(?=[。、\s…]|$)|たく(?:て|って)|(?<!んだ)(?<!のだ)(?<!んです)よね|でしょ|だろ|(?:る|た|ない)か(?![らも])(?=[\u3041-\u309f\u4e00-\u9fff])|"
+    r"分からなく|わからなく|相談|電話|件で|について|(?:て|で)や(?=[。！!\s]|$)|(?:と|ど)いて(?!る)"
 )
 """What asks in Japanese: a question word, a sentence ending in か (not the assertive やんか,
 ねんか), かな, っけ, の, or in a bare ます, です ("動画とか見られます" is asked with the voice
 alone; "行くんですよ" is told); one trailing off in が or けど (「ベビーカーを持って行くんですが」
 asks what to do); a request or a wish (見たい, 聞きたくて; not ありがたい); a tag question
-(よね, でしょ; not 好きなんよね, told); a question inside (持ち込めるか気になる; not 乗るから,
-降るかも); a call about something (件で); a request in Kansai speech (窓か通路にしてや)."""
+(よね, でしょ); a question inside (持ち込めるか気になる; not 乗るから, 降るかも); a call
+about something (件で); a request in Kansai speech (窓か通路にしてや) or as 〜といて
+(確認しといて)."""
 
 _TOLD_JA = re.compile(
     r"[\u3041-\u309f][。！!…ー〜~\s]*(?:[（(]?笑[）)]?|[wWｗＷ]+|草)?[。！!…ー〜~\s]*$"
@@ -177,7 +178,9 @@ _PROBLEM_EN = re.compile(
     r"too\s+(?:small|tight|cramped|noisy|loud|cold|hot)|away\s+from\s+(?:me|us|each\s+other)|"
     r"jammed|crammed|squashed|squeezed|uncomfortable|"
     r"(?:right\s+)?(?:by|next\s+to|beside|near|behind|over)\s+the\s+(?:toilets?|loo|lavatory|"
-    r"bathroom|galley|engines?|wing)|"
+    r"bathroom|galley|engines?)|"
+    r"(?:too|so|really|very|quite)\s+(?:heavy|big|large|long|bulky)|overweight|oversized|"
+    r"over\s+the\s+limit|(?:a\s+lot|lots|loads|tons)\s+of\s+(?:bags|baggage|luggage|stuff)|"
     r"\d+\s*(?:kilos?|kilograms?|kg|pounds|lbs|inches|cm|centimet(?:er|re)s)|"
     r"(?:kilos?|kilograms?|pounds|inches|centimet(?:er|re)s))\b"
 )
@@ -187,13 +190,15 @@ _PROBLEM_JA = re.compile(
     r"つながらへん|繋がらへん|使えな|使えません|使えへん|動かな|動きません|見つかりません|"
     r"見つからな|離れ|バラバラ|ばらばら|遅れ|欠航|キャンセル|できな|できません|できひん|でけへん|"
     r"(?:が|の方が|のほうが)(?:よかった|いい|ええ)|だったら嬉しい|[0-9０-９]+\s*(?:キロ|センチ|インチ|ポンド)"
-    r"|トイレの(?:すぐ|真ん)?(?:前|横|隣|近く|そば)"
+    r"|トイレの(?:すぐ|真ん)?(?:前|横|隣|近く|そば)|重すぎ|重たすぎ|大きすぎ|でかすぎ|多すぎ"
+    r"|オーバー|超えて|超えそう|大きいかも|重いかも"
 )
 """A problem told ("They lost my luggage.", "i can't connect to the wifi", "my kids are seated
 three rows away from me", 「荷物が届いてないんだよね」, 「Wi-Fiが全然つながりません」,
 「子どもと席が離れちゃった」), a wish (「窓側がよかったんやけどなあ」, 「窓側がええなあ」) or a
-value ("My bag weighs twenty five kilos."), or a seat by the toilets ("my seat is right by
-the toilets", 「トイレの真ん前の席」): each asks for something without a question."""
+value ("My bag weighs twenty five kilos."), a bag too big or heavy ("my bag is overweight",
+「手荷物ちょっと大きいかも」), or a seat by the toilets ("my seat is right by the toilets",
+「トイレの真ん前の席」): each asks for something without a question."""
 
 
 def only_remarks(text: str) -> bool:

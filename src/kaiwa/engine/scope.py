@@ -32,14 +32,14 @@ _SERVICE = (
     r"(?:rental|hire|hired)\s+cars?|car\s+(?:rental|hire)s?|limo(?:usine)?s?|"
     r"shuttle\s+bus(?:es)?|(?:train|bus|ferry|concert|theatre|theater|museum|show)\s+tickets?|"
     r"restaurants?|tables?(?=\s+for\s+(?:\d+|two|three|four|five|six|seven|eight|us))|"
-    r"pizzas?|takeaways?|takeouts?|food\s+deliver(?:y|ies)|reminders?|alarms?|wake-?up\s+calls?)"
+    r"pizzas?|food\s+deliver(?:y|ies))"
     r"(?!\s+(?:vouchers?|receipts?|fares?|bills?|numbers?|drivers?|ranks?|stands?|queues?|"
     r"lines?|costs?|prices?|rates?|policy|policies)\b))"
 )
 _SERVICE_JA = (
     r"(?:タクシー|ハイヤー|ホテル|旅館|民宿|レンタカー|リムジンバス|シャトルバス|"
     r"電車の切符|新幹線の切符|切符|乗車券|特急券|レストラン|居酒屋|焼肉屋|寿司屋|"
-    r"お寿司屋|ピザ|出前|デリバリー|アラーム|目覚まし|リマインダー)"
+    r"お寿司屋|ピザ|出前|デリバリー)"
 )
 _ASKED_EN = re.compile(
     r"(?i)(?:\b(?:can|could|would|will)\s+(?:you|ya|u)(?:\s+please)?|\bplease|"
@@ -47,7 +47,7 @@ _ASKED_EN = re.compile(
     r"\bany\s+chance\s+(?:you|ya)\s+could|"
     r"^\s*(?:(?:um|uh|hi|hey|oh|ok|okay|so|and|also)"
     r"[,\s]+)*)\s*(?:get|book|arrange|call|order|reserve|find|sort|organi[sz]e|hire|rent|"
-    r"buy|purchase|line\s+up|set\s+up|set)\b(?:\s+(?:me|us|out))*\s+(?:(?:a|an|the|some|my|our|two|three)"
+    r"buy|purchase|line\s+up|set\s+up)\b(?:\s+(?:me|us|out))*\s+(?:(?:a|an|the|some|my|our|two|three)"
     rf"\s+)?(?:[\w-]+\s+){{0,2}}?(?P<service>{_SERVICE})\b"
     r"|\b(?:(?:i|we)(?:\s+(?:need|want|would\s+like)|'d\s+like|'ll\s+need)|can\s+(?:i|we)|"
     r"help\s+(?:me|us))\s+(?:to\s+)?(?:(?:book|get|rent|hire|order|reserve|have|find)\s+)?"
@@ -59,7 +59,7 @@ out a rental car", "I need a taxi"; not one spoken of ("I left my phone in the t
 get a hotel voucher if my flight's delayed?", "will you put me up in a hotel?")."""
 _ASKED_JA = re.compile(
     rf"(?<!場合、)(?<!場合)(?P<service>{_SERVICE_JA})(?!で)[^。？?！!、]{{0,6}}?(?:手配|予約|取っ|取と|"
-    r"呼ん|呼べ|呼び|頼ん|頼め|お願い|借り|探して|買え|買い|購入|申し込|設定|セット|かけて)(?!みで|んだ便|んで取)"
+    r"呼ん|呼べ|呼び|頼ん|頼め|お願い|借り|探して|買え|買い|購入|申し込)(?!みで|んだ便|んで取)"
 )
 """A service asked for in Japanese: 「タクシーも手配してもらえます？」, 「ホテルも取っといて」,
 「レンタカーを借りたい」; not 「欠航になったらホテルは用意してもらえますか」 (what the airline
@@ -81,10 +81,6 @@ _OFFERED_AS = {
     "restaurant": ("table", "dining", "dinner", "reservation", "bookings", "host", "places to eat"),
     "table": ("restaurant", "dining", "reservation", "bookings", "host"),
     "pizza": ("food", "delivery", "takeaway", "takeout", "menu"),
-    "takeaway": ("food", "delivery", "takeout", "menu"),
-    "takeout": ("food", "delivery", "takeaway", "menu"),
-    "reminder": ("remind", "calendar", "alarm"),
-    "alarm": ("remind", "wake", "clock"),
 }
 """Other words a description may offer a service in ("Arranges ground transportation and
 accommodation" offers cabs and hotels)."""
@@ -106,9 +102,6 @@ _OFFERED_AS_JA = {
     "ピザ": ("food", "delivery", "menu", "出前", "デリバリー"),
     "出前": ("food", "delivery", "menu", "デリバリー"),
     "デリバリー": ("food", "delivery", "menu", "出前"),
-    "アラーム": ("alarm", "remind", "wake", "目覚まし"),
-    "目覚まし": ("alarm", "wake", "アラーム"),
-    "リマインダー": ("remind", "calendar", "alarm"),
 }
 
 _SEARCHES = re.compile(

@@ -88,6 +88,27 @@ _CONVERSATION = re.compile(
 )
 """The conversation itself: "Can I have a sec?", "Can I put you on hold?", "Is there someone
 else I can talk to?", 「後でかけ直してもいいですか？」: no question for the service's answers."""
+_ASKED_TO_DO_JA = re.compile(
+    r"(?:キャンセル|アップグレード|変更|払い戻し|返金|予約|手配|取り消し|変え|替え|移し|確認|調べ)"
+    r"(?:して|し|て)?(?:もらえ|もらい|いただけ|いただき|くれ(?!る人)|くださ|ほしい|欲しい)"
+)
+"""Something done to one's booking asked of the assistant in Japanese (「予約をキャンセルして
+もらえますか？」, 「アップグレードしてもらえますか？」): a request, not a question of the terms
+(「機内食って対応してもらえますか」, 「毛布貸してもらえるんでしたっけ」 are)."""
+_ONES_OWN = re.compile(
+    r"(?i)\b(?:is|has|was|are|did)\s+(?:my|our)\s+(?:flight|booking|reservation|order|bags?"
+    r"|luggage|suitcase|refund|upgrade)\b|\bstatus\b|\bdelay\s+on\b|\bhow\s+many\s+\w+\s+do\s+"
+    r"(?:i|we)\s+have\b"
+    r"|(?:私|僕|俺|うち|自分)の(?:便|予約|荷物|フライト|注文)|(?:遅延|欠航)して(?:ます|る|い)"
+)
+"""A question of one's own booking, flight or order as it stands ("Is my flight delayed?",
+"what's the delay on BA 117?", "How many points do I have?", 「私の便って遅延してますか？」):
+no FAQ knows it."""
+_REFERS_BACK = re.compile(
+    r"(?i)\b(?:that|it|this|those|these|them|they|one)\b|それ|あれ|これ|そっち|そこ|そちら"
+)
+"""Words that point back at the conversation ("is there a fee for that?", 「それって有料ですか？」):
+the user's words alone are no question to look up."""
 _WANTS_A_THING_EN = re.compile(r"(?i)\b(?:can|could|may)\s+(?:i|we)\s+(?:get|have)\b")
 """A thing asked for ("Could I get a blanket please?", "Can we have the heating on?"): a
 request, not a question of the terms."""
@@ -143,6 +164,8 @@ def question_lookup(asked: Asked) -> ToolCall | None:
     said = user_since_reply(asked.messages).strip()
     if not _service_question(said, asked, tool):
         return None
+    if any(m.role == "assistant" for m in asked.messages) and _REFERS_BACK.search(said):
+        return None  # "is there a fee for that?": the model's question says what "that" is
     return ToolCall(tool.name, json.dumps({key: said}, ensure_ascii=False))
 
 
@@ -154,8 +177,10 @@ def _service_question(said: str, asked: Asked, answering: ToolSpec | None = None
         return False
     if not (asks_of_the_terms(said) and asks_the_service(said)) or general_question(said):
         return False
-    if not is_japanese(said) and _ASKED_TO_DO_EN.search(said):
+    if _ASKED_TO_DO_JA.search(said) if is_japanese(said) else _ASKED_TO_DO_EN.search(said):
         return False
+    if _ONES_OWN.search(said):
+        return False  # one's own flight or booking as it stands: no FAQ knows it
     if _WHY.search(said) or _ABOUT_YOU.search(said) or _CONVERSATION.search(said):
         return False
     if not is_japanese(said) and _WANTS_A_THING_EN.search(said):

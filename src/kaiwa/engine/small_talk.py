@@ -73,7 +73,6 @@ _JA_PHRASES = (
     "お手数おかけしました", "お手数をおかけしました", "ほなまた", "ほなね", "おっけー", "オッケー",
     "そっか", "そうなんだ", "そうなんや", "そうなんですね", "そうですか", "ふーん", "へえ", "へー",
     "はいはい", "はぁ", "承知いたしました", "以上です", "以上になります", "いえ", "いいえ",
-    "失礼いたしました", "失礼しました", "もう大丈夫です",
 )  # fmt: skip
 _JA_KEYS = tuple(
     p
@@ -111,7 +110,6 @@ _JA_KEYS = tuple(
         "承知いたしました",
         "いえ",
         "いいえ",
-        "もう大丈夫です",
     )
 )
 """Phrases that make a turn small talk ("よろしく" alone may be "please go ahead")."""
@@ -160,10 +158,13 @@ def small_talk(text: str) -> bool:
     return all(w in _KEYS or w in _AROUND or w in _HOW_ARE_YOU or w in times for w in words)
 
 
-_LEAD_EN = r"^(?:(?:hi|hello|hey|excuse me|sorry|um|uh|er|so|okay|ok|oh|well|right|yeah)[,.!]?\s+)*"
+_LEAD_EN = (
+    r"^(?:(?:hi|hello|hey|excuse me|sorry|um|uh|er|so|okay|ok|oh|well|right|yeah|yes|yep)"
+    r"[,.!]?\s+)*"
+)
 _ASKED_OF = (
-    r"(?:something|a (?:quick |small |little )?(?:question|thing)|a quick one|(?:a few|a couple"
-    r"(?: of)?|some|two|three) (?:quick |small |little )?(?:questions|things))"
+    r"(?:something|an?(?:other)? (?:quick |small |little )?(?:question|thing)|a quick one"
+    r"|(?:a few|a couple(?: of)?|some|two|three) (?:quick |small |little )?(?:questions|things))"
 )
 _PREAMBLE_EN = re.compile(
     _LEAD_EN
@@ -177,7 +178,7 @@ _PREAMBLE_EN = re.compile(
     + _ASKED_OF
     + r"|i was (?:wondering|hoping) if i (?:could|can|might) ask (?:you )?"
     + _ASKED_OF
-    + r"|i(?:'ve| have| had| just had|'ve just| have just) (?:got )?(?:a|one|a few|a couple"
+    + r"|i(?:'ve| have| had| just had|'ve just| have just) (?:got )?(?:a|another|one|a few|a couple"
     r"(?: of)?|some|two) (?:quick |small |little )?questions?"
     r"|(?:just )?(?:a )?quick question|(?:one|a) (?:more|last|other) question|question for you)"
     r"(?:,?\s+(?:for you|before (?:i|we) (?:fly|board|go|leave|travel|take off)"
@@ -265,8 +266,6 @@ _JA_GOODBYES = (
     "じゃあね",
     "またね",
     "失礼します",
-    "失礼いたしました",
-    "失礼しました",
     "でした",
     "ほなまた",
     "ほなね",
@@ -293,16 +292,22 @@ def question_announced_reply(messages: Sequence[ChatMessage]) -> str:
     """The reply to a turn whose last words announce a question without asking it ("I have a
     question.", "Could I ask you something before I fly, please?", 「ちょっと聞きたいことがある
     んですけど」; small talk before it aside), given before the model writes anything:
-    "Of course. What would you like to know?" / 「はい、どうぞ。」. Empty for any other turn,
-    and when the assistant had asked something. The 0.5B model answered such turns "I'm
-    sorry, but I don't have any question.", "Sure, I can ask you something before I fly.",
-    or said them back (dev half of ``bench/quality``, the FAQ agent: 4 of 6)."""
-    if not small_talk_turn(messages):
+    "Of course. What would you like to know?" / 「はい、どうぞ。」, also after the assistant
+    asked something ("Anything else?" "Yes, one more question."). Empty for any other turn.
+    The 0.5B model answered such turns "I'm sorry, but I don't have any question.", "Sure, I
+    can ask you something before I fly.", or said them back (dev half of ``bench/quality``,
+    the FAQ agent: 4 of 6)."""
+    said: list[str] = []
+    for m in reversed(messages):
+        if m.role == "assistant" and m.content:
+            break  # (asked "Anything else?", "Yes, one more question." announces one too)
+        if m.role == "user" and m.content != SILENT_TURN:
+            said.append(m.content)
+    if not said or not _announced(said[0]):
         return ""
-    last = _said_unasked(messages)[-1]
-    if not _announced(last):
+    if not all(small_talk(s) or _announced(s) for s in said[1:]):
         return ""
-    return _ANNOUNCED_JA if is_japanese(last) else _ANNOUNCED
+    return _ANNOUNCED_JA if is_japanese(said[0]) else _ANNOUNCED
 
 
 def small_talk_reply(messages: Sequence[ChatMessage]) -> str:
@@ -467,10 +472,20 @@ _INTERRUPTED_EN = re.compile(
     r"|husband|wife|boss|another\s+call|kettle|oven)\b"
 )
 """What interrupts a call: with no comma after "hold on", only such a reason is one ("wait
-a minute the flight is on tuesday" corrects what was said)."""
-_HOLD_START_EN = re.compile(rf"(?:{_HOLD_EN.pattern})\b", re.IGNORECASE)
-"""`_HOLD_EN` at a clause's start, to a word's end: "hold on a second| someone's at the
-door"."""
+a minute the flight is on tuesday" corrects what was said)..."""
+_TOLD_FACT_EN = re.compile(
+    r"(?i)\b(?:name|names|spell\w*|booking|reservation|ticket|seat|number|allerg\w*|flight"
+    r"|order|table|room|account|card|passport|wrong|mine|instead|not)\b"
+)
+"""...and none that tells a fact for the request ("hang on my son's name is spelled wrong",
+"one second my daughter has a peanut allergy")."""
+_HOLD_START_EN = re.compile(
+    r"(?i)(?:(?:hold|hang)\s+on(?:\s+(?:a|one)\s+(?:sec|second|moment|minute))?"
+    r"|(?:wait|just)\s+(?:a|one)\s+(?:sec|second|moment|minute)"
+    r"|one\s+(?:sec|second|moment|minute)|give\s+me\s+(?:a|one)\s+(?:sec|second|moment|minute))\b"
+)
+"""A wait asked at a clause's start, without the comma after it: "hold on a second| someone's
+at the door" (not "hold the table": a request)."""
 _REASON_EN = re.compile(
     r"(?:sorry\s+)?(?:my|the|i'm|im|i am|i've|ive|someone|somebody|there's|theres|it's|its"
     r"|our|we're|he's|she's|they're)\b[^0-9]*",
@@ -522,7 +537,8 @@ def _holds_en(said: str) -> bool:
             continue
         hold = _HOLD_START_EN.match(rest)  # "hold on a second someone's at the door"
         after = rest[hold.end() :].strip() if hold else ""
-        if hold and _INTERRUPTED_EN.search(after) and _told_only(after):
+        interrupted = _INTERRUPTED_EN.search(after) and not _TOLD_FACT_EN.search(after)
+        if hold and interrupted and _told_only(after):
             held = True
         elif not _told_only(rest):
             return False

@@ -302,9 +302,10 @@ def change_asked(asked: Asked, called: str | None = None) -> ToolSpec | None:
     the assistant last spoke ask for a change of what it and another handoff (``called``, or
     any that changes nothing) both speak of, or of a seat, and name none of those others'
     own topics (see `handoff_for_change`). A wish for another place to sit is such a change
-    (`_PLACE_WISH`: "can you sort me out with something further forward?", "is there any
-    way to get somewhere with a bit more room", 「どこか離れたところ空いてませんかね」): the
-    triage agent had handed those to the FAQ agent, called get_weather or answered."""
+    (`kaiwa.engine.seats.place_wished`: "can you sort me out with something further
+    forward?", "is there any way to get somewhere with a bit more room", 「どこか離れたところ
+    空いてませんかね」): the triage agent had handed those to the FAQ agent, called
+    get_weather or answered."""
     if not asked.user_turn:
         return None
     said = user_since_reply(asked.messages)
