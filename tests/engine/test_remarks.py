@@ -39,6 +39,7 @@ from .airline_tools import LOOKUP, TRIAGE
         "明日初めて飛行機乗るから緊張してきた",
         "荷物重すぎて腕ちぎれそう笑",
         "雨降るかもしれへんなあ",
+        "家族といてほんまに楽しかったわ",  # と + いて, no 〜といて (a second review's)
     ],
 )
 def test_a_remark_asks_nothing(said: str) -> None:
@@ -99,6 +100,7 @@ def test_a_remark_asks_nothing(said: str) -> None:
         "預け荷物って2個までなんよね",
         "予約したから確認しといて",
         "雨降るからタクシー呼んどいて",
+        "Wi-Fi使えるの笑",  # a question, laughter after it (a second review's)
     ],
 )
 def test_a_question_or_a_request_asks(said: str) -> None:
@@ -170,6 +172,10 @@ def test_a_lookup_of_a_remark_is_answered_in_words(said: str) -> None:
         "手荷物ちょっと大きいかも",
         "my bag is so heavy lol",
         "荷物重すぎて腕ちぎれそう笑",
+        # a second review's: what one brings, told
+        "I'll have a stroller and a car seat with me",
+        "we've got three suitcases and two golf bags",
+        "so my bag is a bit over the size for carry on",
     ],
 )
 def test_a_lookup_of_a_question_or_of_the_tools_topic_is_made(said: str) -> None:

@@ -242,6 +242,9 @@ def test_a_question_of_the_terms_is_looked_up_in_the_faq(text: str) -> None:
         "Is my flight delayed?",
         "what's the delay on flight BA 117?",
         "私の便って遅延してますか？",
+        "Is flight 302 cancelled?",  # (a second review's)
+        "has the 7pm flight to Osaka been cancelled",
+        "今日の那覇行き、欠航になってますか",
     ],
 )
 def test_what_is_not_the_services_is_not_looked_up(text: str) -> None:
@@ -283,6 +286,7 @@ def test_a_follow_up_that_points_back_is_the_models_to_word() -> None:
     ]
     assert question_lookup(_faq(*earlier, "ok and is there a fee for that?")) is None
     assert question_lookup(_faq(*earlier, "それって有料ですか？")) is None
+    assert question_lookup(_faq(*earlier, "and are those free?")) is None
     call = question_lookup(_faq(*earlier, "And is there a fee for a third bag?"))
     assert call is not None and call.name == "faq_lookup_tool"
 
@@ -298,4 +302,30 @@ def test_what_the_service_does_asked_as_a_favour_is_a_question_of_its_terms(text
     # (a probe's, dev): not something done to one's booking, as 「キャンセルしてもらえますか」 is
     assert question_handoff(_asked(text)) is FAQ
     call = question_lookup(_faq(text))
+    assert call is not None and call.name == "faq_lookup_tool"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a second review's: after the assistant's greeting, "it", それ and そちら point at
+        # nothing said before; one's own bags or upgrade asked of the terms; a condition;
+        # "check whether..."; miles earned, a connection missed; a second bag
+        "Is it free to bring a stroller on board?",
+        "それと、ペットって機内に連れて行けますか？",
+        "そちらの航空会社って、ベビーカーは預けられますか？",
+        "Is my upgrade refundable?",
+        "Are our bags included in the fare?",
+        "便が遅延してるんですけど補償ってありますか",
+        "欠航になったら返金してもらえますか",
+        "ペット連れて乗れるか調べてもらえます？",
+        "Do I earn miles on this flight?",
+        "What happens if I miss my connection?",
+        "乗り継ぎに間に合わなかったらどうなりますか",
+        "how much does it cost to check a second bag",
+    ],
+)
+def test_a_question_after_a_greeting_is_looked_up(text: str) -> None:
+    greeting = ChatMessage("assistant", "Hi, how can I help?")
+    call = question_lookup(_faq(greeting, text))
     assert call is not None and call.name == "faq_lookup_tool"

@@ -15,6 +15,7 @@ from kaiwa.engine.small_talk import (
     small_talk_reply,
     small_talk_turn,
 )
+from kaiwa.engine.text import is_japanese
 from kaiwa.engine.tool_policy import ToolCallPolicy, VerdictKind
 
 CLOCK = ToolSpec("get_current_time", "The current date and time.", {"type": "object"})
@@ -256,12 +257,21 @@ def test_a_question_announced_gets_its_reply_before_the_model() -> None:
     assert question_announced_reply([ChatMessage("user", "Who are you?")]) == ""
     # after the assistant asked something too (a review's): "Anything else?" "Yes, one more
     # question."; asked for a value, a question first is still asked for
-    for said in ("Yes, I have a question.", "One more question.", "Can I ask another question?"):
+    for said in (
+        "Yes, I have a question.",
+        "One more question.",
+        "Can I ask another question?",
+        "yep another question",  # (a second review's)
+        "Yes, one more thing.",
+        "はい、もう一つ聞きたいことがあるんですけど",
+        "あと一つ聞いてもいいですか",
+    ):
         asked = [
             ChatMessage("assistant", "Anything else I can help with?"),
             ChatMessage("user", said),
         ]
-        assert question_announced_reply(asked) == "Of course. What would you like to know?"
+        reply = "はい、どうぞ。" if is_japanese(said) else "Of course. What would you like to know?"
+        assert question_announced_reply(asked) == reply
     asked = [
         ChatMessage("user", "Can you book me a seat?"),
         ChatMessage("assistant", "Which flight is it?"),
@@ -372,12 +382,12 @@ def test_an_assistant_without_tools_answers_questions() -> None:
         ("let me get my refund", ""),
         ("I want to cancel my booking, hang on", ""),
         ("I'd like to cancel my order, give me a sec", ""),
-        # as a recogniser writes it, without the comma (a helper's probe, dev)
-        ("hold on a second someone's at the door", "Sure, take your time."),
-        ("one moment my phone is ringing", "Sure, take your time."),
+        # without the comma, the model's (two reviews found a rule for it taking requests
+        # and facts for waits: "hang on my wife wants to know if pets are allowed")
+        ("hold on a second someone's at the door", ""),
+        ("hang on my wife wants to know if pets are allowed", ""),
         ("wait a minute the flight is on tuesday", ""),  # a correction
         ("hold on I want to cancel", ""),
-        # a review's: requests and facts after a wait, or "hold" as a verb
         ("can you hold the table my husband is running late", ""),
         ("please hold my reservation my wife is stuck in traffic", ""),
         ("hold on my phone number is wrong on the booking", ""),

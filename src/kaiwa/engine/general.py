@@ -140,7 +140,8 @@ _TERMS_EN = (
     r"|packed|carried|stowed|served|meals?|snacks|blankets?|pillows?|upgrades?|compensation"
     r"|delay(?:s|ed)?|cancel(?:led|ed|lations?)?|outlets?|shipping|returns?|warranty"
     r"|opening hours|parking|vegan|vegetarian|gluten|halal|allerg(?:y|ies|ic)|dress code"
-    r"|refunds?|frequent flyer|loyalty"
+    r"|refunds?|frequent flyer|loyalty|earn(?:s|ed)?\s+(?:\w+\s+)?(?:miles|points)"
+    r"|miss(?:ed|es)?\s+(?:my|our|a|the)\s+connection|connecting\s+flights?"
 )
 """The words of a service's terms (what is allowed, what it costs, its limits, what happens
 when a flight is delayed) and of its trade (legroom, boarding, meals served, shipping,
@@ -155,6 +156,7 @@ _TO_THE_SERVICE_JA = re.compile(
     r"|wi-?fi|ワイファイ|インターネット|ネット(?!ワーク)|毛布|枕|コンセント|充電|遅延|欠航|キャンセル"
     r"|チェックイン|有効期限|機内食|送料|返品|返金|交換|保証|営業時間|駐車場|個室|ラストオーダー"
     r"|アレルギー|ベジタリアン|ビーガン|ヴィーガン|割引|半額|手数料|補償|払い戻し|アップグレード"
+    r"|マイル(?:って|が|は|を|も)?(?:貯ま|たま|付|つ|加算)|乗り継ぎ(?:に|が)?(?:間に合|遅れ|失敗)|乗り継ぎ便"
     r"|料金|いくら|なんぼ|有料|無料|追加|超過|制限|上限|規定|ルール|条件|扱い|サイズ|重さ|可能"
     r"|でき(?:ます|ません|る|ない)|(?:ても|て)(?:いい|良い|ええ|大丈夫|OK|平気|構わ)|大丈夫"
     r"|使え|選べ|座れ|乗れ|乗せ|連れ|入れ(?:られ|れ)|持ってけ"
@@ -205,6 +207,7 @@ _ASKS_TERMS_JA = re.compile(
     r"|wi-?fi|ワイファイ|インターネット|ネット(?!ワーク|フリ)|毛布|枕|コンセント|充電|遅延|欠航"
     r"|キャンセル|チェックイン|機内食|料金|いくら|なんぼ|有料|無料|追加|超過|制限|上限|規定|ルール|条件|扱い"
     r"|手数料|補償|払い戻し|返金|アップグレード"
+    r"|マイル(?:って|が|は|を|も)?(?:貯ま|たま|付|つ|加算)|乗り継ぎ(?:に|が)?(?:間に合|遅れ|失敗)|乗り継ぎ便"
     r"|サイズ|重さ|可能|でき(?:ます|ません|る|ない)|(?:ても|て)(?:いい|良い|ええ|大丈夫|OK|平気|構わ)"
     r"|使え|選べ|座れ|乗れ|乗せ|連れ|入れ(?:られ|れ)"
 )

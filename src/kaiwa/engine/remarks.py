@@ -85,7 +85,7 @@ _ASKS_JA = re.compile(
     r"くださ|お願い|教えて|知りたい|できます|できる|可能|大丈夫|いい(?=[での])|"
     r"調べて|確認して|見て(?=[。、\s]|$)|ますかね|(?:ます|です|れる)(?=[。\s]|$)|知りたく|"
     r"(?:が|けど|けれど|けども)(?=[。、\s…]|$)|たく(?:て|って)|(?<!んだ)(?<!のだ)(?<!んです)よね|でしょ|だろ|(?:る|た|ない)か(?![らも])(?=[\u3041-\u309f\u4e00-\u9fff])|"
-    r"分からなく|わからなく|相談|電話|件で|について|(?:て|で)や(?=[。！!\s]|$)|(?:と|ど)いて(?!る)"
+    r"分からなく|わからなく|相談|電話|件で|について|(?:て|で)や(?=[。！!\s]|$)|(?:しと|っと|んど)いて(?!る)"
 )
 """What asks in Japanese: a question word, a sentence ending in か (not the assertive やんか,
 ねんか), かな, っけ, の, or in a bare ます, です ("動画とか見られます" is asked with the voice
@@ -95,11 +95,12 @@ asks what to do); a request or a wish (見たい, 聞きたくて; not ありが
 about something (件で); a request in Kansai speech (窓か通路にしてや) or as 〜といて
 (確認しといて)."""
 
-_TOLD_JA = re.compile(
-    r"[\u3041-\u309f][。！!…ー〜~\s]*(?:[（(]?笑[）)]?|[wWｗＷ]+|草)?[。！!…ー〜~\s]*$"
-)
+_TOLD_JA = re.compile(r"[\u3041-\u309f][。！!…ー〜~\s]*$")
+_LAUGHTER_JA = re.compile(r"(?:[（(]?笑[）)]?|[wWｗＷ]+|草)[。！!…ー〜~\s]*$")
+"""Laughter written after a Japanese sentence (笑, w): dropped before it is read
+(「荷物重すぎて腕ちぎれそう笑」 is told, 「Wi-Fi使えるの笑」 asks)."""
 """A Japanese sentence told: it ends in kana (an inflection or a particle: だよなぁ, ねえ, わ),
-laughter after it aside (笑, w), not in a noun ("荷物の重さの制限" is a query without its
+not in a noun ("荷物の重さの制限" is a query without its
 question)."""
 _TOLD_EN = re.compile(
     r"(?i)\b(?:i|i'm|im|i've|ive|i'd|i'll|my|me|we|we're|our|us|it|it's|its|that|that's|"
@@ -119,6 +120,7 @@ def asks_nothing(text: str) -> bool:
     if "?" in text:
         return False
     if is_japanese(text):
+        text = _LAUGHTER_JA.sub("", text)
         return bool(_TOLD_JA.search(text)) and not _ASKS_JA.search(text)
     rest = _RHETORICAL_EN.sub(" ", text)
     if len(rest.split()) < 4 or not _TOLD_EN.search(rest):
@@ -163,7 +165,7 @@ def asks_a_question(text: str) -> bool:
     if "?" in text:
         return True
     if is_japanese(text):
-        return bool(_QUESTION_JA.search(text))
+        return bool(_QUESTION_JA.search(_LAUGHTER_JA.sub("", text)))
     return bool(_QUESTION_EN.search(_RHETORICAL_EN.sub(" ", text)))
 
 
@@ -179,8 +181,12 @@ _PROBLEM_EN = re.compile(
     r"jammed|crammed|squashed|squeezed|uncomfortable|"
     r"(?:right\s+)?(?:by|next\s+to|beside|near|behind|over)\s+the\s+(?:toilets?|loo|lavatory|"
     r"bathroom|galley|engines?)|"
-    r"(?:too|so|really|very|quite)\s+(?:heavy|big|large|long|bulky)|overweight|oversized|"
-    r"over\s+the\s+limit|(?:a\s+lot|lots|loads|tons)\s+of\s+(?:bags|baggage|luggage|stuff)|"
+    r"(?:too|so|really|very|quite)\s+(?:heavy|big|large|bulky)|overweight\s+(?:bags?|luggage)|"
+    r"(?:bags?|luggage|baggage|suitcases?|case)(?:'s|\s+is|\s+was|\s+are|\s+might\s+be|\s+will\s+be)"
+    r"\s+(?:\w+\s+)?(?:overweight|oversized)|over\s+the\s+(?:limit|size|weight)|"
+    r"(?:a\s+lot|lots|loads|tons)\s+of\s+(?:bags|baggage|luggage|stuff)|"
+    r"(?:i'll|we'll|i\s+will|we\s+will|i'm|we're|i\s+am|we\s+are)\s+(?:have|having|bring|bringing"
+    r"|take|taking|carry|carrying|travel(?:l)?ing\s+with)|(?:i've|we've|i\s+have|we\s+have)\s+got\s+(?:a|an|two|three|four|\d+|some|lots|my|our)\b|"
     r"\d+\s*(?:kilos?|kilograms?|kg|pounds|lbs|inches|cm|centimet(?:er|re)s)|"
     r"(?:kilos?|kilograms?|pounds|inches|centimet(?:er|re)s))\b"
 )

@@ -31,15 +31,14 @@ _SERVICE = (
     r"(?:(?:taxis?|cabs?|taxicabs?|uber|lyft|hotels?(?:\s+rooms?)?|motels?|hostels?|airbnb|"
     r"(?:rental|hire|hired)\s+cars?|car\s+(?:rental|hire)s?|limo(?:usine)?s?|"
     r"shuttle\s+bus(?:es)?|(?:train|bus|ferry|concert|theatre|theater|museum|show)\s+tickets?|"
-    r"restaurants?|tables?(?=\s+for\s+(?:\d+|two|three|four|five|six|seven|eight|us))|"
-    r"pizzas?|food\s+deliver(?:y|ies))"
+    r"restaurants?|tables?(?=\s+for\s+(?:\d+|two|three|four|five|six|seven|eight|us)))"
     r"(?!\s+(?:vouchers?|receipts?|fares?|bills?|numbers?|drivers?|ranks?|stands?|queues?|"
     r"lines?|costs?|prices?|rates?|policy|policies)\b))"
 )
 _SERVICE_JA = (
     r"(?:タクシー|ハイヤー|ホテル|旅館|民宿|レンタカー|リムジンバス|シャトルバス|"
     r"電車の切符|新幹線の切符|切符|乗車券|特急券|レストラン|居酒屋|焼肉屋|寿司屋|"
-    r"お寿司屋|ピザ|出前|デリバリー)"
+    r"お寿司屋)"
 )
 _ASKED_EN = re.compile(
     r"(?i)(?:\b(?:can|could|would|will)\s+(?:you|ya|u)(?:\s+please)?|\bplease|"
@@ -80,7 +79,6 @@ _OFFERED_AS = {
     "airbnb": ("accommodation", "lodging", "hotel"),
     "restaurant": ("table", "dining", "dinner", "reservation", "bookings", "host", "places to eat"),
     "table": ("restaurant", "dining", "reservation", "bookings", "host"),
-    "pizza": ("food", "delivery", "takeaway", "takeout", "menu"),
 }
 """Other words a description may offer a service in ("Arranges ground transportation and
 accommodation" offers cabs and hotels)."""
@@ -99,9 +97,6 @@ _OFFERED_AS_JA = {
     "切符": ("ticket", "rail", "train", "journey", "fare"),
     "乗車券": ("ticket", "rail", "train", "journey", "fare"),
     "特急券": ("ticket", "rail", "train", "journey", "fare"),
-    "ピザ": ("food", "delivery", "menu", "出前", "デリバリー"),
-    "出前": ("food", "delivery", "menu", "デリバリー"),
-    "デリバリー": ("food", "delivery", "menu", "出前"),
 }
 
 _SEARCHES = re.compile(

@@ -78,7 +78,9 @@ _ABOUT_YOU = re.compile(
 """A question about the assistant itself ("Do you have a name?", "Are you an AI? My daughter
 says...", 「AIなの？」), in more words than `small_talk`'s whole-turn forms."""
 _CONVERSATION = re.compile(
-    r"(?i)\b(?:on\s+hold|hold\s+on|hold\s+the\s+line|a\s+(?:sec|second|minute|moment)|call\s+(?:you\s+)?back|get\s+back\s+to\s+you"
+    r"(?i)\b(?:on\s+hold|hold\s+on|hold\s+the\s+line|a\s+(?:sec|second|minute|moment)(?!\s+(?:bag"
+    r"|suitcase|piece|item|carry|checked|case|seat|ticket|flight|passenger))|call\s+(?:you\s+)?back"
+    r"|get\s+back\s+to\s+you"
     r"|talk\s+to|speak\s+(?:to|with)|get\s+through\s+to|human|operator|representative"
     r"|someone\s+else|say\s+that\s+again|repeat\s+that|your\s+name|languages?|longer"
     r"|need\s+(?:my|from\s+me)|anything\s+else|speaker|coffee|take\s+my\s+time|decide\s+later"
@@ -89,26 +91,38 @@ _CONVERSATION = re.compile(
 """The conversation itself: "Can I have a sec?", "Can I put you on hold?", "Is there someone
 else I can talk to?", 「後でかけ直してもいいですか？」: no question for the service's answers."""
 _ASKED_TO_DO_JA = re.compile(
-    r"(?:キャンセル|アップグレード|変更|払い戻し|返金|予約|手配|取り消し|変え|替え|移し|確認|調べ)"
+    r"(?<!たら)(?<!場合)(?<!ば)(?:キャンセル|アップグレード|変更|払い戻し|返金|予約|手配|取り消し|変え|替え|移し)"
     r"(?:して|し|て)?(?:もらえ|もらい|いただけ|いただき|くれ(?!る人)|くださ|ほしい|欲しい)"
 )
 """Something done to one's booking asked of the assistant in Japanese (「予約をキャンセルして
 もらえますか？」, 「アップグレードしてもらえますか？」): a request, not a question of the terms
 (「機内食って対応してもらえますか」, 「毛布貸してもらえるんでしたっけ」 are)."""
-_ONES_OWN = re.compile(
-    r"(?i)\b(?:is|has|was|are|did)\s+(?:my|our)\s+(?:flight|booking|reservation|order|bags?"
-    r"|luggage|suitcase|refund|upgrade)\b|\bstatus\b|\bdelay\s+on\b|\bhow\s+many\s+\w+\s+do\s+"
-    r"(?:i|we)\s+have\b"
-    r"|(?:私|僕|俺|うち|自分)の(?:便|予約|荷物|フライト|注文)|(?:遅延|欠航)して(?:ます|る|い)"
+_STATUS = re.compile(
+    r"(?i)\b(?:delayed|late|on\s+time|cancell?ed|departed|landed|boarding|status|delay\s+on)\b"
+    r"|遅延|遅れ|欠航|出発し|到着し"
 )
-"""A question of one's own booking, flight or order as it stands ("Is my flight delayed?",
-"what's the delay on BA 117?", "How many points do I have?", 「私の便って遅延してますか？」):
-no FAQ knows it."""
+_A_FLIGHT = re.compile(
+    r"(?i)\b(?:my|our|the|this|that|today'?s|tonight'?s)\s+(?:[\w-]+\s+){0,3}?flight\b"
+    r"|\bflight\s+[a-z]{0,3}\s*\d|\b[a-z]{2}\s*\d{2,4}\b|(?:私|僕|俺|うち|自分)の(?:便|フライト)"
+    r"|[0-9０-９]+便|行き|便(?:って|は|が)"
+)
+_TERMS_ASKED = re.compile(
+    r"(?i)\b(?:if|when|what\s+happens|compensat\w*|refund\w*|entitled|policy|rules?|allowed)\b"
+    r"|補償|返金|払い戻し|場合|たら|規定|ルール"
+)
+"""A flight's status asked ("Is my flight delayed?", "is the BA117 delayed", "has the 7pm
+flight to Osaka been cancelled", 「今日の那覇行き、欠航になってますか」): no FAQ knows it; not
+what one is owed or what happens then ("What happens if my flight is cancelled?",
+「便が遅延してるんですけど補償ってありますか」)."""
 _REFERS_BACK = re.compile(
-    r"(?i)\b(?:that|it|this|those|these|them|they|one)\b|それ|あれ|これ|そっち|そこ|そちら"
+    r"(?i)\b(?:for|about|with|of|on|to|in)\s+(?:that|those|them|these|this\s+one|that\s+one)\s*[?.!]*$"
+    r"|^(?:(?:and|so|ok|okay|oh|right|um|uh)[,\s]+)*(?:what|how)\s+about\s+(?:that|those|them|it)\b"
+    r"|^(?:(?:and|so|ok|okay|oh|right|um|uh)[,\s]+)*(?:is|are|does|do|can|will)\s+(?:that|those|these"
+    r"|they)\b|^(?:(?:あ|えっと|じゃあ|では)[、\s]*)*(?:それ|あれ|これ|そっち|そちら)(?:って|は|も|だと|なら)"
 )
-"""Words that point back at the conversation ("is there a fee for that?", 「それって有料ですか？」):
-the user's words alone are no question to look up."""
+"""A follow-up that points back at what was said ("is there a fee for that?", "and are those
+free?", 「それって有料ですか？」): the user's words alone are no question to look up. Not "Is
+it free to bring a stroller?" (it points at nothing) nor 「それと、ペットって...」."""
 _WANTS_A_THING_EN = re.compile(r"(?i)\b(?:can|could|may)\s+(?:i|we)\s+(?:get|have)\b")
 """A thing asked for ("Could I get a blanket please?", "Can we have the heating on?"): a
 request, not a question of the terms."""
@@ -179,8 +193,8 @@ def _service_question(said: str, asked: Asked, answering: ToolSpec | None = None
         return False
     if _ASKED_TO_DO_JA.search(said) if is_japanese(said) else _ASKED_TO_DO_EN.search(said):
         return False
-    if _ONES_OWN.search(said):
-        return False  # one's own flight or booking as it stands: no FAQ knows it
+    if _STATUS.search(said) and _A_FLIGHT.search(said) and not _TERMS_ASKED.search(said):
+        return False  # a flight's status: no FAQ knows it
     if _WHY.search(said) or _ABOUT_YOU.search(said) or _CONVERSATION.search(said):
         return False
     if not is_japanese(said) and _WANTS_A_THING_EN.search(said):

@@ -180,7 +180,8 @@ _PREAMBLE_EN = re.compile(
     + _ASKED_OF
     + r"|i(?:'ve| have| had| just had|'ve just| have just) (?:got )?(?:a|another|one|a few|a couple"
     r"(?: of)?|some|two) (?:quick |small |little )?questions?"
-    r"|(?:just )?(?:a )?quick question|(?:one|a) (?:more|last|other) question|question for you)"
+    r"|(?:just )?(?:a )?quick question|(?:(?:one|a) (?:more|last|other)|another)"
+    r" (?:quick )?(?:question|thing)|question for you)"
     r"(?:,?\s+(?:for you|before (?:i|we) (?:fly|board|go|leave|travel|take off)"
     r"|before (?:my|our|the) (?:flight|trip)|first|quickly|real quick"
     r"|if (?:that's|that is) (?:ok|okay|alright|all right)|if you don't mind))*"
@@ -202,15 +203,18 @@ _IDENTITY_EN = re.compile(
     re.IGNORECASE,
 )
 """A question about the assistant itself: "Who am I speaking to?", "Are you a robot?"."""
-_LEAD_JA = r"^(?:(?:えっと|えーと|あの|あのう|すみません|すいません|ちょっと)[、,\s]*)*"
+_LEAD_JA = (
+    r"^(?:(?:えっと|えーと|あの|あのう|すみません|すいません|ちょっと|はい|ええ|うん)[、,。\s]*)*"
+)
+_MORE_JA = r"(?:ちょっと|ひとつ|一つ|少し|いくつか|(?:もう|あと)(?:一つ|ひとつ|一個|いっこ))"
+"""How many questions: 「ちょっと」, 「一つ」, 「もう一つ」, 「あと一個」."""
 _PREAMBLE_JA = re.compile(
-    _LEAD_JA
-    + r"(?:(?:ちょっと|ひとつ|一つ|少し|いくつか)?(?:聞きたい|お聞きしたい|お伺いしたい|伺いたい"
+    _LEAD_JA + rf"(?:{_MORE_JA}?(?:聞きたい|お聞きしたい|お伺いしたい|伺いたい"
     r"|質問したい|尋ねたい|お尋ねしたい|確認したい|ご?相談したい)(?:こと|事)が(?:ある|あります"
     r"|あって|ございます|ございまして)"
-    r"|(?:ちょっと|ひとつ|一つ|少し)?(?:聞いて|お聞きして|伺って|お伺いして|質問して|尋ねて"
+    rf"|{_MORE_JA}?(?:聞いて|お聞きして|伺って|お伺いして|質問して|尋ねて"
     r"|お尋ねして)(?:も)?(?:いい|良い|よろしい|大丈夫|ええ)(?:です|でしょう)?(?:か|かな|かね)?"
-    r"|(?:ひとつ|一つ)?質問(?:が|して(?:も)?|)(?:あります|ある|いい(?:ですか)?|よろしいですか))"
+    rf"|{_MORE_JA}?質問(?:が|して(?:も)?|)(?:あります|ある|いい(?:ですか)?|よろしいですか))"
     r"(?:んです|のです|んだ|んや|んですよ)?(?:けど|が|けれど|けども|ね)?[。、！？!?\s]*$"
 )
 """A question announced in Japanese: 「ちょっと聞きたいことがあるんですけど」, 「一つ聞いても
@@ -467,25 +471,6 @@ _HOLD_EN = re.compile(
     re.IGNORECASE,
 )
 """A clause that asks to wait: "give me a sec", "hang on", "let me find my card"."""
-_INTERRUPTED_EN = re.compile(
-    r"(?i)\b(?:door|doorbell|phone|kids?|baby|toddler|son|daughter|dog|cat|someone|somebody"
-    r"|husband|wife|boss|another\s+call|kettle|oven)\b"
-)
-"""What interrupts a call: with no comma after "hold on", only such a reason is one ("wait
-a minute the flight is on tuesday" corrects what was said)..."""
-_TOLD_FACT_EN = re.compile(
-    r"(?i)\b(?:name|names|spell\w*|booking|reservation|ticket|seat|number|allerg\w*|flight"
-    r"|order|table|room|account|card|passport|wrong|mine|instead|not)\b"
-)
-"""...and none that tells a fact for the request ("hang on my son's name is spelled wrong",
-"one second my daughter has a peanut allergy")."""
-_HOLD_START_EN = re.compile(
-    r"(?i)(?:(?:hold|hang)\s+on(?:\s+(?:a|one)\s+(?:sec|second|moment|minute))?"
-    r"|(?:wait|just)\s+(?:a|one)\s+(?:sec|second|moment|minute)"
-    r"|one\s+(?:sec|second|moment|minute)|give\s+me\s+(?:a|one)\s+(?:sec|second|moment|minute))\b"
-)
-"""A wait asked at a clause's start, without the comma after it: "hold on a second| someone's
-at the door" (not "hold the table": a request)."""
 _REASON_EN = re.compile(
     r"(?:sorry\s+)?(?:my|the|i'm|im|i am|i've|ive|someone|somebody|there's|theres|it's|its"
     r"|our|we're|he's|she's|they're)\b[^0-9]*",
@@ -534,20 +519,9 @@ def _holds_en(said: str) -> bool:
             continue
         if _HOLD_EN.fullmatch(rest):
             held = True
-            continue
-        hold = _HOLD_START_EN.match(rest)  # "hold on a second someone's at the door"
-        after = rest[hold.end() :].strip() if hold else ""
-        interrupted = _INTERRUPTED_EN.search(after) and not _TOLD_FACT_EN.search(after)
-        if hold and interrupted and _told_only(after):
-            held = True
-        elif not _told_only(rest):
+        elif not (_REASON_EN.fullmatch(rest) and not _ASKING_EN.search(rest)):
             return False
     return held
-
-
-def _told_only(clause: str) -> bool:
-    """Whether ``clause`` only says what is going on (`_REASON_EN`) and asks for nothing."""
-    return bool(_REASON_EN.fullmatch(clause)) and not _ASKING_EN.search(clause)
 
 
 def _holds_ja(said: str) -> bool:

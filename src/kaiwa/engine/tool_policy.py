@@ -337,8 +337,8 @@ def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], ask
     "孫に会いにハワイまで行くんですよ。"), and that answer no question of the assistant's asking
     for a value; a remark that tells a problem, a value or a code (not `only_remarks`) only
     when it names nothing the tool is for ("so my bag weighs twenty kilos" and "my knees
-    always end up jammed" come near the FAQ's baggage and seats: `touches`; "my bag is so
-    heavy lol" tells none, and asks nothing)."""
+    always end up jammed" come near the FAQ's baggage and seats: `touches`; "the seats on
+    your new planes are really comfy" tells none, and asks nothing)."""
     from .topics import touches  # (topics reads this module's names)
 
     said = user_since_reply(asked.messages)
@@ -347,7 +347,7 @@ def _remark_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], ask
     if asked_for_a_value(asked):
         return False
     if only_remarks(said):
-        return True  # no problem, value or code told: "my bag is so heavy lol" asks nothing
+        return True  # no problem, value or code told: "the seats on your planes are comfy"
     return not any(touches(tools[c.name], said) for c in calls)
 
 
