@@ -250,18 +250,23 @@ def small_talk_turn(messages: Sequence[ChatMessage]) -> bool:
     return bool(said) and all(small_talk(s) or _announced(s) or _about_assistant(s) for s in said)
 
 
-def _said_unasked(messages: Sequence[ChatMessage]) -> list[str]:
-    """What the user said since the assistant last spoke, in order (silent turns aside);
-    nothing if the assistant had asked something."""
+def _said_since_reply(messages: Sequence[ChatMessage]) -> tuple[list[str], str]:
+    """What the user said since the assistant last spoke, in order (silent turns aside), and
+    what the assistant last said ("" if it said nothing yet)."""
     said: list[str] = []
     for m in reversed(messages):
         if m.role == "assistant" and m.content:
-            if asks(m.content):
-                return []
-            break
+            return said[::-1], m.content
         if m.role == "user" and m.content != SILENT_TURN:
             said.append(m.content)
-    return said[::-1]
+    return said[::-1], ""
+
+
+def _said_unasked(messages: Sequence[ChatMessage]) -> list[str]:
+    """What the user said since the assistant last spoke (`_said_since_reply`); nothing if
+    the assistant had asked something."""
+    said, replied = _said_since_reply(messages)
+    return [] if replied and asks(replied) else said
 
 
 _JA_THANKS = ("ありがと", "助か", "おおきに", "お手数")
@@ -301,17 +306,12 @@ def question_announced_reply(messages: Sequence[ChatMessage]) -> str:
     The 0.5B model answered such turns "I'm sorry, but I don't have any question.", "Sure, I
     can ask you something before I fly.", or said them back (dev half of ``bench/quality``,
     the FAQ agent: 4 of 6)."""
-    said: list[str] = []
-    for m in reversed(messages):
-        if m.role == "assistant" and m.content:
-            break  # (asked "Anything else?", "Yes, one more question." announces one too)
-        if m.role == "user" and m.content != SILENT_TURN:
-            said.append(m.content)
-    if not said or not _announced(said[0]):
+    said, _ = _said_since_reply(messages)  # (asked "Anything else?": "Yes, one more question.")
+    if not said or not _announced(said[-1]):
         return ""
-    if not all(small_talk(s) or _announced(s) for s in said[1:]):
+    if not all(small_talk(s) or _announced(s) for s in said[:-1]):
         return ""
-    return _ANNOUNCED_JA if is_japanese(said[0]) else _ANNOUNCED
+    return _ANNOUNCED_JA if is_japanese(said[-1]) else _ANNOUNCED
 
 
 def small_talk_reply(messages: Sequence[ChatMessage]) -> str:
