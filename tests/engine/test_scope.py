@@ -135,18 +135,21 @@ def test_more_services_nobody_here_offers(said: str, service: str) -> None:
     assert other_service(said, TRIAGE) == service
 
 
-def test_what_another_agent_may_well_serve_is_no_other_service() -> None:
-    # two reviews': alarms, reminders, takeaways, rooms and pizza on board (food, alarms and
-    # reminders were tried as services nobody offers, and taken back)
-    for said in (
+@pytest.mark.parametrize(
+    "said",
+    [
+        # two reviews': alarms, reminders, takeaways, rooms and pizza on board (food, alarms
+        # and reminders were tried as services nobody offers, and taken back)
         "can you set the alarm before I leave",
         "can you set a reminder to call mum",
         "can you get me the key takeaways from the refund policy",
         "can you set the hotel room temperature to twenty",
         "ホテルに電話かけて",
         "can i get a pizza on the flight",
-    ):
-        assert other_service(said, (LOOKUP,)) is None, said
+    ],
+)
+def test_what_another_agent_may_well_serve_is_no_other_service(said: str) -> None:
+    assert other_service(said, (LOOKUP,)) is None
 
 
 def test_a_restaurants_own_tables_are_offered() -> None:

@@ -56,13 +56,14 @@ from .chat import (
 )
 from .decisions import DecisionsMixin, _CallCutShort
 from .glosses import jmdict_path
+from .holds import hold_reply
 from .prompt import (
     USER_TURN,
     chat_template,
     render,
     without_hint,
 )
-from .small_talk import hold_reply, question_announced_reply
+from .small_talk import question_announced_reply
 from .text import is_japanese
 from .tool_calls import (
     asks,
