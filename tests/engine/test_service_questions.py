@@ -1,6 +1,7 @@
 """A question asked of the service, handed to the agent that answers questions
-(`question_handoff`) or looked up in the agent's own FAQ (`question_lookup`), and what counts
-as a question (`asks_a_question`)."""
+(`question_handoff`), looked up in the agent's own FAQ (`question_lookup`) or told unknown by
+an agent that can look nothing up (`terms_unknown_reply`), and what counts as a question
+(`asks_a_question`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolSpec
 from kaiwa.engine.remarks import asks_a_question
-from kaiwa.engine.service_questions import question_handoff, question_lookup
+from kaiwa.engine.service_questions import question_handoff, question_lookup, terms_unknown_reply
 from kaiwa.engine.small_talk import capabilities_reply
+from kaiwa.engine.text import is_japanese
 from kaiwa.engine.tool_policy import Asked
 from kaiwa.engine.topics import answers_questions
 
@@ -329,3 +331,88 @@ def test_a_question_after_a_greeting_is_looked_up(text: str) -> None:
     greeting = ChatMessage("assistant", "Hi, how can I help?")
     call = question_lookup(_faq(greeting, text))
     assert call is not None and call.name == "faq_lookup_tool"
+
+
+CLOCK = ToolSpec("get_current_time", "Get the current local date and time.", NONE)
+_ASSISTANT = (
+    "You are a friendly voice assistant. Answer in one or two short sentences, in plain spoken "
+    "language without lists or markdown. Use get_current_time when asked about the time or the "
+    "date."
+)
+"""`kaiwa chat`'s default agent (`kaiwa.apps.agents.default_agent`): it can tell the time."""
+
+
+def _assistant(
+    *said: str | ChatMessage, tools: Sequence[ToolSpec] = (CLOCK,), system: str = _ASSISTANT
+) -> Asked:
+    messages = [ChatMessage("system", system)]
+    messages += [ChatMessage("user", m) if isinstance(m, str) else m for m in said]
+    return Asked(messages=messages, mode="auto", shown=tools, callable=tools)
+
+
+@pytest.mark.parametrize(
+    ("text", "airline"),
+    [
+        # the default assistant had said "You can bring up to 10 checked bags for free.",
+        # 「約1000円です」, and read out the time for the bag drop
+        ("How many checked bags can I bring for free?", True),
+        ("超過手荷物の料金はおいくらになりますでしょうか。", True),
+        ("how long before departure does the bag drop close", True),
+        ("オンラインチェックインは何時間前からできますか？", False),  # (a hotel's too)
+        ("Is there wifi on the plane?", True),
+        ("Can I bring my dog into the restaurant?", False),
+        ("Is there a fee to cancel my gym membership?", False),
+        ("ジムの解約って手数料かかりますか？", False),
+    ],
+)
+def test_an_agent_that_can_look_nothing_up_says_so(text: str, airline: bool) -> None:
+    reply = terms_unknown_reply(_assistant(text))
+    assert ("航空会社" in reply or "airline" in reply) is airline
+    assert ("ここではお調べできません" in reply) is is_japanese(text)
+    assert ("can't look" in reply) is not is_japanese(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What time is it?",
+        "How many hours until midnight?",
+        "今何時？",
+        "What's the capital of Canada?",
+        "How many legs does a spider have?",
+        "Thanks, that's all.",
+        "Honestly, I hate flying.",
+        "Can you tell me a joke?",
+        "Can you book me a hotel room in Rome?",
+        "Why do my ears pop when the plane lands?",
+        "Is my flight delayed?",
+        "Are you a robot?",
+        # a probe's: no company named, or what is usual
+        "do I need a jacket today",
+        "Can I bring my dog?",
+        "ご飯って冷凍できる？",
+        "how much does it usually cost to fly to Hawaii from LA like roughly",
+        "how early should I leave for the airport if my flight's at nine",
+        "うちのカフェで予約キャンセル料取ろうと思うんやけど、いくらくらいが普通？",
+    ],
+)
+def test_what_is_not_a_companys_rules_is_the_models_to_answer(text: str) -> None:
+    assert terms_unknown_reply(_assistant(text)) == ""
+
+
+def test_only_an_agent_that_can_look_nothing_up_and_was_told_nothing_of_it_says_so() -> None:
+    text = "Can I bring my dog into the restaurant?"
+    assert terms_unknown_reply(_assistant(text))
+    assert terms_unknown_reply(_assistant(text, tools=()))  # no tools at all
+    # a tool of the service's own, a lookup, a handoff: the rules above decide
+    for tools in ((CLOCK, WEATHER), (LOOKUP,), (CLOCK, FAQ)):
+        assert terms_unknown_reply(_assistant(text, tools=tools)) == ""
+    # instructions that speak of it: the model may answer from them
+    luigi = "You answer the phone for Luigi's. Dogs are welcome on the terrace."
+    assert terms_unknown_reply(_assistant(text, system=luigi)) == ""
+    airline = "You are Acme Air's assistant. Each traveller may check one bag of 23 kg."
+    assert terms_unknown_reply(_assistant("How many bags can I check?", system=airline)) == ""
+    # a call is not the model's to choose, or the assistant spoke last
+    asked = _assistant(text)
+    assert terms_unknown_reply(Asked(asked.messages, "none", (), (CLOCK,))) == ""
+    assert terms_unknown_reply(_assistant(text, ChatMessage("assistant", "Sure."))) == ""

@@ -136,11 +136,12 @@ _TERMS_EN = (
     r"allow(?:ed|s|ance|ances)?|permit(?:ted|s)?|limits?|fees?|charg(?:e|es|ed|ing)|costs?"
     r"|price[sd]?|pay|paid|free|includ(?:e|es|ed|ing)|polic(?:y|ies)|rules?"
     r"|restrict(?:ed|ions?)|maximum|max|minimum|extra|legroom|economy|business class"
-    r"|first class|aisle|overhead|boarding|check-?in|gate|online|personal items?|checked"
+    r"|first class|aisle|overhead|boarding|check[-\s]?in|gate|online|personal items?|checked"
     r"|packed|carried|stowed|served|meals?|snacks|blankets?|pillows?|upgrades?|compensation"
     r"|delay(?:s|ed)?|cancel(?:led|ed|lations?)?|outlets?|shipping|returns?|warranty"
     r"|opening hours|parking|vegan|vegetarian|gluten|halal|allerg(?:y|ies|ic)|dress code"
     r"|refunds?|frequent flyer|loyalty|earn(?:s|ed)?\s+(?:\w+\s+)?(?:miles|points)"
+    r"|expir(?:e|es|y|ation)|lets?\s+(?:you|me|us|kids|children|people|passengers|guests|pets)"
     r"|miss(?:ed|es)?\s+(?:my|our|a|the)\s+connection|connecting\s+flights?"
 )
 """The words of a service's terms (what is allowed, what it costs, its limits, what happens
@@ -194,6 +195,8 @@ _ASKS_TERMS_EN = re.compile(
     r"|\b(?:do|does|will)\s+(?:i|we|it|they|you)\s+(?:need|have\s+to|count|charge|offer"
     r"|provide|serve|allow|have(?!\s+(?:a|one)\s+(?:moment|minute|second|sec|mo)\b)|get)\b"
     r"|\bhow\s+(?:much|many|big|heavy|large|early|far\s+in\s+advance)\b(?!\s+longer)"
+    r"|\bhow\s+long\s+before\s+(?:departure|take-?off|boarding|(?:my|the|your|our)\s+flight)\b"
+    r"|\bbag\s+drop\b"
     r"|(?:^|[,;.]\s+)(?:(?:so|and|but|also) )?(?:is|are) there\b",
     re.IGNORECASE,
 )
@@ -209,7 +212,7 @@ _ASKS_TERMS_JA = re.compile(
     r"|手数料|補償|払い戻し|返金|アップグレード"
     r"|マイル(?:って|が|は|を|も)?(?:貯ま|たま|付|つ|加算)|乗り継ぎ(?:に|が)?(?:間に合|遅れ|失敗)|乗り継ぎ便"
     r"|サイズ|重さ|可能|でき(?:ます|ません|る|ない)|(?:ても|て)(?:いい|良い|ええ|大丈夫|OK|平気|構わ)"
-    r"|使え|選べ|座れ|乗れ|乗せ|連れ|入れ(?:られ|れ)"
+    r"|使え|選べ|座れ|乗れ|乗せ|連れ|入れ(?:られ|れ)|泊まれ|有効期限"
 )
 """The same in Japanese: what a flight's service deals in, its terms, what one can or may do
 (預けられる？, 使えますか, 入れても大丈夫); not the speaker alone (私, 自分) nor 大丈夫 alone

@@ -63,6 +63,7 @@ from .prompt import (
     render,
     without_hint,
 )
+from .service_questions import terms_unknown_reply
 from .small_talk import question_announced_reply
 from .text import is_japanese
 from .tool_calls import (
@@ -154,11 +155,18 @@ def _worked_out(asked: Asked) -> str | None:
 
 def _held(asked: Asked) -> str | None:
     """What to say to a turn that only asks the assistant to wait ("give me a sec":
-    `hold_reply`) or announces a question ("I have a question.": `question_announced_reply`),
-    unless a call is required; None for any other turn."""
+    `hold_reply`), announces a question ("I have a question.": `question_announced_reply`),
+    or asks a company's rules of an agent that cannot look them up ("How many bags can I
+    check?" to `kaiwa chat`'s assistant: `terms_unknown_reply`), unless a call is required;
+    None for any other turn."""
     if asked.mode == "required":
         return None
-    return hold_reply(asked.messages) or question_announced_reply(asked.messages) or None
+    return (
+        hold_reply(asked.messages)
+        or question_announced_reply(asked.messages)
+        or terms_unknown_reply(asked)
+        or None
+    )
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:

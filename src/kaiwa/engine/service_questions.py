@@ -23,6 +23,14 @@ tools are for ("should she bring a heavy coat to Boston?" is the weather's).
 in the service's own answers (``faq_lookup_tool(question=...)``): asked 「便の変更って手数料
 かかります？」 or 「乗り継ぎに間に合わなかったらどうなりますか」, the FAQ agent answered from
 its own ideas ("便の変更は手数料かかります。"); now the user's words are looked up.
+
+`terms_unknown_reply` is what an agent that can look nothing up (no tools but a clock, no
+handoffs: `kaiwa chat`'s default assistant) says to such a question, when its instructions
+say nothing of it: that the answer depends on the company's own rules, which it cannot look
+up. Asked "How many checked bags can I bring for free?", the default assistant said "You can
+bring up to 10 checked bags for free."; asked 「超過手荷物の料金はおいくらになりますでしょう
+か。」, 「約1000円です」; asked "how long before departure does the bag drop close", it read
+out the time.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ from .remarks import asks_a_question, only_remarks
 from .scope import other_service
 from .small_talk import capabilities_reply, small_talk_turn
 from .text import is_japanese
-from .tool_calls import asks_for_tool, user_since_reply
+from .tool_calls import COMMON_WORDS, asks_for_tool, user_since_reply
 from .tool_policy import (
     HANDOFF_PREFIX,
     Asked,
@@ -48,7 +56,7 @@ from .tool_policy import (
 from .topics import answers_questions, handoff_topics, plain_handoffs, said_topics, touches
 from .weather import weather_said, weather_tool
 
-__all__ = ["question_handoff", "question_lookup"]
+__all__ = ["question_handoff", "question_lookup", "terms_unknown_reply"]
 
 _ASKED_TO_DO_EN = re.compile(
     r"(?i)\b(?:can|could|would)\s+(?:you|u)\s+(?:please\s+|just\s+|possibly\s+)?"
@@ -136,6 +144,84 @@ _CLOCK_WORDS = re.compile(
     r"(?i)\b(?:until|till|hours?|minutes?|days?|o'?clock|midnight|noon|time)\b|何時|何日|何分|まで何"
 )
 """With a clock among the agent's tools: "How many hours until midnight?" is the clock's."""
+_SERVICE_TIMES = re.compile(
+    r"(?i)\b(?:before\s+(?:departure|take-?off|the\s+flight|boarding|my\s+flight)|check-?in"
+    r"|bag\s+drop|boarding|delayed|delay|refund\w*|compensat\w*)\b"
+    r"|\b(?:within|notice|same\s+day|in\s+advance|how\s+many\s+days\s+do\s+(?:i|we)\s+have)\b"
+    r"|出発|搭乗|チェックイン|受付|締め切|遅延|払い戻|補償|以内|前まで|までに|前から"
+)
+"""The service's own times ("how long before departure does the bag drop close",
+「オンラインチェックインは何時間前からできますか？」, "if my flight is delayed more than
+three hours", "how many days do I have to send it back", 「何日以内なら返品できるの」): its
+terms, whatever clock the agent has."""
+_AIRLINE = re.compile(
+    r"(?i)\b(?:flights?|planes?|aircraft|airlines?|airports?|boarding|board|carry-?ons?"
+    r"|checked\s+(?:bags?|luggage)|baggage|luggage|suitcases?|lounge|cabin|layover"
+    r"|frequent\s+flyer|air\s+miles|bag\s+drop|take-?off)\b"
+    r"|\bbags?\b(?=.*\bcheck)|\bcheck\w*\s+(?:\w+\s+)?bags?\b"
+    r"|飛行機|航空|[0-9０-９]*便(?!利)|フライト|機内|搭乗|手荷物|マイル|空港"
+)
+"""A question about flying: the reply names the airline."""
+_PROVIDER_EN = re.compile(
+    r"(?i)\b(?:airlines?|flights?|planes?|cabin|luggage|suitcases?|seats?|carry[-\s]?ons?"
+    r"|checked\s+(?:bags?|luggage)|baggage|boarding|lounges?|on\s*board|economy"
+    r"|business\s+class|first\s+class|bag\s+drop|(?:air|frequent\s+flyer)\s+miles|fares?"
+    r"|tickets?|bookings?|reservations?|hotels?|motels?|hostels?|restaurants?|cafes?|shops?"
+    r"|stores?|supermarkets?|gyms?|memberships?|subscriptions?|(?<!power\s)banks?|atms?"
+    r"|rental|rent(?:ed|ing)?|deliver(?:y|ies)|orders?|ordered|refunds?|receipts?|returns?"
+    r"|exchange|cinema|theat(?:er|re)|museum|check-?in|check-?out|cancell?ation|corkage)\b"
+    r"|\b(?:you\s+guys|(?:with|from|by)\s+you|your\s+(?:policy|policies|rules?|fees?|prices?)"
+    r"|do\s+you\s+(?:charge|allow|let|accept|take|offer|provide|have\s+(?:a|any)\s+\w+\s+"
+    r"(?:policy|fee|limit)))\b"
+)
+_PROVIDER_JA = re.compile(
+    r"航空|[0-9０-９]*便(?!利)|フライト|機内|搭乗|手荷物|預け|マイル|飛行機|座席|(?<![出客])席|荷物"
+    r"|ベビーカー|チャイルドシート|ラウンジ|エコノミー|ビジネスクラス|ファーストクラス|アップグレード"
+    r"|乗り継ぎ|毛布|チェックイン|ホテル|旅館|お店|店舗|(?<![カ])店(?!長)|レストラン|ジム|会員|解約"
+    r"|休会|退会|予約|返品|返金|払い戻|注文|配送|送料|ATM|銀行|レンタカー|映画館|チケット|切符|乗車券"
+    r"|運賃|手数料|キャンセル|そちら|御社|貴社"
+)
+"""A company or what it sells named ("does the hotel let you bring a dog", "is there a fee
+if I cancel my dinner reservation", 「そちらのホテルってペットと一緒に泊まれますか」): to an
+assistant that is no company's, "do I need a jacket today" and 「ご飯って冷凍できる？」 ask
+the world, not anybody's rules."""
+_ELSEWHERE = re.compile(
+    r"(?i)\b(?:hotels?|motels?|hostels?|restaurants?|cafes?|gyms?|supermarkets?"
+    r"|(?<!power\s)banks?|atms?|car\s+rental|rental\s+cars?|cinemas?|museums?)\b"
+    r"|ホテル|旅館|レストラン|ジム|銀行|ATM|レンタカー|映画館|美術館|博物館"
+)
+"""Companies that are not the one an agent answers for, unless it names them: asked "does the
+hotel let you bring a dog", the airline's triage agent is not to hand it to its FAQ (a power
+bank is no bank)."""
+_IN_GENERAL = re.compile(
+    r"(?i)\b(?:usually|typically|normally|generally|roughly|on\s+average|reasonable|most\s+"
+    r"(?:airlines|hotels|places|people))\b|^(?:\w+\s+){0,3}should\s+(?:i|we)\b"
+    r"|普通|だいたい|大体|一般的|平均|相場"
+)
+"""What is usual or advised, not one company's rules ("how much does it usually cost to fly
+to Hawaii", "how early should I leave for the airport", 「キャンセル料っていくらくらいが普通？」):
+the model's to answer."""
+_BOILERPLATE = frozenset(
+    "answer answers assistant friendly helpful short sentence sentences plain spoken language "
+    "without lists markdown when asked about always user users reply replies respond voice "
+    "japanese english polite brief concise tool tools question questions two three".split()
+)
+"""Words any agent's instructions say of how to answer, which say nothing of what."""
+_TERMS_UNKNOWN = (
+    "That depends on the company's own rules, and I can't look those up from here; "
+    "their website or staff will know."
+)
+_TERMS_UNKNOWN_AIRLINE = (
+    "That depends on the airline and your ticket, and I can't look up their rules from here; "
+    "the airline's website or app will have the answer."
+)
+_TERMS_UNKNOWN_JA = (
+    "それはお店や会社ごとの決まりによるので、ここではお調べできません。直接お問い合わせください。"
+)
+_TERMS_UNKNOWN_AIRLINE_JA = (
+    "それは航空会社や運賃によって違うので、ここではお調べできません。"
+    "航空会社のサイトやアプリでご確認ください。"
+)
 
 
 def question_handoff(asked: Asked) -> ToolSpec | None:
@@ -150,7 +236,7 @@ def question_handoff(asked: Asked) -> ToolSpec | None:
     if len(answering) != 1:
         return None
     said = user_since_reply(asked.messages)
-    if not _service_question(said, asked):
+    if not _service_question(said, asked) or _elsewhere(said, asked):
         return None
     # another handoff's own topic named ("is my booking confirmed?" is the seat agent's:
     # `named_handoff` decides such requests)
@@ -176,11 +262,55 @@ def question_lookup(asked: Asked) -> ToolCall | None:
         return None
     tool, key = lookups[0]
     said = user_since_reply(asked.messages).strip()
-    if not _service_question(said, asked, tool):
+    if not _service_question(said, asked, tool) or _elsewhere(said, asked):
         return None
     if any(m.role == "assistant" for m in asked.messages) and _REFERS_BACK.search(said):
         return None  # "is there a fee for that?": the model's question says what "that" is
     return ToolCall(tool.name, json.dumps({key: said}, ensure_ascii=False))
+
+
+def terms_unknown_reply(asked: Asked) -> str:
+    """What an agent that can look nothing up says to a question of a service's terms (see
+    the module): that it depends on the company's (or the airline's) own rules, which it
+    cannot look up, in the user's language; empty when the agent has a tool other than a
+    clock, or a handoff, when its instructions speak of what was asked, and for any other
+    turn. Given before the model writes: the 0.5B made such answers up."""
+    if not asked.user_turn:
+        return ""
+    if not all(is_clock(t) for t in asked.callable):
+        return ""  # a handoff, a lookup, any tool of the service's own: the rules above
+    said = user_since_reply(asked.messages).strip()
+    if not _service_question(said, asked):
+        return ""
+    if not (_PROVIDER_JA if is_japanese(said) else _PROVIDER_EN).search(said):
+        return ""  # no company named: "do I need a jacket today" asks the world
+    if _IN_GENERAL.search(said):
+        return ""
+    instructions = instructions_of(asked).lower()
+    flying = bool(_AIRLINE.search(said))
+    if flying and _AIRLINE.search(instructions):
+        return ""  # the agent is an airline's: its instructions may say
+    named = {w for t in asked.callable for w in t.name.lower().split("_")}  # get_current_time
+    told = set(re.findall(r"[a-z]{3,}", instructions)) - _BOILERPLATE - COMMON_WORDS - named
+    topics = {w for w in said_topics(said) if len(w) >= 3} - COMMON_WORDS
+    if any(t.startswith(w[:4]) or w.startswith(t[:4]) for w in topics for t in told):
+        return ""  # "You are Luigi's assistant. Dogs are welcome on the terrace."
+    if is_japanese(said):
+        return _TERMS_UNKNOWN_AIRLINE_JA if flying else _TERMS_UNKNOWN_JA
+    return _TERMS_UNKNOWN_AIRLINE if flying else _TERMS_UNKNOWN
+
+
+def _elsewhere(said: str, asked: Asked) -> bool:
+    """Whether ``said`` names a company (`_ELSEWHERE`) that nothing offered names: not the
+    agent's instructions, nor its tools' names and descriptions."""
+    offered = " ".join(
+        [instructions_of(asked), *(f"{t.name} {t.description}" for t in asked.callable)]
+    ).lower()
+    named = {m.group(0).lower().rstrip("s") for m in _ELSEWHERE.finditer(said)}
+    return any(
+        not re.search(re.escape(name) if is_japanese(name) else rf"\b{re.escape(name)}", offered)
+        for name in named
+    )
 
 
 def _service_question(said: str, asked: Asked, answering: ToolSpec | None = None) -> bool:
@@ -210,7 +340,8 @@ def _service_question(said: str, asked: Asked, answering: ToolSpec | None = None
     if any(touches(t, said) or asks_for_tool(t.name, asked.messages) for t in others):
         return False
     if any(is_clock(t) for t in own) and _CLOCK_WORDS.search(said):
-        return False
+        if not _SERVICE_TIMES.search(said):
+            return False  # "How many hours until midnight?": the clock's
     if _ON_BOARD.search(said):
         return True  # (sun cream through security, 傘を機内に: the FAQ's, whatever the weather)
     return not (weather_tool(own) and weather_said(said))

@@ -27,6 +27,7 @@ from .places import PLACE_PARTS, japanese_name_parts, known_place
 from .text import JAPANESE_CONTENT, is_japanese, place_names, proper_nouns, romaji, short_vowels
 
 __all__ = [
+    "COMMON_WORDS",
     "answered",
     "as_identifiers",
     "asks",
@@ -245,13 +246,14 @@ _SAYS_NUMBER = re.compile(
 )
 """Some number said, in digits, words or kanji (a kanji numeral with its counter: 六人, not
 the 一 of 一緒)."""
-_COMMON = set(
+COMMON_WORDS = frozenset(
     "the and for are but not you your all can her was one our out has had his how its may "
     "new now see who did get let say she too use any about what when where which would could "
     "should there their them they this that with from have been will into than then some want "
     "like just know need also please thanks thank okay yes question ask tell really much many "
     "does doing done make made give".split()
 )
+"""English words of three letters or more that say nothing of what a request is about."""
 _KANJI = re.compile("[\u4e00-\u9fff]")
 
 
@@ -311,8 +313,8 @@ def _shares_a_word(value: str, said: str) -> bool:
             return True  # 「機内にwifiってありますか」 -> "Wi-Fiはありますか？"
         runs = JAPANESE_CONTENT.findall(value)
         return any(run[i : i + 2] in said for run in runs for i in range(len(run) - 1))
-    heard = [w for w in _words(said) if len(w) >= 3 and w not in _COMMON]
-    written = [w for w in _words(value) if len(w) >= 3 and w not in _COMMON]
+    heard = [w for w in _words(said) if len(w) >= 3 and w not in COMMON_WORDS]
+    written = [w for w in _words(value) if len(w) >= 3 and w not in COMMON_WORDS]
     return any(
         a[:3] == b[:3] or (len(a) >= 4 and a in b) or (len(b) >= 4 and b in a)
         for a in heard
