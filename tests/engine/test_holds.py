@@ -58,6 +58,10 @@ from kaiwa.engine.holds import hold_reply
         ("hang on my son's name is spelled wrong", ""),
         ("one second my daughter has a peanut allergy", ""),
         ("hold on it's my wife's booking not mine", ""),
+        # with the comma: a correction or what the request is, not what is going on
+        ("wait a minute, the flight is on tuesday", ""),
+        ("hang on, my son's name is spelled wrong", ""),
+        ("hold on, it's actually my husband's booking", ""),
     ],
 )
 def test_a_turn_that_asks_to_wait_is_told_to_take_its_time(said: str, reply: str) -> None:

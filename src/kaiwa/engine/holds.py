@@ -38,6 +38,13 @@ _ASKING_EN = re.compile(
     re.IGNORECASE,
 )
 """...and does not ask for anything ("I want to cancel my booking, hang on" is a request)."""
+_FACT_EN = re.compile(
+    r"\b(?:actually|wrong|instead|mistake|meant|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday|today|tomorrow|tonight|yesterday|morning|afternoon|evening|weekend)\b",
+    re.IGNORECASE,
+)
+"""...nor corrects or tells what the request is ("wait a minute, the flight is on tuesday",
+"hang on, my son's name is spelled wrong"): the conversation goes on."""
 _POLITE_EN = re.compile(
     r"(?:um+|uh+|er+|erm|oh|ah|okay|ok|sorry|yeah|yes|right|so|well|hi|hello|please|thanks"
     r"|thank you|oops|whoops)",
@@ -74,7 +81,7 @@ def _holds_en(said: str) -> bool:
             continue
         if _HOLD_EN.fullmatch(rest):
             held = True
-        elif not (_REASON_EN.fullmatch(rest) and not _ASKING_EN.search(rest)):
+        elif not _REASON_EN.fullmatch(rest) or _ASKING_EN.search(rest) or _FACT_EN.search(rest):
             return False
     return held
 
