@@ -363,6 +363,7 @@ def _assistant(
         ("Can I bring my dog into the restaurant?", False),
         ("Is there a fee to cancel my gym membership?", False),
         ("ジムの解約って手数料かかりますか？", False),
+        ("宅配便の送料っていくらかかりますか？", False),  # (a review's: 便 is no flight)
     ],
 )
 def test_an_agent_that_can_look_nothing_up_says_so(text: str, airline: bool) -> None:
@@ -394,6 +395,21 @@ def test_an_agent_that_can_look_nothing_up_says_so(text: str, airline: bool) -> 
         "how much does it usually cost to fly to Hawaii from LA like roughly",
         "how early should I leave for the airport if my flight's at nine",
         "うちのカフェで予約キャンセル料取ろうと思うんやけど、いくらくらいが普通？",
+        # a review's: what is nearby, usual, best or meant; a countdown (the clock's); no
+        # company in particular; a place named after "on" or "in"; a request
+        "Is there a supermarket near here?",
+        "is there a good restaurant near the station",
+        "how many minutes until boarding, it says ten forty on my ticket",
+        "How many hours is it until my check-in at 3?",
+        "チェックインまであと何時間？",
+        "how much does a hotel in Kyoto cost",
+        "Which airlines allow pets in the cabin?",
+        "What's the best airline for legroom?",
+        "what does basic economy mean",
+        "What's the speed limit on motorways in the UK?",
+        "do i need a covid test to fly to china",
+        "ホテルのキャンセルメール書いてくれる？",
+        "荷物の詰め方のコツってありますか？",
     ],
 )
 def test_what_is_not_a_companys_rules_is_the_models_to_answer(text: str) -> None:
@@ -412,7 +428,42 @@ def test_only_an_agent_that_can_look_nothing_up_and_was_told_nothing_of_it_says_
     assert terms_unknown_reply(_assistant(text, system=luigi)) == ""
     airline = "You are Acme Air's assistant. Each traveller may check one bag of 23 kg."
     assert terms_unknown_reply(_assistant("How many bags can I check?", system=airline)) == ""
+    # a review's: any company's agent, in English or Japanese, answers from its instructions
+    hotel = "You are the assistant of Hotel Sakura. Check-in is from 3pm."
+    assert terms_unknown_reply(_assistant("Do you allow pets?", system=hotel)) == ""
+    sakura = "あなたはホテルさくらの受付です。チェックインは15時からです。"
+    assert terms_unknown_reply(_assistant("チェックインって何時からですか？", system=sakura)) == ""
     # a call is not the model's to choose, or the assistant spoke last
     asked = _assistant(text)
     assert terms_unknown_reply(Asked(asked.messages, "none", (), (CLOCK,))) == ""
     assert terms_unknown_reply(_assistant(text, ChatMessage("assistant", "Sure."))) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a review's: another company named in a question of the airline's own terms
+        "If my flight is cancelled will you pay for a hotel?",
+        "欠航になったらホテル代って出してもらえますか？",
+        "Can I bring my gym bag as a personal item?",
+        "Is there wifi at the hotel?",
+        "Can I bring my power-bank on the plane?",
+    ],
+)
+def test_another_company_named_in_a_question_of_the_airlines_terms_is_handed_on(text: str) -> None:
+    assert question_handoff(_asked(text)) is FAQ
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does the hotel let you bring a dog or is it no pets",
+        "そちらのホテルってペットと一緒に泊まれますか",
+        "what happens if I bring the rental car back with less than a full tank",
+    ],
+)
+def test_a_question_of_another_companys_terms_is_not_handed_to_the_airlines_faq(
+    text: str,
+) -> None:
+    assert question_handoff(_asked(text)) is None
+    assert question_lookup(_faq(text)) is None

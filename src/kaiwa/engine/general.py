@@ -136,12 +136,14 @@ _TERMS_EN = (
     r"allow(?:ed|s|ance|ances)?|permit(?:ted|s)?|limits?|fees?|charg(?:e|es|ed|ing)|costs?"
     r"|price[sd]?|pay|paid|free|includ(?:e|es|ed|ing)|polic(?:y|ies)|rules?"
     r"|restrict(?:ed|ions?)|maximum|max|minimum|extra|legroom|economy|business class"
-    r"|first class|aisle|overhead|boarding|check[-\s]?in|gate|online|personal items?|checked"
+    r"|first class|aisle|overhead|boarding|check-?in|gate|online|personal items?|checked"
     r"|packed|carried|stowed|served|meals?|snacks|blankets?|pillows?|upgrades?|compensation"
     r"|delay(?:s|ed)?|cancel(?:led|ed|lations?)?|outlets?|shipping|returns?|warranty"
     r"|opening hours|parking|vegan|vegetarian|gluten|halal|allerg(?:y|ies|ic)|dress code"
     r"|refunds?|frequent flyer|loyalty|earn(?:s|ed)?\s+(?:\w+\s+)?(?:miles|points)"
-    r"|expir(?:e|es|y|ation)|lets?\s+(?:you|me|us|kids|children|people|passengers|guests|pets)"
+    r"|(?:miles|points|vouchers?|credits?)\b[^.?!]{0,20}\bexpir\w*"
+    r"|check\s+in\s+(?:online|early|late|for\s+(?:my|the|our|an?)\b)|(?:latest|earliest)\s+(?:i|we)"
+    r"\s+can\s+check\s+in|lets?\s+(?:you|kids|children|people|passengers|guests|pets)\s+(?!know\b)"
     r"|miss(?:ed|es)?\s+(?:my|our|a|the)\s+connection|connecting\s+flights?"
 )
 """The words of a service's terms (what is allowed, what it costs, its limits, what happens

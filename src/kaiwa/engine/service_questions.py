@@ -90,7 +90,8 @@ _CONVERSATION = re.compile(
 """The conversation itself: "Can I have a sec?", "Can I put you on hold?", "Is there someone
 else I can talk to?", 「後でかけ直してもいいですか？」: no question for the service's answers."""
 _ASKED_TO_DO_JA = re.compile(
-    r"(?<!たら)(?<!場合)(?<!ば)(?:キャンセル|アップグレード|変更|払い戻し|返金|予約|手配|取り消し|変え|替え|移し)"
+    r"(?<!たら)(?<!場合)(?<!ば)(?:キャンセル|アップグレード|変更|払い戻し|返金|予約|手配|取り消し|変え|替え|移し"
+    r"|書い|作っ|送っ)"
     r"(?:して|し|て)?(?:もらえ|もらい|いただけ|いただき|くれ(?!る人)|くださ|ほしい|欲しい)"
 )
 """Something done to one's booking asked of the assistant in Japanese (「予約をキャンセルして
@@ -136,61 +137,85 @@ _CLOCK_WORDS = re.compile(
 )
 """With a clock among the agent's tools: "How many hours until midnight?" is the clock's."""
 _SERVICE_TIMES = re.compile(
-    r"(?i)\b(?:before\s+(?:departure|take-?off|the\s+flight|boarding|my\s+flight)|check-?in"
-    r"|bag\s+drop|boarding|delayed|delay|refund\w*|compensat\w*)\b"
-    r"|\b(?:within|notice|same\s+day|in\s+advance|how\s+many\s+days\s+do\s+(?:i|we)\s+have)\b"
-    r"|出発|搭乗|チェックイン|受付|締め切|遅延|払い戻|補償|以内|前まで|までに|前から"
+    r"(?i)\b(?:before\s+(?:departure|take-?off|boarding|(?:the|my|our|your)\s+flight)"
+    r"|check[-\s]?in|bag\s+drop|boarding|delayed|delay|refund\w*|compensat\w*|within|notice"
+    r"|same\s+day|in\s+advance|how\s+many\s+days\s+do\s+(?:i|we)\s+have)\b"
+    r"|出発|搭乗|チェックイン|受付|締め切|遅延|払い戻|補償|以内|前まで|までに|前から|有効期限"
 )
 """The service's own times ("how long before departure does the bag drop close",
 「オンラインチェックインは何時間前からできますか？」, "if my flight is delayed more than
 three hours", "how many days do I have to send it back", 「何日以内なら返品できるの」): its
-terms, whatever clock the agent has."""
+terms, whatever clock the agent has; not a countdown (`_COUNTDOWN`)."""
+_COUNTDOWN = re.compile(r"(?i)\b(?:until|till|til|left|now)\b|あと|まで(?:あと)?何|今")
+"""How long until something ("how many minutes until boarding", 「チェックインまであと何時
+間？」): the clock's."""
 _AIRLINE = re.compile(
-    r"(?i)\b(?:flights?|planes?|aircraft|airlines?|airports?|boarding|board|carry-?ons?"
-    r"|checked\s+(?:bags?|luggage)|baggage|luggage|suitcases?|lounge|cabin|layover"
+    r"(?i)\b(?:flights?|planes?|aircraft|airlines?|airports?|boarding|on\s*board|carry-?ons?"
+    r"|checked\s+(?:bags?|luggage)|baggage|luggage|suitcases?|lounge|cabin|layover|gate"
     r"|frequent\s+flyer|air\s+miles|bag\s+drop|take-?off)\b"
     r"|\bbags?\b(?=.*\bcheck)|\bcheck\w*\s+(?:\w+\s+)?bags?\b"
-    r"|飛行機|航空|[0-9０-９]*便(?!利)|フライト|機内|搭乗|手荷物|マイル|空港"
+    r"|飛行機|航空|(?<![郵配期])便(?![利秘箋])|フライト|機内|搭乗|手荷物|預け荷物|座席指定|マイル|空港"
+    r"|欠航|乗り継ぎ"
 )
-"""A question about flying: the reply names the airline."""
-_PROVIDER_EN = re.compile(
-    r"(?i)\b(?:airlines?|flights?|planes?|cabin|luggage|suitcases?|seats?|carry[-\s]?ons?"
-    r"|checked\s+(?:bags?|luggage)|baggage|boarding|lounges?|on\s*board|economy"
-    r"|business\s+class|first\s+class|bag\s+drop|(?:air|frequent\s+flyer)\s+miles|fares?"
-    r"|tickets?|bookings?|reservations?|hotels?|motels?|hostels?|restaurants?|cafes?|shops?"
-    r"|stores?|supermarkets?|gyms?|memberships?|subscriptions?|(?<!power\s)banks?|atms?"
-    r"|rental|rent(?:ed|ing)?|deliver(?:y|ies)|orders?|ordered|refunds?|receipts?|returns?"
-    r"|exchange|cinema|theat(?:er|re)|museum|check-?in|check-?out|cancell?ation|corkage)\b"
-    r"|\b(?:you\s+guys|(?:with|from|by)\s+you|your\s+(?:policy|policies|rules?|fees?|prices?)"
-    r"|do\s+you\s+(?:charge|allow|let|accept|take|offer|provide|have\s+(?:a|any)\s+\w+\s+"
-    r"(?:policy|fee|limit)))\b"
+"""A question about flying: the reply names the airline (not 郵便 nor 宅配便)."""
+_PROVIDER = (
+    r"(?:airlines?|flights?|planes?|hotels?|motels?|hostels?|restaurants?|cafes?|shops?|stores?"
+    r"|supermarkets?|gyms?|(?<!power\s)(?<!power-)(?<!battery\s)(?<!charger\s)banks?|fares?"
+    r"|tickets?|bookings?|reservations?|memberships?|subscriptions?|orders?|rentals?|rooms?"
+    r"|cars?|cinemas?|theat(?:er|re)s?|museums?|lounges?|carry-?ons?|bags?|suitcases?|luggage"
+    r"|baggage|seats?|deliver(?:y|ies)|receipts?|refunds?|miles|points|account|card|plan)"
 )
+_SPECIFIC_EN = re.compile(
+    rf"(?i)\b(?:the|my|our|your|this|that|their)\s+(?:[\w-]+\s+){{0,2}}?{_PROVIDER}\b"
+    r"|\b(?:you\s+guys|(?:with|from|by|at)\s+you|do\s+you\s+(?:guys\s+)?(?:charge|allow|let"
+    r"|accept|take|offer|provide|have|serve|give|sell)|your\s+(?:policy|policies|rules?|fees?"
+    r"|prices?)|checked\s+bags?|carry-?ons?|on\s*board|on\s+the\s+plane|excess\s+baggage"
+    r"|bag\s+drop|hand\s+luggage|baggage\s+allowance)\b"
+    r"|\b(?:on|with|at|from|fly(?:ing)?)\s+(?-i:[A-Z][A-Za-z]+)"
+)
+"""A company, or one of its things, meant in particular ("does the hotel let you bring a
+dog", "is there a fee if I cancel my dinner reservation", "do you charge for seats", "on
+Ryanair", "how many checked bags"): to an assistant that is no company's, "how much does a
+hotel in Kyoto cost", "Which airlines allow pets?" and "do I need a jacket today" ask the
+world, not anybody's rules."""
 _PROVIDER_JA = re.compile(
-    r"航空|[0-9０-９]*便(?!利)|フライト|機内|搭乗|手荷物|預け|マイル|飛行機|座席|(?<![出客])席|荷物"
-    r"|ベビーカー|チャイルドシート|ラウンジ|エコノミー|ビジネスクラス|ファーストクラス|アップグレード"
-    r"|乗り継ぎ|毛布|チェックイン|ホテル|旅館|お店|店舗|(?<![カ])店(?!長)|レストラン|ジム|会員|解約"
-    r"|休会|退会|予約|返品|返金|払い戻|注文|配送|送料|ATM|銀行|レンタカー|映画館|チケット|切符|乗車券"
-    r"|運賃|手数料|キャンセル|そちら|御社|貴社"
+    r"航空|(?<![郵配期])便(?![利秘箋])|フライト|機内|搭乗|手荷物|預け|マイル|飛行機|座席|(?<![出客])席"
+    r"|荷物|ベビーカー|チャイルドシート|ラウンジ|エコノミー|ビジネスクラス|ファーストクラス"
+    r"|アップグレード|乗り継ぎ|毛布|チェックイン|ホテル|旅館|お店|店舗|(?<![カ])店(?!長)|レストラン"
+    r"|ジム|会員|解約|休会|退会|予約|返品|返金|払い戻|注文|配送|送料|ATM|銀行|レンタカー|映画館"
+    r"|チケット|切符|乗車券|運賃|手数料|キャンセル|そちら|御社|貴社"
 )
-"""A company or what it sells named ("does the hotel let you bring a dog", "is there a fee
-if I cancel my dinner reservation", 「そちらのホテルってペットと一緒に泊まれますか」): to an
-assistant that is no company's, "do I need a jacket today" and 「ご飯って冷凍できる？」 ask
-the world, not anybody's rules."""
+"""`_SPECIFIC_EN` in Japanese, which has no "the" or "my": a company or what it sells named
+(「そちらのホテルってペットと一緒に泊まれますか」; not 「ご飯って冷凍できる？」)."""
+_PROVIDER_NAMED = re.compile(
+    rf"(?i)\b{_PROVIDER}\b|\b(?:inn|clinic|salon|spa|club|company|shop|store)\b|{_PROVIDER_JA.pattern}"
+)
+"""Instructions that make the agent some company's ("You are the assistant of Hotel Sakura",
+「ホテルさくらの受付です」): what it may say of the rules is the model's, from them."""
 _ELSEWHERE = re.compile(
     r"(?i)\b(?:hotels?|motels?|hostels?|restaurants?|cafes?|gyms?|supermarkets?"
-    r"|(?<!power\s)banks?|atms?|car\s+rental|rental\s+cars?|cinemas?|museums?)\b"
+    r"|(?<!power\s)(?<!power-)(?<!battery\s)(?<!charger\s)banks?|atms?|car\s+rental"
+    r"|rental\s+cars?|cinemas?|museums?)\b"
     r"|ホテル|旅館|レストラン|ジム|銀行|ATM|レンタカー|映画館|美術館|博物館"
 )
 """Companies that are not the one an agent answers for, unless it names them: asked "does the
 hotel let you bring a dog", the airline's triage agent is not to hand it to its FAQ (a power
 bank is no bank)."""
 _IN_GENERAL = re.compile(
-    r"(?i)\b(?:usually|typically|normally|generally|roughly|on\s+average|reasonable|most\s+"
-    r"(?:airlines|hotels|places|people))\b|^(?:\w+\s+){0,3}should\s+(?:i|we)\b"
-    r"|普通|だいたい|大体|一般的|平均|相場"
+    r"(?i)\b(?:usually|typically|typical|normally|generally|in\s+general|roughly|average"
+    r"|standard|reasonable|worth|mean|means|stand\s+for|best|worst|cheapest|how\s+(?:it|that"
+    r"|this)\s+works|most\s+(?:airlines|hotels|places"
+    r"|people)|which\s+(?:airlines|hotels|banks|gyms|shops|stores|restaurants)|any\s+(?:airlines"
+    r"|hotels|banks|gyms|shops|stores|restaurants))\b|^(?:\w+\s+){0,3}should\s+(?:i|we)\b"
+    r"|^(?:\w+\s+){0,2}how\s+(?:do|does)\b(?!\s+(?:i|we)\b)|\bnear\s+(?:here|me|by|the)\b"
+    r"|\b(?:around\s+here|nearby|close\s+by)\b"
+    r"|普通|だいたい|大体|一般的|平均|相場|コツ|方法|対策|意味|どういう|やすい|もんなん|ものなの"
+    r"|(?:くらい|ぐらい)ある(?:の|ん)"
+    r"|この辺|近く|近所"
 )
-"""What is usual or advised, not one company's rules ("how much does it usually cost to fly
-to Hawaii", "how early should I leave for the airport", 「キャンセル料っていくらくらいが普通？」):
+"""What is usual, advised, meant or nearby, not one company's rules ("how much does it
+usually cost to fly to Hawaii", "how early should I leave for the airport", "what does basic
+economy mean", "Is there a supermarket near here?", 「キャンセル料っていくらくらいが普通？」):
 the model's to answer."""
 _BOILERPLATE = frozenset(
     "answer answers assistant friendly helpful short sentence sentences plain spoken language "
@@ -213,6 +238,8 @@ _TERMS_UNKNOWN_AIRLINE_JA = (
     "それは航空会社や運賃によって違うので、ここではお調べできません。"
     "航空会社のサイトやアプリでご確認ください。"
 )
+"""`terms_unknown_reply`'s words: a company's (or an airline's) rules, which the agent has no
+way to look up, said to be theirs to tell."""
 
 
 def question_handoff(asked: Asked) -> ToolSpec | None:
@@ -273,14 +300,14 @@ def terms_unknown_reply(asked: Asked) -> str:
     said = user_since_reply(asked.messages).strip()
     if not _service_question(said, asked):
         return ""
-    if not (_PROVIDER_JA if is_japanese(said) else _PROVIDER_EN).search(said):
-        return ""  # no company named: "do I need a jacket today" asks the world
+    if not (_PROVIDER_JA if is_japanese(said) else _SPECIFIC_EN).search(said):
+        return ""  # no company meant: "do I need a jacket today" asks the world
     if _IN_GENERAL.search(said):
         return ""
     instructions = instructions_of(asked).lower()
+    if _PROVIDER_NAMED.search(instructions):
+        return ""  # the agent is some company's: its instructions may say
     flying = bool(_AIRLINE.search(said))
-    if flying and _AIRLINE.search(instructions):
-        return ""  # the agent is an airline's: its instructions may say
     named = {w for t in asked.callable for w in t.name.lower().split("_")}  # get_current_time
     told = set(re.findall(r"[a-z]{3,}", instructions)) - _BOILERPLATE - COMMON_WORDS - named
     topics = {w for w in said_topics(said) if len(w) >= 3} - COMMON_WORDS
@@ -292,11 +319,14 @@ def terms_unknown_reply(asked: Asked) -> str:
 
 
 def _elsewhere(said: str, asked: Asked) -> bool:
-    """Whether ``said`` names a company (`_ELSEWHERE`) that nothing offered names: not the
-    agent's instructions, nor its tools' names and descriptions."""
+    """Whether ``said`` names a company (`_ELSEWHERE`) that nothing offered names (not the
+    agent's instructions, nor its tools' names and descriptions), and speaks of nothing of
+    flying nor of what a tool is for."""
     offered = " ".join(
         [instructions_of(asked), *(f"{t.name} {t.description}" for t in asked.callable)]
     ).lower()
+    if _AIRLINE.search(said) or any(touches(t, said) for t in asked.callable):
+        return False  # "will you pay for a hotel if my flight is cancelled?", "wifi at the hotel"
     named = {m.group(0).lower().rstrip("s") for m in _ELSEWHERE.finditer(said)}
     return any(
         not re.search(re.escape(name) if is_japanese(name) else rf"\b{re.escape(name)}", offered)
@@ -327,12 +357,13 @@ def _service_question(said: str, asked: Asked, answering: ToolSpec | None = None
     if other_service(said, asked.callable, instructions_of(asked)) is not None:
         return False
     own = [t for t in asked.callable if not t.name.startswith(HANDOFF_PREFIX)]
-    others = [t for t in own if t is not answering]
+    # ("what time does check-in start": the service's time, which no clock tells)
+    service_time = bool(_SERVICE_TIMES.search(said)) and not _COUNTDOWN.search(said)
+    others = [t for t in own if t is not answering and not (service_time and is_clock(t))]
     if any(touches(t, said) or asks_for_tool(t.name, asked.messages) for t in others):
         return False
-    if any(is_clock(t) for t in own) and _CLOCK_WORDS.search(said):
-        if not _SERVICE_TIMES.search(said):
-            return False  # "How many hours until midnight?": the clock's
+    if any(is_clock(t) for t in own) and _CLOCK_WORDS.search(said) and not service_time:
+        return False  # "How many hours until midnight?": the clock's
     if _ON_BOARD.search(said):
         return True  # (sun cream through security, 傘を機内に: the FAQ's, whatever the weather)
     return not (weather_tool(own) and weather_said(said))
