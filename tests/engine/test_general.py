@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pytest
 
 from kaiwa.engine.chat import ChatMessage, ToolCall, ToolSpec
-from kaiwa.engine.general import asks_a_favour, asks_the_service, general_question
+from kaiwa.engine.general import asks_the_service, general_question
 from kaiwa.engine.tool_policy import Asked, ToolCallPolicy, VerdictKind
 from kaiwa.engine.topics import speaks_of
 
@@ -363,58 +363,3 @@ def test_do_you_happen_to_know_is_politeness() -> None:
     # the world's question asked politely; the service's stays the service's (a third review's)
     assert general_question("Which airport is the busiest in the world, do you happen to know?")
     assert asks_the_service("Do you happen to know when the pool opens?")
-
-
-@pytest.mark.parametrize(
-    "said",
-    [
-        # the FAQ probe's (tuned on): lookups the FAQ agent made of favours asked
-        "Can you order me a pizza?",
-        "Can you set a reminder for me to leave the house at six?",
-        "Can you recommend a good restaurant in Rome?",
-        "この辺でおいしいお寿司屋さん教えて",
-    ],
-)
-def test_a_lookup_of_a_favour_nobody_here_does_is_told_out_of_scope(said: str) -> None:
-    verdict = ToolCallPolicy().judge(
-        [_lookup(said)], _asked(ChatMessage(role="user", content=said), tools=(_FAQ, _WEATHER))
-    )
-    assert verdict.kind is VerdictKind.WORDS_TOLD
-    assert "can't help" in verdict.reply or "お手伝いできません" in verdict.reply
-
-
-@pytest.mark.parametrize(
-    "said",
-    [
-        "Can you recommend a seat with more legroom?",  # what the FAQ is for
-        "Could you look up the baggage allowance?",
-        "Can you check if I can bring my guitar?",  # asked to tell, not to do
-        "手荷物のルール教えて",
-        "could you put me next to my wife?",  # a seat: another agent's to change
-        "What kind of things can you help me with?",  # what the assistant can do
-        "can you talk a bit slower please",  # the conversation's
-    ],
-)
-def test_a_lookup_of_what_the_faq_is_for_or_of_no_favour_is_not_told_out_of_scope(
-    said: str,
-) -> None:
-    verdict = ToolCallPolicy().judge(
-        [_lookup(said)], _asked(ChatMessage(role="user", content=said), tools=(_FAQ, _WEATHER))
-    )
-    assert not verdict.reply
-
-
-@pytest.mark.parametrize(
-    ("text", "favour"),
-    [
-        ("Could you recommend a good restaurant?", True),
-        ("can you reserve a table", True),
-        ("ピザ注文して", True),
-        ("おすすめのレストラン教えて", True),
-        ("can you tell me whether pets are allowed?", False),
-        ("can you carry skis?", False),
-        ("制限教えて", False),
-    ],
-)
-def test_what_asks_a_favour(text: str, favour: bool) -> None:
-    assert asks_a_favour(text) is favour

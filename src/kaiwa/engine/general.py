@@ -25,7 +25,7 @@ import unicodedata
 from .small_talk import small_talk
 from .text import is_japanese
 
-__all__ = ["asks_a_favour", "asks_of_the_terms", "asks_the_service", "general_question"]
+__all__ = ["asks_of_the_terms", "asks_the_service", "general_question"]
 
 _SCOPE_EN = (
     r"(?:in|on|of) (?:the |our )?(?:whole )?(?:world|earth|planet|solar system|universe|galaxy"
@@ -230,27 +230,6 @@ def asks_of_the_terms(text: str) -> bool:
         return bool(_ASKS_TERMS_JA.search(text))
     rest = re.sub(_LEAD_EN, "", text, flags=re.IGNORECASE)
     return bool(_ASKS_TERMS_EN.search(rest))
-
-
-_FAVOUR_EN = re.compile(
-    r"(?i)\b(?:can|could|would)\s+(?:you|u)\s+(?:please\s+|just\s+|possibly\s+)?"
-    r"(?!tell|explain|let|confirm|say|check(?!\s+(?:me|us)\s+in)|clarify|find\s+out|advise|answer"
-    r"|charge|allow"
-    r"|accept|take|carry|provide|offer|have|give\s+me\s+(?:info|details))[a-z]+"
-)
-_FAVOUR_JA = re.compile(
-    r"(?:注文|手配|セット)(?:して|しといて|しておいて)"
-    r"|(?:おすすめ|オススメ|お勧め|(?:店|屋さん|レストラン))(?:の[^、。？?]{1,12}?)?(?:を)?教えて"
-)
-"""Something done for the user, or a recommendation: 「ピザ注文して」, 「この辺でおいしいお寿司屋
-さん教えて」 (not 「手荷物のルール教えて」, a question)."""
-
-
-def asks_a_favour(text: str) -> bool:
-    """Whether ``text`` asks the assistant to do something ("Could you recommend a good
-    restaurant?", "can you reserve a table", 「ピザ注文して」), not to tell something ("can you
-    tell me whether...", "can you carry skis?", 「制限教えて」 ask a question)."""
-    return bool((_FAVOUR_JA if is_japanese(text) else _FAVOUR_EN).search(text))
 
 
 def general_question(text: str) -> bool:

@@ -39,7 +39,7 @@ import json
 import re
 
 from .chat import ToolCall, ToolSpec
-from .general import asks_a_favour, asks_of_the_terms, asks_the_service, general_question
+from .general import asks_of_the_terms, asks_the_service, general_question
 from .remarks import asks_a_question, only_remarks
 from .scope import other_service
 from .small_talk import capabilities_reply, small_talk_turn
@@ -58,6 +58,15 @@ from .weather import weather_said, weather_tool
 
 __all__ = ["question_handoff", "question_lookup", "terms_unknown_reply"]
 
+_ASKED_TO_DO_EN = re.compile(
+    r"(?i)\b(?:can|could|would)\s+(?:you|u)\s+(?:please\s+|just\s+|possibly\s+)?"
+    r"(?!tell|explain|let|confirm|say|check(?!\s+(?:me|us)\s+in)|clarify|find\s+out|advise|answer"
+    r"|charge|allow"
+    r"|accept|take|carry|provide|offer|have|give\s+me\s+(?:info|details))[a-z]+"
+)
+"""The assistant asked to do something ("Could you recommend a good restaurant?", "can you
+reserve a table"): a request, not a question for the service's answers ("can you tell me
+whether...", "can you carry skis?" are)."""
 _WHY = re.compile(
     r"(?i)\bwhy\b|\bis\s+it\s+true\b|なぜ|何故|どうして|なんで(?!す|しょ|した|も)"
     r"|本当(?:なん|ですか|なの|でしょうか|か(?:[?？。]|$))|ほんま(?:なん|か(?:[?？。]|$))"
@@ -342,7 +351,7 @@ def _service_question(said: str, asked: Asked, answering: ToolSpec | None = None
         return False
     if not (asks_of_the_terms(said) and asks_the_service(said)) or general_question(said):
         return False
-    if _ASKED_TO_DO_JA.search(said) if is_japanese(said) else asks_a_favour(said):
+    if _ASKED_TO_DO_JA.search(said) if is_japanese(said) else _ASKED_TO_DO_EN.search(said):
         return False
     if _STATUS.search(said) and _A_FLIGHT.search(said) and not _TERMS_ASKED.search(said):
         return False  # a flight's status: no FAQ knows it

@@ -23,7 +23,7 @@ from .call_text import names_no_tool, parse_calls, takes_no_values, valid_argume
 from .chat import ChatMessage, ToolCall, ToolChoice, ToolSpec, choose_tools
 from .days import with_day
 from .durations import in_said_units, time_parameter
-from .general import asks_a_favour, asks_the_service, general_question
+from .general import asks_the_service, general_question
 from .light_sense import lit_by_sense
 from .party import in_said_count, people_parameter
 from .questions import asked_for
@@ -31,7 +31,7 @@ from .remarks import asks_nothing, only_remarks
 from .repairs import repaired, repairs
 from .scope import other_service, out_of_scope_reply
 from .shapes import reshaped
-from .small_talk import capabilities_reply, small_talk_turn
+from .small_talk import small_talk_turn
 from .text import folded, is_japanese
 from .tool_calls import (
     answered,
@@ -283,10 +283,6 @@ class ToolCallPolicy:
             # "could you get me a cab to the airport" -> transfer_to_faq_agent(): nobody
             # here arranges cabs; what can be done is said instead
             return Verdict(VerdictKind.WORDS_TOLD, reply=out_of_scope_reply(said, asked.callable))
-        if self.ground_calls and last == "user" and _favour_looked_up(calls, tools, asked):
-            # "Can you order me a pizza?" -> faq_lookup_tool(question=...): the FAQ answers
-            # questions, and nobody here orders pizzas
-            return Verdict(VerdictKind.WORDS_TOLD, reply=out_of_scope_reply(said, asked.callable))
         if self.ground_calls and last == "user" and _world_looked_up(calls, tools, asked):
             # "why is the sky blue?" -> faq_lookup_tool(question=...): the airline's answers
             # are about the airline; the world's are the model's own (if it has any to say)
@@ -383,41 +379,6 @@ def _world_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], aske
         if instructed_topics(instructions_of(asked)) & said_topics(said):
             return False
     return not any(speaks_of(tools[c.name], said) for c in calls)
-
-
-_ASKS_WHAT = re.compile(r"(?i)(?:(?:so|and|ok|okay|um|uh)[,\s]+)*(?:what|which|how|who)\b")
-_CONVERSATION = re.compile(
-    r"(?i)\b(?:talk|speak|say|repeat|slow(?:er|ly)?|louder|quieter|faster|again|english"
-    r"|japanese|hold|wait|call\s+(?:me\s+)?back|transfer|connect)\b|話し|喋|しゃべ|もう一度|ゆっくり"
-)
-_PLACE_ME = re.compile(r"(?i)\b(?:put|move|sit|seat|switch)\s+(?:me|us|my|our)\b")
-
-
-def _favour_looked_up(calls: Sequence[ToolCall], tools: dict[str, ToolSpec], asked: Asked) -> bool:
-    """Whether every call is a lookup of a question (`_asks_a_question`) in a service's own
-    answers (`_service_faq`) for a turn that asks the assistant to do something
-    (`asks_a_favour`: "Can you order me a pizza?", "Can you recommend a good restaurant in
-    Rome?", 「この辺でおいしいお寿司屋さん教えて」) and comes near nothing the tool is for
-    (`touches`: "Can you recommend a seat with more legroom?" stays the FAQ's), nor what a
-    handoff is for, nor a seat, nor, in English, what the agent's instructions say it deals
-    in; not what the assistant can do, nor an answer to its question for a value."""
-    from .seats import place_wished, seating_said
-    from .topics import instructed_topics, said_topics, touches  # (topics reads this module)
-
-    said = user_since_reply(asked.messages)
-    if not all(_asks_a_question(c, tools[c.name]) and _service_faq(tools[c.name]) for c in calls):
-        return False
-    if not asks_a_favour(said) or asked_for_a_value(asked):
-        return False
-    if capabilities_reply(asked.messages, asked.callable) or _ASKS_WHAT.match(said.strip()):
-        return False  # "What kind of things can you help me with?"
-    if _CONVERSATION.search(said):
-        return False  # "can you talk a bit slower please": the model's to do
-    if seating_said(said) or place_wished(said) or _PLACE_ME.search(said):
-        return False  # "could you put me next to her?": a seat, which another agent may change
-    if not is_japanese(said) and instructed_topics(instructions_of(asked)) & said_topics(said):
-        return False
-    return not any(touches(t, said) for t in asked.callable)
 
 
 _SERVICE_FAQ = re.compile(
