@@ -62,6 +62,16 @@ from kaiwa.engine.holds import hold_reply
         ("wait a minute, the flight is on tuesday", ""),
         ("hang on, my son's name is spelled wrong", ""),
         ("hold on, it's actually my husband's booking", ""),
+        # a second review's: corrections the first version's days and "actually" missed...
+        ("hang on, my surname is Smith not Smyth", ""),
+        ("hang on, the flight's in January", ""),
+        ("hold on, the name on the ticket is misspelled", ""),
+        ("wait a sec, my booking's under a different name", ""),
+        # ...and waits it took for corrections (a time of day, "actually")
+        ("sorry, the kids are going crazy this morning, give me a sec", "Sure, take your time."),
+        ("hold on, it's a bit hectic here tonight", "Sure, take your time."),
+        ("give me a sec, I'm actually in the car", "Sure, take your time."),
+        ("hang on, my booking number is somewhere in my email", "Sure, take your time."),
     ],
 )
 def test_a_turn_that_asks_to_wait_is_told_to_take_its_time(said: str, reply: str) -> None:

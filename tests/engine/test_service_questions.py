@@ -364,6 +364,10 @@ def _assistant(
         ("Is there a fee to cancel my gym membership?", False),
         ("ジムの解約って手数料かかりますか？", False),
         ("宅配便の送料っていくらかかりますか？", False),  # (a review's: 便 is no flight)
+        # a second review's: a company by its name; check-in; a hotel asked of beside a flight
+        ("do they charge you for a second bag on Ryanair", True),
+        ("How many hours before departure does check-in open?", False),
+        ("Will the hotel let me check in early if my flight lands at 6am?", False),
     ],
 )
 def test_an_agent_that_can_look_nothing_up_says_so(text: str, airline: bool) -> None:
@@ -409,6 +413,12 @@ def test_an_agent_that_can_look_nothing_up_says_so(text: str, airline: bool) -> 
         "What's the speed limit on motorways in the UK?",
         "do i need a covid test to fly to china",
         "ホテルのキャンセルメール書いてくれる？",
+        # a second review's: a place or a day after "on" or "at" is no company; the time asked
+        "Can I bring my dog to the park on Sunday?",
+        "How much does it cost to fly from London to Paris?",
+        "Do I need to tip at Starbucks?",
+        "What time is it now? My check-in is at 3.",
+        "How do I get to my hotel from the airport?",
         "荷物の詰め方のコツってありますか？",
     ],
 )
@@ -448,6 +458,10 @@ def test_only_an_agent_that_can_look_nothing_up_and_was_told_nothing_of_it_says_
         "Can I bring my gym bag as a personal item?",
         "Is there wifi at the hotel?",
         "Can I bring my power-bank on the plane?",
+        # a second review's: "check in" as recognisers write it, "let us", a ticket's expiry
+        "What time does check in close?",
+        "Will they let us bring our dog in the cabin?",
+        "When does my ticket expire?",
     ],
 )
 def test_another_company_named_in_a_question_of_the_airlines_terms_is_handed_on(text: str) -> None:
@@ -460,6 +474,10 @@ def test_another_company_named_in_a_question_of_the_airlines_terms_is_handed_on(
         "does the hotel let you bring a dog or is it no pets",
         "そちらのホテルってペットと一緒に泊まれますか",
         "what happens if I bring the rental car back with less than a full tank",
+        # a second review's: the hotel asked of, whatever flight is said beside it
+        "Will the hotel let me check in early if my flight lands at 6am?",
+        "Is there a hotel inside the airport?",
+        "ホテルに荷物預けられますか？",
     ],
 )
 def test_a_question_of_another_companys_terms_is_not_handed_to_the_airlines_faq(

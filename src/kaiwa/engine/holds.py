@@ -39,8 +39,9 @@ _ASKING_EN = re.compile(
 )
 """...and does not ask for anything ("I want to cancel my booking, hang on" is a request)."""
 _FACT_EN = re.compile(
-    r"\b(?:actually|wrong|instead|mistake|meant|monday|tuesday|wednesday|thursday|friday"
-    r"|saturday|sunday|today|tomorrow|tonight|yesterday|morning|afternoon|evening|weekend)\b",
+    r"\b(?:wrong|instead|mistake|meant|typo|misspel\w*|spelt|spelled|not\s+mine|different\s+name"
+    r"|maiden\s+name)\b|\b(?:flight|booking|reservation|ticket|trip|name|surname|date)(?:'s|\s+is"
+    r"|\s+was|\s+has)\b|\b(?:husband|wife|partner|son|daughter|mum|mom|dad|friend)'s\s+booking\b",
     re.IGNORECASE,
 )
 """...nor corrects or tells what the request is ("wait a minute, the flight is on tuesday",

@@ -49,6 +49,7 @@ from .tool_policy import (
     HANDOFF_PREFIX,
     Asked,
     asked_for_a_value,
+    asks_the_time,
     faq_question,
     instructions_of,
     is_clock,
@@ -155,7 +156,7 @@ _SERVICE_TIMES = re.compile(
 「オンラインチェックインは何時間前からできますか？」, "if my flight is delayed more than
 three hours", "how many days do I have to send it back", 「何日以内なら返品できるの」): its
 terms, whatever clock the agent has; not a countdown (`_COUNTDOWN`)."""
-_COUNTDOWN = re.compile(r"(?i)\b(?:until|till|til|left|now)\b|あと|まで(?:あと)?何|今")
+_COUNTDOWN = re.compile(r"(?i)\b(?:until|till|til)\b|あと|まで(?:あと)?何")
 """How long until something ("how many minutes until boarding", 「チェックインまであと何時
 間？」): the clock's."""
 _AIRLINE = re.compile(
@@ -179,8 +180,19 @@ _SPECIFIC_EN = re.compile(
     r"|\b(?:you\s+guys|(?:with|from|by|at)\s+you|do\s+you\s+(?:guys\s+)?(?:charge|allow|let"
     r"|accept|take|offer|provide|have|serve|give|sell)|your\s+(?:policy|policies|rules?|fees?"
     r"|prices?)|checked\s+bags?|carry-?ons?|on\s*board|on\s+the\s+plane|excess\s+baggage"
-    r"|bag\s+drop|hand\s+luggage|baggage\s+allowance)\b"
-    r"|\b(?:on|with|at|from|fly(?:ing)?)\s+(?-i:[A-Z][A-Za-z]+)"
+    r"|bag\s+drop|hand\s+luggage|baggage\s+allowance|check-in|check-out)\b"
+)
+_BRAND = re.compile(
+    r"\b(?:[Oo]n|[Ww]ith|[Aa]t|[Ff]rom|[Ff]ly(?:ing)?)\s+([A-Z][A-Za-z&'-]+)"
+    r"|\b(?:[Dd]oes|[Dd]o|[Ww]ill|[Ii]s|[Aa]re|[Cc]an)\s+([A-Z][A-Za-z&'-]+)\s+(?:charge|let|allow"
+    r"|offer|have|give|include|accept|serve|provide|refund)"
+)
+"""A company by its name ("do they charge for a second bag on Ryanair", "Does Delta charge for
+seat selection?"), unless the name is a place, a day or a month (`_brand_named`)."""
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december christmas easter halloween "
+    "thanksgiving i".split()
 )
 """A company, or one of its things, meant in particular ("does the hotel let you bring a
 dog", "is there a fee if I cancel my dinner reservation", "do you charge for seats", "on
@@ -197,7 +209,11 @@ _PROVIDER_JA = re.compile(
 """`_SPECIFIC_EN` in Japanese, which has no "the" or "my": a company or what it sells named
 (「そちらのホテルってペットと一緒に泊まれますか」; not 「ご飯って冷凍できる？」)."""
 _PROVIDER_NAMED = re.compile(
-    rf"(?i)\b{_PROVIDER}\b|\b(?:inn|clinic|salon|spa|club|company|shop|store)\b|{_PROVIDER_JA.pattern}"
+    r"(?i)\b(?:airlines?|air|airways|flights?|hotels?|motels?|hostels?|inn|restaurants?|cafes?"
+    r"|shops?|stores?|supermarkets?|gyms?|banks?|clinic|salon|spa|club|company|companies|rental"
+    r"|cinemas?|theat(?:er|re)s?|museums?|delivery|business|firm|brand|customers?|guests?"
+    r"|passengers?|travell?ers?|members?)\b"
+    r"|航空|ホテル|旅館|お店|店舗|レストラン|ジム|銀行|レンタカー|映画館|会社|お客|受付|会員"
 )
 """Instructions that make the agent some company's ("You are the assistant of Hotel Sakura",
 「ホテルさくらの受付です」): what it may say of the rules is the model's, from them."""
@@ -210,6 +226,20 @@ _ELSEWHERE = re.compile(
 """Companies that are not the one an agent answers for, unless it names them: asked "does the
 hotel let you bring a dog", the airline's triage agent is not to hand it to its FAQ (a power
 bank is no bank)."""
+_ELSEWHERE_TOPIC = re.compile(
+    rf"(?i)\b(?:does|do|will|would|can|could|is|are|has|have)\s+(?:there\s+)?(?:the|a|an|this|that"
+    rf"|your|my|our|any)?\s*(?:[\w-]+\s+)?(?:{_ELSEWHERE.pattern[4:]})"
+    r"|(?:ホテル|旅館|レストラン|ジム|銀行|レンタカー|映画館|美術館|博物館)(?:って|は|に|で|の(?!代|料金))"
+)
+"""Another company as what a question is about ("Will the hotel let me check in early if my
+flight lands at 6am?", "Is there a hotel inside the airport?", 「ホテルに荷物預けられますか？」),
+not something asked of the airline ("will you pay for a hotel?", 「ホテル代って出して
+もらえますか」)."""
+_AIRLINE_NAMES = (
+    r"(?i)\b(?:ryanair|easyjet|delta|united|american\s+airlines|southwest|jetblue|lufthansa"
+    r"|emirates|qantas|british\s+airways|air\s+\w+|klm|jal|ana|wizz)\b|ANA|JAL|ピーチ|ジェットスター"
+)
+"""Airlines by name: the reply names the airline."""
 _IN_GENERAL = re.compile(
     r"(?i)\b(?:usually|typically|typical|normally|generally|in\s+general|roughly|average"
     r"|standard|reasonable|worth|mean|means|stand\s+for|best|worst|cheapest|how\s+(?:it|that"
@@ -217,7 +247,8 @@ _IN_GENERAL = re.compile(
     r"|people)|which\s+(?:airlines|hotels|banks|gyms|shops|stores|restaurants)|any\s+(?:airlines"
     r"|hotels|banks|gyms|shops|stores|restaurants))\b|^(?:\w+\s+){0,3}should\s+(?:i|we)\b"
     r"|^(?:\w+\s+){0,2}how\s+(?:do|does)\b(?!\s+(?:i|we)\b)|\bnear\s+(?:here|me|by|the)\b"
-    r"|\b(?:around\s+here|nearby|close\s+by)\b"
+    r"|\b(?:around\s+here|nearby|close\s+by|tip|tipping|a\s+lot|expensive)\b"
+    r"|\bhow\s+(?:do|can|should)\s+(?:i|we)\s+get\s+(?:to|from)\b"
     r"|普通|だいたい|大体|一般的|平均|相場|コツ|方法|対策|意味|どういう|やすい|もんなん|ものなの"
     r"|(?:くらい|ぐらい)ある(?:の|ん)"
     r"|この辺|近く|近所"
@@ -309,14 +340,19 @@ def terms_unknown_reply(asked: Asked) -> str:
     said = user_since_reply(asked.messages).strip()
     if not _service_question(said, asked):
         return ""
-    if not (_PROVIDER_JA if is_japanese(said) else _SPECIFIC_EN).search(said):
+    if is_japanese(said):
+        meant = bool(_PROVIDER_JA.search(said))
+    else:
+        meant = bool(_SPECIFIC_EN.search(said)) or _brand_named(said)
+    if not meant:
         return ""  # no company meant: "do I need a jacket today" asks the world
     if _IN_GENERAL.search(said):
         return ""
     instructions = instructions_of(asked).lower()
     if _PROVIDER_NAMED.search(instructions):
         return ""  # the agent is some company's: its instructions may say
-    flying = bool(_AIRLINE.search(said))
+    flying = bool(_AIRLINE.search(said) or re.search(_AIRLINE_NAMES, said))
+    flying = flying and not _ELSEWHERE_TOPIC.search(said)  # "Will the hotel let me ... flight"
     named = {w for t in asked.callable for w in t.name.lower().split("_")}  # get_current_time
     told = set(re.findall(r"[a-z]{3,}", instructions)) - _BOILERPLATE - COMMON_WORDS - named
     topics = {w for w in said_topics(said) if len(w) >= 3} - COMMON_WORDS
@@ -327,14 +363,28 @@ def terms_unknown_reply(asked: Asked) -> str:
     return _TERMS_UNKNOWN_AIRLINE if flying else _TERMS_UNKNOWN
 
 
+def _brand_named(said: str) -> bool:
+    """Whether ``said`` names a company by its name (`_BRAND`): not a place
+    (`kaiwa.engine.places.known_place`), a day, a month or a holiday."""
+    from .places import known_place  # (the gazetteer loads on first use)
+
+    for match in _BRAND.finditer(said):
+        name = match.group(1) or match.group(2)
+        if name.lower() not in _CALENDAR and not known_place(name):
+            return True
+    return False
+
+
 def _elsewhere(said: str, asked: Asked) -> bool:
     """Whether ``said`` names a company (`_ELSEWHERE`) that nothing offered names (not the
-    agent's instructions, nor its tools' names and descriptions), and speaks of nothing of
+    agent's instructions, nor its tools' names and descriptions), as what it asks about
+    (`_ELSEWHERE_TOPIC`: "Does the hotel charge for extra bags?"), or beside nothing of
     flying nor of what a tool is for."""
     offered = " ".join(
         [instructions_of(asked), *(f"{t.name} {t.description}" for t in asked.callable)]
     ).lower()
-    if _AIRLINE.search(said) or any(touches(t, said) for t in asked.callable):
+    topic = _ELSEWHERE_TOPIC.search(said)
+    if not topic and (_AIRLINE.search(said) or any(touches(t, said) for t in asked.callable)):
         return False  # "will you pay for a hotel if my flight is cancelled?", "wifi at the hotel"
     named = {m.group(0).lower().rstrip("s") for m in _ELSEWHERE.finditer(said)}
     return any(
@@ -371,8 +421,10 @@ def _service_question(said: str, asked: Asked, answering: ToolSpec | None = None
     others = [t for t in own if t is not answering and not (service_time and is_clock(t))]
     if any(touches(t, said) or asks_for_tool(t.name, asked.messages) for t in others):
         return False
-    if any(is_clock(t) for t in own) and _CLOCK_WORDS.search(said) and not service_time:
-        return False  # "How many hours until midnight?": the clock's
+    if any(is_clock(t) for t in own) and (
+        (_CLOCK_WORDS.search(said) and not service_time) or asks_the_time(said)
+    ):
+        return False  # "How many hours until midnight?", "What time is it now?": the clock's
     if _ON_BOARD.search(said):
         return True  # (sun cream through security, 傘を機内に: the FAQ's, whatever the weather)
     return not (weather_tool(own) and weather_said(said))
