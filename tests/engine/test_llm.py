@@ -131,6 +131,25 @@ def test_a_question_announced_is_asked_for_without_the_model(
     assert [(d.text, d.tool_call) for d in run(llm, said)] == [(reply, None)]
 
 
+@pytest.mark.parametrize(
+    ("said", "words"),
+    [
+        # `kaiwa chat`'s assistant had said "You can bring up to 10 checked bags for free."
+        # and read out the time for "how long before departure does the bag drop close"
+        ("How many checked bags can I bring for free?", "airline"),
+        ("how long before departure does the bag drop close", "airline"),
+        ("超過手荷物の料金はおいくらになりますでしょうか。", "航空会社"),
+    ],
+)
+def test_a_companys_rules_are_not_made_up_by_an_agent_that_can_look_nothing_up(
+    llm: Any, said: str, words: str
+) -> None:
+    clock = ToolSpec("get_current_time", "Get the current local date and time.", {})
+    deltas = list(llm.stream([SYSTEM, ChatMessage("user", said)], [clock]))
+    assert len(deltas) == 1 and deltas[0].tool_call is None
+    assert words in deltas[0].text and ("look" in deltas[0].text or "調べ" in deltas[0].text)
+
+
 def test_tool_choice_required_forces_a_call(llm: Any) -> None:
     name, _ = only_call(run(llm, "Hi there!", tool_choice="required"))
     assert name in {t.name for t in TOOLS}
