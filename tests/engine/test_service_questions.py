@@ -368,6 +368,9 @@ def _assistant(
         ("do they charge you for a second bag on Ryanair", True),
         ("How many hours before departure does check-in open?", False),
         ("Will the hotel let me check in early if my flight lands at 6am?", False),
+        # a third review's: a time of the service's, which the clock would have read out
+        ("What time is check-out at my hotel?", False),
+        ("ホテルのチェックアウトは何時ですか？", False),
     ],
 )
 def test_an_agent_that_can_look_nothing_up_says_so(text: str, airline: bool) -> None:
@@ -419,6 +422,15 @@ def test_an_agent_that_can_look_nothing_up_says_so(text: str, airline: bool) -> 
         "Do I need to tip at Starbucks?",
         "What time is it now? My check-in is at 3.",
         "How do I get to my hotel from the airport?",
+        # a third review's: "you" is the assistant, not a company; a card or a car is no
+        # company's; advice asked
+        "Do you have a sense of humor?",
+        "Do you have a dark mode?",
+        "do you allow swearing?",
+        "do you charge for this app",
+        "Can I use you in my car?",
+        "Is my card safe to use online?",
+        "Do you think I should cancel my gym membership?",
         "荷物の詰め方のコツってありますか？",
     ],
 )

@@ -148,14 +148,23 @@ _CLOCK_WORDS = re.compile(
 """With a clock among the agent's tools: "How many hours until midnight?" is the clock's."""
 _SERVICE_TIMES = re.compile(
     r"(?i)\b(?:before\s+(?:departure|take-?off|boarding|(?:the|my|our|your)\s+flight)"
-    r"|check[-\s]?in|bag\s+drop|boarding|delayed|delay|refund\w*|compensat\w*|within|notice"
+    r"|check[-\s]?in|check[-\s]?out|bag\s+drop|boarding|delayed|delay|refund\w*|compensat\w*"
+    r"|within|notice|close|closes|closing|open|opens|opening|last\s+orders?"
     r"|same\s+day|in\s+advance|how\s+many\s+days\s+do\s+(?:i|we)\s+have)\b"
-    r"|出発|搭乗|チェックイン|受付|締め切|遅延|払い戻|補償|以内|前まで|までに|前から|有効期限"
+    r"|出発|搭乗|チェックイン|チェックアウト|受付|締め切|遅延|払い戻|補償|以内|前まで|までに|前から"
+    r"|有効期限|閉店|開店|営業時間|ラストオーダー"
 )
 """The service's own times ("how long before departure does the bag drop close",
 「オンラインチェックインは何時間前からできますか？」, "if my flight is delayed more than
 three hours", "how many days do I have to send it back", 「何日以内なら返品できるの」): its
 terms, whatever clock the agent has; not a countdown (`_COUNTDOWN`)."""
+_HOURS_ASKED = re.compile(
+    r"(?i)\bwhat\s+time\s+(?:is|does|do|are)\b|\bwhen\s+(?:is|does|do)\b"
+    r"|何時(?:から|まで|に|です|でしょう|なん|って|\?|？)"
+)
+"""A time of the service's asked ("What time is check-out at my hotel?", "what time does the
+gym close", 「ホテルのチェックアウトは何時ですか？」): with its own time (`_SERVICE_TIMES`), no
+clock's, and no question of its terms by their form."""
 _COUNTDOWN = re.compile(r"(?i)\b(?:until|till|til)\b|あと|まで(?:あと)?何")
 """How long until something ("how many minutes until boarding", 「チェックインまであと何時
 間？」): the clock's."""
@@ -172,14 +181,12 @@ _PROVIDER = (
     r"(?:airlines?|flights?|planes?|hotels?|motels?|hostels?|restaurants?|cafes?|shops?|stores?"
     r"|supermarkets?|gyms?|(?<!power\s)(?<!power-)(?<!battery\s)(?<!charger\s)banks?|fares?"
     r"|tickets?|bookings?|reservations?|memberships?|subscriptions?|orders?|rentals?|rooms?"
-    r"|cars?|cinemas?|theat(?:er|re)s?|museums?|lounges?|carry-?ons?|bags?|suitcases?|luggage"
-    r"|baggage|seats?|deliver(?:y|ies)|receipts?|refunds?|miles|points|account|card|plan)"
+    r"|cinemas?|theat(?:er|re)s?|museums?|lounges?|carry-?ons?|bags?|suitcases?|luggage"
+    r"|baggage|seats?|deliver(?:y|ies)|receipts?|refunds?|miles|points)"
 )
 _SPECIFIC_EN = re.compile(
     rf"(?i)\b(?:the|my|our|your|this|that|their)\s+(?:[\w-]+\s+){{0,2}}?{_PROVIDER}\b"
-    r"|\b(?:you\s+guys|(?:with|from|by|at)\s+you|do\s+you\s+(?:guys\s+)?(?:charge|allow|let"
-    r"|accept|take|offer|provide|have|serve|give|sell)|your\s+(?:policy|policies|rules?|fees?"
-    r"|prices?)|checked\s+bags?|carry-?ons?|on\s*board|on\s+the\s+plane|excess\s+baggage"
+    r"|\b(?:you\s+guys|checked\s+bags?|carry-?ons?|on\s*board|on\s+the\s+plane|excess\s+baggage"
     r"|bag\s+drop|hand\s+luggage|baggage\s+allowance|check-in|check-out)\b"
 )
 _BRAND = re.compile(
@@ -195,10 +202,10 @@ _CALENDAR = frozenset(
     "thanksgiving i".split()
 )
 """A company, or one of its things, meant in particular ("does the hotel let you bring a
-dog", "is there a fee if I cancel my dinner reservation", "do you charge for seats", "on
-Ryanair", "how many checked bags"): to an assistant that is no company's, "how much does a
-hotel in Kyoto cost", "Which airlines allow pets?" and "do I need a jacket today" ask the
-world, not anybody's rules."""
+dog", "is there a fee if I cancel my dinner reservation", "on Ryanair", "how many checked
+bags"): to an assistant that is no company's, "how much does a hotel in Kyoto cost", "Which
+airlines allow pets?" and "do I need a jacket today" ask the world, not anybody's rules, and
+"you" is the assistant ("Do you have a dark mode?", "do you allow swearing?")."""
 _PROVIDER_JA = re.compile(
     r"航空|(?<![郵配期])便(?![利秘箋])|フライト|機内|搭乗|手荷物|預け|マイル|飛行機|座席|(?<![出客])席"
     r"|荷物|ベビーカー|チャイルドシート|ラウンジ|エコノミー|ビジネスクラス|ファーストクラス"
@@ -217,18 +224,20 @@ _PROVIDER_NAMED = re.compile(
 )
 """Instructions that make the agent some company's ("You are the assistant of Hotel Sakura",
 「ホテルさくらの受付です」): what it may say of the rules is the model's, from them."""
-_ELSEWHERE = re.compile(
-    r"(?i)\b(?:hotels?|motels?|hostels?|restaurants?|cafes?|gyms?|supermarkets?"
+_ELSEWHERE_EN = (
+    r"\b(?:hotels?|motels?|hostels?|restaurants?|cafes?|gyms?|supermarkets?"
     r"|(?<!power\s)(?<!power-)(?<!battery\s)(?<!charger\s)banks?|atms?|car\s+rental"
     r"|rental\s+cars?|cinemas?|museums?)\b"
-    r"|ホテル|旅館|レストラン|ジム|銀行|ATM|レンタカー|映画館|美術館|博物館"
+)
+_ELSEWHERE = re.compile(
+    rf"(?i){_ELSEWHERE_EN}|ホテル|旅館|レストラン|ジム|銀行|ATM|レンタカー|映画館|美術館|博物館"
 )
 """Companies that are not the one an agent answers for, unless it names them: asked "does the
 hotel let you bring a dog", the airline's triage agent is not to hand it to its FAQ (a power
 bank is no bank)."""
 _ELSEWHERE_TOPIC = re.compile(
     rf"(?i)\b(?:does|do|will|would|can|could|is|are|has|have)\s+(?:there\s+)?(?:the|a|an|this|that"
-    rf"|your|my|our|any)?\s*(?:[\w-]+\s+)?(?:{_ELSEWHERE.pattern[4:]})"
+    rf"|your|my|our|any)?\s*(?:[\w-]+\s+)?{_ELSEWHERE_EN}"
     r"|(?:ホテル|旅館|レストラン|ジム|銀行|レンタカー|映画館|美術館|博物館)(?:って|は|に|で|の(?!代|料金))"
 )
 """Another company as what a question is about ("Will the hotel let me check in early if my
@@ -247,7 +256,7 @@ _IN_GENERAL = re.compile(
     r"|people)|which\s+(?:airlines|hotels|banks|gyms|shops|stores|restaurants)|any\s+(?:airlines"
     r"|hotels|banks|gyms|shops|stores|restaurants))\b|^(?:\w+\s+){0,3}should\s+(?:i|we)\b"
     r"|^(?:\w+\s+){0,2}how\s+(?:do|does)\b(?!\s+(?:i|we)\b)|\bnear\s+(?:here|me|by|the)\b"
-    r"|\b(?:around\s+here|nearby|close\s+by|tip|tipping|a\s+lot|expensive)\b"
+    r"|\b(?:around\s+here|nearby|close\s+by|tip|tipping|a\s+lot|expensive|do\s+you\s+think)\b"
     r"|\bhow\s+(?:do|can|should)\s+(?:i|we)\s+get\s+(?:to|from)\b"
     r"|普通|だいたい|大体|一般的|平均|相場|コツ|方法|対策|意味|どういう|やすい|もんなん|ものなの"
     r"|(?:くらい|ぐらい)ある(?:の|ん)"
@@ -338,7 +347,13 @@ def terms_unknown_reply(asked: Asked) -> str:
     if not all(is_clock(t) for t in asked.callable):
         return ""  # a handoff, a lookup, any tool of the service's own: the rules above
     said = user_since_reply(asked.messages).strip()
-    if not _service_question(said, asked):
+    hours = (
+        _HOURS_ASKED.search(said)
+        and _SERVICE_TIMES.search(said)
+        and not _COUNTDOWN.search(said)
+        and not asks_the_time(said)
+    )
+    if not hours and not _service_question(said, asked):
         return ""
     if is_japanese(said):
         meant = bool(_PROVIDER_JA.search(said))
