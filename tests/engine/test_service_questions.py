@@ -27,8 +27,11 @@ _SYSTEM = ChatMessage(
 )
 
 
-def _asked(*said: str | ChatMessage, tools: Sequence[ToolSpec] = TRIAGE) -> Asked:
-    messages = [_SYSTEM] + [ChatMessage("user", m) if isinstance(m, str) else m for m in said]
+def _asked(
+    *said: str | ChatMessage, tools: Sequence[ToolSpec] = TRIAGE, system: str = _SYSTEM.content
+) -> Asked:
+    messages = [ChatMessage("system", system)]
+    messages += [ChatMessage("user", m) if isinstance(m, str) else m for m in said]
     return Asked(messages=messages, mode="auto", shown=tools, callable=tools)
 
 
@@ -345,9 +348,7 @@ _ASSISTANT = (
 def _assistant(
     *said: str | ChatMessage, tools: Sequence[ToolSpec] = (CLOCK,), system: str = _ASSISTANT
 ) -> Asked:
-    messages = [ChatMessage("system", system)]
-    messages += [ChatMessage("user", m) if isinstance(m, str) else m for m in said]
-    return Asked(messages=messages, mode="auto", shown=tools, callable=tools)
+    return _asked(*said, tools=tools, system=system)
 
 
 @pytest.mark.parametrize(

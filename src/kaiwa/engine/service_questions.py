@@ -177,18 +177,26 @@ _AIRLINE = re.compile(
     r"|欠航|乗り継ぎ"
 )
 """A question about flying: the reply names the airline (not 郵便 nor 宅配便)."""
+_BANK = r"(?<!power\s)(?<!power-)(?<!battery\s)(?<!charger\s)banks?"
+"""A bank, not a power bank."""
 _PROVIDER = (
     r"(?:airlines?|flights?|planes?|hotels?|motels?|hostels?|restaurants?|cafes?|shops?|stores?"
-    r"|supermarkets?|gyms?|(?<!power\s)(?<!power-)(?<!battery\s)(?<!charger\s)banks?|fares?"
+    rf"|supermarkets?|gyms?|{_BANK}|fares?"
     r"|tickets?|bookings?|reservations?|memberships?|subscriptions?|orders?|rentals?|rooms?"
     r"|cinemas?|theat(?:er|re)s?|museums?|lounges?|carry-?ons?|bags?|suitcases?|luggage"
     r"|baggage|seats?|deliver(?:y|ies)|receipts?|refunds?|miles|points)"
 )
+"""A company or one of its things, as English names them."""
 _SPECIFIC_EN = re.compile(
     rf"(?i)\b(?:the|my|our|your|this|that|their)\s+(?:[\w-]+\s+){{0,2}}?{_PROVIDER}\b"
     r"|\b(?:you\s+guys|checked\s+bags?|carry-?ons?|on\s*board|on\s+the\s+plane|excess\s+baggage"
     r"|bag\s+drop|hand\s+luggage|baggage\s+allowance|check-in|check-out)\b"
 )
+"""A company, or one of its things, meant in particular ("does the hotel let you bring a
+dog", "is there a fee if I cancel my dinner reservation", "on Ryanair", "how many checked
+bags"): to an assistant that is no company's, "how much does a hotel in Kyoto cost", "Which
+airlines allow pets?" and "do I need a jacket today" ask the world, not anybody's rules, and
+"you" is the assistant ("Do you have a dark mode?", "do you allow swearing?")."""
 _BRAND = re.compile(
     r"\b(?:[Oo]n|[Ww]ith|[Aa]t|[Ff]rom|[Ff]ly(?:ing)?)\s+([A-Z][A-Za-z&'-]+)"
     r"|\b(?:[Dd]oes|[Dd]o|[Ww]ill|[Ii]s|[Aa]re|[Cc]an)\s+([A-Z][A-Za-z&'-]+)\s+(?:charge|let|allow"
@@ -201,11 +209,7 @@ _CALENDAR = frozenset(
     "june july august september october november december christmas easter halloween "
     "thanksgiving i".split()
 )
-"""A company, or one of its things, meant in particular ("does the hotel let you bring a
-dog", "is there a fee if I cancel my dinner reservation", "on Ryanair", "how many checked
-bags"): to an assistant that is no company's, "how much does a hotel in Kyoto cost", "Which
-airlines allow pets?" and "do I need a jacket today" ask the world, not anybody's rules, and
-"you" is the assistant ("Do you have a dark mode?", "do you allow swearing?")."""
+"""Capitalised words after "on" or "from" that name no company ("on Sunday", "I")."""
 _PROVIDER_JA = re.compile(
     r"航空|(?<![郵配期])便(?![利秘箋])|フライト|機内|搭乗|手荷物|預け|マイル|飛行機|座席|(?<![出客])席"
     r"|荷物|ベビーカー|チャイルドシート|ラウンジ|エコノミー|ビジネスクラス|ファーストクラス"
@@ -225,26 +229,24 @@ _PROVIDER_NAMED = re.compile(
 """Instructions that make the agent some company's ("You are the assistant of Hotel Sakura",
 「ホテルさくらの受付です」): what it may say of the rules is the model's, from them."""
 _ELSEWHERE_EN = (
-    r"\b(?:hotels?|motels?|hostels?|restaurants?|cafes?|gyms?|supermarkets?"
-    r"|(?<!power\s)(?<!power-)(?<!battery\s)(?<!charger\s)banks?|atms?|car\s+rental"
-    r"|rental\s+cars?|cinemas?|museums?)\b"
+    rf"\b(?:hotels?|motels?|hostels?|restaurants?|cafes?|gyms?|supermarkets?|{_BANK}|atms?"
+    r"|car\s+rental|rental\s+cars?|cinemas?|museums?)\b"
 )
-_ELSEWHERE = re.compile(
-    rf"(?i){_ELSEWHERE_EN}|ホテル|旅館|レストラン|ジム|銀行|ATM|レンタカー|映画館|美術館|博物館"
-)
+_ELSEWHERE_JA = "ホテル|旅館|レストラン|ジム|銀行|レンタカー|映画館|美術館|博物館"
+_ELSEWHERE = re.compile(rf"(?i){_ELSEWHERE_EN}|{_ELSEWHERE_JA}|ATM")
 """Companies that are not the one an agent answers for, unless it names them: asked "does the
 hotel let you bring a dog", the airline's triage agent is not to hand it to its FAQ (a power
 bank is no bank)."""
 _ELSEWHERE_TOPIC = re.compile(
     rf"(?i)\b(?:does|do|will|would|can|could|is|are|has|have)\s+(?:there\s+)?(?:the|a|an|this|that"
     rf"|your|my|our|any)?\s*(?:[\w-]+\s+)?{_ELSEWHERE_EN}"
-    r"|(?:ホテル|旅館|レストラン|ジム|銀行|レンタカー|映画館|美術館|博物館)(?:って|は|に|で|の(?!代|料金))"
+    rf"|(?:{_ELSEWHERE_JA})(?:って|は|に|で|の(?!代|料金))"
 )
 """Another company as what a question is about ("Will the hotel let me check in early if my
 flight lands at 6am?", "Is there a hotel inside the airport?", 「ホテルに荷物預けられますか？」),
 not something asked of the airline ("will you pay for a hotel?", 「ホテル代って出して
 もらえますか」)."""
-_AIRLINE_NAMES = (
+_AIRLINE_NAMES = re.compile(
     r"(?i)\b(?:ryanair|easyjet|delta|united|american\s+airlines|southwest|jetblue|lufthansa"
     r"|emirates|qantas|british\s+airways|air\s+\w+|klm|jal|ana|wizz)\b|ANA|JAL|ピーチ|ジェットスター"
 )
@@ -355,7 +357,8 @@ def terms_unknown_reply(asked: Asked) -> str:
     )
     if not hours and not _service_question(said, asked):
         return ""
-    if is_japanese(said):
+    japanese = is_japanese(said)
+    if japanese:
         meant = bool(_PROVIDER_JA.search(said))
     else:
         meant = bool(_SPECIFIC_EN.search(said)) or _brand_named(said)
@@ -366,14 +369,14 @@ def terms_unknown_reply(asked: Asked) -> str:
     instructions = instructions_of(asked).lower()
     if _PROVIDER_NAMED.search(instructions):
         return ""  # the agent is some company's: its instructions may say
-    flying = bool(_AIRLINE.search(said) or re.search(_AIRLINE_NAMES, said))
+    flying = bool(_AIRLINE.search(said) or _AIRLINE_NAMES.search(said))
     flying = flying and not _ELSEWHERE_TOPIC.search(said)  # "Will the hotel let me ... flight"
     named = {w for t in asked.callable for w in t.name.lower().split("_")}  # get_current_time
     told = set(re.findall(r"[a-z]{3,}", instructions)) - _BOILERPLATE - COMMON_WORDS - named
     topics = {w for w in said_topics(said) if len(w) >= 3} - COMMON_WORDS
     if any(t.startswith(w[:4]) or w.startswith(t[:4]) for w in topics for t in told):
         return ""  # "You are Luigi's assistant. Dogs are welcome on the terrace."
-    if is_japanese(said):
+    if japanese:
         return _TERMS_UNKNOWN_AIRLINE_JA if flying else _TERMS_UNKNOWN_JA
     return _TERMS_UNKNOWN_AIRLINE if flying else _TERMS_UNKNOWN
 
@@ -395,12 +398,12 @@ def _elsewhere(said: str, asked: Asked) -> bool:
     agent's instructions, nor its tools' names and descriptions), as what it asks about
     (`_ELSEWHERE_TOPIC`: "Does the hotel charge for extra bags?"), or beside nothing of
     flying nor of what a tool is for."""
-    offered = " ".join(
-        [instructions_of(asked), *(f"{t.name} {t.description}" for t in asked.callable)]
-    ).lower()
     topic = _ELSEWHERE_TOPIC.search(said)
     if not topic and (_AIRLINE.search(said) or any(touches(t, said) for t in asked.callable)):
         return False  # "will you pay for a hotel if my flight is cancelled?", "wifi at the hotel"
+    offered = " ".join(
+        [instructions_of(asked), *(f"{t.name} {t.description}" for t in asked.callable)]
+    ).lower()
     named = {m.group(0).lower().rstrip("s") for m in _ELSEWHERE.finditer(said)}
     return any(
         not re.search(re.escape(name) if is_japanese(name) else rf"\b{re.escape(name)}", offered)
